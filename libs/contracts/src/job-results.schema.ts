@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { chatToolCallSchema } from './chat.schema';
+
+/** What every result says about how it was produced (seed 000's routing fields). */
+const provenance = {
+  provider: z.string(),
+  model: z.string(),
+  /** Providers tried before the one that succeeded. */
+  failoverCount: z.number().int().min(0),
+  scoresRunId: z.string().nullable(),
+  timings: z.strictObject({
+    /** From submission to the start of the attempt that succeeded. */
+    queuedMs: z.number().min(0),
+    /** The successful attempt, failovers included. */
+    processingMs: z.number().min(0),
+    /** The call to the provider that succeeded. */
+    providerMs: z.number().min(0),
+  }),
+};
+
+export const usageSchema = z.strictObject({
+  promptTokens: z.number().int().min(0),
+  completionTokens: z.number().int().min(0),
+});
+
+export const completeResultSchema = z.strictObject({
+  ...provenance,
+  text: z.string(),
+  usage: usageSchema,
+  finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
+  /** Inline tool calls for the client to answer with `tool` messages. */
+  toolCalls: z.array(chatToolCallSchema).optional(),
+});
+export type CompleteResult = z.infer<typeof completeResultSchema>;
+
+export const synthesizeResultSchema = z.strictObject({
+  ...provenance,
+  audio: z.strictObject({
+    /** Where to download the audio: `GET /v1/jobs/:id/result`. */
+    url: z.string(),
+    contentType: z.string(),
+    bytes: z.number().int().min(0),
+    durationSeconds: z.number().min(0).optional(),
+  }),
+  usage: z.strictObject({ characters: z.number().int().min(0) }),
+});
+export type SynthesizeResult = z.infer<typeof synthesizeResultSchema>;
+
+export const transcribeResultSchema = z.strictObject({
+  ...provenance,
+  text: z.string(),
+  language: z.string().optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  usage: z.strictObject({ audioSeconds: z.number().min(0) }),
+});
+export type TranscribeResult = z.infer<typeof transcribeResultSchema>;

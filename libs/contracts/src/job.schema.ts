@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import {
+  completeInputSchema,
+  synthesizeInputSchema,
+  transcribeInputSchema,
+  transcribeRequestInputSchema,
+} from './job-inputs.schema';
+import { completeResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
+import { constraintsSchema, routingIntentSchema } from './routing.schema';
+
+/** Job kinds. Stored in Redis and used as queue names: never rename one. */
+export const JOB_TYPES = ['transcribe', 'synthesize', 'complete'] as const;
+export const jobTypeSchema = z.enum(JOB_TYPES);
+export type JobType = z.infer<typeof jobTypeSchema>;
+
+/** queued → active → completed | failed | cancelled (cancelled also straight from queued). */
+export const JOB_STATUSES = ['queued', 'active', 'completed', 'failed', 'cancelled'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+export const isTerminal = (status: JobStatus) => TERMINAL_STATUSES.includes(status);
+
+export const webhookTargetSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048),
+});
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
+
+/** Free-form client labels, echoed in results and webhooks (Stripe-like limits). */
+export const metadataSchema = z
+  .record(z.string().min(1).max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
+export type Metadata = z.infer<typeof metadataSchema>;
+
+const common = {
+  intent: routingIntentSchema.prefault({}),
+  constraints: constraintsSchema.default({}),
+  webhook: webhookTargetSchema.optional(),
+  metadata: metadataSchema.default({}),
+};
+
+/** `POST /v1/jobs` body (JSON). */
+export const jobRequestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('transcribe'), input: transcribeRequestInputSchema, ...common }),
+  z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
+  z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
+]);
+export type JobRequest = z.infer<typeof jobRequestSchema>;
+
+/** What a queued job carries in Redis; re-validated when a worker reads it back. */
+export const jobPayloadSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('transcribe'), input: transcribeInputSchema, ...common }),
+  z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
+  z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
+]);
+export type JobPayload = z.infer<typeof jobPayloadSchema>;
+export type JobPayloadOf<T extends JobType> = Extract<JobPayload, { type: T }>;
+
+export const jobResultSchemas = {
+  transcribe: transcribeResultSchema,
+  synthesize: synthesizeResultSchema,
+  complete: completeResultSchema,
+} as const;
+export type JobResultOf<T extends JobType> = z.infer<(typeof jobResultSchemas)[T]>;
+export type JobResult = JobResultOf<JobType>;
+
+export const serializedErrorSchema = z.strictObject({
+  type: z.string(),
+  code: z.string(),
+  message: z.string(),
+  param: z.string().optional(),
+  retryable: z.boolean(),
+});
+
+/** A job as the API and webhooks show it. */
+export const jobViewSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('job'),
+  type: jobTypeSchema,
+  status: jobStatusSchema,
+  intent: routingIntentSchema,
+  constraints: constraintsSchema,
+  metadata: metadataSchema,
+  webhook: webhookTargetSchema.nullable(),
+  /** Attempts started so far (each may fail over across several providers). */
+  attempts: z.number().int().min(0),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema]).nullable(),
+  error: serializedErrorSchema.nullable(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/** `GET /v1/jobs` query. */
+export const listJobsQuerySchema = z.strictObject({
+  status: jobStatusSchema.optional(),
+  type: jobTypeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor: z.string().max(256).optional(),
+});
+export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;

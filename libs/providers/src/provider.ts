@@ -1,0 +1,88 @@
+import type { Logger } from '@voxq/logging';
+import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice } from '@voxq/contracts';
+
+/** What every provider call receives besides its request. */
+export interface CallContext {
+  /** Aborted when the job is cancelled or the call times out. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export interface LlmRequest {
+  /** The model to use; the provider's default when absent. */
+  model?: string;
+  messages: ChatMessage[];
+  systemPrompt?: string;
+  temperature?: number;
+  maxTokens?: number;
+  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+  tools?: ChatTool[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+}
+
+export interface LlmResponse {
+  text: string;
+  model: string;
+  usage: { promptTokens: number; completionTokens: number };
+  finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+  toolCalls?: ChatToolCall[];
+}
+
+export interface SttRequest {
+  model?: string;
+  audio: Buffer;
+  contentType: string;
+  /** BCP-47 tag from the intent. */
+  language: string;
+}
+
+export interface SttResponse {
+  text: string;
+  model: string;
+  language?: string;
+  confidence?: number;
+  durationSeconds: number;
+}
+
+export interface TtsRequest {
+  model?: string;
+  text: string;
+  voice?: string | null;
+  speed: number;
+  language: string;
+}
+
+export interface TtsResponse {
+  audio: Buffer;
+  /** e.g. `audio/wav`, `audio/mpeg`, `audio/pcm;rate=24000`. */
+  contentType: string;
+  model: string;
+  durationSeconds?: number;
+}
+
+interface ProviderBase {
+  /** Stable name used in constraints, results and metrics (`openai`, `espeak-ng`). */
+  readonly name: string;
+  /** Languages served (BCP-47 primary subtags, e.g. `en`), or `*` for any. */
+  readonly languages: readonly string[] | '*';
+  readonly defaultModel: string;
+}
+
+export interface LlmProvider extends ProviderBase {
+  readonly capability: 'llm';
+  complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse>;
+}
+
+export interface SttProvider extends ProviderBase {
+  readonly capability: 'stt';
+  transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse>;
+}
+
+export interface TtsProvider extends ProviderBase {
+  readonly capability: 'tts';
+  synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse>;
+}
+
+export type Provider = LlmProvider | SttProvider | TtsProvider;
+export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;

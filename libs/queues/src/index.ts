@@ -1,0 +1,5 @@
+export { defaultJobOptions, webhookJobOptions } from './job-options';
+export { bullPrefix, QUEUE_NAMES } from './queue-names';
+export type { QueueName } from './queue-names';
+export { Queues } from './queues';
+export { createCommandConnection, createRedisConnection } from './redis-connection';

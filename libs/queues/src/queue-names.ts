@@ -1,0 +1,22 @@
+import type { JobType } from '@voxq/contracts';
+
+/**
+ * Queue names as stored in Redis. Stored names: never rename one, or queued work is
+ * orphaned on upgrade.
+ */
+export const QUEUE_NAMES = {
+  transcribe: 'transcribe',
+  synthesize: 'synthesize',
+  complete: 'complete',
+  /** Webhook deliveries, consumed by the dispatcher. */
+  webhooks: 'webhooks',
+} as const satisfies Record<JobType | 'webhooks', string>;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/**
+ * BullMQ's key prefix, below voxq's own. Keys become `<prefix>:q:<queue>:…`, apart from
+ * voxq's records (`<prefix>:job:…`). With a hash tag prefix (`{voxq}`) every key lands in
+ * one Redis Cluster slot, as BullMQ requires.
+ */
+export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:q`;

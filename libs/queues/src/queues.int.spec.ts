@@ -1,0 +1,28 @@
+import { Worker } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { bullPrefix } from './queue-names';
+import { Queues } from './queues';
+import { createRedisConnection } from './redis-connection';
+
+describe('Queues', () => {
+  const config = testConfig();
+  afterEach(() => cleanupPrefix(config));
+
+  it('adds jobs under the configured prefix that a worker can take', async () => {
+    const connection = createRedisConnection(config.redis.url);
+    const queues = new Queues(connection, config);
+    const done = new Promise<unknown>((resolve) => {
+      const worker = new Worker('complete', async (job) => job.data, { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix) });
+      worker.on('completed', async (_job, value) => {
+        await worker.close();
+        resolve(value);
+      });
+    });
+    await queues.jobs.complete.add('complete', { hello: 'world' });
+    expect(await done).toEqual({ hello: 'world' });
+    expect(await connection.keys(`${config.redis.prefix}:q:complete:*`)).not.toHaveLength(0);
+    await queues.close();
+    connection.disconnect();
+  });
+});

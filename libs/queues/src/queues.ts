@@ -1,0 +1,33 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '@voxq/config';
+import type { JobType } from '@voxq/contracts';
+import { defaultJobOptions, webhookJobOptions } from './job-options';
+import { bullPrefix, QUEUE_NAMES } from './queue-names';
+
+/** The producer side of every queue, sharing one connection. */
+export class Queues {
+  readonly jobs: Record<JobType, Queue>;
+  readonly webhooks: Queue;
+
+  constructor(connection: Redis, config: Config) {
+    const prefix = bullPrefix(config.redis.prefix);
+    const jobOptions = defaultJobOptions(config);
+    const make = (name: string, defaults = jobOptions) =>
+      new Queue(name, { connection, prefix, defaultJobOptions: defaults });
+    this.jobs = {
+      transcribe: make(QUEUE_NAMES.transcribe),
+      synthesize: make(QUEUE_NAMES.synthesize),
+      complete: make(QUEUE_NAMES.complete),
+    };
+    this.webhooks = make(QUEUE_NAMES.webhooks, webhookJobOptions(config));
+  }
+
+  all(): Queue[] {
+    return [...Object.values(this.jobs), this.webhooks];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '@voxq/config';
+
+/**
+ * A config for one test: the shared test Redis, a fresh key prefix so tests never see each
+ * other's queues or records, fast backoffs, and local URLs allowed for receivers.
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: `test-${randomUUID()}`,
+    LOG_LEVEL: 'silent',
+    API_PORT: '0',
+    JOB_BACKOFF_MS: '50',
+    WEBHOOK_BACKOFF_MS: '50',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    WEBHOOK_ALLOW_HTTP: 'true',
+    PROVIDER_TIMEOUT_MS: '5000',
+    ...overrides,
+  });
+}
+
+/** Deletes every key under a test's prefix. */
+export async function cleanupPrefix(config: Config): Promise<void> {
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `check` returns a value other than undefined, or throws after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
