@@ -38,6 +38,10 @@ const common = {
   metadata: metadataSchema.default({}),
 };
 
+/** Everything about a job but its type and input (routing, webhook, labels). */
+export const jobOptionsSchema = z.strictObject(common);
+export type JobOptions = z.infer<typeof jobOptionsSchema>;
+
 /** `POST /v1/jobs` body (JSON). */
 export const jobRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('transcribe'), input: transcribeRequestInputSchema, ...common }),
@@ -91,6 +95,9 @@ export const jobViewSchema = z.strictObject({
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/** Where a job's result (audio for synthesize) is downloaded. */
+export const jobResultPath = (jobId: string) => `/v1/jobs/${jobId}/result`;
+
 /** `GET /v1/jobs` query. */
 export const listJobsQuerySchema = z.strictObject({
   status: jobStatusSchema.optional(),
@@ -100,3 +107,11 @@ export const listJobsQuerySchema = z.strictObject({
   cursor: z.string().max(256).optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+
+/** The data of a BullMQ job: whose it is, when it was submitted, and what to do. */
+export const queuedJobSchema = z.strictObject({
+  tenantId: z.string().min(1),
+  createdAt: z.string(),
+  payload: jobPayloadSchema,
+});
+export type QueuedJob = z.infer<typeof queuedJobSchema>;

@@ -3,3 +3,4 @@ export { bullPrefix, QUEUE_NAMES } from './queue-names';
 export type { QueueName } from './queue-names';
 export { Queues } from './queues';
 export { createCommandConnection, createRedisConnection } from './redis-connection';
+export { cancelChannel, publishCancel, subscribeCancels } from './cancel-channel';

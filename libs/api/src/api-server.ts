@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { ApiKeyStore } from '@voxq/auth';
+import type { Config } from '@voxq/config';
+import { BlobStore, IdempotencyStore, JobStore } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
+import { createCommandConnection, Queues } from '@voxq/queues';
+import { createApp } from './create-app';
+import { JobService } from './services/job-service';
+
+export interface ApiServer {
+  server: Server;
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wires the API's stores to one Redis connection and listens. */
+export async function startApiServer(config: Config, logger: Logger): Promise<ApiServer> {
+  const redis = createCommandConnection(config.redis.url);
+  const queues = new Queues(redis, config);
+  const store = new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
+  const blobs = new BlobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
+  const jobs = new JobService({ config, redis, store, blobs, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
+  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  // Keep-alive longer than typical load balancers' idle timeout so they close first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${port}`;
+  logger.info({ url }, 'api listening');
+
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await queues.close();
+      redis.disconnect();
+    },
+  };
+}

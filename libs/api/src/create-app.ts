@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import type { ApiKeyStore } from '@voxq/auth';
+import type { Config } from '@voxq/config';
+import type { BlobStore } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
+import type { Redis } from 'ioredis';
+import { authenticate } from './middleware/authenticate';
+import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { requestId, securityHeaders } from './middleware/request-context';
+import { healthRoutes } from './routes/health.routes';
+import { jobsRoutes } from './routes/jobs.routes';
+import type { JobService } from './services/job-service';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  keys: ApiKeyStore;
+  jobs: JobService;
+  blobs: BlobStore;
+}
+
+/** The intake API: health probes, then authenticated /v1 routes, then one error envelope. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestId, securityHeaders);
+  app.use(healthRoutes(deps.redis));
+  app.use('/v1', authenticate(deps.keys));
+  app.use(jobsRoutes(deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

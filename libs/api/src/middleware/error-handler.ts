@@ -1,0 +1,39 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorEnvelope } from '@voxq/contracts';
+import { AppError, errors } from '@voxq/errors';
+import type { Logger } from '@voxq/logging';
+
+/** body-parser's errors carry a `type`; map each to what the client did wrong. */
+function fromBodyParser(error: { type?: string; message?: string; limit?: number }): AppError | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return errors.invalidRequest(`Malformed JSON body: ${error.message}.`, undefined, 'invalid_json');
+    case 'entity.too.large':
+      return errors.payloadTooLarge(`Request body is larger than the limit of ${error.limit} bytes.`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return errors.unsupportedMediaType(`${error.message}.`);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return errors.invalidRequest(`The request body was incomplete: ${error.message}.`, undefined, 'incomplete_body');
+    default:
+      return null;
+  }
+}
+
+export function envelope(error: AppError): ErrorEnvelope {
+  return { error: { type: error.type, code: error.code, message: error.message, param: error.param ?? null } };
+}
+
+/** The one place errors become HTTP responses, all in the same envelope. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (thrown, req, res, _next) => {
+    const error = thrown instanceof AppError ? thrown : (fromBodyParser(thrown as object) ?? errors.internal('Internal server error.', thrown));
+    if (error.status >= 500) logger.error({ err: thrown, reqId: req.id, path: req.path }, 'request failed');
+    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (res.headersSent) return void res.end();
+    res.status(error.status).json(envelope(error));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => next(errors.routeNotFound(req.method, req.path));

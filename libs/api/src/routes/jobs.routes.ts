@@ -1,0 +1,110 @@
+import { Router, type Request } from 'express';
+import type { Config } from '@voxq/config';
+import {
+  jobOptionsSchema,
+  jobRequestSchema,
+  JOB_TYPES,
+  listJobsQuerySchema,
+  routingIntentSchema,
+  constraintsSchema,
+  metadataSchema,
+} from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { JOB_ID_PATTERN, outputBlobId, type BlobStore } from '@voxq/job-store';
+import { principalOf } from '../middleware/authenticate';
+import { jobBody } from '../middleware/job-body';
+import type { JobService, Submission } from '../services/job-service';
+import { parseOrThrow } from '../validation';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw errors.invalidRequest('Idempotency-Key must be 1-255 printable ASCII characters.', 'Idempotency-Key');
+  return key;
+}
+
+/** A JSON-valued header (`X-Voxq-Intent: {"language":"en"}`), as seed 000 sends intents. */
+function jsonHeader(req: Request, name: string): unknown {
+  const value = req.header(name);
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw errors.invalidRequest(`Header ${name} must be JSON.`, name);
+  }
+}
+
+/** A transcribe job whose audio is the request body; everything else rides in headers. */
+function binarySubmission(req: Request): Submission {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw errors.invalidRequest('The audio body is empty.', 'body');
+  const webhookUrl = req.header('x-voxq-webhook-url');
+  const options = parseOrThrow(jobOptionsSchema, {
+    intent: parseOrThrow(routingIntentSchema, jsonHeader(req, 'x-voxq-intent') ?? {}, 'x-voxq-intent'),
+    constraints: parseOrThrow(constraintsSchema, jsonHeader(req, 'x-voxq-constraints') ?? {}, 'x-voxq-constraints'),
+    metadata: parseOrThrow(metadataSchema, jsonHeader(req, 'x-voxq-metadata') ?? {}, 'x-voxq-metadata'),
+    ...(webhookUrl === undefined ? {} : { webhook: { url: webhookUrl } }),
+  });
+  return { ...options, type: 'transcribe', input: { audio: { data: req.body, contentType: req.header('content-type')! } } };
+}
+
+function jsonSubmission(body: unknown): Submission {
+  const type = (body as { type?: unknown } | null)?.type;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.invalidRequest('The body must be a JSON object.');
+  }
+  if (!JOB_TYPES.includes(type as never)) {
+    throw errors.invalidRequest(`type: must be one of ${JOB_TYPES.join(', ')}${type === undefined ? '' : ` (got ${JSON.stringify(type)})`}.`, 'type');
+  }
+  const request = parseOrThrow(jobRequestSchema, body);
+  if (request.type !== 'transcribe') return request;
+  const { data, contentType } = request.input.audio;
+  return { ...request, input: { audio: { data: Buffer.from(data, 'base64'), contentType } } };
+}
+
+function jobIdOf(req: Request): string {
+  const id = String(req.params.id);
+  if (!JOB_ID_PATTERN.test(id)) throw errors.notFound('job', id);
+  return id;
+}
+
+export function jobsRoutes(deps: { config: Config; jobs: JobService; blobs: BlobStore }): Router {
+  const router = Router();
+
+  router.post('/v1/jobs', jobBody(deps.config), async (req, res) => {
+    const submission = Buffer.isBuffer(req.body) ? binarySubmission(req) : jsonSubmission(req.body);
+    const { view, replayed } = await deps.jobs.submit(principalOf(req), submission, idempotencyKeyOf(req));
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(202).location(`/v1/jobs/${view.id}`).json(view);
+  });
+
+  router.get('/v1/jobs', async (req, res) => {
+    const query = parseOrThrow(listJobsQuerySchema, req.query, 'query');
+    res.json(await deps.jobs.list(principalOf(req), query));
+  });
+
+  router.get('/v1/jobs/:id', async (req, res) => {
+    res.json(await deps.jobs.get(principalOf(req), jobIdOf(req)));
+  });
+
+  router.delete('/v1/jobs/:id', async (req, res) => {
+    res.json(await deps.jobs.cancel(principalOf(req), jobIdOf(req)));
+  });
+
+  /** The result itself: audio bytes for synthesize, the result JSON otherwise. */
+  router.get('/v1/jobs/:id/result', async (req, res) => {
+    const job = await deps.jobs.get(principalOf(req), jobIdOf(req));
+    if (job.status !== 'completed' || !job.result) {
+      throw errors.conflict('job_not_completed', `Job ${job.id} is ${job.status}; its result exists once it is completed.`);
+    }
+    if (job.type !== 'synthesize') return void res.json(job.result);
+    const blob = await deps.blobs.get(outputBlobId(job.id));
+    if (!blob || blob.tenantId !== principalOf(req).tenantId) throw errors.notFound('result', job.id);
+    res.setHeader('Content-Type', blob.contentType);
+    res.setHeader('Content-Length', String(blob.data.length));
+    res.send(blob.data);
+  });
+
+  return router;
+}

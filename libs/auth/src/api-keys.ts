@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { generateWebhookSecret } from '@voxq/webhooks';
+
+/** A tenant id: lower-case, URL-safe, short enough for key names and logs. */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export interface ApiKeyRecord {
+  keyId: string;
+  tenantId: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface CreatedApiKey extends ApiKeyRecord {
+  /** The key itself. Shown once; only its hash is stored. */
+  apiKey: string;
+  /** The tenant's webhook signing secret (`whsec_…`), to verify voxq's webhooks. */
+  webhookSecret: string;
+}
+
+export interface Principal {
+  tenantId: string;
+  keyId: string;
+}
+
+/**
+ * API keys are 256-bit random tokens, so a plain SHA-256 is the right hash at rest: no
+ * password stretching is needed for a secret nobody can guess, and lookups stay O(1).
+ */
+const hashKey = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
+
+/** How long a verified key is trusted in-process; a revocation takes effect within this. */
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+/** Tenants and their API keys, stored in Redis (keys hashed). */
+export class ApiKeyStore {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private k = {
+    byHash: (hash: string) => `${this.prefix}:apikey:${hash}`,
+    byId: (keyId: string) => `${this.prefix}:apikey-id:${keyId}`,
+    tenant: (tenantId: string) => `${this.prefix}:tenant:${tenantId}`,
+    tenantKeys: (tenantId: string) => `${this.prefix}:tenant:${tenantId}:keys`,
+  };
+
+  async create(tenantId: string, name = 'default'): Promise<CreatedApiKey> {
+    if (!TENANT_ID_PATTERN.test(tenantId)) {
+      throw new Error(`Invalid tenant id '${tenantId}': use 1-63 of a-z, 0-9, _ and -, starting with a letter or digit.`);
+    }
+    const apiKey = `vq_${randomBytes(32).toString('base64url')}`;
+    const hash = hashKey(apiKey);
+    const record: ApiKeyRecord = {
+      keyId: `key_${randomBytes(8).toString('hex')}`,
+      tenantId,
+      name,
+      createdAt: new Date().toISOString(),
+    };
+    const tenantKey = this.k.tenant(tenantId);
+    await this.redis
+      .multi()
+      .hsetnx(tenantKey, 'id', tenantId)
+      .hsetnx(tenantKey, 'createdAt', record.createdAt)
+      .hsetnx(tenantKey, 'webhookSecret', generateWebhookSecret())
+      .hset(this.k.byHash(hash), { ...record })
+      .hset(this.k.byId(record.keyId), { ...record, hash })
+      .sadd(this.k.tenantKeys(tenantId), record.keyId)
+      .exec();
+    const webhookSecret = (await this.redis.hget(tenantKey, 'webhookSecret')) as string;
+    return { ...record, apiKey, webhookSecret };
+  }
+
+  /** The principal a presented key stands for, or null when it is unknown or revoked. */
+  async authenticate(apiKey: string): Promise<Principal | null> {
+    const hash = hashKey(apiKey);
+    const cached = this.cache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const [tenantId, keyId] = await this.redis.hmget(this.k.byHash(hash), 'tenantId', 'keyId');
+    const principal = tenantId && keyId ? { tenantId, keyId } : null;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(hash, { principal, until: Date.now() + CACHE_TTL_MS });
+    return principal;
+  }
+
+  /** Revokes a key by id; returns false when there is no such key. */
+  async revoke(keyId: string): Promise<boolean> {
+    const record = await this.redis.hgetall(this.k.byId(keyId));
+    if (!record.hash || !record.tenantId) return false;
+    await this.redis
+      .multi()
+      .del(this.k.byHash(record.hash), this.k.byId(keyId))
+      .srem(this.k.tenantKeys(record.tenantId), keyId)
+      .exec();
+    return true;
+  }
+
+  async list(tenantId: string): Promise<ApiKeyRecord[]> {
+    const ids = await this.redis.smembers(this.k.tenantKeys(tenantId));
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.k.byId(id), 'keyId', 'tenantId', 'name', 'createdAt');
+    const rows = (await pipeline.exec()) ?? [];
+    return rows
+      .map(([, v]) => v as (string | null)[])
+      .filter((v) => v[0])
+      .map(([keyId, tid, name, createdAt]) => ({ keyId: keyId!, tenantId: tid!, name: name!, createdAt: createdAt! }))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The secret that signs a tenant's webhooks; null for an unknown tenant. */
+  webhookSecret(tenantId: string): Promise<string | null> {
+    return this.redis.hget(this.k.tenant(tenantId), 'webhookSecret');
+  }
+}

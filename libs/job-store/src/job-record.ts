@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import {
+  constraintsSchema,
+  jobStatusSchema,
+  jobTypeSchema,
+  metadataSchema,
+  routingIntentSchema,
+  serializedErrorSchema,
+  webhookTargetSchema,
+  type JobView,
+  type QueuedJob,
+} from '@voxq/contracts';
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'invalid JSON in job record' });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/** A job record as stored in its Redis hash; parsed on every read (Redis is a boundary). */
+export const jobRecordSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  type: jobTypeSchema,
+  status: jobStatusSchema,
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  attempts: z.coerce.number().int().default(0),
+  intent: json(routingIntentSchema),
+  constraints: json(constraintsSchema),
+  metadata: json(metadataSchema),
+  webhook: json(webhookTargetSchema.nullable()),
+  // Results are validated by their type's schema when written; here they are only carried.
+  result: json(z.record(z.string(), z.unknown())).optional(),
+  error: json(serializedErrorSchema).optional(),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+/** The fields a new record starts with, as Redis hash values. */
+export interface NewJobFields {
+  id: string;
+  tenantId: string;
+  type: JobView['type'];
+  createdAt: string;
+  intent: JobView['intent'];
+  constraints: JobView['constraints'];
+  metadata: JobView['metadata'];
+  webhook: JobView['webhook'];
+}
+
+/** A queued job's record fields, from the data its BullMQ job carries. */
+export function newJobFields(id: string, data: QueuedJob): NewJobFields {
+  return {
+    id,
+    tenantId: data.tenantId,
+    type: data.payload.type,
+    createdAt: data.createdAt,
+    intent: data.payload.intent,
+    constraints: data.payload.constraints,
+    metadata: data.payload.metadata,
+    webhook: data.payload.webhook ?? null,
+  };
+}
+
+export function toHashFields(fields: NewJobFields): string[] {
+  return [
+    'id', fields.id,
+    'tenantId', fields.tenantId,
+    'type', fields.type,
+    'createdAt', fields.createdAt,
+    'intent', JSON.stringify(fields.intent),
+    'constraints', JSON.stringify(fields.constraints),
+    'metadata', JSON.stringify(fields.metadata),
+    'webhook', JSON.stringify(fields.webhook),
+  ];
+}
+
+export function toJobView(record: JobRecord): JobView {
+  return {
+    id: record.id,
+    object: 'job',
+    type: record.type,
+    status: record.status,
+    intent: record.intent,
+    constraints: record.constraints,
+    metadata: record.metadata,
+    webhook: record.webhook,
+    attempts: record.attempts,
+    createdAt: record.createdAt,
+    startedAt: record.startedAt ?? null,
+    finishedAt: record.finishedAt ?? null,
+    result: (record.result as JobView['result']) ?? null,
+    error: record.error ?? null,
+  };
+}

@@ -1,0 +1,157 @@
+import type { Redis } from 'ioredis';
+import { JOB_STATUSES, type JobStatus, type JobType } from '@voxq/contracts';
+import { errors, type SerializedError } from '@voxq/errors';
+import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
+import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
+
+export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
+export type TransitionOutcome = { kind: 'ok'; previous: JobStatus; record: JobRecord } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
+
+export interface ListOptions {
+  status?: JobStatus;
+  type?: JobType;
+  limit: number;
+  /** Exclusive: the last id of the previous page. */
+  after?: string;
+}
+
+interface ScriptedRedis extends Redis {
+  voxqJobCreate(...args: (string | number)[]): Promise<number>;
+  voxqJobStart(...args: (string | number)[]): Promise<[string, string]>;
+  voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
+}
+
+const KEY_COUNT = 3 + JOB_STATUSES.length;
+
+/**
+ * Job records: what clients see of a job (status, result, error), kept apart from BullMQ's
+ * own job so that retention, listing and tenant isolation are ours to define. Records of
+ * finished jobs expire after the retention period; index entries pointing at expired
+ * records are dropped when a listing meets them.
+ */
+export class JobStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {
+    this.redis = redis as ScriptedRedis;
+    if (!('voxqJobCreate' in redis)) {
+      redis.defineCommand('voxqJobCreate', { numberOfKeys: KEY_COUNT, lua: CREATE_SCRIPT });
+      redis.defineCommand('voxqJobStart', { numberOfKeys: KEY_COUNT, lua: START_SCRIPT });
+      redis.defineCommand('voxqJobTransition', { numberOfKeys: KEY_COUNT, lua: TRANSITION_SCRIPT });
+    }
+  }
+
+  private recordKey = (id: string) => `${this.prefix}:job:${id}`;
+  private indexKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:jobs${suffix}`;
+
+  private keys(tenantId: string, id: string, type: JobType): string[] {
+    return [
+      this.recordKey(id),
+      this.indexKey(tenantId),
+      this.indexKey(tenantId, `:type:${type}`),
+      ...JOB_STATUSES.map((s) => this.indexKey(tenantId, `:status:${s}`)),
+    ];
+  }
+
+  /** Writes a queued job's record unless a worker already has (it may start first). */
+  async create(fields: NewJobFields): Promise<boolean> {
+    const keys = this.keys(fields.tenantId, fields.id, fields.type);
+    const created = await this.redis.voxqJobCreate(...keys, fields.id, ...toHashFields(fields), 'status', 'queued', 'attempts', 0);
+    return created === 1;
+  }
+
+  /** Marks an attempt started; creates the record from the payload if the API has not. */
+  async start(fields: NewJobFields, now = new Date()): Promise<StartOutcome> {
+    const keys = this.keys(fields.tenantId, fields.id, fields.type);
+    const [kind, value] = await this.redis.voxqJobStart(...keys, fields.id, now.toISOString(), ...toHashFields(fields));
+    return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
+  }
+
+  async complete(job: JobRef, result: unknown, now = new Date()): Promise<TransitionOutcome> {
+    return this.transition(job, 'completed', ['active'], ['result', JSON.stringify(result), 'finishedAt', now.toISOString()]);
+  }
+
+  async fail(job: JobRef, error: SerializedError, now = new Date()): Promise<TransitionOutcome> {
+    return this.transition(job, 'failed', ['queued', 'active'], ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
+  }
+
+  async cancel(job: JobRef, now = new Date()): Promise<TransitionOutcome> {
+    const error = errors.cancelled().toJSON();
+    return this.transition(job, 'cancelled', ['queued', 'active'], ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
+  }
+
+  private async transition(job: JobRef, to: JobStatus, from: JobStatus[], fields: string[]): Promise<TransitionOutcome> {
+    const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
+    const keys = this.keys(job.tenantId, job.id, job.type);
+    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(...keys, job.id, to, from.join(','), ttl, ...fields);
+    if (kind === 'ok') return { kind, previous: value as JobStatus, record: jobRecordSchema.parse(pairsToObject(pairs)) };
+    if (kind === 'rejected') return { kind, current: value as JobStatus };
+    return { kind: 'missing' };
+  }
+
+  /** A tenant's job, or null when it does not exist or belongs to another tenant. */
+  async get(tenantId: string, id: string): Promise<JobRecord | null> {
+    const record = await this.read(id);
+    return record && record.tenantId === tenantId ? record : null;
+  }
+
+  /** Any tenant's job: for workers and the dispatcher, never for request paths. */
+  async read(id: string): Promise<JobRecord | null> {
+    const hash = await this.redis.hgetall(this.recordKey(id));
+    return hash.id ? jobRecordSchema.parse(hash) : null;
+  }
+
+  /** Newest first; returns the page and the cursor of the next one. */
+  async list(tenantId: string, options: ListOptions): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
+    const index = options.status
+      ? this.indexKey(tenantId, `:status:${options.status}`)
+      : options.type
+        ? this.indexKey(tenantId, `:type:${options.type}`)
+        : this.indexKey(tenantId);
+    const jobs: JobRecord[] = [];
+    let after = options.after;
+    // Bounded scan: filtering by type inside a status index may skip entries.
+    for (let round = 0; round < 20 && jobs.length < options.limit; round++) {
+      const batch = Math.max(options.limit * 2, 20);
+      const ids = await this.redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
+      if (ids.length === 0) return { jobs, nextCursor: null };
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hgetall(this.recordKey(id));
+      const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+      const expired: string[] = [];
+      for (const [i, hash] of hashes.entries()) {
+        after = ids[i];
+        if (!hash.id) {
+          expired.push(ids[i]!);
+          continue;
+        }
+        const record = jobRecordSchema.parse(hash);
+        if (record.tenantId !== tenantId || (options.type && record.type !== options.type)) continue;
+        jobs.push(record);
+        if (jobs.length === options.limit) {
+          if (expired.length) await this.redis.zrem(index, ...expired);
+          return { jobs, nextCursor: record.id };
+        }
+      }
+      if (expired.length) await this.redis.zrem(index, ...expired);
+      if (ids.length < batch) return { jobs, nextCursor: null };
+    }
+    return { jobs, nextCursor: after ?? null };
+  }
+}
+
+export interface JobRef {
+  id: string;
+  tenantId: string;
+  type: JobType;
+}
+
+function pairsToObject(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
+  return out;
+}

@@ -1,0 +1,6 @@
+export type { HandlerOutput, JobContext, JobKind } from './job-kind';
+export { JOB_KINDS } from './job-kinds';
+export { createJobProcessor } from './job-processor';
+export type { ProcessorDeps, ProcessorOutcome } from './job-processor';
+export { startWorkers } from './worker-runtime';
+export type { WorkerRuntime } from './worker-runtime';

@@ -1,0 +1,114 @@
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { jobResultSchemas, queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
+import { toAppError, type AppError } from '@voxq/errors';
+import { newJobFields, toJobView, type BlobStore, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
+import type { ProviderRouter } from '@voxq/providers';
+import { enqueueJobEvent } from '@voxq/webhooks';
+import type { HandlerOutput, JobContext } from './job-kind';
+import { JOB_KINDS } from './job-kinds';
+
+export interface ProcessorDeps {
+  store: JobStore;
+  blobs: BlobStore;
+  router: ProviderRouter;
+  webhooks: Queue;
+  logger: Logger;
+  /** Live attempts by job id, so a cancel message can abort one. */
+  running: Map<string, AbortController>;
+}
+
+/** What BullMQ keeps as the job's return value; the result itself lives in the record. */
+export interface ProcessorOutcome {
+  status: 'completed' | 'failed' | 'cancelled' | 'skipped';
+}
+
+async function runHandler(payload: JobPayload, ctx: JobContext): Promise<HandlerOutput<JobType>> {
+  // The union is narrowed by `type`; TypeScript cannot see through the lookup, so help it once.
+  const kind = JOB_KINDS[payload.type] as { handle(p: JobPayload, c: JobContext): Promise<HandlerOutput<JobType>> };
+  return kind.handle(payload, ctx);
+}
+
+/**
+ * The BullMQ edge of every job kind. It owns the job's record: marks the attempt started,
+ * runs the handler, stores the result or the error, and queues the webhook event. Errors
+ * steer the queue: a terminal one (or the last attempt) fails the record and becomes an
+ * `UnrecoverableError`; a retryable one is rethrown so BullMQ backs off and retries.
+ */
+export function createJobProcessor(deps: ProcessorDeps) {
+  const { store, logger } = deps;
+
+  return async function process(job: Job): Promise<ProcessorOutcome> {
+    const id = job.id!;
+    const parsed = queuedJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      // Nothing a retry can mend: the payload in Redis is not one we wrote.
+      logger.error({ jobId: id, issues: parsed.error.issues }, 'invalid job payload');
+      throw new UnrecoverableError(`invalid job payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    }
+    const data = parsed.data;
+    const fields = newJobFields(id, data);
+    const log = logger.child({ jobId: id, tenantId: data.tenantId, type: fields.type });
+
+    const started = await store.start(fields);
+    if (started.kind === 'terminal') {
+      // A re-run after a crash or stall: the outcome is already decided. Re-queue its event
+      // (same event id, so receivers see at most a duplicate delivery, never a new result).
+      const record = await store.read(id);
+      if (record) await notify(deps, record);
+      return { status: 'skipped' };
+    }
+
+    const controller = new AbortController();
+    deps.running.set(id, controller);
+    const startedAt = Date.now();
+    try {
+      const output = await runHandler(data.payload, {
+        jobId: id,
+        tenantId: data.tenantId,
+        attempt: started.attempt,
+        signal: controller.signal,
+        logger: log,
+        router: deps.router,
+        blobs: deps.blobs,
+      });
+      const result = jobResultSchemas[fields.type].parse({
+        ...output.result,
+        timings: {
+          queuedMs: Math.max(0, startedAt - Date.parse(data.createdAt)),
+          processingMs: Date.now() - startedAt,
+          providerMs: output.providerMs,
+        },
+      });
+      const outcome = await store.complete(fields, result);
+      if (outcome.kind !== 'ok') {
+        log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
+        return { status: 'cancelled' };
+      }
+      await notify(deps, outcome.record);
+      return { status: 'completed' };
+    } catch (thrown) {
+      if (controller.signal.aborted) return { status: 'cancelled' };
+      const error = toAppError(thrown);
+      const attempts = job.opts.attempts ?? 1;
+      const final = !error.retryable || job.attemptsMade + 1 >= attempts;
+      log.warn({ err: error, code: error.code, attempt: started.attempt, final }, 'job attempt failed');
+      if (!final) throw error;
+      await failJob(deps, fields, error);
+      throw new UnrecoverableError(error.message);
+    } finally {
+      deps.running.delete(id);
+    }
+  };
+}
+
+/** Queues the webhook event of a finished job (a no-op for jobs without a webhook). */
+async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord): Promise<void> {
+  await enqueueJobEvent(deps.webhooks, record.tenantId, toJobView(record));
+}
+
+/** Fails a job's record and queues its `job.failed` event, unless it already finished. */
+export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks'>, fields: NewJobFields, error: AppError): Promise<void> {
+  const outcome = await deps.store.fail(fields, error.toJSON());
+  if (outcome.kind === 'ok') await notify(deps, outcome.record);
+}

@@ -1,0 +1,84 @@
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '@voxq/config';
+import { queuedJobSchema, type JobType } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { BlobStore, JobStore, newJobFields } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
+import { createProviderRegistry, ProviderRouter } from '@voxq/providers';
+import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
+import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
+
+export interface WorkerRuntime {
+  /** Stops taking jobs, lets running ones finish, and closes connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs a BullMQ worker for each queue in `config.worker.queues`, so one image can be scaled
+ * per job type (`WORKER_QUEUES=transcribe`).
+ */
+export async function startWorkers(config: Config, logger: Logger): Promise<WorkerRuntime> {
+  const connection = createRedisConnection(config.redis.url);
+  const subscriber = createRedisConnection(config.redis.url);
+  const queues = new Queues(connection, config);
+  const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
+  const deps: ProcessorDeps = {
+    store,
+    blobs: new BlobStore(connection, config.redis.prefix, config.jobs.retentionSeconds),
+    router: new ProviderRouter({
+      registry: createProviderRegistry(config, logger),
+      redis: connection,
+      prefix: config.redis.prefix,
+      timeoutMs: config.providers.timeoutMs,
+      logger,
+    }),
+    webhooks: queues.webhooks,
+    logger,
+    running: new Map(),
+  };
+
+  const unsubscribe = await subscribeCancels(subscriber, config.redis.prefix, (jobId) => {
+    deps.running.get(jobId)?.abort(errors.cancelled());
+  });
+
+  const processor = createJobProcessor(deps);
+  const workers = config.worker.queues.map((type: JobType) => {
+    const worker = new Worker(QUEUE_NAMES[type], processor, {
+      connection: createRedisConnection(config.redis.url),
+      prefix: bullPrefix(config.redis.prefix),
+      concurrency: config.worker.concurrency,
+      // A job whose worker died is re-queued once; a second stall fails it (see below).
+      maxStalledCount: 1,
+    });
+    worker.on('failed', (job, error) => void onFailed(job, error));
+    worker.on('error', (error) => logger.error({ err: error, queue: type }, 'worker error'));
+    return worker;
+  });
+
+  /**
+   * The processor records its own failures. BullMQ can also fail a job without running it
+   * (it stalled too often): record those too, so no job stays "active" forever.
+   */
+  async function onFailed(job: Job | undefined, error: Error) {
+    if (!job?.id || !/stalled/i.test(error.message)) return;
+    const data = queuedJobSchema.safeParse(job.data);
+    if (!data.success) return;
+    const reason = errors.internal(`The job's worker stopped responding too often: ${error.message}`);
+    await failJob(deps, newJobFields(job.id, data.data), reason).catch((err: unknown) =>
+      logger.error({ err, jobId: job.id }, 'could not record a stalled job as failed'),
+    );
+  }
+
+  logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'worker started');
+
+  return {
+    async close() {
+      // Abort nothing: running jobs finish (or are released by BullMQ's lock expiry).
+      await Promise.all(workers.map((w) => w.close()));
+      await unsubscribe().catch(() => undefined);
+      await queues.close();
+      subscriber.disconnect();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
+import type { Provider } from './provider';
+
+export interface Candidate<P extends Provider = Provider> {
+  provider: P;
+  model: string;
+  /** 1-based. */
+  rank: number;
+  /** Why it got this rank, kept in the scores run. */
+  reason: string;
+}
+
+export interface Exclusion {
+  provider: string;
+  /** The constraint that excluded it. */
+  by: 'allowedProviders' | 'language';
+  reason: string;
+}
+
+export interface CandidateSelection<P extends Provider = Provider> {
+  candidates: Array<Candidate<P>>;
+  excluded: Exclusion[];
+  /** Names in `allowedProviders` that no registered provider has. */
+  unknownAllowed: string[];
+}
+
+export function primaryLanguage(tag: string): string {
+  return (tag.split('-')[0] ?? tag).toLowerCase();
+}
+
+function servesLanguage(provider: Provider, language: string): boolean {
+  return provider.languages === '*' || provider.languages.includes(language);
+}
+
+/**
+ * The ranking, in one place. For now the configured order; scoring by catalogue and live
+ * health replaces this function's body, not its callers.
+ */
+export function rankCandidates<P extends Provider>(eligible: readonly P[], _intent: RoutingIntent): Array<{ provider: P; reason: string }> {
+  return eligible.map((provider, index) => ({ provider, reason: `configured order (${index + 1} of ${eligible.length})` }));
+}
+
+/** Filters the capability's providers by the job's constraints and language, then ranks them. */
+export function selectCandidates<P extends Provider>(
+  providers: readonly P[],
+  capability: Capability,
+  intent: RoutingIntent,
+  constraints: Constraints,
+): CandidateSelection<P> {
+  const allowed = constraints.allowedProviders?.[capability];
+  const language = primaryLanguage(intent.language);
+  const excluded: Exclusion[] = [];
+  const eligible: P[] = [];
+  for (const provider of providers) {
+    if (allowed && !allowed.includes(provider.name)) {
+      excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
+    } else if (!servesLanguage(provider, language)) {
+      excluded.push({ provider: provider.name, by: 'language', reason: `language '${intent.language}' is not supported` });
+    } else {
+      eligible.push(provider);
+    }
+  }
+  const pinned = constraints.models?.[capability];
+  return {
+    candidates: rankCandidates(eligible, intent).map(({ provider, reason }, index) => ({
+      provider,
+      model: pinned ?? provider.defaultModel,
+      rank: index + 1,
+      reason,
+    })),
+    excluded,
+    unknownAllowed: (allowed ?? []).filter((name) => !providers.some((p) => p.name === name)),
+  };
+}
+
+/** Says which constraint excluded what, so a client can fix its request or config. */
+export function noCandidateMessage(capability: Capability, intent: RoutingIntent, selection: CandidateSelection): string {
+  const names = (by: Exclusion['by']) => selection.excluded.filter((e) => e.by === by).map((e) => e.provider);
+  const parts: string[] = [];
+  const notAllowed = names('allowedProviders');
+  if (notAllowed.length > 0) parts.push(`allowedProviders.${capability} excluded ${notAllowed.join(', ')}`);
+  const noLanguage = names('language');
+  if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
+  if (selection.unknownAllowed.length > 0) {
+    const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
+    parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);
+  }
+  if (selection.excluded.length === 0) parts.unshift(`no ${capability} provider is configured`);
+  return `No ${capability} provider can serve this job: ${parts.join('; ')}`;
+}

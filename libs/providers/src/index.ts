@@ -1,0 +1,28 @@
+export type {
+  CallContext,
+  LlmProvider,
+  LlmRequest,
+  LlmResponse,
+  Provider,
+  ProviderOf,
+  SttProvider,
+  SttRequest,
+  SttResponse,
+  TtsProvider,
+  TtsRequest,
+  TtsResponse,
+} from './provider';
+export { ProviderRegistry, createProviderRegistry } from './registry';
+export { ProviderRouter } from './router';
+export type { ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions, RoutedResult, RoutingRequest } from './router';
+export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
+export type { ScoresRun } from './scores-run';
+export { createOpenAiCompatibleLlm } from './openai-compatible/complete';
+export type { OpenAiCompatibleOptions } from './openai-compatible/complete';
+export { createEspeakNgTts } from './espeak-ng/synthesize';
+export type { EspeakNgOptions } from './espeak-ng/synthesize';
+export { createPocketsphinxStt } from './pocketsphinx/transcribe';
+export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
+export { Semaphore } from './shared/semaphore';
+export { readWav } from './shared/wav';
+export type { WavInfo } from './shared/wav';

@@ -1,0 +1,62 @@
+import { errors } from '@voxq/errors';
+import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
+import { fromWireResponse, toWireRequest } from './complete.mapper';
+import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { wireResponseSchema } from './wire.schema';
+
+export interface OpenAiCompatibleOptions {
+  /** Provider name in constraints and results: `openai`, `groq`, `ollama`, `vllm`. */
+  name: string;
+  /** Up to and including the version segment, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  defaultModel: string;
+  /**
+   * Languages the models serve, as BCP-47 primary subtags.
+   * @defaultValue `'*'`
+   */
+  languages?: readonly string[] | '*';
+}
+
+/**
+ * An LLM provider speaking the OpenAI Chat Completions wire format, so one adapter serves
+ * OpenAI and every compatible server (Groq, Ollama, vLLM, llama.cpp, the simulator).
+ */
+export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): LlmProvider {
+  const { name, apiKey, defaultModel } = options;
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+
+  async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
+    const model = request.model ?? defaultModel;
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify(toWireRequest(request, model)),
+        signal: ctx.signal,
+      });
+      body = await response.text();
+    } catch (error) {
+      throw errorFromFetchFailure(name, error, ctx.signal);
+    }
+    if (!response.ok) throw errorFromStatus(name, response.status, body, response.headers.get('retry-after'));
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (error) {
+      throw errors.providerUnavailable(name, 'malformed response: body is not JSON', error);
+    }
+    const parsed = wireResponseSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape';
+      throw errors.providerUnavailable(name, `malformed response (${where})`, parsed.error);
+    }
+    return fromWireResponse(parsed.data, model);
+  }
+
+  return { name, capability: 'llm', languages: options.languages ?? '*', defaultModel, complete };
+}

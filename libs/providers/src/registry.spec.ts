@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@voxq/config';
+import { createLogger } from '@voxq/logging';
+import { ProviderRegistry, createProviderRegistry } from './registry';
+
+const logger = createLogger({ name: 'test', level: 'silent' });
+
+describe('createProviderRegistry', () => {
+  it('leaves openai out when it has no key, so it is never a candidate', () => {
+    const registry = createProviderRegistry(loadConfig({}), logger);
+    expect(registry.list('llm')).toEqual([]);
+    expect(registry.list('tts').map((p) => p.name)).toEqual(['espeak-ng']);
+    expect(registry.list('stt').map((p) => p.name)).toEqual(['pocketsphinx']);
+  });
+
+  it('builds openai against the configured base URL and model', () => {
+    const registry = createProviderRegistry(
+      loadConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:4010/v1', OPENAI_MODEL: 'gpt-4.1-mini' }),
+      logger,
+    );
+    expect(registry.get('openai')).toMatchObject({ capability: 'llm', defaultModel: 'gpt-4.1-mini', languages: '*' });
+  });
+
+  it('honours the local engine switches', () => {
+    const registry = createProviderRegistry(loadConfig({ ESPEAK_ENABLED: 'false', POCKETSPHINX_ENABLED: 'false' }), logger);
+    expect(registry.list('tts')).toEqual([]);
+    expect(registry.list('stt')).toEqual([]);
+    expect(registry.get('espeak-ng')).toBeUndefined();
+  });
+});
+
+describe('ProviderRegistry', () => {
+  it('refuses two providers with one name', () => {
+    const registry = createProviderRegistry(loadConfig({}), logger);
+    const espeak = registry.get('espeak-ng');
+    if (!espeak) throw new Error('espeak-ng should be registered by default');
+    expect(() => new ProviderRegistry([espeak, espeak])).toThrow("Provider 'espeak-ng' is registered twice");
+  });
+});

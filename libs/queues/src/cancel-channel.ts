@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+
+/** The pub/sub channel on which the API tells workers to abort a running job. */
+export const cancelChannel = (prefix: string) => `${prefix}:cancel`;
+
+export async function publishCancel(redis: Redis, prefix: string, jobId: string): Promise<void> {
+  await redis.publish(cancelChannel(prefix), jobId);
+}
+
+/**
+ * Subscribes a dedicated connection (a subscribed client can run nothing else) and calls
+ * `onCancel` with each cancelled job id. Returns a function that unsubscribes.
+ */
+export async function subscribeCancels(subscriber: Redis, prefix: string, onCancel: (jobId: string) => void): Promise<() => Promise<void>> {
+  const channel = cancelChannel(prefix);
+  const listener = (ch: string, message: string) => {
+    if (ch === channel) onCancel(message);
+  };
+  subscriber.on('message', listener);
+  await subscriber.subscribe(channel);
+  return async () => {
+    subscriber.off('message', listener);
+    await subscriber.unsubscribe(channel);
+  };
+}

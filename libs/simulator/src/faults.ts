@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** One-shot misbehaviours, each applied to the next chat request in the order queued. */
+export const faultSchema = z.union([
+  /** Answer with this status in the OpenAI error envelope (429 may carry `Retry-After`). */
+  z.strictObject({
+    status: z.number().int().min(400).max(599),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+    message: z.string().max(1000).optional(),
+  }),
+  /** Never answer; the client must time out or abort. */
+  z.strictObject({ hang: z.literal(true) }),
+  /** Destroy the socket without answering. */
+  z.strictObject({ reset: z.literal(true) }),
+  /** 200 with a body that is not valid JSON. */
+  z.strictObject({ malformed: z.literal(true) }),
+]);
+export type Fault = z.infer<typeof faultSchema>;
+
+export const latencySchema = z.strictObject({
+  latencyMs: z.number().int().min(0).max(600_000),
+  /** A uniformly random extra delay in [0, jitterMs). */
+  jitterMs: z.number().int().min(0).max(600_000).default(0),
+});
+export type Latency = z.input<typeof latencySchema>;
+
+/** The faults and latency the next requests will get. */
+export class FaultPlan {
+  private queue: Fault[] = [];
+  private latency = { latencyMs: 0, jitterMs: 0 };
+
+  enqueue(faults: readonly Fault[]): number {
+    this.queue.push(...faults.map((f) => faultSchema.parse(f)));
+    return this.queue.length;
+  }
+
+  /** The fault for the request being served, if one is queued. */
+  next(): Fault | undefined {
+    return this.queue.shift();
+  }
+
+  get pending(): readonly Fault[] {
+    return this.queue;
+  }
+
+  setLatency(latency: Latency): { latencyMs: number; jitterMs: number } {
+    this.latency = latencySchema.parse(latency);
+    return this.latency;
+  }
+
+  /** 0 by default, so the benchmark's hot path schedules no timer at all. */
+  delayMs(): number {
+    const { latencyMs, jitterMs } = this.latency;
+    return jitterMs > 0 ? latencyMs + Math.floor(Math.random() * jitterMs) : latencyMs;
+  }
+
+  reset(): void {
+    this.queue = [];
+    this.latency = { latencyMs: 0, jitterMs: 0 };
+  }
+}

@@ -1,0 +1,54 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Lower-cased names; `authorization` redacted to `Bearer ***`. */
+  headers: Record<string, string>;
+  /** Parsed JSON when the body was JSON, else the raw text. */
+  body: unknown;
+}
+
+/** The last `capacity` requests, in a ring so recording stays O(1) under benchmark load. */
+export class RequestLog {
+  private readonly ring: Array<RecordedRequest | undefined>;
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly capacity = 1000) {
+    this.ring = new Array<RecordedRequest | undefined>(capacity);
+  }
+
+  record(request: RecordedRequest): void {
+    this.ring[this.next] = request;
+    this.next = (this.next + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
+  /** Oldest first. */
+  list(): RecordedRequest[] {
+    const start = (this.next - this.count + this.capacity) % this.capacity;
+    const out: RecordedRequest[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const entry = this.ring[(start + i) % this.capacity];
+      if (entry) out.push(entry);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.next = 0;
+    this.count = 0;
+  }
+}
+
+export function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  if (out.authorization !== undefined) out.authorization = /^bearer\s/i.test(out.authorization) ? 'Bearer ***' : '***';
+  return out;
+}

@@ -1,0 +1,72 @@
+import { startApiServer } from '@voxq/api';
+import { ApiKeyStore } from '@voxq/auth';
+import type { Config } from '@voxq/config';
+import { startWorkers } from '@voxq/jobs';
+import { createLogger, type Logger } from '@voxq/logging';
+import { createCommandConnection } from '@voxq/queues';
+import { startDispatcher } from '@voxq/webhooks';
+
+export interface TestStack {
+  /** The API's base URL. */
+  url: string;
+  config: Config;
+  logger: Logger;
+  /** Creates a tenant's API key; returns the key and the tenant's webhook secret. */
+  createKey(tenantId: string): Promise<{ apiKey: string; webhookSecret: string }>;
+  /** Calls the API with a key; JSON bodies are encoded, JSON responses decoded. */
+  request(apiKey: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  // Tests assert on shapes; the JSON is whatever the API sent.
+  body: Record<string, unknown> & { error?: { type: string; code: string; message: string; param: string | null } };
+  raw: Buffer;
+}
+
+/**
+ * The three voxq processes (api, worker, dispatcher) running in this test process against
+ * the test's Redis prefix: real queues, real Redis, real HTTP.
+ */
+export async function startStack(config: Config, options: { worker?: boolean; dispatcher?: boolean } = {}): Promise<TestStack> {
+  const logger = createLogger({ name: 'test', level: config.log.level });
+  const redis = createCommandConnection(config.redis.url);
+  const keys = new ApiKeyStore(redis, config.redis.prefix);
+  const api = await startApiServer(config, logger);
+  const worker = options.worker === false ? null : await startWorkers(config, logger);
+  const dispatcher =
+    options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor: (tenantId) => keys.webhookSecret(tenantId) });
+
+  return {
+    url: api.url,
+    config,
+    logger,
+    async createKey(tenantId) {
+      const created = await keys.create(tenantId);
+      return { apiKey: created.apiKey, webhookSecret: created.webhookSecret };
+    },
+    async request(apiKey, method, path, body, headers = {}) {
+      const isRaw = Buffer.isBuffer(body) || typeof body === 'string';
+      const response = await fetch(`${api.url}${path}`, {
+        method,
+        headers: {
+          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+          ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: isRaw ? (body as NonNullable<RequestInit["body"]>) : JSON.stringify(body) }),
+      });
+      const raw = Buffer.from(await response.arrayBuffer());
+      const isJson = response.headers.get('content-type')?.includes('json');
+      return { status: response.status, headers: response.headers, body: isJson ? JSON.parse(raw.toString()) : {}, raw };
+    },
+    async close() {
+      await worker?.close();
+      await dispatcher?.close();
+      await api.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { Worker } from 'bullmq';
+import type { Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
+import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
+import { createDeliveryProcessor, type SecretLookup } from './delivery-processor';
+
+export interface DispatcherOptions {
+  config: Config;
+  logger: Logger;
+  secretFor: SecretLookup;
+}
+
+export interface Dispatcher {
+  /** Stops taking deliveries, waits for those in flight, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the `webhooks` queue. A slow receiver holds one of `config.webhooks.concurrency`
+ * slots for at most `config.webhooks.timeoutMs`; nothing else waits on it.
+ */
+export async function startDispatcher({ config, logger, secretFor }: DispatcherOptions): Promise<Dispatcher> {
+  const workerConnection = createRedisConnection(config.redis.url);
+  const commands = createRedisConnection(config.redis.url);
+  const processor = createDeliveryProcessor({ config, logger, redis: commands, secretFor });
+
+  const worker = new Worker(QUEUE_NAMES.webhooks, processor, {
+    connection: workerConnection,
+    prefix: bullPrefix(config.redis.prefix),
+    concurrency: config.webhooks.concurrency,
+  });
+  worker.on('failed', (job, error) => {
+    logger.debug({ deliveryId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }, 'webhook job failed');
+  });
+  // Without a listener an 'error' (Redis away, say) would crash the process; BullMQ reconnects by itself.
+  worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+  await worker.waitUntilReady();
+  logger.info({ concurrency: config.webhooks.concurrency }, 'dispatcher started');
+
+  return {
+    async close() {
+      await worker.close();
+      await Promise.all([workerConnection.quit(), commands.quit()]);
+      logger.info('dispatcher stopped');
+    },
+  };
+}
