@@ -26,7 +26,7 @@ export const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: int(8080, 0).pipe(z.number().max(65535)),
   /** Largest JSON body accepted (bytes). */
-  API_JSON_LIMIT_BYTES: int(1_048_576, 1024),
+  API_JSON_LIMIT_BYTES: int(8 * 1_048_576, 1024),
   /** Largest audio upload accepted inline (binary body or base64), in bytes. */
   API_AUDIO_LIMIT_BYTES: int(25 * 1_048_576, 1024),
 

@@ -1,0 +1,21 @@
+# One image for every voxq process; VOXQ_APP picks the role (api, worker, dispatcher, simulator).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node tools/build-app.mjs api worker dispatcher simulator cli && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+# Local engines: espeak-ng (TTS) and pocketsphinx (STT) need no key and no network.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends espeak-ng pocketsphinx pocketsphinx-en-us sox \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production API_HOST=0.0.0.0 VOXQ_APP=api
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 8080
+ENTRYPOINT ["sh", "-c", "exec node --enable-source-maps dist/apps/${VOXQ_APP}/main.js \"$@\"", "--"]

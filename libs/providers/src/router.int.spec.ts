@@ -1,0 +1,182 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errors } from '@voxq/errors';
+import { createLogger } from '@voxq/logging';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
+import type { LlmProvider, LlmResponse } from './provider';
+import { ProviderRegistry } from './registry';
+import { ProviderRouter } from './router';
+import { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
+
+const logger = createLogger({ name: 'test', level: 'silent' });
+const routing = { intent: { language: 'en', optimizeFor: 'balanced' as const }, constraints: {} };
+
+/** A fake LLM whose behaviour each test scripts; calls are recorded with the model used. */
+function fake(name: string, behave: (signal: AbortSignal) => Promise<string> = async () => `${name} says hi`): LlmProvider & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    name,
+    capability: 'llm',
+    languages: '*',
+    defaultModel: `${name}-model`,
+    calls,
+    async complete(request, ctx): Promise<LlmResponse> {
+      calls.push(request.model ?? '');
+      const text = await behave(ctx.signal);
+      return { text, model: request.model ?? '', usage: { promptTokens: 1, completionTokens: 1 }, finishReason: 'stop' };
+    },
+  };
+}
+
+const fail = (error: unknown) => async (): Promise<string> => {
+  throw error;
+};
+
+describe('ProviderRouter', () => {
+  const config = testConfig();
+  let redis: Redis;
+  const router = (providers: LlmProvider[], timeoutMs = 5_000) =>
+    new ProviderRouter({ registry: new ProviderRegistry(providers), redis, prefix: config.redis.prefix, timeoutMs, logger });
+  const complete = (r: ProviderRouter, signal = new AbortController().signal, constraints = {}) =>
+    r.run(
+      'llm',
+      { ...routing, constraints },
+      (provider, model, callSignal) => provider.complete({ model, messages: [{ role: 'user', content: 'hi' }] }, { signal: callSignal, logger }),
+      { signal, logger },
+    );
+
+  beforeAll(() => {
+    redis = new Redis(config.redis.url);
+  });
+  afterEach(() => cleanupPrefix(config));
+  afterAll(() => redis.quit());
+
+  it('calls the first candidate and records the ranking as a scores run', async () => {
+    const a = fake('alpha');
+    const b = fake('beta');
+    const result = await complete(router([a, b]));
+
+    expect(result).toMatchObject({ provider: 'alpha', model: 'alpha-model', failoverCount: 0 });
+    expect(result.value.text).toBe('alpha says hi');
+    expect(result.scoresRunId).toMatch(/^sr_[0-9a-f]{32}$/);
+    expect(result.attempts).toEqual([{ provider: 'alpha', model: 'alpha-model', ms: expect.any(Number) }]);
+    expect(b.calls).toEqual([]);
+
+    const run = await getScoresRun(redis, config.redis.prefix, result.scoresRunId);
+    expect(run).toMatchObject({
+      id: result.scoresRunId,
+      capability: 'llm',
+      intent: routing.intent,
+      constraints: {},
+      candidates: [
+        { provider: 'alpha', model: 'alpha-model', rank: 1 },
+        { provider: 'beta', model: 'beta-model', rank: 2 },
+      ],
+      excluded: [],
+    });
+    const ttl = await redis.ttl(`${config.redis.prefix}:scores-run:${result.scoresRunId}`);
+    expect(ttl).toBeGreaterThan(SCORES_RUN_TTL_SECONDS - 60);
+  });
+
+  it('fails over on upstream errors, counting the providers tried before', async () => {
+    const a = fake('alpha', fail(errors.providerUnavailable('alpha', 'HTTP 503')));
+    const b = fake('beta', fail(errors.providerMisconfigured('beta', 'HTTP 401')));
+    const c = fake('gamma');
+    const result = await complete(router([a, b, c]));
+
+    expect(result).toMatchObject({ provider: 'gamma', failoverCount: 2 });
+    expect(result.attempts.map((t) => [t.provider, t.error?.code])).toEqual([
+      ['alpha', 'provider_unavailable'],
+      ['beta', 'provider_misconfigured'],
+      ['gamma', undefined],
+    ]);
+  });
+
+  it('honours allowedProviders and the pinned model, and excludes the rest in the scores run', async () => {
+    const a = fake('alpha');
+    const b = fake('beta');
+    const result = await complete(router([a, b]), undefined, { allowedProviders: { llm: ['beta'] }, models: { llm: 'pinned-1' } });
+
+    expect(result).toMatchObject({ provider: 'beta', model: 'pinned-1' });
+    expect(b.calls).toEqual(['pinned-1']);
+    const run = await getScoresRun(redis, config.redis.prefix, result.scoresRunId);
+    expect(run?.excluded).toEqual([{ provider: 'alpha', by: 'allowedProviders', reason: 'not in allowedProviders.llm' }]);
+  });
+
+  it('throws an input error at once, without trying the next provider', async () => {
+    const b = fake('beta');
+    const r = router([fake('alpha', fail(errors.providerRejectedInput('alpha', 'HTTP 400: bad'))), b]);
+    await expect(complete(r)).rejects.toMatchObject({ code: 'provider_rejected_input' });
+    expect(b.calls).toEqual([]);
+  });
+
+  it('treats an unexpected throw as the provider being unavailable', async () => {
+    const result = await complete(router([fake('alpha', fail(new TypeError('boom'))), fake('beta')]));
+    expect(result.attempts[0]?.error).toEqual({ code: 'provider_unavailable', message: 'alpha: boom' });
+    expect(result.provider).toBe('beta');
+  });
+
+  it('times a hung provider out and moves on, even if it ignores its signal', async () => {
+    const hung = fake('alpha', () => new Promise<string>(() => undefined));
+    const started = Date.now();
+    const result = await complete(router([hung, fake('beta')], 150));
+    expect(result.provider).toBe('beta');
+    expect(result.attempts[0]?.error).toEqual({ code: 'provider_unavailable', message: 'alpha: timed out after 150 ms' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('stops with job_cancelled when the job is cancelled mid-call, without failing over', async () => {
+    const controller = new AbortController();
+    const b = fake('beta');
+    const hung = fake('alpha', (signal) => new Promise<string>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    setTimeout(() => controller.abort(), 50);
+    await expect(complete(router([hung, b]), controller.signal)).rejects.toMatchObject({ code: 'job_cancelled' });
+    expect(b.calls).toEqual([]);
+  });
+
+  it('throws all_providers_failed, retryable when any failure was', async () => {
+    const r = router([
+      fake('alpha', fail(errors.providerMisconfigured('alpha', 'HTTP 401: bad key'))),
+      fake('beta', fail(errors.providerUnavailable('beta', 'HTTP 429: slow down', undefined, 3))),
+    ]);
+    await expect(complete(r)).rejects.toMatchObject({
+      code: 'all_providers_failed',
+      type: 'provider_error',
+      status: 502,
+      retryable: true,
+      failover: false,
+      message: 'Every llm provider failed: alpha: HTTP 401: bad key; beta: HTTP 429: slow down',
+    });
+
+    const onlyMisconfigured = router([fake('alpha', fail(errors.providerMisconfigured('alpha', 'HTTP 401')))]);
+    await expect(complete(onlyMisconfigured)).rejects.toMatchObject({ code: 'all_providers_failed', retryable: false });
+  });
+
+  it('carries the shortest Retry-After when every provider asked to wait', async () => {
+    const r = router([
+      fake('alpha', fail(errors.providerUnavailable('alpha', 'HTTP 429', undefined, 5))),
+      fake('beta', fail(errors.providerUnavailable('beta', 'HTTP 429', undefined, 2))),
+    ]);
+    await expect(complete(r)).rejects.toMatchObject({ code: 'all_providers_failed', retryAfterSeconds: 2 });
+  });
+
+  it('says which constraint left no candidate, and stores no scores run', async () => {
+    const r = router([fake('alpha')]);
+    await expect(complete(r, undefined, { allowedProviders: { llm: ['anthropic'] } })).rejects.toMatchObject({
+      code: 'no_provider_available',
+      status: 400,
+      message: 'No llm provider can serve this job: allowedProviders.llm excluded alpha; allowedProviders.llm names anthropic, which is not configured',
+    });
+    expect(await redis.keys(`${config.redis.prefix}:*`)).toEqual([]);
+  });
+
+  it('does not start when the job is already cancelled', async () => {
+    const a = fake('alpha');
+    await expect(complete(router([a]), AbortSignal.abort())).rejects.toMatchObject({ code: 'job_cancelled' });
+    expect(a.calls).toEqual([]);
+  });
+
+  it('returns undefined for an unknown scores run', async () => {
+    expect(await getScoresRun(redis, config.redis.prefix, 'sr_missing')).toBeUndefined();
+  });
+});
