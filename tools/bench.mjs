@@ -1,0 +1,308 @@
+// `npm run bench`: voxq's end-to-end throughput against raw BullMQ's, measured in one run
+// on the same Redis, and their ratio.
+//
+//   baseline  a Queue adding no-op jobs in bulk + a Worker completing them (one child process)
+//   voxq      POST /v1/jobs (api) → `complete` queue → worker → provider simulator (zero
+//             latency) → record `completed`, each app its own process as in production
+//
+// Env: BENCH_JOBS (20000), BENCH_WARMUP (1000, not measured), BENCH_CONCURRENCY (128: the
+// worker concurrency of both), BENCH_CLIENTS (64 HTTP clients), BENCH_TIMEOUT_S (60, per
+// phase), BENCH_WEBHOOK=1 (give each job a webhook, so an event is queued; no dispatcher
+// runs), BENCH_PROFILE=1 (`--cpu-prof` the apps and print where their time goes), REDIS_URL.
+// Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
+import { openClient, submitAll } from './bench/http-load.mjs';
+import { cpuSeconds, start, stopAll, unlessExited } from './bench/processes.mjs';
+import { commandsPerJob, deletePrefix, ensureRedis, freePort, redisCounters } from './bench/redis.mjs';
+
+const GOAL = 0.3;
+const int = (name, def) => {
+  const value = Number(process.env[name] || def);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${process.env[name]}).`);
+  return value;
+};
+const opts = {
+  jobs: Math.max(1, int('BENCH_JOBS', 20_000)),
+  warmup: int('BENCH_WARMUP', 1_000),
+  concurrency: Math.max(1, int('BENCH_CONCURRENCY', 128)),
+  clients: Math.max(1, int('BENCH_CLIENTS', 64)),
+  timeoutMs: Math.max(1, int('BENCH_TIMEOUT_S', 60)) * 1000,
+  webhook: process.env.BENCH_WEBHOOK === '1' || process.env.BENCH_WEBHOOK === 'true',
+  profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const step = (text) => console.log(`· ${text}`);
+
+let redis;
+let prefix;
+let cleaning = false;
+async function cleanup() {
+  if (cleaning) return;
+  cleaning = true;
+  await stopAll();
+  if (redis && prefix) {
+    const deleted = await deletePrefix(redis, prefix).catch((error) => console.error(`could not delete ${prefix}:* (${error.message})`));
+    if (deleted !== undefined) step(`deleted ${deleted} keys under ${prefix}:*`);
+  }
+  redis?.disconnect();
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the benchmark's processes…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Resolves once `check()` is truthy; rejects after `timeoutMs`. */
+async function until(what, check, timeoutMs, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+async function httpOk(url) {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return res.ok;
+}
+
+function cpuOf(children) {
+  return Object.fromEntries(children.map((c) => [c.name, cpuSeconds(c.pid)]));
+}
+
+/** CPU ms per job of each process between two snapshots. */
+function cpuPerJob(before, after, jobs) {
+  const out = {};
+  for (const [name, s] of Object.entries(after)) if (s !== null && before[name] !== null) out[name] = round(((s - before[name]) * 1000) / jobs, 3);
+  return out;
+}
+
+async function runBaseline(env) {
+  const child = start('baseline', process.execPath, ['tools/bench/bullmq-baseline.mjs'], {
+    ipc: true,
+    env: {
+      ...env,
+      BENCH_PREFIX: `${prefix}:raw`,
+      BENCH_JOBS: String(opts.jobs),
+      BENCH_WARMUP: String(opts.warmup),
+      BENCH_CONCURRENCY: String(opts.concurrency),
+    },
+  });
+  const message = (kind) =>
+    unlessExited(
+      child,
+      new Promise((resolve) => {
+        const on = (m) => m?.kind === kind && (child.off('message', on), resolve(m));
+        child.on('message', on);
+      }),
+    );
+  await message('ready');
+  const before = { redis: await redisCounters(redis), cpu: cpuOf([child]) };
+  child.send({ kind: 'go' });
+  const result = await message('result');
+  const after = { redis: await redisCounters(redis), cpu: cpuOf([child]) };
+  await child.exited;
+  return {
+    jobsPerSecond: result.rate,
+    ms: result.ms,
+    addRate: result.addRate,
+    redis: commandsPerJob(before.redis, after.redis, opts.jobs),
+    cpuMsPerJob: cpuPerJob(before.cpu, after.cpu, opts.jobs),
+  };
+}
+
+async function runVoxq(env, profileDir) {
+  const simulatorPort = await freePort();
+  const apiPort = await freePort();
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  const appEnv = {
+    ...env,
+    OPENAI_API_KEY: 'sk-sim-bench',
+    OPENAI_BASE_URL: `${simulatorUrl}/v1`,
+    SIMULATOR_PORT: String(simulatorPort),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    WORKER_QUEUES: 'complete',
+    WORKER_CONCURRENCY: String(opts.concurrency),
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    // Only `complete` jobs run; the local engines stay out of the way.
+    ESPEAK_ENABLED: 'false',
+    POCKETSPHINX_ENABLED: 'false',
+    ...(opts.webhook ? { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOW_HTTP: 'true' } : {}),
+  };
+  const profiled = profileDir ? { ...appEnv, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : appEnv;
+  const app = (name, e = appEnv) => start(name, process.execPath, [`dist/apps/${name}/main.js`], { env: e });
+
+  // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
+  const simulator = app('simulator', { ...profiled, NODE_ENV: 'development' });
+  await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
+  await fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 0, jitterMs: 0 }) });
+
+  const keys = spawnSync(process.execPath, ['dist/apps/cli/main.js', 'keys', 'create', '--tenant', 'bench', '--json'], { env: appEnv, encoding: 'utf8' });
+  if (keys.status !== 0) throw new Error(`keys create failed: ${keys.stderr || keys.stdout}`);
+  const { apiKey } = JSON.parse(keys.stdout);
+
+  const api = app('api', profiled);
+  const worker = app('worker', profiled);
+  const apps = [api, worker, simulator];
+  const guard = (promise) => unlessExited(worker, unlessExited(api, unlessExited(simulator, promise)));
+  await guard(until('the api', () => httpOk(`http://127.0.0.1:${apiPort}/healthz`), 15_000));
+
+  let receiver;
+  const body = { type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } };
+  if (opts.webhook) {
+    receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    const port = await new Promise((r) => receiver.listen(0, '127.0.0.1', () => r(receiver.address().port)));
+    body.webhook = { url: `http://127.0.0.1:${port}/hook` };
+  }
+
+  const client = await openClient(`http://127.0.0.1:${apiPort}`, opts.clients);
+  const request = {
+    path: '/v1/jobs',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    concurrency: opts.clients,
+  };
+  const completedKey = `${prefix}:tenant:bench:jobs:status:completed`;
+  const completed = () => redis.zcard(completedKey);
+
+  try {
+    // Warm-up: also proves the worker is up (it logs nothing at LOG_LEVEL=warn).
+    if (opts.warmup > 0) {
+      const warm = await guard(submitAll(client, { ...request, count: opts.warmup }));
+      if (warm.accepted !== opts.warmup) throw new Error(`warm-up submissions failed: ${JSON.stringify(warm.failures)}`);
+      await guard(until('the warm-up jobs to complete', async () => (await completed()) >= opts.warmup, 30_000, 50));
+    }
+
+    const before = { redis: await redisCounters(redis), cpu: cpuOf(apps) };
+    let firstSubmit;
+    let submit;
+    const submitting = submitAll(client, { ...request, count: opts.jobs, onFirst: () => (firstSubmit = performance.now()) }).then((s) => (submit = s));
+    // Poll every 50 ms until the completed index holds every accepted job (or time is up).
+    let done = 0;
+    let finished;
+    const deadline = Date.now() + opts.timeoutMs;
+    for (;;) {
+      await guard(sleep(50));
+      done = (await completed()) - opts.warmup;
+      if (submit && done >= submit.accepted) {
+        finished = performance.now();
+        break;
+      }
+      if (Date.now() > deadline) break;
+    }
+    await submitting;
+    const ms = (finished ?? performance.now()) - firstSubmit;
+    const after = { redis: await redisCounters(redis), cpu: cpuOf(apps) };
+    const webhookEvents = opts.webhook ? await redis.llen(`${prefix}:q:webhooks:wait`) : 0;
+    return {
+      jobsPerSecond: (Math.min(done, submit.accepted) / ms) * 1000,
+      ms,
+      completed: Math.min(done, submit.accepted),
+      timedOut: finished === undefined,
+      submit: { ...submit, client: client.client },
+      webhook: opts.webhook ? { queued: webhookEvents > 0, eventsWaiting: webhookEvents } : { queued: false },
+      redis: commandsPerJob(before.redis, after.redis, opts.jobs),
+      cpuMsPerJob: cpuPerJob(before.cpu, after.cpu, opts.jobs),
+      pids: Object.fromEntries(apps.map((c) => [c.name, c.pid])),
+    };
+  } finally {
+    await client.close();
+    receiver?.close();
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { cpu: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism?.() ?? cpus.length, node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+function printReport(r) {
+  const row = (label, value) => console.log(`  ${label.padEnd(34)}${value}`);
+  const n = (x, d = 0) => (x === null || x === undefined ? 'n/a' : round(x, d).toLocaleString('en-US'));
+  console.log(`\nvoxq benchmark: ${r.options.jobs} jobs, warm-up ${r.options.warmup}, worker concurrency ${r.options.concurrency}, ${r.options.clients} HTTP clients`);
+  row('raw BullMQ (add + no-op process)', `${n(r.baseline.jobsPerSecond)} jobs/s`);
+  row('voxq end to end (API → completed)', `${n(r.voxq.jobsPerSecond)} jobs/s${r.voxq.timedOut ? `  (timed out: ${r.voxq.completed} of ${r.voxq.submit.accepted} completed)` : ''}`);
+  row('ratio (voxq / raw BullMQ)', `${n(r.ratio, 3)}   goal ≥ ${GOAL}: ${r.goalMet ? 'MET' : 'NOT MET'}`);
+  row('submit rate (POST /v1/jobs)', `${n(r.voxq.submit.rate)} req/s (${r.voxq.submit.client})`);
+  row('submit latency p50 / p99', `${n(r.voxq.submit.p50Ms, 1)} ms / ${n(r.voxq.submit.p99Ms, 1)} ms`);
+  if (Object.keys(r.voxq.submit.failures).length) row('submit failures', JSON.stringify(r.voxq.submit.failures));
+  row('webhook event queued per job', r.voxq.webhook.queued ? `yes (${r.voxq.webhook.eventsWaiting} waiting; no dispatcher runs)` : 'no (jobs carry no webhook; BENCH_WEBHOOK=1 adds one)');
+  const cmds = (x) => `${n(x.redis.totalExcludingScripts, 1)} (${Object.entries(x.redis.perJob).slice(0, 6).map(([k, v]) => `${k} ${round(v, 1)}`).join(', ')})`;
+  row('Redis commands/job: raw BullMQ', cmds(r.baseline));
+  row('Redis commands/job: voxq', cmds(r.voxq));
+  row('Redis CPU ms/job: raw / voxq', `${n(r.baseline.redis.cpuMsPerJob, 3)} / ${n(r.voxq.redis.cpuMsPerJob, 3)}`);
+  row('process CPU ms/job: raw BullMQ', Object.entries(r.baseline.cpuMsPerJob).map(([k, v]) => `${k} ${v}`).join(', '));
+  row('process CPU ms/job: voxq', Object.entries(r.voxq.cpuMsPerJob).map(([k, v]) => `${k} ${v}`).join(', '));
+  row('machine', `${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}`);
+  row('Redis', r.redis);
+}
+
+async function main() {
+  const started = Date.now();
+  step('building api, worker, simulator, cli');
+  const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'api', 'worker', 'simulator', 'cli'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+
+  const found = await ensureRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+  prefix = `bench-${Date.now()}`;
+  redis = new Redis(found.url, { maxRetriesPerRequest: 3 });
+  const env = { ...process.env, REDIS_URL: found.url, REDIS_PREFIX: prefix };
+  step(`Redis: ${found.source}; key prefix ${prefix}`);
+
+  const profileDir = opts.profile ? resolve('bench-results', 'profiles', prefix) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  step(`raw BullMQ: ${opts.jobs} no-op jobs (after ${opts.warmup} warm-up)`);
+  const baseline = await runBaseline(env);
+  step(`voxq end to end: ${opts.jobs} complete jobs through the API (after ${opts.warmup} warm-up)`);
+  const voxq = await runVoxq(env, profileDir);
+
+  const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
+  const result = {
+    at: new Date().toISOString(),
+    options: opts,
+    machine: machine(),
+    redis: found.source,
+    baseline,
+    voxq,
+    ratio,
+    goal: GOAL,
+    goalMet: ratio >= GOAL,
+  };
+  await cleanup(); // Stops the apps, which writes their CPU profiles.
+  printReport(result);
+  mkdirSync('bench-results', { recursive: true });
+  if (profileDir) {
+    result.profiles = {};
+    for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+      // Files are named CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
+      const pid = Number(file.split('.')[3]);
+      const app = Object.entries(voxq.pids).find(([, p]) => p === pid)?.[0] ?? file;
+      const summary = await summariseProfile(join(profileDir, file));
+      result.profiles[app] = summary;
+      printProfile(app, summary);
+    }
+  }
+  writeFileSync('bench-results/latest.json', `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten to bench-results/latest.json in ${round((Date.now() - started) / 1000, 1)} s`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nbenchmark failed: ${error.stack ?? error}`);
+  await cleanup();
+  process.exitCode = 1;
+}
