@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { createEspeakNgTts } from '../espeak-ng/synthesize';
 import type { CallContext } from '../provider';
@@ -12,11 +14,14 @@ const has = (bin: string, args: string[]) => spawnSync(bin, args).error === unde
 const installed = has('espeak-ng', ['--version']) && has('sox', ['--version']) && has('pocketsphinx_continuous', ['-h']);
 const skipNote = installed ? '' : ' [skipped: needs apt-get install -y espeak-ng pocketsphinx pocketsphinx-en-us sox]';
 const ctx = (signal = new AbortController().signal): CallContext => ({ signal, logger: createLogger({ name: 'test', level: 'silent' }) });
-const leftovers = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('voxq-pocketsphinx-'));
+// A scratch root of this file's own: other suites run pocketsphinx at the same time.
+const tmpRoot = mkdtempSync(join(tmpdir(), 'voxq-stt-test-'));
+const leftovers = async () => (await readdir(tmpRoot)).filter((name) => name.startsWith('voxq-pocketsphinx-'));
 
 describe('pocketsphinx STT', () => {
+  afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
   const limiter = new Semaphore(2);
-  const stt = createPocketsphinxStt({ limiter });
+  const stt = createPocketsphinxStt({ limiter, tmpRoot });
   const tts = createEspeakNgTts({ limiter });
 
   // pocketsphinx gets roughly a third of espeak-ng's words right, so this checks the

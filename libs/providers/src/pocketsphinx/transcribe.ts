@@ -18,6 +18,8 @@ export interface PocketsphinxOptions {
   /** @defaultValue `'sox'` */
   soxBin?: string;
   limiter: Semaphore;
+  /** Where per-call scratch folders go. @defaultValue `os.tmpdir()` */
+  tmpRoot?: string;
 }
 
 /** pocketsphinx prints one hypothesis line per utterance. */
@@ -41,7 +43,7 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
     if (request.language.split('-')[0]?.toLowerCase() !== 'en') {
       throw errors.providerRejectedInput(POCKETSPHINX_NAME, `language '${request.language}' is not supported (English only)`);
     }
-    const dir = await mkdtemp(join(tmpdir(), 'voxq-pocketsphinx-'));
+    const dir = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'voxq-pocketsphinx-'));
     try {
       const input = join(dir, 'input');
       const converted = join(dir, 'converted.wav');
