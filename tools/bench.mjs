@@ -8,7 +8,7 @@
 // Env: BENCH_JOBS (20000), BENCH_WARMUP (1000, not measured), BENCH_CONCURRENCY (128: the
 // worker concurrency of both), BENCH_CLIENTS (64 HTTP clients), BENCH_TIMEOUT_S (60, per
 // phase), BENCH_WEBHOOK=1 (give each job a webhook, so an event is queued; no dispatcher
-// runs), BENCH_PROFILE=1 (`--cpu-prof` the apps and print where their time goes), REDIS_URL.
+// runs), BENCH_PROFILE=1 (`node --cpu-prof` the apps and print where their time goes), REDIS_URL.
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -80,6 +80,11 @@ function cpuOf(children) {
   return Object.fromEntries(children.map((c) => [c.name, cpuSeconds(c.pid)]));
 }
 
+function ownCpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /** CPU ms per job of each process between two snapshots. */
 function cpuPerJob(before, after, jobs) {
   const out = {};
@@ -141,11 +146,12 @@ async function runVoxq(env, profileDir) {
     POCKETSPHINX_ENABLED: 'false',
     ...(opts.webhook ? { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOW_HTTP: 'true' } : {}),
   };
-  const profiled = profileDir ? { ...appEnv, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : appEnv;
-  const app = (name, e = appEnv) => start(name, process.execPath, [`dist/apps/${name}/main.js`], { env: e });
+  // Node 20 refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const app = (name, e = appEnv) => start(name, process.execPath, [...nodeArgs, `dist/apps/${name}/main.js`], { env: e });
 
   // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
-  const simulator = app('simulator', { ...profiled, NODE_ENV: 'development' });
+  const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
   await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
   await fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 0, jitterMs: 0 }) });
 
@@ -153,8 +159,8 @@ async function runVoxq(env, profileDir) {
   if (keys.status !== 0) throw new Error(`keys create failed: ${keys.stderr || keys.stdout}`);
   const { apiKey } = JSON.parse(keys.stdout);
 
-  const api = app('api', profiled);
-  const worker = app('worker', profiled);
+  const api = app('api');
+  const worker = app('worker');
   const apps = [api, worker, simulator];
   const guard = (promise) => unlessExited(worker, unlessExited(api, unlessExited(simulator, promise)));
   await guard(until('the api', () => httpOk(`http://127.0.0.1:${apiPort}/healthz`), 15_000));
@@ -185,7 +191,7 @@ async function runVoxq(env, profileDir) {
       await guard(until('the warm-up jobs to complete', async () => (await completed()) >= opts.warmup, 30_000, 50));
     }
 
-    const before = { redis: await redisCounters(redis), cpu: cpuOf(apps) };
+    const before = { redis: await redisCounters(redis), cpu: { ...cpuOf(apps), 'bench client': ownCpuSeconds() } };
     let firstSubmit;
     let submit;
     const submitting = submitAll(client, { ...request, count: opts.jobs, onFirst: () => (firstSubmit = performance.now()) }).then((s) => (submit = s));
@@ -204,7 +210,7 @@ async function runVoxq(env, profileDir) {
     }
     await submitting;
     const ms = (finished ?? performance.now()) - firstSubmit;
-    const after = { redis: await redisCounters(redis), cpu: cpuOf(apps) };
+    const after = { redis: await redisCounters(redis), cpu: { ...cpuOf(apps), 'bench client': ownCpuSeconds() } };
     const webhookEvents = opts.webhook ? await redis.llen(`${prefix}:q:webhooks:wait`) : 0;
     return {
       jobsPerSecond: (Math.min(done, submit.accepted) / ms) * 1000,
@@ -302,7 +308,10 @@ async function main() {
 try {
   await main();
 } catch (error) {
-  console.error(`\nbenchmark failed: ${error.stack ?? error}`);
-  await cleanup();
-  process.exitCode = 1;
+  // After Ctrl-C the apps exiting is expected; the signal handler finishes the clean-up.
+  if (!cleaning) {
+    console.error(`\nbenchmark failed: ${error.stack ?? error}`);
+    await cleanup();
+    process.exitCode = 1;
+  }
 }

@@ -39,8 +39,9 @@ const data = {
 let completed = 0;
 let target = 0;
 let onTarget = () => {};
+const consumer = connect();
 const worker = new Worker('noop', async () => ({ status: 'completed' }), {
-  connection: connect(),
+  connection: consumer,
   prefix,
   concurrency,
 });
@@ -72,8 +73,9 @@ await new Promise((resolve) => {
   process.send({ kind: 'ready' });
 });
 const { ms, addedMs } = await round(jobs);
-process.send({ kind: 'result', jobs, concurrency, chunk, ms, addRate: (jobs / addedMs) * 1000, rate: (jobs / ms) * 1000 });
 await worker.close();
 await queue.close();
+// Connections passed in stay open after close(); end them so the process can exit.
+consumer.disconnect();
 producer.disconnect();
-process.disconnect();
+process.send({ kind: 'result', jobs, concurrency, chunk, ms, addRate: (jobs / addedMs) * 1000, rate: (jobs / ms) * 1000 }, () => process.disconnect());

@@ -4,6 +4,12 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const children = new Set();
+let closed = false;
+
+// Last resort: whatever is still running when this process exits goes with it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 /** Last lines of a child's output, shown when something goes wrong. */
 class Tail {
@@ -22,6 +28,7 @@ class Tail {
  * `name`, `tail` (recent output) and `exited` (a promise of the exit code or signal).
  */
 export function start(name, command, args, { env, ipc = false } = {}) {
+  if (closed) throw new Error(`not starting ${name}: the benchmark is stopping`);
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])] });
   child.name = name;
   child.tail = new Tail();
@@ -52,6 +59,7 @@ export async function stop(child, graceMs = 10_000) {
 }
 
 export async function stopAll() {
+  closed = true;
   // Newest first: apps stop before the redis-server they talk to.
   for (const child of [...children].reverse()) await stop(child);
 }

@@ -58,23 +58,38 @@ export async function ensureRedis(url) {
 export async function redisCounters(redis) {
   const [stats, cpu] = await Promise.all([redis.info('commandstats'), redis.info('cpu')]);
   const calls = {};
-  for (const [, name, n] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[name] = Number(n);
+  const usec = {};
+  for (const [, name, n, us] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    calls[name] = Number(n);
+    usec[name] = Number(us);
+  }
   const num = (key) => Number(new RegExp(`^${key}:([\\d.]+)`, 'm').exec(cpu)?.[1] ?? 0);
-  return { calls, cpuSeconds: num('used_cpu_user') + num('used_cpu_sys') };
+  return { calls, usec, cpuSeconds: num('used_cpu_user') + num('used_cpu_sys') };
 }
 
-/** Commands per job between two snapshots, most frequent first (one Redis may serve others too). */
+/**
+ * Commands per job between two snapshots, most frequent first, and Redis's time per job by
+ * command (a script's `evalsha` time includes the commands it runs, which are also counted
+ * on their own). One Redis may serve others too: their commands land here as well.
+ */
 export function commandsPerJob(before, after, jobs) {
   const perJob = {};
+  const usecPerJob = {};
   let total = 0;
   for (const [name, n] of Object.entries(after.calls)) {
     const delta = n - (before.calls[name] ?? 0);
     if (delta <= 0) continue;
     perJob[name] = delta / jobs;
+    usecPerJob[name] = (after.usec[name] - (before.usec[name] ?? 0)) / jobs;
     if (name !== 'evalsha' && name !== 'eval') total += delta / jobs;
   }
-  const sorted = Object.fromEntries(Object.entries(perJob).sort((a, b) => b[1] - a[1]));
-  return { perJob: sorted, totalExcludingScripts: total, cpuMsPerJob: ((after.cpuSeconds - before.cpuSeconds) * 1000) / jobs };
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1]));
+  return {
+    perJob: sorted(perJob),
+    usecPerJob: sorted(usecPerJob),
+    totalExcludingScripts: total,
+    cpuMsPerJob: ((after.cpuSeconds - before.cpuSeconds) * 1000) / jobs,
+  };
 }
 
 /** Deletes every key under `prefix:` (SCAN + UNLINK); returns how many. */
