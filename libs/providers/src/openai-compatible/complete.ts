@@ -1,6 +1,7 @@
 import { errors } from '@voxq/errors';
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
+import { headerValue, postJson, type HttpResponse } from '../shared/http-client';
 import { errorFromFetchFailure, errorFromStatus } from './errors';
 import { wireResponseSchema } from './wire.schema';
 
@@ -28,20 +29,14 @@ export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): Llm
 
   async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
     const model = request.model ?? defaultModel;
-    let response: Response;
-    let body: string;
+    let response: HttpResponse;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify(toWireRequest(request, model)),
-        signal: ctx.signal,
-      });
-      body = await response.text();
+      response = await postJson(endpoint, toWireRequest(request, model), { authorization: `Bearer ${apiKey}` }, ctx.signal);
     } catch (error) {
       throw errorFromFetchFailure(name, error, ctx.signal);
     }
-    if (!response.ok) throw errorFromStatus(name, response.status, body, response.headers.get('retry-after'));
+    const { status, body } = response;
+    if (status < 200 || status >= 300) throw errorFromStatus(name, status, body, headerValue(response.headers, 'retry-after'));
 
     let json: unknown;
     try {

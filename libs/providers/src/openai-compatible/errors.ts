@@ -36,10 +36,10 @@ export function errorFromStatus(provider: string, status: number, body: string, 
   return errors.providerMisconfigured(provider, message);
 }
 
-/** Maps a fetch that threw: an abort (timeout or cancel) or a connection failure. */
+/** Maps a request that threw: an abort (timeout or cancel) or a connection failure. */
 export function errorFromFetchFailure(provider: string, error: unknown, signal: AbortSignal): AppError {
   if (signal.aborted) return abortError(provider, signal);
-  // undici throws `TypeError: fetch failed` with the socket error as its cause.
+  // fetch wraps the socket error as `cause`; undici's request throws it (or its own) directly.
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   const detail = cause instanceof Error ? ('code' in cause && typeof cause.code === 'string' ? cause.code : cause.message) : String(cause);
   return errors.providerUnavailable(provider, `connection failed (${detail})`, error);
