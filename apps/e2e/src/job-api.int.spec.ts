@@ -196,3 +196,35 @@ describe('a job cancelled while queued', () => {
     }
   });
 });
+
+describe('batch submission', () => {
+  it('queues many jobs in one request, validated all or nothing, idempotently', async () => {
+    const sim = await startSimulator({ port: 0 });
+    const stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: sim.baseUrl }));
+    try {
+      const { apiKey } = await stack.createKey('acme');
+      const jobs = Array.from({ length: 25 }, (_, i) => completeJob(`batch ${i}`));
+      const headers = { 'idempotency-key': 'batch-1' };
+      const res = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs }, headers);
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const ids = (res.body.data as { id: string; status: string }[]).map((j) => j.id);
+      expect(new Set(ids).size).toBe(25);
+      await Promise.all(ids.map((id) => waitFinished(stack, apiKey, id)));
+
+      const again = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs }, headers);
+      expect((again.body.data as { id: string }[]).map((j) => j.id)).toEqual(ids);
+
+      const bad = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs: [completeJob('ok'), { type: 'complete', input: { messages: [] } }] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error?.param).toBe('jobs.1.input.messages');
+      const empty = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs: [] });
+      expect(empty.status).toBe(400);
+      const listed = await stack.request(apiKey, 'GET', '/v1/jobs?limit=100');
+      expect(listed.body.data).toHaveLength(25);
+    } finally {
+      await stack.close();
+      await sim.close();
+      await cleanupPrefix(stack.config);
+    }
+  });
+});

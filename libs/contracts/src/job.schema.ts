@@ -50,6 +50,14 @@ export const jobRequestSchema = z.discriminatedUnion('type', [
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
+/** Most jobs one `POST /v1/jobs:batch` may submit. */
+export const MAX_JOBS_PER_BATCH = 1000;
+
+/** `POST /v1/jobs:batch` body; each item is then validated as a `jobRequestSchema`. */
+export const jobBatchRequestSchema = z.strictObject({
+  jobs: z.array(z.unknown()).min(1).max(MAX_JOBS_PER_BATCH),
+});
+
 /** What a queued job carries in Redis; re-validated when a worker reads it back. */
 export const jobPayloadSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('transcribe'), input: transcribeInputSchema, ...common }),

@@ -17,8 +17,10 @@ export function createRedisConnection(url: string, options: RedisOptions = {}): 
 
 /**
  * A client for request paths (the API): fail a command after a few retries instead of
- * hanging an HTTP request forever while Redis is away.
+ * hanging an HTTP request forever while Redis is away. Commands issued in the same tick by
+ * concurrent requests go out in one write (auto-pipelining): far fewer syscalls for Redis
+ * and for us under load, no added latency when idle.
  */
 export function createCommandConnection(url: string, options: RedisOptions = {}): Redis {
-  return createRedisConnection(url, { maxRetriesPerRequest: 3, ...options });
+  return createRedisConnection(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, ...options });
 }

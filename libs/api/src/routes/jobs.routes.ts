@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Config } from '@voxq/config';
 import {
+  jobBatchRequestSchema,
   jobOptionsSchema,
   jobRequestSchema,
   JOB_TYPES,
@@ -12,7 +13,7 @@ import {
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN, outputBlobId, type BlobStore } from '@voxq/job-store';
 import { principalOf } from '../middleware/authenticate';
-import { jobBody } from '../middleware/job-body';
+import { jobBody, jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
 import { parseOrThrow } from '../validation';
 
@@ -49,15 +50,17 @@ function binarySubmission(req: Request): Submission {
   return { ...options, type: 'transcribe', input: { audio: { data: req.body, contentType: req.header('content-type')! } } };
 }
 
-function jsonSubmission(body: unknown): Submission {
+/** A job request in JSON; `root` names where it sits in the body (`jobs.3` in a batch). */
+function jsonSubmission(body: unknown, root = ''): Submission {
   const type = (body as { type?: unknown } | null)?.type;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw errors.invalidRequest('The body must be a JSON object.');
+    throw errors.invalidRequest(`${root ? `${root}: ` : 'The body '}must be a JSON object.`, root || undefined);
   }
   if (!JOB_TYPES.includes(type as never)) {
-    throw errors.invalidRequest(`type: must be one of ${JOB_TYPES.join(', ')}${type === undefined ? '' : ` (got ${JSON.stringify(type)})`}.`, 'type');
+    const param = root ? `${root}.type` : 'type';
+    throw errors.invalidRequest(`${param}: must be one of ${JOB_TYPES.join(', ')}${type === undefined ? '' : ` (got ${JSON.stringify(type)})`}.`, param);
   }
-  const request = parseOrThrow(jobRequestSchema, body);
+  const request = parseOrThrow(jobRequestSchema, body, root);
   if (request.type !== 'transcribe') return request;
   const { data, contentType } = request.input.audio;
   return { ...request, input: { audio: { data: Buffer.from(data, 'base64'), contentType } } };
@@ -77,6 +80,15 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; blobs: Blob
     const { view, replayed } = await deps.jobs.submit(principalOf(req), submission, idempotencyKeyOf(req));
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(`/v1/jobs/${view.id}`).json(view);
+  });
+
+  /** Many jobs in one request: `{jobs: [<job request>, ...]}`, validated all or nothing. */
+  router.post('/v1/jobs\\:batch', jsonBody(deps.config), async (req, res) => {
+    const { jobs } = parseOrThrow(jobBatchRequestSchema, req.body);
+    const submissions = jobs.map((job, i) => jsonSubmission(job, `jobs.${i}`));
+    const key = idempotencyKeyOf(req);
+    const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`));
+    res.status(202).json({ object: 'list', data: submitted.map((s) => s.view) });
   });
 
   router.get('/v1/jobs', async (req, res) => {
