@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { JOB_STATUSES, type JobStatus, type JobType } from '@voxq/contracts';
+import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
@@ -17,11 +17,10 @@ export interface ListOptions {
 
 interface ScriptedRedis extends Redis {
   voxqJobCreate(...args: (string | number)[]): Promise<number>;
-  voxqJobStart(...args: (string | number)[]): Promise<[string, string]>;
+  voxqJobStart(...args: (string | number)[]): Promise<[string, string?]>;
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
 }
 
-const KEY_COUNT = 3 + JOB_STATUSES.length;
 
 /**
  * Job records: what clients see of a job (status, result, error), kept apart from BullMQ's
@@ -39,35 +38,39 @@ export class JobStore {
   ) {
     this.redis = redis as ScriptedRedis;
     if (!('voxqJobCreate' in redis)) {
-      redis.defineCommand('voxqJobCreate', { numberOfKeys: KEY_COUNT, lua: CREATE_SCRIPT });
-      redis.defineCommand('voxqJobStart', { numberOfKeys: KEY_COUNT, lua: START_SCRIPT });
-      redis.defineCommand('voxqJobTransition', { numberOfKeys: KEY_COUNT, lua: TRANSITION_SCRIPT });
+      // Key counts travel with each call (the first argument), so one script serves any number.
+      redis.defineCommand('voxqJobCreate', { numberOfKeys: 4, lua: CREATE_SCRIPT });
+      redis.defineCommand('voxqJobStart', { numberOfKeys: 5, lua: START_SCRIPT });
+      redis.defineCommand('voxqJobTransition', { lua: TRANSITION_SCRIPT });
     }
   }
 
   private recordKey = (id: string) => `${this.prefix}:job:${id}`;
   private indexKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:jobs${suffix}`;
 
-  private keys(tenantId: string, id: string, type: JobType): string[] {
-    return [
-      this.recordKey(id),
-      this.indexKey(tenantId),
-      this.indexKey(tenantId, `:type:${type}`),
-      ...JOB_STATUSES.map((s) => this.indexKey(tenantId, `:status:${s}`)),
-    ];
-  }
+  private statusKey = (tenantId: string, status: JobStatus) => this.indexKey(tenantId, `:status:${status}`);
+  private typeKey = (tenantId: string, type: JobType) => this.indexKey(tenantId, `:type:${type}`);
 
   /** Writes a queued job's record unless a worker already has (it may start first). */
   async create(fields: NewJobFields): Promise<boolean> {
-    const keys = this.keys(fields.tenantId, fields.id, fields.type);
-    const created = await this.redis.voxqJobCreate(...keys, fields.id, ...toHashFields(fields), 'status', 'queued', 'attempts', 0);
-    return created === 1;
+    const { tenantId, id, type } = fields;
+    const keys = [this.recordKey(id), this.indexKey(tenantId), this.typeKey(tenantId, type), this.statusKey(tenantId, 'queued')];
+    return (await this.redis.voxqJobCreate(...keys, id, ...toHashFields(fields))) === 1;
   }
 
   /** Marks an attempt started; creates the record from the payload if the API has not. */
   async start(fields: NewJobFields, now = new Date()): Promise<StartOutcome> {
-    const keys = this.keys(fields.tenantId, fields.id, fields.type);
-    const [kind, value] = await this.redis.voxqJobStart(...keys, fields.id, now.toISOString(), ...toHashFields(fields));
+    const { tenantId, id, type } = fields;
+    const keys = [
+      this.recordKey(id),
+      this.statusKey(tenantId, 'queued'),
+      this.statusKey(tenantId, 'active'),
+      this.indexKey(tenantId),
+      this.typeKey(tenantId, type),
+    ];
+    // The record almost always exists: send its fields only when it turns out not to.
+    let [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString());
+    if (kind === 'missing') [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), ...toHashFields(fields));
     return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
   }
 
@@ -86,8 +89,8 @@ export class JobStore {
 
   private async transition(job: JobRef, to: JobStatus, from: JobStatus[], fields: string[]): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
-    const keys = this.keys(job.tenantId, job.id, job.type);
-    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(...keys, job.id, to, from.join(','), ttl, ...fields);
+    const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
+    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, job.id, to, from.join(','), ttl, ...fields);
     if (kind === 'ok') return { kind, previous: value as JobStatus, record: jobRecordSchema.parse(pairsToObject(pairs)) };
     if (kind === 'rejected') return { kind, current: value as JobStatus };
     return { kind: 'missing' };
@@ -108,9 +111,9 @@ export class JobStore {
   /** Newest first; returns the page and the cursor of the next one. */
   async list(tenantId: string, options: ListOptions): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
     const index = options.status
-      ? this.indexKey(tenantId, `:status:${options.status}`)
+      ? this.statusKey(tenantId, options.status)
       : options.type
-        ? this.indexKey(tenantId, `:type:${options.type}`)
+        ? this.typeKey(tenantId, options.type)
         : this.indexKey(tenantId);
     const jobs: JobRecord[] = [];
     let after = options.after;

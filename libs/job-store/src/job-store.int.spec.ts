@@ -1,0 +1,105 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errors } from '@voxq/errors';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { IdempotencyStore } from './idempotency-store';
+import { newJobId } from './job-id';
+import type { NewJobFields } from './job-record';
+import { JobStore } from './job-store';
+
+const config = testConfig();
+const fields = (tenantId = 'acme', type: NewJobFields['type'] = 'complete', now = Date.now()): NewJobFields => ({
+  id: newJobId(now),
+  tenantId,
+  type,
+  createdAt: new Date(now).toISOString(),
+  intent: { language: 'en', optimizeFor: 'balanced' },
+  constraints: {},
+  metadata: { k: 'v' },
+  webhook: null,
+});
+
+describe('JobStore', () => {
+  let redis: Redis;
+  let store: JobStore;
+
+  beforeAll(() => {
+    redis = new Redis(config.redis.url);
+    store = new JobStore(redis, config.redis.prefix, 60);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await cleanupPrefix(config);
+  });
+
+  it('walks a job queued → active → completed and expires the finished record', async () => {
+    const job = fields();
+    expect(await store.create(job)).toBe(true);
+    expect(await store.create(job)).toBe(false);
+    expect((await store.read(job.id))?.status).toBe('queued');
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1 });
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 2 });
+    const done = await store.complete(job, { text: 'hi' });
+    expect(done.kind).toBe('ok');
+    if (done.kind !== 'ok') return;
+    expect(done.record).toMatchObject({ status: 'completed', attempts: 2, result: { text: 'hi' }, metadata: { k: 'v' } });
+    expect(await redis.ttl(`${config.redis.prefix}:job:${job.id}`)).toBeGreaterThan(0);
+    expect(await store.start(job)).toEqual({ kind: 'terminal', status: 'completed' });
+  });
+
+  it('lets a worker create the record when it starts before the API wrote it', async () => {
+    const job = fields();
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1 });
+    expect(await store.create(job)).toBe(false);
+    const { jobs } = await store.list('acme', { limit: 100, status: 'active' });
+    expect(jobs.map((j) => j.id)).toContain(job.id);
+  });
+
+  it('never lets a late result overwrite a cancellation', async () => {
+    const job = fields();
+    await store.create(job);
+    await store.start(job);
+    expect((await store.cancel(job)).kind).toBe('ok');
+    expect(await store.complete(job, { text: 'late' })).toEqual({ kind: 'rejected', current: 'cancelled' });
+    expect(await store.fail(job, errors.internal('late').toJSON())).toEqual({ kind: 'rejected', current: 'cancelled' });
+    expect((await store.read(job.id))?.result).toBeUndefined();
+    expect(await store.cancel(fields())).toEqual({ kind: 'missing' });
+  });
+
+  it('keeps each tenant’s indexes to itself and pages them newest first', async () => {
+    const t0 = Date.now() - 10_000;
+    const mine = Array.from({ length: 7 }, (_, i) => fields('paging', i % 2 ? 'synthesize' : 'complete', t0 + i));
+    for (const job of mine) await store.create(job);
+    await store.create(fields('someone-else'));
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await store.list('paging', { limit: 3, ...(after ? { after } : {}) });
+      seen.push(...page.jobs.map((j) => j.id));
+      after = page.nextCursor ?? undefined;
+    } while (after);
+    expect(seen).toEqual(mine.map((j) => j.id).reverse());
+    const synth = await store.list('paging', { limit: 100, type: 'synthesize' });
+    expect(synth.jobs.map((j) => j.type)).toEqual(['synthesize', 'synthesize', 'synthesize']);
+    expect(await store.get('someone-else', mine[0]!.id)).toBeNull();
+  });
+
+  it('drops index entries of records that expired', async () => {
+    const job = fields('expiring');
+    await store.create(job);
+    await redis.del(`${config.redis.prefix}:job:${job.id}`);
+    expect((await store.list('expiring', { limit: 10 })).jobs).toEqual([]);
+    expect(await redis.zcard(`${config.redis.prefix}:tenant:expiring:jobs`)).toBe(0);
+  });
+});
+
+describe('IdempotencyStore', () => {
+  it('reserves a key once per tenant and reports the first job and body hash after', async () => {
+    const redis = new Redis(config.redis.url);
+    const store = new IdempotencyStore(redis, config.redis.prefix);
+    expect(await store.reserve('acme', 'k1', 'job_a', 'h1')).toEqual({ kind: 'reserved' });
+    expect(await store.reserve('acme', 'k1', 'job_b', 'h2')).toEqual({ kind: 'existing', jobId: 'job_a', bodyHash: 'h1' });
+    expect(await store.reserve('globex', 'k1', 'job_c', 'h1')).toEqual({ kind: 'reserved' });
+    redis.disconnect();
+  });
+});
