@@ -5,7 +5,8 @@ import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
-export type TransitionOutcome = { kind: 'ok'; previous: JobStatus; record: JobRecord } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
+/** On success, `record` is the record as it now is, parsed on first access (it is often unused). */
+export type TransitionOutcome = { kind: 'ok'; previous: JobStatus; readonly record: JobRecord } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
 
 export interface ListOptions {
   status?: JobStatus;
@@ -91,7 +92,16 @@ export class JobStore {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
     const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, job.id, to, from.join(','), ttl, ...fields);
-    if (kind === 'ok') return { kind, previous: value as JobStatus, record: jobRecordSchema.parse(pairsToObject(pairs)) };
+    if (kind === 'ok') {
+      let record: JobRecord | undefined;
+      return {
+        kind,
+        previous: value as JobStatus,
+        get record() {
+          return (record ??= jobRecordSchema.parse(pairsToObject(pairs)));
+        },
+      };
+    }
     if (kind === 'rejected') return { kind, current: value as JobStatus };
     return { kind: 'missing' };
   }

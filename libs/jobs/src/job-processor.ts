@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { jobResultSchemas, queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
+import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
 import { toAppError, type AppError } from '@voxq/errors';
 import { newJobFields, toJobView, type BlobStore, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
@@ -72,20 +72,20 @@ export function createJobProcessor(deps: ProcessorDeps) {
         router: deps.router,
         blobs: deps.blobs,
       });
-      const result = jobResultSchemas[fields.type].parse({
+      const result = {
         ...output.result,
         timings: {
           queuedMs: Math.max(0, startedAt - Date.parse(data.createdAt)),
           processingMs: Date.now() - startedAt,
           providerMs: output.providerMs,
         },
-      });
+      };
       const outcome = await store.complete(fields, result);
       if (outcome.kind !== 'ok') {
         log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
         return { status: 'cancelled' };
       }
-      await notify(deps, outcome.record);
+      if (fields.webhook) await notify(deps, outcome.record);
       return { status: 'completed' };
     } catch (thrown) {
       if (controller.signal.aborted) return { status: 'cancelled' };
@@ -110,5 +110,5 @@ async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord):
 /** Fails a job's record and queues its `job.failed` event, unless it already finished. */
 export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks'>, fields: NewJobFields, error: AppError): Promise<void> {
   const outcome = await deps.store.fail(fields, error.toJSON());
-  if (outcome.kind === 'ok') await notify(deps, outcome.record);
+  if (outcome.kind === 'ok' && fields.webhook) await notify(deps, outcome.record);
 }

@@ -18,7 +18,8 @@ export interface WorkerRuntime {
  * per job type (`WORKER_QUEUES=transcribe`).
  */
 export async function startWorkers(config: Config, logger: Logger): Promise<WorkerRuntime> {
-  const connection = createRedisConnection(config.redis.url);
+  // Records, blobs, scores runs and webhook events: concurrent jobs' commands share writes.
+  const connection = createRedisConnection(config.redis.url, { enableAutoPipelining: true });
   const subscriber = createRedisConnection(config.redis.url);
   const queues = new Queues(connection, config);
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);

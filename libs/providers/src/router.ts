@@ -47,6 +47,12 @@ export interface RoutedResult<T> {
   attempts: ProviderAttempt[];
 }
 
+/** How long jobs with the same routing input share a scores run (the ranking is the same). */
+const SCORES_RUN_REUSE_MS = 1_000;
+const RECENT_RUNS_MAX = 1_000;
+
+type Selection = ReturnType<typeof selectCandidates>;
+
 export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, model: string, signal: AbortSignal) => Promise<T>;
 
 /**
@@ -54,7 +60,35 @@ export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, mo
  * moving on when a failure is the upstream's fault and stopping when it is the input's.
  */
 export class ProviderRouter {
+  /**
+   * Scores runs by routing input, reused for a moment: at thousands of jobs a second,
+   * jobs with the same capability, intent and constraints share one ranking instead of
+   * each writing its own copy to Redis.
+   */
+  private readonly recentRuns = new Map<string, { id: string; until: number }>();
+
   constructor(private readonly options: ProviderRouterOptions) {}
+
+  /** The id of a stored scores run for this selection, writing one if none is recent. */
+  private async scoresRunFor(capability: Capability, routing: RoutingRequest, selection: Selection): Promise<string> {
+    const key = `${capability}\u0000${JSON.stringify(routing.intent)}\u0000${JSON.stringify(routing.constraints)}`;
+    const now = Date.now();
+    const recent = this.recentRuns.get(key);
+    if (recent && recent.until > now) return recent.id;
+    const id = newScoresRunId();
+    await saveScoresRun(this.options.redis, this.options.prefix, {
+      id,
+      capability,
+      intent: routing.intent,
+      constraints: routing.constraints,
+      createdAt: new Date(now).toISOString(),
+      candidates: selection.candidates.map(({ provider, model, rank, reason }) => ({ provider: provider.name, model, rank, reason })),
+      excluded: selection.excluded,
+    });
+    if (this.recentRuns.size >= RECENT_RUNS_MAX) this.recentRuns.clear();
+    this.recentRuns.set(key, { id, until: now + SCORES_RUN_REUSE_MS });
+    return id;
+  }
 
   async run<C extends Capability, T>(
     capability: C,
@@ -63,20 +97,10 @@ export class ProviderRouter {
     opts: RouteOptions,
   ): Promise<RoutedResult<T>> {
     if (opts.signal.aborted) throw errors.cancelled();
-    const { registry, redis, prefix, timeoutMs } = this.options;
+    const { registry, timeoutMs } = this.options;
     const selection = selectCandidates(registry.list(capability), capability, routing.intent, routing.constraints);
     if (selection.candidates.length === 0) throw errors.noProvider(noCandidateMessage(capability, routing.intent, selection));
-
-    const scoresRunId = newScoresRunId();
-    await saveScoresRun(redis, prefix, {
-      id: scoresRunId,
-      capability,
-      intent: routing.intent,
-      constraints: routing.constraints,
-      createdAt: new Date().toISOString(),
-      candidates: selection.candidates.map(({ provider, model, rank, reason }) => ({ provider: provider.name, model, rank, reason })),
-      excluded: selection.excluded,
-    });
+    const scoresRunId = await this.scoresRunFor(capability, routing, selection);
 
     const attempts: ProviderAttempt[] = [];
     const failures: AppError[] = [];
