@@ -49,11 +49,12 @@ return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
 /**
  * Moves a record to a new status if its current one is allowed. KEYS: record, the new
  * status's index, then the index of each allowed status in ARGV's order. ARGV: id, to,
- * allowed (comma-separated), ttlSeconds (0 = keep), then field/value pairs to set.
- * Returns {'ok', previous, ...record as field/value pairs}, {'rejected', current} or {'missing'}.
+ * allowed (comma-separated), ttlSeconds (0 = keep), returnRecord (1/0), then field/value
+ * pairs to set. Returns {'ok', previous, ...record as field/value pairs when asked},
+ * {'rejected', current} or {'missing'}.
  */
 export const TRANSITION_SCRIPT = `
-local id, to, allowed, ttl = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local id, to, allowed, ttl, returnRecord = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
 local cur = redis.call('HGET', KEYS[1], 'status')
 if not cur then return {'missing'} end
 local from
@@ -63,15 +64,17 @@ for s in string.gmatch(allowed, '[^,]+') do
   if s == cur then from = KEYS[2 + i] end
 end
 if not from then return {'rejected', cur} end
-if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+if #ARGV > 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
 redis.call('HSET', KEYS[1], 'status', to)
 if cur ~= to then
   redis.call('ZREM', from, id)
   redis.call('ZADD', KEYS[2], 0, id)
 end
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
--- The new record comes back with the answer: callers build webhooks from it without a read.
 local out = {'ok', cur}
-for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+-- The new record comes back with the answer when asked: webhooks are built from it without a read.
+if returnRecord == '1' then
+  for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+end
 return out
 `;

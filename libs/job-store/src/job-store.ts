@@ -5,8 +5,8 @@ import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
-/** On success, `record` is the record as it now is, parsed on first access (it is often unused). */
-export type TransitionOutcome = { kind: 'ok'; previous: JobStatus; readonly record: JobRecord } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
+/** On success, `record` is the record as it now is, when the caller asked for it. */
+export type TransitionOutcome<R extends JobRecord | null = JobRecord | null> = { kind: 'ok'; previous: JobStatus; record: R } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
 
 export interface ListOptions {
   status?: JobStatus;
@@ -75,32 +75,31 @@ export class JobStore {
     return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
   }
 
-  async complete(job: JobRef, result: unknown, now = new Date()): Promise<TransitionOutcome> {
-    return this.transition(job, 'completed', ['active'], ['result', JSON.stringify(result), 'finishedAt', now.toISOString()]);
+  /**
+   * Stores an active job's result. `returnRecord` asks for the finished record back (to
+   * build its webhook event): sending it costs Redis and the worker time on every job.
+   */
+  async complete(job: JobRef, result: unknown, { returnRecord = true } = {}, now = new Date()): Promise<TransitionOutcome> {
+    return this.transition(job, 'completed', ['active'], returnRecord, ['result', JSON.stringify(result), 'finishedAt', now.toISOString()]);
   }
 
-  async fail(job: JobRef, error: SerializedError, now = new Date()): Promise<TransitionOutcome> {
-    return this.transition(job, 'failed', ['queued', 'active'], ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
+  async fail(job: JobRef, error: SerializedError, { returnRecord = true } = {}, now = new Date()): Promise<TransitionOutcome> {
+    return this.transition(job, 'failed', ['queued', 'active'], returnRecord, ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
   }
 
-  async cancel(job: JobRef, now = new Date()): Promise<TransitionOutcome> {
+  async cancel(job: JobRef, now = new Date()): Promise<TransitionOutcome<JobRecord>> {
     const error = errors.cancelled().toJSON();
-    return this.transition(job, 'cancelled', ['queued', 'active'], ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
+    const fields = ['error', JSON.stringify(error), 'finishedAt', now.toISOString()];
+    return (await this.transition(job, 'cancelled', ['queued', 'active'], true, fields)) as TransitionOutcome<JobRecord>;
   }
 
-  private async transition(job: JobRef, to: JobStatus, from: JobStatus[], fields: string[]): Promise<TransitionOutcome> {
+  private async transition(job: JobRef, to: JobStatus, from: JobStatus[], returnRecord: boolean, fields: string[]): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
-    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, job.id, to, from.join(','), ttl, ...fields);
+    const args = [job.id, to, from.join(','), ttl, returnRecord ? 1 : 0, ...fields];
+    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
     if (kind === 'ok') {
-      let record: JobRecord | undefined;
-      return {
-        kind,
-        previous: value as JobStatus,
-        get record() {
-          return (record ??= jobRecordSchema.parse(pairsToObject(pairs)));
-        },
-      };
+      return { kind, previous: value as JobStatus, record: returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
     }
     if (kind === 'rejected') return { kind, current: value as JobStatus };
     return { kind: 'missing' };

@@ -80,12 +80,12 @@ export function createJobProcessor(deps: ProcessorDeps) {
           providerMs: output.providerMs,
         },
       };
-      const outcome = await store.complete(fields, result);
+      const outcome = await store.complete(fields, result, { returnRecord: fields.webhook !== null });
       if (outcome.kind !== 'ok') {
         log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
         return { status: 'cancelled' };
       }
-      if (fields.webhook) await notify(deps, outcome.record);
+      if (outcome.record) await notify(deps, outcome.record);
       return { status: 'completed' };
     } catch (thrown) {
       if (controller.signal.aborted) return { status: 'cancelled' };
@@ -109,6 +109,6 @@ async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord):
 
 /** Fails a job's record and queues its `job.failed` event, unless it already finished. */
 export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks'>, fields: NewJobFields, error: AppError): Promise<void> {
-  const outcome = await deps.store.fail(fields, error.toJSON());
-  if (outcome.kind === 'ok' && fields.webhook) await notify(deps, outcome.record);
+  const outcome = await deps.store.fail(fields, error.toJSON(), { returnRecord: fields.webhook !== null });
+  if (outcome.kind === 'ok' && outcome.record) await notify(deps, outcome.record);
 }

@@ -106,10 +106,10 @@ export class ProviderRouter {
     const failures: AppError[] = [];
     for (const [index, { provider, model }] of selection.candidates.entries()) {
       if (opts.signal.aborted) throw errors.cancelled();
-      const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]);
+      const { signal, done } = callSignal(opts.signal, timeoutMs);
       const started = performance.now();
       try {
-        const value = await untilAborted(() => call(provider, model, signal), signal);
+        const value = await untilAborted(() => call(provider, model, signal), signal).finally(done);
         const providerMs = Math.round(performance.now() - started);
         attempts.push({ provider: provider.name, model, ms: providerMs });
         return { value, provider: provider.name, model, failoverCount: index, scoresRunId, providerMs, attempts };
@@ -127,6 +127,25 @@ export class ProviderRouter {
     }
     throw allProvidersFailed(capability, failures);
   }
+}
+
+/**
+ * A signal that fires when the job's does or the call times out. Built by hand rather than
+ * with `AbortSignal.any` + `AbortSignal.timeout`, which cost several times more per call in
+ * Node 20 (bench profile); `done` releases the timer and the listener.
+ */
+function callSignal(jobSignal: AbortSignal, timeoutMs: number): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const onJobAbort = () => controller.abort(jobSignal.reason);
+  jobSignal.addEventListener('abort', onJobAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      jobSignal.removeEventListener('abort', onJobAbort);
+    },
+  };
 }
 
 /**
