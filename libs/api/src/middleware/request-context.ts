@@ -14,7 +14,7 @@ declare module 'express-serve-static-core' {
 /** Accepts a caller's request id (for tracing across services) or makes one. */
 export const requestId: RequestHandler = (req, res, next) => {
   const given = req.header('x-request-id');
-  req.id = given && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+  req.id = given && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID()}`;
   res.setHeader('X-Request-Id', req.id);
   next();
 };

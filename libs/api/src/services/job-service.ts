@@ -73,7 +73,10 @@ export class JobService {
     await Promise.all(
       JOB_TYPES.map((type) => {
         const jobs = queued.filter(({ data }) => data.payload.type === type);
-        return jobs.length === 0 ? null : this.deps.queues.jobs[type].addBulk(jobs.map(({ id, data }) => ({ name: type, data, opts: { jobId: id } })));
+        const queue = this.deps.queues.jobs[type];
+        // addBulk wraps its adds in MULTI, which costs more than a plain add for one job.
+        if (jobs.length === 1) return queue.add(type, jobs[0]!.data, { jobId: jobs[0]!.id });
+        return jobs.length === 0 ? null : queue.addBulk(jobs.map(({ id, data }) => ({ name: type, data, opts: { jobId: id } })));
       }),
     );
     const views = new Map<string, JobView>();
