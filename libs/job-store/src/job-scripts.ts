@@ -38,11 +38,11 @@ if not cur then
 end
 if cur ~= 'queued' and cur ~= 'active' then return {'terminal', cur} end
 if cur == 'queued' then
+  -- The first attempt: it starts now. A retry keeps the first start time.
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZADD', KEYS[3], 0, id)
-  redis.call('HSET', KEYS[1], 'status', 'active')
+  redis.call('HSET', KEYS[1], 'status', 'active', 'startedAt', now)
 end
-redis.call('HSETNX', KEYS[1], 'startedAt', now)
 return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
 `;
 
@@ -64,8 +64,7 @@ for s in string.gmatch(allowed, '[^,]+') do
   if s == cur then from = KEYS[2 + i] end
 end
 if not from then return {'rejected', cur} end
-if #ARGV > 5 then redis.call('HSET', KEYS[1], unpack(ARGV, 6)) end
-redis.call('HSET', KEYS[1], 'status', to)
+redis.call('HSET', KEYS[1], 'status', to, unpack(ARGV, 6))
 if cur ~= to then
   redis.call('ZREM', from, id)
   redis.call('ZADD', KEYS[2], 0, id)
