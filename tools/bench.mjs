@@ -19,7 +19,8 @@ import { Redis } from 'ioredis';
 import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
-import { commandsPerJob, deletePrefix, ensureRedis, freePort, redisCounters } from './bench/redis.mjs';
+import { commandsPerJob, deletePrefix, ensureRedis, redisCounters } from './bench/redis.mjs';
+import { freePort } from './lib/net.mjs';
 
 const GOAL = 0.3;
 const int = (name, def) => {

@@ -4,7 +4,7 @@
 // (`node dist/apps/<app>/main.js`); this is the development and evaluation path.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
@@ -64,21 +64,6 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-
-function redisAnswers(url) {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
 
 async function ensureRedis() {
   if (await redisAnswers(env.REDIS_URL)) return `Redis at ${env.REDIS_URL}`;

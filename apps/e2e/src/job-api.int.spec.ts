@@ -2,10 +2,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
-import { startSimulator } from '@voxq/simulator';
-import { cleanupPrefix, eventually, startStack, startWebhookReceiver, testConfig, type TestStack, type WebhookReceiver } from '@voxq/testing';
-
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
+import type { Simulator } from '@voxq/simulator';
+import { cleanupPrefix, eventually, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
 
 const completeJob = (content = 'Hello', extra: Record<string, unknown> = {}) => ({
   type: 'complete',
@@ -13,32 +11,19 @@ const completeJob = (content = 'Hello', extra: Record<string, unknown> = {}) => 
   ...extra,
 });
 
-const waitFinished = (stack: TestStack, key: string, id: string) =>
-  eventually(async () => {
-    const res = await stack.request(key, 'GET', `/v1/jobs/${id}`);
-    return ['completed', 'failed', 'cancelled'].includes(res.body.status as string) ? res.body : undefined;
-  }, 30_000, `job ${id} to finish`);
-
 describe('the jobs API', () => {
-  let sim: Sim;
-  let stack: TestStack;
+  let stack: SimulatedStack;
   let acme: string;
   let globex: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: sim.baseUrl }));
+    stack = await startSimulatedStack();
     acme = (await stack.createKey('acme')).apiKey;
     globex = (await stack.createKey('globex')).apiKey;
   });
+  afterAll(() => stack?.close());
 
-  afterAll(async () => {
-    await stack?.close();
-    await sim?.close();
-    if (stack) await cleanupPrefix(stack.config);
-  });
-
-  const finished = (key: string, id: string) => waitFinished(stack, key, id);
+  const finished = (key: string, id: string) => stack.waitForJob(key, id);
 
   describe('authentication and tenants', () => {
     it('refuses requests without a valid key, in the error envelope', async () => {
@@ -114,27 +99,24 @@ describe('the jobs API', () => {
 // Faults are served to the simulator's next requests in order, so these tests get a
 // simulator and a stack of their own and run one job at a time.
 describe('retries and cancellation', () => {
-  let sim: Sim;
-  let stack: TestStack;
+  let stack: SimulatedStack;
+  let sim: Simulator;
   let receiver: WebhookReceiver;
   let acme: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: sim.baseUrl, JOB_ATTEMPTS: '3' }));
+    stack = await startSimulatedStack({ JOB_ATTEMPTS: '3' });
+    sim = stack.simulator;
     const key = await stack.createKey('acme');
     acme = key.apiKey;
     receiver = await startWebhookReceiver({ secret: key.webhookSecret });
   });
-
   afterAll(async () => {
     await stack?.close();
     await receiver?.close();
-    await sim?.close();
-    if (stack) await cleanupPrefix(stack.config);
   });
 
-  const finished = (key: string, id: string) => waitFinished(stack, key, id);
+  const finished = (key: string, id: string) => stack.waitForJob(key, id);
 
     it('retries a job whose provider failed, then completes it', async () => {
       // The only LLM provider fails once: the attempt fails, BullMQ backs off and retries.
@@ -199,8 +181,7 @@ describe('a job cancelled while queued', () => {
 
 describe('batch submission', () => {
   it('queues many jobs in one request, validated all or nothing, idempotently', async () => {
-    const sim = await startSimulator({ port: 0 });
-    const stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: sim.baseUrl }));
+    const stack = await startSimulatedStack();
     try {
       const { apiKey } = await stack.createKey('acme');
       const jobs = Array.from({ length: 25 }, (_, i) => completeJob(`batch ${i}`));
@@ -209,7 +190,7 @@ describe('batch submission', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       const ids = (res.body.data as { id: string; status: string }[]).map((j) => j.id);
       expect(new Set(ids).size).toBe(25);
-      await Promise.all(ids.map((id) => waitFinished(stack, apiKey, id)));
+      await Promise.all(ids.map((id) => stack.waitForJob(apiKey, id)));
 
       const again = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs }, headers);
       expect((again.body.data as { id: string }[]).map((j) => j.id)).toEqual(ids);
@@ -223,8 +204,6 @@ describe('batch submission', () => {
       expect(listed.body.data).toHaveLength(25);
     } finally {
       await stack.close();
-      await sim.close();
-      await cleanupPrefix(stack.config);
     }
   });
 });

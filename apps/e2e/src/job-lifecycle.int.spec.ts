@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '@voxq/simulator';
-import { cleanupPrefix, eventually, startStack, startWebhookReceiver, testConfig, type TestStack, type WebhookReceiver } from '@voxq/testing';
+import { startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
 
 /** Installed at all: the exit code of a probe does not matter, only that it ran. */
 const has = (bin: string) => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
@@ -11,39 +10,27 @@ if (!HAS_ESPEAK || !HAS_POCKETSPHINX) {
   console.warn('[e2e] espeak-ng/pocketsphinx/sox missing: speech tests skipped (apt-get install -y espeak-ng pocketsphinx pocketsphinx-en-us sox)');
 }
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
-
 describe('a job of each type, end to end with a signed webhook', () => {
-  let sim: Sim;
-  let stack: TestStack;
+  let stack: SimulatedStack;
   let receiver: WebhookReceiver;
   let apiKey: string;
 
   beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    const config = testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: sim.baseUrl });
-    stack = await startStack(config);
+    stack = await startSimulatedStack();
     const key = await stack.createKey('acme');
     apiKey = key.apiKey;
     receiver = await startWebhookReceiver({ secret: key.webhookSecret });
   });
-
   afterAll(async () => {
     await stack?.close();
     await receiver?.close();
-    await sim?.close();
-    if (stack) await cleanupPrefix(stack.config);
   });
 
-  const waitForJob = (id: string, status = 'completed') =>
-    eventually(async () => {
-      const res = await stack.request(apiKey, 'GET', `/v1/jobs/${id}`);
-      if (['completed', 'failed', 'cancelled'].includes(res.body.status as string)) {
-        expect(res.body.status, JSON.stringify(res.body.error)).toBe(status);
-        return res.body;
-      }
-      return undefined;
-    }, 60_000, `job ${id} to finish`);
+  const waitForJob = async (id: string, status = 'completed') => {
+    const job = await stack.waitForJob(apiKey, id, 60_000);
+    expect(job.status, JSON.stringify(job.error)).toBe(status);
+    return job;
+  };
 
   it('completes an LLM job against the simulator and delivers job.completed', async () => {
     const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', {
@@ -69,7 +56,7 @@ describe('a job of each type, end to end with a signed webhook', () => {
     expect((job.result as { scoresRunId: string }).scoresRunId).toMatch(/^sr_/);
 
     // The simulator saw OpenAI's wire format: the system prompt as a leading system message.
-    const sent = sim.requests().at(-1)!;
+    const sent = stack.simulator.requests().at(-1)!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect((sent.body as { messages: unknown[] }).messages[0]).toEqual({ role: 'system', content: 'You are concise.' });
 
@@ -121,5 +108,10 @@ describe('a job of each type, end to end with a signed webhook', () => {
     });
     expect(res.status).toBe(202);
     expect(res.body.type).toBe('transcribe');
+    if (!HAS_POCKETSPHINX) return;
+    // Not audio at all: the engine rejects the input and the job fails at once, with why.
+    const job = await waitForJob(res.body.id as string, 'failed');
+    expect(job.attempts).toBe(1);
+    expect(job.error).toMatchObject({ code: 'provider_rejected_input', retryable: false, message: expect.stringContaining('decode') });
   });
 });

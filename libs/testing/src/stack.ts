@@ -4,7 +4,9 @@ import type { Config } from '@voxq/config';
 import { startWorkers } from '@voxq/jobs';
 import { createLogger, type Logger } from '@voxq/logging';
 import { createCommandConnection } from '@voxq/queues';
+import { startSimulator, type Simulator } from '@voxq/simulator';
 import { startDispatcher } from '@voxq/webhooks';
+import { cleanupPrefix, eventually, testConfig } from './test-env';
 
 export interface TestStack {
   /** The API's base URL. */
@@ -15,7 +17,13 @@ export interface TestStack {
   createKey(tenantId: string): Promise<{ apiKey: string; webhookSecret: string }>;
   /** Calls the API with a key; JSON bodies are encoded, JSON responses decoded. */
   request(apiKey: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Polls the job until it is completed, failed or cancelled; returns its last view. */
+  waitForJob(apiKey: string, id: string, timeoutMs?: number): Promise<TestResponse['body']>;
   close(): Promise<void>;
+}
+
+export interface SimulatedStack extends TestStack {
+  simulator: Simulator;
 }
 
 export interface TestResponse {
@@ -30,7 +38,14 @@ export interface TestResponse {
  * The three voxq processes (api, worker, dispatcher) running in this test process against
  * the test's Redis prefix: real queues, real Redis, real HTTP.
  */
-export async function startStack(config: Config, options: { worker?: boolean; dispatcher?: boolean } = {}): Promise<TestStack> {
+export interface StackOptions {
+  /** Run the worker (default true); off to see jobs stay queued. */
+  worker?: boolean;
+  /** Run the dispatcher (default true). */
+  dispatcher?: boolean;
+}
+
+export async function startStack(config: Config, options: StackOptions = {}): Promise<TestStack> {
   const logger = createLogger({ name: 'test', level: config.log.level });
   const redis = createCommandConnection(config.redis.url);
   const keys = new ApiKeyStore(redis, config.redis.prefix);
@@ -38,6 +53,22 @@ export async function startStack(config: Config, options: { worker?: boolean; di
   const worker = options.worker === false ? null : await startWorkers(config, logger);
   const dispatcher =
     options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor: (tenantId) => keys.webhookSecret(tenantId) });
+
+  const request: TestStack['request'] = async (apiKey, method, path, body, headers = {}) => {
+    const isRaw = Buffer.isBuffer(body) || typeof body === 'string';
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      headers: {
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: isRaw ? (body as NonNullable<RequestInit['body']>) : JSON.stringify(body) }),
+    });
+    const raw = Buffer.from(await response.arrayBuffer());
+    const isJson = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, headers: response.headers, body: isJson ? JSON.parse(raw.toString()) : {}, raw };
+  };
 
   return {
     url: api.url,
@@ -47,26 +78,36 @@ export async function startStack(config: Config, options: { worker?: boolean; di
       const created = await keys.create(tenantId);
       return { apiKey: created.apiKey, webhookSecret: created.webhookSecret };
     },
-    async request(apiKey, method, path, body, headers = {}) {
-      const isRaw = Buffer.isBuffer(body) || typeof body === 'string';
-      const response = await fetch(`${api.url}${path}`, {
-        method,
-        headers: {
-          ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-          ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: isRaw ? (body as NonNullable<RequestInit["body"]>) : JSON.stringify(body) }),
-      });
-      const raw = Buffer.from(await response.arrayBuffer());
-      const isJson = response.headers.get('content-type')?.includes('json');
-      return { status: response.status, headers: response.headers, body: isJson ? JSON.parse(raw.toString()) : {}, raw };
+    request,
+    waitForJob(apiKey, id, timeoutMs = 30_000) {
+      return eventually(async () => {
+        const res = await request(apiKey, 'GET', `/v1/jobs/${id}`);
+        return ['completed', 'failed', 'cancelled'].includes(res.body.status as string) ? res.body : undefined;
+      }, timeoutMs, `job ${id} to finish`);
     },
     async close() {
       await worker?.close();
       await dispatcher?.close();
       await api.close();
       redis.disconnect();
+    },
+  };
+}
+
+/**
+ * A stack whose LLM provider is a provider simulator of its own (faults queued on it reach
+ * only this stack's jobs). `close` also stops the simulator and deletes the test's keys.
+ */
+export async function startSimulatedStack(env: Record<string, string> = {}, options: StackOptions = {}): Promise<SimulatedStack> {
+  const simulator = await startSimulator({ port: 0 });
+  const stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: simulator.baseUrl, ...env }), options);
+  return {
+    ...stack,
+    simulator,
+    async close() {
+      await stack.close();
+      await simulator.close();
+      await cleanupPrefix(stack.config);
     },
   };
 }

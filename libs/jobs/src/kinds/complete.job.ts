@@ -1,4 +1,5 @@
 import type { JobKind } from '../job-kind';
+import { provenance } from './provenance';
 
 /** `complete`: one LLM turn. Inline tool calls come back in `toolCalls` for the client. */
 export const completeJob: JobKind<'complete'> = {
@@ -33,10 +34,7 @@ export const completeJob: JobKind<'complete'> = {
         usage: reply.usage,
         finishReason: reply.finishReason,
         ...(reply.toolCalls?.length ? { toolCalls: reply.toolCalls } : {}),
-        provider: routed.provider,
-        model: reply.model || routed.model,
-        failoverCount: routed.failoverCount,
-        scoresRunId: routed.scoresRunId,
+        ...provenance(routed, reply.model),
       },
     };
   },

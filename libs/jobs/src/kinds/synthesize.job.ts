@@ -1,6 +1,7 @@
 import { jobResultPath } from '@voxq/contracts';
 import { outputBlobId } from '@voxq/job-store';
 import type { JobKind } from '../job-kind';
+import { provenance } from './provenance';
 
 /** `synthesize`: text to speech; the audio is stored beside the job, not in the record. */
 export const synthesizeJob: JobKind<'synthesize'> = {
@@ -29,10 +30,7 @@ export const synthesizeJob: JobKind<'synthesize'> = {
           ...(speech.durationSeconds === undefined ? {} : { durationSeconds: speech.durationSeconds }),
         },
         usage: { characters: input.text.length },
-        provider: routed.provider,
-        model: speech.model || routed.model,
-        failoverCount: routed.failoverCount,
-        scoresRunId: routed.scoresRunId,
+        ...provenance(routed, speech.model),
       },
     };
   },

@@ -1,5 +1,6 @@
 import { errors } from '@voxq/errors';
 import type { JobKind } from '../job-kind';
+import { provenance } from './provenance';
 
 /** `transcribe`: speech to text from the audio blob the API stored. */
 export const transcribeJob: JobKind<'transcribe'> = {
@@ -28,10 +29,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         ...(transcript.language === undefined ? {} : { language: transcript.language }),
         ...(transcript.confidence === undefined ? {} : { confidence: transcript.confidence }),
         usage: { audioSeconds: transcript.durationSeconds },
-        provider: routed.provider,
-        model: transcript.model || routed.model,
-        failoverCount: routed.failoverCount,
-        scoresRunId: routed.scoresRunId,
+        ...provenance(routed, transcript.model),
       },
     };
   },
