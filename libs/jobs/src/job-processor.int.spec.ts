@@ -1,0 +1,108 @@
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuedJob } from '@voxq/contracts';
+import { BlobStore, JobStore, newJobFields, newJobId } from '@voxq/job-store';
+import { createLogger } from '@voxq/logging';
+import { createProviderRegistry, ProviderRouter } from '@voxq/providers';
+import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { startSimulator, type Simulator } from '@voxq/simulator';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { createJobProcessor, type ProcessorDeps } from './job-processor';
+
+/**
+ * The processor against real Redis and the simulator, driven with BullMQ jobs read back from
+ * a queue: what a worker does when a job is re-run after a crash, or its payload is bad.
+ */
+describe('job processor', () => {
+  let sim: Simulator;
+  let redis: Redis;
+  let deps: ProcessorDeps;
+  let queue: Queue;
+  const config = testConfig();
+
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+    const cfg = testConfig({ OPENAI_API_KEY: 'sk-sim', OPENAI_BASE_URL: sim.baseUrl, REDIS_PREFIX: config.redis.prefix });
+    redis = new Redis(cfg.redis.url, { maxRetriesPerRequest: null });
+    const logger = createLogger({ name: 'test', level: 'silent' });
+    queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
+    const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
+    deps = {
+      store: new JobStore(redis, cfg.redis.prefix, 60),
+      blobs: new BlobStore(redis, cfg.redis.prefix, 60),
+      router: new ProviderRouter({ registry: createProviderRegistry(cfg, logger), redis, prefix: cfg.redis.prefix, timeoutMs: 5_000, logger }),
+      webhooks,
+      logger,
+      running: new Map(),
+    };
+  });
+
+  afterAll(async () => {
+    await queue.close();
+    await deps.webhooks.close();
+    redis.disconnect();
+    await sim.close();
+    await cleanupPrefix(config);
+  });
+
+  const queued = async (data: unknown): Promise<Job> => {
+    const id = newJobId();
+    await queue.add('complete', data, { jobId: id, attempts: 3 });
+    return (await queue.getJob(id))!;
+  };
+  const payload = (webhook = true): QueuedJob => ({
+    tenantId: 'acme',
+    createdAt: new Date().toISOString(),
+    payload: {
+      type: 'complete',
+      input: { messages: [{ role: 'user', content: 'once' }], maxToolHops: 8 },
+      intent: { language: 'en', optimizeFor: 'balanced' },
+      constraints: {},
+      metadata: {},
+      ...(webhook ? { webhook: { url: 'http://127.0.0.1:9/hook' } } : {}),
+    },
+  });
+
+  it('runs a job once: a re-run after its result was stored calls no provider and queues the same event', async () => {
+    const process = createJobProcessor(deps);
+    const job = await queued(payload());
+    expect(await process(job)).toEqual({ status: 'completed' });
+    const calls = sim.requests().length;
+    const first = await deps.store.read(job.id!);
+
+    expect(await process(job)).toEqual({ status: 'skipped' });
+    expect(sim.requests().length).toBe(calls);
+    expect(await deps.store.read(job.id!)).toEqual(first);
+    // The event's delivery job id is derived from the event: the re-run added no second one.
+    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(deliveries.filter((d) => d.data.event.data.id === job.id)).toHaveLength(1);
+  });
+
+  it('creates the record itself when the API died before writing it', async () => {
+    const process = createJobProcessor(deps);
+    const job = await queued(payload(false));
+    expect(await deps.store.read(job.id!)).toBeNull();
+    expect(await process(job)).toEqual({ status: 'completed' });
+    expect(await deps.store.read(job.id!)).toMatchObject({ status: 'completed', tenantId: 'acme', attempts: 1 });
+  });
+
+  it('fails a job whose payload in Redis is not one voxq wrote, without retrying it', async () => {
+    const process = createJobProcessor(deps);
+    const job = await queued({ tenantId: 'acme', payload: { type: 'complete', input: 'nonsense' } });
+    await expect(process(job)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('rethrows a retryable failure before the last attempt and fails the record on the last', async () => {
+    const process = createJobProcessor(deps);
+    const job = await queued(payload(false));
+    sim.enqueueFaults([{ status: 503 }]);
+    await expect(process(job)).rejects.toMatchObject({ code: 'all_providers_failed', retryable: true });
+    expect((await deps.store.read(job.id!))?.status).toBe('active');
+
+    job.attemptsMade = 2; // What BullMQ counts on the third and last attempt.
+    sim.enqueueFaults([{ status: 503 }]);
+    await expect(process(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(await deps.store.read(job.id!)).toMatchObject({ status: 'failed', error: { code: 'all_providers_failed', retryable: true } });
+  });
+});
