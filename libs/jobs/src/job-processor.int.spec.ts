@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedJob } from '@voxq/contracts';
-import { BlobStore, JobStore, newJobFields, newJobId } from '@voxq/job-store';
+import { BlobStore, JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { createProviderRegistry, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
