@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { configFileSchema, type ConfigFile } from './config-file.schema';
 import { envSchema, type Env } from './env.schema';
 
 export type Config = Readonly<ReturnType<typeof shape>>;
@@ -9,7 +11,9 @@ export class ConfigError extends Error {
   }
 }
 
-function shape(env: Env) {
+const trim = (url: string) => url.replace(/\/+$/, '');
+
+function shape(env: Env, file: ConfigFile, source: Record<string, string | undefined>) {
   return {
     env: env.NODE_ENV,
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
@@ -36,9 +40,33 @@ function shape(env: Env) {
     },
     providers: {
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
-      openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL.replace(/\/+$/, ''), model: env.OPENAI_MODEL },
+      maxCandidates: env.PROVIDER_MAX_CANDIDATES,
+      attemptDeadlineMs: env.PROVIDER_ATTEMPT_DEADLINE_MS,
+      breaker: { failures: env.PROVIDER_BREAKER_FAILURES, windowMs: env.PROVIDER_BREAKER_WINDOW_MS, cooldownMs: env.PROVIDER_BREAKER_COOLDOWN_MS },
+      openai: {
+        apiKey: env.OPENAI_API_KEY,
+        baseUrl: trim(env.OPENAI_BASE_URL),
+        model: env.OPENAI_MODEL,
+        sttModel: env.OPENAI_STT_MODEL,
+        ttsModel: env.OPENAI_TTS_MODEL,
+        ttsVoice: env.OPENAI_TTS_VOICE,
+      },
+      groq: { apiKey: env.GROQ_API_KEY, baseUrl: trim(env.GROQ_BASE_URL), model: env.GROQ_MODEL, sttModel: env.GROQ_STT_MODEL },
+      anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseUrl: trim(env.ANTHROPIC_BASE_URL), model: env.ANTHROPIC_MODEL, version: env.ANTHROPIC_VERSION },
+      deepgram: { apiKey: env.DEEPGRAM_API_KEY, baseUrl: trim(env.DEEPGRAM_BASE_URL), model: env.DEEPGRAM_MODEL },
+      elevenlabs: { apiKey: env.ELEVENLABS_API_KEY, baseUrl: trim(env.ELEVENLABS_BASE_URL), model: env.ELEVENLABS_MODEL, voice: env.ELEVENLABS_VOICE },
+      cartesia: {
+        apiKey: env.CARTESIA_API_KEY,
+        baseUrl: trim(env.CARTESIA_BASE_URL),
+        model: env.CARTESIA_MODEL,
+        voice: env.CARTESIA_VOICE,
+        version: env.CARTESIA_VERSION,
+      },
       espeak: { enabled: env.ESPEAK_ENABLED, bin: env.ESPEAK_BIN },
       pocketsphinx: { enabled: env.POCKETSPHINX_ENABLED, bin: env.POCKETSPHINX_BIN, soxBin: env.SOX_BIN },
+      compatible: file.compatible.map(({ apiKeyEnv, ...server }) => ({ ...server, baseUrl: trim(server.baseUrl), apiKey: apiKeyEnv ? source[apiKeyEnv] : undefined })),
+      /** Per-provider switches, limits and catalog overrides from the config file. */
+      overrides: file.providers,
     },
     simulator: { port: env.SIMULATOR_PORT },
   };
@@ -54,15 +82,31 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     known.map((k) => [k, source[k] === '' ? undefined : source[k]]).filter(([, v]) => v !== undefined),
   );
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => {
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
         const key = i.path.join('.');
         const value = source[key];
         const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value}')`;
         return `${key}: ${i.message}${shown}`;
-      }),
-    );
+      });
+  const file = readConfigFile(parsed.success ? parsed.data.VOXQ_CONFIG_FILE : undefined, problems);
+  if (!parsed.success || !file) throw new ConfigError(problems);
+  return Object.freeze(shape(parsed.data, file, source));
+}
+
+/** The optional JSON config file; its problems join the environment's. */
+function readConfigFile(path: string | undefined, problems: string[]): ConfigFile | null {
+  if (!path) return configFileSchema.parse({});
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    problems.push(`VOXQ_CONFIG_FILE: cannot read ${path} as JSON (${(error as Error).message})`);
+    return null;
   }
-  return Object.freeze(shape(parsed.data));
+  const parsed = configFileSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  problems.push(...parsed.error.issues.map((i) => `VOXQ_CONFIG_FILE ${path}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+  return null;
 }

@@ -59,10 +59,55 @@ export const envSchema = z.object({
   /** Timeout of one call to an upstream provider. */
   PROVIDER_TIMEOUT_MS: int(60_000, 100),
 
-  /** OpenAI, or any OpenAI-compatible server (Ollama, vLLM, llama.cpp, the simulator). */
+  /** Most providers one attempt may try before it fails (and BullMQ retries later). */
+  PROVIDER_MAX_CANDIDATES: int(3, 1),
+  /** Time budget of one attempt across all its candidates. */
+  PROVIDER_ATTEMPT_DEADLINE_MS: int(180_000, 100),
+  /** Failures within the window that open a provider's circuit breaker. */
+  PROVIDER_BREAKER_FAILURES: int(5, 1),
+  PROVIDER_BREAKER_WINDOW_MS: int(30_000, 100),
+  /** How long an open breaker keeps a provider out of rotation before a half-open probe. */
+  PROVIDER_BREAKER_COOLDOWN_MS: int(30_000, 100),
+  /** JSON file with provider limits, catalog overrides and extra OpenAI-compatible servers. */
+  VOXQ_CONFIG_FILE: z.string().min(1).optional(),
+
+  /** OpenAI (chat, Whisper, speech), or any OpenAI-compatible server by base URL. */
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: url.default('https://api.openai.com/v1'),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_STT_MODEL: z.string().min(1).default('whisper-1'),
+  OPENAI_TTS_MODEL: z.string().min(1).default('tts-1'),
+  OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
+
+  /** Groq: OpenAI-compatible chat and Whisper. */
+  GROQ_API_KEY: z.string().min(1).optional(),
+  GROQ_BASE_URL: url.default('https://api.groq.com/openai/v1'),
+  GROQ_MODEL: z.string().min(1).default('llama-3.3-70b-versatile'),
+  GROQ_STT_MODEL: z.string().min(1).default('whisper-large-v3-turbo'),
+
+  /** Anthropic Messages API. */
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: url.default('https://api.anthropic.com'),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_VERSION: z.string().min(1).default('2023-06-01'),
+
+  /** Deepgram speech to text. */
+  DEEPGRAM_API_KEY: z.string().min(1).optional(),
+  DEEPGRAM_BASE_URL: url.default('https://api.deepgram.com'),
+  DEEPGRAM_MODEL: z.string().min(1).default('nova-2'),
+
+  /** ElevenLabs text to speech. */
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_BASE_URL: url.default('https://api.elevenlabs.io'),
+  ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2'),
+  ELEVENLABS_VOICE: z.string().min(1).default('21m00Tcm4TlvDq8ikWAM'),
+
+  /** Cartesia text to speech (raw PCM). */
+  CARTESIA_API_KEY: z.string().min(1).optional(),
+  CARTESIA_BASE_URL: url.default('https://api.cartesia.ai'),
+  CARTESIA_MODEL: z.string().min(1).default('sonic-2'),
+  CARTESIA_VOICE: z.string().min(1).default('694f9389-aac1-45b6-b726-9d9369183238'),
+  CARTESIA_VERSION: z.string().min(1).default('2024-11-13'),
 
   /** Local engines from Debian packages; no key, no network. */
   ESPEAK_ENABLED: bool(true),

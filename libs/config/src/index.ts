@@ -2,3 +2,5 @@ export { ConfigError, loadConfig } from './config';
 export type { Config } from './config';
 export { envSchema } from './env.schema';
 export type { Env } from './env.schema';
+export { catalogOverrideSchema, configFileSchema, PROVIDER_NAME, providerLimitsSchema } from './config-file.schema';
+export type { CatalogOverride, ConfigFile, ProviderLimits } from './config-file.schema';

@@ -18,22 +18,22 @@ describe('createProviderRegistry', () => {
       loadConfig({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:4010/v1', OPENAI_MODEL: 'gpt-4.1-mini' }),
       logger,
     );
-    expect(registry.get('openai')).toMatchObject({ capability: 'llm', defaultModel: 'gpt-4.1-mini', languages: '*' });
+    expect(registry.get('llm', 'openai')).toMatchObject({ capability: 'llm', defaultModel: 'gpt-4.1-mini', languages: '*' });
   });
 
   it('honours the local engine switches', () => {
     const registry = createProviderRegistry(loadConfig({ ESPEAK_ENABLED: 'false', POCKETSPHINX_ENABLED: 'false' }), logger);
     expect(registry.list('tts')).toEqual([]);
     expect(registry.list('stt')).toEqual([]);
-    expect(registry.get('espeak-ng')).toBeUndefined();
+    expect(registry.get('tts', 'espeak-ng')).toBeUndefined();
   });
 });
 
 describe('ProviderRegistry', () => {
-  it('refuses two providers with one name', () => {
+  it('refuses the same provider twice for one capability', () => {
     const registry = createProviderRegistry(loadConfig({}), logger);
-    const espeak = registry.get('espeak-ng');
+    const espeak = registry.get('tts', 'espeak-ng');
     if (!espeak) throw new Error('espeak-ng should be registered by default');
-    expect(() => new ProviderRegistry([espeak, espeak])).toThrow("Provider 'espeak-ng' is registered twice");
+    expect(() => new ProviderRegistry([espeak, espeak])).toThrow("Provider 'tts:espeak-ng' is registered twice");
   });
 });

@@ -7,23 +7,31 @@ import { createPocketsphinxStt } from './pocketsphinx/transcribe';
 import type { Provider, ProviderOf } from './provider';
 import { Semaphore } from './shared/semaphore';
 
-/** The providers this process may call, in their configured order. */
+/**
+ * The providers this process may call, in their configured order. One vendor may serve
+ * several capabilities (OpenAI: llm, stt and tts) under one name, one adapter each.
+ */
 export class ProviderRegistry {
-  private readonly byName = new Map<string, Provider>();
+  private readonly byKey = new Map<string, Provider>();
 
   constructor(providers: readonly Provider[]) {
     for (const provider of providers) {
-      if (this.byName.has(provider.name)) throw new Error(`Provider '${provider.name}' is registered twice`);
-      this.byName.set(provider.name, provider);
+      const key = `${provider.capability}:${provider.name}`;
+      if (this.byKey.has(key)) throw new Error(`Provider '${key}' is registered twice`);
+      this.byKey.set(key, provider);
     }
   }
 
   list<C extends Capability>(capability: C): Array<ProviderOf<C>> {
-    return [...this.byName.values()].filter((p): p is ProviderOf<C> => p.capability === capability);
+    return [...this.byKey.values()].filter((p): p is ProviderOf<C> => p.capability === capability);
   }
 
-  get(name: string): Provider | undefined {
-    return this.byName.get(name);
+  get<C extends Capability>(capability: C, name: string): ProviderOf<C> | undefined {
+    return this.byKey.get(`${capability}:${name}`) as ProviderOf<C> | undefined;
+  }
+
+  all(): Provider[] {
+    return [...this.byKey.values()];
   }
 }
 

@@ -14,6 +14,10 @@ export const faultSchema = z.union([
   z.strictObject({ reset: z.literal(true) }),
   /** 200 with a body that is not valid JSON. */
   z.strictObject({ malformed: z.literal(true) }),
+  /** The real answer, cut off halfway: headers and half the body, then the socket closes. */
+  z.strictObject({ cut: z.literal(true) }),
+  /** The real answer, trickled out in ten pieces over `totalMs`. */
+  z.strictObject({ slowMs: z.number().int().min(1).max(600_000) }),
 ]);
 export type Fault = z.infer<typeof faultSchema>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestLog, redactHeaders } from './request-log';
 
-const entry = (n: number) => ({ method: 'POST', path: `/${n}`, headers: {}, body: n });
+const entry = (n: number) => ({ provider: 'openai', query: {}, method: 'POST', path: `/${n}`, headers: {}, body: n });
 
 describe('RequestLog', () => {
   it('keeps the last entries, oldest first', () => {
@@ -21,6 +21,7 @@ describe('redactHeaders', () => {
       authorization: 'Bearer ***',
       'content-type': 'application/json',
     });
-    expect(redactHeaders({ authorization: 'Basic abc' }).authorization).toBe('***');
+    expect(redactHeaders({ authorization: 'Basic abc' }).authorization).toBe('Basic ***');
+    expect(redactHeaders({ 'x-api-key': 'sk-ant', 'xi-api-key': 'el' })).toEqual({ 'x-api-key': '***', 'xi-api-key': '***' });
   });
 });

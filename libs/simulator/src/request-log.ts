@@ -1,12 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface RecordedRequest {
+  /** The vendor whose wire format served it (`openai`, `anthropic`, …). */
+  provider: string;
   method: string;
   path: string;
   /** Lower-cased names; `authorization` redacted to `Bearer ***`. */
   headers: Record<string, string>;
-  /** Parsed JSON when the body was JSON, else the raw text. */
+  /** Parsed JSON when the body was JSON, else the raw text (binary bodies: their size). */
   body: unknown;
+  /** The query string's parameters. */
+  query: Record<string, string>;
 }
 
 /** The last `capacity` requests, in a ring so recording stays O(1) under benchmark load. */
@@ -49,6 +53,8 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (out.authorization !== undefined) out.authorization = /^bearer\s/i.test(out.authorization) ? 'Bearer ***' : '***';
+  if (out.authorization !== undefined) out.authorization = out.authorization.replace(/^(\w+\s+).*/s, '$1***').replace(/^[^*\s]+$/, '***');
+  // Vendors that take keys in their own headers (Anthropic, ElevenLabs, Cartesia).
+  for (const name of ['x-api-key', 'xi-api-key']) if (out[name] !== undefined) out[name] = '***';
   return out;
 }

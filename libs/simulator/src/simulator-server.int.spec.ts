@@ -112,14 +112,14 @@ describe('simulator server', () => {
 
   it('is driven over HTTP as well: faults, latency, requests and reset', async () => {
     const queued = await admin(sim, 'POST', 'faults', [{ status: 503 }]);
-    expect(await queued.json()).toEqual({ pending: 1 });
+    expect(await queued.json()).toEqual({ provider: 'openai', pending: 1 });
     expect((await admin(sim, 'POST', 'faults', [{ status: 200 }])).status).toBe(400);
-    expect(await (await admin(sim, 'PUT', 'latency', { latencyMs: 5, jitterMs: 5 })).json()).toEqual({ latencyMs: 5, jitterMs: 5 });
+    expect(await (await admin(sim, 'PUT', 'latency', { latencyMs: 5, jitterMs: 5 })).json()).toEqual({ provider: 'openai', latencyMs: 5, jitterMs: 5 });
 
     expect((await chat(sim, hello, 'sk-very-secret')).status).toBe(503);
     const recorded = (await (await admin(sim, 'GET', 'requests')).json()) as { data: Array<{ method: string; path: string; headers: Record<string, string>; body: unknown }> };
     expect(recorded.data).toEqual([
-      { method: 'POST', path: '/v1/chat/completions', headers: expect.objectContaining({ authorization: 'Bearer ***' }), body: hello },
+      { provider: 'openai', query: {}, method: 'POST', path: '/v1/chat/completions', headers: expect.objectContaining({ authorization: 'Bearer ***' }), body: hello },
     ]);
 
     await admin(sim, 'POST', 'reset');

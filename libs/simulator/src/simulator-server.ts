@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { buildReply, chatRequestSchema, chooseTools, completionBody, streamBody } from './chat-completion';
 import { FaultPlan, faultSchema, latencySchema, type Fault, type Latency } from './faults';
 import { RequestLog, redactHeaders, type RecordedRequest } from './request-log';
+import type { SimRequest, SimResponse, SimVendor } from './vendor';
+import { DEFAULT_VENDOR, VENDORS } from './vendors';
 
 export interface StartSimulatorOptions {
   /** @defaultValue 0 (any free port) */
@@ -16,25 +17,27 @@ export interface StartSimulatorOptions {
 export interface Simulator {
   /** `http://127.0.0.1:PORT` */
   url: string;
-  /** `url + '/v1'`, what an OpenAI client takes as its base URL. */
+  /** `url + '/v1'`: an OpenAI-compatible base URL (the `openai` vendor). */
   baseUrl: string;
   port: number;
-  enqueueFaults(faults: readonly Fault[]): void;
-  setLatency(latency: Latency): void;
+  /** A vendor's base URL as its client takes it, e.g. `baseUrlFor('groq')` → `…/groq/openai/v1`. */
+  baseUrlFor(provider: string): string;
+  /** Faults for the next requests to one vendor (default `openai`), in order. */
+  enqueueFaults(faults: readonly Fault[], provider?: string): void;
+  setLatency(latency: Latency, provider?: string): void;
   /** Clears queued faults, latency and recorded requests. */
   reset(): void;
   /** The recorded provider requests, oldest first (admin calls are not recorded). */
-  requests(): RecordedRequest[];
+  requests(provider?: string): RecordedRequest[];
   close(): Promise<void>;
 }
 
-/** The key that the simulator treats as revoked, to exercise upstream auth failures. */
-export const INVALID_KEY = 'sk-sim-invalid';
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const byName = new Map(VENDORS.map((v) => [v.name, v]));
 
 class BodyTooLarge extends Error {}
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -47,124 +50,158 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function parseJson(raw: string): unknown {
+function parseJson(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw);
+    return JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
-  res.end(payload);
+function encode(response: SimResponse): { headers: Record<string, string>; body: Buffer } {
+  const isRaw = typeof response.body === 'string' || Buffer.isBuffer(response.body);
+  const body = isRaw ? Buffer.from(response.body as string | Buffer) : Buffer.from(JSON.stringify(response.body));
+  return { headers: { ...(isRaw ? {} : { 'content-type': 'application/json' }), ...response.headers, 'content-length': String(body.length) }, body };
 }
 
-/** OpenAI's error envelope. */
-function sendError(res: ServerResponse, status: number, message: string, type: string, code: string | null = null, headers: Record<string, string> = {}) {
-  send(res, status, { error: { message, type, param: null, code } }, headers);
-}
-
-function issueMessage(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body';
-}
-
-function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
-  if ('hang' in fault) return; // Leave the response open: the client has to give up.
-  if ('reset' in fault) {
-    req.socket.destroy();
+async function write(res: ServerResponse, response: SimResponse, fault?: Fault): Promise<void> {
+  const { headers, body } = encode(response);
+  res.writeHead(response.status, headers);
+  if (fault && 'cut' in fault) {
+    res.write(body.subarray(0, Math.floor(body.length / 2)));
+    res.socket?.destroy();
     return;
   }
-  if ('malformed' in fault) {
-    const broken = '{"id":"chatcmpl-malformed","object":"chat.completion","choices":[{"index":0,"message":';
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(broken) });
-    res.end(broken);
-    return;
+  if (fault && 'slowMs' in fault) {
+    const pieces = 10;
+    const size = Math.ceil(body.length / pieces);
+    for (let i = 0; i < pieces && !res.destroyed; i++) {
+      res.write(body.subarray(i * size, (i + 1) * size));
+      await sleep(fault.slowMs / pieces);
+    }
   }
-  const retryAfter: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-  if (fault.status === 429) {
-    return sendError(res, 429, fault.message ?? 'Rate limit reached (simulated).', 'requests', 'rate_limit_exceeded', retryAfter);
-  }
-  const type = fault.status >= 500 ? 'server_error' : 'invalid_request_error';
-  sendError(res, fault.status, fault.message ?? `Simulated HTTP ${fault.status}.`, type, null, retryAfter);
+  res.end(fault && 'slowMs' in fault ? undefined : body);
 }
 
-async function chatCompletions(req: IncomingMessage, res: ServerResponse, raw: string, plan: FaultPlan): Promise<void> {
+/** Finds the vendor from the mount point; unprefixed paths are OpenAI's. */
+function route(path: string): { vendor: SimVendor; rest: string } {
+  const [, first, rest] = /^\/([^/]+)(\/.*)?$/.exec(path) ?? [];
+  const vendor = first ? byName.get(first) : undefined;
+  return vendor ? { vendor, rest: rest ?? '/' } : { vendor: DEFAULT_VENDOR, rest: path };
+}
+
+function describeBody(raw: Buffer, json: unknown, contentType: string | undefined): unknown {
+  if (json !== undefined) return json;
+  if (/^(text\/|application\/x-www-form-urlencoded)/.test(contentType ?? '')) return raw.toString('utf8');
+  return raw.length === 0 ? '' : `<${raw.length} bytes of ${contentType ?? 'unknown type'}>`;
+}
+
+class Vendors {
+  private readonly plans = new Map<string, FaultPlan>();
+
+  plan(name: string): FaultPlan {
+    let plan = this.plans.get(name);
+    if (!plan) this.plans.set(name, (plan = new FaultPlan()));
+    return plan;
+  }
+
+  reset(): void {
+    for (const plan of this.plans.values()) plan.reset();
+  }
+}
+
+async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, vendors: Vendors, log: RequestLog) {
+  const { vendor, rest } = route(url.pathname);
+  let json: unknown;
+  let parsed = false;
+  const simReq: SimRequest = {
+    method: req.method ?? 'GET',
+    path: rest,
+    params: {},
+    query: url.searchParams,
+    headers: req.headers,
+    body: raw,
+    json: () => {
+      if (!parsed) [json, parsed] = [parseJson(raw), true];
+      return json;
+    },
+  };
+  log.record({
+    provider: vendor.name,
+    method: simReq.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: redactHeaders(req.headers),
+    body: describeBody(raw, simReq.json(), req.headers['content-type']),
+  });
+
+  const plan = vendors.plan(vendor.name);
   const delay = plan.delayMs();
   if (delay > 0) await sleep(delay);
   const fault = plan.next();
-  if (fault) return applyFault(fault, req, res);
-
-  const auth = req.headers.authorization ?? '';
-  const key = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
-  if (!key) {
-    return sendError(res, 401, "You didn't provide an API key. Send `Authorization: Bearer <key>`.", 'invalid_request_error', null);
+  if (fault && 'hang' in fault) return; // Leave the response open: the client has to give up.
+  if (fault && 'reset' in fault) return void req.socket.destroy();
+  if (fault && 'malformed' in fault) {
+    return write(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"malformed","content":[{"type":' });
   }
-  if (key === INVALID_KEY) return sendError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+  if (fault && 'status' in fault) return write(res, vendor.error(fault.status, fault.message ?? `Simulated HTTP ${fault.status}.`, fault.retryAfterSeconds));
 
-  const json = parseJson(raw);
-  if (json === undefined) return sendError(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
-  const parsed = chatRequestSchema.safeParse(json);
-  if (!parsed.success) return sendError(res, 400, `Invalid request: ${issueMessage(parsed.error)}`, 'invalid_request_error');
-
-  const tools = chooseTools(parsed.data);
-  if (!Array.isArray(tools)) {
-    return sendError(res, 400, `tool_choice names '${tools.unknownTool}', which is not in tools.`, 'invalid_request_error');
-  }
-  const reply = buildReply(parsed.data, tools);
-  if (!parsed.data.stream) return send(res, 200, completionBody(reply));
-  const body = streamBody(reply, parsed.data.stream_options?.include_usage === true);
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  res.end(body);
+  const match = vendor.routes.find((r) => r.method === simReq.method && r.path.test(rest));
+  if (!match) return write(res, vendor.error(404, `Invalid URL (${simReq.method} ${url.pathname})`));
+  simReq.params = { ...match.path.exec(rest)?.groups };
+  const denied = vendor.authenticate(simReq);
+  if (denied) return write(res, denied);
+  return write(res, await match.handle(simReq), fault);
 }
 
-async function admin(req: IncomingMessage, res: ServerResponse, path: string, raw: string, plan: FaultPlan, log: RequestLog) {
-  const route = `${req.method} ${path}`;
+async function admin(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, vendors: Vendors, log: RequestLog) {
+  const route = `${req.method} ${url.pathname}`;
   const body = parseJson(raw);
+  const provider = url.searchParams.get('provider') ?? DEFAULT_VENDOR.name;
+  const bad = (message: string) => write(res, DEFAULT_VENDOR.error(400, message));
+  if (!byName.has(provider)) return bad(`Unknown provider '${provider}'; known: ${[...byName.keys()].join(', ')}.`);
+  const issue = (error: z.ZodError) => error.issues[0]?.message ?? 'invalid';
   switch (route) {
     case 'POST /_simulator/faults': {
       const parsed = z.array(faultSchema).safeParse(Array.isArray(body) ? body : [body]);
-      if (!parsed.success) return sendError(res, 400, `Invalid faults: ${issueMessage(parsed.error)}`, 'invalid_request_error');
-      return send(res, 200, { pending: plan.enqueue(parsed.data) });
+      if (!parsed.success) return bad(`Invalid faults: ${issue(parsed.error)}`);
+      return write(res, { status: 200, body: { provider, pending: vendors.plan(provider).enqueue(parsed.data) } });
     }
     case 'PUT /_simulator/latency': {
       const parsed = latencySchema.safeParse(body);
-      if (!parsed.success) return sendError(res, 400, `Invalid latency: ${issueMessage(parsed.error)}`, 'invalid_request_error');
-      return send(res, 200, plan.setLatency(parsed.data));
+      if (!parsed.success) return bad(`Invalid latency: ${issue(parsed.error)}`);
+      return write(res, { status: 200, body: { provider, ...vendors.plan(provider).setLatency(parsed.data) } });
     }
     case 'POST /_simulator/reset':
-      plan.reset();
+      vendors.reset();
       log.clear();
-      return send(res, 200, { reset: true });
+      return write(res, { status: 200, body: { reset: true } });
     case 'GET /_simulator/requests':
-      return send(res, 200, { data: log.list() });
+      return write(res, { status: 200, body: { data: log.list() } });
     case 'GET /_simulator/health':
-      return send(res, 200, { ok: true, pendingFaults: plan.pending.length });
+      return write(res, { status: 200, body: { ok: true, vendors: VENDORS.map((v) => v.name) } });
     default:
-      return sendError(res, 404, `No route ${route}.`, 'invalid_request_error', 'unknown_url');
+      return write(res, DEFAULT_VENDOR.error(404, `No route ${route}.`));
   }
 }
 
-function handler(plan: FaultPlan, log: RequestLog) {
+function handler(vendors: Vendors, log: RequestLog) {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = new URL(req.url ?? '/', 'http://simulator');
     try {
       const raw = await readBody(req);
-      if (path.startsWith('/_simulator/')) return await admin(req, res, path, raw, plan, log);
-      log.record({ method: req.method ?? 'GET', path, headers: redactHeaders(req.headers), body: parseJson(raw) ?? raw });
-      if (req.method === 'POST' && path === '/v1/chat/completions') return await chatCompletions(req, res, raw, plan);
-      sendError(res, 404, `Invalid URL (${req.method} ${path})`, 'invalid_request_error', 'unknown_url');
+      if (url.pathname.startsWith('/_simulator/')) return await admin(req, res, url, raw, vendors, log);
+      await serveProvider(req, res, url, raw, vendors, log);
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof BodyTooLarge) return sendError(res, 413, 'Request body too large.', 'invalid_request_error');
-      sendError(res, 500, `Simulator error: ${(error as Error).message}`, 'server_error');
+      const { vendor } = route(url.pathname);
+      if (error instanceof BodyTooLarge) return void (await write(res, vendor.error(413, 'Request body too large.')));
+      await write(res, vendor.error(500, `Simulator error: ${(error as Error).message}`));
     }
   };
 }
@@ -180,32 +217,39 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 }
 
 /**
- * Starts an HTTP server speaking the OpenAI Chat Completions wire format, with faults and
- * latency controllable in-process (the returned handle) or over HTTP (`/_simulator/*`), so
- * a simulator in another process can be driven the same way.
+ * Starts an HTTP server speaking each upstream vendor's wire format, each mounted at
+ * `/<vendor>` with its own latency and fault queue, controllable in-process (the returned
+ * handle) or over HTTP (`/_simulator/*?provider=<vendor>`), so a simulator in another
+ * process can be driven the same way.
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
   const { port = 0, host = '127.0.0.1' } = options;
-  const plan = new FaultPlan();
+  const vendors = new Vendors();
   const log = new RequestLog(1000);
-  const server = createServer({ keepAlive: true }, handler(plan, log));
+  const server = createServer({ keepAlive: true }, handler(vendors, log));
   // Outlive clients' pooled sockets (undici keeps them 4 s) so reuse never races a close.
   server.keepAliveTimeout = 10_000;
   const address = await listen(server, port, host);
   const advertised = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${advertised}:${address.port}`;
+  const known = (provider: string) => {
+    const vendor = byName.get(provider);
+    if (!vendor) throw new Error(`The simulator has no vendor '${provider}'`);
+    return vendor;
+  };
 
   return {
     url,
     baseUrl: `${url}/v1`,
     port: address.port,
-    enqueueFaults: (faults) => void plan.enqueue(faults),
-    setLatency: (latency) => void plan.setLatency(latency),
+    baseUrlFor: (provider) => `${url}/${provider}${known(provider).basePath}`,
+    enqueueFaults: (faults, provider = DEFAULT_VENDOR.name) => void vendors.plan(known(provider).name).enqueue(faults),
+    setLatency: (latency, provider = DEFAULT_VENDOR.name) => void vendors.plan(known(provider).name).setLatency(latency),
     reset: () => {
-      plan.reset();
+      vendors.reset();
       log.clear();
     },
-    requests: () => log.list(),
+    requests: (provider) => log.list().filter((r) => provider === undefined || r.provider === provider),
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Hung requests would otherwise keep the server open for ever.
