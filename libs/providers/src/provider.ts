@@ -86,3 +86,19 @@ export interface TtsProvider extends ProviderBase {
 
 export type Provider = LlmProvider | SttProvider | TtsProvider;
 export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;
+
+/**
+ * What the router knows of a provider before any live measurement: its catalog entry.
+ * Each provider folder exports one per capability it serves (`profile.ts`); the config
+ * file may override any field.
+ */
+export interface ProviderProfile {
+  /** Relative quality for the capability, 0 to 1 (used by `optimizeFor: accuracy`). */
+  quality: number;
+  /** USD per unit: 1M tokens (llm, input and output blended), one audio minute (stt), 1M characters (tts). */
+  costPerUnit: number;
+  /** Typical latency of one call, before live measurements exist. */
+  latencyMs: number;
+  /** Verticals the provider is known to be tuned for (`healthcare`, `finance`, …). */
+  verticals: readonly string[];
+}
