@@ -8,6 +8,17 @@ const provenance = {
   /** Providers tried before the one that succeeded. */
   failoverCount: z.number().int().min(0),
   scoresRunId: z.string().nullable(),
+  /** Every provider called, in order, with its error when it failed. */
+  providerAttempts: z
+    .array(
+      z.strictObject({
+        provider: z.string(),
+        model: z.string(),
+        ms: z.number().min(0),
+        error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+      }),
+    )
+    .optional(),
   timings: z.strictObject({
     /** From submission to the start of the attempt that succeeded. */
     queuedMs: z.number().min(0),

@@ -28,6 +28,8 @@ export interface AppErrorOptions {
   param?: string;
   /** Seconds the caller should wait before trying again (429s). */
   retryAfterSeconds?: number;
+  /** When (epoch ms) trying again can first succeed: the job waits, delayed, until then. */
+  retryAt?: number;
   cause?: unknown;
 }
 
@@ -39,6 +41,7 @@ export class AppError extends Error {
   readonly failover: boolean;
   readonly param: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly retryAt: number | undefined;
 
   constructor(options: AppErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -50,6 +53,7 @@ export class AppError extends Error {
     this.failover = options.failover ?? false;
     this.param = options.param;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryAt = options.retryAt;
   }
 
   /** The serialisable form kept with a failed job and sent in `job.failed` webhooks. */

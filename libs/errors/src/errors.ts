@@ -57,6 +57,13 @@ export const errors = {
       cause,
     }),
 
+  /**
+   * Every candidate is cooling down or at its limit: nothing failed, the job just waits
+   * (delayed, not retried) until `retryAt`, without holding a worker.
+   */
+  providersBusy: (message: string, retryAt: number) =>
+    new AppError({ code: 'providers_busy', message, type: 'provider_error', status: 503, retryable: true, retryAt }),
+
   noProvider: (message: string) =>
     new AppError({ code: 'no_provider_available', message, type: 'invalid_request_error', status: 400 }),
 

@@ -38,11 +38,12 @@ if not cur then
 end
 if cur ~= 'queued' and cur ~= 'active' then return {'terminal', cur} end
 if cur == 'queued' then
-  -- The first attempt: it starts now. A retry keeps the first start time.
   redis.call('ZREM', KEYS[2], id)
   redis.call('ZADD', KEYS[3], 0, id)
-  redis.call('HSET', KEYS[1], 'status', 'active', 'startedAt', now)
+  redis.call('HSET', KEYS[1], 'status', 'active')
 end
+-- The first start counts: a retry, or a job back from waiting for capacity, keeps it.
+redis.call('HSETNX', KEYS[1], 'startedAt', now)
 return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
 `;
 

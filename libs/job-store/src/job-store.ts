@@ -83,6 +83,11 @@ export class JobStore {
     return this.transition(job, 'completed', ['active'], returnRecord, ['result', JSON.stringify(result), 'finishedAt', now.toISOString()]);
   }
 
+  /** An active job that went back to wait in the queue (its providers are busy). */
+  async requeue(job: JobRef): Promise<TransitionOutcome> {
+    return this.transition(job, 'queued', ['active'], false, []);
+  }
+
   async fail(job: JobRef, error: SerializedError, { returnRecord = true } = {}, now = new Date()): Promise<TransitionOutcome> {
     return this.transition(job, 'failed', ['queued', 'active'], returnRecord, ['error', JSON.stringify(error), 'finishedAt', now.toISOString()]);
   }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedJob } from '@voxq/contracts';
 import { BlobStore, JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
-import { createProviderRegistry, ProviderRouter } from '@voxq/providers';
+import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
@@ -31,7 +31,15 @@ describe('job processor', () => {
     deps = {
       store: new JobStore(redis, cfg.redis.prefix, 60),
       blobs: new BlobStore(redis, cfg.redis.prefix, 60),
-      router: new ProviderRouter({ registry: createProviderRegistry(cfg, logger), redis, prefix: cfg.redis.prefix, timeoutMs: 5_000, logger }),
+      router: new ProviderRouter({
+        runtime: createProviderRuntime(cfg, redis, logger),
+        redis,
+        prefix: cfg.redis.prefix,
+        timeoutMs: 5_000,
+        attemptDeadlineMs: 30_000,
+        maxCandidates: 3,
+        logger,
+      }),
       webhooks,
       logger,
       running: new Map(),

@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
 import { toAppError, type AppError } from '@voxq/errors';
 import { newJobFields, toJobView, type BlobStore, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
@@ -38,7 +38,7 @@ async function runHandler(payload: JobPayload, ctx: JobContext): Promise<Handler
 export function createJobProcessor(deps: ProcessorDeps) {
   const { store, logger } = deps;
 
-  return async function process(job: Job): Promise<ProcessorOutcome> {
+  return async function process(job: Job, token?: string): Promise<ProcessorOutcome> {
     const id = job.id!;
     const parsed = queuedJobSchema.safeParse(job.data);
     if (!parsed.success) {
@@ -90,6 +90,14 @@ export function createJobProcessor(deps: ProcessorDeps) {
     } catch (thrown) {
       if (controller.signal.aborted) return { status: 'cancelled' };
       const error = toAppError(thrown);
+      if (error.code === 'providers_busy' && error.retryAt !== undefined && token) {
+        // Nothing failed: every provider is cooling down or at its limit. The job waits in
+        // the queue until one is usable, without holding this worker or using an attempt.
+        log.info({ until: new Date(error.retryAt).toISOString(), reason: error.message }, 'job delayed: providers busy');
+        await store.requeue(fields);
+        await job.moveToDelayed(error.retryAt, token);
+        throw new DelayedError();
+      }
       const attempts = job.opts.attempts ?? 1;
       const final = !error.retryable || job.attemptsMade + 1 >= attempts;
       log.warn({ err: error, code: error.code, attempt: started.attempt, final }, 'job attempt failed');

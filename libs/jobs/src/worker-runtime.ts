@@ -4,7 +4,7 @@ import { queuedJobSchema, type JobType } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { BlobStore, JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
-import { createProviderRegistry, ProviderRouter } from '@voxq/providers';
+import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 
@@ -23,14 +23,17 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
   const subscriber = createRedisConnection(config.redis.url);
   const queues = new Queues(connection, config);
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
+  const providers = createProviderRuntime(config, connection, logger);
   const deps: ProcessorDeps = {
     store,
     blobs: new BlobStore(connection, config.redis.prefix, config.jobs.retentionSeconds),
     router: new ProviderRouter({
-      registry: createProviderRegistry(config, logger),
+      runtime: providers,
       redis: connection,
       prefix: config.redis.prefix,
       timeoutMs: config.providers.timeoutMs,
+      attemptDeadlineMs: config.providers.attemptDeadlineMs,
+      maxCandidates: config.providers.maxCandidates,
       logger,
     }),
     webhooks: queues.webhooks,
@@ -78,6 +81,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       await Promise.all(workers.map((w) => w.close()));
       await unsubscribe().catch(() => undefined);
       await queues.close();
+      await providers.close();
       subscriber.disconnect();
       connection.disconnect();
     },

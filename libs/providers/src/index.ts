@@ -5,6 +5,7 @@ export type {
   LlmResponse,
   Provider,
   ProviderOf,
+  ProviderProfile,
   SttProvider,
   SttRequest,
   SttResponse,
@@ -14,6 +15,12 @@ export type {
 } from './provider';
 export { ProviderRegistry, createProviderRegistry } from './registry';
 export { ProviderRouter } from './router';
+export { createProviderRuntime, providerKey } from './provider-runtime';
+export type { ProviderRuntime } from './provider-runtime';
+export { scoreCandidates, WEIGHTS } from './scoring';
+export type { ScoredCandidate, ScoreComponents } from './scoring';
+export type { Availability, ProviderStateView } from './health/provider-states';
+export type { HealthSample } from './health/provider-health';
 export type { ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions, RoutedResult, RoutingRequest } from './router';
 export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
 export type { ScoresRun } from './scores-run';

@@ -67,6 +67,8 @@ interface ProviderBase {
   /** Languages served (BCP-47 primary subtags, e.g. `en`), or `*` for any. */
   readonly languages: readonly string[] | '*';
   readonly defaultModel: string;
+  /** The catalog entry the router ranks by; set by the registry. */
+  readonly profile?: ProviderProfile;
 }
 
 export interface LlmProvider extends ProviderBase {

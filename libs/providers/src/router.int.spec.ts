@@ -4,6 +4,7 @@ import { errors } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import type { LlmProvider, LlmResponse } from './provider';
+import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
 import { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
@@ -36,7 +37,15 @@ describe('ProviderRouter', () => {
   const config = testConfig();
   let redis: Redis;
   const router = (providers: LlmProvider[], timeoutMs = 5_000) =>
-    new ProviderRouter({ registry: new ProviderRegistry(providers), redis, prefix: config.redis.prefix, timeoutMs, logger });
+    new ProviderRouter({
+      runtime: createProviderRuntime(config, redis, logger, new ProviderRegistry(providers)),
+      redis,
+      prefix: config.redis.prefix,
+      timeoutMs,
+      attemptDeadlineMs: 60_000,
+      maxCandidates: 3,
+      logger,
+    });
   const complete = (r: ProviderRouter, signal = new AbortController().signal, constraints = {}) =>
     r.run(
       'llm',

@@ -4,16 +4,21 @@ import { AppError, errors, isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { noCandidateMessage, selectCandidates } from './candidates';
 import type { ProviderOf } from './provider';
-import type { ProviderRegistry } from './registry';
-import { newScoresRunId, saveScoresRun } from './scores-run';
+import { providerKey, type ProviderRuntime } from './provider-runtime';
+import { scoreCandidates, type ScoredCandidate } from './scoring';
+import { newScoresRunId, saveScoresRun, type ScoresRun } from './scores-run';
 
 export interface ProviderRouterOptions {
-  registry: ProviderRegistry;
+  runtime: ProviderRuntime;
   redis: Redis;
   /** `config.redis.prefix`. */
   prefix: string;
   /** Limit of one provider call (`config.providers.timeoutMs`). */
   timeoutMs: number;
+  /** Limit of one attempt across all its candidates. */
+  attemptDeadlineMs: number;
+  /** Most candidates one attempt tries. */
+  maxCandidates: number;
   logger: Logger;
 }
 
@@ -26,6 +31,8 @@ export interface RouteOptions {
   /** The job's signal: aborted when the job is cancelled. */
   signal: AbortSignal;
   logger: Logger;
+  /** Whose job this is: scores runs are only shown to the tenant they were made for. */
+  tenantId?: string;
 }
 
 export interface ProviderAttempt {
@@ -44,51 +51,26 @@ export interface RoutedResult<T> {
   scoresRunId: string;
   /** Duration of the successful call. */
   providerMs: number;
+  /** Every provider called, in order, with its error if it failed. */
   attempts: ProviderAttempt[];
 }
+
+export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, model: string, signal: AbortSignal) => Promise<T>;
 
 /** How long jobs with the same routing input share a scores run (the ranking is the same). */
 const SCORES_RUN_REUSE_MS = 1_000;
 const RECENT_RUNS_MAX = 1_000;
 
-type Selection = ReturnType<typeof selectCandidates>;
-
-export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, model: string, signal: AbortSignal) => Promise<T>;
-
 /**
- * Picks the providers that may serve a job, records the ranking, and calls them in order,
- * moving on when a failure is the upstream's fault and stopping when it is the input's.
+ * Picks the providers that may serve a job, ranks them (catalog × live health), records the
+ * ranking, and calls them in order: moving on when a failure is the upstream's fault,
+ * stopping when it is the input's, skipping providers cooling down or at their limits, and
+ * sending the job back to wait (not fail) when every candidate is unavailable for now.
  */
 export class ProviderRouter {
-  /**
-   * Scores runs by routing input, reused for a moment: at thousands of jobs a second,
-   * jobs with the same capability, intent and constraints share one ranking instead of
-   * each writing its own copy to Redis.
-   */
   private readonly recentRuns = new Map<string, { id: string; until: number }>();
 
   constructor(private readonly options: ProviderRouterOptions) {}
-
-  /** The id of a stored scores run for this selection, writing one if none is recent. */
-  private async scoresRunFor(capability: Capability, routing: RoutingRequest, selection: Selection): Promise<string> {
-    const key = `${capability}\u0000${JSON.stringify(routing.intent)}\u0000${JSON.stringify(routing.constraints)}`;
-    const now = Date.now();
-    const recent = this.recentRuns.get(key);
-    if (recent && recent.until > now) return recent.id;
-    const id = newScoresRunId();
-    await saveScoresRun(this.options.redis, this.options.prefix, {
-      id,
-      capability,
-      intent: routing.intent,
-      constraints: routing.constraints,
-      createdAt: new Date(now).toISOString(),
-      candidates: selection.candidates.map(({ provider, model, rank, reason }) => ({ provider: provider.name, model, rank, reason })),
-      excluded: selection.excluded,
-    });
-    if (this.recentRuns.size >= RECENT_RUNS_MAX) this.recentRuns.clear();
-    this.recentRuns.set(key, { id, until: now + SCORES_RUN_REUSE_MS });
-    return id;
-  }
 
   async run<C extends Capability, T>(
     capability: C,
@@ -97,35 +79,119 @@ export class ProviderRouter {
     opts: RouteOptions,
   ): Promise<RoutedResult<T>> {
     if (opts.signal.aborted) throw errors.cancelled();
-    const { registry, timeoutMs } = this.options;
-    const selection = selectCandidates(registry.list(capability), capability, routing.intent, routing.constraints);
+    const { runtime, timeoutMs, attemptDeadlineMs, maxCandidates } = this.options;
+    const selection = selectCandidates(runtime.registry.list(capability), capability, routing.intent, routing.constraints);
     if (selection.candidates.length === 0) throw errors.noProvider(noCandidateMessage(capability, routing.intent, selection));
-    const scoresRunId = await this.scoresRunFor(capability, routing, selection);
+    const ranked = scoreCandidates(selection.candidates, routing.intent, (p) => runtime.health.get(providerKey(p)));
 
+    const now = Date.now();
+    const usable: Array<{ candidate: ScoredCandidate<ProviderOf<C>>; probe: boolean }> = [];
+    const unavailable: Array<{ provider: string; until: number; reason: string }> = [];
+    for (const candidate of ranked) {
+      if (usable.length >= maxCandidates) break;
+      const availability = await runtime.states.availability(providerKey(candidate.provider), now);
+      if (availability.usable) usable.push({ candidate, probe: availability.probe });
+      else unavailable.push({ provider: candidate.provider.name, until: availability.until, reason: availability.reason });
+    }
+    const scoresRunId = await this.scoresRunFor(capability, routing, opts.tenantId, ranked, [
+      ...selection.excluded,
+      ...unavailable.map((u) => ({ provider: u.provider, by: 'availability', reason: u.reason })),
+    ]);
+    if (usable.length === 0) {
+      const until = Math.min(...unavailable.map((u) => u.until));
+      throw errors.providersBusy(`Every ${capability} provider is unavailable for now: ${unavailable.map((u) => `${u.provider} (${u.reason})`).join('; ')}`, until);
+    }
+
+    const deadline = now + attemptDeadlineMs;
     const attempts: ProviderAttempt[] = [];
     const failures: AppError[] = [];
-    for (const [index, { provider, model }] of selection.candidates.entries()) {
+    const busy: Array<{ provider: string; retryAt: number; reason: string }> = [];
+    for (const { candidate, probe } of usable) {
       if (opts.signal.aborted) throw errors.cancelled();
-      const { signal, done } = callSignal(opts.signal, timeoutMs);
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const { provider, model } = candidate;
+      const key = providerKey(provider);
+      const permit = await runtime.limiter.acquire(provider.name);
+      if (!permit.granted) {
+        busy.push({ provider: provider.name, retryAt: permit.retryAt, reason: permit.reason });
+        if (probe) await runtime.states.releaseProbe(key);
+        continue;
+      }
+      const callTimeout = Math.min(timeoutMs, left);
+      const { signal, done } = callSignal(opts.signal, callTimeout);
       const started = performance.now();
       try {
         const value = await untilAborted(() => call(provider, model, signal), signal).finally(done);
         const providerMs = Math.round(performance.now() - started);
         attempts.push({ provider: provider.name, model, ms: providerMs });
-        return { value, provider: provider.name, model, failoverCount: index, scoresRunId, providerMs, attempts };
+        runtime.health.record(key, { ok: true, ms: providerMs });
+        if (probe) await runtime.states.recordSuccess(key, true);
+        return { value, provider: provider.name, model, failoverCount: attempts.length - 1, scoresRunId, providerMs, attempts };
       } catch (thrown) {
         if (opts.signal.aborted) throw errors.cancelled();
-        const error = asProviderFailure(thrown, provider.name, signal, timeoutMs);
-        attempts.push({ provider: provider.name, model, ms: Math.round(performance.now() - started), error: { code: error.code, message: error.message } });
-        if (!error.failover) throw error;
+        const ms = Math.round(performance.now() - started);
+        const error = asProviderFailure(thrown, provider.name, signal, callTimeout);
+        attempts.push({ provider: provider.name, model, ms, error: { code: error.code, message: error.message } });
+        if (!error.failover) {
+          // The input is at fault, not the provider: its health is untouched.
+          if (probe) await runtime.states.releaseProbe(key);
+          throw error;
+        }
+        runtime.health.record(key, { ok: false, ms });
+        await runtime.states.recordFailure(key, probe, error.retryAfterSeconds);
         failures.push(error);
         opts.logger.warn(
           { provider: provider.name, model, code: error.code, err: error.message, scoresRunId, capability },
           'provider failed, trying the next one',
         );
+      } finally {
+        await permit.release();
       }
     }
-    throw allProvidersFailed(capability, failures);
+    if (failures.length === 0 && busy.length > 0) {
+      const until = Math.min(...busy.map((b) => b.retryAt));
+      throw errors.providersBusy(`Every ${capability} provider is at its limit: ${busy.map((b) => `${b.provider} (${b.reason})`).join('; ')}`, until);
+    }
+    throw allProvidersFailed(capability, failures, attempts, deadline);
+  }
+
+  /** The id of a stored scores run for this ranking, writing one unless a recent one matches. */
+  private async scoresRunFor(
+    capability: Capability,
+    routing: RoutingRequest,
+    tenantId: string | undefined,
+    ranked: readonly ScoredCandidate[],
+    excluded: ScoresRun['excluded'],
+  ): Promise<string> {
+    const signature = ranked.map((c) => `${c.provider.name}:${c.score}`).join(',') + excluded.map((e) => e.provider).join(',');
+    const key = [capability, tenantId ?? '', JSON.stringify(routing.intent), JSON.stringify(routing.constraints), signature].join('\u0000');
+    const now = Date.now();
+    const recent = this.recentRuns.get(key);
+    if (recent && recent.until > now) return recent.id;
+    const id = newScoresRunId();
+    await saveScoresRun(this.options.redis, this.options.prefix, {
+      id,
+      ...(tenantId ? { tenantId } : {}),
+      capability,
+      intent: routing.intent,
+      constraints: routing.constraints,
+      createdAt: new Date(now).toISOString(),
+      candidates: ranked.map(({ provider, model, rank, reason, score, components, latencyMs, errorRate }) => ({
+        provider: provider.name,
+        model,
+        rank,
+        score,
+        components,
+        latencyMs,
+        errorRate,
+        reason,
+      })),
+      excluded,
+    });
+    if (this.recentRuns.size >= RECENT_RUNS_MAX) this.recentRuns.clear();
+    this.recentRuns.set(key, { id, until: now + SCORES_RUN_REUSE_MS });
+    return id;
   }
 }
 
@@ -174,18 +240,20 @@ function asProviderFailure(thrown: unknown, provider: string, signal: AbortSigna
   return errors.providerUnavailable(provider, message, thrown);
 }
 
-function allProvidersFailed(capability: Capability, failures: AppError[]): AppError {
+function allProvidersFailed(capability: Capability, failures: AppError[], attempts: readonly ProviderAttempt[], deadline: number): AppError {
   const waits = failures.flatMap((f) => (f.retryAfterSeconds === undefined ? [] : [f.retryAfterSeconds]));
   // Only when every provider asked us to wait is there one delay the queue should honour.
   const retryAfterSeconds = waits.length > 0 && waits.length === failures.length ? Math.min(...waits) : undefined;
+  const outOfTime = Date.now() >= deadline ? ' (the attempt ran out of time)' : '';
+  const tried = attempts.flatMap((a) => (a.error ? [a.error.message] : [])).join('; ');
   return new AppError({
     code: 'all_providers_failed',
     type: 'provider_error',
     status: 502,
-    message: `Every ${capability} provider failed: ${failures.map((f) => f.message).join('; ')}`,
-    retryable: failures.some((f) => f.retryable),
+    message: `Every ${capability} provider failed${outOfTime}: ${tried || 'none could be tried in time'}`,
+    retryable: failures.length === 0 || failures.some((f) => f.retryable),
     failover: false,
-    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds, retryAt: Date.now() + retryAfterSeconds * 1000 }),
     cause: new AggregateError(failures, 'provider failures'),
   });
 }

@@ -9,11 +9,25 @@ export const SCORES_RUN_TTL_SECONDS = 7 * 24 * 3600;
 /** One routing decision: who could serve the job, in which order, and who was left out. */
 export const scoresRunSchema = z.object({
   id: z.string(),
+  /** The tenant whose job it ranked for; only that tenant may read it. */
+  tenantId: z.string().optional(),
   capability: z.enum(CAPABILITIES),
   intent: routingIntentSchema,
   constraints: constraintsSchema,
   createdAt: z.string(),
-  candidates: z.array(z.object({ provider: z.string(), model: z.string(), rank: z.number().int(), reason: z.string() })),
+  candidates: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      rank: z.number().int(),
+      score: z.number(),
+      components: z.object({ quality: z.number(), latency: z.number(), cost: z.number(), vertical: z.number(), health: z.number() }),
+      latencyMs: z.number(),
+      errorRate: z.number(),
+      /** The arithmetic behind the score, in words. */
+      reason: z.string(),
+    }),
+  ),
   excluded: z.array(z.object({ provider: z.string(), by: z.string().optional(), reason: z.string() })),
 });
 export type ScoresRun = z.infer<typeof scoresRunSchema>;

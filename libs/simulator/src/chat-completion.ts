@@ -59,8 +59,15 @@ function text(content: ChatRequest['messages'][number]['content']): string {
   return '';
 }
 
-function words(value: string): number {
+/** Whitespace-separated words: the simulator's token count. */
+export function countWords(value: string): number {
   return value.split(/\s+/).filter(Boolean).length;
+}
+
+/** The deterministic text answer to the last user message, which every chat vendor gives. */
+export function echoReply(lastUser: string): string {
+  const echoed = lastUser.length > MAX_ECHO ? `${lastUser.slice(0, MAX_ECHO)}…` : lastUser;
+  return `${REPLY_PREFIX}${echoed}`;
 }
 
 /** Plausible arguments for a JSON Schema: each required property gets a placeholder of its type. */
@@ -106,7 +113,7 @@ let sequence = 0;
 /** A deterministic answer: the same request always gets the same content and tool calls. */
 export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
   const n = ++sequence;
-  const promptTokens = Math.max(1, request.messages.reduce((sum, m) => sum + words(text(m.content)), 0));
+  const promptTokens = Math.max(1, request.messages.reduce((sum, m) => sum + countWords(text(m.content)), 0));
   const model = request.model ?? 'simulator';
   const created = Math.floor(Date.now() / 1000);
   const base = { id: `chatcmpl-sim${n}`, created, model };
@@ -117,7 +124,7 @@ export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
       type: 'function',
       function: { name: tool.function.name, arguments: JSON.stringify(sampleArgs(tool.function.parameters)) },
     }));
-    const completionTokens = toolCalls.reduce((sum, c) => sum + 2 + words(c.function.arguments), 0);
+    const completionTokens = toolCalls.reduce((sum, c) => sum + 2 + countWords(c.function.arguments), 0);
     return {
       ...base,
       content: null,
@@ -128,9 +135,8 @@ export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
   }
 
   const lastUser = text(request.messages.findLast((m) => m.role === 'user')?.content);
-  const echoed = lastUser.length > MAX_ECHO ? `${lastUser.slice(0, MAX_ECHO)}…` : lastUser;
-  const content = `${REPLY_PREFIX}${echoed}`;
-  const completionTokens = Math.max(1, words(content));
+  const content = echoReply(lastUser);
+  const completionTokens = Math.max(1, countWords(content));
   return {
     ...base,
     content,

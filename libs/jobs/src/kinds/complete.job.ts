@@ -24,7 +24,7 @@ export const completeJob: JobKind<'complete'> = {
           },
           { signal, logger: ctx.logger },
         ),
-      { signal: ctx.signal, logger: ctx.logger },
+      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
     );
     const reply = routed.value;
     return {

@@ -16,7 +16,7 @@ export const synthesizeJob: JobKind<'synthesize'> = {
           { model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language },
           { signal, logger: ctx.logger },
         ),
-      { signal: ctx.signal, logger: ctx.logger },
+      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
     );
     const speech = routed.value;
     await ctx.blobs.put(ctx.tenantId, speech.audio, speech.contentType, outputBlobId(ctx.jobId));

@@ -19,7 +19,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
           { model, audio: blob.data, contentType: input.audio.contentType, language: intent.language },
           { signal, logger: ctx.logger },
         ),
-      { signal: ctx.signal, logger: ctx.logger },
+      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
     );
     const transcript = routed.value;
     return {

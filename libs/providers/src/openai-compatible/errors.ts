@@ -1,46 +1,24 @@
-import { errors, type AppError } from '@voxq/errors';
-import { abortError } from '../shared/abort';
-import { excerpt } from '../shared/excerpt';
-import { parseRetryAfter } from '../shared/retry-after';
+import type { AppError } from '@voxq/errors';
+import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { wireErrorSchema } from './wire.schema';
 
-/** The upstream's own words from an error body, else a short excerpt of the body. */
-function upstreamMessage(status: number, body: string): string {
+export { errorFromFetchFailure } from '../shared/upstream-errors';
+
+/** The upstream's own words from an error body; undefined when it has none (not JSON, other shape). */
+function upstreamWords(body: string): string | undefined {
   try {
     const parsed = wireErrorSchema.safeParse(JSON.parse(body));
     if (parsed.success) {
       const { error } = parsed.data;
-      return `HTTP ${status}: ${typeof error === 'string' ? error : error.message}`;
+      return typeof error === 'string' ? error : error.message;
     }
   } catch {
-    // Not JSON: fall through to the raw excerpt.
+    // Not JSON: the caller quotes the raw body.
   }
-  const text = excerpt(body, 200);
-  return text ? `HTTP ${status}: ${text}` : `HTTP ${status}`;
+  return undefined;
 }
 
-/**
- * Maps a non-2xx answer to our taxonomy:
- * - 408/409/425/429/5xx: the upstream is busy or broken → unavailable (retry, fail over).
- * - 401/402/403/404: our key, plan, model or base URL is wrong → misconfigured (fail over only).
- * - 400/413/422: the input itself is refused → rejected (fail the job).
- * Any other 4xx means this server does not speak the request we built, which another
- * provider may, so it counts as misconfigured.
- */
+/** Maps a non-2xx answer to our taxonomy (see `errorFromHttpStatus` for what each status means). */
 export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
-  const message = upstreamMessage(status, body);
-  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
-    return errors.providerUnavailable(provider, message, undefined, parseRetryAfter(retryAfter));
-  }
-  if (status === 400 || status === 413 || status === 422) return errors.providerRejectedInput(provider, message);
-  return errors.providerMisconfigured(provider, message);
-}
-
-/** Maps a request that threw: an abort (timeout or cancel) or a connection failure. */
-export function errorFromFetchFailure(provider: string, error: unknown, signal: AbortSignal): AppError {
-  if (signal.aborted) return abortError(provider, signal);
-  // fetch wraps the socket error as `cause`; undici's request throws it (or its own) directly.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const detail = cause instanceof Error ? ('code' in cause && typeof cause.code === 'string' ? cause.code : cause.message) : String(cause);
-  return errors.providerUnavailable(provider, `connection failed (${detail})`, error);
+  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
 }

@@ -1,0 +1,28 @@
+import type { AppError } from '@voxq/errors';
+import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import { wireErrorSchema } from './wire.schema';
+
+export { errorFromFetchFailure } from '../shared/upstream-errors';
+
+/** Anthropic's own words from its error envelope, with the error type (`overloaded_error`). */
+function upstreamWords(body: string): string | undefined {
+  try {
+    const parsed = wireErrorSchema.safeParse(JSON.parse(body));
+    if (parsed.success) {
+      const { type, message } = parsed.data.error;
+      return type ? `${type}: ${message}` : message;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page): the caller quotes the raw body.
+  }
+  return undefined;
+}
+
+/**
+ * Maps a non-2xx answer. Anthropic's statuses mean what everyone's do (429 rate_limit_error,
+ * 500 api_error and 529 overloaded_error → unavailable; 401/403/404 → misconfigured;
+ * 400/413 → rejected), so only the envelope is Anthropic's.
+ */
+export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
+  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
+}

@@ -1,0 +1,30 @@
+import type { AppError } from '@voxq/errors';
+import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import { wireErrorSchema } from './wire.schema';
+
+/** The upstream's own words from a JSON error body; undefined for text (quoted raw). */
+function upstreamWords(body: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = wireErrorSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const error = parsed.data;
+  if ('message' in error) {
+    const code = error.error_code ? `${error.error_code}: ` : '';
+    return `${code}${error.message}`;
+  }
+  return error.error;
+}
+
+/**
+ * Maps a non-2xx answer by status, as for every vendor: 401/402/403 → misconfigured
+ * (key, credits), 400/422 → rejected, 429 (concurrency limit) and 5xx → unavailable, with
+ * Retry-After when sent.
+ */
+export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
+  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
+}

@@ -1,0 +1,65 @@
+import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
+import { audioBody, postJsonForAudio, type AudioHttpResponse } from '../shared/http-audio';
+import { headerValue } from '../shared/http-client';
+import { errorFromFetchFailure } from '../shared/upstream-errors';
+import { errorFromStatus } from './errors';
+import { ELEVENLABS_LANGUAGES } from './languages';
+import type { WireRequest } from './wire.schema';
+
+/** MP3 at 44.1 kHz, 128 kbps: available on every plan (higher bitrates and PCM are not). */
+export const ELEVENLABS_OUTPUT_FORMAT = 'mp3_44100_128';
+
+/** ElevenLabs' documented `voice_settings.speed` range; it answers 400 outside it. */
+const MIN_SPEED = 0.7;
+const MAX_SPEED = 1.2;
+
+export interface ElevenLabsOptions {
+  /** @defaultValue `'elevenlabs'` */
+  name?: string;
+  /** Without the version segment, e.g. `https://api.elevenlabs.io`. */
+  baseUrl: string;
+  apiKey: string;
+  /** e.g. `eleven_multilingual_v2`, `eleven_flash_v2_5`. */
+  defaultModel: string;
+  /** The voice id when a job names none, e.g. `21m00Tcm4TlvDq8ikWAM` (Rachel). */
+  defaultVoice: string;
+  /**
+   * Languages the model speaks, as BCP-47 primary subtags.
+   * @defaultValue `eleven_multilingual_v2`'s 29 ({@link ELEVENLABS_LANGUAGES})
+   */
+  languages?: readonly string[] | '*';
+}
+
+/** Our request → the body; `voice_settings` only when the speed differs from the voice's own. */
+export function toWireRequest(request: TtsRequest, model: string): WireRequest {
+  const body: WireRequest = { text: request.text, model_id: model };
+  const speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, request.speed));
+  if (speed !== 1) body.voice_settings = { speed };
+  return body;
+}
+
+/** Text to speech with ElevenLabs: MP3, so the result carries no duration. */
+export function createElevenLabsTts(options: ElevenLabsOptions): TtsProvider {
+  const { apiKey, defaultModel, defaultVoice } = options;
+  const name = options.name ?? 'elevenlabs';
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
+    const model = request.model ?? defaultModel;
+    const voice = encodeURIComponent(request.voice ?? defaultVoice);
+    const url = `${base}/v1/text-to-speech/${voice}?output_format=${ELEVENLABS_OUTPUT_FORMAT}`;
+    let response: AudioHttpResponse;
+    try {
+      response = await postJsonForAudio(url, toWireRequest(request, model), { 'xi-api-key': apiKey }, ctx.signal);
+    } catch (error) {
+      throw errorFromFetchFailure(name, error, ctx.signal);
+    }
+    const { status } = response;
+    if (status < 200 || status >= 300) {
+      throw errorFromStatus(name, status, response.body.toString('utf8'), headerValue(response.headers, 'retry-after'));
+    }
+    return { audio: audioBody(name, response), contentType: 'audio/mpeg', model };
+  }
+
+  return { name, capability: 'tts', languages: options.languages ?? ELEVENLABS_LANGUAGES, defaultModel, synthesize };
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { ProviderLimits } from '@voxq/config';
+
+export type Permit = { granted: true; release(): Promise<void> } | { granted: false; retryAt: number; reason: string };
+
+/**
+ * KEYS: the lease set. ARGV: token, now, lease expiry, max. A counting semaphore across
+ * processes: leases expire on their own, so a crashed worker cannot hold capacity for ever.
+ * Returns 1 when granted, else the time the earliest lease ends.
+ */
+const ACQUIRE_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) - tonumber(ARGV[2]))
+  return 1
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return -tonumber(first[2])
+`;
+
+const granted: Permit = { granted: true, release: async () => undefined };
+
+/**
+ * Per-provider limits that hold across every worker process: requests per second
+ * (`rate-limiter-flexible`'s Redis limiter) and requests in flight (a lease semaphore).
+ * A provider at its limit is skipped for this attempt; if every candidate is, the job waits
+ * in the queue (delayed) instead of failing with the provider's 429s.
+ */
+export class ProviderLimiter {
+  private readonly rates = new Map<string, RateLimiterRedis>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limits: Readonly<Record<string, ProviderLimits | undefined>>,
+    /** A lease outlives the longest call (the provider timeout) by a margin. */
+    private readonly leaseMs: number,
+  ) {
+    if (!('voxqAcquireLease' in redis)) redis.defineCommand('voxqAcquireLease', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+    for (const [name, limit] of Object.entries(limits)) {
+      const rps = limit?.requestsPerSecond;
+      if (!rps) continue;
+      // Whole points per whole seconds: 0.5/s becomes 1 per 2 s.
+      const [points, duration] = rps >= 1 ? [Math.floor(rps), 1] : [1, Math.ceil(1 / rps)];
+      this.rates.set(name, new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:ratelimit`, points, duration }));
+    }
+  }
+
+  /** Takes one request's worth of a provider's limits, or says when to come back. */
+  async acquire(provider: string, now = Date.now()): Promise<Permit> {
+    const limit = this.limits[provider];
+    if (!limit?.requestsPerSecond && !limit?.maxConcurrency) return granted;
+
+    let release: () => Promise<void> = async () => undefined;
+    if (limit.maxConcurrency) {
+      const key = `${this.prefix}:provider:${provider}:leases`;
+      const token = randomUUID();
+      const answer = await (this.redis as unknown as { voxqAcquireLease(...a: (string | number)[]): Promise<number> }).voxqAcquireLease(
+        key,
+        token,
+        now,
+        now + this.leaseMs,
+        limit.maxConcurrency,
+      );
+      if (answer !== 1) return { granted: false, retryAt: Math.min(-answer, now + 1_000), reason: `at its limit of ${limit.maxConcurrency} requests in flight` };
+      release = async () => void (await this.redis.zrem(key, token));
+    }
+    const rate = this.rates.get(provider);
+    if (rate) {
+      try {
+        await rate.consume(provider);
+      } catch (rejection) {
+        await release();
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return { granted: false, retryAt: now + Math.max(rejection.msBeforeNext, 10), reason: `at its limit of ${limit.requestsPerSecond} requests/s` };
+      }
+    }
+    return { granted: true, release };
+  }
+}

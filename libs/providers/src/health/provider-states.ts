@@ -1,0 +1,165 @@
+import type { Redis } from 'ioredis';
+
+export type Availability =
+  | { usable: true; probe: boolean }
+  | { usable: false; until: number; reason: string };
+
+export interface BreakerOptions {
+  /** Failures within `windowMs` that open the breaker. */
+  failures: number;
+  windowMs: number;
+  /** How long an open breaker keeps the provider out before one half-open probe. */
+  cooldownMs: number;
+  /** How long a half-open probe may take before another caller may probe. */
+  probeMs: number;
+}
+
+export interface ProviderStateView {
+  state: 'closed' | 'open' | 'half-open';
+  cooldownUntil: string | null;
+  reason: string | null;
+}
+
+/** How often each process re-reads every provider's state (one MGET). */
+const REFRESH_MS = 250;
+
+/**
+ * KEYS: failures counter, breaker marker, cooldown. ARGV: windowMs, threshold, cooldownMs,
+ * cooldown value, probe ('1' when the failed call was the half-open probe).
+ * Counts a failure; opens the breaker at the threshold (or when the probe failed).
+ */
+const FAILURE_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+if n >= tonumber(ARGV[2]) or ARGV[5] == '1' then
+  redis.call('SET', KEYS[2], 'open')
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+interface Snapshot {
+  cooldownUntil: number;
+  reason: string;
+  breakerOpen: boolean;
+}
+
+/**
+ * Cooldowns and circuit breakers, shared by every worker through Redis. A 429's Retry-After
+ * cools a provider down for that long; `failures` failures within `windowMs` open its
+ * breaker for `cooldownMs`, after which exactly one call (the half-open probe) may try it:
+ * success closes the breaker, failure opens it again. Each process keeps a snapshot read
+ * every 250 ms, so checking a candidate costs no round trip.
+ */
+export class ProviderStates {
+  private snapshot = new Map<string, Snapshot>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly keys: readonly string[],
+    private readonly options: BreakerOptions,
+  ) {
+    if (!('voxqProviderFailure' in redis)) redis.defineCommand('voxqProviderFailure', { numberOfKeys: 3, lua: FAILURE_SCRIPT });
+    this.ready = this.refresh().catch(() => undefined);
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  private k = {
+    cooldown: (key: string) => `${this.prefix}:provider:${key}:cooldown`,
+    breaker: (key: string) => `${this.prefix}:provider:${key}:breaker`,
+    failures: (key: string) => `${this.prefix}:provider:${key}:failures`,
+    probe: (key: string) => `${this.prefix}:provider:${key}:probe`,
+  };
+
+  async refresh(): Promise<void> {
+    if (this.keys.length === 0) return;
+    const values = await this.redis.mget(...this.keys.flatMap((key) => [this.k.cooldown(key), this.k.breaker(key)]));
+    const next = new Map<string, Snapshot>();
+    this.keys.forEach((key, i) => {
+      const cooldown = values[i * 2];
+      const [until = '0', ...reason] = (cooldown ?? '').split('|');
+      next.set(key, { cooldownUntil: Number(until) || 0, reason: reason.join('|'), breakerOpen: values[i * 2 + 1] !== null });
+    });
+    this.snapshot = next;
+  }
+
+  /** Resolves once the first read of the shared state is in. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Whether a provider may be called now; a half-open breaker admits one probe at a time. */
+  async availability(key: string, now = Date.now()): Promise<Availability> {
+    const state = this.snapshot.get(key);
+    if (!state) return { usable: true, probe: false };
+    if (state.cooldownUntil > now) return { usable: false, until: state.cooldownUntil, reason: state.reason };
+    if (!state.breakerOpen) return { usable: true, probe: false };
+    const won = await this.redis.set(this.k.probe(key), String(now), 'PX', this.options.probeMs, 'NX');
+    if (won === 'OK') return { usable: true, probe: true };
+    return { usable: false, until: now + Math.min(this.options.probeMs, 1_000), reason: 'circuit half-open: a probe is in flight' };
+  }
+
+  /** A call the provider is to blame for; `retryAfterSeconds` from a 429 cools it down. */
+  async recordFailure(key: string, probe: boolean, retryAfterSeconds?: number, now = Date.now()): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
+      const until = now + retryAfterSeconds * 1000;
+      const value = `${until}|rate limited: Retry-After ${retryAfterSeconds}s`;
+      pipeline.set(this.k.cooldown(key), value, 'PX', retryAfterSeconds * 1000);
+      this.local(key, { cooldownUntil: until, reason: value.split('|')[1]! });
+    }
+    const { failures, windowMs, cooldownMs } = this.options;
+    const until = now + cooldownMs;
+    const reason = probe ? 'circuit open: the half-open probe failed' : `circuit open: ${failures} failures within ${windowMs / 1000}s`;
+    (pipeline as unknown as { voxqProviderFailure(...a: (string | number)[]): void }).voxqProviderFailure(
+      this.k.failures(key),
+      this.k.breaker(key),
+      this.k.cooldown(key),
+      windowMs,
+      failures,
+      cooldownMs,
+      `${until}|${reason}`,
+      probe ? '1' : '0',
+    );
+    const results = (await pipeline.exec()) ?? [];
+    if (results.at(-1)?.[1] === 1) this.local(key, { cooldownUntil: until, reason, breakerOpen: true });
+  }
+
+  /** A probe that made no call (the provider was at its limit, or the input was bad): let another caller probe. */
+  async releaseProbe(key: string): Promise<void> {
+    await this.redis.del(this.k.probe(key));
+  }
+
+  /** A call that worked: a successful probe closes the breaker. */
+  async recordSuccess(key: string, probe: boolean): Promise<void> {
+    if (!probe) return;
+    await this.redis.del(this.k.breaker(key), this.k.probe(key), this.k.failures(key), this.k.cooldown(key));
+    this.local(key, { cooldownUntil: 0, reason: '', breakerOpen: false });
+  }
+
+  view(key: string, now = Date.now()): ProviderStateView {
+    const state = this.snapshot.get(key);
+    if (!state) return { state: 'closed', cooldownUntil: null, reason: null };
+    const cooling = state.cooldownUntil > now;
+    return {
+      state: state.breakerOpen ? (cooling ? 'open' : 'half-open') : 'closed',
+      cooldownUntil: cooling ? new Date(state.cooldownUntil).toISOString() : null,
+      reason: cooling || state.breakerOpen ? state.reason || null : null,
+    };
+  }
+
+  private local(key: string, patch: Partial<Snapshot>): void {
+    const current = this.snapshot.get(key) ?? { cooldownUntil: 0, reason: '', breakerOpen: false };
+    this.snapshot.set(key, { ...current, ...patch });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}

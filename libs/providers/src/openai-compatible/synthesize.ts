@@ -1,0 +1,56 @@
+import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
+import { audioBody, postJsonForAudio, type AudioHttpResponse } from '../shared/http-audio';
+import { headerValue } from '../shared/http-client';
+import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { fromSpeechAudio, toSpeechRequest, type SpeechFormat } from './synthesize.mapper';
+
+export interface OpenAiCompatibleTtsOptions {
+  /** Provider name in constraints and results: `openai`, or a compatible server's. */
+  name: string;
+  /** Up to and including the version segment, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  /** e.g. `tts-1`, `tts-1-hd`, `gpt-4o-mini-tts`. */
+  defaultModel: string;
+  /** The voice when a job names none, e.g. `alloy`. */
+  defaultVoice: string;
+  /**
+   * What to ask for. WAV carries its sample rate and length, so the result states its
+   * duration; MP3 is about a tenth the size but has no duration here.
+   * @defaultValue `'wav'`
+   */
+  responseFormat?: SpeechFormat;
+  /**
+   * Languages the voices speak, as BCP-47 primary subtags. OpenAI's voices follow the
+   * input text's language.
+   * @defaultValue `'*'`
+   */
+  languages?: readonly string[] | '*';
+}
+
+/**
+ * Text to speech over the OpenAI `POST /audio/speech` wire format, for OpenAI and every
+ * compatible server. Errors map exactly as for chat: one OpenAI error envelope.
+ */
+export function createOpenAiCompatibleTts(options: OpenAiCompatibleTtsOptions): TtsProvider {
+  const { name, apiKey, defaultModel, defaultVoice } = options;
+  const format = options.responseFormat ?? 'wav';
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/audio/speech`;
+
+  async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
+    const body = toSpeechRequest(request, { model: defaultModel, voice: defaultVoice, format });
+    let response: AudioHttpResponse;
+    try {
+      response = await postJsonForAudio(endpoint, body, { authorization: `Bearer ${apiKey}` }, ctx.signal);
+    } catch (error) {
+      throw errorFromFetchFailure(name, error, ctx.signal);
+    }
+    const { status } = response;
+    if (status < 200 || status >= 300) {
+      throw errorFromStatus(name, status, response.body.toString('utf8'), headerValue(response.headers, 'retry-after'));
+    }
+    return fromSpeechAudio(name, audioBody(name, response), format, body.model);
+  }
+
+  return { name, capability: 'tts', languages: options.languages ?? '*', defaultModel, synthesize };
+}

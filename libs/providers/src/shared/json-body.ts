@@ -1,0 +1,23 @@
+import { errors } from '@voxq/errors';
+import type { z } from 'zod';
+
+/**
+ * Parses and validates a 2xx body. A body that is not what the vendor documents means the
+ * upstream (or a proxy before it) is broken, so it is `provider_unavailable`: the router
+ * fails over rather than handing a half-read answer to the job.
+ */
+export function parseJsonBody<S extends z.ZodType>(provider: string, body: string, schema: S): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    throw errors.providerUnavailable(provider, 'malformed response: body is not JSON', error);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape';
+    throw errors.providerUnavailable(provider, `malformed response (${where})`, parsed.error);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,40 @@
+import { errors, type AppError } from '@voxq/errors';
+import { abortError } from './abort';
+import { excerpt } from './excerpt';
+import { parseRetryAfter } from './retry-after';
+
+/**
+ * `HTTP <status>: <words>`: the upstream's own message when its error envelope had one,
+ * else a short excerpt of the raw body (an HTML page from a proxy, say).
+ */
+export function httpErrorMessage(status: number, upstreamWords: string | undefined, body: string): string {
+  const text = upstreamWords ?? excerpt(body, 200);
+  return text ? `HTTP ${status}: ${text}` : `HTTP ${status}`;
+}
+
+/**
+ * Maps a non-2xx answer to our taxonomy; vendors differ in their envelopes, not in what a
+ * status means:
+ * - 408/409/425/429/5xx (Anthropic's 529 too): the upstream is busy or broken → unavailable
+ *   (retry, fail over), keeping `Retry-After`.
+ * - 401/402/403/404: our key, plan, model or base URL is wrong → misconfigured (fail over only).
+ * - 400/413/422: the input itself is refused → rejected (fail the job).
+ * Any other 4xx means this server does not speak the request we built, which another
+ * provider may, so it counts as misconfigured.
+ */
+export function errorFromHttpStatus(provider: string, status: number, message: string, retryAfter: string | null): AppError {
+  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
+    return errors.providerUnavailable(provider, message, undefined, parseRetryAfter(retryAfter));
+  }
+  if (status === 400 || status === 413 || status === 422) return errors.providerRejectedInput(provider, message);
+  return errors.providerMisconfigured(provider, message);
+}
+
+/** Maps a request that threw: an abort (timeout or cancel) or a connection failure. */
+export function errorFromFetchFailure(provider: string, error: unknown, signal: AbortSignal): AppError {
+  if (signal.aborted) return abortError(provider, signal);
+  // fetch wraps the socket error as `cause`; undici's request throws it (or its own) directly.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const detail = cause instanceof Error ? ('code' in cause && typeof cause.code === 'string' ? cause.code : cause.message) : String(cause);
+  return errors.providerUnavailable(provider, `connection failed (${detail})`, error);
+}

@@ -1,0 +1,77 @@
+/**
+ * Deterministic stand-in audio for the simulated TTS vendors. The point is plumbing (sizes,
+ * headers, content types, durations a client can check), not sound: every answer is a
+ * quiet 440 Hz tone, identical for identical input.
+ */
+
+/** Speech runs about 60 ms per character of text (at speed 1). */
+const MS_PER_CHARACTER = 60;
+/** Long inputs are capped, so a benchmark's big texts cost the simulator little. */
+export const MAX_SPEECH_SECONDS = 20;
+const TONE_HZ = 440;
+/** About -18 dBFS: audible if played, never clipping. */
+const AMPLITUDE = 4_000;
+
+/** How long the simulated speech of `text` lasts, in seconds (at least 0.1 s, at most the cap). */
+export function speechSeconds(text: string, speed = 1): number {
+  const seconds = (text.length * MS_PER_CHARACTER) / 1000 / speed;
+  return Math.min(MAX_SPEECH_SECONDS, Math.max(0.1, seconds));
+}
+
+/** Mono 16-bit little-endian PCM of a sine tone. */
+export function pcmTone(seconds: number, sampleRate: number): Buffer {
+  const samples = Math.round(seconds * sampleRate);
+  const pcm = Buffer.alloc(samples * 2);
+  const step = (2 * Math.PI * TONE_HZ) / sampleRate;
+  for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round(AMPLITUDE * Math.sin(i * step)), i * 2);
+  return pcm;
+}
+
+/** Mono 32-bit float little-endian PCM of the same tone (Cartesia's `pcm_f32le`). */
+export function pcmToneF32(seconds: number, sampleRate: number): Buffer {
+  const samples = Math.round(seconds * sampleRate);
+  const pcm = Buffer.alloc(samples * 4);
+  const step = (2 * Math.PI * TONE_HZ) / sampleRate;
+  for (let i = 0; i < samples; i++) pcm.writeFloatLE((AMPLITUDE / 32_768) * Math.sin(i * step), i * 4);
+  return pcm;
+}
+
+/** Wraps mono PCM in a 44-byte RIFF/WAVE header with exact sizes. */
+export function wav(pcm: Buffer, sampleRate: number, bitsPerSample: 16 | 32 = 16): Buffer {
+  const bytesPerSample = bitsPerSample / 8;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(bitsPerSample === 32 ? 3 : 1, 20); // 3: IEEE float, 1: integer PCM
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * bytesPerSample, 28);
+  header.writeUInt16LE(bytesPerSample, 32);
+  header.writeUInt16LE(bitsPerSample, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([header, pcm]);
+}
+
+/**
+ * MPEG-1 Layer III frame header: sync, no CRC, 128 kbps, 44.1 kHz, no padding, mono.
+ * A frame holds 1152 samples and is floor(144 × 128000 / 44100) = 417 bytes long.
+ */
+const MP3_FRAME_HEADER = Buffer.from([0xff, 0xfb, 0x90, 0xc4]);
+const MP3_FRAME_BYTES = 417;
+const MP3_FRAME_SECONDS = 1152 / 44_100;
+
+/**
+ * "MP3" of the given length: valid frame headers with zeroed side information and data, so
+ * sniffers and frame counters see MPEG audio of the right duration (most decoders play it
+ * as silence). It is not encoded speech, and not meant to be.
+ */
+export function mp3Frames(seconds: number): Buffer {
+  const frames = Math.max(1, Math.ceil(seconds / MP3_FRAME_SECONDS));
+  const out = Buffer.alloc(frames * MP3_FRAME_BYTES);
+  for (let i = 0; i < frames; i++) MP3_FRAME_HEADER.copy(out, i * MP3_FRAME_BYTES);
+  return out;
+}
