@@ -4,6 +4,7 @@ import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { BlobStore, IdempotencyStore, JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { createProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createApp } from './create-app';
 import { JobService } from './services/job-service';
@@ -22,7 +23,9 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   const store = new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
   const blobs = new BlobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
   const jobs = new JobService({ config, redis, store, blobs, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
-  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs });
+  // The API only reads provider state (catalog, health, breakers); workers write it.
+  const providers = createProviderRuntime(config, redis, logger);
+  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs, providers });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -44,6 +47,7 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
         server.closeIdleConnections();
       });
       await queues.close();
+      await providers.close();
       redis.disconnect();
     },
   };

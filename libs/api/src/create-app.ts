@@ -3,12 +3,14 @@ import type { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import type { BlobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import type { ProviderRuntime } from '@voxq/providers';
 import type { Redis } from 'ioredis';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
+import { providersRoutes } from './routes/providers.routes';
 import type { JobService } from './services/job-service';
 
 export interface AppDeps {
@@ -18,6 +20,7 @@ export interface AppDeps {
   keys: ApiKeyStore;
   jobs: JobService;
   blobs: BlobStore;
+  providers: ProviderRuntime;
 }
 
 /** The intake API: health probes, then authenticated /v1 routes, then one error envelope. */
@@ -29,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.redis));
   app.use('/v1', authenticate(deps.keys));
   app.use(jobsRoutes(deps));
+  app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

@@ -33,3 +33,4 @@ export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
 export { Semaphore } from './shared/semaphore';
 export { readWav } from './shared/wav';
 export type { WavInfo } from './shared/wav';
+export { describeProviders, listModels } from './catalog';

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import type { LlmProvider, LlmResponse } from './provider';
+import type { LlmProvider, LlmResponse, ProviderProfile } from './provider';
 import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
@@ -13,10 +17,15 @@ const logger = createLogger({ name: 'test', level: 'silent' });
 const routing = { intent: { language: 'en', optimizeFor: 'balanced' as const }, constraints: {} };
 
 /** A fake LLM whose behaviour each test scripts; calls are recorded with the model used. */
-function fake(name: string, behave: (signal: AbortSignal) => Promise<string> = async () => `${name} says hi`): LlmProvider & { calls: string[] } {
+function fake(
+  name: string,
+  behave: (signal: AbortSignal) => Promise<string> = async () => `${name} says hi`,
+  profile?: ProviderProfile,
+): LlmProvider & { calls: string[] } {
   const calls: string[] = [];
   return {
     name,
+    ...(profile ? { profile } : {}),
     capability: 'llm',
     languages: '*',
     defaultModel: `${name}-model`,
@@ -36,20 +45,20 @@ const fail = (error: unknown) => async (): Promise<string> => {
 describe('ProviderRouter', () => {
   const config = testConfig();
   let redis: Redis;
-  const router = (providers: LlmProvider[], timeoutMs = 5_000) =>
+  const router = (providers: LlmProvider[], timeoutMs = 5_000, options: { maxCandidates?: number; config?: typeof config } = {}) =>
     new ProviderRouter({
-      runtime: createProviderRuntime(config, redis, logger, new ProviderRegistry(providers)),
+      runtime: createProviderRuntime(options.config ?? config, redis, logger, new ProviderRegistry(providers)),
       redis,
       prefix: config.redis.prefix,
       timeoutMs,
       attemptDeadlineMs: 60_000,
-      maxCandidates: 3,
+      maxCandidates: options.maxCandidates ?? 3,
       logger,
     });
-  const complete = (r: ProviderRouter, signal = new AbortController().signal, constraints = {}) =>
+  const complete = (r: ProviderRouter, signal = new AbortController().signal, constraints = {}, intent: Partial<RoutingIntent> = {}) =>
     r.run(
       'llm',
-      { ...routing, constraints },
+      { intent: { ...routing.intent, ...intent }, constraints },
       (provider, model, callSignal) => provider.complete({ model, messages: [{ role: 'user', content: 'hi' }] }, { signal: callSignal, logger }),
       { signal, logger },
     );
@@ -187,5 +196,70 @@ describe('ProviderRouter', () => {
 
   it('returns undefined for an unknown scores run', async () => {
     expect(await getScoresRun(redis, config.redis.prefix, 'sr_missing')).toBeUndefined();
+  });
+
+  describe('ranking', () => {
+    const cheap: ProviderProfile = { quality: 0.5, costPerUnit: 0.1, latencyMs: 2_000, verticals: [] };
+    const good: ProviderProfile = { quality: 0.95, costPerUnit: 10, latencyMs: 1_000, verticals: ['healthcare'] };
+
+    it('follows optimizeFor, and the scores run explains the choice', async () => {
+      const providers = () => [fake('budget', undefined, cheap), fake('premium', undefined, good)];
+      expect((await complete(router(providers()), undefined, {}, { optimizeFor: 'cost' })).provider).toBe('budget');
+      const accurate = await complete(router(providers()), undefined, {}, { optimizeFor: 'accuracy' });
+      expect(accurate.provider).toBe('premium');
+      const run = await getScoresRun(redis, config.redis.prefix, accurate.scoresRunId);
+      expect(run?.candidates.map((c) => c.provider)).toEqual(['premium', 'budget']);
+      expect(run?.candidates[0]).toMatchObject({ components: { quality: 0.95, latency: 1, health: 1 }, latencyMs: 1_000 });
+      expect(run?.candidates[0]?.reason).toMatch(/^accuracy: quality 0.95×0.7 \+ latency 1×0.15 \(1000 ms catalog\) \+ cost .*= /);
+      expect(run!.candidates[0]!.score).toBeGreaterThan(run!.candidates[1]!.score);
+    });
+
+    it('favours a provider tuned for the vertical', async () => {
+      const tie: ProviderProfile = { ...good, verticals: [] };
+      const result = await complete(router([fake('plain', undefined, tie), fake('clinical', undefined, good)]), undefined, {}, { vertical: 'healthcare' });
+      expect(result.provider).toBe('clinical');
+    });
+  });
+
+  describe('availability', () => {
+    it('skips a provider cooling down (not counted as a failover) and waits when all are', async () => {
+      const r = router([fake('alpha', fail(errors.providerUnavailable('alpha', 'HTTP 429', undefined, 30))), fake('beta')]);
+      const first = await complete(r);
+      expect(first).toMatchObject({ provider: 'beta', failoverCount: 1 });
+      const second = await complete(r);
+      expect(second).toMatchObject({ provider: 'beta', failoverCount: 0 });
+      const run = await getScoresRun(redis, config.redis.prefix, second.scoresRunId);
+      expect(run?.excluded).toEqual([{ provider: 'alpha', by: 'availability', reason: 'rate limited: Retry-After 30s' }]);
+
+      const only = router([fake('alpha')]);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // The new runtime reads the shared state.
+      const busy = await complete(only).catch((e: unknown) => e);
+      expect(busy).toMatchObject({ code: 'providers_busy', retryable: true });
+      expect((busy as { retryAt: number }).retryAt).toBeGreaterThan(Date.now() + 25_000);
+    });
+
+    it('tries at most maxCandidates providers in one attempt', async () => {
+      const down = (name: string) => fake(name, fail(errors.providerUnavailable(name, 'HTTP 503')));
+      const providers = [down('a'), down('b'), down('c')];
+      await expect(complete(router(providers, 5_000, { maxCandidates: 2 }))).rejects.toMatchObject({ code: 'all_providers_failed' });
+      expect(providers.map((p) => p.calls.length)).toEqual([1, 1, 0]);
+    });
+
+    it('goes past a provider at its limit and waits when every one is', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'voxq-limits-'));
+      const file = join(dir, 'voxq.json');
+      writeFileSync(file, JSON.stringify({ providers: { alpha: { limits: { maxConcurrency: 1 } }, beta: { limits: { maxConcurrency: 1 } } } }));
+      const limited = testConfig({ VOXQ_CONFIG_FILE: file, REDIS_PREFIX: config.redis.prefix });
+      let release = () => undefined as void;
+      const held = new Promise<string>((resolve) => (release = () => resolve('done')));
+      const r = router([fake('alpha', () => held), fake('beta', () => held)], 5_000, { config: limited });
+      const first = complete(r);
+      const second = complete(r);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(complete(r)).rejects.toMatchObject({ code: 'providers_busy', message: expect.stringContaining('at its limit of 1 requests in flight') });
+      release();
+      expect((await Promise.all([first, second])).map((x) => x.provider).sort()).toEqual(['alpha', 'beta']);
+      rmSync(dir, { recursive: true, force: true });
+    });
   });
 });

@@ -49,6 +49,10 @@ export class ProviderLimiter {
     }
   }
 
+  limitsOf(provider: string): ProviderLimits | null {
+    return this.limits[provider] ?? null;
+  }
+
   /** Takes one request's worth of a provider's limits, or says when to come back. */
   async acquire(provider: string, now = Date.now()): Promise<Permit> {
     const limit = this.limits[provider];

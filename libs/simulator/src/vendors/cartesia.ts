@@ -27,7 +27,7 @@ function authenticate(req: SimRequest): SimResponse | null {
   return null;
 }
 
-const sampleRate = z.union([8000, 16000, 22050, 24000, 44100, 48000].map((rate) => z.literal(rate)));
+const sampleRate = z.literal([8000, 16000, 22050, 24000, 44100, 48000]);
 
 const ttsRequestSchema = z.looseObject({
   model_id: z.string().min(1),

@@ -1,10 +1,77 @@
-import { json, type SimVendor } from '../vendor';
+import { randomUUID } from 'node:crypto';
+import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
+import { SIMULATED_CONFIDENCE, simulatedHearing } from './openai-transcriptions';
 
-/** deepgram's wire format. */
+const ERROR_CODES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'INVALID_AUTH',
+  402: 'ASR_PAYMENT_REQUIRED',
+  403: 'INSUFFICIENT_PERMISSIONS',
+  404: 'NOT_FOUND',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/** Deepgram's error envelope: `{ err_code, err_msg, request_id }`. */
+function deepgramError(status: number, message: string, retryAfterSeconds?: number): SimResponse {
+  const code = ERROR_CODES[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'Bad Request');
+  return json(status, { err_code: code, err_msg: message, request_id: randomUUID() }, retryAfterHeader(retryAfterSeconds));
+}
+
+function authenticate(req: SimRequest): SimResponse | null {
+  const key = /^Token\s+(\S+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1];
+  if (!key) return deepgramError(401, 'Invalid credentials: send `Authorization: Token <key>`.');
+  if (key === INVALID_KEY) return deepgramError(401, 'Invalid credentials.');
+  return null;
+}
+
+/** A fixed model id per model name, as Deepgram reports one in `metadata.models`. */
+const MODEL_ID = '1abfe86b-e047-4eed-858a-35e5625b41ee';
+
+/** Pre-recorded transcription: the body is the audio, the options are the query. */
+function listen(req: SimRequest): SimResponse {
+  if (req.body.length === 0) return deepgramError(400, 'Bad Request: the request body is empty; send the audio as the body.');
+  const contentType = headerValue(req, 'content-type') ?? 'application/octet-stream';
+  if (/^audio\/(x-)?wav/i.test(contentType) && req.body.toString('latin1', 0, 4) !== 'RIFF') {
+    return deepgramError(400, 'Bad Request: failed to process audio: corrupt or unsupported data');
+  }
+  const model = req.query.get('model') ?? 'base';
+  const { transcript, durationSeconds } = simulatedHearing(req.body, contentType, model);
+  const tokens = transcript.split(' ');
+  const step = durationSeconds / tokens.length;
+  const words = tokens.map((token, i) => ({
+    word: token.toLowerCase().replace(/[^\p{L}\p{N}'/-]/gu, ''),
+    start: i * step,
+    end: (i + 1) * step,
+    confidence: SIMULATED_CONFIDENCE,
+    punctuated_word: token,
+  }));
+  const detect = req.query.get('detect_language') === 'true';
+  return json(200, {
+    metadata: {
+      transaction_key: 'deprecated',
+      request_id: randomUUID(),
+      created: new Date().toISOString(),
+      duration: durationSeconds,
+      channels: 1,
+      models: [MODEL_ID],
+      model_info: { [MODEL_ID]: { name: `general-${model}`, version: '2024-01-01.0', arch: model } },
+    },
+    results: {
+      channels: [
+        {
+          alternatives: [{ transcript, confidence: SIMULATED_CONFIDENCE, words }],
+          ...(detect ? { detected_language: 'en', language_confidence: 0.99 } : {}),
+        },
+      ],
+    },
+  });
+}
+
+/** Deepgram's pre-recorded API (`https://api.deepgram.com/v1/listen`). */
 export const deepgram: SimVendor = {
   name: 'deepgram',
   basePath: '',
-  routes: [],
-  authenticate: () => null,
-  error: (status, message) => json(status, { error: message }),
+  routes: [{ method: 'POST', path: /^\/v1\/listen$/, handle: listen }],
+  authenticate,
+  error: deepgramError,
 };

@@ -1,6 +1,117 @@
-import type { VendorRoute } from '../vendor';
+import { headerValue, json, type SimRequest, type SimResponse, type VendorRoute } from '../vendor';
+
+/** The confidence every simulated transcript carries. */
+export const SIMULATED_CONFIDENCE = 0.93;
+
+/** What a simulated STT vendor hears in any audio: a deterministic transcript and its length. */
+export interface SimulatedHearing {
+  transcript: string;
+  durationSeconds: number;
+}
+
+/** Whether the bytes are a RIFF/WAVE file. */
+export function isWav(audio: Buffer): boolean {
+  return audio.length >= 12 && audio.toString('latin1', 0, 4) === 'RIFF' && audio.toString('latin1', 8, 12) === 'WAVE';
+}
+
+/** A WAV's length from its header (the data actually present, at the fmt chunk's byte rate). */
+export function wavDurationSeconds(audio: Buffer): number | undefined {
+  if (!isWav(audio)) return undefined;
+  let byteRate = 0;
+  for (let pos = 12; pos + 8 <= audio.length; ) {
+    const id = audio.toString('latin1', pos, pos + 4);
+    const size = audio.readUInt32LE(pos + 4);
+    if (id === 'fmt ' && pos + 20 <= audio.length) byteRate = audio.readUInt32LE(pos + 16);
+    else if (id === 'data') return byteRate > 0 ? Math.min(size, audio.length - pos - 8) / byteRate : undefined;
+    pos += 8 + size + (size % 2);
+  }
+  return undefined;
+}
+
+/**
+ * The same audio always gets the same transcript, naming what reached the vendor (size,
+ * type, model) so tests can see it through the adapter. Lengths come from a WAV header,
+ * else assume 16 kHz 16-bit mono (32,000 bytes a second).
+ */
+export function simulatedHearing(audio: Buffer, contentType: string, model: string): SimulatedHearing {
+  return {
+    transcript: `Simulated transcript of ${audio.length} bytes of ${contentType} by ${model}`,
+    durationSeconds: wavDurationSeconds(audio) ?? audio.length / 32_000,
+  };
+}
+
+/** The formats OpenAI accepts, by file extension (it tells formats by the name alone). */
+const EXTENSIONS = new Set(['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']);
+const RESPONSE_FORMATS = new Set(['json', 'text', 'verbose_json']);
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
+function invalid(message: string, param: string | null = null): SimResponse {
+  return json(400, { error: { message, type: 'invalid_request_error', param, code: null } });
+}
+
+/** A form field's text, or undefined when absent (or a file). */
+function field(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function transcriptions(req: SimRequest): Promise<SimResponse> {
+  const contentType = headerValue(req, 'content-type') ?? '';
+  if (!/^multipart\/form-data/i.test(contentType)) return invalid('Invalid Content-Type header: expected multipart/form-data.');
+  let form: FormData;
+  try {
+    form = await new Response(req.body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return invalid('Could not parse the multipart form.');
+  }
+  const file = form.get('file');
+  if (file === null || typeof file === 'string') return invalid("Missing required parameter: 'file'.", 'file');
+  const model = field(form, 'model');
+  if (!model) return invalid("Missing required parameter: 'model'.", 'model');
+  const extension = /\.([^./]+)$/.exec(file.name)?.[1]?.toLowerCase() ?? '';
+  if (!EXTENSIONS.has(extension)) {
+    return invalid(`Invalid file format. Supported formats: ${[...EXTENSIONS].map((e) => `'${e}'`).join(', ')}`, 'file');
+  }
+  const audio = Buffer.from(await file.arrayBuffer());
+  if (audio.length === 0 || (extension === 'wav' && !isWav(audio))) {
+    return invalid('Audio file might be corrupted or unsupported', 'file');
+  }
+  const format = field(form, 'response_format') ?? 'json';
+  if (!RESPONSE_FORMATS.has(format)) return invalid(`response_format '${format}' is not simulated; use json, text or verbose_json.`, 'response_format');
+  const code = field(form, 'language');
+  if (code !== undefined && !/^[a-z]{2}$/.test(code)) {
+    return invalid(`Invalid language '${code}'. Language parameter must be specified in ISO-639-1 format.`, 'language');
+  }
+
+  const { transcript, durationSeconds } = simulatedHearing(audio, file.type || 'application/octet-stream', model);
+  if (format === 'text') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${transcript}\n` };
+  const usage = { type: 'duration', seconds: Math.ceil(durationSeconds) };
+  if (format === 'json') return json(200, { text: transcript, usage });
+  return json(200, {
+    task: 'transcribe',
+    // Whisper names the language (`english`) rather than echoing the code it was given.
+    language: code ? (languageNames.of(code) ?? code).toLowerCase() : 'english',
+    duration: durationSeconds,
+    text: transcript,
+    segments: [
+      {
+        id: 0,
+        seek: 0,
+        start: 0,
+        end: durationSeconds,
+        text: ` ${transcript}`,
+        tokens: [],
+        temperature: 0,
+        avg_logprob: Math.log(SIMULATED_CONFIDENCE),
+        compression_ratio: 1,
+        no_speech_prob: 0.01,
+      },
+    ],
+    usage,
+  });
+}
 
 /** OpenAI-style `POST <base>/audio/transcriptions` (multipart), for OpenAI and Groq. */
-export function transcriptionRoutes(_basePattern: string): VendorRoute[] {
-  return [];
+export function transcriptionRoutes(basePattern: string): VendorRoute[] {
+  return [{ method: 'POST', path: new RegExp(`^${basePattern}/audio/transcriptions$`), handle: transcriptions }];
 }

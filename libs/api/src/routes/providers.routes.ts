@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CAPABILITIES } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { describeProviders, getScoresRun, listModels, type ProviderRuntime } from '@voxq/providers';
+import { principalOf } from '../middleware/authenticate';
+import { parseOrThrow } from '../validation';
+
+const modelsQuerySchema = z.strictObject({ recommended_for: z.enum(CAPABILITIES).optional() });
+const SCORES_RUN_ID = /^sr_[0-9a-f]{32}$/;
+
+/** The provider catalog (seed 004's `/v1/models`), provider health, and routing decisions. */
+export function providersRoutes(deps: { runtime: ProviderRuntime; redis: Redis; prefix: string }): Router {
+  const router = Router();
+
+  router.get('/v1/models', (req, res) => {
+    const query = parseOrThrow(modelsQuerySchema, req.query, 'query');
+    res.json({ object: 'list', data: listModels(deps.runtime, query.recommended_for) });
+  });
+
+  router.get('/v1/providers', (_req, res) => {
+    res.json({ object: 'list', data: describeProviders(deps.runtime) });
+  });
+
+  /** Why each candidate ranked where it did for one of the tenant's jobs. */
+  router.get('/v1/scores-runs/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const run = SCORES_RUN_ID.test(id) ? await getScoresRun(deps.redis, deps.prefix, id) : undefined;
+    if (!run || (run.tenantId !== undefined && run.tenantId !== principalOf(req).tenantId)) throw errors.notFound('scores_run', id);
+    const { tenantId: _tenant, ...view } = run;
+    res.json({ object: 'scores_run', ...view });
+  });
+
+  return router;
+}

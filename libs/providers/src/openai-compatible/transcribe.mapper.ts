@@ -1,0 +1,71 @@
+import type { SttRequest, SttResponse } from '../provider';
+import { audioDurationSeconds, audioExtension, pcmLayout, pcmToWav } from '../shared/audio';
+import type { MultipartFile } from '../shared/multipart';
+import type { WireTranscription } from './transcribe.wire.schema';
+import { whisperLanguageCode } from './whisper-languages';
+
+/** The multipart form of one transcription request. */
+export interface TranscriptionForm {
+  fields: Record<string, string>;
+  file: MultipartFile;
+}
+
+/**
+ * Our request → the `/audio/transcriptions` form. Whisper tells formats by the file name's
+ * extension, so the name must match the audio; raw PCM, which it does not take, goes as
+ * WAV. Null when the format cannot be told, so the caller can let another provider try.
+ */
+export function toTranscriptionForm(request: SttRequest, model: string): TranscriptionForm | null {
+  const pcm = pcmLayout(request.contentType);
+  const extension = pcm ? 'wav' : audioExtension(request.contentType, request.audio);
+  if (!extension) return null;
+  const fields: Record<string, string> = { model, response_format: 'verbose_json' };
+  // The API takes ISO-639-1 only; for any other primary subtag Whisper detects the language.
+  const language = request.language.split('-')[0]?.toLowerCase() ?? '';
+  if (/^[a-z]{2}$/.test(language)) fields.language = language;
+  return {
+    fields,
+    file: {
+      field: 'file',
+      filename: `audio.${extension}`,
+      contentType: pcm ? 'audio/wav' : request.contentType,
+      data: pcm ? pcmToWav(request.audio, pcm) : request.audio,
+    },
+  };
+}
+
+/**
+ * A confidence from the segments' mean token log-probabilities: the exponential of their
+ * mean, weighted by segment length (a geometric mean of token probabilities). Undefined
+ * when no segment carries one.
+ */
+export function confidenceFromSegments(segments: WireTranscription['segments']): number | undefined {
+  let weighted = 0;
+  let total = 0;
+  for (const segment of segments ?? []) {
+    if (segment.avg_logprob == null) continue;
+    const length = segment.start != null && segment.end != null ? segment.end - segment.start : 0;
+    // A zero-length (or unreported) segment still counts, a little.
+    const weight = Math.max(length, 0.01);
+    weighted += segment.avg_logprob * weight;
+    total += weight;
+  }
+  if (total === 0) return undefined;
+  const confidence = Math.min(1, Math.max(0, Math.exp(weighted / total)));
+  return Math.round(confidence * 10_000) / 10_000;
+}
+
+/** The `verbose_json` answer → ours. The API names no model, so the requested one stands. */
+export function fromWireTranscription(response: WireTranscription, request: SttRequest, model: string): SttResponse {
+  const reported = response.language ? whisperLanguageCode(response.language) : undefined;
+  const requested = request.language.split('-')[0]?.toLowerCase();
+  const confidence = confidenceFromSegments(response.segments);
+  return {
+    text: response.text.trim(),
+    model,
+    // Whisper answers in the language it was told; a name we cannot read falls back to that.
+    ...((reported ?? requested) ? { language: reported ?? requested } : {}),
+    durationSeconds: response.duration ?? audioDurationSeconds(request.audio, request.contentType),
+    ...(confidence === undefined ? {} : { confidence }),
+  };
+}

@@ -1,0 +1,58 @@
+import { errors } from '@voxq/errors';
+import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
+import { headerValue, type HttpResponse } from '../shared/http-client';
+import { encodeMultipart } from '../shared/multipart';
+import { postBody } from '../shared/post-body';
+import { parseWireBody } from '../shared/wire-body';
+import type { OpenAiCompatibleOptions } from './complete';
+import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { fromWireTranscription, toTranscriptionForm } from './transcribe.mapper';
+import { wireTranscriptionSchema } from './transcribe.wire.schema';
+import { WHISPER_LANGUAGES } from './whisper-languages';
+
+export interface OpenAiCompatibleSttOptions extends Omit<OpenAiCompatibleOptions, 'languages'> {
+  /**
+   * Languages the model serves, as BCP-47 primary subtags.
+   * @defaultValue Whisper's languages
+   */
+  languages?: readonly string[] | '*';
+  /**
+   * Uploads above this are refused before sending, so the job fails over to a provider that
+   * takes them instead of failing on the upstream's 413.
+   * @defaultValue 25 MiB, OpenAI's limit (and Groq's on its free tier)
+   */
+  maxUploadBytes?: number;
+}
+
+/**
+ * Speech to text over the OpenAI `POST /audio/transcriptions` wire format (Whisper), so one
+ * adapter serves OpenAI (`whisper-1`), Groq (`whisper-large-v3-turbo`) and compatible servers.
+ */
+export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): SttProvider {
+  const { name, apiKey, defaultModel } = options;
+  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
+  const maxUploadBytes = options.maxUploadBytes ?? 25 * 1024 * 1024;
+
+  async function transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse> {
+    const model = request.model ?? defaultModel;
+    const form = toTranscriptionForm(request, model);
+    // Another provider may decode what Whisper cannot, so these fail over rather than fail the job.
+    if (!form) throw errors.providerMisconfigured(name, `cannot tell the audio format of '${request.contentType}' for an upload`);
+    if (form.file.data.length > maxUploadBytes) {
+      throw errors.providerMisconfigured(name, `audio of ${form.file.data.length} bytes is over the ${maxUploadBytes}-byte upload limit`);
+    }
+    const { body, contentType } = encodeMultipart(form.fields, form.file);
+
+    let response: HttpResponse;
+    try {
+      response = await postBody(endpoint, body, { authorization: `Bearer ${apiKey}`, 'content-type': contentType }, ctx.signal);
+    } catch (error) {
+      throw errorFromFetchFailure(name, error, ctx.signal);
+    }
+    const { status } = response;
+    if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
+    return fromWireTranscription(parseWireBody(name, response.body, wireTranscriptionSchema), request, model);
+  }
+
+  return { name, capability: 'stt', languages: options.languages ?? WHISPER_LANGUAGES, defaultModel, transcribe };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * The Whisper `POST /audio/transcriptions` answer with `response_format: verbose_json`, as
+ * far as voxq reads it (OpenAI, Groq, and compatible servers such as faster-whisper). Only
+ * `text` is certain: compatible servers leave the rest out.
+ */
+export const wireTranscriptionSchema = z.object({
+  text: z.string(),
+  /** A name (`english`; Groq: `English`), or a code from some compatible servers. */
+  language: z.string().nullish(),
+  /** Seconds of audio. */
+  duration: z.number().min(0).nullish(),
+  segments: z
+    .array(
+      z.object({
+        start: z.number().nullish(),
+        end: z.number().nullish(),
+        /** Mean log-probability of the segment's tokens. */
+        avg_logprob: z.number().nullish(),
+      }),
+    )
+    .nullish(),
+});
+export type WireTranscription = z.infer<typeof wireTranscriptionSchema>;
