@@ -1,8 +1,8 @@
 import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
 import { headerValue, type HttpResponse } from '../shared/http-client';
 import { postBody } from '../shared/post-body';
-import { parseWireBody } from '../shared/wire-body';
-import { errorFromFetchFailure } from '../openai-compatible/errors';
+import { parseJsonBody } from '../shared/json-body';
+import { errorFromFetchFailure } from '../shared/upstream-errors';
 import { errorFromStatus } from './errors';
 import { deepgramLanguage, fromListenResponse, toListenQuery } from './transcribe.mapper';
 import { listenResponseSchema } from './wire.schema';
@@ -51,7 +51,7 @@ export function createDeepgramStt(options: DeepgramOptions): SttProvider {
     }
     const { status } = response;
     if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
-    const parsed = parseWireBody(name, response.body, listenResponseSchema);
+    const parsed = parseJsonBody(name, response.body, listenResponseSchema);
     return fromListenResponse(parsed, deepgramLanguage(request.language), model);
   }
 

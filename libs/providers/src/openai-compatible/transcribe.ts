@@ -3,7 +3,7 @@ import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provi
 import { headerValue, type HttpResponse } from '../shared/http-client';
 import { encodeMultipart } from '../shared/multipart';
 import { postBody } from '../shared/post-body';
-import { parseWireBody } from '../shared/wire-body';
+import { parseJsonBody } from '../shared/json-body';
 import type { OpenAiCompatibleOptions } from './complete';
 import { errorFromFetchFailure, errorFromStatus } from './errors';
 import { fromWireTranscription, toTranscriptionForm } from './transcribe.mapper';
@@ -37,7 +37,9 @@ export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): 
     const model = request.model ?? defaultModel;
     const form = toTranscriptionForm(request, model);
     // Another provider may decode what Whisper cannot, so these fail over rather than fail the job.
-    if (!form) throw errors.providerMisconfigured(name, `cannot tell the audio format of '${request.contentType}' for an upload`);
+    if (!form) {
+      throw errors.providerMisconfigured(name, `cannot upload ${request.contentType}: Whisper takes flac, m4a, mp3, mp4, ogg, wav or webm`);
+    }
     if (form.file.data.length > maxUploadBytes) {
       throw errors.providerMisconfigured(name, `audio of ${form.file.data.length} bytes is over the ${maxUploadBytes}-byte upload limit`);
     }
@@ -51,7 +53,7 @@ export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): 
     }
     const { status } = response;
     if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
-    return fromWireTranscription(parseWireBody(name, response.body, wireTranscriptionSchema), request, model);
+    return fromWireTranscription(parseJsonBody(name, response.body, wireTranscriptionSchema), request, model);
   }
 
   return { name, capability: 'stt', languages: options.languages ?? WHISPER_LANGUAGES, defaultModel, transcribe };

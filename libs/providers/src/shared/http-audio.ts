@@ -1,5 +1,6 @@
 import { errors } from '@voxq/errors';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { upstreamAgent as agent } from './http-client';
 import type { HttpResponse } from './http-client';
 
 export interface AudioHttpResponse {
@@ -19,11 +20,6 @@ export interface PostForAudioOptions {
   maxBytes?: number;
 }
 
-/**
- * Audio answers take seconds and run to megabytes, so they get a keep-alive pool of their
- * own rather than holding sockets of `http-client`'s JSON pool for that long.
- */
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
 
 class BodyTooLarge extends Error {
   constructor(maxBytes: number) {

@@ -12,13 +12,13 @@ export interface HttpResponse {
  * measured with `npm run bench`'s profile), which at thousands of jobs a second is most
  * of a worker's time. Redirects are not followed: an upstream API never needs one.
  */
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+export const upstreamAgent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
 
 /** POSTs JSON and reads the whole answer as text. Throws on connection failure or abort. */
 export async function postJson(url: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
   const response = await request(url, {
     method: 'POST',
-    dispatcher: agent,
+    dispatcher: upstreamAgent,
     headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify(payload),
     signal,

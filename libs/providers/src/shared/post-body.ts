@@ -1,12 +1,7 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { upstreamAgent as agent } from './http-client';
 import type { HttpResponse } from './http-client';
 
-/**
- * The pool for uploads (audio, multipart forms), with the settings of `http-client.ts`'s
- * JSON pool. Upload bodies are large and slow to send, so keeping them off the JSON pool
- * also keeps a burst of transcriptions from queueing chat calls behind them.
- */
-const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
 
 /**
  * POSTs a ready-made body (binary audio, an encoded multipart form) and reads the whole

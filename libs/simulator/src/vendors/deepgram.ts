@@ -24,7 +24,7 @@ function authenticate(req: SimRequest): SimResponse | null {
   return null;
 }
 
-/** A fixed model id per model name, as Deepgram reports one in `metadata.models`. */
+/** Deepgram names the models that ran by id in `metadata.models`; one fixed id stands for any. */
 const MODEL_ID = '1abfe86b-e047-4eed-858a-35e5625b41ee';
 
 /** Pre-recorded transcription: the body is the audio, the options are the query. */

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { SttRequest } from '../provider';
+import { sinePcm, sineWav } from '../shared/sine-wav.fixture';
+import { readWav } from '../shared/wav';
+import { confidenceFromSegments, fromWireTranscription, toTranscriptionForm } from './transcribe.mapper';
+import { wireTranscriptionSchema } from './transcribe.wire.schema';
+import { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages';
+
+const wav = sineWav({ seconds: 0.5 });
+const request = (overrides: Partial<SttRequest> = {}): SttRequest => ({ audio: wav, contentType: 'audio/wav', language: 'en-US', ...overrides });
+
+describe('toTranscriptionForm', () => {
+  it('names the file by its format and asks for verbose_json in the ISO-639-1 language', () => {
+    expect(toTranscriptionForm(request({ language: 'pt-BR' }), 'whisper-1')).toEqual({
+      fields: { model: 'whisper-1', response_format: 'verbose_json', language: 'pt' },
+      file: { field: 'file', filename: 'audio.wav', contentType: 'audio/wav', data: wav },
+    });
+  });
+
+  it('lets Whisper detect a language without an ISO-639-1 code', () => {
+    expect(toTranscriptionForm(request({ language: 'yue-HK' }), 'm')?.fields).not.toHaveProperty('language');
+  });
+
+  it.each([
+    ['audio/mpeg', 'audio.mp3'],
+    ['audio/webm;codecs=opus', 'audio.webm'],
+    ['audio/x-m4a', 'audio.m4a'],
+  ])('names %s uploads %s', (contentType, filename) => {
+    expect(toTranscriptionForm(request({ contentType, audio: Buffer.alloc(16) }), 'm')?.file.filename).toBe(filename);
+  });
+
+  it('recognises an octet-stream upload by its bytes', () => {
+    expect(toTranscriptionForm(request({ contentType: 'application/octet-stream' }), 'm')?.file).toMatchObject({
+      filename: 'audio.wav',
+      contentType: 'application/octet-stream',
+    });
+  });
+
+  it('wraps raw PCM, which Whisper does not take, in a WAV header', () => {
+    const pcm = sinePcm({ seconds: 0.25, sampleRate: 24_000 });
+    const file = toTranscriptionForm(request({ audio: pcm, contentType: 'audio/pcm;rate=24000' }), 'm')?.file;
+    expect(file).toMatchObject({ filename: 'audio.wav', contentType: 'audio/wav' });
+    expect(readWav(file?.data ?? Buffer.alloc(0))).toMatchObject({ sampleRate: 24_000, dataBytes: pcm.length });
+  });
+
+  it('gives up on audio it cannot name', () => {
+    expect(toTranscriptionForm(request({ contentType: 'audio/aac', audio: Buffer.alloc(16) }), 'm')).toBeNull();
+  });
+});
+
+describe('confidenceFromSegments', () => {
+  it('is the exponential of the length-weighted mean log-probability', () => {
+    const segments = [
+      { start: 0, end: 3, avg_logprob: Math.log(0.9) },
+      { start: 3, end: 4, avg_logprob: Math.log(0.5) },
+    ];
+    expect(confidenceFromSegments(segments)).toBeCloseTo(Math.exp((3 * Math.log(0.9) + Math.log(0.5)) / 4), 4);
+  });
+
+  it('is undefined without log-probabilities, and never above 1', () => {
+    expect(confidenceFromSegments(undefined)).toBeUndefined();
+    expect(confidenceFromSegments([{ start: 0, end: 1 }])).toBeUndefined();
+    expect(confidenceFromSegments([{ avg_logprob: 0.2 }])).toBe(1);
+  });
+});
+
+describe('fromWireTranscription', () => {
+  const parse = (body: unknown) => wireTranscriptionSchema.parse(body);
+
+  it('maps text, the language name, duration and confidence', () => {
+    const response = parse({
+      task: 'transcribe',
+      language: 'english',
+      duration: 8.47,
+      text: ' The quick brown fox. ',
+      segments: [{ id: 0, start: 0, end: 8.47, text: ' The quick brown fox.', avg_logprob: -0.1, no_speech_prob: 0.01 }],
+      usage: { type: 'duration', seconds: 9 },
+    });
+    expect(fromWireTranscription(response, request(), 'whisper-1')).toEqual({
+      text: 'The quick brown fox.',
+      model: 'whisper-1',
+      language: 'en',
+      durationSeconds: 8.47,
+      confidence: Math.round(Math.exp(-0.1) * 10_000) / 10_000,
+    });
+  });
+
+  it("reads Groq's capitalised names and compatible servers' codes", () => {
+    expect(fromWireTranscription(parse({ text: 'x', language: 'Portuguese' }), request(), 'm').language).toBe('pt');
+    expect(fromWireTranscription(parse({ text: 'x', language: 'de' }), request(), 'm').language).toBe('de');
+  });
+
+  it('falls back to the requested language and the WAV header, and leaves confidence out', () => {
+    const response = fromWireTranscription(parse({ text: 'bare json' }), request({ language: 'es-MX' }), 'm');
+    expect(response).toEqual({ text: 'bare json', model: 'm', language: 'es', durationSeconds: 0.5 });
+    expect(fromWireTranscription(parse({ text: '' }), request({ contentType: 'audio/mpeg', audio: Buffer.alloc(9) }), 'm').durationSeconds).toBe(0);
+  });
+
+  it('rejects a body without text', () => {
+    expect(wireTranscriptionSchema.safeParse({ language: 'english', duration: 1 }).success).toBe(false);
+  });
+});
+
+describe('whisperLanguageCode', () => {
+  it('maps names and codes, and nothing else', () => {
+    expect(whisperLanguageCode('haitian creole')).toBe('ht');
+    expect(whisperLanguageCode(' Chinese ')).toBe('zh');
+    expect(whisperLanguageCode('toString')).toBeUndefined();
+    expect(whisperLanguageCode('klingon')).toBeUndefined();
+  });
+
+  it('lists two-letter subtags only', () => {
+    expect(WHISPER_LANGUAGES.every((code) => /^[a-z]{2}$/.test(code))).toBe(true);
+    expect(WHISPER_LANGUAGES).toContain('en');
+  });
+});
