@@ -28,19 +28,41 @@ export const latencySchema = z.strictObject({
 });
 export type Latency = z.input<typeof latencySchema>;
 
+/** Faults drawn at random: each request gets `fault` with probability `rate`. */
+export const chaosSchema = z.strictObject({
+  rate: z.number().min(0).max(1),
+  fault: faultSchema.default({ status: 503 }),
+});
+export type Chaos = z.input<typeof chaosSchema>;
+
 /** The faults and latency the next requests will get. */
 export class FaultPlan {
   private queue: Fault[] = [];
   private latency = { latencyMs: 0, jitterMs: 0 };
+  private chaos: z.infer<typeof chaosSchema> | null = null;
+  /** Requests being answered now, and the most there have been at once. */
+  inFlight = 0;
+  maxInFlight = 0;
 
   enqueue(faults: readonly Fault[]): number {
     this.queue.push(...faults.map((f) => faultSchema.parse(f)));
     return this.queue.length;
   }
 
-  /** The fault for the request being served, if one is queued. */
+  /** The fault for the request being served: a queued one first, else a random one. */
   next(): Fault | undefined {
-    return this.queue.shift();
+    const queued = this.queue.shift();
+    if (queued) return queued;
+    return this.chaos && Math.random() < this.chaos.rate ? this.chaos.fault : undefined;
+  }
+
+  stats(): { inFlight: number; maxInFlight: number } {
+    return { inFlight: this.inFlight, maxInFlight: this.maxInFlight };
+  }
+
+  setChaos(chaos: Chaos | null): z.infer<typeof chaosSchema> | null {
+    this.chaos = chaos === null ? null : chaosSchema.parse(chaos);
+    return this.chaos;
   }
 
   get pending(): readonly Fault[] {
@@ -61,5 +83,7 @@ export class FaultPlan {
   reset(): void {
     this.queue = [];
     this.latency = { latencyMs: 0, jitterMs: 0 };
+    this.chaos = null;
+    this.maxInFlight = this.inFlight;
   }
 }

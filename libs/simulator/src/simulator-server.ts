@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { FaultPlan, faultSchema, latencySchema, type Fault, type Latency } from './faults';
+import { chaosSchema, FaultPlan, faultSchema, latencySchema, type Chaos, type Fault, type Latency } from './faults';
 import { RequestLog, redactHeaders, type RecordedRequest } from './request-log';
 import type { SimRequest, SimResponse, SimVendor } from './vendor';
 import { DEFAULT_VENDOR, VENDORS } from './vendors';
@@ -25,6 +25,10 @@ export interface Simulator {
   /** Faults for the next requests to one vendor (default `openai`), in order. */
   enqueueFaults(faults: readonly Fault[], provider?: string): void;
   setLatency(latency: Latency, provider?: string): void;
+  /** Random faults for one vendor (null stops them). */
+  setChaos(chaos: Chaos | null, provider?: string): void;
+  /** Requests in flight now and at most, for one vendor (limits tests). */
+  stats(provider?: string): { inFlight: number; maxInFlight: number };
   /** Clears queued faults, latency and recorded requests. */
   reset(): void;
   /** The recorded provider requests, oldest first (admin calls are not recorded). */
@@ -141,6 +145,8 @@ async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL
   });
 
   const plan = vendors.plan(vendor.name);
+  plan.maxInFlight = Math.max(plan.maxInFlight, ++plan.inFlight);
+  res.once('close', () => plan.inFlight--);
   const delay = plan.delayMs();
   if (delay > 0) await sleep(delay);
   const fault = plan.next();
@@ -177,6 +183,13 @@ async function admin(req: IncomingMessage, res: ServerResponse, url: URL, raw: B
       if (!parsed.success) return bad(`Invalid latency: ${issue(parsed.error)}`);
       return write(res, { status: 200, body: { provider, ...vendors.plan(provider).setLatency(parsed.data) } });
     }
+    case 'PUT /_simulator/chaos': {
+      const parsed = chaosSchema.nullable().safeParse(body ?? null);
+      if (!parsed.success) return bad(`Invalid chaos: ${issue(parsed.error)}`);
+      return write(res, { status: 200, body: { provider, chaos: vendors.plan(provider).setChaos(parsed.data) } });
+    }
+    case 'GET /_simulator/stats':
+      return write(res, { status: 200, body: { provider, ...vendors.plan(provider).stats() } });
     case 'POST /_simulator/reset':
       vendors.reset();
       log.clear();
@@ -245,6 +258,8 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
     baseUrlFor: (provider) => `${url}/${provider}${known(provider).basePath}`,
     enqueueFaults: (faults, provider = DEFAULT_VENDOR.name) => void vendors.plan(known(provider).name).enqueue(faults),
     setLatency: (latency, provider = DEFAULT_VENDOR.name) => void vendors.plan(known(provider).name).setLatency(latency),
+    setChaos: (chaos, provider = DEFAULT_VENDOR.name) => void vendors.plan(known(provider).name).setChaos(chaos),
+    stats: (provider = DEFAULT_VENDOR.name) => vendors.plan(known(provider).name).stats(),
     reset: () => {
       vendors.reset();
       log.clear();
