@@ -98,9 +98,13 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
  * A stack whose LLM provider is a provider simulator of its own (faults queued on it reach
  * only this stack's jobs). `close` also stops the simulator and deletes the test's keys.
  */
-export async function startSimulatedStack(env: Record<string, string> = {}, options: StackOptions = {}): Promise<SimulatedStack> {
+export async function startSimulatedStack(
+  env: Record<string, string> | ((simulator: Simulator) => Record<string, string>) = {},
+  options: StackOptions = {},
+): Promise<SimulatedStack> {
   const simulator = await startSimulator({ port: 0 });
-  const stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: simulator.baseUrl, ...env }), options);
+  const extra = typeof env === 'function' ? env(simulator) : env;
+  const stack = await startStack(testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: simulator.baseUrl, ...extra }), options);
   return {
     ...stack,
     simulator,

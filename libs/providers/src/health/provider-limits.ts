@@ -69,7 +69,11 @@ export class ProviderLimiter {
         now + this.leaseMs,
         limit.maxConcurrency,
       );
-      if (answer !== 1) return { granted: false, retryAt: Math.min(-answer, now + 1_000), reason: `at its limit of ${limit.maxConcurrency} requests in flight` };
+      if (answer !== 1) {
+        // A lease usually ends long before it would expire: come back soon, spread out.
+        const retryAt = Math.min(-answer, now + 100 + Math.floor(Math.random() * 200));
+        return { granted: false, retryAt, reason: `at its limit of ${limit.maxConcurrency} requests in flight` };
+      }
       release = async () => void (await this.redis.zrem(key, token));
     }
     const rate = this.rates.get(provider);
