@@ -20,6 +20,7 @@ import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
 import { commandsPerJob, deletePrefix, ensureRedis, redisCounters } from './bench/redis.mjs';
+import { httpOk, sleep, until } from './bench/wait.mjs';
 import { freePort } from './lib/net.mjs';
 
 const GOAL = 0.3;
@@ -39,7 +40,6 @@ const opts = {
   batch: Math.min(1000, Math.max(1, int('BENCH_BATCH', 100))),
   bulkClients: Math.max(1, int('BENCH_BULK_CLIENTS', 4)),
 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const step = (text) => console.log(`· ${text}`);
 
@@ -61,22 +61,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     console.error(`\n${signal}: stopping the benchmark's processes…`);
     void cleanup().finally(() => process.exit(130));
   });
-}
-
-/** Resolves once `check()` is truthy; rejects after `timeoutMs`. */
-async function until(what, check, timeoutMs, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-async function httpOk(url) {
-  const res = await fetch(url);
-  await res.arrayBuffer();
-  return res.ok;
 }
 
 function cpuOf(children) {

@@ -47,7 +47,7 @@ export async function openClient(origin, connections) {
   return (await undiciPool(origin, connections)) ?? nodeHttpPool(origin, connections);
 }
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
