@@ -1,4 +1,5 @@
 import type { AppError } from '@voxq/errors';
+import { tryParseJson } from '../shared/json-body';
 import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { wireErrorSchema } from './wire.schema';
 
@@ -6,16 +7,9 @@ export { errorFromFetchFailure } from '../shared/upstream-errors';
 
 /** Anthropic's own words from its error envelope, with the error type (`overloaded_error`). */
 function upstreamWords(body: string): string | undefined {
-  try {
-    const parsed = wireErrorSchema.safeParse(JSON.parse(body));
-    if (parsed.success) {
-      const { type, message } = parsed.data.error;
-      return type ? `${type}: ${message}` : message;
-    }
-  } catch {
-    // Not JSON (a proxy's HTML page): the caller quotes the raw body.
-  }
-  return undefined;
+  const error = tryParseJson(body, wireErrorSchema)?.error;
+  if (!error) return undefined;
+  return error.type ? `${error.type}: ${error.message}` : error.message;
 }
 
 /**

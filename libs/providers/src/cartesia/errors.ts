@@ -1,18 +1,12 @@
 import type { AppError } from '@voxq/errors';
+import { tryParseJson } from '../shared/json-body';
 import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { wireErrorSchema } from './wire.schema';
 
 /** The upstream's own words from a JSON error body; undefined for text (quoted raw). */
 function upstreamWords(body: string): string | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = wireErrorSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const error = parsed.data;
+  const error = tryParseJson(body, wireErrorSchema);
+  if (!error) return undefined;
   if ('message' in error) {
     const code = error.error_code ? `${error.error_code}: ` : '';
     return `${code}${error.message}`;

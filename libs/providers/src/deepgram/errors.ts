@@ -1,18 +1,12 @@
 import type { AppError } from '@voxq/errors';
+import { tryParseJson } from '../shared/json-body';
 import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { deepgramErrorSchema } from './wire.schema';
 
 /** Deepgram's own words (with its request id, for its support) from an error body; undefined for other bodies. */
 function upstreamWords(body: string): string | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = deepgramErrorSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const error = parsed.data;
+  const error = tryParseJson(body, deepgramErrorSchema);
+  if (!error) return undefined;
   const words = 'err_msg' in error ? error.err_msg : error.details ? `${error.message}: ${error.details}` : error.message;
   return error.request_id ? `${words} (request ${error.request_id})` : words;
 }

@@ -1,4 +1,5 @@
 import { errors, type AppError } from '@voxq/errors';
+import { tryParseJson } from '../shared/json-body';
 import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { wireErrorSchema } from './wire.schema';
 
@@ -12,15 +13,9 @@ interface Detail {
 }
 
 function readDetail(body: string): Detail | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = wireErrorSchema.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { detail } = parsed.data;
+  const parsed = tryParseJson(body, wireErrorSchema);
+  if (!parsed) return undefined;
+  const { detail } = parsed;
   if (typeof detail === 'string') return { words: detail };
   if (Array.isArray(detail)) {
     return { words: detail.map((issue) => (issue.loc ? `${issue.loc.join('.')}: ${issue.msg}` : issue.msg)).join('; ') };

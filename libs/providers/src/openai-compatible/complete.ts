@@ -1,7 +1,7 @@
-import { errors } from '@voxq/errors';
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
 import { headerValue, postJson, type HttpResponse } from '../shared/http-client';
+import { parseJsonBody } from '../shared/json-body';
 import { errorFromFetchFailure, errorFromStatus } from './errors';
 import { wireResponseSchema } from './wire.schema';
 
@@ -38,19 +38,7 @@ export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): Llm
     const { status, body } = response;
     if (status < 200 || status >= 300) throw errorFromStatus(name, status, body, headerValue(response.headers, 'retry-after'));
 
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (error) {
-      throw errors.providerUnavailable(name, 'malformed response: body is not JSON', error);
-    }
-    const parsed = wireResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape';
-      throw errors.providerUnavailable(name, `malformed response (${where})`, parsed.error);
-    }
-    return fromWireResponse(parsed.data, model);
+    return fromWireResponse(parseJsonBody(name, body, wireResponseSchema), model);
   }
 
   return { name, capability: 'llm', languages: options.languages ?? '*', defaultModel, complete };

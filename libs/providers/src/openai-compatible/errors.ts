@@ -1,4 +1,5 @@
 import type { AppError } from '@voxq/errors';
+import { tryParseJson } from '../shared/json-body';
 import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
 import { wireErrorSchema } from './wire.schema';
 
@@ -6,16 +7,8 @@ export { errorFromFetchFailure } from '../shared/upstream-errors';
 
 /** The upstream's own words from an error body; undefined when it has none (not JSON, other shape). */
 function upstreamWords(body: string): string | undefined {
-  try {
-    const parsed = wireErrorSchema.safeParse(JSON.parse(body));
-    if (parsed.success) {
-      const { error } = parsed.data;
-      return typeof error === 'string' ? error : error.message;
-    }
-  } catch {
-    // Not JSON: the caller quotes the raw body.
-  }
-  return undefined;
+  const error = tryParseJson(body, wireErrorSchema)?.error;
+  return error === undefined ? undefined : typeof error === 'string' ? error : error.message;
 }
 
 /** Maps a non-2xx answer to our taxonomy (see `errorFromHttpStatus` for what each status means). */

@@ -21,3 +21,13 @@ export function parseJsonBody<S extends z.ZodType>(provider: string, body: strin
   }
   return parsed.data;
 }
+
+/** An error body in the vendor's envelope, or undefined (not JSON, other shape: a proxy's page). */
+export function tryParseJson<S extends z.ZodType>(body: string, schema: S): z.infer<S> | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
