@@ -9,6 +9,15 @@
 // worker concurrency of both), BENCH_CLIENTS (64 HTTP clients), BENCH_TIMEOUT_S (60, per
 // phase), BENCH_WEBHOOK=1 (give each job a webhook, so an event is queued; no dispatcher
 // runs), BENCH_PROFILE=1 (`node --cpu-prof` the apps and print where their time goes), REDIS_URL.
+//
+//   failover  then (BENCH_FAILOVER=0 skips it) the same `complete` jobs with two LLM providers
+//             on the simulator (50 ± 20 ms), first healthy, then with the primary failing 30%
+//             of its calls (503): completed, failovers, p50/p99 job latency against the
+//             no-fault run (tools/bench/failover.mjs). BENCH_FAILOVER_JOBS (2000),
+//             BENCH_FAILOVER_RATE (500 jobs/s offered; 0 = all at once), BENCH_FAILOVER_BATCH
+//             (10 per request), BENCH_FAILOVER_WARMUP (50), BENCH_FAILOVER_FAULT_RATE (0.3),
+//             BENCH_FAILOVER_LATENCY_MS (50), BENCH_FAILOVER_JITTER_MS (20), BENCH_FAILOVER_VARIANTS
+//             (all: defaults,nobreaker,pinned,cooldown,cooldown-pinned; no-fault always runs first).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +26,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
+import { printFailover, runFailover } from './bench/failover.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
 import { commandsPerJob, deletePrefix, ensureRedis, redisCounters } from './bench/redis.mjs';
@@ -29,6 +39,11 @@ const int = (name, def) => {
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${process.env[name]}).`);
   return value;
 };
+const fraction = (name, def) => {
+  const value = Number(process.env[name] || def);
+  if (!(value >= 0 && value <= 1)) throw new Error(`${name} must be between 0 and 1 (got ${process.env[name]}).`);
+  return value;
+};
 const opts = {
   jobs: Math.max(1, int('BENCH_JOBS', 20_000)),
   warmup: int('BENCH_WARMUP', 1_000),
@@ -39,6 +54,15 @@ const opts = {
   profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
   batch: Math.min(1000, Math.max(1, int('BENCH_BATCH', 100))),
   bulkClients: Math.max(1, int('BENCH_BULK_CLIENTS', 4)),
+  failover: process.env.BENCH_FAILOVER !== '0' && process.env.BENCH_FAILOVER !== 'false',
+  failoverJobs: Math.max(1, int('BENCH_FAILOVER_JOBS', 2_000)),
+  failoverRate: int('BENCH_FAILOVER_RATE', 500),
+  failoverBatch: Math.min(1000, Math.max(1, int('BENCH_FAILOVER_BATCH', 10))),
+  failoverWarmup: Math.max(1, int('BENCH_FAILOVER_WARMUP', 50)),
+  failoverVariants: process.env.BENCH_FAILOVER_VARIANTS ? process.env.BENCH_FAILOVER_VARIANTS.split(',').map((v) => v.trim()) : null,
+  faultRate: fraction('BENCH_FAILOVER_FAULT_RATE', 0.3),
+  latencyMs: int('BENCH_FAILOVER_LATENCY_MS', 50),
+  jitterMs: int('BENCH_FAILOVER_JITTER_MS', 20),
 };
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const step = (text) => console.log(`· ${text}`);
@@ -284,6 +308,8 @@ async function main() {
   const voxq = await runVoxq(env, profileDir, 'single');
   step(`voxq end to end, bulk: ${opts.jobs} complete jobs through POST /v1/jobs:batch, ${opts.batch} per request`);
   const bulk = await runVoxq(env, profileDir, 'bulk');
+  let failover;
+  if (opts.failover) failover = await runFailover({ env, redis, prefix, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -299,9 +325,11 @@ async function main() {
     bulkRatio,
     goal: GOAL,
     goalMet: Math.max(ratio, bulkRatio) >= GOAL,
+    ...(failover ? { failover } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
+  if (failover) printFailover(failover);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

@@ -262,4 +262,13 @@ describe('ProviderRouter', () => {
       rmSync(dir, { recursive: true, force: true });
     });
   });
+
+  it('claims a half-open probe only for a provider it actually calls', async () => {
+    const states = `${config.redis.prefix}:provider:llm:beta`;
+    await redis.set(`${states}:breaker`, 'open'); // beta's breaker tripped; its cooldown is over.
+    const r = router([fake('alpha'), fake('beta')]);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // The runtime reads the shared state.
+    expect((await complete(r)).provider).toBe('alpha');
+    expect(await redis.exists(`${states}:probe`)).toBe(0);
+  });
 });

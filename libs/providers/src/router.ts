@@ -85,12 +85,12 @@ export class ProviderRouter {
     const ranked = scoreCandidates(selection.candidates, routing.intent, (p) => runtime.health.get(providerKey(p)));
 
     const now = Date.now();
-    const usable: Array<{ candidate: ScoredCandidate<ProviderOf<C>>; probe: boolean }> = [];
+    const usable: Array<{ candidate: ScoredCandidate<ProviderOf<C>>; halfOpen: boolean }> = [];
     const unavailable: Array<{ provider: string; until: number; reason: string }> = [];
     for (const candidate of ranked) {
       if (usable.length >= maxCandidates) break;
-      const availability = await runtime.states.availability(providerKey(candidate.provider), now);
-      if (availability.usable) usable.push({ candidate, probe: availability.probe });
+      const availability = runtime.states.availability(providerKey(candidate.provider), now);
+      if (availability.usable) usable.push({ candidate, halfOpen: availability.halfOpen });
       else unavailable.push({ provider: candidate.provider.name, until: availability.until, reason: availability.reason });
     }
     const scoresRunId = await this.scoresRunFor(capability, routing, opts.tenantId, ranked, [
@@ -106,12 +106,17 @@ export class ProviderRouter {
     const attempts: ProviderAttempt[] = [];
     const failures: AppError[] = [];
     const busy: Array<{ provider: string; retryAt: number; reason: string }> = [];
-    for (const { candidate, probe } of usable) {
+    for (const { candidate, halfOpen } of usable) {
       if (opts.signal.aborted) throw errors.cancelled();
       const left = deadline - Date.now();
       if (left <= 0) break;
       const { provider, model } = candidate;
       const key = providerKey(provider);
+      const probe = halfOpen && (await runtime.states.claimProbe(key));
+      if (halfOpen && !probe) {
+        busy.push({ provider: provider.name, retryAt: Date.now() + 1_000, reason: 'circuit half-open: a probe is in flight' });
+        continue;
+      }
       const permit = await runtime.limiter.acquire(provider.name);
       if (!permit.granted) {
         busy.push({ provider: provider.name, retryAt: permit.retryAt, reason: permit.reason });

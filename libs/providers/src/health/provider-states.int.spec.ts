@@ -29,11 +29,11 @@ describe('shared provider state across processes', () => {
     const one = new ProviderStates(a, config.redis.prefix, [KEY], options);
     const two = new ProviderStates(b, config.redis.prefix, [KEY], options);
     await Promise.all([one.whenReady(), two.whenReady()]);
-    expect(await two.availability(KEY)).toEqual({ usable: true, probe: false });
+    expect(two.availability(KEY)).toEqual({ usable: true, halfOpen: false });
 
     await one.recordFailure(KEY, false, 2);
     await two.refresh();
-    const seen = await two.availability(KEY);
+    const seen = two.availability(KEY);
     expect(seen).toMatchObject({ usable: false, reason: 'rate limited: Retry-After 2s' });
     expect(seen.usable === false && seen.until).toBeGreaterThan(Date.now() + 1_000);
     expect(two.view(KEY)).toMatchObject({ state: 'closed', reason: 'rate limited: Retry-After 2s' });
@@ -46,19 +46,20 @@ describe('shared provider state across processes', () => {
     const two = new ProviderStates(b, config.redis.prefix, [KEY], options);
     for (let i = 0; i < options.failures; i++) await one.recordFailure(KEY, false);
     await two.refresh();
-    expect(await two.availability(KEY)).toMatchObject({ usable: false, reason: 'circuit open: 3 failures within 10s' });
+    expect(two.availability(KEY)).toMatchObject({ usable: false, reason: 'circuit open: 3 failures within 10s' });
     expect(two.view(KEY).state).toBe('open');
 
     await new Promise((r) => setTimeout(r, options.cooldownMs + 50));
     await Promise.all([one.refresh(), two.refresh()]);
     expect(two.view(KEY).state).toBe('half-open');
-    const [first, second] = await Promise.all([one.availability(KEY), two.availability(KEY)]);
-    expect([first.usable, second.usable].sort()).toEqual([false, true]);
+    expect(two.availability(KEY)).toEqual({ usable: true, halfOpen: true });
+    const [first, second] = await Promise.all([one.claimProbe(KEY), two.claimProbe(KEY)]);
+    expect([first, second].sort()).toEqual([false, true]);
 
-    const prober = first.usable ? one : two;
+    const prober = first ? one : two;
     await prober.recordSuccess(KEY, true);
     await Promise.all([one.refresh(), two.refresh()]);
-    expect(await one.availability(KEY)).toEqual({ usable: true, probe: false });
+    expect(one.availability(KEY)).toEqual({ usable: true, halfOpen: false });
     expect(two.view(KEY).state).toBe('closed');
     one.close();
     two.close();
@@ -69,9 +70,14 @@ describe('shared provider state across processes', () => {
     for (let i = 0; i < options.failures; i++) await one.recordFailure(KEY, false);
     await new Promise((r) => setTimeout(r, options.cooldownMs + 50));
     await one.refresh();
-    expect(await one.availability(KEY)).toEqual({ usable: true, probe: true });
+    expect(one.availability(KEY)).toEqual({ usable: true, halfOpen: true });
+    expect(await one.claimProbe(KEY)).toBe(true);
     await one.recordFailure(KEY, true);
-    expect(await one.availability(KEY)).toMatchObject({ usable: false, reason: 'circuit open: the half-open probe failed' });
+    expect(one.availability(KEY)).toMatchObject({ usable: false, reason: 'circuit open: the half-open probe failed' });
+    // The failed probe's claim went with it: the next half-open period can probe at once.
+    await new Promise((r) => setTimeout(r, options.cooldownMs + 50));
+    await one.refresh();
+    expect(await one.claimProbe(KEY)).toBe(true);
     one.close();
   });
 

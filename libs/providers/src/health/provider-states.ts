@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 
+/** `halfOpen`: usable only through the one probe (`claimProbe`) right before calling it. */
 export type Availability =
-  | { usable: true; probe: boolean }
+  | { usable: true; halfOpen: boolean }
   | { usable: false; until: number; reason: string };
 
 export interface BreakerOptions {
@@ -24,9 +25,10 @@ export interface ProviderStateView {
 const REFRESH_MS = 250;
 
 /**
- * KEYS: failures counter, breaker marker, cooldown. ARGV: windowMs, threshold, cooldownMs,
- * cooldown value, probe ('1' when the failed call was the half-open probe).
- * Counts a failure; opens the breaker at the threshold (or when the probe failed).
+ * KEYS: failures counter, breaker marker, cooldown, probe claim. ARGV: windowMs, threshold,
+ * cooldownMs, cooldown value, probe ('1' when the failed call was the half-open probe).
+ * Counts a failure; opens the breaker at the threshold (or when the probe failed), which
+ * also frees the probe claim so the next half-open period can probe again.
  */
 const FAILURE_SCRIPT = `
 local n = redis.call('INCR', KEYS[1])
@@ -34,7 +36,7 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 if n >= tonumber(ARGV[2]) or ARGV[5] == '1' then
   redis.call('SET', KEYS[2], 'open')
   redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[4])
   return 1
 end
 return 0
@@ -64,7 +66,7 @@ export class ProviderStates {
     private readonly keys: readonly string[],
     private readonly options: BreakerOptions,
   ) {
-    if (!('voxqProviderFailure' in redis)) redis.defineCommand('voxqProviderFailure', { numberOfKeys: 3, lua: FAILURE_SCRIPT });
+    if (!('voxqProviderFailure' in redis)) redis.defineCommand('voxqProviderFailure', { numberOfKeys: 4, lua: FAILURE_SCRIPT });
     this.ready = this.refresh().catch(() => undefined);
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
@@ -94,15 +96,20 @@ export class ProviderStates {
     return this.ready;
   }
 
-  /** Whether a provider may be called now; a half-open breaker admits one probe at a time. */
-  async availability(key: string, now = Date.now()): Promise<Availability> {
+  /** Whether a provider may be called now (from the snapshot: no round trip). */
+  availability(key: string, now = Date.now()): Availability {
     const state = this.snapshot.get(key);
-    if (!state) return { usable: true, probe: false };
+    if (!state) return { usable: true, halfOpen: false };
     if (state.cooldownUntil > now) return { usable: false, until: state.cooldownUntil, reason: state.reason };
-    if (!state.breakerOpen) return { usable: true, probe: false };
-    const won = await this.redis.set(this.k.probe(key), String(now), 'PX', this.options.probeMs, 'NX');
-    if (won === 'OK') return { usable: true, probe: true };
-    return { usable: false, until: now + Math.min(this.options.probeMs, 1_000), reason: 'circuit half-open: a probe is in flight' };
+    return { usable: true, halfOpen: state.breakerOpen };
+  }
+
+  /**
+   * A half-open breaker admits one call across all processes: claim it right before
+   * calling, so a claim is only ever held by a call in flight. False: another caller has it.
+   */
+  async claimProbe(key: string, now = Date.now()): Promise<boolean> {
+    return (await this.redis.set(this.k.probe(key), String(now), 'PX', this.options.probeMs, 'NX')) === 'OK';
   }
 
   /** A call the provider is to blame for; `retryAfterSeconds` from a 429 cools it down. */
@@ -121,6 +128,7 @@ export class ProviderStates {
       this.k.failures(key),
       this.k.breaker(key),
       this.k.cooldown(key),
+      this.k.probe(key),
       windowMs,
       failures,
       cooldownMs,
