@@ -86,6 +86,14 @@ describe('failover between providers', () => {
     expect((await stack.request(other, 'GET', `/v1/scores-runs/${scoresRunId}`)).status).toBe(404);
   });
 
+  it('returns inline tool calls for the client to answer, from either provider', async () => {
+    const tools = [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+    for (const llm of ['openai', 'anthropic']) {
+      const done = await run(job('What is the weather in Paris?', { input: { messages: [{ role: 'user', content: 'weather?' }], tools, toolChoice: 'required' }, constraints: { allowedProviders: { llm: [llm] } } }));
+      expect(done.result, llm).toMatchObject({ provider: llm, finishReason: 'tool_calls', toolCalls: [{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }] });
+    }
+  });
+
   it('lists the catalog and each provider’s health', async () => {
     const models = await stack.request(key, 'GET', '/v1/models?recommended_for=llm');
     expect(models.body.data).toEqual([
