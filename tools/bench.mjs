@@ -18,6 +18,10 @@
 //             (10 per request), BENCH_FAILOVER_WARMUP (50), BENCH_FAILOVER_FAULT_RATE (0.3),
 //             BENCH_FAILOVER_LATENCY_MS (50), BENCH_FAILOVER_JITTER_MS (20), BENCH_FAILOVER_VARIANTS
 //             (all: defaults,nobreaker,pinned,cooldown,cooldown-pinned; no-fault always runs first).
+//   webhooks  then (BENCH_WEBHOOKS=0 skips it) deliveries per second from the dispatcher app to
+//             a local receiver: BENCH_WEBHOOK_EVENTS (5000) job events fanned out to one
+//             endpoint, DISPATCHER_CONCURRENCY BENCH_WEBHOOK_CONCURRENCY (64), as a ratio
+//             against the raw BullMQ baseline (tools/bench/webhooks.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +35,7 @@ import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
 import { commandsPerJob, deletePrefix, ensureRedis, redisCounters } from './bench/redis.mjs';
 import { httpOk, sleep, until } from './bench/wait.mjs';
+import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
 import { freePort } from './lib/net.mjs';
 
 const GOAL = 0.3;
@@ -63,6 +68,9 @@ const opts = {
   faultRate: fraction('BENCH_FAILOVER_FAULT_RATE', 0.3),
   latencyMs: int('BENCH_FAILOVER_LATENCY_MS', 50),
   jitterMs: int('BENCH_FAILOVER_JITTER_MS', 20),
+  webhooks: process.env.BENCH_WEBHOOKS !== '0' && process.env.BENCH_WEBHOOKS !== 'false',
+  webhookEvents: Math.max(1, int('BENCH_WEBHOOK_EVENTS', 5_000)),
+  webhookConcurrency: Math.max(1, int('BENCH_WEBHOOK_CONCURRENCY', 64)),
 };
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const step = (text) => console.log(`· ${text}`);
@@ -289,8 +297,8 @@ function printReport(r) {
 
 async function main() {
   const started = Date.now();
-  step('building api, worker, simulator, cli');
-  const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'api', 'worker', 'simulator', 'cli'], { stdio: 'inherit' });
+  step('building api, worker, dispatcher, simulator, cli');
+  const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'api', 'worker', 'dispatcher', 'simulator', 'cli'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
   const found = await ensureRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
@@ -308,6 +316,8 @@ async function main() {
   const voxq = await runVoxq(env, profileDir, 'single');
   step(`voxq end to end, bulk: ${opts.jobs} complete jobs through POST /v1/jobs:batch, ${opts.batch} per request`);
   const bulk = await runVoxq(env, profileDir, 'bulk');
+  let webhooks;
+  if (opts.webhooks) webhooks = await runWebhooks({ env, prefix, opts, step });
   let failover;
   if (opts.failover) failover = await runFailover({ env, redis, prefix, opts, step });
 
@@ -325,10 +335,12 @@ async function main() {
     bulkRatio,
     goal: GOAL,
     goalMet: Math.max(ratio, bulkRatio) >= GOAL,
+    ...(webhooks ? { webhooks: { ...webhooks, ratio: webhooks.deliveriesPerSecond / baseline.jobsPerSecond } } : {}),
     ...(failover ? { failover } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
+  if (webhooks) printWebhooks(webhooks, baseline);
   if (failover) printFailover(failover);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {

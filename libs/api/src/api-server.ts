@@ -25,7 +25,7 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   const jobs = new JobService({ config, redis, store, blobs, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
   // The API only reads provider state (catalog, health, breakers); workers write it.
   const providers = createProviderRuntime(config, redis, logger);
-  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs, providers });
+  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs, providers, webhookQueue: queues.webhooks });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));

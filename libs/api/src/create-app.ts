@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
 import type { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
@@ -11,6 +12,7 @@ import { requestId, securityHeaders } from './middleware/request-context';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { providersRoutes } from './routes/providers.routes';
+import { webhooksRoutes } from './routes/webhooks.routes';
 import type { JobService } from './services/job-service';
 
 export interface AppDeps {
@@ -21,6 +23,8 @@ export interface AppDeps {
   jobs: JobService;
   blobs: BlobStore;
   providers: ProviderRuntime;
+  /** The `webhooks` queue (redeliveries; endpoint and delivery records live beside it). */
+  webhookQueue: Queue;
 }
 
 /** The intake API: health probes, then authenticated /v1 routes, then one error envelope. */
@@ -32,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.redis));
   app.use('/v1', authenticate(deps.keys));
   app.use(jobsRoutes(deps));
+  app.use(webhooksRoutes(deps));
   app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -37,3 +37,41 @@ describe('loadConfig', () => {
     expect(loadConfig({ API_PORT: '' }).api.port).toBe(8080);
   });
 });
+
+describe('webhook retry schedule', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return (e as ConfigError).problems.join('\n');
+    }
+    throw new Error('accepted');
+  };
+
+  it("defaults to Svix's schedule: 8 attempts over about 28 hours", () => {
+    const { webhooks } = loadConfig({});
+    expect(webhooks.retryScheduleMs).toEqual([0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(webhooks.rotationGraceMs).toBe(24 * 3_600_000);
+    expect(webhooks.retryAfterMaxMs).toBe(3_600_000);
+  });
+
+  it('takes compressed schedules for tests', () => {
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '0, 50ms,50ms' }).webhooks.retryScheduleMs).toEqual([0, 50, 50]);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1d' }).webhooks.retryScheduleMs).toEqual([86_400_000]);
+  });
+
+  it('names each bad entry and says what a duration looks like', () => {
+    const problems = problemsOf({ WEBHOOK_RETRY_SCHEDULE: '0,5,soon,8d', WEBHOOK_SECRET_ROTATION_GRACE: '24' });
+    expect(problems).toMatch(/WEBHOOK_RETRY_SCHEDULE: entry 2: '5' needs a unit: ms, s, m, h or d \(e\.g\. 5s\)/);
+    expect(problems).toMatch(/entry 3: 'soon' is not a duration/);
+    expect(problems).toMatch(/entry 4: '8d' is longer than 7 days/);
+    expect(problems).toMatch(/WEBHOOK_SECRET_ROTATION_GRACE: '24' needs a unit/);
+    expect(problemsOf({ WEBHOOK_RETRY_SCHEDULE: Array(51).fill('1s').join(',') })).toMatch(/at most 50 attempts/);
+  });
+
+  it('refuses the variables it replaced, naming the new one', () => {
+    const problems = problemsOf({ WEBHOOK_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '50' });
+    expect(problems).toMatch(/WEBHOOK_ATTEMPTS: no longer read: use WEBHOOK_RETRY_SCHEDULE .*\(got '3'\)/);
+    expect(problems).toMatch(/WEBHOOK_BACKOFF_MS: no longer read/);
+  });
+});

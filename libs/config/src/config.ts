@@ -31,8 +31,10 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
     },
     jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, retentionSeconds: env.JOB_RETENTION_SECONDS },
     webhooks: {
-      attempts: env.WEBHOOK_ATTEMPTS,
-      backoffMs: env.WEBHOOK_BACKOFF_MS,
+      /** Delay before each attempt, ms; its length is the number of attempts. */
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE as readonly number[],
+      retryAfterMaxMs: env.WEBHOOK_RETRY_AFTER_MAX,
+      rotationGraceMs: env.WEBHOOK_SECRET_ROTATION_GRACE,
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       concurrency: env.DISPATCHER_CONCURRENCY,
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

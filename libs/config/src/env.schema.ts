@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './duration';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const bool = (def: boolean) => z.stringbool().default(def);
@@ -8,6 +9,44 @@ const list = (def: string) =>
     .default(def)
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const url = z.url({ protocol: /^https?$/ });
+
+const DAY_MS = 86_400_000;
+/** One duration (`5s`, `30m`, `2h`), in milliseconds. */
+const duration = (def: string, max = 7 * DAY_MS) =>
+  z
+    .string()
+    .default(def)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (typeof ms === 'string') ctx.addIssue({ code: 'custom', message: ms });
+      else if (ms > max) ctx.addIssue({ code: 'custom', message: `'${text.trim()}' is longer than the maximum of ${max / DAY_MS} days` });
+      return typeof ms === 'number' ? ms : 0;
+    });
+
+/** Svix's schedule: 8 attempts over about 28 hours. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = '0,5s,5m,30m,2h,5h,10h,10h';
+const MAX_WEBHOOK_ATTEMPTS = 50;
+
+/** Comma-separated delays, one per attempt: the first is before the first attempt (usually 0). */
+const retrySchedule = z
+  .string()
+  .default(DEFAULT_WEBHOOK_RETRY_SCHEDULE)
+  .transform((text, ctx) => {
+    const parts = text.split(',');
+    const delays: number[] = [];
+    for (const [i, part] of parts.entries()) {
+      const ms = parseDuration(part);
+      if (typeof ms === 'string') ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: ${ms}` });
+      else if (ms > 7 * DAY_MS) ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: '${part.trim()}' is longer than 7 days` });
+      else delays.push(ms);
+    }
+    if (parts.length > MAX_WEBHOOK_ATTEMPTS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_WEBHOOK_ATTEMPTS} attempts (got ${parts.length})` });
+    return delays;
+  });
+
+/** Variables that were replaced; setting one is an error that names its successor. */
+const replaced = (by: string) =>
+  z.undefined({ error: `no longer read: use ${by} instead` }).optional();
 
 /**
  * Every environment variable voxq reads, with its default. `.env.example` documents them;
@@ -46,10 +85,19 @@ export const envSchema = z.object({
   /** How long finished jobs (record, result, audio) are kept. */
   JOB_RETENTION_SECONDS: int(7 * 24 * 3600, 60),
 
-  /** Attempts per webhook delivery before it is dead-lettered. */
-  WEBHOOK_ATTEMPTS: int(8, 1),
-  WEBHOOK_BACKOFF_MS: int(5_000, 0),
+  /**
+   * Delay before each webhook attempt (`0,5s,5m,30m,2h,5h,10h,10h`): as many attempts as
+   * entries, then the delivery is dead-lettered. A receiver's `Retry-After` can lengthen a delay.
+   */
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule,
+  WEBHOOK_ATTEMPTS: replaced('WEBHOOK_RETRY_SCHEDULE (one delay per attempt)'),
+  WEBHOOK_BACKOFF_MS: replaced('WEBHOOK_RETRY_SCHEDULE (one delay per attempt)'),
+  /** Budget of one webhook attempt: connect, send, and read the start of the answer. */
   WEBHOOK_TIMEOUT_MS: int(15_000, 100),
+  /** After a secret rotation, deliveries are also signed with the old secret for this long. */
+  WEBHOOK_SECRET_ROTATION_GRACE: duration('24h'),
+  /** Longest wait a receiver's `Retry-After` may impose before the next attempt. */
+  WEBHOOK_RETRY_AFTER_MAX: duration('1h', 1 * DAY_MS),
   DISPATCHER_CONCURRENCY: int(64, 1),
   /** Allow webhook/tool URLs on loopback and private networks (local development, tests). */
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),

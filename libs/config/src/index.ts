@@ -4,3 +4,5 @@ export { envSchema } from './env.schema';
 export type { Env } from './env.schema';
 export { catalogOverrideSchema, configFileSchema, PROVIDER_NAME, providerLimitsSchema } from './config-file.schema';
 export type { CatalogOverride, ConfigFile, ProviderLimits } from './config-file.schema';
+export { parseDuration } from './duration';
+export { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from './env.schema';

@@ -5,3 +5,5 @@ export * from './job-results.schema';
 export * from './job.schema';
 export * from './routing.schema';
 export * from './webhook-event.schema';
+export * from './webhook-endpoint.schema';
+export * from './tool-call.schema';

@@ -41,6 +41,21 @@ export const completeResultSchema = z.strictObject({
   finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
   /** Inline tool calls for the client to answer with `tool` messages. */
   toolCalls: z.array(chatToolCallSchema).optional(),
+  /** The webhook and builtin tool calls voxq ran for the model, hop by hop. */
+  serverToolCalls: z
+    .array(
+      z.strictObject({
+        hop: z.number().int().min(1),
+        id: z.string(),
+        name: z.string(),
+        args: z.string(),
+        executionMode: z.enum(['webhook', 'builtin']),
+        responseMode: z.enum(['sync', 'async']).optional(),
+        content: z.string(),
+        isError: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 export type CompleteResult = z.infer<typeof completeResultSchema>;
 

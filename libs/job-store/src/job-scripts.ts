@@ -21,16 +21,16 @@ return 1
 
 /**
  * Starts an attempt. KEYS: record, queued index, active index, tenant index, type index.
- * ARGV: id, now, then (only when the caller knows the record is missing) the field/value
- * pairs to create it with. Returns {'started', attempts}, {'terminal', status}, or
+ * ARGV: id, now, attempts to add (1, or 0 for a job resuming the same attempt), then (only
+ * when the caller knows the record is missing) the field/value pairs to create it with. Returns {'started', attempts}, {'terminal', status}, or
  * {'missing'} when there is no record and no fields were given.
  */
 export const START_SCRIPT = `
-local id, now = ARGV[1], ARGV[2]
+local id, now, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local cur = redis.call('HGET', KEYS[1], 'status')
 if not cur then
-  if #ARGV < 3 then return {'missing'} end
-  redis.call('HSET', KEYS[1], 'status', 'active', 'attempts', 1, 'startedAt', now, unpack(ARGV, 3))
+  if #ARGV < 4 then return {'missing'} end
+  redis.call('HSET', KEYS[1], 'status', 'active', 'attempts', 1, 'startedAt', now, unpack(ARGV, 4))
   redis.call('ZADD', KEYS[3], 0, id)
   redis.call('ZADD', KEYS[4], 0, id)
   redis.call('ZADD', KEYS[5], 0, id)
@@ -44,7 +44,7 @@ if cur == 'queued' then
 end
 -- The first start counts: a retry, or a job back from waiting for capacity, keeps it.
 redis.call('HSETNX', KEYS[1], 'startedAt', now)
-return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', 1))}
+return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', count))}
 `;
 
 /**

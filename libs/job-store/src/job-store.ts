@@ -59,8 +59,11 @@ export class JobStore {
     return (await this.redis.voxqJobCreate(...keys, id, ...toHashFields(fields))) === 1;
   }
 
-  /** Marks an attempt started; creates the record from the payload if the API has not. */
-  async start(fields: NewJobFields, now = new Date()): Promise<StartOutcome> {
+  /**
+   * Marks an attempt started; creates the record from the payload if the API has not.
+   * `countAttempt: false` for a job resuming the same attempt (back from its tool calls).
+   */
+  async start(fields: NewJobFields, { countAttempt = true } = {}, now = new Date()): Promise<StartOutcome> {
     const { tenantId, id, type } = fields;
     const keys = [
       this.recordKey(id),
@@ -70,8 +73,9 @@ export class JobStore {
       this.typeKey(tenantId, type),
     ];
     // The record almost always exists: send its fields only when it turns out not to.
-    let [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString());
-    if (kind === 'missing') [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), ...toHashFields(fields));
+    const count = countAttempt ? 1 : 0;
+    let [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count);
+    if (kind === 'missing') [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count, ...toHashFields(fields));
     return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
   }
 

@@ -1,7 +1,8 @@
-import type { JobPayloadOf, JobResultOf, JobType } from '@voxq/contracts';
+import type { ChatToolCall, JobPayloadOf, JobResultOf, JobType, WebhookToolSource } from '@voxq/contracts';
 import type { BlobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
+import type { ToolLoopState } from './tool-loop';
 
 /** What a handler may use. Handlers never see BullMQ. */
 export interface JobContext {
@@ -14,6 +15,8 @@ export interface JobContext {
   logger: Logger;
   router: ProviderRouter;
   blobs: BlobStore;
+  /** A `complete` job's tool loop, when it resumes after its tool calls answered. */
+  toolLoop?: ToolLoopState;
 }
 
 /** A handler's result before the processor stamps timings on it. */
@@ -24,10 +27,21 @@ export interface HandlerOutput<T extends JobType> {
 }
 
 /**
+ * A handler that must wait for webhook tool calls: the processor saves `state`, sends the
+ * calls to the dispatcher, and calls the handler again (with `ctx.toolLoop`) once the calls
+ * it waits for have answered. The job holds no worker meanwhile.
+ */
+export interface Suspension {
+  state: ToolLoopState;
+  /** `wait`: the job resumes when this call answers; otherwise it is sent in the background. */
+  calls: Array<{ call: ChatToolCall; source: WebhookToolSource; wait: boolean }>;
+}
+
+/**
  * One kind of job: its name and its handler. Payload and result schemas live in
  * `@voxq/contracts` because the API validates the same shapes.
  */
 export interface JobKind<T extends JobType> {
   type: T;
-  handle(payload: JobPayloadOf<T>, ctx: JobContext): Promise<HandlerOutput<T>>;
+  handle(payload: JobPayloadOf<T>, ctx: JobContext): Promise<HandlerOutput<T> | { suspend: Suspension }>;
 }

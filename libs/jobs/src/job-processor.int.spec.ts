@@ -9,6 +9,8 @@ import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createJobProcessor, type ProcessorDeps } from './job-processor';
+import { ToolDispatch } from './tool-dispatch';
+import { ToolLoopStore } from './tool-loop';
 
 /**
  * The processor against real Redis and the simulator, driven with BullMQ jobs read back from
@@ -41,6 +43,8 @@ describe('job processor', () => {
         logger,
       }),
       webhooks,
+      hasEndpoints: async () => false,
+      tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) }), new ToolLoopStore(redis, cfg.redis.prefix, 60)),
       logger,
       running: new Map(),
     };

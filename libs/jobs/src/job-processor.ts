@@ -1,18 +1,24 @@
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
 import { toAppError, type AppError } from '@voxq/errors';
 import { newJobFields, toJobView, type BlobStore, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
 import { enqueueJobEvent } from '@voxq/webhooks';
-import type { HandlerOutput, JobContext } from './job-kind';
+import type { HandlerOutput, JobContext, Suspension } from './job-kind';
 import { JOB_KINDS } from './job-kinds';
+import { ToolDispatch } from './tool-dispatch';
+import type { ToolLoopState } from './tool-loop';
 
 export interface ProcessorDeps {
   store: JobStore;
   blobs: BlobStore;
   router: ProviderRouter;
   webhooks: Queue;
+  /** Webhook-mode tool calls of `complete` jobs. */
+  tools: ToolDispatch;
+  /** Whether a tenant has webhook endpoints (then every job of it gets events). */
+  hasEndpoints: (tenantId: string) => Promise<boolean>;
   logger: Logger;
   /** Live attempts by job id, so a cancel message can abort one. */
   running: Map<string, AbortController>;
@@ -23,9 +29,11 @@ export interface ProcessorOutcome {
   status: 'completed' | 'failed' | 'cancelled' | 'skipped';
 }
 
-async function runHandler(payload: JobPayload, ctx: JobContext): Promise<HandlerOutput<JobType>> {
+type Outcome = HandlerOutput<JobType> | { suspend: Suspension };
+
+async function runHandler(payload: JobPayload, ctx: JobContext): Promise<Outcome> {
   // The union is narrowed by `type`; TypeScript cannot see through the lookup, so help it once.
-  const kind = JOB_KINDS[payload.type] as { handle(p: JobPayload, c: JobContext): Promise<HandlerOutput<JobType>> };
+  const kind = JOB_KINDS[payload.type] as { handle(p: JobPayload, c: JobContext): Promise<Outcome> };
   return kind.handle(payload, ctx);
 }
 
@@ -50,7 +58,10 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const fields = newJobFields(id, data);
     const log = logger.child({ jobId: id, tenantId: data.tenantId, type: fields.type });
 
-    const started = await store.start(fields);
+    // A `complete` job back from waiting for its tool calls continues the same attempt.
+    const complete = data.payload.type === 'complete' ? data.payload : null;
+    const resumed = complete ? await deps.tools.resume(job, complete) : { state: null, missing: [] };
+    const started = await store.start(fields, { countAttempt: !resumed.state?.awaiting });
     if (started.kind === 'terminal') {
       // A re-run after a crash or stall: the outcome is already decided. Re-queue its event
       // (same event id, so receivers see at most a duplicate delivery, never a new result).
@@ -63,15 +74,29 @@ export function createJobProcessor(deps: ProcessorDeps) {
     deps.running.set(id, controller);
     const startedAt = Date.now();
     try {
-      const output = await runHandler(data.payload, {
-        jobId: id,
-        tenantId: data.tenantId,
-        attempt: started.attempt,
-        signal: controller.signal,
-        logger: log,
-        router: deps.router,
-        blobs: deps.blobs,
-      });
+      let toolLoop: ToolLoopState | null = resumed.state;
+      if (toolLoop && resumed.missing.length > 0) {
+        // Back after a crash before the calls went out (or with calls lost): send them again.
+        if (await deps.tools.suspend(job, token, data.tenantId, { state: toolLoop, calls: resumed.missing })) throw new WaitingChildrenError();
+        ToolDispatch.markLost(toolLoop, (await deps.tools.resume(job, complete!)).missing);
+      }
+      let output: Outcome;
+      for (;;) {
+        output = await runHandler(data.payload, {
+          jobId: id,
+          tenantId: data.tenantId,
+          attempt: started.attempt,
+          signal: controller.signal,
+          logger: log,
+          router: deps.router,
+          blobs: deps.blobs,
+          ...(toolLoop ? { toolLoop } : {}),
+        });
+        if (!('suspend' in output)) break;
+        if (await deps.tools.suspend(job, token, data.tenantId, output.suspend)) throw new WaitingChildrenError();
+        // Nothing to wait for (only background calls, or the answers are already in).
+        toolLoop = (await deps.tools.resume(job, complete!)).state;
+      }
       const result = {
         ...output.result,
         timings: {
@@ -80,14 +105,16 @@ export function createJobProcessor(deps: ProcessorDeps) {
           providerMs: output.providerMs,
         },
       };
-      const outcome = await store.complete(fields, result, { returnRecord: fields.webhook !== null });
+      const outcome = await store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields) });
       if (outcome.kind !== 'ok') {
         log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
         return { status: 'cancelled' };
       }
       if (outcome.record) await notify(deps, outcome.record);
+      if (complete) await deps.tools.clear(id);
       return { status: 'completed' };
     } catch (thrown) {
+      if (thrown instanceof WaitingChildrenError) throw thrown;
       if (controller.signal.aborted) return { status: 'cancelled' };
       const error = toAppError(thrown);
       if (error.code === 'providers_busy' && error.retryAt !== undefined && token) {
@@ -110,13 +137,18 @@ export function createJobProcessor(deps: ProcessorDeps) {
   };
 }
 
+/** A finished job has an event to send when it has its own webhook or its tenant has endpoints. */
+async function wantsEvent(deps: Pick<ProcessorDeps, 'hasEndpoints'>, fields: NewJobFields): Promise<boolean> {
+  return fields.webhook !== null || (await deps.hasEndpoints(fields.tenantId));
+}
+
 /** Queues the webhook event of a finished job (a no-op for jobs without a webhook). */
 async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord): Promise<void> {
   await enqueueJobEvent(deps.webhooks, record.tenantId, toJobView(record));
 }
 
 /** Fails a job's record and queues its `job.failed` event, unless it already finished. */
-export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks'>, fields: NewJobFields, error: AppError): Promise<void> {
-  const outcome = await deps.store.fail(fields, error.toJSON(), { returnRecord: fields.webhook !== null });
+export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks' | 'hasEndpoints'>, fields: NewJobFields, error: AppError): Promise<void> {
+  const outcome = await deps.store.fail(fields, error.toJSON(), { returnRecord: await wantsEvent(deps, fields) });
   if (outcome.kind === 'ok' && outcome.record) await notify(deps, outcome.record);
 }

@@ -6,7 +6,10 @@ import { BlobStore, JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
+import { tenantHasEndpoints } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
+import { ToolDispatch } from './tool-dispatch';
+import { ToolLoopStore } from './tool-loop';
 
 export interface WorkerRuntime {
   /** Stops taking jobs, lets running ones finish, and closes connections. */
@@ -37,6 +40,8 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       logger,
     }),
     webhooks: queues.webhooks,
+    hasEndpoints: (tenantId) => tenantHasEndpoints(connection, config.redis.prefix, tenantId),
+    tools: new ToolDispatch(queues.tools, new ToolLoopStore(connection, config.redis.prefix, config.jobs.retentionSeconds)),
     logger,
     running: new Map(),
   };

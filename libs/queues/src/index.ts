@@ -1,4 +1,4 @@
-export { defaultJobOptions, webhookJobOptions } from './job-options';
+export { defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
 export { bullPrefix, QUEUE_NAMES } from './queue-names';
 export type { QueueName } from './queue-names';
 export { Queues } from './queues';

@@ -15,12 +15,38 @@ export function defaultJobOptions(config: Config): DefaultJobOptions {
   };
 }
 
-/** Webhook deliveries retry longer than jobs: a receiver may be down for hours. */
+/**
+ * The custom backoff of webhook deliveries: the dispatcher's Worker computes each delay from
+ * `WEBHOOK_RETRY_SCHEDULE` and the receiver's `Retry-After` (a Worker without the strategy
+ * cannot retry these jobs, so only the dispatcher may serve the queue).
+ */
+export const WEBHOOK_BACKOFF_TYPE = 'webhook-schedule';
+
+/**
+ * Webhook deliveries retry longer than jobs: a receiver may be down for hours. One attempt
+ * per entry of the retry schedule; the first entry delays the first attempt. Failed ones
+ * are kept as long as job records (`removeOnFail.age`), the delivery records' lifetime too.
+ */
 export function webhookJobOptions(config: Config): DefaultJobOptions {
+  const [first = 0] = config.webhooks.retryScheduleMs;
   return {
-    attempts: config.webhooks.attempts,
-    backoff: { type: 'exponential', delay: config.webhooks.backoffMs, jitter: 0.2 },
+    attempts: config.webhooks.retryScheduleMs.length,
+    backoff: { type: WEBHOOK_BACKOFF_TYPE },
+    ...(first > 0 ? { delay: first } : {}),
     removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: config.jobs.retentionSeconds },
+  };
+}
+
+/**
+ * A tool call runs once: a timeout or an error becomes an error result the model sees, not
+ * a retry. It is kept after it completes, so a parent job that resumes after a crash finds
+ * its result instead of calling the tool again.
+ */
+export function toolJobOptions(config: Config): DefaultJobOptions {
+  return {
+    attempts: 1,
+    removeOnComplete: { age: config.jobs.retentionSeconds },
     removeOnFail: { age: config.jobs.retentionSeconds },
   };
 }

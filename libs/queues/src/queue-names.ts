@@ -10,7 +10,9 @@ export const QUEUE_NAMES = {
   complete: 'complete',
   /** Webhook deliveries, consumed by the dispatcher. */
   webhooks: 'webhooks',
-} as const satisfies Record<JobType | 'webhooks', string>;
+  /** Webhook-mode tool calls of `complete` jobs, consumed by the dispatcher. */
+  tools: 'tools',
+} as const satisfies Record<JobType | 'webhooks' | 'tools', string>;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 

@@ -2,13 +2,14 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { JobType } from '@voxq/contracts';
-import { defaultJobOptions, webhookJobOptions } from './job-options';
+import { defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
 import { bullPrefix, QUEUE_NAMES } from './queue-names';
 
 /** The producer side of every queue, sharing one connection. */
 export class Queues {
   readonly jobs: Record<JobType, Queue>;
   readonly webhooks: Queue;
+  readonly tools: Queue;
 
   constructor(connection: Redis, config: Config) {
     const prefix = bullPrefix(config.redis.prefix);
@@ -21,10 +22,11 @@ export class Queues {
       complete: make(QUEUE_NAMES.complete),
     };
     this.webhooks = make(QUEUE_NAMES.webhooks, webhookJobOptions(config));
+    this.tools = make(QUEUE_NAMES.tools, toolJobOptions(config));
   }
 
   all(): Queue[] {
-    return [...Object.values(this.jobs), this.webhooks];
+    return [...Object.values(this.jobs), this.webhooks, this.tools];
   }
 
   async close(): Promise<void> {

@@ -96,7 +96,8 @@ export function sampleArgs(parameters: Record<string, unknown> | undefined): Rec
 export function chooseTools(request: ChatRequest): Tool[] | { unknownTool: string } {
   const tools = request.tools ?? [];
   const choice = request.tool_choice;
-  if (tools.length === 0 || choice === 'none' || request.messages.at(-1)?.role === 'tool') return [];
+  if (tools.length === 0 || choice === 'none') return [];
+  if (request.messages.at(-1)?.role === 'tool' && toolRoundsSinceUser(request) >= wantedRounds(request)) return [];
   if (typeof choice === 'object') {
     const forced = tools.find((t) => t.function.name === choice.function.name);
     return forced ? [forced] : { unknownTool: choice.function.name };
@@ -106,6 +107,20 @@ export function chooseTools(request: ChatRequest): Tool[] | { unknownTool: strin
   if (request.parallel_tool_calls === false) named = named.slice(0, 1);
   if (named.length === 0 && choice === 'required') return tools.slice(0, 1);
   return named;
+}
+
+/**
+ * `[[hops:N]]` in the last user message makes the simulated model call its tools for N
+ * rounds (a multi-hop tool loop to test against); without it, one round.
+ */
+function wantedRounds(request: ChatRequest): number {
+  const lastUser = text(request.messages.findLast((m) => m.role === 'user')?.content);
+  return Number(/\[\[hops:(\d+)\]\]/.exec(lastUser)?.[1] ?? 1);
+}
+
+function toolRoundsSinceUser(request: ChatRequest): number {
+  const lastUser = request.messages.findLastIndex((m) => m.role === 'user');
+  return request.messages.slice(lastUser + 1).filter((m) => m.role === 'assistant' && Array.isArray((m as { tool_calls?: unknown }).tool_calls)).length;
 }
 
 let sequence = 0;

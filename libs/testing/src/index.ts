@@ -1,6 +1,6 @@
 export { resolveTestRedis } from './redis-server';
 export type { TestRedis } from './redis-server';
 export { cleanupPrefix, eventually, testConfig } from './test-env';
-export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverOptions } from './webhook-receiver';
+export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverAnswer, type WebhookReceiverOptions } from './webhook-receiver';
 export { startSimulatedStack, startStack } from './stack';
 export type { SimulatedStack, StackOptions, TestResponse, TestStack } from './stack';

@@ -5,6 +5,7 @@ import { startWorkers } from '@voxq/jobs';
 import { createLogger, type Logger } from '@voxq/logging';
 import { createCommandConnection } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
+import { startToolWorker } from '@voxq/tool-calls';
 import { startDispatcher } from '@voxq/webhooks';
 import { cleanupPrefix, eventually, testConfig } from './test-env';
 
@@ -17,6 +18,8 @@ export interface TestStack {
   createKey(tenantId: string): Promise<{ apiKey: string; webhookSecret: string }>;
   /** Calls the API with a key; JSON bodies are encoded, JSON responses decoded. */
   request(apiKey: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** Stops this stack's worker (as if its process went away); the rest keeps running. */
+  stopWorker(): Promise<void>;
   /** Polls the job until it is completed, failed or cancelled; returns its last view. */
   waitForJob(apiKey: string, id: string, timeoutMs?: number): Promise<TestResponse['body']>;
   close(): Promise<void>;
@@ -50,9 +53,10 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
   const redis = createCommandConnection(config.redis.url);
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   const api = await startApiServer(config, logger);
-  const worker = options.worker === false ? null : await startWorkers(config, logger);
-  const dispatcher =
-    options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor: (tenantId) => keys.webhookSecret(tenantId) });
+  let worker = options.worker === false ? null : await startWorkers(config, logger);
+  const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
+  const dispatcher = options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor });
+  const toolWorker = options.dispatcher === false ? null : startToolWorker({ config, logger, secretFor });
 
   const request: TestStack['request'] = async (apiKey, method, path, body, headers = {}) => {
     const isRaw = Buffer.isBuffer(body) || typeof body === 'string';
@@ -79,6 +83,10 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       return { apiKey: created.apiKey, webhookSecret: created.webhookSecret };
     },
     request,
+    async stopWorker() {
+      await worker?.close();
+      worker = null;
+    },
     waitForJob(apiKey, id, timeoutMs = 30_000) {
       return eventually(async () => {
         const res = await request(apiKey, 'GET', `/v1/jobs/${id}`);
@@ -88,6 +96,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
     async close() {
       await worker?.close();
       await dispatcher?.close();
+      await toolWorker?.close();
       await api.close();
       redis.disconnect();
     },

@@ -17,16 +17,24 @@ export interface ReceivedWebhook {
   rawBody: string;
   /** The signature matched the secret current when the request arrived. */
   verified: boolean;
+  /** When it arrived (`Date.now()`), to measure the delays between attempts. */
+  at: number;
   /** The status this receiver answered. */
   status: number;
   /** 1-based number of the request. */
   n: number;
 }
 
+/** An answer with headers (`Retry-After`, a redirect's `Location`). */
+export interface WebhookReceiverAnswer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
 export interface WebhookReceiverOptions {
   secret: string;
-  /** Status to answer the n-th request (1-based); 200 when omitted. */
-  respond?: (req: IncomingMessage, n: number) => number;
+  /** Status (or status and headers) to answer the n-th request (1-based); 200 when omitted. */
+  respond?: (req: IncomingMessage, n: number) => number | WebhookReceiverAnswer;
 }
 
 export interface WebhookReceiver {
@@ -59,7 +67,8 @@ export async function startWebhookReceiver({ secret, respond }: WebhookReceiverO
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    const status = respond ? respond(req, n) : 200;
+    const answer = respond ? respond(req, n) : 200;
+    const { status, headers = {} } = typeof answer === 'number' ? { status: answer } : answer;
 
     let verified = false;
     try {
@@ -85,12 +94,13 @@ export async function startWebhookReceiver({ secret, respond }: WebhookReceiverO
       body,
       rawBody,
       verified,
+      at: Date.now(),
       status,
       n,
     };
     received.push(webhook);
     for (const waiter of waiters) waiter(webhook);
-    res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+    res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(`status ${status}`);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,8 @@ export interface DeliveryResponse {
   status: number;
   ms: number;
   excerpt: string;
+  /** The receiver's `Retry-After` header, as sent. */
+  retryAfter: string | null;
 }
 
 /** Only a 2xx counts: a 3xx is not followed (it could lead anywhere, including inside our network). */
@@ -53,7 +55,8 @@ export function deliverWebhook(delivery: DeliveryRequest): Promise<DeliveryRespo
       clearTimeout(timer);
       res.destroy();
       const excerpt = Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
-      resolve({ status: res.statusCode ?? 0, ms: Math.round(performance.now() - started), excerpt });
+      const retryAfter = res.headers['retry-after'] ?? null;
+      resolve({ status: res.statusCode ?? 0, ms: Math.round(performance.now() - started), excerpt, retryAfter });
     };
 
     const req = request(url, {

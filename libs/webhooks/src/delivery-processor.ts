@@ -1,10 +1,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
+import type { WebhookAttemptView, WebhookDeliveryState } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { deliverWebhook, isDelivered, type DeliveryResponse } from './deliver';
+import { OPEN_DELIVERY_STATES, WebhookDeliveryStore, type DeliveryRecord, type DeliveryUpdate } from './delivery-store';
+import { sharedEndpointStore, signingSecrets, type WebhookEndpoint } from './endpoint-store';
 import { webhookDeliverySchema, type WebhookDelivery } from './events';
+import { nextRetryDelayMs, parseRetryAfter, RETRY_AFTER_STATUSES, WebhookRetryError } from './schedule';
 import { signWebhook } from './signing';
 import { assertDeliverableUrl, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES } from './url-guard';
 
@@ -17,8 +21,9 @@ export type SecretLookup = (tenantId: string) => Promise<string | null>;
 export interface DeliveryProcessorDeps {
   config: Config;
   logger: Logger;
-  /** A plain command connection for the delivery log and dead-letter list. */
+  /** A plain command connection for the records, the delivery log and the dead-letter list. */
   redis: Redis;
+  /** The tenant's secret, which signs deliveries to a job's own `webhook.url`. */
   secretFor: SecretLookup;
 }
 
@@ -31,6 +36,9 @@ export interface DeliveryAttempt {
   ms: number;
   excerpt: string | null;
   error: string | null;
+  /** The delivery record and endpoint of the attempt (absent in entries written before they existed). */
+  deliveryId?: string | null;
+  endpointId?: string | null;
 }
 
 /** A delivery that will not be retried again (`<prefix>:webhooks:dead-letter`, newest first). */
@@ -47,7 +55,8 @@ export interface DeadLetter {
 }
 
 export interface DeliveryOutcome {
-  status: number;
+  state: WebhookDeliveryState;
+  status: number | null;
   ms: number;
   attempt: number;
 }
@@ -55,33 +64,90 @@ export interface DeliveryOutcome {
 export const deliveryLogKey = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:deliveries`;
 export const deadLetterKey = (prefix: string) => `${prefix}:webhooks:dead-letter`;
 
+/** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
+export async function readDeliveryLog(redis: Redis, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
+  const lines = await redis.lrange(deliveryLogKey(prefix, jobId), 0, -1);
+  return lines.map((line) => {
+    const a = JSON.parse(line) as DeliveryAttempt;
+    return {
+      object: 'webhook_attempt',
+      deliveryId: a.deliveryId ?? null,
+      endpointId: a.endpointId ?? null,
+      attempt: a.attempt,
+      at: a.at,
+      url: a.url,
+      statusCode: a.status,
+      latencyMs: a.ms,
+      responseExcerpt: a.excerpt,
+      error: a.error,
+    };
+  });
+}
+
 /**
- * The dispatcher's processor of the `webhooks` queue: one signed POST per attempt. A failed
- * attempt throws so BullMQ retries it with the queue's backoff (`webhookJobOptions`); a
- * delivery that can never succeed throws `UnrecoverableError`. Either way the last failure
- * lands in the dead-letter list, so no event is dropped silently.
+ * The dispatcher's processor of the `webhooks` queue: one signed POST per attempt, with the
+ * delivery record kept in step (pending → delivering → succeeded | pending | failed). A
+ * failed attempt throws `WebhookRetryError` with the delay until the next one (the retry
+ * schedule, lengthened by `Retry-After`), which the dispatcher's backoff strategy hands to
+ * BullMQ; a delivery that can never succeed throws `UnrecoverableError`. Either way the last
+ * failure lands in the dead-letter list, so no event is dropped silently. A delivery whose
+ * endpoint was deleted or disabled meanwhile is cancelled, one past retention expires.
  */
 export function createDeliveryProcessor({ config, logger, redis, secretFor }: DeliveryProcessorDeps) {
   const prefix = config.redis.prefix;
   const policy = { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp };
+  const endpoints = sharedEndpointStore(redis, prefix);
+  const deliveries = new WebhookDeliveryStore(redis, prefix, config.jobs.retentionSeconds);
+  const schedule = config.webhooks.retryScheduleMs;
 
   return async function processDelivery(job: Job<unknown>): Promise<DeliveryOutcome> {
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
-    const deliveryId = job.id ?? 'unknown';
+    const queueJobId = job.id ?? 'unknown';
 
     const parsed = webhookDeliverySchema.safeParse(job.data);
     if (!parsed.success) {
       const reason = `invalid delivery data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-      await deadLetter(deliveryId, null, attempt, reason);
+      await deadLetter(queueJobId, null, attempt, reason);
       throw new UnrecoverableError(reason);
     }
     const delivery = parsed.data;
+    const deliveryId = delivery.deliveryId ?? queueJobId;
     const started = performance.now();
+    const log = logger.child({ deliveryId, eventId: delivery.event.id, attempt });
 
-    /** Logs the failed attempt and, when nothing will retry it, dead-letters the delivery. */
-    const failed = async (reason: string, final: boolean, response?: DeliveryResponse): Promise<string> => {
-      await record(delivery, {
+    // The record decides whether this attempt happens at all.
+    let record: DeliveryRecord | null = null;
+    if (delivery.deliveryId) {
+      record = await deliveries.read(delivery.deliveryId);
+      if (!record) {
+        log.warn('webhook delivery record expired before its attempt; not sent');
+        return { state: 'expired', status: null, ms: 0, attempt };
+      }
+      if (!OPEN_DELIVERY_STATES.includes(record.state)) return { state: record.state, status: null, ms: 0, attempt };
+      if (Date.now() - Date.parse(record.createdAt) > config.jobs.retentionSeconds * 1000) {
+        await close(record, 'expired', { lastError: 'older than the retention period', nextAttemptAt: null });
+        log.warn('webhook delivery expired: older than the retention period');
+        return { state: 'expired', status: null, ms: 0, attempt };
+      }
+    }
+
+    let endpoint: WebhookEndpoint | null = null;
+    if (delivery.endpointId) {
+      endpoint = await endpoints.read(delivery.endpointId);
+      const gone = !endpoint || endpoint.tenantId !== delivery.tenantId;
+      if (gone || !endpoint?.enabled) {
+        const reason = gone ? 'endpoint deleted' : `endpoint disabled${endpoint?.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
+        if (record) await close(record, 'cancelled', { lastError: reason, nextAttemptAt: null });
+        log.info({ reason }, 'webhook delivery cancelled');
+        return { state: 'cancelled', status: null, ms: 0, attempt };
+      }
+    }
+    if (record) await deliveries.transition(record, 'delivering', OPEN_DELIVERY_STATES, { nextAttemptAt: null }, { mode: 'attempt' });
+
+    /** Logs the failed attempt; a final failure is dead-lettered, any other schedules the next attempt. */
+    const failed = async (reason: string, final: boolean, response?: DeliveryResponse): Promise<Error> => {
+      await logAttempt(delivery, {
         attempt,
         at: new Date().toISOString(),
         url: delivery.url,
@@ -89,59 +155,95 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
         ms: response?.ms ?? Math.round(performance.now() - started),
         excerpt: response?.excerpt ?? null,
         error: reason,
+        deliveryId: delivery.deliveryId ?? null,
+        endpointId: delivery.endpointId ?? null,
       });
-      if (final) await deadLetter(deliveryId, delivery, attempt, reason);
-      else logger.info({ deliveryId, eventId: delivery.event.id, attempt, reason }, 'webhook attempt failed; will retry');
-      return reason;
+      const lastStatusCode = response?.status ?? null;
+      if (final) {
+        if (record) await close(record, 'failed', { lastStatusCode, lastError: reason, nextAttemptAt: null });
+        await deadLetter(deliveryId, delivery, attempt, reason);
+        return new UnrecoverableError(reason);
+      }
+      const retryAfter = response && RETRY_AFTER_STATUSES.has(response.status) ? parseRetryAfter(response.retryAfter) : null;
+      const delayMs = nextRetryDelayMs(schedule, attempt, retryAfter, config.webhooks.retryAfterMaxMs);
+      if (record) {
+        const nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
+        await deliveries.transition(record, 'pending', ['delivering'], { lastStatusCode, lastError: reason, nextAttemptAt });
+      }
+      log.info({ reason, delayMs }, 'webhook attempt failed; will retry');
+      return new WebhookRetryError(reason, delayMs);
     };
 
-    // Checked again here, not only at submit: the host's DNS may have changed since.
     try {
-      await assertDeliverableUrl(delivery.url, policy, 'url');
-    } catch (error) {
-      if (isAppError(error) && error.code === URL_GUARD_CODES.unresolved) {
-        throw new Error(await failed(error.message, lastAttempt));
+      // Checked again here, not only at submit: the host's DNS may have changed since.
+      try {
+        await assertDeliverableUrl(delivery.url, policy, 'url');
+      } catch (error) {
+        if (isAppError(error) && error.code === URL_GUARD_CODES.unresolved) throw await failed(error.message, lastAttempt);
+        throw await failed(`refused: ${(error as Error).message}`, true);
       }
-      throw new UnrecoverableError(await failed(`refused: ${(error as Error).message}`, true));
-    }
 
-    const secret = await secretFor(delivery.tenantId);
-    if (!secret) throw new UnrecoverableError(await failed('tenant has no webhook secret', true));
+      const secrets = endpoint ? signingSecrets(endpoint) : await secretFor(delivery.tenantId).then((s) => (s ? [s] : []));
+      if (secrets.length === 0) throw await failed('tenant has no webhook secret', true);
 
-    const body = JSON.stringify(delivery.event);
-    let response: DeliveryResponse;
-    try {
-      response = await deliverWebhook({
+      const body = JSON.stringify(delivery.event);
+      let response: DeliveryResponse;
+      try {
+        response = await deliverWebhook({
+          url: delivery.url,
+          body,
+          headers: signWebhook(secrets, { id: delivery.event.id, timestamp: new Date(), body }),
+          timeoutMs: config.webhooks.timeoutMs,
+          policy,
+        });
+      } catch (error) {
+        const reason = `request failed: ${(error as Error).message}`;
+        // The host re-resolved to a private address at connect time (DNS rebinding): never retried.
+        throw await failed(reason, lastAttempt || (error as NodeJS.ErrnoException).code === PRIVATE_ADDRESS_CODE);
+      }
+
+      if (response.status === 410) {
+        // The receiver says the endpoint is gone for good: stop sending to it at all.
+        if (endpoint) {
+          await endpoints.disable(endpoint, 'the receiver answered 410 Gone');
+          log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled: it answered 410 Gone');
+        }
+        throw await failed('receiver answered 410 Gone', true, response);
+      }
+      if (!isDelivered(response.status)) throw await failed(`receiver answered ${response.status}`, lastAttempt, response);
+
+      await logAttempt(delivery, {
+        attempt,
+        at: new Date().toISOString(),
         url: delivery.url,
-        body,
-        headers: signWebhook(secret, { id: delivery.event.id, timestamp: new Date(), body }),
-        timeoutMs: config.webhooks.timeoutMs,
-        policy,
+        status: response.status,
+        ms: response.ms,
+        excerpt: response.excerpt,
+        error: null,
+        deliveryId: delivery.deliveryId ?? null,
+        endpointId: delivery.endpointId ?? null,
       });
+      if (record) await close(record, 'succeeded', { lastStatusCode: response.status, lastError: null, nextAttemptAt: null });
+      log.info({ status: response.status, ms: response.ms }, 'webhook delivered');
+      return { state: 'succeeded', status: response.status, ms: response.ms, attempt };
     } catch (error) {
-      const reason = `request failed: ${(error as Error).message}`;
-      // The host re-resolved to a private address at connect time (DNS rebinding): never retried.
-      if ((error as NodeJS.ErrnoException).code === PRIVATE_ADDRESS_CODE) throw new UnrecoverableError(await failed(reason, true));
-      throw new Error(await failed(reason, lastAttempt));
+      if (error instanceof WebhookRetryError || error instanceof UnrecoverableError) throw error;
+      // Something of ours failed (Redis away, say). BullMQ retries it; on the last attempt
+      // it is dead-lettered here, as no later attempt will.
+      if (lastAttempt) {
+        const reason = `dispatcher error: ${(error as Error).message}`;
+        if (record) await close(record, 'failed', { lastError: reason, nextAttemptAt: null }).catch(() => undefined);
+        await deadLetter(deliveryId, delivery, attempt, reason).catch(() => undefined);
+      }
+      throw error;
     }
-
-    if (!isDelivered(response.status)) {
-      throw new Error(await failed(`receiver answered ${response.status}`, lastAttempt, response));
-    }
-    await record(delivery, {
-      attempt,
-      at: new Date().toISOString(),
-      url: delivery.url,
-      status: response.status,
-      ms: response.ms,
-      excerpt: response.excerpt,
-      error: null,
-    });
-    logger.info({ deliveryId, eventId: delivery.event.id, attempt, status: response.status, ms: response.ms }, 'webhook delivered');
-    return { status: response.status, ms: response.ms, attempt };
   };
 
-  async function record(delivery: WebhookDelivery, entry: DeliveryAttempt): Promise<void> {
+  function close(record: DeliveryRecord, to: WebhookDeliveryState, update: DeliveryUpdate) {
+    return deliveries.transition(record, to, OPEN_DELIVERY_STATES, update);
+  }
+
+  async function logAttempt(delivery: WebhookDelivery, entry: DeliveryAttempt): Promise<void> {
     const key = deliveryLogKey(prefix, delivery.event.data.id);
     // Kept as long as the job record itself, then gone with it.
     await redis

@@ -10,7 +10,8 @@ import { cleanupPrefix, eventually, startWebhookReceiver, testConfig } from '@vo
 import type { DeadLetter, DeliveryAttempt } from './delivery-processor';
 import { deadLetterKey, deliveryLogKey } from './delivery-processor';
 import { startDispatcher } from './dispatcher';
-import { buildJobEvent, enqueueJobEvent, enqueueWebhook } from './events';
+import { signingSecrets, tenantHasEndpoints, WebhookEndpointStore } from './endpoint-store';
+import { buildJobEvent, enqueueJobEvent, enqueueWebhook, webhookQueueContext } from './events';
 import { jobViewFixture } from './job-view.fixture';
 import { generateWebhookSecret } from './signing';
 
@@ -42,7 +43,7 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
     (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
   const stateOf = async (deliveryId: string, state: string) =>
     (await queues.webhooks.getJobState(deliveryId)) === state ? true : undefined;
-  return { config, queues, deliveries, deadLetters, stateOf, logs };
+  return { config, queues, redis, deliveries, deadLetters, stateOf, logs };
 }
 
 async function receiver(secret: string, respond?: (n: number) => number) {
@@ -58,8 +59,8 @@ describe('webhook dispatcher', () => {
     const hook = await receiver(secret, (n) => (n <= 2 ? 500 : 200));
     const view = jobViewFixture({ webhook: { url: hook.url } });
 
-    const deliveryId = await enqueueJobEvent(queues.webhooks, TENANT, view);
-    expect(deliveryId).not.toBeNull();
+    const [deliveryId] = await enqueueJobEvent(queues.webhooks, TENANT, view);
+    expect(deliveryId).toBeDefined();
     await hook.waitFor((w) => w.status === 200);
 
     expect(hook.received.map((w) => w.status)).toEqual([500, 500, 200]);
@@ -122,13 +123,14 @@ describe('webhook dispatcher', () => {
 
   it('dead-letters a delivery that fails every attempt, without logging the secret', async () => {
     const secret = generateWebhookSecret();
-    const { queues, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_ATTEMPTS: '3' }, { [TENANT]: secret });
+    const { queues, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' }, { [TENANT]: secret });
     const hook = await receiver(secret, () => 503);
-    const deliveryId = (await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: { url: `${hook.url}?token=abc` } }))) as string;
+    const [queueJobId] = await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: { url: `${hook.url}?token=abc` } }));
+    const deliveryId = queueJobId as string;
 
     const [dead] = await eventually(async () => ((await deadLetters()).length ? deadLetters() : undefined));
     expect(dead).toMatchObject({
-      deliveryId,
+      deliveryId: expect.stringMatching(/^wd_/),
       eventId: 'evt_job_01_completed',
       eventType: 'job.completed',
       jobId: 'job_01',
@@ -170,5 +172,61 @@ describe('webhook dispatcher', () => {
     const dead = await eventually(async () => ((await deadLetters()).length === 2 ? deadLetters() : undefined));
     expect(dead.map((d) => d.error).sort()).toEqual([expect.stringMatching(/^invalid delivery data: event/), 'tenant has no webhook secret']);
     expect(hook.received).toHaveLength(0);
+  });
+
+  it("fans out to the tenant's endpoints for a job without its own url, once however often it is enqueued", async () => {
+    const { config, queues, redis } = await setup();
+    const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
+    expect(await tenantHasEndpoints(redis, config.redis.prefix, TENANT)).toBe(false);
+    expect(await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: null }))).toEqual([]);
+
+    const hook = await receiver('whsec_placeholder');
+    const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['job.completed'], description: null, enabled: true });
+    hook.setSecret(endpoint.secret);
+    await endpoints.create(TENANT, { url: hook.url, events: ['job.failed'], description: null, enabled: true });
+    await new Promise((r) => setTimeout(r, 1_050)); // the shared store's cache said "none" a moment ago
+    expect(await tenantHasEndpoints(redis, config.redis.prefix, TENANT)).toBe(true);
+
+    const view = jobViewFixture({ webhook: null });
+    const ids = await enqueueJobEvent(queues.webhooks, TENANT, view);
+    expect(ids).toHaveLength(1);
+    const delivered = await hook.waitFor(() => true);
+    expect(delivered).toMatchObject({ verified: true, id: 'evt_job_01_completed' });
+    // Recorded and finished: a second enqueue (a worker re-run) sends nothing more.
+    await eventually(async () => ((await queues.webhooks.getJobState(ids[0]!)) === 'completed' ? true : undefined));
+    await queues.webhooks.remove(ids[0]!);
+    expect(await enqueueJobEvent(queues.webhooks, TENANT, view)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hook.received).toHaveLength(1);
+  });
+
+  it('cancels a pending delivery whose endpoint was disabled before its retry', async () => {
+    const { config, queues, redis } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms' });
+    const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
+    const hook = await receiver('whsec_placeholder', () => 500);
+    const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['job.completed'], description: null, enabled: true });
+    // A recent event: listings drop deliveries of events older than the retention period.
+    await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: null, finishedAt: new Date().toISOString() }));
+    await hook.waitFor(() => true);
+    await endpoints.update(TENANT, endpoint.id, { enabled: false });
+    const { deliveries } = await webhookQueueContext(queues.webhooks);
+    const page = await eventually(async () => {
+      const p = await deliveries.list(TENANT, { state: 'cancelled', limit: 10 });
+      return p.deliveries.length ? p : undefined;
+    });
+    expect(page.deliveries[0]).toMatchObject({ endpointId: endpoint.id, attempts: 1, lastError: 'endpoint disabled', lastStatusCode: 500 });
+    expect(hook.received).toHaveLength(1);
+  });
+});
+
+describe('signingSecrets', () => {
+  it('adds the previous secret only until its grace period ends', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    const endpoint = {
+      id: 'we_1', tenantId: TENANT, url: 'https://example.com', events: [], description: null, enabled: true, disabledReason: null,
+      secret: 'whsec_new', previousSecret: 'whsec_old', previousSecretExpiresAt: '2025-01-01T00:00:01.000Z', createdAt: '', updatedAt: '',
+    } as const;
+    expect(signingSecrets({ ...endpoint, events: [] }, now)).toEqual(['whsec_new', 'whsec_old']);
+    expect(signingSecrets({ ...endpoint, events: [] }, now + 1_000)).toEqual(['whsec_new']);
   });
 });

@@ -3,6 +3,7 @@ import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
 import { createDeliveryProcessor, type SecretLookup } from './delivery-processor';
+import { createWebhookBackoffStrategy } from './schedule';
 
 export interface DispatcherOptions {
   config: Config;
@@ -17,7 +18,8 @@ export interface Dispatcher {
 
 /**
  * Serves the `webhooks` queue. A slow receiver holds one of `config.webhooks.concurrency`
- * slots for at most `config.webhooks.timeoutMs`; nothing else waits on it.
+ * slots for at most `config.webhooks.timeoutMs`; nothing else waits on it. Retries wait in
+ * BullMQ's delayed set (the schedule is the Worker's backoff strategy), never in a slot.
  */
 export async function startDispatcher({ config, logger, secretFor }: DispatcherOptions): Promise<Dispatcher> {
   const workerConnection = createRedisConnection(config.redis.url);
@@ -28,6 +30,7 @@ export async function startDispatcher({ config, logger, secretFor }: DispatcherO
     connection: workerConnection,
     prefix: bullPrefix(config.redis.prefix),
     concurrency: config.webhooks.concurrency,
+    settings: { backoffStrategy: createWebhookBackoffStrategy(config.webhooks.retryScheduleMs) },
   });
   worker.on('failed', (job, error) => {
     logger.debug({ deliveryId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }, 'webhook job failed');

@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { webhookEventSchema, type JobStatus, type JobView, type WebhookEvent, type WebhookEventType } from '@voxq/contracts';
+import { webhookEventSchema, type JobEventType, type JobStatus, type JobView, type WebhookEvent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
+import { bullPrefix } from '@voxq/queues';
+import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
+import { sharedEndpointStore, type WebhookEndpointStore } from './endpoint-store';
 
 /** One webhook to send: what a `webhooks` queue job carries, re-validated by the dispatcher. */
 export const webhookDeliverySchema = z.strictObject({
   tenantId: z.string().min(1),
   url: z.url({ protocol: /^https?$/ }).max(2048),
   event: webhookEventSchema,
+  /** The delivery record this job works for; absent on deliveries queued without one (`enqueueWebhook`). */
+  deliveryId: z.string().optional(),
+  /** The registered endpoint it goes to (signed with its secret); absent or null: the job's own url (tenant secret). */
+  endpointId: z.string().nullable().optional(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
@@ -17,7 +25,7 @@ export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
  * and its timestamp from the job's finish time, so building it again (a re-run, a crash
  * before the enqueue was acknowledged) yields the same event and receivers can deduplicate.
  */
-export function buildJobEvent(type: WebhookEventType, view: JobView): WebhookEvent {
+export function buildJobEvent(type: JobEventType, view: JobView): WebhookEvent {
   const suffix = type.slice(type.indexOf('.') + 1);
   return {
     id: `evt_${view.id}_${suffix}`,
@@ -28,39 +36,129 @@ export function buildJobEvent(type: WebhookEventType, view: JobView): WebhookEve
 }
 
 /**
- * The queue job id of one delivery: one per (event, url). BullMQ refuses ':' in custom ids,
- * hence the encoding; the url is hashed to keep the id short and free of secrets in query strings.
+ * The queue job id of one delivery: one per (event, url), and per endpoint for registered
+ * endpoints (a job's own url may be an endpoint's too; each gets its own delivery).
+ * BullMQ refuses ':' in custom ids, hence the encoding; the url is hashed to keep the id
+ * short and free of secrets in query strings. A redelivery's series is appended (`.r1`).
  */
-export function deliveryJobId(delivery: Pick<WebhookDelivery, 'url' | 'event'>): string {
-  const urlHash = createHash('sha256').update(delivery.url).digest('hex').slice(0, 16);
-  return `${encodeURIComponent(delivery.event.id)}.${urlHash}`;
+export function deliveryJobId(delivery: Pick<WebhookDelivery, 'url' | 'event' | 'endpointId'>, series = 0): string {
+  const target = delivery.endpointId ? `${delivery.url}\n${delivery.endpointId}` : delivery.url;
+  const urlHash = createHash('sha256').update(target).digest('hex').slice(0, 16);
+  return `${encodeURIComponent(delivery.event.id)}.${urlHash}${series > 0 ? `.r${series}` : ''}`;
 }
 
 /**
  * Queues a delivery. Enqueuing the same event for the same url again is a no-op while the
  * first delivery's queue job exists (BullMQ ignores a duplicate job id). Returns the job id.
  */
-export async function enqueueWebhook(queue: Queue, delivery: WebhookDelivery): Promise<string> {
+export async function enqueueWebhook(queue: Queue, delivery: WebhookDelivery, series = 0): Promise<string> {
   const data = webhookDeliverySchema.parse(delivery);
-  const jobId = deliveryJobId(data);
+  const jobId = deliveryJobId(data, series);
   await queue.add(data.event.type, data, { jobId });
   return jobId;
 }
 
-const EVENT_OF_STATUS: Partial<Record<JobStatus, WebhookEventType>> = {
+const EVENT_OF_STATUS: Partial<Record<JobStatus, JobEventType>> = {
   completed: 'job.completed',
   failed: 'job.failed',
   cancelled: 'job.cancelled',
 };
 
+/** Seven days: the record lifetime when the queue's options do not say (they always should). */
+const FALLBACK_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** Where the `webhooks` queue keeps its state, read back from the queue itself. */
+export interface WebhookQueueContext {
+  redis: Redis;
+  prefix: string;
+  endpoints: WebhookEndpointStore;
+  deliveries: WebhookDeliveryStore;
+}
+
+const contexts = new WeakMap<Queue, Promise<WebhookQueueContext>>();
+
 /**
- * Queues the event of a finished job to its webhook, if it has one. Returns the delivery's
- * queue job id, or null when the job has no webhook.
+ * The Redis connection, voxq key prefix and stores behind a `webhooks` queue made by
+ * `Queues` (its connection, `bullPrefix(prefix)`, and `webhookJobOptions`, whose
+ * `removeOnFail.age` is the job retention), so `enqueueJobEvent` keeps its signature.
  */
-export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView): Promise<string | null> {
-  if (!view.webhook) return null;
+export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> {
+  let context = contexts.get(queue);
+  if (!context) {
+    context = (async () => {
+      const redis = (await queue.client) as unknown as Redis;
+      const bull = queue.opts.prefix ?? 'bull';
+      const prefix = bull.endsWith(':q') ? bull.slice(0, -2) : '';
+      if (!prefix || bullPrefix(prefix) !== bull) throw errors.internal(`queue ${queue.name} does not use a voxq prefix (${bull})`);
+      const removeOnFail = queue.defaultJobOptions.removeOnFail;
+      const age = typeof removeOnFail === 'object' && 'age' in removeOnFail ? removeOnFail.age : undefined;
+      return {
+        redis,
+        prefix,
+        endpoints: sharedEndpointStore(redis, prefix),
+        deliveries: new WebhookDeliveryStore(redis, prefix, age ?? FALLBACK_RETENTION_SECONDS),
+      };
+    })();
+    context.catch(() => contexts.delete(queue));
+    contexts.set(queue, context);
+  }
+  return context;
+}
+
+/**
+ * Queues the event of a finished job to every target: the job's own `webhook.url` (signed
+ * with the tenant's secret) and each of the tenant's enabled endpoints subscribed to the
+ * event type (signed with the endpoint's secret). Each target gets a delivery record; one
+ * already recorded is queued again only while it is still open, so calling this twice for
+ * the same job delivers each event once. Returns the queue job ids (none without targets).
+ */
+export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView): Promise<string[]> {
   const type = EVENT_OF_STATUS[view.status];
+  const { endpoints, deliveries } = await webhookQueueContext(queue);
+  const subscribed = type ? (await endpoints.active(tenantId)).filter((e) => e.events.includes(type)) : [];
+  const targets: DeliveryTarget[] = [
+    ...(view.webhook ? [{ url: view.webhook.url, endpointId: null }] : []),
+    ...subscribed.map((e) => ({ url: e.url, endpointId: e.id })),
+  ];
+  if (targets.length === 0) return [];
   // Only finished jobs have an event; being asked for another is a bug in the caller.
   if (!type) throw errors.internal(`job ${view.id} is ${view.status}: only finished jobs have a webhook event`);
-  return enqueueWebhook(queue, { tenantId, url: view.webhook.url, event: buildJobEvent(type, view) });
+  const event = buildJobEvent(type, view);
+
+  const queued = await Promise.all(
+    targets.map(async (target) => {
+      const { id, state } = await deliveries.record(tenantId, event, target);
+      // The record is the truth: a delivery already finished is not sent again (redeliver does that).
+      if (state !== 'new' && FINAL_DELIVERY_STATES.includes(state)) return null;
+      return enqueueWebhook(queue, { tenantId, url: target.url, event, deliveryId: id, endpointId: target.endpointId });
+    }),
+  );
+  return queued.filter((id): id is string => id !== null);
+}
+
+/**
+ * Sends a finished delivery's event again (same `webhook-id`, same body) as a new series of
+ * attempts. 409 while it is still open, when its event is past retention, or when its
+ * endpoint is gone or disabled.
+ */
+export async function redeliverWebhook(queue: Queue, tenantId: string, deliveryId: string): Promise<DeliveryRecord> {
+  const { endpoints, deliveries } = await webhookQueueContext(queue);
+  const record = await deliveries.get(tenantId, deliveryId);
+  if (!record) throw errors.notFound('webhook_delivery', deliveryId);
+  if (!FINAL_DELIVERY_STATES.includes(record.state)) {
+    throw errors.conflict('delivery_in_progress', `Delivery ${deliveryId} is ${record.state}; redeliver it once it has finished.`);
+  }
+  const event = await deliveries.event(record.eventId);
+  if (!event) throw errors.conflict('event_expired', `The event of delivery ${deliveryId} is past retention and cannot be sent again.`);
+  if (record.endpointId) {
+    const endpoint = await endpoints.get(tenantId, record.endpointId);
+    if (!endpoint) throw errors.conflict('endpoint_deleted', `Endpoint ${record.endpointId} of delivery ${deliveryId} was deleted.`);
+    if (!endpoint.enabled) throw errors.conflict('endpoint_disabled', `Endpoint ${record.endpointId} is disabled; enable it before redelivering.`);
+  }
+  const moved = await deliveries.transition(record, 'pending', FINAL_DELIVERY_STATES, { lastError: null, nextAttemptAt: new Date().toISOString() }, { mode: 'redeliver' });
+  if (moved.kind === 'missing') throw errors.notFound('webhook_delivery', deliveryId);
+  if (moved.kind === 'rejected') throw errors.conflict('delivery_in_progress', `Delivery ${deliveryId} is ${moved.current}; redeliver it once it has finished.`);
+  const { record: next } = moved;
+  await enqueueWebhook(queue, { tenantId, url: next.url, event, deliveryId: next.id, endpointId: next.endpointId }, next.series);
+  return next;
 }

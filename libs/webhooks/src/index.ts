@@ -5,6 +5,7 @@ export {
   deadLetterKey,
   DELIVERY_LOG_LENGTH,
   deliveryLogKey,
+  readDeliveryLog,
 } from './delivery-processor';
 export type {
   DeadLetter,
@@ -14,10 +15,39 @@ export type {
   DeliveryProcessorDeps,
   SecretLookup,
 } from './delivery-processor';
+export { FINAL_DELIVERY_STATES, OPEN_DELIVERY_STATES, toDeliveryView, WebhookDeliveryStore } from './delivery-store';
+export type { DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
 export { startDispatcher } from './dispatcher';
 export type { Dispatcher, DispatcherOptions } from './dispatcher';
-export { buildJobEvent, deliveryJobId, enqueueJobEvent, enqueueWebhook, webhookDeliverySchema } from './events';
-export type { WebhookDelivery } from './events';
+export {
+  ENDPOINT_CACHE_TTL_MS,
+  MAX_ENDPOINTS_PER_TENANT,
+  sharedEndpointStore,
+  signingSecrets,
+  tenantHasEndpoints,
+  toEndpointView,
+  WebhookEndpointStore,
+} from './endpoint-store';
+export type { WebhookEndpoint } from './endpoint-store';
+export {
+  buildJobEvent,
+  deliveryJobId,
+  enqueueJobEvent,
+  enqueueWebhook,
+  redeliverWebhook,
+  webhookDeliverySchema,
+  webhookQueueContext,
+} from './events';
+export type { WebhookDelivery, WebhookQueueContext } from './events';
+export { DELIVERY_ID_PATTERN, ENDPOINT_ID_PATTERN } from './ids';
+export {
+  createWebhookBackoffStrategy,
+  nextRetryDelayMs,
+  parseRetryAfter,
+  RETRY_AFTER_STATUSES,
+  scheduledDelayMs,
+  WebhookRetryError,
+} from './schedule';
 export { generateWebhookSecret, signWebhook } from './signing';
 export type { WebhookSignatureHeaders } from './signing';
 export {

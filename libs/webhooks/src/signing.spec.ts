@@ -29,4 +29,14 @@ describe('signWebhook', () => {
     expect(() => new Webhook(generateWebhookSecret()).verify(body, headers)).toThrow(/signature/);
     expect(() => new Webhook(secret).verify(body.replace('completed', 'failed'), headers)).toThrow(/signature/);
   });
+
+  it('signs with each of several secrets, so either verifies during a rotation', () => {
+    const old = generateWebhookSecret();
+    const headers = signWebhook([secret, old], { id: 'evt_2', timestamp, body });
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(new Webhook(old).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(generateWebhookSecret()).verify(body, headers)).toThrow(/signature/);
+    expect(signWebhook([secret, secret], { id: 'evt_2', timestamp, body })['webhook-signature'].split(' ')).toHaveLength(1);
+  });
 });

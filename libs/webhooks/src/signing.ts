@@ -16,12 +16,16 @@ export function generateWebhookSecret(): string {
 /**
  * Signs one delivery attempt. `id` must be the event id on every attempt (receivers
  * deduplicate on it); `timestamp` is the attempt's own time, since receivers reject
- * signatures older than a few minutes.
+ * signatures older than a few minutes. Given several secrets (a rotation's grace period:
+ * the new one first, then the old), `webhook-signature` carries one `v1,<sig>` per secret,
+ * space-separated as Standard Webhooks allows; a receiver holding either secret verifies.
  */
-export function signWebhook(secret: string, message: { id: string; timestamp: Date; body: string }): WebhookSignatureHeaders {
+export function signWebhook(secret: string | readonly string[], message: { id: string; timestamp: Date; body: string }): WebhookSignatureHeaders {
+  const secrets = typeof secret === 'string' ? [secret] : [...new Set(secret)];
+  if (secrets.length === 0) throw new Error('signWebhook needs at least one secret');
   return {
     'webhook-id': message.id,
     'webhook-timestamp': String(Math.floor(message.timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(message.id, message.timestamp, message.body),
+    'webhook-signature': secrets.map((s) => new Webhook(s).sign(message.id, message.timestamp, message.body)).join(' '),
   };
 }

@@ -60,8 +60,8 @@ export class JobService {
    */
   async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[]): Promise<SubmittedJob[]> {
     const { tenantId } = principal;
-    const webhookUrls = new Set(requests.flatMap((r) => (r.webhook ? [r.webhook.url] : [])));
-    await Promise.all([...webhookUrls].map((url) => assertDeliverableUrl(url, this.deps.config.webhooks, 'webhook.url')));
+    const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '')).reverse());
+    await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
 
     const slots = await Promise.all(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
     const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]! }] : []));
@@ -163,4 +163,15 @@ function hashSubmission(request: Submission): string {
   const { audio } = request.input;
   const audioHash = createHash('sha256').update(audio.data).digest('hex');
   return IdempotencyStore.hashBody({ ...request, input: { audio: { sha256: audioHash, contentType: audio.contentType } } });
+}
+
+/** Every URL a job will make voxq call (its webhook, its webhook tools), with its field. */
+function outboundUrls(request: Submission, at: string): Array<[string, string]> {
+  const urls: Array<[string, string]> = request.webhook ? [[request.webhook.url, `${at}webhook.url`]] : [];
+  if (request.type === 'complete') {
+    request.input.tools?.forEach((tool, i) => {
+      if (tool.source) urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
+    });
+  }
+  return urls;
 }

@@ -1,41 +1,117 @@
-import type { JobKind } from '../job-kind';
+import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
+import { AppError } from '@voxq/errors';
+import { runBuiltinTool } from '../builtin-tools';
+import type { JobContext, JobKind, Suspension } from '../job-kind';
+import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
 import { provenance } from './provenance';
 
-/** `complete`: one LLM turn. Inline tool calls come back in `toolCalls` for the client. */
+type Input = JobPayloadOf<'complete'>['input'];
+
+/** The tool messages that answer a hop's server-side calls, in the order the model made them. */
+function toolMessages(calls: readonly ServerToolCall[]): ChatMessage[] {
+  return calls.map((c) => ({ role: 'tool', content: c.content ?? '', toolCallId: c.id, ...(c.isError ? { isError: true } : {}) }));
+}
+
+async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state: ToolLoopState, ctx: JobContext) {
+  const routed = await ctx.router.run(
+    'llm',
+    payload,
+    (provider, model, signal) =>
+      provider.complete(
+        {
+          model,
+          messages: [...input.messages, ...state.transcript],
+          systemPrompt: input.systemPrompt,
+          temperature: input.temperature,
+          maxTokens: input.maxTokens,
+          reasoningEffort: input.reasoningEffort,
+          tools: input.tools,
+          toolChoice: state.hop > 0 && input.toolChoice === 'required' ? 'auto' : input.toolChoice,
+          parallelToolCalls: input.parallelToolCalls,
+        },
+        { signal, logger: ctx.logger },
+      ),
+    { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
+  );
+  state.usage.promptTokens += routed.value.usage.promptTokens;
+  state.usage.completionTokens += routed.value.usage.completionTokens;
+  state.failoverCount += routed.failoverCount;
+  state.providerAttempts.push(...routed.attempts);
+  return routed;
+}
+
+/**
+ * `complete`: an LLM turn, and the tool loop of seed 001. Inline tool calls end the job
+ * with `toolCalls` for the client. Builtin tools run here; webhook tools go out through the
+ * dispatcher while the job waits without a worker (the handler returns a suspension and is
+ * called again with the answers), until the model answers without server-side tool calls or
+ * `maxToolHops` is reached.
+ */
 export const completeJob: JobKind<'complete'> = {
   type: 'complete',
   async handle(payload, ctx) {
     const { input } = payload;
-    const routed = await ctx.router.run(
-      'llm',
-      payload,
-      (provider, model, signal) =>
-        provider.complete(
-          {
-            model,
-            messages: input.messages,
-            systemPrompt: input.systemPrompt,
-            temperature: input.temperature,
-            maxTokens: input.maxTokens,
-            reasoningEffort: input.reasoningEffort,
-            tools: input.tools,
-            toolChoice: input.toolChoice,
-            parallelToolCalls: input.parallelToolCalls,
+    const tools = new Map<string, ChatTool>((input.tools ?? []).map((t) => [t.name, t]));
+    const state = ctx.toolLoop ?? freshToolLoop();
+    if (state.awaiting) {
+      state.transcript.push(...toolMessages(state.calls.filter((c) => c.hop === state.hop)));
+      state.awaiting = false;
+    }
+
+    for (;;) {
+      const routed = await callModel(input, payload, state, ctx);
+      const reply = routed.value;
+      const calls = reply.toolCalls ?? [];
+      const serverSide = calls.filter((c) => tools.get(c.name)?.executionMode === 'webhook' || tools.get(c.name)?.executionMode === 'builtin');
+      // Any inline call (or none at all) hands the turn back to the client.
+      if (calls.length === 0 || serverSide.length < calls.length) {
+        return {
+          providerMs: routed.providerMs,
+          result: {
+            text: reply.text,
+            usage: state.usage,
+            finishReason: reply.finishReason,
+            ...(calls.length ? { toolCalls: calls } : {}),
+            ...(state.calls.length ? { serverToolCalls: state.calls.map((c) => ({ ...c, content: c.content ?? '', isError: c.isError ?? false })) } : {}),
+            ...provenance(routed, reply.model),
+            failoverCount: state.failoverCount,
+            providerAttempts: state.providerAttempts,
           },
-          { signal, logger: ctx.logger },
-        ),
-      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
-    );
-    const reply = routed.value;
-    return {
-      providerMs: routed.providerMs,
-      result: {
-        text: reply.text,
-        usage: reply.usage,
-        finishReason: reply.finishReason,
-        ...(reply.toolCalls?.length ? { toolCalls: reply.toolCalls } : {}),
-        ...provenance(routed, reply.model),
-      },
-    };
+        };
+      }
+      if (state.hop >= input.maxToolHops) {
+        throw new AppError({
+          code: 'max_tool_hops_exceeded',
+          type: 'invalid_request_error',
+          status: 400,
+          message: `The model was still calling tools after ${input.maxToolHops} hops (maxToolHops); the job stops here. Raise maxToolHops (up to 16) or make the tools' answers conclusive.`,
+          param: 'input.maxToolHops',
+        });
+      }
+
+      state.hop += 1;
+      state.transcript.push({ role: 'assistant', content: reply.text, toolCalls: calls });
+      const outgoing: Suspension['calls'] = [];
+      for (const call of serverSide) state.calls.push(runOrDispatch(call, tools.get(call.name)!, state.hop, outgoing));
+      const hopCalls = state.calls.filter((c) => c.hop === state.hop);
+      if (outgoing.length > 0) {
+        state.awaiting = outgoing.some((o) => o.wait);
+        if (!state.awaiting) state.transcript.push(...toolMessages(hopCalls));
+        return { suspend: { state, calls: outgoing } };
+      }
+      state.transcript.push(...toolMessages(hopCalls));
+    }
   },
 };
+
+/** Runs a builtin now; a webhook call is queued for the dispatcher (async ones answer at once). */
+function runOrDispatch(call: ChatToolCall, tool: ChatTool, hop: number, outgoing: Suspension['calls']): ServerToolCall {
+  const base = { hop, id: call.id, name: call.name, args: call.args };
+  if (tool.executionMode === 'builtin') return { ...base, executionMode: 'builtin', ...runBuiltinTool(call.name, call.args) };
+  const source = tool.source as WebhookToolSource;
+  const wait = source.responseMode === 'sync';
+  outgoing.push({ call, source, wait });
+  return wait
+    ? { ...base, executionMode: 'webhook', responseMode: 'sync' }
+    : { ...base, executionMode: 'webhook', responseMode: 'async', content: source.asyncAck, isError: false };
+}

@@ -1,0 +1,117 @@
+import type { Queue } from 'bullmq';
+import { Router, type Request } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '@voxq/config';
+import { createWebhookEndpointSchema, listWebhookDeliveriesQuerySchema, updateWebhookEndpointSchema } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { JOB_ID_PATTERN } from '@voxq/job-store';
+import {
+  assertDeliverableUrl,
+  readDeliveryLog,
+  redeliverWebhook,
+  toDeliveryView,
+  toEndpointView,
+  webhookQueueContext,
+  type WebhookEndpoint,
+} from '@voxq/webhooks';
+import { principalOf } from '../middleware/authenticate';
+import { jsonBody } from '../middleware/job-body';
+import type { JobService } from '../services/job-service';
+import { parseOrThrow } from '../validation';
+
+export interface WebhooksRoutesDeps {
+  config: Config;
+  redis: Redis;
+  jobs: JobService;
+  /** The `webhooks` queue: redeliveries go on it, and its stores are the ones the fan-out uses. */
+  webhookQueue: Queue;
+}
+
+const idOf = (req: Request) => String(req.params.id);
+
+/**
+ * A tenant's webhook endpoints (`/v1/webhooks`), the deliveries made to them and to jobs'
+ * own urls (`/v1/webhook-deliveries`), and each job's attempt log. Another tenant's
+ * endpoint or delivery is a 404, like a job.
+ */
+export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
+  const router = Router();
+  const { config } = deps;
+  const stores = () => webhookQueueContext(deps.webhookQueue);
+  const found = (endpoint: WebhookEndpoint | null, id: string) => {
+    if (!endpoint) throw errors.notFound('webhook_endpoint', id);
+    return endpoint;
+  };
+
+  router.post('/v1/webhooks', jsonBody(config), async (req, res) => {
+    const input = parseOrThrow(createWebhookEndpointSchema, req.body);
+    await assertDeliverableUrl(input.url, config.webhooks, 'url');
+    const endpoint = await (await stores()).endpoints.create(principalOf(req).tenantId, input);
+    res.status(201).location(`/v1/webhooks/${endpoint.id}`).json(toEndpointView(endpoint, { withSecret: true }));
+  });
+
+  router.get('/v1/webhooks', async (req, res) => {
+    const endpoints = await (await stores()).endpoints.list(principalOf(req).tenantId);
+    res.json({ object: 'list', data: endpoints.map((e) => toEndpointView(e)) });
+  });
+
+  router.get('/v1/webhooks/:id', async (req, res) => {
+    const endpoint = await (await stores()).endpoints.get(principalOf(req).tenantId, idOf(req));
+    res.json(toEndpointView(found(endpoint, idOf(req))));
+  });
+
+  router.patch('/v1/webhooks/:id', jsonBody(config), async (req, res) => {
+    const patch = parseOrThrow(updateWebhookEndpointSchema, req.body);
+    if (patch.url !== undefined) await assertDeliverableUrl(patch.url, config.webhooks, 'url');
+    const endpoint = await (await stores()).endpoints.update(principalOf(req).tenantId, idOf(req), patch);
+    res.json(toEndpointView(found(endpoint, idOf(req))));
+  });
+
+  /** Its pending deliveries are cancelled as they come up. */
+  router.delete('/v1/webhooks/:id', async (req, res) => {
+    const deleted = await (await stores()).endpoints.delete(principalOf(req).tenantId, idOf(req));
+    if (!deleted) throw errors.notFound('webhook_endpoint', idOf(req));
+    res.json({ id: idOf(req), object: 'webhook_endpoint', deleted: true });
+  });
+
+  /** The new secret is in this answer only; the old one keeps signing during the grace period. */
+  router.post('/v1/webhooks/:id/rotate-secret', async (req, res) => {
+    const { endpoints } = await stores();
+    const endpoint = await endpoints.rotateSecret(principalOf(req).tenantId, idOf(req), config.webhooks.rotationGraceMs);
+    res.json(toEndpointView(found(endpoint, idOf(req)), { withSecret: true }));
+  });
+
+  router.get('/v1/webhook-deliveries', async (req, res) => {
+    const query = parseOrThrow(listWebhookDeliveriesQuerySchema, req.query, 'query');
+    const page = await (await stores()).deliveries.list(principalOf(req).tenantId, {
+      limit: query.limit,
+      ...(query.state ? { state: query.state } : {}),
+      ...(query.jobId ? { jobId: query.jobId } : {}),
+      ...(query.endpointId ? { endpointId: query.endpointId } : {}),
+      ...(query.cursor ? { after: query.cursor } : {}),
+    });
+    res.json({ object: 'list', data: page.deliveries.map(toDeliveryView), nextCursor: page.nextCursor, hasMore: page.nextCursor !== null });
+  });
+
+  router.get('/v1/webhook-deliveries/:id', async (req, res) => {
+    const delivery = await (await stores()).deliveries.get(principalOf(req).tenantId, idOf(req));
+    if (!delivery) throw errors.notFound('webhook_delivery', idOf(req));
+    res.json(toDeliveryView(delivery));
+  });
+
+  /** The same event (same `webhook-id`) again, as a new series of attempts. */
+  router.post('/v1/webhook-deliveries/:id/redeliver', async (req, res) => {
+    const delivery = await redeliverWebhook(deps.webhookQueue, principalOf(req).tenantId, idOf(req));
+    res.status(202).json(toDeliveryView(delivery));
+  });
+
+  /** Every HTTP attempt at the job's webhooks, newest first. */
+  router.get('/v1/jobs/:id/deliveries', async (req, res) => {
+    const id = idOf(req);
+    if (!JOB_ID_PATTERN.test(id)) throw errors.notFound('job', id);
+    await deps.jobs.get(principalOf(req), id); // 404 unless it is the tenant's job
+    res.json({ object: 'list', data: await readDeliveryLog(deps.redis, config.redis.prefix, id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { chatMessageSchema, usageSchema } from '@voxq/contracts';
+
+export const serverToolCallSchema = z.object({
+  hop: z.number().int().min(1),
+  id: z.string(),
+  name: z.string(),
+  args: z.string(),
+  executionMode: z.enum(['webhook', 'builtin']),
+  responseMode: z.enum(['sync', 'async']).optional(),
+  /** Filled when the call has answered (or failed: then `isError`). */
+  content: z.string().optional(),
+  isError: z.boolean().optional(),
+});
+export type ServerToolCall = z.infer<typeof serverToolCallSchema>;
+
+/**
+ * A `complete` job's tool loop between hops: what the model has said and been told, and
+ * every server-side tool call with its answer. Saved before tool calls go out, so a worker
+ * that dies mid-loop is replaced by one that resumes without calling a tool twice.
+ */
+export const toolLoopStateSchema = z.object({
+  /** Rounds of server-side tool calls so far. */
+  hop: z.number().int().min(0),
+  /** True while the current hop's webhook calls are out. */
+  awaiting: z.boolean(),
+  /** The assistant and tool messages the loop added after the job's own messages. */
+  transcript: z.array(chatMessageSchema),
+  usage: usageSchema,
+  failoverCount: z.number().int().min(0),
+  providerAttempts: z.array(
+    z.object({ provider: z.string(), model: z.string(), ms: z.number(), error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  ),
+  calls: z.array(serverToolCallSchema),
+});
+export type ToolLoopState = z.infer<typeof toolLoopStateSchema>;
+
+export const freshToolLoop = (): ToolLoopState => ({
+  hop: 0,
+  awaiting: false,
+  transcript: [],
+  usage: { promptTokens: 0, completionTokens: 0 },
+  failoverCount: 0,
+  providerAttempts: [],
+  calls: [],
+});
+
+/** The id of a tool call's job: the same call always maps to the same job (no repeats). */
+export const toolCallJobId = (jobId: string, hop: number, callId: string) => `${jobId}.${hop}.${callId.replace(/[^\w.-]/g, '_')}`;
+
+/** Tool loops in Redis, beside the job's record and with its retention. */
+export class ToolLoopStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private key = (jobId: string) => `${this.prefix}:job:${jobId}:tool-loop`;
+
+  async load(jobId: string): Promise<ToolLoopState | null> {
+    const raw = await this.redis.get(this.key(jobId));
+    return raw === null ? null : toolLoopStateSchema.parse(JSON.parse(raw));
+  }
+
+  async save(jobId: string, state: ToolLoopState): Promise<void> {
+    await this.redis.set(this.key(jobId), JSON.stringify(state), 'EX', this.ttlSeconds);
+  }
+
+  async clear(jobId: string): Promise<void> {
+    await this.redis.del(this.key(jobId));
+  }
+}

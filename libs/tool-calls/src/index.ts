@@ -1,0 +1,5 @@
+export { MAX_TOOL_ANSWER_BYTES, postToTool } from './call-tool';
+export type { ToolHttpAnswer } from './call-tool';
+export { createToolCallProcessor } from './tool-call-processor';
+export type { SecretLookup } from './tool-call-processor';
+export { startToolWorker } from './tool-worker';

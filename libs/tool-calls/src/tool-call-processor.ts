@@ -1,0 +1,75 @@
+import type { Job } from 'bullmq';
+import type { Config } from '@voxq/config';
+import { toolCallJobSchema, type ToolCallAnswer, type ToolCallRequestBody } from '@voxq/contracts';
+import type { Logger } from '@voxq/logging';
+import { assertDeliverableUrl, signWebhook } from '@voxq/webhooks';
+import { postToTool } from './call-tool';
+
+export type SecretLookup = (tenantId: string) => Promise<string | null>;
+
+const SIGNATURE_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host']);
+
+function parseArgs(args: string): unknown {
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
+}
+
+/** A tool's answer as the model should read it: its `content`/`result` field, else the body. */
+function contentOf(body: string, contentType: string): string {
+  if (!/json/i.test(contentType)) return body;
+  try {
+    const json = JSON.parse(body) as unknown;
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+      const value = (json as Record<string, unknown>).content ?? (json as Record<string, unknown>).result;
+      if (value !== undefined) return typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  } catch {
+    // Not JSON after all: the model gets the text.
+  }
+  return body;
+}
+
+const failed = (content: string): ToolCallAnswer => ({ content: `Tool error: ${content}`, isError: true });
+
+/**
+ * Runs one webhook-mode tool call: a Standard-Webhooks-signed POST of `{jobId, toolCallId,
+ * name, args}` to the tool's URL, with its auth headers. It never throws: a refusal, a
+ * timeout or a non-2xx answer becomes an error result the model sees (seed 001), so the
+ * LLM job always resumes.
+ */
+export function createToolCallProcessor(deps: { config: Config; logger: Logger; secretFor: SecretLookup }) {
+  const { config, logger } = deps;
+  const policy = { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp };
+
+  return async function callTool(job: Job): Promise<ToolCallAnswer> {
+    const parsed = toolCallJobSchema.safeParse(job.data);
+    if (!parsed.success) return failed('the tool call could not be read.');
+    const call = parsed.data;
+    const log = logger.child({ jobId: call.jobId, toolCallId: call.toolCallId, tool: call.name });
+    const started = Date.now();
+    try {
+      await assertDeliverableUrl(call.source.url, policy, 'source.url');
+      const secret = await deps.secretFor(call.tenantId);
+      if (!secret) return failed('the tenant has no signing secret.');
+      const body = JSON.stringify({ jobId: call.jobId, toolCallId: call.toolCallId, name: call.name, args: parseArgs(call.args) } satisfies ToolCallRequestBody);
+      const auth = Object.fromEntries(Object.entries(call.source.authHeaders ?? {}).filter(([name]) => !SIGNATURE_HEADERS.has(name.toLowerCase())));
+      const headers = {
+        ...auth,
+        'content-type': 'application/json',
+        'user-agent': 'voxq-tools/0.1',
+        ...signWebhook(secret, { id: `${call.jobId}.${call.hop}.${call.toolCallId}`, timestamp: new Date(), body }),
+      };
+      const answer = await postToTool(call.source.url, body, headers, call.source.timeoutMs, policy);
+      log.info({ status: answer.status, ms: Date.now() - started }, 'tool called');
+      if (answer.status < 200 || answer.status >= 300) return failed(`HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
+      const content = contentOf(answer.body, answer.contentType);
+      return { content: answer.truncated ? `${content}\n[truncated]` : content, isError: false };
+    } catch (error) {
+      log.warn({ err: (error as Error).message, ms: Date.now() - started }, 'tool call failed');
+      return failed((error as Error).message);
+    }
+  };
+}

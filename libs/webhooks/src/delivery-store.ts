@@ -1,0 +1,290 @@
+import type { Redis } from 'ioredis';
+import {
+  WEBHOOK_DELIVERY_STATES,
+  webhookEventSchema,
+  type WebhookDeliveryState,
+  type WebhookDeliveryView,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '@voxq/contracts';
+import { DELIVERY_ID_PATTERN, deliveryIdOf, idFloor } from './ids';
+
+/** A delivery as stored: the view's fields plus its tenant and attempt series. */
+export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object'> {
+  tenantId: string;
+  /** 0 for the first series of attempts, +1 per redelivery (it names the series' queue job). */
+  series: number;
+}
+
+/** One target of an event: a registered endpoint, or the job's own `webhook.url` (`endpointId` null). */
+export interface DeliveryTarget {
+  url: string;
+  endpointId: string | null;
+}
+
+export const FINAL_DELIVERY_STATES: readonly WebhookDeliveryState[] = ['succeeded', 'failed', 'cancelled', 'expired'];
+/** States in which a queue job is (or should be) working on the delivery. */
+export const OPEN_DELIVERY_STATES: readonly WebhookDeliveryState[] = ['pending', 'delivering'];
+
+export interface DeliveryListOptions {
+  state?: WebhookDeliveryState;
+  jobId?: string;
+  endpointId?: string;
+  limit: number;
+  /** Exclusive: the last id of the previous page. */
+  after?: string;
+}
+
+export type DeliveryTransition =
+  | { kind: 'ok'; previous: WebhookDeliveryState; record: DeliveryRecord }
+  | { kind: 'rejected'; current: WebhookDeliveryState }
+  | { kind: 'missing' };
+
+interface ScriptedRedis extends Redis {
+  voxqDeliveryCreate(...args: (string | number)[]): Promise<string>;
+  voxqDeliveryTransition(...args: (string | number)[]): Promise<string[]>;
+}
+
+/**
+ * KEYS: record, event, tenant index, pending index, job index, endpoint index (or '' = none).
+ * ARGV: id, ttl, event JSON, index floor (ids below it are past retention), then field/value
+ * pairs. Stores the event once, creates the record unless it exists, and indexes it.
+ * Returns the record's state ('new' when it was just created).
+ */
+const CREATE_SCRIPT = `
+local id, ttl, floor = ARGV[1], tonumber(ARGV[2]), '(' .. ARGV[4]
+redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', ttl)
+local cur = redis.call('HGET', KEYS[1], 'state')
+if cur then return cur end
+redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0, 'series', 0, unpack(ARGV, 5))
+redis.call('EXPIRE', KEYS[1], ttl)
+for i = 3, 6 do
+  if KEYS[i] ~= '' then
+    redis.call('ZADD', KEYS[i], 0, id)
+    redis.call('ZREMRANGEBYLEX', KEYS[i], '-', floor)
+    redis.call('EXPIRE', KEYS[i], ttl)
+  end
+end
+return 'new'
+`;
+
+/**
+ * KEYS: record, then the tenant's index of each state in WEBHOOK_DELIVERY_STATES' order.
+ * ARGV: id, to, allowed states (comma-separated), mode ('attempt' counts an attempt,
+ * 'redeliver' starts a new series), index floor, then field/value pairs. Returns
+ * {'ok', previous, ...record pairs}, {'rejected', current} or {'missing'}.
+ */
+const TRANSITION_SCRIPT = `
+local id, to, allowed, mode, floor = ARGV[1], ARGV[2], ARGV[3], ARGV[4], '(' .. ARGV[5]
+local states = {${WEBHOOK_DELIVERY_STATES.map((s) => `'${s}'`).join(', ')}}
+local cur = redis.call('HGET', KEYS[1], 'state')
+if not cur then return {'missing'} end
+local ok = false
+for s in string.gmatch(allowed, '[^,]+') do
+  if s == cur then ok = true end
+end
+if not ok then return {'rejected', cur} end
+redis.call('HSET', KEYS[1], 'state', to, unpack(ARGV, 6))
+if mode == 'attempt' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
+if mode == 'redeliver' then
+  redis.call('HSET', KEYS[1], 'attempts', 0)
+  redis.call('HINCRBY', KEYS[1], 'series', 1)
+end
+if cur ~= to then
+  for i, s in ipairs(states) do
+    if s == cur then redis.call('ZREM', KEYS[i + 1], id) end
+    if s == to then
+      redis.call('ZADD', KEYS[i + 1], 0, id)
+      redis.call('ZREMRANGEBYLEX', KEYS[i + 1], '-', floor)
+      redis.call('PEXPIRE', KEYS[i + 1], redis.call('PTTL', KEYS[1]))
+    end
+  end
+end
+local out = {'ok', cur}
+for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+return out
+`;
+
+const nullable = (value: string | undefined) => (value ? value : null);
+
+function parse(hash: Record<string, string>): DeliveryRecord | null {
+  if (!hash.id || !hash.tenantId || !hash.state) return null;
+  return {
+    id: hash.id,
+    tenantId: hash.tenantId,
+    eventId: hash.eventId ?? '',
+    eventType: (hash.eventType ?? 'job.completed') as WebhookEventType,
+    jobId: nullable(hash.jobId),
+    endpointId: nullable(hash.endpointId),
+    url: hash.url ?? '',
+    state: hash.state as WebhookDeliveryState,
+    attempts: Number(hash.attempts ?? 0),
+    lastStatusCode: hash.lastStatusCode ? Number(hash.lastStatusCode) : null,
+    lastError: nullable(hash.lastError),
+    nextAttemptAt: nullable(hash.nextAttemptAt),
+    createdAt: hash.createdAt ?? '',
+    updatedAt: hash.updatedAt ?? '',
+    series: Number(hash.series ?? 0),
+  };
+}
+
+export function toDeliveryView(record: DeliveryRecord): WebhookDeliveryView {
+  const { tenantId: _tenant, series: _series, ...rest } = record;
+  return { ...rest, object: 'webhook_delivery' };
+}
+
+/** Changes to record with a transition (null clears a field). */
+export interface DeliveryUpdate {
+  lastStatusCode?: number | null;
+  lastError?: string | null;
+  nextAttemptAt?: string | null;
+}
+
+/**
+ * Delivery records (`<prefix>:webhook-delivery:<id>`): one per event and target, kept as
+ * long as job records. Indexed per tenant (all, and by state), per job and per endpoint,
+ * newest first; index entries of expired records are dropped as listings meet them. The
+ * event itself is stored once (`<prefix>:webhook-event:<id>`) so a redelivery sends the
+ * very same body.
+ */
+export class WebhookDeliveryStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {
+    this.redis = redis as ScriptedRedis;
+    if (!('voxqDeliveryCreate' in redis)) {
+      redis.defineCommand('voxqDeliveryCreate', { numberOfKeys: 6, lua: CREATE_SCRIPT });
+      redis.defineCommand('voxqDeliveryTransition', { numberOfKeys: 1 + WEBHOOK_DELIVERY_STATES.length, lua: TRANSITION_SCRIPT });
+    }
+  }
+
+  private recordKey = (id: string) => `${this.prefix}:webhook-delivery:${id}`;
+  private eventKey = (eventId: string) => `${this.prefix}:webhook-event:${eventId}`;
+  private tenantKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:webhook-deliveries${suffix}`;
+  private stateKey = (tenantId: string, state: WebhookDeliveryState) => this.tenantKey(tenantId, `:state:${state}`);
+  private jobKey = (jobId: string) => `${this.prefix}:job:${jobId}:webhook-deliveries`;
+  private endpointKey = (endpointId: string) => `${this.prefix}:webhook-endpoint:${endpointId}:deliveries`;
+  private floor = (now = Date.now()) => idFloor('wd', now - this.retentionSeconds * 1000);
+
+  /**
+   * Records the delivery of `event` to `target` unless it is already recorded. Returns the
+   * record's id and state (`new` for a fresh one).
+   */
+  async record(tenantId: string, event: WebhookEvent, target: DeliveryTarget, now = new Date()): Promise<{ id: string; state: WebhookDeliveryState | 'new' }> {
+    const eventMs = Date.parse(event.timestamp);
+    const id = deliveryIdOf(Number.isNaN(eventMs) ? now.getTime() : eventMs, event.id, target.endpointId, target.url);
+    const at = now.toISOString();
+    const jobId = event.data.id;
+    const keys = [
+      this.recordKey(id),
+      this.eventKey(event.id),
+      this.tenantKey(tenantId),
+      this.stateKey(tenantId, 'pending'),
+      this.jobKey(jobId),
+      target.endpointId ? this.endpointKey(target.endpointId) : '',
+    ];
+    const fields = ['id', id, 'tenantId', tenantId, 'eventId', event.id, 'eventType', event.type, 'jobId', jobId, 'endpointId', target.endpointId ?? '', 'url', target.url, 'createdAt', at, 'updatedAt', at];
+    const state = await this.redis.voxqDeliveryCreate(...keys, id, this.retentionSeconds, JSON.stringify(event), this.floor(now.getTime()), ...fields);
+    return { id, state: state as WebhookDeliveryState | 'new' };
+  }
+
+  /** Moves a delivery to `to` if it is in one of `from`; `mode` counts an attempt or starts a series. */
+  async transition(
+    record: Pick<DeliveryRecord, 'id' | 'tenantId'>,
+    to: WebhookDeliveryState,
+    from: readonly WebhookDeliveryState[],
+    update: DeliveryUpdate = {},
+    { mode = '', now = new Date() }: { mode?: '' | 'attempt' | 'redeliver'; now?: Date } = {},
+  ): Promise<DeliveryTransition> {
+    const pairs = ['updatedAt', now.toISOString()];
+    for (const [field, value] of Object.entries(update)) pairs.push(field, value === null || value === undefined ? '' : String(value));
+    const keys = [this.recordKey(record.id), ...WEBHOOK_DELIVERY_STATES.map((s) => this.stateKey(record.tenantId, s))];
+    const [kind, value, ...rest] = await this.redis.voxqDeliveryTransition(...keys, record.id, to, from.join(','), mode, this.floor(now.getTime()), ...pairs);
+    if (kind === 'ok') {
+      const parsed = parse(pairsToObject(rest));
+      return parsed ? { kind, previous: value as WebhookDeliveryState, record: parsed } : { kind: 'missing' };
+    }
+    if (kind === 'rejected') return { kind, current: value as WebhookDeliveryState };
+    return { kind: 'missing' };
+  }
+
+  /** The tenant's delivery, or null when it does not exist (any more) or is another tenant's. */
+  async get(tenantId: string, id: string): Promise<DeliveryRecord | null> {
+    const record = await this.read(id);
+    return record && record.tenantId === tenantId ? record : null;
+  }
+
+  /** Any tenant's delivery: for the dispatcher, never for request paths. */
+  async read(id: string): Promise<DeliveryRecord | null> {
+    if (!DELIVERY_ID_PATTERN.test(id)) return null;
+    return parse(await this.redis.hgetall(this.recordKey(id)));
+  }
+
+  /** The event a delivery sends, or null once it is past retention. */
+  async event(eventId: string): Promise<WebhookEvent | null> {
+    const json = await this.redis.get(this.eventKey(eventId));
+    if (!json) return null;
+    const parsed = webhookEventSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /**
+   * Newest first. The most selective index is read (job, endpoint, state, else all) and
+   * any other filter is applied to the records, in a bounded scan: a page may come back
+   * short with a `nextCursor` to continue from.
+   */
+  async list(tenantId: string, options: DeliveryListOptions): Promise<{ deliveries: DeliveryRecord[]; nextCursor: string | null }> {
+    const index = options.jobId
+      ? this.jobKey(options.jobId)
+      : options.endpointId
+        ? this.endpointKey(options.endpointId)
+        : options.state
+          ? this.stateKey(tenantId, options.state)
+          : this.tenantKey(tenantId);
+    const keep = (r: DeliveryRecord) =>
+      r.tenantId === tenantId &&
+      (!options.state || r.state === options.state) &&
+      (!options.jobId || r.jobId === options.jobId) &&
+      (!options.endpointId || r.endpointId === options.endpointId);
+    await this.redis.zremrangebylex(index, '-', `(${this.floor()}`);
+
+    const deliveries: DeliveryRecord[] = [];
+    let after = options.after;
+    for (let round = 0; round < 20 && deliveries.length < options.limit; round++) {
+      const batch = Math.max(options.limit * 2, 20);
+      const ids = await this.redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
+      if (ids.length === 0) return { deliveries, nextCursor: null };
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hgetall(this.recordKey(id));
+      const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+      const expired: string[] = [];
+      for (const [i, hash] of hashes.entries()) {
+        after = ids[i];
+        const record = parse(hash);
+        if (!record) {
+          expired.push(ids[i]!);
+          continue;
+        }
+        if (!keep(record)) continue;
+        deliveries.push(record);
+        if (deliveries.length === options.limit) {
+          if (expired.length) await this.redis.zrem(index, ...expired);
+          return { deliveries, nextCursor: record.id };
+        }
+      }
+      if (expired.length) await this.redis.zrem(index, ...expired);
+      if (ids.length < batch) return { deliveries, nextCursor: null };
+    }
+    return { deliveries, nextCursor: after ?? null };
+  }
+}
+
+function pairsToObject(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
+  return out;
+}

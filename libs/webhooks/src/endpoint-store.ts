@@ -1,0 +1,271 @@
+import type { Redis } from 'ioredis';
+import { WEBHOOK_EVENT_TYPES, type CreateWebhookEndpoint, type UpdateWebhookEndpoint, type WebhookEndpointView, type WebhookEventType } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { ENDPOINT_ID_PATTERN, newEndpointId } from './ids';
+import { generateWebhookSecret } from './signing';
+
+/** Most endpoints a tenant may register; each event fans out to all of them. */
+export const MAX_ENDPOINTS_PER_TENANT = 20;
+/** How long the fan-out trusts its in-process copy of a tenant's endpoints. */
+export const ENDPOINT_CACHE_TTL_MS = 1_000;
+const CACHE_MAX_TENANTS = 10_000;
+
+/** An endpoint as stored: the view's fields plus its secrets. */
+export interface WebhookEndpoint {
+  id: string;
+  tenantId: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface ScriptedRedis extends Redis {
+  voxqEndpointUpdate(key: string, tenantId: string, ...pairs: string[]): Promise<string[]>;
+  voxqEndpointDelete(key: string, index: string, tenantId: string, id: string): Promise<number>;
+  voxqEndpointRotate(key: string, tenantId: string, secret: string, expiresAt: string, now: string): Promise<string[]>;
+}
+
+/**
+ * KEYS: record. ARGV: tenantId, then field/value pairs. Sets the fields only if the record
+ * exists and is the tenant's; returns the record's field/value pairs, or {} when it is not.
+ */
+const UPDATE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return {} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return redis.call('HGETALL', KEYS[1])
+`;
+
+/**
+ * KEYS: record. ARGV: tenantId, new secret, previous secret's expiry, now. The current
+ * secret becomes the previous one in the same step, so two rotations never lose one.
+ */
+const ROTATE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return {} end
+local current = redis.call('HGET', KEYS[1], 'secret')
+redis.call('HSET', KEYS[1], 'secret', ARGV[2], 'previousSecret', current, 'previousSecretExpiresAt', ARGV[3], 'updatedAt', ARGV[4])
+return redis.call('HGETALL', KEYS[1])
+`;
+
+/** KEYS: record, tenant index. ARGV: tenantId, id. Returns 1 when the tenant's endpoint was deleted. */
+const DELETE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return 1
+`;
+
+function parse(hash: Record<string, string>): WebhookEndpoint | null {
+  if (!hash.id || !hash.tenantId || !hash.url || !hash.secret) return null;
+  return {
+    id: hash.id,
+    tenantId: hash.tenantId,
+    url: hash.url,
+    events: (hash.events ?? '').split(',').filter((e): e is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(e)),
+    description: hash.description ? (JSON.parse(hash.description) as string | null) : null,
+    enabled: hash.enabled === '1',
+    disabledReason: hash.disabledReason || null,
+    secret: hash.secret,
+    previousSecret: hash.previousSecret || null,
+    previousSecretExpiresAt: hash.previousSecretExpiresAt || null,
+    createdAt: hash.createdAt ?? '',
+    updatedAt: hash.updatedAt ?? '',
+  };
+}
+
+/** The API's view of an endpoint; `withSecret` only for the answers to create and rotate. */
+export function toEndpointView(endpoint: WebhookEndpoint, { withSecret = false, now = Date.now() } = {}): WebhookEndpointView {
+  const graceLeft = endpoint.previousSecretExpiresAt !== null && Date.parse(endpoint.previousSecretExpiresAt) > now;
+  return {
+    id: endpoint.id,
+    object: 'webhook_endpoint',
+    url: endpoint.url,
+    events: endpoint.events,
+    description: endpoint.description,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    previousSecretExpiresAt: graceLeft ? endpoint.previousSecretExpiresAt : null,
+    ...(withSecret ? { secret: endpoint.secret } : {}),
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  };
+}
+
+/** The secrets that sign a delivery to `endpoint` now: its own, and the previous one while its grace lasts. */
+export function signingSecrets(endpoint: WebhookEndpoint, now = Date.now()): string[] {
+  const grace = endpoint.previousSecret !== null && endpoint.previousSecretExpiresAt !== null && Date.parse(endpoint.previousSecretExpiresAt) > now;
+  return grace ? [endpoint.secret, endpoint.previousSecret as string] : [endpoint.secret];
+}
+
+/**
+ * A tenant's registered webhook endpoints (`<prefix>:webhook-endpoint:<id>`, a hash, and
+ * `<prefix>:tenant:<tenant>:webhook-endpoints`, their ids). Every read and change is scoped
+ * to a tenant; another tenant's endpoint does not exist.
+ */
+export class WebhookEndpointStore {
+  private readonly redis: ScriptedRedis;
+  private readonly cache = new Map<string, { endpoints: WebhookEndpoint[]; until: number }>();
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly cacheTtlMs = ENDPOINT_CACHE_TTL_MS,
+  ) {
+    this.redis = redis as ScriptedRedis;
+    if (!('voxqEndpointUpdate' in redis)) {
+      redis.defineCommand('voxqEndpointUpdate', { numberOfKeys: 1, lua: UPDATE_SCRIPT });
+      redis.defineCommand('voxqEndpointDelete', { numberOfKeys: 2, lua: DELETE_SCRIPT });
+      redis.defineCommand('voxqEndpointRotate', { numberOfKeys: 1, lua: ROTATE_SCRIPT });
+    }
+  }
+
+  private recordKey = (id: string) => `${this.prefix}:webhook-endpoint:${id}`;
+  private indexKey = (tenantId: string) => `${this.prefix}:tenant:${tenantId}:webhook-endpoints`;
+
+  async create(tenantId: string, input: CreateWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint> {
+    if ((await this.redis.zcard(this.indexKey(tenantId))) >= MAX_ENDPOINTS_PER_TENANT) {
+      throw errors.conflict('too_many_webhook_endpoints', `A tenant may register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints; delete one first.`);
+    }
+    const at = now.toISOString();
+    const endpoint: WebhookEndpoint = {
+      id: newEndpointId(now.getTime()),
+      tenantId,
+      url: input.url,
+      events: input.events,
+      description: input.description,
+      enabled: input.enabled,
+      disabledReason: null,
+      secret: generateWebhookSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.redis
+      .multi()
+      .hset(this.recordKey(endpoint.id), {
+        id: endpoint.id,
+        tenantId,
+        url: endpoint.url,
+        events: endpoint.events.join(','),
+        description: JSON.stringify(endpoint.description),
+        enabled: endpoint.enabled ? '1' : '0',
+        secret: endpoint.secret,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .zadd(this.indexKey(tenantId), 0, endpoint.id)
+      .exec();
+    this.cache.delete(tenantId);
+    return endpoint;
+  }
+
+  /** The tenant's endpoint, or null when it does not exist or is another tenant's. */
+  async get(tenantId: string, id: string): Promise<WebhookEndpoint | null> {
+    const endpoint = await this.read(id);
+    return endpoint && endpoint.tenantId === tenantId ? endpoint : null;
+  }
+
+  /** Any tenant's endpoint: for the dispatcher, never for request paths. */
+  async read(id: string): Promise<WebhookEndpoint | null> {
+    if (!ENDPOINT_ID_PATTERN.test(id)) return null;
+    return parse(await this.redis.hgetall(this.recordKey(id)));
+  }
+
+  /** Newest first. */
+  async list(tenantId: string): Promise<WebhookEndpoint[]> {
+    const ids = await this.redis.zrange(this.indexKey(tenantId), '+', '-', 'BYLEX', 'REV');
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.recordKey(id));
+    const rows = ((await pipeline.exec()) ?? []).map(([, hash]) => parse(hash as Record<string, string>));
+    return rows.filter((e): e is WebhookEndpoint => e !== null && e.tenantId === tenantId);
+  }
+
+  /** Applies a PATCH; re-enabling clears why voxq disabled it. Null when it is not the tenant's. */
+  async update(tenantId: string, id: string, patch: UpdateWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint | null> {
+    const pairs: string[] = [];
+    if (patch.url !== undefined) pairs.push('url', patch.url);
+    if (patch.events !== undefined) pairs.push('events', patch.events.join(','));
+    if (patch.description !== undefined) pairs.push('description', JSON.stringify(patch.description));
+    if (patch.enabled !== undefined) pairs.push('enabled', patch.enabled ? '1' : '0', 'disabledReason', '');
+    return this.apply(tenantId, id, [...pairs, 'updatedAt', now.toISOString()]);
+  }
+
+  /**
+   * A new secret; the current one becomes the previous one and keeps signing (beside the
+   * new one) for `graceMs`. A rotation during a grace period drops the older secret.
+   */
+  async rotateSecret(tenantId: string, id: string, graceMs: number, now = new Date()): Promise<WebhookEndpoint | null> {
+    if (!ENDPOINT_ID_PATTERN.test(id)) return null;
+    const expiresAt = new Date(now.getTime() + graceMs).toISOString();
+    const flat = await this.redis.voxqEndpointRotate(this.recordKey(id), tenantId, generateWebhookSecret(), expiresAt, now.toISOString());
+    this.cache.delete(tenantId);
+    return parse(pairsToObject(flat));
+  }
+
+  /** Turns an endpoint off on the receiver's behalf (it answered `410 Gone`). */
+  async disable(endpoint: WebhookEndpoint, reason: string, now = new Date()): Promise<void> {
+    await this.apply(endpoint.tenantId, endpoint.id, ['enabled', '0', 'disabledReason', reason, 'updatedAt', now.toISOString()]);
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    if (!ENDPOINT_ID_PATTERN.test(id)) return false;
+    const deleted = (await this.redis.voxqEndpointDelete(this.recordKey(id), this.indexKey(tenantId), tenantId, id)) === 1;
+    this.cache.delete(tenantId);
+    return deleted;
+  }
+
+  /**
+   * The tenant's enabled endpoints, from an in-process copy at most `cacheTtlMs` old: the
+   * fan-out runs for every finished job, and a tenant's endpoints rarely change. A delivery
+   * still checks its endpoint when it is sent, so a deleted or disabled one gets nothing.
+   */
+  async active(tenantId: string): Promise<WebhookEndpoint[]> {
+    const cached = this.cache.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.endpoints;
+    const endpoints = (await this.list(tenantId)).filter((e) => e.enabled);
+    if (this.cache.size >= CACHE_MAX_TENANTS) this.cache.clear();
+    this.cache.set(tenantId, { endpoints, until: Date.now() + this.cacheTtlMs });
+    return endpoints;
+  }
+
+  private async apply(tenantId: string, id: string, pairs: string[]): Promise<WebhookEndpoint | null> {
+    if (!ENDPOINT_ID_PATTERN.test(id)) return null;
+    const flat = await this.redis.voxqEndpointUpdate(this.recordKey(id), tenantId, ...pairs);
+    this.cache.delete(tenantId);
+    return parse(pairsToObject(flat));
+  }
+}
+
+function pairsToObject(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
+  return out;
+}
+
+const stores = new WeakMap<Redis, Map<string, WebhookEndpointStore>>();
+
+/** One endpoint store (and so one cache) per connection and prefix, for the module-level helpers. */
+export function sharedEndpointStore(redis: Redis, prefix: string): WebhookEndpointStore {
+  let byPrefix = stores.get(redis);
+  if (!byPrefix) stores.set(redis, (byPrefix = new Map()));
+  let store = byPrefix.get(prefix);
+  if (!store) byPrefix.set(prefix, (store = new WebhookEndpointStore(redis, prefix)));
+  return store;
+}
+
+/**
+ * True when the tenant has an enabled webhook endpoint (answered from a copy at most
+ * `ENDPOINT_CACHE_TTL_MS` old). A worker finishing a job without a `webhook.url` builds
+ * its event only when this holds.
+ */
+export async function tenantHasEndpoints(redis: Redis, prefix: string, tenantId: string): Promise<boolean> {
+  return (await sharedEndpointStore(redis, prefix).active(tenantId)).length > 0;
+}
