@@ -1,0 +1,1 @@
+export type { ObjectRef, ObjectStore, PresignedPut, PutOptions, StoredObject } from './object-store';
