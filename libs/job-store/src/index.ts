@@ -7,3 +7,5 @@ export { jobRecordSchema, newJobFields, toJobView } from './job-record';
 export type { JobRecord, NewJobFields } from './job-record';
 export { JobStore } from './job-store';
 export type { JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
+export { pairsToObject, readIndexPage } from './index-page';
+export type { IndexPageOptions } from './index-page';

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
+import { pairsToObject, readIndexPage } from './index-page';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
@@ -133,35 +134,17 @@ export class JobStore {
       : options.type
         ? this.typeKey(tenantId, options.type)
         : this.indexKey(tenantId);
-    const jobs: JobRecord[] = [];
-    let after = options.after;
-    // Bounded scan: filtering by type inside a status index may skip entries.
-    for (let round = 0; round < 20 && jobs.length < options.limit; round++) {
-      const batch = Math.max(options.limit * 2, 20);
-      const ids = await this.redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
-      if (ids.length === 0) return { jobs, nextCursor: null };
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.recordKey(id));
-      const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
-      const expired: string[] = [];
-      for (const [i, hash] of hashes.entries()) {
-        after = ids[i];
-        if (!hash.id) {
-          expired.push(ids[i]!);
-          continue;
-        }
-        const record = jobRecordSchema.parse(hash);
-        if (record.tenantId !== tenantId || (options.type && record.type !== options.type)) continue;
-        jobs.push(record);
-        if (jobs.length === options.limit) {
-          if (expired.length) await this.redis.zrem(index, ...expired);
-          return { jobs, nextCursor: record.id };
-        }
-      }
-      if (expired.length) await this.redis.zrem(index, ...expired);
-      if (ids.length < batch) return { jobs, nextCursor: null };
-    }
-    return { jobs, nextCursor: after ?? null };
+    const page = await readIndexPage(this.redis, {
+      index,
+      limit: options.limit,
+      ...(options.after ? { after: options.after } : {}),
+      recordKey: this.recordKey,
+      parse: (hash) => (hash.id ? jobRecordSchema.parse(hash) : null),
+      // Indexes are per tenant; the type filter applies inside a status index.
+      keep: (record) => record.tenantId === tenantId && (!options.type || record.type === options.type),
+      idOf: (record) => record.id,
+    });
+    return { jobs: page.items, nextCursor: page.nextCursor };
   }
 }
 
@@ -171,8 +154,3 @@ export interface JobRef {
   type: JobType;
 }
 
-function pairsToObject(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
-  return out;
-}

@@ -7,6 +7,7 @@ import {
   type WebhookEvent,
   type WebhookEventType,
 } from '@voxq/contracts';
+import { pairsToObject, readIndexPage } from '@voxq/job-store';
 import { DELIVERY_ID_PATTERN, deliveryIdOf, idFloor } from './ids';
 
 /** A delivery as stored: the view's fields plus its tenant and attempt series. */
@@ -252,39 +253,16 @@ export class WebhookDeliveryStore {
       (!options.endpointId || r.endpointId === options.endpointId);
     await this.redis.zremrangebylex(index, '-', `(${this.floor()}`);
 
-    const deliveries: DeliveryRecord[] = [];
-    let after = options.after;
-    for (let round = 0; round < 20 && deliveries.length < options.limit; round++) {
-      const batch = Math.max(options.limit * 2, 20);
-      const ids = await this.redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
-      if (ids.length === 0) return { deliveries, nextCursor: null };
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.recordKey(id));
-      const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
-      const expired: string[] = [];
-      for (const [i, hash] of hashes.entries()) {
-        after = ids[i];
-        const record = parse(hash);
-        if (!record) {
-          expired.push(ids[i]!);
-          continue;
-        }
-        if (!keep(record)) continue;
-        deliveries.push(record);
-        if (deliveries.length === options.limit) {
-          if (expired.length) await this.redis.zrem(index, ...expired);
-          return { deliveries, nextCursor: record.id };
-        }
-      }
-      if (expired.length) await this.redis.zrem(index, ...expired);
-      if (ids.length < batch) return { deliveries, nextCursor: null };
-    }
-    return { deliveries, nextCursor: after ?? null };
+    const page = await readIndexPage(this.redis, {
+      index,
+      limit: options.limit,
+      ...(options.after ? { after: options.after } : {}),
+      recordKey: this.recordKey,
+      parse,
+      keep,
+      idOf: (record) => record.id,
+    });
+    return { deliveries: page.items, nextCursor: page.nextCursor };
   }
 }
 
-function pairsToObject(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
-  return out;
-}

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+
+export interface IndexPageOptions<T> {
+  /** A sorted set whose members sort by time as strings (voxq's time-ordered ids). */
+  index: string;
+  /** Exclusive: the last id of the previous page. */
+  after?: string;
+  limit: number;
+  /** The hash holding a member's record. */
+  recordKey: (id: string) => string;
+  /** The record, or null when its hash is gone (expired): the member is then dropped. */
+  parse: (hash: Record<string, string>) => T | null;
+  /** Filters the index alone cannot express. */
+  keep: (record: T) => boolean;
+  idOf: (record: T) => string;
+}
+
+/**
+ * One page of a time-ordered index, newest first, reading records in pipelined batches and
+ * applying the filters the index cannot. The scan is bounded, so a filtered page may come
+ * back short with a cursor to continue from; members whose records expired are removed.
+ */
+export async function readIndexPage<T>(redis: Redis, options: IndexPageOptions<T>): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { index, limit } = options;
+  const items: T[] = [];
+  let after = options.after;
+  for (let round = 0; round < 20 && items.length < limit; round++) {
+    const batch = Math.max(limit * 2, 20);
+    const ids = await redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
+    if (ids.length === 0) return { items, nextCursor: null };
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(options.recordKey(id));
+    const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+    const expired: string[] = [];
+    let full = false;
+    for (const [i, hash] of hashes.entries()) {
+      after = ids[i];
+      const record = options.parse(hash);
+      if (record === null) {
+        expired.push(ids[i]!);
+        continue;
+      }
+      if (!options.keep(record)) continue;
+      items.push(record);
+      if (items.length === limit) {
+        full = true;
+        break;
+      }
+    }
+    if (expired.length) await redis.zrem(index, ...expired);
+    if (full) return { items, nextCursor: options.idOf(items.at(-1)!) };
+    if (ids.length < batch) return { items, nextCursor: null };
+  }
+  return { items, nextCursor: after ?? null };
+}
+
+/** A Redis reply of alternating fields and values, as an object. */
+export function pairsToObject(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]!] = pairs[i + 1]!;
+  return out;
+}
