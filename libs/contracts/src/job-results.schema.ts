@@ -29,6 +29,19 @@ const provenance = {
   }),
 };
 
+/** A tool call voxq ran server-side (webhook or builtin), with the answer the model saw. */
+export const serverToolCallSchema = z.strictObject({
+  hop: z.number().int().min(1),
+  id: z.string(),
+  name: z.string(),
+  args: z.string(),
+  executionMode: z.enum(['webhook', 'builtin']),
+  responseMode: z.enum(['sync', 'async']).optional(),
+  content: z.string(),
+  isError: z.boolean(),
+});
+export type ServerToolCall = z.infer<typeof serverToolCallSchema>;
+
 export const usageSchema = z.strictObject({
   promptTokens: z.number().int().min(0),
   completionTokens: z.number().int().min(0),
@@ -42,20 +55,7 @@ export const completeResultSchema = z.strictObject({
   /** Inline tool calls for the client to answer with `tool` messages. */
   toolCalls: z.array(chatToolCallSchema).optional(),
   /** The webhook and builtin tool calls voxq ran for the model, hop by hop. */
-  serverToolCalls: z
-    .array(
-      z.strictObject({
-        hop: z.number().int().min(1),
-        id: z.string(),
-        name: z.string(),
-        args: z.string(),
-        executionMode: z.enum(['webhook', 'builtin']),
-        responseMode: z.enum(['sync', 'async']).optional(),
-        content: z.string(),
-        isError: z.boolean(),
-      }),
-    )
-    .optional(),
+  serverToolCalls: z.array(serverToolCallSchema).optional(),
 });
 export type CompleteResult = z.infer<typeof completeResultSchema>;
 

@@ -1,19 +1,10 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { chatMessageSchema, usageSchema } from '@voxq/contracts';
+import { chatMessageSchema, serverToolCallSchema, usageSchema } from '@voxq/contracts';
 
-export const serverToolCallSchema = z.object({
-  hop: z.number().int().min(1),
-  id: z.string(),
-  name: z.string(),
-  args: z.string(),
-  executionMode: z.enum(['webhook', 'builtin']),
-  responseMode: z.enum(['sync', 'async']).optional(),
-  /** Filled when the call has answered (or failed: then `isError`). */
-  content: z.string().optional(),
-  isError: z.boolean().optional(),
-});
-export type ServerToolCall = z.infer<typeof serverToolCallSchema>;
+/** A server-side call in the loop: its answer (`content`, `isError`) is filled when it arrives. */
+const loopToolCallSchema = serverToolCallSchema.partial({ content: true, isError: true });
+export type ServerToolCall = z.infer<typeof loopToolCallSchema>;
 
 /**
  * A `complete` job's tool loop between hops: what the model has said and been told, and
@@ -32,7 +23,7 @@ export const toolLoopStateSchema = z.object({
   providerAttempts: z.array(
     z.object({ provider: z.string(), model: z.string(), ms: z.number(), error: z.object({ code: z.string(), message: z.string() }).optional() }),
   ),
-  calls: z.array(serverToolCallSchema),
+  calls: z.array(loopToolCallSchema),
 });
 export type ToolLoopState = z.infer<typeof toolLoopStateSchema>;
 
