@@ -1,6 +1,7 @@
 // `npm start`: voxq on one machine with local defaults: api + worker + dispatcher, the
-// provider simulator standing in for OpenAI when no key is configured, and a private
-// redis-server when none answers at REDIS_URL. Production runs each app on its own
+// provider simulator standing in for OpenAI when no key is configured, a private
+// redis-server when none answers at REDIS_URL, and a local S3 (s3rver) when S3_ENDPOINT
+// is unset. Production runs each app on its own
 // (`node dist/apps/<app>/main.js`); this is the development and evaluation path.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -23,7 +24,23 @@ if (useSimulator) {
   env.OPENAI_BASE_URL = `http://127.0.0.1:${env.SIMULATOR_PORT}/v1`;
 }
 
+// Without S3_ENDPOINT the apps would talk to AWS itself: run a local S3 instead.
+const useLocalS3 = !env.S3_ENDPOINT;
+const localS3Port = env.S3_LOCAL_PORT || '4569';
+if (useLocalS3) {
+  Object.assign(env, {
+    S3_ENDPOINT: `http://127.0.0.1:${localS3Port}`,
+    S3_FORCE_PATH_STYLE: 'true',
+    S3_REGION: env.S3_REGION || 'us-east-1',
+    S3_BUCKET: env.S3_BUCKET || 'voxq',
+    // s3rver's fixed development key pair.
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+  });
+}
+
 const children = [];
+let localS3 = null;
 let stopping = false;
 
 function run(name, args, { critical = true } = {}) {
@@ -60,6 +77,7 @@ async function stop(code = 0) {
         }),
     ),
   );
+  await localS3?.close().catch(() => undefined);
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -93,11 +111,43 @@ async function ensureRedis() {
   return stop(1);
 }
 
+/**
+ * s3rver, in this process: an embedded S3 written in JavaScript (no Docker, no binary to
+ * download) that speaks the S3 REST API the AWS SDK uses, multipart uploads and presigned
+ * URLs included. Data persists in .voxq/s3. Production points S3_ENDPOINT at S3 or MinIO.
+ */
+async function ensureLocalS3() {
+  let S3rver;
+  try {
+    ({ default: S3rver } = await import('s3rver'));
+  } catch {
+    console.error('s3rver is not installed (npm ci installs it); or set S3_ENDPOINT to an S3 or MinIO of yours.');
+    return stop(1);
+  }
+  mkdirSync('.voxq/s3', { recursive: true });
+  localS3 = new S3rver({
+    address: '127.0.0.1',
+    port: Number(localS3Port),
+    directory: '.voxq/s3',
+    silent: true,
+    configureBuckets: [{ name: env.S3_BUCKET }],
+  });
+  try {
+    await localS3.run();
+  } catch (error) {
+    localS3 = null;
+    console.error(`The local S3 could not listen on port ${localS3Port} (${error.message}). Set S3_LOCAL_PORT, or S3_ENDPOINT to an S3 of yours.`);
+    return stop(1);
+  }
+  return `s3rver on port ${localS3Port}, bucket ${env.S3_BUCKET} (data in .voxq/s3)`;
+}
+
 const apps = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
 const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...apps], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const redisSource = await ensureRedis();
+const s3Source = useLocalS3 ? await ensureLocalS3() : `${env.S3_ENDPOINT}, bucket ${env.S3_BUCKET || 'voxq'}`;
 if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator/main.js']);
 for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', `dist/apps/${app}/main.js`]);
 
@@ -106,6 +156,7 @@ console.log(`
 voxq is starting with local defaults:
   API          http://127.0.0.1:${port}   (GET /healthz, POST /v1/jobs)
   Redis        ${redisSource}
+  S3           ${s3Source}
   LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : env.OPENAI_BASE_URL ?? 'OpenAI'}
   TTS / STT    espeak-ng / pocketsphinx, when installed
   Webhooks     private-network and http URLs allowed (local development only)

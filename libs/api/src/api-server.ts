@@ -2,10 +2,11 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { BlobStore, IdempotencyStore, JobStore } from '@voxq/job-store';
+import { IdempotencyStore, JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, Queues } from '@voxq/queues';
+import { createObjectStore } from '@voxq/storage';
 import { createApp } from './create-app';
 import { JobService } from './services/job-service';
 
@@ -21,11 +22,11 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   const redis = createCommandConnection(config.redis.url);
   const queues = new Queues(redis, config);
   const store = new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
-  const blobs = new BlobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
-  const jobs = new JobService({ config, redis, store, blobs, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
+  const objects = createObjectStore(config);
+  const jobs = new JobService({ config, redis, store, objects, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
   // The API only reads provider state (catalog, health, breakers); workers write it.
   const providers = createProviderRuntime(config, redis, logger);
-  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, blobs, providers, webhookQueue: queues.webhooks });
+  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, objects, providers, webhookQueue: queues.webhooks });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -49,6 +50,7 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
       await queues.close();
       await providers.close();
       redis.disconnect();
+      objects.close();
     },
   };
 }

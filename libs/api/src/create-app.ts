@@ -2,9 +2,9 @@ import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
 import type { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import type { BlobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
+import type { ObjectStore } from '@voxq/storage';
 import type { Redis } from 'ioredis';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
@@ -12,6 +12,7 @@ import { requestId, securityHeaders } from './middleware/request-context';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { providersRoutes } from './routes/providers.routes';
+import { uploadsRoutes } from './routes/uploads.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
 import type { JobService } from './services/job-service';
 
@@ -21,7 +22,8 @@ export interface AppDeps {
   redis: Redis;
   keys: ApiKeyStore;
   jobs: JobService;
-  blobs: BlobStore;
+  /** S3: job audio (inputs, results) and uploads. */
+  objects: ObjectStore;
   providers: ProviderRuntime;
   /** The `webhooks` queue (redeliveries; endpoint and delivery records live beside it). */
   webhookQueue: Queue;
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', authenticate(deps.keys));
   app.use(jobsRoutes(deps));
   app.use(webhooksRoutes(deps));
+  app.use(uploadsRoutes(deps));
   app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

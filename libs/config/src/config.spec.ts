@@ -74,4 +74,24 @@ describe('webhook retry schedule', () => {
     expect(problems).toMatch(/WEBHOOK_ATTEMPTS: no longer read: use WEBHOOK_RETRY_SCHEDULE .*\(got '3'\)/);
     expect(problems).toMatch(/WEBHOOK_BACKOFF_MS: no longer read/);
   });
+  it('configures S3: AWS by default, path style with an endpoint, credentials both or neither', () => {
+    const aws = loadConfig({});
+    expect(aws.s3).toMatchObject({ endpoint: undefined, region: 'us-east-1', bucket: 'voxq', credentials: undefined, forcePathStyle: false, presignTtlSeconds: 900 });
+    expect(aws.uploads.maxBytes).toBe(2 * 1024 ** 3);
+    const local = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:4569/', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
+    expect(local.s3).toMatchObject({ endpoint: 'http://127.0.0.1:4569', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } });
+    expect(loadConfig({ S3_ENDPOINT: 'http://x:9000', S3_FORCE_PATH_STYLE: 'false' }).s3.forcePathStyle).toBe(false);
+
+    const problems = (() => {
+      try {
+        loadConfig({ S3_ACCESS_KEY_ID: 'only-id', S3_BUCKET: 'Bad_Bucket', S3_PRESIGN_TTL_SECONDS: '999999999' });
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+      return '';
+    })();
+    expect(problems).toMatch(/S3_BUCKET/);
+    expect(problems).toMatch(/S3_PRESIGN_TTL_SECONDS/);
+    expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'only-id' })).toThrow(/S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both/);
+  });
 });

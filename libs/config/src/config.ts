@@ -70,6 +70,22 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       /** Per-provider switches, limits and catalog overrides from the config file. */
       overrides: file.providers,
     },
+    s3: {
+      /** Unset: AWS S3 itself. */
+      endpoint: env.S3_ENDPOINT === undefined ? undefined : trim(env.S3_ENDPOINT),
+      /** What presigned URLs name; unset: `endpoint`. */
+      publicEndpoint: env.S3_PUBLIC_ENDPOINT === undefined ? undefined : trim(env.S3_PUBLIC_ENDPOINT),
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET,
+      /** Unset: the AWS default credential chain. */
+      credentials:
+        env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+          : undefined,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+      presignTtlSeconds: env.S3_PRESIGN_TTL_SECONDS,
+    },
+    uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     simulator: { port: env.SIMULATOR_PORT },
   };
 }
@@ -92,8 +108,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value}')`;
         return `${key}: ${i.message}${shown}`;
       });
+  if (parsed.success && !parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither (to use the AWS default credential chain)');
+  }
   const file = readConfigFile(parsed.success ? parsed.data.VOXQ_CONFIG_FILE : undefined, problems);
-  if (!parsed.success || !file) throw new ConfigError(problems);
+  if (!parsed.success || !file || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(shape(parsed.data, file, source));
 }
 

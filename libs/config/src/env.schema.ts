@@ -164,6 +164,32 @@ export const envSchema = z.object({
   POCKETSPHINX_BIN: z.string().min(1).default('pocketsphinx_continuous'),
   SOX_BIN: z.string().min(1).default('sox'),
 
+  /**
+   * S3-compatible object storage for audio (inputs, uploads, results): AWS S3, MinIO, or
+   * the s3rver `npm start` runs. Unset endpoint = AWS S3 in `S3_REGION`.
+   */
+  S3_ENDPOINT: url.optional(),
+  /**
+   * The endpoint presigned URLs name, when clients reach the store by another address than
+   * voxq does (`http://minio:9000` inside Docker, `https://s3.example.com` outside).
+   */
+  S3_PUBLIC_ENDPOINT: url.optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  /** The bucket voxq keeps everything in, under `tenants/<tenantId>/`. */
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)')
+    .default('voxq'),
+  /** Static credentials; both or neither (neither = the AWS default chain: env, profile, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (`endpoint/bucket/key`), as MinIO and s3rver need; default true when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: z.stringbool().optional(),
+  /** Lifetime of presigned URLs (result downloads, direct uploads), seconds; S3 allows at most 7 days. */
+  S3_PRESIGN_TTL_SECONDS: int(900, 1).pipe(z.number().max(7 * 24 * 3600)),
+  /** Largest upload accepted (streamed to S3, never buffered), bytes. Default 2 GiB. */
+  UPLOAD_MAX_BYTES: int(2 * 1_073_741_824, 1),
+
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
 });

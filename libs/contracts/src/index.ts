@@ -7,3 +7,4 @@ export * from './routing.schema';
 export * from './webhook-event.schema';
 export * from './webhook-endpoint.schema';
 export * from './tool-call.schema';
+export * from './upload.schema';

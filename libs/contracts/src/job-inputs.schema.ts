@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatMessageSchema, chatToolSchema, toolChoiceSchema } from './chat.schema';
+import { uploadIdSchema } from './upload.schema';
 
 /** `complete`: LLM chat (seed 001 `CompleteParams`). */
 export const completeInputSchema = z.strictObject({
@@ -31,21 +32,45 @@ export const audioContentTypeSchema = z
   .max(128)
   .regex(AUDIO_TYPES, 'must be an audio content type such as audio/wav');
 
-/** `transcribe` as submitted in JSON: the audio inline, base64-encoded. */
+/** Audio sent inline in JSON, base64-encoded. */
+export const inlineAudioInputSchema = z.strictObject({
+  data: z.base64('must be base64-encoded audio').min(4, 'must not be empty'),
+  contentType: audioContentTypeSchema.default('audio/wav'),
+});
+
+/**
+ * Audio named by reference, resolved when the job is submitted: an upload of the tenant's
+ * (`POST /v1/uploads`), an `s3://bucket/key` object the tenant may read, or an `https://`
+ * URL that voxq fetches (through the SSRF guard) into its bucket first.
+ */
+export const audioReferenceInputSchema = z.union([
+  z.strictObject({ uploadId: uploadIdSchema }),
+  z.strictObject({
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^(s3|https?):\/\/\S+$/i, 'must be an s3://bucket/key or https:// URL'),
+  }),
+]);
+export type AudioReferenceInput = z.infer<typeof audioReferenceInputSchema>;
+
+/** `transcribe` as submitted in JSON: the audio inline, or a reference to it. */
 export const transcribeRequestInputSchema = z.strictObject({
-  audio: z.strictObject({
-    data: z.base64('must be base64-encoded audio').min(4, 'must not be empty'),
-    contentType: audioContentTypeSchema.default('audio/wav'),
+  audio: z.union([inlineAudioInputSchema, ...audioReferenceInputSchema.options], {
+    error: 'must be {data, contentType} (base64 audio), {uploadId} or {url} (s3:// or https://)',
   }),
 });
 export type TranscribeRequestInput = z.infer<typeof transcribeRequestInputSchema>;
 
 /**
- * Audio as a job carries it: a reference to a stored blob, never the bytes, so queues stay
- * small and fast whatever the size of the recording.
+ * Audio as a job carries it: a reference to an object in S3, never the bytes, so queues stay
+ * small and fast whatever the size of the recording (and audio never sits in Redis).
  */
 export const audioRefSchema = z.strictObject({
-  blobId: z.string().min(1),
+  /** The object's key, `tenants/<tenantId>/...` for everything voxq stores. */
+  key: z.string().min(1).max(1024),
+  /** Absent: the configured bucket (`S3_BUCKET`). */
+  bucket: z.string().min(3).max(63).optional(),
   contentType: z.string().min(1),
   bytes: z.number().int().min(0),
 });

@@ -62,11 +62,19 @@ export type CompleteResult = z.infer<typeof completeResultSchema>;
 export const synthesizeResultSchema = z.strictObject({
   ...provenance,
   audio: z.strictObject({
-    /** Where to download the audio: `GET /v1/jobs/:id/result`. */
+    /** Where to download the audio with an API key: `GET /v1/jobs/:id/result` (streamed from S3). */
     url: z.string(),
+    /** The object in the voxq bucket: `tenants/<tenantId>/results/<jobId>.<ext>`. */
+    key: z.string().optional(),
     contentType: z.string(),
     bytes: z.number().int().min(0),
     durationSeconds: z.number().min(0).optional(),
+    /**
+     * A direct, unauthenticated download from S3, valid until `presignedUrlExpiresAt`
+     * (`S3_PRESIGN_TTL_SECONDS` after the job finished); after that use `url`.
+     */
+    presignedUrl: z.string().optional(),
+    presignedUrlExpiresAt: z.string().optional(),
   }),
   usage: z.strictObject({ characters: z.number().int().min(0) }),
 });

@@ -1,5 +1,4 @@
-export { BlobStore, outputBlobId } from './blob-store';
-export type { Blob } from './blob-store';
+export { audioExtension, jobInputKey, jobResultKey } from './job-objects';
 export { IdempotencyStore } from './idempotency-store';
 export type { Reservation } from './idempotency-store';
 export { JOB_ID_PATTERN, newJobId } from './job-id';
@@ -9,3 +8,5 @@ export { JobStore } from './job-store';
 export type { JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
 export { pairsToObject, readIndexPage } from './index-page';
 export type { IndexPageOptions } from './index-page';
+export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upload-store';
+export type { UploadCompletion, UploadRecord } from './upload-store';

@@ -1,4 +1,4 @@
-export type { HandlerOutput, JobContext, JobKind } from './job-kind';
+export type { HandlerOutput, JobContext, JobKind, JobStorage } from './job-kind';
 export { JOB_KINDS } from './job-kinds';
 export { createJobProcessor } from './job-processor';
 export type { ProcessorDeps, ProcessorOutcome } from './job-processor';

@@ -1,8 +1,17 @@
 import type { ChatToolCall, JobPayloadOf, JobResultOf, JobType, WebhookToolSource } from '@voxq/contracts';
-import type { BlobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
+import type { ObjectStore } from '@voxq/storage';
 import type { ToolLoopState } from './tool-loop';
+
+/** The object store and the limits handlers apply to what they read and hand out. */
+export interface JobStorage {
+  objects: ObjectStore;
+  /** Largest input audio a handler reads into memory (`API_AUDIO_LIMIT_BYTES`). */
+  audioLimitBytes: number;
+  /** Lifetime of the presigned URLs results carry (`S3_PRESIGN_TTL_SECONDS`). */
+  presignTtlSeconds: number;
+}
 
 /** What a handler may use. Handlers never see BullMQ. */
 export interface JobContext {
@@ -14,7 +23,8 @@ export interface JobContext {
   signal: AbortSignal;
   logger: Logger;
   router: ProviderRouter;
-  blobs: BlobStore;
+  /** Where job audio lives: jobs carry object keys, never bytes. */
+  storage: JobStorage;
   /** A `complete` job's tool loop, when it resumes after its tool calls answered. */
   toolLoop?: ToolLoopState;
 }

@@ -2,11 +2,12 @@ import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuedJob } from '@voxq/contracts';
-import { BlobStore, JobStore, newJobId } from '@voxq/job-store';
+import { JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
+import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createJobProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
@@ -32,7 +33,7 @@ describe('job processor', () => {
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     deps = {
       store: new JobStore(redis, cfg.redis.prefix, 60),
-      blobs: new BlobStore(redis, cfg.redis.prefix, 60),
+      storage: { objects: createObjectStore(cfg), audioLimitBytes: cfg.api.audioLimitBytes, presignTtlSeconds: 60 },
       router: new ProviderRouter({
         runtime: createProviderRuntime(cfg, redis, logger),
         redis,

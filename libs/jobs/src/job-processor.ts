@@ -1,18 +1,18 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
 import { toAppError, type AppError } from '@voxq/errors';
-import { newJobFields, toJobView, type BlobStore, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
+import { newJobFields, toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
 import { enqueueJobEvent } from '@voxq/webhooks';
-import type { HandlerOutput, JobContext, Suspension } from './job-kind';
+import type { HandlerOutput, JobContext, JobStorage, Suspension } from './job-kind';
 import { JOB_KINDS } from './job-kinds';
 import { ToolDispatch } from './tool-dispatch';
 import type { ToolLoopState } from './tool-loop';
 
 export interface ProcessorDeps {
   store: JobStore;
-  blobs: BlobStore;
+  storage: JobStorage;
   router: ProviderRouter;
   webhooks: Queue;
   /** Webhook-mode tool calls of `complete` jobs. */
@@ -89,7 +89,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
           signal: controller.signal,
           logger: log,
           router: deps.router,
-          blobs: deps.blobs,
+          storage: deps.storage,
           ...(toolLoop ? { toolLoop } : {}),
         });
         if (!('suspend' in output)) break;

@@ -2,9 +2,10 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '@voxq/config';
 import { queuedJobSchema, type JobType } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { BlobStore, JobStore, newJobFields } from '@voxq/job-store';
+import { JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
+import { createObjectStore } from '@voxq/storage';
 import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
 import { tenantHasEndpoints } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
@@ -21,15 +22,16 @@ export interface WorkerRuntime {
  * per job type (`WORKER_QUEUES=transcribe`).
  */
 export async function startWorkers(config: Config, logger: Logger): Promise<WorkerRuntime> {
-  // Records, blobs, scores runs and webhook events: concurrent jobs' commands share writes.
+  // Records, scores runs and webhook events: concurrent jobs' commands share writes.
   const connection = createRedisConnection(config.redis.url, { enableAutoPipelining: true });
   const subscriber = createRedisConnection(config.redis.url);
   const queues = new Queues(connection, config);
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
   const providers = createProviderRuntime(config, connection, logger);
+  const objects = createObjectStore(config);
   const deps: ProcessorDeps = {
     store,
-    blobs: new BlobStore(connection, config.redis.prefix, config.jobs.retentionSeconds),
+    storage: { objects, audioLimitBytes: config.api.audioLimitBytes, presignTtlSeconds: config.s3.presignTtlSeconds },
     router: new ProviderRouter({
       runtime: providers,
       redis: connection,
@@ -89,6 +91,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       await providers.close();
       subscriber.disconnect();
       connection.disconnect();
+      objects.close();
     },
   };
 }

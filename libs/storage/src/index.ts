@@ -1,1 +1,5 @@
 export type { ObjectRef, ObjectStore, PresignedPut, PutOptions, StoredObject } from './object-store';
+export { createObjectStore, S3ObjectStore } from './s3-object-store';
+export type { S3Settings } from './s3-object-store';
+export { isNotFound, toStorageError } from './s3-errors';
+export { assertSafeKey, TENANT_PREFIX, tenantKey, tenantOfKey, tenantPrefix } from './tenant-key';

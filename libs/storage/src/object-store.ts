@@ -10,8 +10,11 @@ export interface StoredObject {
   bucket: string;
   key: string;
   size: number;
+  /** Listings do not carry it: '' there (head the key for it). */
   contentType: string;
   etag?: string;
+  /** ISO time of the last write, when the store said. */
+  lastModified?: string;
   /** Hex SHA-256 of the bytes, when voxq wrote them (computed while streaming). */
   sha256?: string;
   metadata?: Record<string, string>;
@@ -41,6 +44,8 @@ export interface PresignedPut {
  */
 export interface ObjectStore {
   readonly bucket: string;
+  /** Creates the bucket when missing (local and test setups; production provisions it). */
+  ensureBucket(): Promise<void>;
   /** Streams `body` to `key` (multipart for large bodies) and hashes it on the way. */
   putStream(key: string, body: Readable, options: PutOptions): Promise<StoredObject>;
   putBuffer(key: string, data: Buffer, options: Omit<PutOptions, 'contentLength' | 'maxBytes'>): Promise<StoredObject>;

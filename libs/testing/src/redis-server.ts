@@ -22,7 +22,7 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -34,7 +34,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function hasContainerRuntime(): Promise<boolean> {
+export async function hasContainerRuntime(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();

@@ -4,8 +4,9 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '@voxq/config';
 
 /**
- * A config for one test: the shared test Redis, a fresh key prefix so tests never see each
- * other's queues or records, fast backoffs, and local URLs allowed for receivers.
+ * A config for one test: the shared test Redis and S3, a fresh key prefix so tests never see
+ * each other's queues or records, fast backoffs, and local URLs allowed for receivers.
+ * Objects are kept apart by tenant (`tenants/<tenantId>/`): use fresh tenant ids per test.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
@@ -19,6 +20,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_ALLOW_HTTP: 'true',
     PROVIDER_TIMEOUT_MS: '5000',
+    S3_ENDPOINT: inject('s3Endpoint'),
+    S3_BUCKET: inject('s3Bucket'),
+    S3_ACCESS_KEY_ID: inject('s3AccessKeyId'),
+    S3_SECRET_ACCESS_KEY: inject('s3SecretAccessKey'),
+    S3_FORCE_PATH_STYLE: 'true',
     ...overrides,
   });
 }

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import type { Config } from '@voxq/config';
 import {
@@ -11,7 +12,8 @@ import {
   metadataSchema,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { JOB_ID_PATTERN, outputBlobId, type BlobStore } from '@voxq/job-store';
+import { JOB_ID_PATTERN } from '@voxq/job-store';
+import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jobBody, jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
@@ -62,8 +64,10 @@ function jsonSubmission(body: unknown, root = ''): Submission {
   }
   const request = parseOrThrow(jobRequestSchema, body, root);
   if (request.type !== 'transcribe') return request;
-  const { data, contentType } = request.input.audio;
-  return { ...request, input: { audio: { data: Buffer.from(data, 'base64'), contentType } } };
+  const { audio } = request.input;
+  // A reference ({uploadId} or {url}) is resolved by the job service; inline audio is decoded here.
+  if (!('data' in audio)) return { ...request, input: { audio } };
+  return { ...request, input: { audio: { data: Buffer.from(audio.data, 'base64'), contentType: audio.contentType } } };
 }
 
 function jobIdOf(req: Request): string {
@@ -72,7 +76,7 @@ function jobIdOf(req: Request): string {
   return id;
 }
 
-export function jobsRoutes(deps: { config: Config; jobs: JobService; blobs: BlobStore }): Router {
+export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore }): Router {
   const router = Router();
 
   router.post('/v1/jobs', jobBody(deps.config), async (req, res) => {
@@ -104,18 +108,28 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; blobs: Blob
     res.json(await deps.jobs.cancel(principalOf(req), jobIdOf(req)));
   });
 
-  /** The result itself: audio bytes for synthesize, the result JSON otherwise. */
+  /**
+   * The result itself: synthesize audio streamed from S3 (never buffered here), the result
+   * JSON otherwise. The job is read for the caller's tenant, and the object must lie in that
+   * tenant's folder, so another tenant's result is a 404 either way.
+   */
   router.get('/v1/jobs/:id/result', async (req, res) => {
+    const { tenantId } = principalOf(req);
     const job = await deps.jobs.get(principalOf(req), jobIdOf(req));
     if (job.status !== 'completed' || !job.result) {
       throw errors.conflict('job_not_completed', `Job ${job.id} is ${job.status}; its result exists once it is completed.`);
     }
     if (job.type !== 'synthesize') return void res.json(job.result);
-    const blob = await deps.blobs.get(outputBlobId(job.id));
-    if (!blob || blob.tenantId !== principalOf(req).tenantId) throw errors.notFound('result', job.id);
-    res.setHeader('Content-Type', blob.contentType);
-    res.setHeader('Content-Length', String(blob.data.length));
-    res.send(blob.data);
+    const key = (job.result as { audio?: { key?: string } }).audio?.key;
+    if (!key || tenantOfKey(key) !== tenantId) throw errors.notFound('result', job.id);
+    const { body, object } = await deps.objects.getStream({ key }).catch((error: unknown) => {
+      throw (error as { status?: number }).status === 404 ? errors.notFound('result', job.id) : error;
+    });
+    res.setHeader('Content-Type', object.contentType);
+    res.setHeader('Content-Length', String(object.size));
+    if (object.etag) res.setHeader('ETag', object.etag);
+    // A client that goes away mid-download ends the S3 stream too (pipeline destroys both).
+    await pipeline(body, res).catch(() => undefined);
   });
 
   return router;

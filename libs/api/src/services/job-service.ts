@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { JOB_TYPES, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
+import { JOB_TYPES, type AudioReferenceInput, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { IdempotencyStore, newJobFields, newJobId, toJobView, type BlobStore, type JobStore } from '@voxq/job-store';
+import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, type JobStore } from '@voxq/job-store';
 import { publishCancel, type Queues } from '@voxq/queues';
+import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl, enqueueJobEvent } from '@voxq/webhooks';
 import type { Redis } from 'ioredis';
+import { resolveAudioSource } from './audio-source';
 
 export interface SubmittedJob {
   view: JobView;
@@ -26,13 +28,14 @@ type Slot = { kind: 'new'; id: string } | { kind: 'replay'; view: JobView };
 /** A validated request with any audio decoded: what the routes hand to `submit`. */
 export type Submission =
   | Exclude<JobRequest, { type: 'transcribe' }>
-  | (JobOptions & { type: 'transcribe'; input: { audio: InlineAudio } });
+  | (JobOptions & { type: 'transcribe'; input: { audio: InlineAudio | AudioReferenceInput } });
 
 export interface JobServiceDeps {
   config: Config;
   redis: Redis;
   store: JobStore;
-  blobs: BlobStore;
+  /** Where inline audio goes before its job is queued (jobs carry the key). */
+  objects: ObjectStore;
   idempotency: IdempotencyStore;
   queues: Queues;
 }
@@ -67,7 +70,7 @@ export class JobService {
     const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]! }] : []));
     const createdAt = new Date().toISOString();
     const queued = await Promise.all(
-      fresh.map(async ({ id, request }) => ({ id, data: { tenantId, createdAt, payload: await this.toPayload(tenantId, request) } as QueuedJob })),
+      fresh.map(async ({ id, request }) => ({ id, data: { tenantId, createdAt, payload: await this.toPayload(tenantId, id, request) } as QueuedJob })),
     );
 
     await Promise.all(
@@ -108,15 +111,19 @@ export class JobService {
     return existing ? { kind: 'replay', view: toJobView(existing) } : { kind: 'new', id: reservation.jobId };
   }
 
-  private async toPayload(tenantId: string, request: Submission): Promise<JobPayload> {
+  private async toPayload(tenantId: string, jobId: string, request: Submission): Promise<JobPayload> {
     if (request.type !== 'transcribe') return request;
+    if (!('data' in request.input.audio)) return { ...request, input: { audio: await resolveAudioSource(this.deps, tenantId, request.input.audio) } };
     const bytes = request.input.audio;
     if (bytes.data.length > this.deps.config.api.audioLimitBytes) {
       throw errors.payloadTooLarge(`Audio is larger than the limit of ${this.deps.config.api.audioLimitBytes} bytes.`);
     }
     if (bytes.data.length === 0) throw errors.invalidRequest('The audio is empty.', 'input.audio');
-    const blobId = await this.deps.blobs.put(tenantId, bytes.data, bytes.contentType);
-    return { ...request, input: { audio: { blobId, contentType: bytes.contentType, bytes: bytes.data.length } } };
+    // Audio never sits in Redis: it goes to S3 under the tenant, keyed by the job (an
+    // idempotent repeat of an interrupted submission rewrites the same object).
+    const key = jobInputKey(tenantId, jobId);
+    await this.deps.objects.putBuffer(key, bytes.data, { contentType: bytes.contentType, metadata: { 'job-id': jobId } });
+    return { ...request, input: { audio: { key, contentType: bytes.contentType, bytes: bytes.data.length } } };
   }
 
   async get(principal: Principal, id: string): Promise<JobView> {
@@ -159,7 +166,7 @@ export class JobService {
 
 /** Audio is hashed apart so a repeat's body compares without serialising megabytes. */
 function hashSubmission(request: Submission): string {
-  if (request.type !== 'transcribe') return IdempotencyStore.hashBody(request);
+  if (request.type !== 'transcribe' || !('data' in request.input.audio)) return IdempotencyStore.hashBody(request);
   const { audio } = request.input;
   const audioHash = createHash('sha256').update(audio.data).digest('hex');
   return IdempotencyStore.hashBody({ ...request, input: { audio: { sha256: audioHash, contentType: audio.contentType } } });

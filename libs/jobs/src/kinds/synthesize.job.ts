@@ -1,9 +1,13 @@
 import { jobResultPath } from '@voxq/contracts';
-import { outputBlobId } from '@voxq/job-store';
+import { jobResultKey } from '@voxq/job-store';
 import type { JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
-/** `synthesize`: text to speech; the audio is stored beside the job, not in the record. */
+/**
+ * `synthesize`: text to speech. The audio goes to S3 (`tenants/<t>/results/<jobId>.<ext>`),
+ * never into the record: the result carries its key, the API path that streams it, and a
+ * presigned URL that expires after `S3_PRESIGN_TTL_SECONDS`.
+ */
 export const synthesizeJob: JobKind<'synthesize'> = {
   type: 'synthesize',
   async handle(payload, ctx) {
@@ -19,15 +23,22 @@ export const synthesizeJob: JobKind<'synthesize'> = {
       { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
     );
     const speech = routed.value;
-    await ctx.blobs.put(ctx.tenantId, speech.audio, speech.contentType, outputBlobId(ctx.jobId));
+    const { objects, presignTtlSeconds } = ctx.storage;
+    const key = jobResultKey(ctx.tenantId, ctx.jobId, speech.contentType);
+    // A retry after this point writes the same key again: the last attempt's audio wins.
+    await objects.putBuffer(key, speech.audio, { contentType: speech.contentType, metadata: { 'job-id': ctx.jobId }, signal: ctx.signal });
+    const presignedUrl = await objects.presignGet({ key }, { expiresInSeconds: presignTtlSeconds });
     return {
       providerMs: routed.providerMs,
       result: {
         audio: {
           url: jobResultPath(ctx.jobId),
+          key,
           contentType: speech.contentType,
           bytes: speech.audio.length,
           ...(speech.durationSeconds === undefined ? {} : { durationSeconds: speech.durationSeconds }),
+          presignedUrl,
+          presignedUrlExpiresAt: new Date(Date.now() + presignTtlSeconds * 1000).toISOString(),
         },
         usage: { characters: input.text.length },
         ...provenance(routed, speech.model),

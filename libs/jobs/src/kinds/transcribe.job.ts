@@ -1,22 +1,35 @@
-import { errors } from '@voxq/errors';
+import { errors, isAppError } from '@voxq/errors';
+import { tenantOfKey } from '@voxq/storage';
 import type { JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
-/** `transcribe`: speech to text from the audio blob the API stored. */
+/** `transcribe`: speech to text from the audio object the API stored (or the upload it names). */
 export const transcribeJob: JobKind<'transcribe'> = {
   type: 'transcribe',
   async handle(payload, ctx) {
     const { input, intent } = payload;
-    const blob = await ctx.blobs.get(input.audio.blobId);
-    if (!blob || blob.tenantId !== ctx.tenantId) {
-      throw errors.invalidRequest('The input audio is no longer stored (it expired or was deleted).', 'input.audio', 'input_expired');
+    const { key, bucket } = input.audio;
+    const { objects, audioLimitBytes } = ctx.storage;
+    // The API resolved the reference for this tenant; a tenant's folder must still be its own.
+    const owner = tenantOfKey(key);
+    if ((bucket === undefined || bucket === objects.bucket) && owner !== null && owner !== ctx.tenantId) {
+      throw errors.invalidRequest('The input audio does not belong to this tenant.', 'input.audio', 'input_forbidden');
     }
+    const audio = await objects.getBuffer({ key, ...(bucket ? { bucket } : {}) }, audioLimitBytes).catch((error: unknown) => {
+      if (isAppError(error) && error.status === 404) {
+        throw errors.invalidRequest('The input audio is no longer stored (it expired or was deleted).', 'input.audio', 'input_expired');
+      }
+      if (isAppError(error) && error.code === 'payload_too_large') {
+        throw errors.payloadTooLarge(`The input audio is larger than the limit of ${audioLimitBytes} bytes this worker transcribes.`);
+      }
+      throw error;
+    });
     const routed = await ctx.router.run(
       'stt',
       payload,
       (provider, model, signal) =>
         provider.transcribe(
-          { model, audio: blob.data, contentType: input.audio.contentType, language: intent.language },
+          { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language },
           { signal, logger: ctx.logger },
         ),
       { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },

@@ -1,0 +1,453 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyStore } from '@voxq/auth';
+import type { Config } from '@voxq/config';
+import { Queues } from '@voxq/queues';
+import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
+import { cleanupPrefix, eventually, startStack, testConfig, type TestStack } from '@voxq/testing';
+
+const has = (bin: string) => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
+const HAS_SPEECH = has('espeak-ng') && has('sox') && has('pocketsphinx_continuous');
+
+const MiB = 1_048_576;
+const GiB = 1024 * MiB;
+/** The main stack's upload limit: small, so "too large" is cheap to send. */
+const LIMIT = 1 * MiB;
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+/** Tenants are fresh per test: objects are kept apart by tenant prefix, not by the Redis prefix. */
+const tenantId = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+/** `total` pseudo-random bytes made on the fly (each 1 MiB chunk stamped with its number), hashed as they go. */
+function generatedBody(total: number, chunkSize = MiB) {
+  const block = randomBytes(chunkSize);
+  const hash = createHash('sha256');
+  let sent = 0;
+  let n = 0;
+  const stream = new Readable({
+    read() {
+      if (sent >= total) return void this.push(null);
+      const chunk = Buffer.from(block.subarray(0, Math.min(chunkSize, total - sent)));
+      chunk.writeUInt32LE(n++, 0);
+      hash.update(chunk);
+      sent += chunk.length;
+      this.push(chunk);
+    },
+  });
+  return { stream, sent: () => sent, digest: () => hash.digest('hex') };
+}
+
+/** POSTs a stream (chunked unless `contentLength` is given) and reads the JSON answer. */
+function postStream(url: string, apiKey: string, body: Readable, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: Record<string, unknown> & { error?: { code: string; param: string | null } } }>((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
+      res.on('error', reject);
+    });
+    // The API may answer (413) and close before the whole body is sent: the answer is what
+    // counts, so a write error fails the call only if no answer follows it.
+    req.on('error', (error) => setTimeout(() => reject(error), 1000).unref());
+    body.pipe(req);
+  });
+}
+
+describe('uploads', () => {
+  let stack: TestStack;
+  let objects: S3ObjectStore;
+  let queues: Queues;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT) }), { dispatcher: false });
+    objects = createObjectStore(stack.config);
+    redis = new Redis(stack.config.redis.url);
+    queues = new Queues(redis, stack.config);
+  });
+
+  afterAll(async () => {
+    await queues?.close();
+    redis?.disconnect();
+    objects?.close();
+    await stack?.close();
+    if (stack) await cleanupPrefix(stack.config);
+  });
+
+  const keyFor = async (name: string) => {
+    const tenant = tenantId(name);
+    return { tenant, apiKey: (await stack.createKey(tenant)).apiKey };
+  };
+  const upload = (apiKey: string, data: Buffer, contentType = 'audio/wav', headers: Record<string, string> = {}) =>
+    stack.request(apiKey, 'POST', '/v1/uploads', data, { 'content-type': contentType, ...headers });
+  const uploadsOf = async (tenant: string) => (await objects.list({ prefix: `tenants/${tenant}/uploads/` })).objects;
+  const queuedAudio = async (jobId: string) => ((await queues.jobs.transcribe.getJob(jobId))?.data as { payload: { input: { audio: Record<string, unknown> } } }).payload.input.audio;
+  const transcribe = (apiKey: string, audio: unknown) => stack.request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio }, intent: { language: 'en-US' } });
+
+  it('streams a body to S3 and answers the upload with its size and SHA-256', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const data = randomBytes(300_000);
+    const res = await upload(apiKey, data, 'audio/wav', { 'x-voxq-filename': 'take 1.wav' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^up_[0-9a-f]{28}$/),
+      object: 'upload',
+      status: 'completed',
+      contentType: 'audio/wav',
+      size: data.length,
+      sha256: sha256(data),
+      filename: 'take 1.wav',
+      createdAt: expect.any(String),
+      completedAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
+    expect(res.headers.get('location')).toBe(`/v1/uploads/${res.body.id}`);
+    expect((await stack.request(apiKey, 'GET', `/v1/uploads/${res.body.id}`)).body).toEqual(res.body);
+
+    const stored = await objects.getBuffer({ key: `tenants/${tenant}/uploads/${res.body.id}` }, MiB);
+    expect(stored.object.contentType).toBe('audio/wav');
+    expect(stored.data.equals(data)).toBe(true);
+  });
+
+  it('takes bytes PUT straight to the bucket with a presigned URL, then completes the upload', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const presigned = await stack.request(apiKey, 'POST', '/v1/uploads:presign', { contentType: 'audio/ogg', filename: 'call.ogg' });
+    expect(presigned.status, JSON.stringify(presigned.body)).toBe(201);
+    expect(presigned.body).toMatchObject({ object: 'upload', status: 'pending', size: null, sha256: null, filename: 'call.ogg', contentType: 'audio/ogg' });
+    const target = presigned.body.upload as { url: string; method: string; headers: Record<string, string>; expiresAt: string };
+    expect(target).toEqual({ url: expect.stringContaining(`tenants/${tenant}/uploads/${presigned.body.id}`), method: 'PUT', headers: { 'content-type': 'audio/ogg' }, expiresAt: expect.any(String) });
+
+    const early = await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`);
+    expect(early.status).toBe(409);
+    expect(early.body.error!.code).toBe('upload_not_received');
+
+    const data = randomBytes(200_000);
+    const put = await fetch(target.url, { method: 'PUT', headers: target.headers, body: data });
+    expect(put.status, await put.text()).toBe(200);
+
+    const completed = await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`);
+    expect(completed.status, JSON.stringify(completed.body)).toBe(200);
+    expect(completed.body).toMatchObject({ id: presigned.body.id, status: 'completed', size: data.length, sha256: null, contentType: 'audio/ogg', completedAt: expect.any(String) });
+    expect(completed.body.upload).toBeUndefined();
+    // Completing again answers the same upload.
+    expect((await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`)).body).toEqual(completed.body);
+  });
+
+  it('refuses a presigned upload that arrives larger than the limit, and removes it', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const presigned = await stack.request(apiKey, 'POST', '/v1/uploads:presign', { contentType: 'audio/wav' });
+    const target = presigned.body.upload as { url: string; headers: Record<string, string> };
+    expect((await fetch(target.url, { method: 'PUT', headers: target.headers, body: randomBytes(LIMIT + 1) })).status).toBe(200);
+    const completed = await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`);
+    expect(completed.status).toBe(413);
+    expect(completed.body.error!.code).toBe('payload_too_large');
+    expect(await uploadsOf(tenant)).toEqual([]);
+    expect((await stack.request(apiKey, 'GET', `/v1/uploads/${presigned.body.id}`)).body.status).toBe('pending');
+  });
+
+  it('deletes an upload and its bytes', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const { body } = await upload(apiKey, randomBytes(1000));
+    const deleted = await stack.request(apiKey, 'DELETE', `/v1/uploads/${body.id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ id: body.id, object: 'upload', deleted: true });
+    expect((await stack.request(apiKey, 'GET', `/v1/uploads/${body.id}`)).status).toBe(404);
+    expect(await uploadsOf(tenant)).toEqual([]);
+  });
+
+  it('refuses an upload over the limit: a declared length at once, a streamed body midway, and removes what it wrote', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const declared = await upload(apiKey, randomBytes(LIMIT + 1));
+    expect(declared.status).toBe(413);
+    expect(Object.keys(declared.body)).toEqual(['error']);
+    expect(declared.body.error).toMatchObject({ type: 'invalid_request_error', code: 'payload_too_large', message: expect.stringContaining(String(LIMIT)) });
+
+    // Chunked, no length: the API learns the size only as the bytes arrive.
+    const streamed = await postStream(`${stack.url}/v1/uploads`, apiKey, generatedBody(3 * LIMIT, 64 * 1024).stream, { 'content-type': 'audio/wav' });
+    expect(streamed.status).toBe(413);
+    expect(streamed.body.error!.code).toBe('payload_too_large');
+    await eventually(async () => ((await uploadsOf(tenant)).length === 0 ? true : undefined), 5000, 'the partial upload to be removed');
+  });
+
+  it('leaves nothing behind when the client goes away mid-upload', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const req = httpRequest(`${stack.url}/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'audio/wav' } });
+    req.on('error', () => undefined);
+    req.write(randomBytes(256 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await uploadsOf(tenant)).toEqual([]);
+    // The API is still fine.
+    expect((await upload(apiKey, randomBytes(10))).status).toBe(201);
+  });
+
+  it.each([
+    ['text/html', 415],
+    ['application/json', 415],
+    ['image/png', 415],
+    ['', 415],
+  ])('refuses an upload of type %j (%i)', async (contentType, status) => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const res = await upload(apiKey, Buffer.from('<html></html>'), contentType);
+    expect(res.status).toBe(status);
+    expect(res.body.error!.code).toBe('unsupported_media_type');
+    expect(await uploadsOf(tenant)).toEqual([]);
+  });
+
+  it('refuses an empty upload', async () => {
+    const { apiKey } = await keyFor('acme');
+    const res = await upload(apiKey, Buffer.alloc(0));
+    expect(res.status).toBe(400);
+  });
+
+  it("hides another tenant's uploads: reading, completing, deleting or naming one is a 404", async () => {
+    const acme = await keyFor('acme');
+    const globex = await keyFor('globex');
+    const { body } = await upload(acme.apiKey, randomBytes(1000));
+    for (const [method, path] of [['GET', `/v1/uploads/${body.id}`], ['DELETE', `/v1/uploads/${body.id}`], ['POST', `/v1/uploads/${body.id}/complete`]] as const) {
+      const res = await stack.request(globex.apiKey, method, path);
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.error!.code).toBe('upload_not_found');
+    }
+    const job = await transcribe(globex.apiKey, { uploadId: body.id });
+    expect(job.status).toBe(404);
+    expect(job.body.error!.code).toBe('upload_not_found');
+    // Still there for its owner.
+    expect((await stack.request(acme.apiKey, 'GET', `/v1/uploads/${body.id}`)).status).toBe(200);
+  });
+
+  it('queues a transcribe job naming an upload by id, and pocketsphinx transcribes it', async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const wav = HAS_SPEECH ? spawnSync('espeak-ng', ['--stdout', 'Hello world. This is a test of the voice queue.']).stdout : Buffer.from('RIFF....WAVEfmt ');
+    const uploaded = await upload(apiKey, wav);
+    expect(uploaded.status).toBe(201);
+
+    const pending = await stack.request(apiKey, 'POST', '/v1/uploads:presign', { contentType: 'audio/wav' });
+    const notYet = await transcribe(apiKey, { uploadId: pending.body.id });
+    expect(notYet.status).toBe(409);
+    expect(notYet.body.error!.code).toBe('upload_not_completed');
+
+    const submitted = await transcribe(apiKey, { uploadId: uploaded.body.id });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    expect(await queuedAudio(submitted.body.id as string)).toMatchObject({ key: `tenants/${tenant}/uploads/${uploaded.body.id}`, contentType: 'audio/wav', bytes: wav.length });
+    if (!HAS_SPEECH) return;
+    const job = await stack.waitForJob(apiKey, submitted.body.id as string, 60_000);
+    expect(job.status, JSON.stringify(job.error)).toBe('completed');
+    expect(job.result).toMatchObject({ provider: 'pocketsphinx', text: expect.any(String) });
+  });
+
+  it("accepts s3:// URLs inside the tenant's own prefix", async () => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const { body } = await upload(apiKey, randomBytes(2000), 'audio/mpeg');
+    const key = `tenants/${tenant}/uploads/${body.id}`;
+    const submitted = await transcribe(apiKey, { url: `s3://${objects.bucket}/${key}` });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    expect(await queuedAudio(submitted.body.id as string)).toMatchObject({ key, contentType: 'audio/mpeg', bytes: 2000 });
+
+    const missing = await transcribe(apiKey, { url: `s3://${objects.bucket}/tenants/${tenant}/uploads/nothing-here.wav` });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error!.param).toBe('input.audio.url');
+  });
+
+  it.each([
+    ['a dot-dot segment', (b: string, t: string) => `s3://${b}/tenants/${t}/../globex/uploads/x.wav`],
+    ['percent-encoded dots', (b: string, t: string) => `s3://${b}/tenants/${t}/%2e%2e/globex/x.wav`],
+    ['an encoded slash', (b: string, t: string) => `s3://${b}/tenants/${t}%2F..%2Fglobex/x.wav`],
+    ['backslashes', (b: string, t: string) => `s3://${b}/tenants/${t}\\..\\globex\\x.wav`],
+    ['an absolute key', (b: string) => `s3://${b}//tenants/globex/x.wav`],
+    ['an empty segment', (b: string, t: string) => `s3://${b}/tenants//${t}/x.wav`],
+    ["another tenant's prefix", (b: string) => `s3://${b}/tenants/globex/uploads/x.wav`],
+    ['a look-alike tenant prefix', (b: string, t: string) => `s3://${b}/tenants/${t}-evil/x.wav`],
+    ['outside tenants/', (b: string) => `s3://${b}/results/x.wav`],
+    ['another bucket', (_b: string, t: string) => `s3://someone-elses-bucket/tenants/${t}/x.wav`],
+  ])('refuses an s3:// URL with %s (400 naming input.audio.url)', async (_name, url) => {
+    const { tenant, apiKey } = await keyFor('acme');
+    const res = await transcribe(apiKey, { url: url(objects.bucket, tenant) });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error!.param).toBe('input.audio.url');
+  });
+
+  it.each([
+    ['inline and a reference at once', { data: 'UklGRg==', uploadId: 'up_0123456789abcdef0123456789ab' }, 'input.audio'],
+    ['a bad upload id', { uploadId: '../up_1' }, 'input.audio.uploadId'],
+    ['an ftp URL', { url: 'ftp://example.com/a.wav' }, 'input.audio.url'],
+    ['nothing', {}, 'input.audio'],
+  ])('refuses audio given as %s', async (_name, audio, param) => {
+    const { apiKey } = await keyFor('acme');
+    const res = await transcribe(apiKey, audio);
+    expect(res.status).toBe(400);
+    expect(res.body.error!.param).toBe(param);
+  });
+
+  describe('audio by http(s) URL', () => {
+    let server: Server;
+    let base: string;
+    const served = randomBytes(50_000);
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/a.wav') return void res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': served.length }).end(served);
+        if (req.url === '/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+        if (req.url === '/moved') return void res.writeHead(302, { location: '/a.wav' }).end();
+        if (req.url === '/big') return void res.writeHead(200, { 'content-type': 'audio/wav' }).end(Buffer.alloc(LIMIT + 10));
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+
+    it('fetches the audio into the tenant’s uploads first, and the job names that object', async () => {
+      const { tenant, apiKey } = await keyFor('acme');
+      const submitted = await transcribe(apiKey, { url: `${base}/a.wav` });
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+      const audio = await queuedAudio(submitted.body.id as string);
+      expect(audio).toMatchObject({ key: expect.stringMatching(new RegExp(`^tenants/${tenant}/uploads/up_`)), contentType: 'audio/wav', bytes: served.length });
+      const stored = await objects.getBuffer({ key: audio.key as string }, MiB);
+      expect(stored.data.equals(served)).toBe(true);
+    });
+
+    it.each([
+      ['a page that is not audio', '/page', 400],
+      ['a redirect (not followed)', '/moved', 400],
+      ['a 404', '/missing.wav', 400],
+      ['a body over the upload limit', '/big', 413],
+    ])('refuses %s', async (_name, path, status) => {
+      const { tenant, apiKey } = await keyFor('acme');
+      const res = await transcribe(apiKey, { url: `${base}${path}` });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+      if (status === 400) expect(res.body.error!.param).toBe('input.audio.url');
+      expect(await uploadsOf(tenant)).toEqual([]);
+    });
+  });
+});
+
+describe('audio URLs under the production URL policy (no private networks, https only)', () => {
+  let stack: TestStack;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    stack = await startStack(testConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', WEBHOOK_ALLOW_HTTP: 'false' }), { worker: false, dispatcher: false });
+    apiKey = (await stack.createKey(tenantId('acme'))).apiKey;
+  });
+  afterAll(async () => {
+    await stack?.close();
+    if (stack) await cleanupPrefix(stack.config);
+  });
+
+  it.each([
+    'https://127.0.0.1/a.wav',
+    'https://localhost/a.wav',
+    'https://10.0.0.7/a.wav',
+    'https://192.168.1.20/a.wav',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://[::1]/a.wav',
+    'https://[::ffff:127.0.0.1]/a.wav',
+    'https://2130706433/a.wav',
+    'http://example.com/a.wav',
+  ])('refuses %s with a 400 naming input.audio.url, nothing fetched', async (url) => {
+    const res = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio: { url } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error!.param).toBe('input.audio.url');
+  });
+});
+
+/** The API as its own process, so its memory is its own: `node dist/apps/api/main.js`. */
+describe('a 1 GiB streamed upload', () => {
+  let config: Config;
+  let child: ChildProcess;
+  let url: string;
+  let apiKey: string;
+  let tenant: string;
+  let objects: S3ObjectStore;
+
+  const statusOf = (pid: number) => {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  };
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'api'], { encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    config = testConfig({ UPLOAD_MAX_BYTES: String(2 * GiB) });
+    objects = createObjectStore(config);
+    const redis = new Redis(config.redis.url);
+    tenant = tenantId('bulk');
+    apiKey = (await new ApiKeyStore(redis, config.redis.prefix).create(tenant)).apiKey;
+    redis.disconnect();
+
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const s3 = config.s3;
+    child = spawn(process.execPath, ['dist/apps/api/main.js'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        API_HOST: '127.0.0.1',
+        API_PORT: String(port),
+        REDIS_URL: config.redis.url,
+        REDIS_PREFIX: config.redis.prefix,
+        S3_ENDPOINT: s3.endpoint,
+        S3_BUCKET: s3.bucket,
+        S3_ACCESS_KEY_ID: s3.credentials!.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.credentials!.secretAccessKey,
+        S3_FORCE_PATH_STYLE: 'true',
+        UPLOAD_MAX_BYTES: String(2 * GiB),
+      },
+    });
+    url = `http://127.0.0.1:${port}`;
+    await eventually(async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), 20_000, 'the API process to listen');
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    objects?.close();
+    if (config) await cleanupPrefix(config);
+  });
+
+  it('streams through the API in constant memory (peak RSS under 200 MB)', { timeout: 600_000 }, async () => {
+    const pid = child.pid!;
+    const before = statusOf(pid);
+    let peakRss = before.rssMb;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, statusOf(pid).rssMb)), 100);
+    const body = generatedBody(GiB);
+    const started = performance.now();
+    const res = await postStream(`${url}/v1/uploads`, apiKey, body.stream, { 'content-type': 'application/octet-stream', 'content-length': String(GiB) });
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const after = statusOf(pid);
+
+    const mbPerSecond = GiB / MiB / seconds;
+    console.log(
+      `[uploads] 1 GiB streamed upload: ${seconds.toFixed(1)} s, ${mbPerSecond.toFixed(0)} MiB/s; ` +
+        `API RSS ${before.rssMb.toFixed(0)} MB before, ${peakRss.toFixed(0)} MB peak sampled, VmHWM ${after.hwmMb.toFixed(0)} MB`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ object: 'upload', status: 'completed', size: GiB, sha256: body.digest() });
+    expect(after.hwmMb).toBeLessThan(200);
+
+    const head = await objects.head({ key: `tenants/${tenant}/uploads/${res.body.id}` });
+    expect(head?.size).toBe(GiB);
+    // Free the test S3's disk.
+    const deleted = await fetch(`${url}/v1/uploads/${res.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${apiKey}` } });
+    expect(deleted.status).toBe(200);
+  });
+});
