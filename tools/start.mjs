@@ -10,6 +10,8 @@ import { redisAnswers } from './lib/net.mjs';
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
 const defaults = {
+  // The AWS SDK warns on every start that Node 20 support ends in 2026; once is in the README.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   REDIS_URL: 'redis://127.0.0.1:6379',
   // Local receivers (the README's walk-through) live on localhost over plain http.
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
