@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { requestId, securityHeaders } from './middleware/request-context';
+import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
 import { providersRoutes } from './routes/providers.routes';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jobsRoutes(deps));
   app.use(webhooksRoutes(deps));
   app.use(uploadsRoutes(deps));
+  app.use(dropsRoutes(deps));
   app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -86,6 +86,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       presignTtlSeconds: env.S3_PRESIGN_TTL_SECONDS,
     },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
+    drops: { pollIntervalMs: env.DROP_POLL_INTERVAL_MS },
     simulator: { port: env.SIMULATOR_PORT },
   };
 }

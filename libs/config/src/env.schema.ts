@@ -190,6 +190,12 @@ export const envSchema = z.object({
   /** Largest upload accepted (streamed to S3, never buffered), bytes. Default 2 GiB. */
   UPLOAD_MAX_BYTES: int(2 * 1_073_741_824, 1),
 
+  /**
+   * How often the worker lists each drop rule's prefix for new objects (bucket drops), ms;
+   * 0 = off (rely on S3 event notifications to `POST /v1/s3-events`).
+   */
+  DROP_POLL_INTERVAL_MS: int(5_000, 0),
+
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
 });

@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
+import { isDropJob, type DropOutput } from '@voxq/drops';
 import { toAppError, type AppError } from '@voxq/errors';
 import { newJobFields, toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
@@ -22,6 +23,8 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Live attempts by job id, so a cancel message can abort one. */
   running: Map<string, AbortController>;
+  /** Bucket drops: writes a drop's outputs when its job finishes (absent: none written). */
+  drops?: DropOutput;
 }
 
 /** What BullMQ keeps as the job's return value; the result itself lives in the record. */
@@ -67,6 +70,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       // (same event id, so receivers see at most a duplicate delivery, never a new result).
       const record = await store.read(id);
       if (record) await notify(deps, record);
+      await writeDropOutput(deps, fields, record);
       return { status: 'skipped' };
     }
 
@@ -111,6 +115,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
         return { status: 'cancelled' };
       }
       if (outcome.record) await notify(deps, outcome.record);
+      await writeDropOutput(deps, fields);
       if (complete) await deps.tools.clear(id);
       return { status: 'completed' };
     } catch (thrown) {
@@ -148,7 +153,18 @@ async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord):
 }
 
 /** Fails a job's record and queues its `job.failed` event, unless it already finished. */
-export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks' | 'hasEndpoints'>, fields: NewJobFields, error: AppError): Promise<void> {
+export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks' | 'hasEndpoints' | 'drops'>, fields: NewJobFields, error: AppError): Promise<void> {
   const outcome = await deps.store.fail(fields, error.toJSON(), { returnRecord: await wantsEvent(deps, fields) });
   if (outcome.kind === 'ok' && outcome.record) await notify(deps, outcome.record);
+  await writeDropOutput(deps, fields);
+}
+
+/**
+ * A bucket drop's job finished: its outputs go to the rule's output prefix. A failure here
+ * throws, so BullMQ retries and the re-run (finding the job terminal) writes them again.
+ */
+async function writeDropOutput(deps: Pick<ProcessorDeps, 'store' | 'drops'>, fields: NewJobFields, record?: JobRecord | null): Promise<void> {
+  if (!deps.drops || !isDropJob(fields.metadata)) return;
+  const finished = record ?? (await deps.store.read(fields.id));
+  if (finished) await deps.drops.write(finished);
 }

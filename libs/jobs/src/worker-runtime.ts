@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '@voxq/config';
 import { queuedJobSchema, type JobType } from '@voxq/contracts';
+import { DropOutput, DropRuleStore } from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import { JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
@@ -46,6 +47,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     tools: new ToolDispatch(queues.tools, new ToolLoopStore(connection, config.redis.prefix, config.jobs.retentionSeconds)),
     logger,
     running: new Map(),
+    drops: new DropOutput({ objects, rules: new DropRuleStore(connection, config.redis.prefix), logger }),
   };
 
   const unsubscribe = await subscribeCancels(subscriber, config.redis.prefix, (jobId) => {

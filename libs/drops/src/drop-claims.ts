@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** A claim without a job this old is taken to be from a process that died mid-submit. */
+export const STALE_CLAIM_MS = 60_000;
+
+export type ClaimResult = { kind: 'claimed' } | { kind: 'taken'; settled: boolean };
+
+// Takes over a stale pending claim only if it is still the one we read (no two takers).
+const TAKE_OVER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+  return 1
+end
+return 0`;
+
+/** Quotes differ between S3 listings (`"abc"`) and event notifications (`abc`). */
+const normaliseEtag = (etag: string | undefined) => etag?.replace(/^W\//, '').replaceAll('"', '') ?? '';
+
+/**
+ * The identity of one version of one object: bucket, key and ETag (the version id when no
+ * ETag is known). Listings carry no version id, events do: the ETag is what both agree on.
+ */
+export function objectIdentity(bucket: string, key: string, etag: string | undefined, versionId?: string): string {
+  const version = normaliseEtag(etag) || versionId || '';
+  return createHash('sha256').update(`${bucket}\0${key}\0${version}`).digest('hex');
+}
+
+/**
+ * "Seen" claims, one per object version: `pending:<ms>` while its job is being submitted,
+ * `job:<id>` or `error:<reason>` once it was. A claim is taken with SET NX, so a repeated
+ * notification, a second poller or a restarted one finds it and skips the object.
+ */
+export class DropClaims {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  private readonly keyOf = (identity: string) => `${this.prefix}:drop:seen:${identity}`;
+
+  async claim(identity: string, now = Date.now()): Promise<ClaimResult> {
+    const key = this.keyOf(identity);
+    const mine = `pending:${now}`;
+    if ((await this.redis.set(key, mine, 'EX', this.retentionSeconds, 'NX')) === 'OK') return { kind: 'claimed' };
+    const current = await this.redis.get(key);
+    const pendingSince = current?.startsWith('pending:') ? Number(current.slice('pending:'.length)) : null;
+    if (current === null) return this.claim(identity, now);
+    if (pendingSince !== null && now - pendingSince > STALE_CLAIM_MS) {
+      // Its submitter died between claim and submit; the submit is idempotent, so retry it.
+      const taken = await this.redis.eval(TAKE_OVER, 1, key, current, mine);
+      if (taken === 1) return { kind: 'claimed' };
+    }
+    return { kind: 'taken', settled: pendingSince === null };
+  }
+
+  async settle(identity: string, outcome: { jobId: string } | { error: string }): Promise<void> {
+    const value = 'jobId' in outcome ? `job:${outcome.jobId}` : `error:${outcome.error.slice(0, 200)}`;
+    await this.redis.set(this.keyOf(identity), value, 'EX', this.retentionSeconds);
+  }
+}
