@@ -12,7 +12,9 @@ import { requestId, securityHeaders } from './middleware/request-context';
 import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
+import { openAiRoutes } from './routes/openai.routes';
 import { providersRoutes } from './routes/providers.routes';
+import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
 import type { JobService } from './services/job-service';
@@ -42,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhooksRoutes(deps));
   app.use(uploadsRoutes(deps));
   app.use(dropsRoutes(deps));
+  app.use(spekoRoutes(deps));
+  app.use(openAiRoutes(deps));
   app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -23,6 +23,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       port: env.API_PORT,
       jsonLimitBytes: env.API_JSON_LIMIT_BYTES,
       audioLimitBytes: env.API_AUDIO_LIMIT_BYTES,
+      syncWaitMs: env.API_SYNC_WAIT_MS,
     },
     worker: {
       queues: env.WORKER_QUEUES,

@@ -68,6 +68,8 @@ export const envSchema = z.object({
   API_JSON_LIMIT_BYTES: int(8 * 1_048_576, 1024),
   /** Largest audio upload accepted inline (binary body or base64), in bytes. */
   API_AUDIO_LIMIT_BYTES: int(25 * 1_048_576, 1024),
+  /** How long the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …) wait for their job before answering 202. */
+  API_SYNC_WAIT_MS: int(30_000, 0),
 
   /** Job queues this worker process serves; one image scales per queue. */
   WORKER_QUEUES: list('transcribe,synthesize,complete').pipe(

@@ -1,0 +1,168 @@
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+
+/** A short mono 16-bit sine WAV. */
+function sineWav(seconds = 0.5, rate = 16_000): Buffer {
+  const samples = Math.floor(seconds * rate);
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
+}
+
+const weatherTool = {
+  type: 'function' as const,
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city.',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+
+/** The official `openai` SDK with its baseURL pointed at voxq (seeds 002/004). */
+describe('OpenAI SDK drop-in', () => {
+  let stack: SimulatedStack;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    // OPENAI_BASE_URL points at the simulator, which also serves Whisper and TTS under /v1/audio/*.
+    stack = await startSimulatedStack();
+    const { apiKey } = await stack.createKey('openai-sdk-tenant');
+    client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('chat.completions.create answers a chat.completion', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'You are concise.' },
+        { role: 'user', content: 'Write a haiku about GPUs.' },
+      ],
+      max_tokens: 50,
+    });
+    expect(completion).toMatchObject({
+      object: 'chat.completion',
+      id: expect.stringMatching(/^chatcmpl-/),
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Simulated reply to: Write a haiku about GPUs.' }, finish_reason: 'stop' }],
+    });
+    const usage = completion.usage!;
+    expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
+    // The configured model pinned the provider and model.
+    const sent = stack.simulator.requests().at(-1)!;
+    expect((sent.body as { model: string; max_tokens?: number; max_completion_tokens?: number }).model).toBe('gpt-4o-mini');
+  });
+
+  it('round-trips tool calls: assistant tool_calls and tool messages', async () => {
+    const first = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Call get_weather for Paris.' }],
+      tools: [weatherTool],
+    });
+    const message = first.choices[0]!.message;
+    expect(first.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(message.tool_calls).toEqual([{ id: expect.any(String), type: 'function', function: { name: 'get_weather', arguments: expect.any(String) } }]);
+
+    const second = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: 'Call get_weather for Paris.' },
+        message,
+        { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: '{"tempC": 21}' },
+      ],
+      tools: [weatherTool],
+    });
+    expect(second.choices[0]!.finish_reason).toBe('stop');
+    expect(second.choices[0]!.message.content).toEqual(expect.any(String));
+  });
+
+  it('streams chat.completion.chunk events ending [DONE]', async () => {
+    const stream = await client.chat.completions.create({
+      // Not a configured model: ignored, the router picks.
+      model: 'meta/llama-3.3-70b-instruct',
+      messages: [{ role: 'user', content: 'Solve: 23 * 47' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = '';
+    const finishReasons: Array<string | null> = [];
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      expect(chunk.object).toBe('chat.completion.chunk');
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.choices[0]) finishReasons.push(chunk.choices[0].finish_reason);
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe('Simulated reply to: Solve: 23 * 47');
+    expect(finishReasons.at(-1)).toBe('stop');
+    expect(usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams tool calls', async () => {
+    const stream = await client.chat.completions.create({
+      // Not a configured model: ignored, the router picks.
+      model: 'meta/llama-3.3-70b-instruct',
+      messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }],
+      tools: [weatherTool],
+      stream: true,
+    });
+    const names: string[] = [];
+    for await (const chunk of stream) {
+      for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) if (call.function?.name) names.push(call.function.name);
+    }
+    expect(names).toEqual(['get_weather']);
+  });
+
+  it('audio.speech.create answers audio bytes', async () => {
+    const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Welcome to voxq.' });
+    expect(speech.headers.get('content-type')).toMatch(/^audio\//);
+    expect(speech.headers.get('x-speko-provider')).toBe('openai');
+    const bytes = Buffer.from(await speech.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(0);
+  });
+
+  it('audio.transcriptions.create and audio.translations.create answer {text}', async () => {
+    const wav = sineWav();
+    const transcription = await client.audio.transcriptions.create({ file: await toFile(wav, 'call.wav'), model: 'whisper-1', language: 'en' });
+    expect(transcription.text).toBe(`Simulated transcript of ${wav.length} bytes of audio/wav by whisper-1`);
+
+    const text = await client.audio.transcriptions.create({ file: await toFile(wav, 'call.wav'), model: 'whisper-1', response_format: 'text' });
+    expect(String(text).trim()).toBe(transcription.text);
+
+    const translation = await client.audio.translations.create({ file: await toFile(wav, 'call.wav'), model: 'whisper-1' });
+    expect(translation.text).toBe(transcription.text);
+  });
+
+  it('errors surface as the SDK typed errors', async () => {
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+
+    stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
+    const failed = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Fail.' }] }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((failed as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('bad shape');
+
+    const anonymous = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'vq_not_a_key', maxRetries: 0 });
+    await expect(anonymous.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const badFormat = await client.audio.transcriptions
+      .create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1', response_format: 'srt' })
+      .catch((e: unknown) => e);
+    expect(badFormat).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((badFormat as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('response_format');
+  });
+});

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+
+/** A short mono 16-bit sine WAV (what any STT route accepts). */
+function sineWav(seconds = 0.5, rate = 16_000): Buffer {
+  const samples = Math.floor(seconds * rate);
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
+}
+
+/** Parses a server-sent event stream into `{event, data}` pairs. */
+function parseSse(text: string): Array<{ event: string; data: Record<string, unknown> }> {
+  return text
+    .split('\n\n')
+    .filter((block) => block.includes('data:'))
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      return { event, data: JSON.parse(data) as Record<string, unknown> };
+    });
+}
+
+const weatherTool = {
+  name: 'get_weather',
+  description: 'The weather in a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+describe('Speko one-shot endpoints (seed 000/001)', () => {
+  let stack: SimulatedStack;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    stack = await startSimulatedStack();
+    apiKey = (await stack.createKey('speko-tenant')).apiKey;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const stream = async (path: string, body: unknown) => {
+    const res = await fetch(`${stack.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    return parseSse(await res.text());
+  };
+
+  it('POST /v1/complete answers the seed CompleteResult with routing headers', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', {
+      messages: [
+        { role: 'system', content: 'You are concise.' },
+        { role: 'user', content: 'Hi!' },
+      ],
+      intent: { language: 'en' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({
+      text: 'Simulated reply to: Hi!',
+      provider: 'openai',
+      model: expect.any(String),
+      usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) },
+      failoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+    });
+    expect(res.headers.get('x-speko-provider')).toBe('openai');
+    expect(res.headers.get('x-speko-model')).toBe(res.body.model);
+    expect(res.headers.get('x-speko-failover-count')).toBe('0');
+    expect(res.headers.get('x-speko-scores-run-id')).toBe(res.body.scoresRunId);
+    const jobId = res.headers.get('x-voxq-job-id')!;
+    expect((await stack.request(apiKey, 'GET', `/v1/jobs/${jobId}`)).body.status).toBe('completed');
+  });
+
+  it('POST /v1/complete returns inline tool calls', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', {
+      messages: [{ role: 'user', content: 'Call get_weather for Paris.' }],
+      tools: [weatherTool],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.toolCalls).toEqual([{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }]);
+  });
+
+  it('Prefer: respond-async answers 202 with the job at once', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Later.' }] }, { prefer: 'respond-async' });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ object: 'job', type: 'complete', status: 'queued' });
+    expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.id}`);
+    const job = await stack.waitForJob(apiKey, res.body.id as string);
+    expect(job.status).toBe('completed');
+  });
+
+  it('streams meta, delta, done for a completion', async () => {
+    const events = await stream('/v1/complete', { messages: [{ role: 'user', content: 'Stream me.' }] });
+    expect(events.map((e) => e.event)).toEqual(['meta', 'delta', 'done']);
+    expect(events[0]!.data).toMatchObject({ jobId: expect.any(String), provider: 'openai', scoresRunId: expect.stringMatching(/^sr_/) });
+    expect(events[1]!.data).toEqual({ text: 'Simulated reply to: Stream me.' });
+    expect(events[2]!.data).toMatchObject({ text: 'Simulated reply to: Stream me.', provider: 'openai', failoverCount: 0 });
+  });
+
+  it('streams tool_call events for inline tool calls, before done', async () => {
+    const events = await stream('/v1/complete', { messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }], tools: [weatherTool] });
+    const names = events.map((e) => e.event).filter((name) => name !== 'delta');
+    expect(names).toEqual(['meta', 'tool_call', 'done']);
+    const call = events.find((e) => e.event === 'tool_call')!.data;
+    expect(call).toMatchObject({ name: 'get_weather', args: expect.any(String) });
+    expect((events.at(-1)!.data as { toolCalls: unknown[] }).toolCalls).toEqual([call]);
+  });
+
+  it('a failed job is the error envelope with a fitting status, and an SSE error event', async () => {
+    stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Fail please.' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: expect.any(String), message: expect.stringContaining('bad shape') });
+
+    stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
+    const events = await stream('/v1/complete', { messages: [{ role: 'user', content: 'Fail the stream.' }] });
+    expect(events.map((e) => e.event)).toEqual(['error']);
+    expect(events[0]!.data).toMatchObject({ error: { type: 'invalid_request_error' }, jobId: expect.any(String) });
+  });
+
+  it('rejects a bad body with a 400 naming the field', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [] });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+  });
+
+  it('POST /v1/transcribe takes binary audio with intent and constraints headers', async () => {
+    const wav = sineWav();
+    const res = await stack.request(apiKey, 'POST', '/v1/transcribe', wav, {
+      'content-type': 'audio/wav',
+      'x-speko-intent': JSON.stringify({ language: 'en-US' }),
+      'x-speko-constraints': JSON.stringify({ allowedProviders: { stt: ['openai'] } }),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      text: `Simulated transcript of ${wav.length} bytes of audio/wav by whisper-1`,
+      provider: 'openai',
+      model: 'whisper-1',
+      failoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+    });
+    expect(res.headers.get('x-speko-provider')).toBe('openai');
+
+    const bad = await stack.request(apiKey, 'POST', '/v1/transcribe', wav, { 'content-type': 'audio/wav', 'x-speko-intent': '{nope' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ param: 'x-speko-intent' });
+  });
+
+  it('POST /v1/synthesize answers the audio with its content type and routing headers', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/synthesize', {
+      text: 'Hello, world.',
+      intent: { language: 'en-US' },
+      voice: null,
+      speed: 1,
+      constraints: { allowedProviders: { tts: ['openai'] } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^audio\//);
+    expect(res.raw.length).toBeGreaterThan(0);
+    expect(res.headers.get('x-speko-provider')).toBe('openai');
+    expect(res.headers.get('x-speko-failover-count')).toBe('0');
+
+    const events = await stream('/v1/synthesize', { text: 'Stream it.', constraints: { allowedProviders: { tts: ['openai'] } } });
+    expect(events.map((e) => e.event)).toEqual(['done']);
+    expect(events[0]!.data).toMatchObject({ provider: 'openai', audio: { url: expect.stringMatching(/^\/v1\/jobs\/.+\/result$/) } });
+  });
+});
+
+describe('one-shot wait bound', () => {
+  let stack: SimulatedStack;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    // No worker: jobs stay queued, so the wait runs out.
+    stack = await startSimulatedStack({ API_SYNC_WAIT_MS: '200' }, { worker: false });
+    apiKey = (await stack.createKey('speko-slow')).apiKey;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers 202 with the job and its Location once API_SYNC_WAIT_MS has passed', async () => {
+    const started = Date.now();
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Slow.' }] });
+    expect(res.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(res.body).toMatchObject({ id: expect.any(String), object: 'job', status: 'queued' });
+    expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.id}`);
+  });
+});

@@ -1,0 +1,120 @@
+import type { Request, Response } from 'express';
+import type { Principal } from '@voxq/auth';
+import type { JobView } from '@voxq/contracts';
+import { AppError, errors, type ErrorType } from '@voxq/errors';
+import { principalOf } from '../middleware/authenticate';
+import type { JobService, Submission } from '../services/job-service';
+import type { JobWaiter } from '../services/job-waiter';
+
+/**
+ * Shared by the one-shot surfaces (Speko's `/v1/transcribe|synthesize|complete`, the
+ * OpenAI-style `/v1/chat/completions` and `/v1/audio/*`): each submits an ordinary voxq job
+ * and waits, bounded by `API_SYNC_WAIT_MS`, for its record to become terminal.
+ */
+export interface OneShotDeps {
+  jobs: JobService;
+  waiter: () => JobWaiter;
+  syncWaitMs: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw errors.invalidRequest('Idempotency-Key must be 1-255 printable ASCII characters.', 'Idempotency-Key');
+  return key;
+}
+
+/** A JSON-valued header (`x-speko-intent: {"language":"en-US"}`). */
+export function jsonHeader(req: Request, name: string): unknown {
+  const value = req.header(name);
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw errors.invalidRequest(`Header ${name} must be JSON.`, name);
+  }
+}
+
+/** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
+export const prefersAsync = (req: Request) => /(^|[,;\s])respond-async([,;\s]|$)/i.test(req.header('prefer') ?? '');
+
+export const wantsEventStream = (req: Request) => (req.header('accept') ?? '').toLowerCase().includes('text/event-stream');
+
+/** Aborts when the client goes away before the response is done. */
+export function clientGone(req: Request, res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  req.on('aborted', () => controller.abort());
+  return controller.signal;
+}
+
+export interface Outcome {
+  principal: Principal;
+  /** The job: terminal, or still queued/active when the wait ran out (or `Prefer: respond-async`). */
+  job: JobView;
+}
+
+/** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
+export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
+  const principal = principalOf(req);
+  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req));
+  if (waitMs <= 0) return { principal, job: view };
+  return { principal, job: await waitFor(deps, req, res, view.id, waitMs) };
+}
+
+/** Waits for a submitted job, up to the bound or until the client goes away. */
+export function waitFor(deps: OneShotDeps, req: Request, res: Response, jobId: string, waitMs = deps.syncWaitMs): Promise<JobView> {
+  return deps.waiter().waitForJob(principalOf(req), jobId, waitMs, clientGone(req, res));
+}
+
+/** 202 with the job to poll, as `POST /v1/jobs` answers. */
+export function sendPending(res: Response, job: JobView): void {
+  res.status(202).location(`/v1/jobs/${job.id}`).setHeader('X-Voxq-Job-Id', job.id);
+  res.json(job);
+}
+
+const STATUS_OF: Record<ErrorType, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  conflict_error: 409,
+  rate_limit_error: 429,
+  provider_error: 502,
+  api_error: 500,
+};
+
+/** A failed or cancelled job as the error a synchronous caller gets (status from its type). */
+export function jobError(job: JobView): AppError {
+  if (job.status === 'cancelled') return errors.conflict('job_cancelled', `Job ${job.id} was cancelled before it finished.`);
+  const error = job.error;
+  if (!error) return errors.internal(`Job ${job.id} failed without an error.`);
+  const type = (error.type in STATUS_OF ? error.type : 'api_error') as ErrorType;
+  return new AppError({ type, code: error.code, message: error.message, status: STATUS_OF[type], ...(error.param ? { param: error.param } : {}) });
+}
+
+/** Server-sent events on `res`: headers flushed at once, a comment every 15 s keeps proxies from timing out. */
+export function openEventStream(res: Response): { send(event: string | null, data: unknown): void; end(): void } {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('Connection', 'keep-alive');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  res.on('close', () => clearInterval(keepAlive));
+  return {
+    send(event, data) {
+      if (res.writableEnded || res.destroyed) return;
+      res.write(`${event === null ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    },
+    end() {
+      clearInterval(keepAlive);
+      if (!res.writableEnded) res.end();
+    },
+  };
+}

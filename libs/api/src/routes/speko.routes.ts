@@ -1,0 +1,185 @@
+import { pipeline } from 'node:stream/promises';
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '@voxq/config';
+import {
+  completeInputSchema,
+  constraintsSchema,
+  metadataSchema,
+  routingIntentSchema,
+  synthesizeInputSchema,
+  type CompleteResult,
+  type JobView,
+  type SynthesizeResult,
+  type TranscribeResult,
+} from '@voxq/contracts';
+import { AppError, errors } from '@voxq/errors';
+import { tenantOfKey, type ObjectStore } from '@voxq/storage';
+import type { Redis } from 'ioredis';
+import { principalOf } from '../middleware/authenticate';
+import { envelope } from '../middleware/error-handler';
+import { jsonBody } from '../middleware/job-body';
+import type { JobService, Submission } from '../services/job-service';
+import { jobWaiterFor } from '../services/job-waiter';
+import { parseOrThrow } from '../validation';
+import { jobError, jsonHeader, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, wantsEventStream, type OneShotDeps } from './one-shot';
+
+const AUDIO = ['audio/*', 'application/octet-stream'];
+
+const routing = {
+  intent: routingIntentSchema.prefault({}),
+  constraints: constraintsSchema.default({}),
+  metadata: metadataSchema.default({}),
+};
+
+/** Seed 000's synthesize body. */
+const synthesizeBodySchema = z.strictObject({ ...synthesizeInputSchema.shape, ...routing });
+/** Seed 001's `CompleteParams`. */
+const completeBodySchema = z.strictObject({ ...completeInputSchema.shape, ...routing });
+
+type Provenance = Pick<CompleteResult, 'provider' | 'model' | 'failoverCount' | 'scoresRunId'>;
+
+/** The routing headers every one-shot answer carries (seed 000: "tell you which provider ran"). */
+function setSpekoHeaders(res: Response, job: JobView, result: Provenance): void {
+  res.setHeader('X-Speko-Provider', result.provider);
+  res.setHeader('X-Speko-Model', result.model);
+  res.setHeader('X-Speko-Failover-Count', String(result.failoverCount));
+  if (result.scoresRunId) res.setHeader('X-Speko-Scores-Run-Id', result.scoresRunId);
+  res.setHeader('X-Voxq-Job-Id', job.id);
+}
+
+const provenanceOf = (r: Provenance) => ({ provider: r.provider, model: r.model, failoverCount: r.failoverCount, scoresRunId: r.scoresRunId });
+
+/** The seed's transcribe answer. */
+const transcribeView = (r: TranscribeResult) => ({ text: r.text, ...provenanceOf(r), ...(r.confidence === undefined ? {} : { confidence: r.confidence }) });
+
+/** The seed's `CompleteResult`. */
+const completeView = (r: CompleteResult) => ({
+  text: r.text,
+  ...provenanceOf(r),
+  usage: { promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens },
+  ...(r.toolCalls?.length ? { toolCalls: r.toolCalls } : {}),
+});
+
+const errorData = (error: unknown) => envelope(error instanceof AppError ? error : errors.internal('Internal server error.'));
+
+/**
+ * Seed 000/001's one-shot endpoints: `POST /v1/transcribe`, `/v1/synthesize`, `/v1/complete`.
+ * Each submits an ordinary job and waits (up to `API_SYNC_WAIT_MS`) for it; past the bound,
+ * or with `Prefer: respond-async`, the answer is 202 with the job to poll. With
+ * `Accept: text/event-stream` the answer is server-sent events ending in `done` or `error`.
+ */
+export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; redis: Redis }): Router {
+  const router = Router();
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: jobWaiterFor(deps), syncWaitMs: deps.config.api.syncWaitMs };
+  const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
+  const audioBody: express.RequestHandler = (req, res, next) => {
+    if (req.is(AUDIO)) return rawAudio(req, res, next);
+    const type = req.headers['content-type'];
+    next(errors.unsupportedMediaType(type ? `Unsupported Content-Type '${type}': send the audio as audio/* (e.g. audio/wav).` : 'Missing Content-Type: send the audio as audio/* (e.g. audio/wav).'));
+  };
+
+  /**
+   * Runs a one-shot job: 202 at once (`Prefer: respond-async`) or past the wait bound, the
+   * error envelope when it failed, else `onResult`. With SSE, `stream` handles the events.
+   */
+  async function run<R>(
+    req: Request,
+    res: Response,
+    submission: Submission,
+    onResult: (job: JobView, result: R) => Promise<void> | void,
+    stream: (send: (event: string, data: unknown) => void, job: JobView, result: R) => void,
+  ): Promise<void> {
+    if (prefersAsync(req)) {
+      const { job } = await submitAndWait(oneShot, req, res, submission, 0);
+      return sendPending(res, job);
+    }
+    if (wantsEventStream(req)) {
+      const { job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
+      const sse = openEventStream(res);
+      try {
+        const job = await waitFor(oneShot, req, res, queued.id);
+        if (job.status === 'completed' && job.result) stream((e, d) => sse.send(e, d), job, job.result as R);
+        else if (job.status === 'failed' || job.status === 'cancelled') sse.send('error', { ...envelope(jobError(job)), jobId: job.id });
+        else {
+          sse.send('error', {
+            error: { type: 'api_error', code: 'job_pending', message: `Job ${job.id} is still ${job.status} after ${oneShot.syncWaitMs} ms; poll /v1/jobs/${job.id}.`, param: null },
+            jobId: job.id,
+          });
+        }
+      } catch (error) {
+        sse.send('error', errorData(error));
+      }
+      return sse.end();
+    }
+    const { job } = await submitAndWait(oneShot, req, res, submission);
+    if (job.status === 'queued' || job.status === 'active') return sendPending(res, job);
+    if (job.status !== 'completed' || !job.result) throw jobError(job);
+    await onResult(job, job.result as R);
+  }
+
+  router.post('/v1/transcribe', audioBody, async (req, res) => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw errors.invalidRequest('The audio body is empty.', 'body');
+    const submission: Submission = {
+      type: 'transcribe',
+      input: { audio: { data: req.body, contentType: req.header('content-type')! } },
+      intent: parseOrThrow(routingIntentSchema, jsonHeader(req, 'x-speko-intent') ?? {}, 'x-speko-intent'),
+      constraints: parseOrThrow(constraintsSchema, jsonHeader(req, 'x-speko-constraints') ?? {}, 'x-speko-constraints'),
+      metadata: {},
+    };
+    await run<TranscribeResult>(
+      req,
+      res,
+      submission,
+      (job, result) => {
+        setSpekoHeaders(res, job, result);
+        res.json(transcribeView(result));
+      },
+      (send, job, result) => send('done', { ...transcribeView(result), jobId: job.id }),
+    );
+  });
+
+  router.post('/v1/synthesize', jsonBody(deps.config), async (req, res) => {
+    const { intent, constraints, metadata, ...input } = parseOrThrow(synthesizeBodySchema, req.body);
+    await run<SynthesizeResult>(
+      req,
+      res,
+      { type: 'synthesize', input, intent, constraints, metadata },
+      async (job, result) => {
+        const key = result.audio.key;
+        if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', job.id);
+        const { body, object } = await deps.objects.getStream({ key });
+        setSpekoHeaders(res, job, result);
+        res.setHeader('Content-Type', object.contentType);
+        res.setHeader('Content-Length', String(object.size));
+        await pipeline(body, res).catch(() => undefined);
+      },
+      // The audio itself is not sent over SSE: `done` carries the result with its download URL.
+      (send, job, result) => send('done', { ...provenanceOf(result), audio: result.audio, usage: result.usage, jobId: job.id }),
+    );
+  });
+
+  router.post('/v1/complete', jsonBody(deps.config), async (req, res) => {
+    const { intent, constraints, metadata, ...input } = parseOrThrow(completeBodySchema, req.body);
+    await run<CompleteResult>(
+      req,
+      res,
+      { type: 'complete', input, intent, constraints, metadata },
+      (job, result) => {
+        setSpekoHeaders(res, job, result);
+        res.json(completeView(result));
+      },
+      (send, job, result) => {
+        send('meta', { jobId: job.id, ...provenanceOf(result) });
+        for (const call of result.serverToolCalls ?? []) send('server_tool_call', call);
+        // voxq jobs are not token-streamed (a worker produces the whole reply at once), so
+        // the text arrives as one delta once the job is done.
+        if (result.text) send('delta', { text: result.text });
+        for (const call of result.toolCalls ?? []) send('tool_call', call);
+        send('done', { ...completeView(result), jobId: job.id });
+      },
+    );
+  });
+
+  return router;
+}
