@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { requestId, securityHeaders } from './middleware/request-context';
+import { batchesRoutes } from './routes/batches.routes';
 import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobsRoutes } from './routes/jobs.routes';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(dropsRoutes(deps));
   app.use(spekoRoutes(deps));
   app.use(openAiRoutes(deps));
+  app.use(batchesRoutes(deps));
   app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

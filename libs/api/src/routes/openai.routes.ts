@@ -43,7 +43,7 @@ const openAiMessageSchema = z.discriminatedUnion('role', [
   z.looseObject({ role: z.literal('tool'), content: contentSchema, tool_call_id: z.string().min(1) }),
 ]);
 
-const chatCompletionRequestSchema = z.looseObject({
+export const chatCompletionRequestSchema = z.looseObject({
   model: z.string().max(256).optional(),
   messages: z.array(openAiMessageSchema).min(1),
   temperature: z.number().nullable().optional(),
@@ -111,7 +111,7 @@ function pinModel(runtime: ProviderRuntime, capability: Capability, model: strin
   return { allowedProviders: { [capability]: [entry.owned_by] }, models: { [capability]: model } };
 }
 
-function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRequest) {
+export function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRequest) {
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
   const choice = body.tool_choice;
   return {
@@ -141,7 +141,7 @@ const openAiUsage = (r: CompleteResult) => ({
 });
 
 /** OpenAI's `chat.completion` object. */
-function chatCompletion(job: JobView, r: CompleteResult) {
+export function chatCompletion(job: JobView, r: CompleteResult) {
   const toolCalls = openAiToolCalls(r);
   return {
     id: completionId(job),
@@ -188,7 +188,7 @@ function audioTypeOf(file: File): string {
 }
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
-const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
+export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
   if (!(thrown instanceof AppError) || res.headersSent) return next(thrown);
   if (thrown.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(thrown.retryAfterSeconds));
   res.status(thrown.status).json({ error: { message: thrown.message, type: thrown.type, param: thrown.param ?? null, code: thrown.code } });
