@@ -62,7 +62,8 @@ export function createJobProcessor(deps: ProcessorDeps) {
     const log = logger.child({ jobId: id, tenantId: data.tenantId, type: fields.type });
 
     // A `complete` job back from waiting for its tool calls continues the same attempt.
-    const complete = data.payload.type === 'complete' ? data.payload : null;
+    // Only jobs with server-side tools have a loop to resume: the rest skip the Redis reads.
+    const complete = data.payload.type === 'complete' && data.payload.input.tools?.some((t) => t.executionMode !== 'inline') ? data.payload : null;
     const resumed = complete ? await deps.tools.resume(job, complete) : { state: null, missing: [] };
     const started = await store.start(fields, { countAttempt: !resumed.state?.awaiting });
     if (started.kind === 'terminal') {
