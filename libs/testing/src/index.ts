@@ -6,3 +6,4 @@ export { cleanupPrefix, eventually, testConfig } from './test-env';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverAnswer, type WebhookReceiverOptions } from './webhook-receiver';
 export { startSimulatedStack, startStack } from './stack';
 export type { SimulatedStack, StackOptions, TestResponse, TestStack } from './stack';
+export { sineWav } from './audio-fixture';
