@@ -193,16 +193,7 @@ export class S3ObjectStore implements ObjectStore {
       if (!(out.Body instanceof Readable)) throw new Error('GetObject returned no stream body');
       return {
         body: out.Body,
-        object: {
-          bucket,
-          key,
-          size: out.ContentLength ?? 0,
-          contentType: out.ContentType ?? 'application/octet-stream',
-          ...(out.ETag ? { etag: out.ETag } : {}),
-          ...(out.LastModified ? { lastModified: out.LastModified.toISOString() } : {}),
-          ...(out.Metadata?.sha256 ? { sha256: out.Metadata.sha256 } : {}),
-          ...(out.Metadata ? { metadata: out.Metadata } : {}),
-        },
+        object: storedObject(bucket, key, out),
       };
     } catch (error) {
       throw toStorageError(error, key);
@@ -226,16 +217,7 @@ export class S3ObjectStore implements ObjectStore {
     const { bucket, key } = this.resolve(ref);
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return {
-        bucket,
-        key,
-        size: out.ContentLength ?? 0,
-        contentType: out.ContentType ?? 'application/octet-stream',
-        ...(out.ETag ? { etag: out.ETag } : {}),
-        ...(out.LastModified ? { lastModified: out.LastModified.toISOString() } : {}),
-        ...(out.Metadata?.sha256 ? { sha256: out.Metadata.sha256 } : {}),
-        ...(out.Metadata ? { metadata: out.Metadata } : {}),
-      };
+      return storedObject(bucket, key, out);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw toStorageError(error, key);
@@ -305,4 +287,22 @@ const expiresAt = (seconds: number) => new Date(Date.now() + seconds * 1000).toI
 /** The configured object store (`config.s3`). */
 export function createObjectStore(config: { s3: S3Settings }): S3ObjectStore {
   return new S3ObjectStore(config.s3);
+}
+
+/** What GetObject and HeadObject both answer about an object, as a `StoredObject`. */
+function storedObject(
+  bucket: string,
+  key: string,
+  out: { ContentLength?: number; ContentType?: string; ETag?: string; LastModified?: Date; Metadata?: Record<string, string> },
+): StoredObject {
+  return {
+    bucket,
+    key,
+    size: out.ContentLength ?? 0,
+    contentType: out.ContentType ?? 'application/octet-stream',
+    ...(out.ETag ? { etag: out.ETag } : {}),
+    ...(out.LastModified ? { lastModified: out.LastModified.toISOString() } : {}),
+    ...(out.Metadata?.sha256 ? { sha256: out.Metadata.sha256 } : {}),
+    ...(out.Metadata ? { metadata: out.Metadata } : {}),
+  };
 }
