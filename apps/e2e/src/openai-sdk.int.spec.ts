@@ -128,6 +128,34 @@ describe('OpenAI SDK drop-in', () => {
     expect(translation.text).toBe(transcription.text);
   });
 
+  it('audio.transcriptions.create answers srt and vtt cues timed by the provider’s segments, and verbose_json with them', async () => {
+    // 1.5 s, so the simulated Whisper's three segments fall on round times.
+    const wav = sineWav(1.5);
+    const file = () => toFile(wav, 'call.wav');
+    const cues = [
+      { from: '00:00:00.000', to: '00:00:00.500', text: 'Simulated transcript of' },
+      { from: '00:00:00.500', to: '00:00:01.000', text: `${wav.length} bytes of` },
+      { from: '00:00:01.000', to: '00:00:01.500', text: 'audio/wav by whisper-1' },
+    ];
+
+    const srt = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', language: 'en', response_format: 'srt' });
+    expect(srt).toBe(cues.map((c, i) => `${i + 1}\n${c.from.replace('.', ',')} --> ${c.to.replace('.', ',')}\n${c.text}\n\n`).join(''));
+
+    const vtt = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'vtt' });
+    expect(vtt).toBe(`WEBVTT\n\n${cues.map((c) => `${c.from} --> ${c.to}\n${c.text}\n\n`).join('')}`);
+
+    const translated = await client.audio.translations.create({ file: await file(), model: 'whisper-1', response_format: 'vtt' });
+    expect(translated).toBe(vtt);
+
+    const verbose = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'verbose_json' });
+    expect(verbose).toMatchObject({ task: 'transcribe', language: 'english', duration: 1.5, text: cues.map((c) => c.text).join(' ') });
+    expect(verbose.segments?.map(({ id, start, end, text }) => ({ id, start, end, text }))).toEqual([
+      { id: 0, start: 0, end: 0.5, text: cues[0]!.text },
+      { id: 1, start: 0.5, end: 1, text: cues[1]!.text },
+      { id: 2, start: 1, end: 1.5, text: cues[2]!.text },
+    ]);
+  });
+
   it('errors surface as the SDK typed errors', async () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
 
@@ -140,7 +168,7 @@ describe('OpenAI SDK drop-in', () => {
     await expect(anonymous.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 
     const badFormat = await client.audio.transcriptions
-      .create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1', response_format: 'srt' })
+      .create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1', response_format: 'diarized_json' })
       .catch((e: unknown) => e);
     expect(badFormat).toBeInstanceOf(OpenAI.BadRequestError);
     expect((badFormat as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('response_format');

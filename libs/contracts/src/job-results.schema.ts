@@ -80,11 +80,25 @@ export const synthesizeResultSchema = z.strictObject({
 });
 export type SynthesizeResult = z.infer<typeof synthesizeResultSchema>;
 
+/** A stretch of the transcript with when it was spoken, in seconds from the start of the audio. */
+export const transcriptSegmentSchema = z.strictObject({
+  start: z.number().min(0),
+  end: z.number().min(0),
+  text: z.string(),
+});
+export type TranscriptSegment = z.infer<typeof transcriptSegmentSchema>;
+
 export const transcribeResultSchema = z.strictObject({
   ...provenance,
   text: z.string(),
   language: z.string().optional(),
   confidence: z.number().min(0).max(1).optional(),
   usage: z.strictObject({ audioSeconds: z.number().min(0) }),
+  /**
+   * The transcript in timed stretches, in order, when the provider reports timings (Whisper
+   * segments, Deepgram utterances, pocketsphinx utterances). Absent from providers without
+   * timings and from results stored before voxq kept them.
+   */
+  segments: z.array(transcriptSegmentSchema).optional(),
 });
 export type TranscribeResult = z.infer<typeof transcribeResultSchema>;

@@ -1,5 +1,5 @@
 import type { Logger } from '@voxq/logging';
-import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice } from '@voxq/contracts';
+import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice, TranscriptSegment } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
 export interface CallContext {
@@ -43,6 +43,8 @@ export interface SttResponse {
   language?: string;
   confidence?: number;
   durationSeconds: number;
+  /** Timed stretches of `text`, when the vendor reports timings. */
+  segments?: TranscriptSegment[];
 }
 
 export interface TtsRequest {

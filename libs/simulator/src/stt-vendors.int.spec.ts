@@ -22,7 +22,7 @@ describe('simulated STT vendors', () => {
     const transcribe = (body: FormData, base = sim.baseUrlFor('openai'), key = 'sk-test') =>
       fetch(`${base}/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body });
 
-    it('answers verbose_json with the language named, the WAV length and one segment', async () => {
+    it('answers verbose_json with the language named, the WAV length and timed segments', async () => {
       const res = await transcribe(form({ model: 'whisper-1', language: 'de', response_format: 'verbose_json' }));
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
@@ -30,7 +30,11 @@ describe('simulated STT vendors', () => {
         language: 'german',
         duration: 1.5,
         text: `Simulated transcript of ${audio.length} bytes of audio/wav by whisper-1`,
-        segments: [expect.objectContaining({ start: 0, end: 1.5, avg_logprob: Math.log(0.93), no_speech_prob: expect.any(Number) })],
+        segments: [
+          expect.objectContaining({ id: 0, start: 0, end: 0.5, text: ' Simulated transcript of', avg_logprob: Math.log(0.93), no_speech_prob: expect.any(Number) }),
+          expect.objectContaining({ id: 1, start: 0.5, end: 1, text: ` ${audio.length} bytes of` }),
+          expect.objectContaining({ id: 2, start: 1, end: 1.5, text: ' audio/wav by whisper-1', tokens: [], temperature: 0 }),
+        ],
         usage: { type: 'duration', seconds: 2 },
       });
       expect(sim.requests('openai')[0]).toMatchObject({
@@ -96,12 +100,28 @@ describe('simulated STT vendors', () => {
       const words = body.results.channels[0]?.alternatives[0]?.words;
       expect(words).toHaveLength(text.split(' ').length);
       expect(words?.at(-1)).toMatchObject({ word: 'nova-2', punctuated_word: 'nova-2', end: 1.5, confidence: 0.93 });
+      expect(body).not.toHaveProperty('results.utterances');
       expect(sim.requests('deepgram')[0]).toMatchObject({
         path: '/deepgram/v1/listen',
         query: { model: 'nova-2', language: 'en-US' },
         headers: { authorization: 'Token ***', 'content-type': 'audio/wav' },
         body: `<${audio.length} bytes of audio/wav>`,
       });
+    });
+
+    it('splits the transcript into utterances when asked, in channel order with their words', async () => {
+      const res = await listen(audio, 'model=nova-2&utterances=true');
+      const body = (await res.json()) as { results: { utterances: Array<{ start: number; end: number; transcript: string; channel: number; words: unknown[] }> } };
+      expect(body.results.utterances).toEqual([
+        expect.objectContaining({ start: 0, end: expect.closeTo(0.5), transcript: 'Simulated transcript of', channel: 0, confidence: 0.93, id: expect.any(String) }),
+        expect.objectContaining({ start: expect.closeTo(0.5), end: expect.closeTo(1), transcript: `${audio.length} bytes of`, channel: 0 }),
+        expect.objectContaining({ start: expect.closeTo(1), end: 1.5, transcript: 'audio/wav by nova-2', channel: 0 }),
+      ]);
+      expect(body.results.utterances[2]?.words).toEqual([
+        expect.objectContaining({ word: 'audio/wav', punctuated_word: 'audio/wav', start: expect.closeTo(1) }),
+        expect.objectContaining({ word: 'by' }),
+        expect.objectContaining({ word: 'nova-2', end: 1.5 }),
+      ]);
     });
 
     it('reports a detected language only when asked to detect one', async () => {

@@ -42,6 +42,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         ...(transcript.language === undefined ? {} : { language: transcript.language }),
         ...(transcript.confidence === undefined ? {} : { confidence: transcript.confidence }),
         usage: { audioSeconds: transcript.durationSeconds },
+        ...(transcript.segments === undefined ? {} : { segments: transcript.segments }),
         ...provenance(routed, transcript.model),
       },
     };

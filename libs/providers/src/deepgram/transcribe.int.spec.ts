@@ -30,13 +30,19 @@ describe('deepgram STT against the simulator', () => {
       language: 'en-US',
       confidence: 0.93,
       durationSeconds: 2,
+      // The simulator's utterances: three words each, spread evenly over the audio.
+      segments: [
+        { start: 0, end: expect.closeTo(2 / 3), text: 'Simulated transcript of' },
+        { start: expect.closeTo(2 / 3), end: expect.closeTo(4 / 3), text: `${wav.length} bytes of` },
+        { start: expect.closeTo(4 / 3), end: 2, text: 'audio/wav by nova-2' },
+      ],
     });
     expect(deepgram.name).toBe('deepgram');
     const [received] = simulator.requests('deepgram');
     expect(received).toMatchObject({
       method: 'POST',
       path: '/deepgram/v1/listen',
-      query: { model: 'nova-2', language: 'en-US', smart_format: 'true', punctuate: 'true' },
+      query: { model: 'nova-2', language: 'en-US', smart_format: 'true', punctuate: 'true', utterances: 'true' },
       body: `<${wav.length} bytes of audio/wav>`,
     });
     expect(received?.headers.authorization).toBe('Token ***');

@@ -1,3 +1,4 @@
+import type { TranscriptSegment } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
 import { pcmLayout } from '../shared/audio';
 import type { ListenResponse } from './wire.schema';
@@ -24,7 +25,8 @@ export function deepgramLanguage(tag: string): string {
  * needs its layout spelled out.
  */
 export function toListenQuery(request: SttRequest, model: string): URLSearchParams {
-  const query = new URLSearchParams({ model, language: deepgramLanguage(request.language), smart_format: 'true', punctuate: 'true' });
+  // `utterances` adds timed stretches of the transcript (no extra charge).
+  const query = new URLSearchParams({ model, language: deepgramLanguage(request.language), smart_format: 'true', punctuate: 'true', utterances: 'true' });
   const pcm = pcmLayout(request.contentType);
   if (pcm) {
     query.set('encoding', 'linear16');
@@ -34,16 +36,62 @@ export function toListenQuery(request: SttRequest, model: string): URLSearchPara
   return query;
 }
 
+/** A pause this long (Deepgram's default `utt_split`) ends a segment built from words. */
+const SEGMENT_PAUSE_SECONDS = 0.8;
+
+type Word = NonNullable<ListenResponse['results']['channels'][number]['alternatives'][number]['words']>[number];
+
+/**
+ * Words → segments, for an answer without utterances: a new segment after a pause or after a
+ * word that ends a sentence (`smart_format` punctuates).
+ */
+export function segmentsFromWords(words: readonly Word[]): TranscriptSegment[] {
+  const runs: Array<{ start: number; end: number; texts: string[] }> = [];
+  let endsSentence = false;
+  for (const word of words) {
+    const start = Math.max(0, word.start);
+    const end = Math.max(start, word.end);
+    const written = word.punctuated_word ?? word.word;
+    const last = runs.at(-1);
+    if (last && !endsSentence && start - last.end < SEGMENT_PAUSE_SECONDS) {
+      last.texts.push(written);
+      last.end = end;
+    } else {
+      runs.push({ start, end, texts: [written] });
+    }
+    endsSentence = /[.?!]["')\]]*$/.test(written);
+  }
+  return runs.map(({ start, end, texts }) => ({ start, end, text: texts.join(' ') }));
+}
+
+/**
+ * The answer's timed stretches: channel 0's utterances when Deepgram sent them, else its best
+ * alternative's words grouped. Undefined when it timed nothing.
+ */
+export function segmentsFromListen(response: ListenResponse): TranscriptSegment[] | undefined {
+  const utterances = response.results.utterances?.filter((u) => (u.channel ?? 0) === 0);
+  if (utterances?.length) {
+    return utterances.map(({ start, end, transcript }) => {
+      const from = Math.max(0, start);
+      return { start: from, end: Math.max(from, end), text: transcript.trim() };
+    });
+  }
+  const words = response.results.channels[0]?.alternatives[0]?.words;
+  return words?.length ? segmentsFromWords(words) : undefined;
+}
+
 /** The `/v1/listen` answer → ours: the first channel's best alternative. */
 export function fromListenResponse(response: ListenResponse, language: string, model: string): SttResponse {
   // The schema requires at least one channel and one alternative.
   const channel = response.results.channels[0]!;
   const best = channel.alternatives[0]!;
+  const segments = segmentsFromListen(response);
   return {
     text: best.transcript.trim(),
     model,
     language: channel.detected_language ?? language,
     confidence: Math.min(1, Math.max(0, best.confidence)),
     durationSeconds: response.metadata.duration,
+    ...(segments === undefined ? {} : { segments }),
   };
 }

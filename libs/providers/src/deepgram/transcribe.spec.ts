@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SttRequest } from '../provider';
-import { deepgramLanguage, fromListenResponse, toListenQuery } from './transcribe.mapper';
+import { deepgramLanguage, fromListenResponse, segmentsFromWords, toListenQuery } from './transcribe.mapper';
 import { listenResponseSchema } from './wire.schema';
 
 const request = (overrides: Partial<SttRequest> = {}): SttRequest => ({ audio: Buffer.alloc(4), contentType: 'audio/wav', language: 'en-US', ...overrides });
@@ -19,12 +19,13 @@ describe('deepgramLanguage', () => {
 });
 
 describe('toListenQuery', () => {
-  it('asks for the model and language with smart formatting', () => {
+  it('asks for the model and language with smart formatting and utterances', () => {
     expect(Object.fromEntries(toListenQuery(request(), 'nova-2'))).toEqual({
       model: 'nova-2',
       language: 'en-US',
       smart_format: 'true',
       punctuate: 'true',
+      utterances: 'true',
     });
   });
 
@@ -58,7 +59,28 @@ describe('fromListenResponse', () => {
       language: 'en-US',
       confidence: 0.98,
       durationSeconds: 3.25,
+      segments: [{ start: 0, end: 0.4, text: 'hello' }],
     });
+  });
+
+  it("times segments by channel 0's utterances when Deepgram sends them", () => {
+    const response = listenResponseSchema.parse({
+      ...body({ alternatives: [{ transcript: 'Hello there. General Kenobi.', confidence: 0.9, words: [] }] }),
+    });
+    response.results.utterances = [
+      { start: 0.08, end: 0.9, transcript: 'Hello there.', channel: 0 },
+      { start: 0.1, end: 0.5, transcript: 'Other channel.', channel: 1 },
+      { start: 1.8, end: 3.1, transcript: ' General Kenobi. ', channel: 0 },
+    ];
+    expect(fromListenResponse(response, 'en', 'nova-2').segments).toEqual([
+      { start: 0.08, end: 0.9, text: 'Hello there.' },
+      { start: 1.8, end: 3.1, text: 'General Kenobi.' },
+    ]);
+  });
+
+  it('leaves segments out when Deepgram timed nothing', () => {
+    const response = listenResponseSchema.parse(body({ alternatives: [{ transcript: '', confidence: 0 }] }));
+    expect(fromListenResponse(response, 'en', 'nova-2')).not.toHaveProperty('segments');
   });
 
   it('prefers the detected language when Deepgram reports one', () => {
@@ -69,5 +91,23 @@ describe('fromListenResponse', () => {
   it('rejects an answer without a channel or an alternative', () => {
     expect(listenResponseSchema.safeParse({ ...body({ alternatives: [] }) }).success).toBe(false);
     expect(listenResponseSchema.safeParse({ metadata: body({}).metadata, results: { channels: [] } }).success).toBe(false);
+  });
+});
+
+describe('segmentsFromWords', () => {
+  const word = (punctuated: string, start: number, end: number) => ({ word: punctuated.toLowerCase().replace(/[^a-z]/g, ''), start, end, punctuated_word: punctuated });
+
+  it('starts a segment after a sentence ends or after a pause of 0.8 s', () => {
+    const words = [word('Hello', 0, 0.3), word('there.', 0.35, 0.7), word('How', 0.75, 0.9), word('are', 0.95, 1.1), word('you', 2, 2.2), word('today?', 2.25, 2.6)];
+    expect(segmentsFromWords(words)).toEqual([
+      { start: 0, end: 0.7, text: 'Hello there.' },
+      { start: 0.75, end: 1.1, text: 'How are' },
+      { start: 2, end: 2.6, text: 'you today?' },
+    ]);
+  });
+
+  it('falls back to the bare word without punctuation', () => {
+    expect(segmentsFromWords([{ word: 'hi', start: 0, end: 0.2 }])).toEqual([{ start: 0, end: 0.2, text: 'hi' }]);
+    expect(segmentsFromWords([])).toEqual([]);
   });
 });

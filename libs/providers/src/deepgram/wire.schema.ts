@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const wordSchema = z.object({ word: z.string(), start: z.number(), end: z.number(), punctuated_word: z.string().optional() });
+
 /**
  * Deepgram's pre-recorded `POST /v1/listen` answer, as far as voxq reads it. These types
  * stay in this folder: the rest of voxq sees only `SttResponse`.
@@ -16,12 +18,23 @@ export const listenResponseSchema = z.object({
     channels: z
       .array(
         z.object({
-          alternatives: z.array(z.object({ transcript: z.string(), confidence: z.number() })).min(1),
+          alternatives: z
+            .array(
+              z.object({
+                transcript: z.string(),
+                confidence: z.number(),
+                /** Each word with its timing (seconds); `punctuated_word` with `smart_format` or `punctuate`. */
+                words: z.array(wordSchema).optional(),
+              }),
+            )
+            .min(1),
           /** Only with `detect_language=true`. */
           detected_language: z.string().optional(),
         }),
       )
       .min(1),
+    /** Only with `utterances=true`: the transcript split at pauses, every channel's in one list. */
+    utterances: z.array(z.object({ start: z.number(), end: z.number(), transcript: z.string(), channel: z.number().int().optional() })).optional(),
   }),
 });
 export type ListenResponse = z.infer<typeof listenResponseSchema>;

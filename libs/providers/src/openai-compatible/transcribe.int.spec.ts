@@ -33,6 +33,12 @@ describe('openai-compatible STT against the simulator', () => {
       language: 'fr',
       durationSeconds: 1.5,
       confidence: 0.93,
+      // The simulator's segments: three words each, timed to Whisper's 20 ms.
+      segments: [
+        { start: 0, end: 0.5, text: 'Simulated transcript of' },
+        { start: 0.5, end: 1, text: `${wav.length} bytes of` },
+        { start: 1, end: 1.5, text: 'audio/wav by whisper-1' },
+      ],
     });
     const [received] = simulator.requests('openai');
     expect(received).toMatchObject({ method: 'POST', path: '/openai/v1/audio/transcriptions' });

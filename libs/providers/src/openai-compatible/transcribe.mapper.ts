@@ -1,3 +1,4 @@
+import type { TranscriptSegment } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
 import { audioDurationSeconds, audioExtension, pcmLayout, pcmToWav } from '../shared/audio';
 import type { MultipartFile } from '../shared/multipart';
@@ -55,11 +56,27 @@ export function confidenceFromSegments(segments: WireTranscription['segments']):
   return Math.round(confidence * 10_000) / 10_000;
 }
 
+/**
+ * The segments Whisper timed, trimmed, in order. Undefined when the server sent none or left
+ * out any segment's timing or text (a partial list would misplace the transcript).
+ */
+export function segmentsFromWire(segments: WireTranscription['segments']): TranscriptSegment[] | undefined {
+  if (!segments?.length) return undefined;
+  const timed: TranscriptSegment[] = [];
+  for (const { start, end, text } of segments) {
+    if (start == null || end == null || text == null) return undefined;
+    const from = Math.max(0, start);
+    timed.push({ start: from, end: Math.max(from, end), text: text.trim() });
+  }
+  return timed;
+}
+
 /** The `verbose_json` answer → ours. The API names no model, so the requested one stands. */
 export function fromWireTranscription(response: WireTranscription, request: SttRequest, model: string): SttResponse {
   const reported = response.language ? whisperLanguageCode(response.language) : undefined;
   const requested = request.language.split('-')[0]?.toLowerCase();
   const confidence = confidenceFromSegments(response.segments);
+  const segments = segmentsFromWire(response.segments);
   return {
     text: response.text.trim(),
     model,
@@ -67,5 +84,6 @@ export function fromWireTranscription(response: WireTranscription, request: SttR
     ...((reported ?? requested) ? { language: reported ?? requested } : {}),
     durationSeconds: response.duration ?? audioDurationSeconds(request.audio, request.contentType),
     ...(confidence === undefined ? {} : { confidence }),
+    ...(segments === undefined ? {} : { segments }),
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SttRequest } from '../provider';
 import { sinePcm, sineWav } from '../shared/sine-wav.fixture';
 import { readWav } from '../shared/wav';
-import { confidenceFromSegments, fromWireTranscription, toTranscriptionForm } from './transcribe.mapper';
+import { confidenceFromSegments, fromWireTranscription, segmentsFromWire, toTranscriptionForm } from './transcribe.mapper';
 import { wireTranscriptionSchema } from './transcribe.wire.schema';
 import { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages';
 
@@ -64,10 +64,34 @@ describe('confidenceFromSegments', () => {
   });
 });
 
+describe('segmentsFromWire', () => {
+  it('keeps each segment’s timing and trims its text', () => {
+    const segments = [
+      { id: 0, start: 0, end: 2.5, text: ' The quick brown fox', avg_logprob: -0.2 },
+      { id: 1, start: 2.5, end: 4.04, text: ' jumps over the lazy dog.', avg_logprob: -0.3 },
+    ];
+    expect(segmentsFromWire(segments)).toEqual([
+      { start: 0, end: 2.5, text: 'The quick brown fox' },
+      { start: 2.5, end: 4.04, text: 'jumps over the lazy dog.' },
+    ]);
+  });
+
+  it('is undefined without segments, or when any segment lacks its timing or text', () => {
+    expect(segmentsFromWire(undefined)).toBeUndefined();
+    expect(segmentsFromWire([])).toBeUndefined();
+    expect(segmentsFromWire([{ start: 0, end: 1, text: 'a' }, { start: 1, text: 'b' }])).toBeUndefined();
+    expect(segmentsFromWire([{ start: 0, end: 1, avg_logprob: -0.1 }])).toBeUndefined();
+  });
+
+  it('never reports a negative start or an end before the start', () => {
+    expect(segmentsFromWire([{ start: -0.02, end: -0.05, text: 'x' }])).toEqual([{ start: 0, end: 0, text: 'x' }]);
+  });
+});
+
 describe('fromWireTranscription', () => {
   const parse = (body: unknown) => wireTranscriptionSchema.parse(body);
 
-  it('maps text, the language name, duration and confidence', () => {
+  it('maps text, the language name, duration, confidence and the timed segments', () => {
     const response = parse({
       task: 'transcribe',
       language: 'english',
@@ -82,6 +106,7 @@ describe('fromWireTranscription', () => {
       language: 'en',
       durationSeconds: 8.47,
       confidence: Math.round(Math.exp(-0.1) * 10_000) / 10_000,
+      segments: [{ start: 0, end: 8.47, text: 'The quick brown fox.' }],
     });
   });
 

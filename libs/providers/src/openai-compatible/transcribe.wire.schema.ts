@@ -14,8 +14,11 @@ export const wireTranscriptionSchema = z.object({
   segments: z
     .array(
       z.object({
+        /** Seconds from the start of the audio. */
         start: z.number().nullish(),
         end: z.number().nullish(),
+        /** Usually with a leading space (` Hello.`). */
+        text: z.string().nullish(),
         /** Mean log-probability of the segment's tokens. */
         avg_logprob: z.number().nullish(),
       }),

@@ -35,6 +35,14 @@ describe('pocketsphinx STT', () => {
     expect(result.model).toBe('en-us');
     expect(result.durationSeconds).toBeGreaterThan(1);
     expect(result.durationSeconds).toBeCloseTo(speech.durationSeconds ?? 0, 1);
+    // `-time yes`: each utterance timed, in order, within the audio, spelling out the transcript.
+    const segments = result.segments ?? [];
+    expect(segments.map((s) => s.text).join(' ')).toBe(result.text);
+    segments.forEach((segment, i) => {
+      expect(segment.start).toBeGreaterThanOrEqual(i === 0 ? 0 : segments[i - 1]!.end);
+      expect(segment.end).toBeGreaterThanOrEqual(segment.start);
+      expect(segment.end).toBeLessThanOrEqual(result.durationSeconds);
+    });
     expect(await leftovers()).toEqual(before);
   });
 

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TranscriptSegment } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
 import { excerpt } from '../shared/excerpt';
@@ -22,13 +23,38 @@ export interface PocketsphinxOptions {
   tmpRoot?: string;
 }
 
-/** pocketsphinx prints one hypothesis line per utterance. */
-export function transcriptFromOutput(stdout: string): string {
-  return stdout
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .join(' ');
+/** A word-timing line of `-time yes`: `word start end posterior`, times in seconds from the start of the file. */
+const TIMING_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-+]?\d+)?)$/i;
+/** Markers and fillers in the timings, not words: `<s>`, `</s>`, `<sil>`, `[NOISE]`, `++UH++`. */
+const NOT_A_WORD = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
+
+/** What `pocketsphinx_continuous -time yes` printed: the transcript and one segment per utterance. */
+export interface Recognition {
+  text: string;
+  segments: TranscriptSegment[];
+}
+
+/**
+ * Reads `-time yes` output: per utterance, its hypothesis line, then one timing line per word
+ * (`<s>` first, `</s>` last, with silences and fillers between). An utterance's segment runs
+ * from its first word's start to its last word's end; an empty hypothesis adds none.
+ */
+export function recognitionFromOutput(stdout: string): Recognition {
+  const utterances: Array<{ text: string; times: Array<{ start: number; end: number }> }> = [];
+  for (const line of stdout.split('\n').map((l) => l.trim())) {
+    const timing = TIMING_LINE.exec(line);
+    if (!timing) utterances.push({ text: line, times: [] });
+    else if (!NOT_A_WORD.test(timing[1]!)) utterances.at(-1)?.times.push({ start: Number(timing[2]), end: Number(timing[3]) });
+  }
+  const spoken = utterances.filter((u) => u.text);
+  return {
+    text: spoken.map((u) => u.text).join(' '),
+    segments: spoken.flatMap(({ text, times }) => {
+      const first = times[0];
+      const last = times.at(-1);
+      return first && last ? [{ start: first.start, end: Math.max(first.start, last.end), text }] : [];
+    }),
+  };
 }
 
 /**
@@ -65,7 +91,8 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
       const recognised = await runProcess({
         provider: POCKETSPHINX_NAME,
         bin,
-        args: ['-infile', converted, '-logfn', '/dev/null'],
+        // `-time yes` adds a timing line per word after each utterance's hypothesis.
+        args: ['-infile', converted, '-logfn', '/dev/null', '-time', 'yes'],
         signal: ctx.signal,
         limiter: options.limiter,
         installHint: 'apt-get install -y pocketsphinx pocketsphinx-en-us',
@@ -78,11 +105,13 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
       }
 
       const { durationSeconds } = readWav(await readFile(converted));
+      const { text, segments } = recognitionFromOutput(recognised.stdout.toString('utf8'));
       return {
-        text: transcriptFromOutput(recognised.stdout.toString('utf8')),
+        text,
         model: request.model ?? MODEL,
         language: 'en',
         durationSeconds,
+        ...(segments.length ? { segments } : {}),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
-import { SIMULATED_CONFIDENCE, simulatedHearing } from './openai-transcriptions';
+import { SIMULATED_CONFIDENCE, simulatedHearing, simulatedPhrases, type SimulatedWord } from './openai-transcriptions';
 
 const ERROR_CODES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -27,6 +27,15 @@ function authenticate(req: SimRequest): SimResponse | null {
 /** Deepgram names the models that ran by id in `metadata.models`; one fixed id stands for any. */
 const MODEL_ID = '1abfe86b-e047-4eed-858a-35e5625b41ee';
 
+/** A word as Deepgram times it: bare and lower-cased, with `punctuated_word` as written. */
+const deepgramWord = ({ word, start, end }: SimulatedWord) => ({
+  word: word.toLowerCase().replace(/[^\p{L}\p{N}'/-]/gu, ''),
+  start,
+  end,
+  confidence: SIMULATED_CONFIDENCE,
+  punctuated_word: word,
+});
+
 /** Pre-recorded transcription: the body is the audio, the options are the query. */
 function listen(req: SimRequest): SimResponse {
   if (req.body.length === 0) return deepgramError(400, 'Bad Request: the request body is empty; send the audio as the body.');
@@ -35,17 +44,24 @@ function listen(req: SimRequest): SimResponse {
     return deepgramError(400, 'Bad Request: failed to process audio: corrupt or unsupported data');
   }
   const model = req.query.get('model') ?? 'base';
-  const { transcript, durationSeconds } = simulatedHearing(req.body, contentType, model);
-  const tokens = transcript.split(' ');
-  const step = durationSeconds / tokens.length;
-  const words = tokens.map((token, i) => ({
-    word: token.toLowerCase().replace(/[^\p{L}\p{N}'/-]/gu, ''),
-    start: i * step,
-    end: (i + 1) * step,
-    confidence: SIMULATED_CONFIDENCE,
-    punctuated_word: token,
-  }));
+  const hearing = simulatedHearing(req.body, contentType, model);
+  const { transcript, durationSeconds } = hearing;
+  const phrases = simulatedPhrases(hearing);
+  const words = phrases.flatMap((phrase) => phrase.words.map(deepgramWord));
   const detect = req.query.get('detect_language') === 'true';
+  // `utterances=true` adds the transcript split at pauses, beside the channels.
+  const utterances =
+    req.query.get('utterances') === 'true'
+      ? phrases.map((phrase) => ({
+          start: phrase.start,
+          end: phrase.end,
+          confidence: SIMULATED_CONFIDENCE,
+          channel: 0,
+          transcript: phrase.text,
+          words: phrase.words.map(deepgramWord),
+          id: randomUUID(),
+        }))
+      : undefined;
   return json(200, {
     metadata: {
       transaction_key: 'deprecated',
@@ -63,6 +79,7 @@ function listen(req: SimRequest): SimResponse {
           ...(detect ? { detected_language: 'en', language_confidence: 0.99 } : {}),
         },
       ],
+      ...(utterances ? { utterances } : {}),
     },
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pcmTone, wav } from '../audio';
-import { isWav, simulatedHearing, wavDurationSeconds } from './openai-transcriptions';
+import { isWav, simulatedHearing, simulatedPhrases, simulatedWords, wavDurationSeconds } from './openai-transcriptions';
 
 describe('wavDurationSeconds', () => {
   it('reads the length from the header, capped at the data present', () => {
@@ -24,5 +24,24 @@ describe('simulatedHearing', () => {
       durationSeconds: 2,
     });
     expect(simulatedHearing(wav(pcmTone(0.5, 8_000), 8_000), 'audio/wav', 'nova-2').durationSeconds).toBeCloseTo(0.5);
+  });
+});
+
+describe('simulatedWords and simulatedPhrases', () => {
+  const hearing = { transcript: 'one two three four five six seven', durationSeconds: 3.5 };
+
+  it('spreads the words evenly, the last ending with the audio', () => {
+    const words = simulatedWords(hearing);
+    expect(words).toHaveLength(7);
+    expect(words[0]).toEqual({ word: 'one', start: 0, end: 0.5 });
+    expect(words.at(-1)).toEqual({ word: 'seven', start: 3, end: 3.5 });
+  });
+
+  it('groups them three at a time, each phrase spanning its words', () => {
+    expect(simulatedPhrases(hearing).map(({ text, start, end }) => ({ text, start, end }))).toEqual([
+      { text: 'one two three', start: 0, end: 1.5 },
+      { text: 'four five six', start: 1.5, end: 3 },
+      { text: 'seven', start: 3, end: 3.5 },
+    ]);
   });
 });

@@ -40,6 +40,45 @@ export function simulatedHearing(audio: Buffer, contentType: string, model: stri
   };
 }
 
+/** One word of a simulated transcript, with when it was "spoken" (seconds). */
+export interface SimulatedWord {
+  word: string;
+  start: number;
+  end: number;
+}
+
+/** A run of words a vendor would time as one piece (a Whisper segment, a Deepgram utterance). */
+export interface SimulatedPhrase {
+  text: string;
+  start: number;
+  end: number;
+  words: SimulatedWord[];
+}
+
+/** The transcript's words spread evenly over the audio, so the last one ends with it. */
+export function simulatedWords({ transcript, durationSeconds }: SimulatedHearing): SimulatedWord[] {
+  const words = transcript.split(' ');
+  const step = durationSeconds / words.length;
+  return words.map((word, i) => ({ word, start: i * step, end: i === words.length - 1 ? durationSeconds : (i + 1) * step }));
+}
+
+/**
+ * The words in phrases of `wordsPerPhrase`, so every vendor answers with more than one timed
+ * piece and adapters cannot get away with reading only the first.
+ */
+export function simulatedPhrases(hearing: SimulatedHearing, wordsPerPhrase = 3): SimulatedPhrase[] {
+  const words = simulatedWords(hearing);
+  const phrases: SimulatedPhrase[] = [];
+  for (let i = 0; i < words.length; i += wordsPerPhrase) {
+    const run = words.slice(i, i + wordsPerPhrase);
+    phrases.push({ text: run.map((w) => w.word).join(' '), start: run[0]!.start, end: run.at(-1)!.end, words: run });
+  }
+  return phrases;
+}
+
+/** Whisper times segments to 20 ms (its timestamp tokens). */
+const toWhisperTime = (seconds: number) => Math.round(seconds * 50) / 50;
+
 /** The formats OpenAI accepts, by file extension (it tells formats by the name alone). */
 const EXTENSIONS = new Set(['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']);
 const RESPONSE_FORMATS = new Set(['json', 'text', 'verbose_json']);
@@ -83,7 +122,8 @@ async function transcriptions(req: SimRequest): Promise<SimResponse> {
     return invalid(`Invalid language '${code}'. Language parameter must be specified in ISO-639-1 format.`, 'language');
   }
 
-  const { transcript, durationSeconds } = simulatedHearing(audio, file.type || 'application/octet-stream', model);
+  const hearing = simulatedHearing(audio, file.type || 'application/octet-stream', model);
+  const { transcript, durationSeconds } = hearing;
   if (format === 'text') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${transcript}\n` };
   const usage = { type: 'duration', seconds: Math.ceil(durationSeconds) };
   if (format === 'json') return json(200, { text: transcript, usage });
@@ -93,20 +133,19 @@ async function transcriptions(req: SimRequest): Promise<SimResponse> {
     language: code ? (languageNames.of(code) ?? code).toLowerCase() : 'english',
     duration: durationSeconds,
     text: transcript,
-    segments: [
-      {
-        id: 0,
-        seek: 0,
-        start: 0,
-        end: durationSeconds,
-        text: ` ${transcript}`,
-        tokens: [],
-        temperature: 0,
-        avg_logprob: Math.log(SIMULATED_CONFIDENCE),
-        compression_ratio: 1,
-        no_speech_prob: 0.01,
-      },
-    ],
+    // Whisper's segment texts start with the space its tokens carry.
+    segments: simulatedPhrases(hearing).map((phrase, id) => ({
+      id,
+      seek: 0,
+      start: toWhisperTime(phrase.start),
+      end: toWhisperTime(phrase.end),
+      text: ` ${phrase.text}`,
+      tokens: [],
+      temperature: 0,
+      avg_logprob: Math.log(SIMULATED_CONFIDENCE),
+      compression_ratio: 1,
+      no_speech_prob: 0.01,
+    })),
     usage,
   });
 }
