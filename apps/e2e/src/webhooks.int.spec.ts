@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_EVENT_TYPES } from '@voxq/contracts';
 import { eventually, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type TestStack, type WebhookReceiver, type WebhookReceiverOptions } from '@voxq/testing';
 
 type Json = Record<string, unknown>;
@@ -63,7 +64,7 @@ describe('webhook endpoints and deliveries', () => {
       id: expect.stringMatching(/^we_[0-9a-f]{28}$/),
       object: 'webhook_endpoint',
       url: 'http://127.0.0.1:9/hook',
-      events: ['job.completed', 'job.failed', 'job.cancelled', 'batch.completed'],
+      events: [...WEBHOOK_EVENT_TYPES],
       description: 'orders',
       enabled: true,
       secret: expect.stringMatching(/^whsec_/),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { batchObjectSchema } from './batch.schema';
 import { jobViewSchema } from './job.schema';
 
 /** Events of a job reaching a terminal status; each job has at most one of each. */
@@ -7,23 +8,44 @@ export const jobEventTypeSchema = z.enum(JOB_EVENT_TYPES);
 export type JobEventType = z.infer<typeof jobEventTypeSchema>;
 
 /**
- * Every event type an endpoint may subscribe to. `batch.completed` is reserved for batches
- * (not emitted yet) so endpoints can already subscribe to it. Stored in endpoint records:
- * never rename one.
+ * Events of a batch reaching a final status, named as OpenAI names its batch webhooks; each
+ * batch has at most one (a batch ends once).
  */
-export const WEBHOOK_EVENT_TYPES = [...JOB_EVENT_TYPES, 'batch.completed'] as const;
+export const BATCH_EVENT_TYPES = ['batch.completed', 'batch.failed', 'batch.cancelled', 'batch.expired'] as const;
+export const batchEventTypeSchema = z.enum(BATCH_EVENT_TYPES);
+export type BatchEventType = z.infer<typeof batchEventTypeSchema>;
+
+/**
+ * Every event type an endpoint may subscribe to. Stored in endpoint records: never rename
+ * or remove one, only add (`batch.completed` was subscribable before batches emitted it).
+ */
+export const WEBHOOK_EVENT_TYPES = [...JOB_EVENT_TYPES, ...BATCH_EVENT_TYPES] as const;
 export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 
-/**
- * The body POSTed to a webhook (Standard Webhooks' recommended `{type, timestamp, data}`).
- * `id` is also the `webhook-id` header: stable across retries so receivers can deduplicate.
- * Only job events exist so far; batch events will join as another member of a union on `type`.
- */
-export const webhookEventSchema = z.strictObject({
+/** A job event: `data` is the job as `GET /v1/jobs/:id` shows it. */
+export const jobWebhookEventSchema = z.strictObject({
   id: z.string(),
   type: jobEventTypeSchema,
   timestamp: z.string(),
   data: jobViewSchema,
 });
+export type JobWebhookEvent = z.infer<typeof jobWebhookEventSchema>;
+
+/** A batch event: `data` is the batch object as `GET /v1/batches/:id` shows it. */
+export const batchWebhookEventSchema = z.strictObject({
+  id: z.string(),
+  type: batchEventTypeSchema,
+  timestamp: z.string(),
+  data: batchObjectSchema,
+});
+export type BatchWebhookEvent = z.infer<typeof batchWebhookEventSchema>;
+
+/**
+ * The body POSTed to a webhook (Standard Webhooks' recommended `{type, timestamp, data}`).
+ * `id` is also the `webhook-id` header: stable across retries so receivers can deduplicate.
+ * `type` says which member it is, so `data` is a job or a batch; both have an `id`, the
+ * event's subject.
+ */
+export const webhookEventSchema = z.discriminatedUnion('type', [jobWebhookEventSchema, batchWebhookEventSchema]);
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;

@@ -27,7 +27,10 @@ export interface DeliveryProcessorDeps {
   secretFor: SecretLookup;
 }
 
-/** One line of a job's delivery log (`<prefix>:job:<id>:deliveries`, newest first). */
+/**
+ * One line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest
+ * first): a job's, or a batch's for `batch.*` events (the key keeps its `job:` segment).
+ */
 export interface DeliveryAttempt {
   attempt: number;
   at: string;
@@ -46,6 +49,7 @@ export interface DeadLetter {
   deliveryId: string;
   eventId: string | null;
   eventType: string | null;
+  /** The event's subject: a job id, or a batch id for `batch.*` events. */
   jobId: string | null;
   tenantId: string | null;
   url: string | null;
@@ -244,8 +248,8 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
   }
 
   async function logAttempt(delivery: WebhookDelivery, entry: DeliveryAttempt): Promise<void> {
+    // Keyed by the event's subject, a job or a batch; kept as long as its record, then gone with it.
     const key = deliveryLogKey(prefix, delivery.event.data.id);
-    // Kept as long as the job record itself, then gone with it.
     await redis
       .multi()
       .lpush(key, JSON.stringify(entry))

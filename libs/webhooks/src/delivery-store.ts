@@ -12,6 +12,12 @@ import { DELIVERY_ID_PATTERN, deliveryIdOf, idFloor } from './ids';
 
 /** A delivery as stored: the view's fields plus its tenant and attempt series. */
 export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object'> {
+  /**
+   * The event's subject (`event.data.id`): a job id for `job.*` events, a batch id for
+   * `batch.*` ones. The field kept its stored and listed name, so a batch's deliveries are
+   * listed with `jobId=<batch id>` and indexed under `<prefix>:job:<batch id>:webhook-deliveries`.
+   */
+  jobId: string | null;
   tenantId: string;
   /** 0 for the first series of attempts, +1 per redelivery (it names the series' queue job). */
   series: number;
@@ -29,6 +35,7 @@ export const OPEN_DELIVERY_STATES: readonly WebhookDeliveryState[] = ['pending',
 
 export interface DeliveryListOptions {
   state?: WebhookDeliveryState;
+  /** A job's id, or a batch's for its `batch.*` deliveries. */
   jobId?: string;
   endpointId?: string;
   limit: number;
@@ -179,16 +186,17 @@ export class WebhookDeliveryStore {
     const eventMs = Date.parse(event.timestamp);
     const id = deliveryIdOf(Number.isNaN(eventMs) ? now.getTime() : eventMs, event.id, target.endpointId, target.url);
     const at = now.toISOString();
-    const jobId = event.data.id;
+    // The subject: a job or a batch, both indexed as `jobId` (see DeliveryRecord).
+    const subjectId = event.data.id;
     const keys = [
       this.recordKey(id),
       this.eventKey(event.id),
       this.tenantKey(tenantId),
       this.stateKey(tenantId, 'pending'),
-      this.jobKey(jobId),
+      this.jobKey(subjectId),
       target.endpointId ? this.endpointKey(target.endpointId) : '',
     ];
-    const fields = ['id', id, 'tenantId', tenantId, 'eventId', event.id, 'eventType', event.type, 'jobId', jobId, 'endpointId', target.endpointId ?? '', 'url', target.url, 'createdAt', at, 'updatedAt', at];
+    const fields = ['id', id, 'tenantId', tenantId, 'eventId', event.id, 'eventType', event.type, 'jobId', subjectId, 'endpointId', target.endpointId ?? '', 'url', target.url, 'createdAt', at, 'updatedAt', at];
     const state = await this.redis.voxqDeliveryCreate(...keys, id, this.retentionSeconds, JSON.stringify(event), this.floor(now.getTime()), ...fields);
     return { id, state: state as WebhookDeliveryState | 'new' };
   }

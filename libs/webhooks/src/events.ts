@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { webhookEventSchema, type JobEventType, type JobStatus, type JobView, type WebhookEvent } from '@voxq/contracts';
+import {
+  webhookEventSchema,
+  type BatchEventType,
+  type BatchObject,
+  type BatchStatus,
+  type BatchWebhookEvent,
+  type JobEventType,
+  type JobStatus,
+  type JobView,
+  type JobWebhookEvent,
+  type WebhookEvent,
+  type WebhookEventType,
+} from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { bullPrefix } from '@voxq/queues';
 import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
@@ -25,13 +37,41 @@ export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
  * and its timestamp from the job's finish time, so building it again (a re-run, a crash
  * before the enqueue was acknowledged) yields the same event and receivers can deduplicate.
  */
-export function buildJobEvent(type: JobEventType, view: JobView): WebhookEvent {
+export function buildJobEvent(type: JobEventType, view: JobView): JobWebhookEvent {
   const suffix = type.slice(type.indexOf('.') + 1);
   return {
     id: `evt_${view.id}_${suffix}`,
     type,
     timestamp: view.finishedAt ?? new Date().toISOString(),
     data: view,
+  };
+}
+
+type FinalBatchStatus = 'completed' | 'failed' | 'cancelled' | 'expired';
+const EVENT_OF_BATCH_STATUS: Record<FinalBatchStatus, BatchEventType> = {
+  completed: 'batch.completed',
+  failed: 'batch.failed',
+  cancelled: 'batch.cancelled',
+  expired: 'batch.expired',
+};
+const isFinalBatch = (status: BatchStatus): status is FinalBatchStatus => Object.hasOwn(EVENT_OF_BATCH_STATUS, status);
+
+/**
+ * The event of a batch that reached a final status (`completed` → `batch.completed`, and so
+ * on). Like a job's, its id (`evt_<batch id>_<status>`) and timestamp (the status's `*_at`)
+ * come from the batch alone, so building it again yields the same event. A batch not in a
+ * final status, or without the time it got there, has no event: asking is a caller's bug.
+ */
+export function buildBatchEvent(batch: BatchObject): BatchWebhookEvent {
+  const { status } = batch;
+  if (!isFinalBatch(status)) throw errors.internal(`batch ${batch.id} is ${status}: only finished batches have a webhook event`);
+  const at = batch[`${status}_at`];
+  if (at === null) throw errors.internal(`batch ${batch.id} is ${status} but has no ${status}_at`);
+  return {
+    id: `evt_${batch.id}_${status}`,
+    type: EVENT_OF_BATCH_STATUS[status],
+    timestamp: new Date(at * 1000).toISOString(),
+    data: batch,
   };
 }
 
@@ -114,16 +154,44 @@ export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> 
  */
 export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView): Promise<string[]> {
   const type = EVENT_OF_STATUS[view.status];
+  return fanOut(queue, tenantId, type, view.webhook?.url ?? null, () => {
+    // Only finished jobs have an event; being asked for another is a bug in the caller.
+    if (!type) throw errors.internal(`job ${view.id} is ${view.status}: only finished jobs have a webhook event`);
+    return buildJobEvent(type, view);
+  });
+}
+
+/**
+ * Queues the event of a batch that reached a final status, exactly as `enqueueJobEvent`
+ * does a job's: to the batch's own `webhook.url` (tenant's secret) and each enabled endpoint
+ * subscribed to the type, once however often it is called. Throws `internal_error` for a
+ * batch that has not finished, targets or not. Returns the queue job ids.
+ */
+export async function enqueueBatchEvent(queue: Queue, tenantId: string, batch: BatchObject): Promise<string[]> {
+  const event = buildBatchEvent(batch);
+  return fanOut(queue, tenantId, event.type, batch.webhook?.url ?? null, () => event);
+}
+
+/**
+ * The fan-out of both: one delivery record and queue job per target of an event of `type`
+ * (`ownUrl`, the subject's own webhook, and the subscribed endpoints). The event is built
+ * only once there is a target, so a subject without any never gets that far.
+ */
+async function fanOut(
+  queue: Queue,
+  tenantId: string,
+  type: WebhookEventType | undefined,
+  ownUrl: string | null,
+  build: () => WebhookEvent,
+): Promise<string[]> {
   const { endpoints, deliveries } = await webhookQueueContext(queue);
   const subscribed = type ? (await endpoints.active(tenantId)).filter((e) => e.events.includes(type)) : [];
   const targets: DeliveryTarget[] = [
-    ...(view.webhook ? [{ url: view.webhook.url, endpointId: null }] : []),
+    ...(ownUrl ? [{ url: ownUrl, endpointId: null }] : []),
     ...subscribed.map((e) => ({ url: e.url, endpointId: e.id })),
   ];
   if (targets.length === 0) return [];
-  // Only finished jobs have an event; being asked for another is a bug in the caller.
-  if (!type) throw errors.internal(`job ${view.id} is ${view.status}: only finished jobs have a webhook event`);
-  const event = buildJobEvent(type, view);
+  const event = build();
 
   const queued = await Promise.all(
     targets.map(async (target) => {

@@ -30,8 +30,10 @@ export {
 } from './endpoint-store';
 export type { WebhookEndpoint } from './endpoint-store';
 export {
+  buildBatchEvent,
   buildJobEvent,
   deliveryJobId,
+  enqueueBatchEvent,
   enqueueJobEvent,
   enqueueWebhook,
   redeliverWebhook,
