@@ -22,6 +22,14 @@
 //             a local receiver: BENCH_WEBHOOK_EVENTS (5000) job events fanned out to one
 //             endpoint, DISPATCHER_CONCURRENCY BENCH_WEBHOOK_CONCURRENCY (64), as a ratio
 //             against the raw BullMQ baseline (tools/bench/webhooks.mjs).
+//   batches   then (BENCH_BATCHES=0 skips it) a BENCH_BATCH_LINES (50000) line OpenAI-style
+//             batch with another tenant's single jobs probing latency before and during it
+//             (BENCH_BATCH_PROBES, 50): validation, expansion and completion rates, peak RSS,
+//             output line count (tools/bench/batches.mjs). BENCH_BATCH_TIMEOUT_S (300).
+//   batches   then (BENCH_BATCHES=0 skips it) a BENCH_BATCH_LINES (50000) line OpenAI-style
+//             batch with another tenant's single jobs probing latency before and during it
+//             (BENCH_BATCH_PROBES, 50): validation, expansion and completion rates, peak RSS,
+//             output line count (tools/bench/batches.mjs). BENCH_BATCH_TIMEOUT_S (300).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +38,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
+import { printBatches, runBatches } from './bench/batches.mjs';
 import { printFailover, runFailover } from './bench/failover.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
@@ -71,6 +80,10 @@ const opts = {
   webhooks: process.env.BENCH_WEBHOOKS !== '0' && process.env.BENCH_WEBHOOKS !== 'false',
   webhookEvents: Math.max(1, int('BENCH_WEBHOOK_EVENTS', 5_000)),
   webhookConcurrency: Math.max(1, int('BENCH_WEBHOOK_CONCURRENCY', 64)),
+  batches: process.env.BENCH_BATCHES !== '0' && process.env.BENCH_BATCHES !== 'false',
+  batchLines: Math.max(1, int('BENCH_BATCH_LINES', 50_000)),
+  batchProbes: Math.max(1, int('BENCH_BATCH_PROBES', 50)),
+  batchTimeoutMs: Math.max(1, int('BENCH_BATCH_TIMEOUT_S', 300)) * 1000,
 };
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const step = (text) => console.log(`· ${text}`);
@@ -165,6 +178,9 @@ async function runVoxq(env, profileDir, mode) {
     WORKER_CONCURRENCY: String(opts.concurrency),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The bench measures throughput, not the per-key and per-tenant limits.
+    API_RATE_LIMIT_PER_SECOND: '0',
+    TENANT_MONTHLY_JOB_ALLOWANCE: '0',
     // Only `complete` jobs run; the local engines stay out of the way.
     ESPEAK_ENABLED: 'false',
     POCKETSPHINX_ENABLED: 'false',
@@ -320,6 +336,8 @@ async function main() {
   if (opts.webhooks) webhooks = await runWebhooks({ env, prefix, opts, step });
   let failover;
   if (opts.failover) failover = await runFailover({ env, redis, prefix, opts, step });
+  let batches;
+  if (opts.batches) batches = await runBatches({ env, redis, prefix, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -337,11 +355,13 @@ async function main() {
     goalMet: Math.max(ratio, bulkRatio) >= GOAL,
     ...(webhooks ? { webhooks: { ...webhooks, ratio: webhooks.deliveriesPerSecond / baseline.jobsPerSecond } } : {}),
     ...(failover ? { failover } : {}),
+    ...(batches ? { batches: { ...batches, ratio: batches.linesPerSecond / baseline.jobsPerSecond } } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
   if (webhooks) printWebhooks(webhooks, baseline);
   if (failover) printFailover(failover);
+  if (batches) printBatches(batches, baseline);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

@@ -17,6 +17,9 @@ const defaults = {
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   WEBHOOK_ALLOW_HTTP: 'true',
   SIMULATOR_PORT: '4010',
+  // A local evaluation is not throttled; set these in .env to try the limits (docs/limits.md).
+  API_RATE_LIMIT_PER_SECOND: '0',
+  TENANT_MONTHLY_JOB_ALLOWANCE: '0',
 };
 for (const [k, v] of Object.entries(defaults)) env[k] ||= v;
 

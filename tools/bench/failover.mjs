@@ -247,6 +247,9 @@ export async function runFailover({ env, redis, prefix, opts, step }) {
     WORKER_CONCURRENCY: String(opts.concurrency),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The bench measures failover, not the per-key and per-tenant limits.
+    API_RATE_LIMIT_PER_SECOND: '0',
+    TENANT_MONTHLY_JOB_ALLOWANCE: '0',
     ESPEAK_ENABLED: 'false',
     POCKETSPHINX_ENABLED: 'false',
   });

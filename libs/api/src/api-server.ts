@@ -26,7 +26,7 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   const jobs = new JobService({ config, redis, store, objects, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
   // The API only reads provider state (catalog, health, breakers); workers write it.
   const providers = createProviderRuntime(config, redis, logger);
-  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, objects, providers, webhookQueue: queues.webhooks });
+  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, objects, providers, webhookQueue: queues.webhooks, batchQueue: queues.batches });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));

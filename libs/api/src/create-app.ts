@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
-import type { ApiKeyStore } from '@voxq/auth';
+import { ApiRateLimiter, UsageAllowance, type ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
@@ -8,6 +8,7 @@ import type { ObjectStore } from '@voxq/storage';
 import type { Redis } from 'ioredis';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { batchesRoutes } from './routes/batches.routes';
 import { dropsRoutes } from './routes/drops.routes';
@@ -17,6 +18,7 @@ import { openAiRoutes } from './routes/openai.routes';
 import { providersRoutes } from './routes/providers.routes';
 import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
+import { usageRoutes } from './routes/usage.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
 import type { JobService } from './services/job-service';
 
@@ -31,6 +33,8 @@ export interface AppDeps {
   providers: ProviderRuntime;
   /** The `webhooks` queue (redeliveries; endpoint and delivery records live beside it). */
   webhookQueue: Queue;
+  /** The `batches` queue: each batch's runner (validate, expand, watch, finalize) and its files' expiry. */
+  batchQueue: Queue;
 }
 
 /** The intake API: health probes, then authenticated /v1 routes, then one error envelope. */
@@ -40,7 +44,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(requestId, securityHeaders);
   app.use(healthRoutes(deps.redis));
-  app.use('/v1', authenticate(deps.keys));
+  // Limited per key after authentication, before any router: health probes stay unlimited,
+  // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
+  const limiter = new ApiRateLimiter(deps.redis, deps.config.redis.prefix, deps.config.limits.rateLimit);
+  app.use('/v1', authenticate(deps.keys), rateLimit(limiter));
+  app.use(usageRoutes({ allowance: new UsageAllowance(deps.redis, deps.config.redis.prefix, deps.config.limits.monthlyJobAllowance), limiter }));
   app.use(jobsRoutes(deps));
   app.use(webhooksRoutes(deps));
   app.use(uploadsRoutes(deps));

@@ -6,3 +6,5 @@ export { JobService } from './services/job-service';
 export type { InlineAudio, Submission, SubmittedJob } from './services/job-service';
 export { startDropPoller } from './drop-poller-runtime';
 export type { DropPollerRuntime } from './drop-poller-runtime';
+export { startBatchRunner } from './batch-runner-runtime';
+export type { BatchRunnerRuntime } from './batch-runner-runtime';

@@ -5,11 +5,21 @@ import { generateWebhookSecret } from '@voxq/webhooks';
 /** A tenant id: lower-case, URL-safe, short enough for key names and logs. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+/** A key's own rate limit, in place of `API_RATE_LIMIT_PER_SECOND` / `API_RATE_LIMIT_BURST`. */
+export interface KeyRateLimit {
+  /** Requests per second; 0 = unlimited. */
+  perSecond: number;
+  /** Extra requests per 10-second window above the rate; unset = the default burst. */
+  burst?: number;
+}
+
 export interface ApiKeyRecord {
   keyId: string;
   tenantId: string;
   name: string;
   createdAt: string;
+  /** Unset: the key gets the environment's default limit. */
+  rateLimit?: KeyRateLimit;
 }
 
 export interface CreatedApiKey extends ApiKeyRecord {
@@ -22,6 +32,29 @@ export interface CreatedApiKey extends ApiKeyRecord {
 export interface Principal {
   tenantId: string;
   keyId: string;
+  /** The key's own rate limit, if it has one. */
+  rateLimit?: KeyRateLimit;
+}
+
+/** The tenant's hash (id, webhook secret, allowance override): shared with `UsageAllowance`. */
+export const tenantKey = (prefix: string, tenantId: string) => `${prefix}:tenant:${tenantId}`;
+
+/** Hash fields of a key's rate limit, on both of its records; absent = the default. */
+const RATE_FIELDS = ['rateLimitPerSecond', 'rateLimitBurst'] as const;
+
+const rateFields = (limit: KeyRateLimit | undefined): Record<string, string> =>
+  limit ? { rateLimitPerSecond: String(limit.perSecond), ...(limit.burst === undefined ? {} : { rateLimitBurst: String(limit.burst) }) } : {};
+
+function rateLimitOf(perSecond: string | null | undefined, burst: string | null | undefined): KeyRateLimit | undefined {
+  if (perSecond === null || perSecond === undefined || perSecond === '') return undefined;
+  return { perSecond: Number(perSecond), ...(burst === null || burst === undefined || burst === '' ? {} : { burst: Number(burst) }) };
+}
+
+function assertRateLimit(limit: KeyRateLimit | undefined): void {
+  if (!limit) return;
+  for (const [name, value] of [['rate limit', limit.perSecond], ['burst', limit.burst]] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw new Error(`Invalid ${name} '${value}': use a whole number, 0 or more.`);
+  }
 }
 
 /**
@@ -46,14 +79,15 @@ export class ApiKeyStore {
   private k = {
     byHash: (hash: string) => `${this.prefix}:apikey:${hash}`,
     byId: (keyId: string) => `${this.prefix}:apikey-id:${keyId}`,
-    tenant: (tenantId: string) => `${this.prefix}:tenant:${tenantId}`,
+    tenant: (tenantId: string) => tenantKey(this.prefix, tenantId),
     tenantKeys: (tenantId: string) => `${this.prefix}:tenant:${tenantId}:keys`,
   };
 
-  async create(tenantId: string, name = 'default'): Promise<CreatedApiKey> {
+  async create(tenantId: string, name = 'default', options: { rateLimit?: KeyRateLimit } = {}): Promise<CreatedApiKey> {
     if (!TENANT_ID_PATTERN.test(tenantId)) {
       throw new Error(`Invalid tenant id '${tenantId}': use 1-63 of a-z, 0-9, _ and -, starting with a letter or digit.`);
     }
+    assertRateLimit(options.rateLimit);
     const apiKey = `vq_${randomBytes(32).toString('base64url')}`;
     const hash = hashKey(apiKey);
     const record: ApiKeyRecord = {
@@ -61,18 +95,20 @@ export class ApiKeyStore {
       tenantId,
       name,
       createdAt: new Date().toISOString(),
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     };
-    const tenantKey = this.k.tenant(tenantId);
+    const tenant = this.k.tenant(tenantId);
+    const { rateLimit, ...fields } = record;
     await this.redis
       .multi()
-      .hsetnx(tenantKey, 'id', tenantId)
-      .hsetnx(tenantKey, 'createdAt', record.createdAt)
-      .hsetnx(tenantKey, 'webhookSecret', generateWebhookSecret())
-      .hset(this.k.byHash(hash), { ...record })
-      .hset(this.k.byId(record.keyId), { ...record, hash })
+      .hsetnx(tenant, 'id', tenantId)
+      .hsetnx(tenant, 'createdAt', record.createdAt)
+      .hsetnx(tenant, 'webhookSecret', generateWebhookSecret())
+      .hset(this.k.byHash(hash), { ...fields, ...rateFields(rateLimit) })
+      .hset(this.k.byId(record.keyId), { ...fields, ...rateFields(rateLimit), hash })
       .sadd(this.k.tenantKeys(tenantId), record.keyId)
       .exec();
-    const webhookSecret = (await this.redis.hget(tenantKey, 'webhookSecret')) as string;
+    const webhookSecret = (await this.redis.hget(tenant, 'webhookSecret')) as string;
     return { ...record, apiKey, webhookSecret };
   }
 
@@ -81,8 +117,9 @@ export class ApiKeyStore {
     const hash = hashKey(apiKey);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const [tenantId, keyId] = await this.redis.hmget(this.k.byHash(hash), 'tenantId', 'keyId');
-    const principal = tenantId && keyId ? { tenantId, keyId } : null;
+    const [tenantId, keyId, perSecond, burst] = await this.redis.hmget(this.k.byHash(hash), 'tenantId', 'keyId', ...RATE_FIELDS);
+    const rateLimit = rateLimitOf(perSecond, burst);
+    const principal = tenantId && keyId ? { tenantId, keyId, ...(rateLimit ? { rateLimit } : {}) } : null;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, until: Date.now() + CACHE_TTL_MS });
     return principal;
@@ -100,15 +137,32 @@ export class ApiKeyStore {
     return true;
   }
 
+  /**
+   * Sets a key's own rate limit, or (null) returns it to the default; false when there is
+   * no such key. Running API processes see the change within the 5 s key cache.
+   */
+  async setRateLimit(keyId: string, limit: KeyRateLimit | null): Promise<boolean> {
+    assertRateLimit(limit ?? undefined);
+    const hash = await this.redis.hget(this.k.byId(keyId), 'hash');
+    if (!hash) return false;
+    const multi = this.redis.multi().hdel(this.k.byId(keyId), ...RATE_FIELDS).hdel(this.k.byHash(hash), ...RATE_FIELDS);
+    if (limit) multi.hset(this.k.byId(keyId), rateFields(limit)).hset(this.k.byHash(hash), rateFields(limit));
+    await multi.exec();
+    return true;
+  }
+
   async list(tenantId: string): Promise<ApiKeyRecord[]> {
     const ids = await this.redis.smembers(this.k.tenantKeys(tenantId));
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.k.byId(id), 'keyId', 'tenantId', 'name', 'createdAt');
+    for (const id of ids) pipeline.hmget(this.k.byId(id), 'keyId', 'tenantId', 'name', 'createdAt', ...RATE_FIELDS);
     const rows = (await pipeline.exec()) ?? [];
     return rows
       .map(([, v]) => v as (string | null)[])
       .filter((v) => v[0])
-      .map(([keyId, tid, name, createdAt]) => ({ keyId: keyId!, tenantId: tid!, name: name!, createdAt: createdAt! }))
+      .map(([keyId, tid, name, createdAt, perSecond, burst]) => {
+        const rateLimit = rateLimitOf(perSecond, burst);
+        return { keyId: keyId!, tenantId: tid!, name: name!, createdAt: createdAt!, ...(rateLimit ? { rateLimit } : {}) };
+      })
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 

@@ -25,6 +25,12 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       audioLimitBytes: env.API_AUDIO_LIMIT_BYTES,
       syncWaitMs: env.API_SYNC_WAIT_MS,
     },
+    limits: {
+      /** Per API key, unless the key has its own; 0 = unlimited. */
+      rateLimit: { perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST },
+      /** Jobs per tenant per UTC calendar month, unless the tenant has its own; 0 = unlimited. */
+      monthlyJobAllowance: env.TENANT_MONTHLY_JOB_ALLOWANCE,
+    },
     worker: {
       queues: env.WORKER_QUEUES,
       concurrency: env.WORKER_CONCURRENCY,
@@ -88,6 +94,12 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
     },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     drops: { pollIntervalMs: env.DROP_POLL_INTERVAL_MS },
+    batches: {
+      maxRequests: env.BATCH_MAX_REQUESTS,
+      maxFileBytes: env.BATCH_MAX_FILE_BYTES,
+      pollMs: env.BATCH_POLL_MS,
+      fileRetentionSeconds: env.BATCH_FILE_RETENTION_SECONDS,
+    },
     simulator: { port: env.SIMULATOR_PORT },
   };
 }

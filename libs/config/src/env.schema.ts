@@ -71,6 +71,16 @@ export const envSchema = z.object({
   /** How long the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …) wait for their job before answering 202. */
   API_SYNC_WAIT_MS: int(30_000, 0),
 
+  /**
+   * Rate limit of one API key, requests per second (0 = unlimited); a key's own limit
+   * (`npm run keys -- set-limit`) overrides it. Shared by every API replica through Redis.
+   */
+  API_RATE_LIMIT_PER_SECOND: int(50, 0),
+  /** Extra requests a key may make above its rate, per 10-second window (0 = no burst). */
+  API_RATE_LIMIT_BURST: int(100, 0),
+  /** Jobs a tenant may submit per calendar month, UTC (0 = unlimited); `npm run keys -- allowance` sets one tenant's. */
+  TENANT_MONTHLY_JOB_ALLOWANCE: int(0, 0),
+
   /** Job queues this worker process serves; one image scales per queue. */
   WORKER_QUEUES: list('transcribe,synthesize,complete').pipe(
     z.array(z.enum(['transcribe', 'synthesize', 'complete'])).min(1),
@@ -197,6 +207,14 @@ export const envSchema = z.object({
    * 0 = off (rely on S3 event notifications to `POST /v1/s3-events`).
    */
   DROP_POLL_INTERVAL_MS: int(5_000, 0),
+
+  /** Batches (OpenAI's limits by default): most requests in one batch, and largest input file, bytes. */
+  BATCH_MAX_REQUESTS: int(50_000, 1),
+  BATCH_MAX_FILE_BYTES: int(200 * 1_048_576, 1),
+  /** How often a running batch checks its progress (and its deadline), ms. */
+  BATCH_POLL_MS: int(1_000, 10),
+  /** Batch files (inputs and outputs) are deleted this long after they are made unless the request says otherwise, seconds. */
+  BATCH_FILE_RETENTION_SECONDS: int(30 * 24 * 3600, 60),
 
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),

@@ -1,3 +1,4 @@
+export * from './batch.schema';
 export * from './chat.schema';
 export * from './error-envelope.schema';
 export * from './job-inputs.schema';

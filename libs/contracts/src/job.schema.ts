@@ -100,6 +100,8 @@ export const jobViewSchema = z.strictObject({
   finishedAt: z.string().nullable(),
   result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema]).nullable(),
   error: serializedErrorSchema.nullable(),
+  /** The batch the job is a line of; absent for jobs submitted on their own. */
+  batchId: z.string().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -121,5 +123,7 @@ export const queuedJobSchema = z.strictObject({
   tenantId: z.string().min(1),
   createdAt: z.string(),
   payload: jobPayloadSchema,
+  /** The batch that made the job (not client-settable: it steers the batch's counts). */
+  batchId: z.string().optional(),
 });
 export type QueuedJob = z.infer<typeof queuedJobSchema>;

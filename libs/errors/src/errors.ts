@@ -22,6 +22,21 @@ export const errors = {
 
   conflict: (code: string, message: string) => new AppError({ code, message, type: 'conflict_error', status: 409 }),
 
+  /** The caller's API key is over its request rate: try again after `retryAfterSeconds` (whole, at least 1). */
+  rateLimited: (message: string, retryAfterSeconds: number) =>
+    new AppError({
+      code: 'rate_limit_exceeded',
+      message,
+      type: 'rate_limit_error',
+      status: 429,
+      retryable: true,
+      retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
+    }),
+
+  /** The tenant's usage allowance (jobs this month) cannot cover the request: 402, nothing was queued. */
+  allowanceExhausted: (message: string) =>
+    new AppError({ code: 'allowance_exhausted', message, type: 'permission_error', status: 402 }),
+
   /** The upstream is unavailable, slow or overloaded: another provider or a later attempt may help. */
   providerUnavailable: (provider: string, message: string, cause?: unknown, retryAfterSeconds?: number) =>
     new AppError({

@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { BatchEndpoint, BatchError, BatchStatus, WebhookTarget } from '@voxq/contracts';
 import { readIndexPage } from './index-page';
 
 /** `file-` + 12 hex digits of epoch ms + 12 random: time-ordered, like job ids. */
 export const newFileId = (now = Date.now()) => `file-${now.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}`;
 export const newBatchId = (now = Date.now()) => `batch_${now.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}`;
+/**
+ * A file id derived from a batch and a name (`output`, `error`, `input`): a finalize step
+ * that runs twice (a crash after writing) overwrites the same file instead of leaving a second.
+ */
+export const derivedFileId = (batchId: string, name: string) => `file-${createHash('sha256').update(`${batchId}\n${name}`).digest('hex').slice(0, 24)}`;
 export const FILE_ID_PATTERN = /^file-[0-9a-f]{24}$/;
 export const BATCH_ID_PATTERN = /^batch_[0-9a-f]{24}$/;
 
@@ -16,22 +22,19 @@ export interface FileRecord {
   filename: string;
   purpose: string;
   createdAt: number;
+  /** Unix seconds when the file (record and bytes) is deleted; null: kept until deleted. */
+  expiresAt: number | null;
 }
 
-export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
-
-export interface BatchError {
-  code: string;
-  message: string;
-  line: number | null;
-  param?: string | null;
-}
-
-/** A batch as stored: the OpenAI batch object's fields, kept as JSON in one hash field. */
+/**
+ * A batch as stored: the OpenAI batch object's fields (the request counts come live from the
+ * progress hash), kept as JSON in one hash field that only the batch's runner writes once the
+ * batch exists. A cancel request is a field of its own, so it never races the runner's writes.
+ */
 export interface BatchRecord {
   id: string;
   tenantId: string;
-  endpoint: string;
+  endpoint: BatchEndpoint;
   input_file_id: string;
   completion_window: string;
   status: BatchStatus;
@@ -47,9 +50,29 @@ export interface BatchRecord {
   expired_at: number | null;
   cancelling_at: number | null;
   cancelled_at: number | null;
-  request_counts: { total: number; completed: number; failed: number };
+  /** Lines in the input file, once validated. */
+  total: number;
   metadata: Record<string, string> | null;
+  webhook: WebhookTarget | null;
+  /** How long output and error files live after they are made, seconds. */
+  outputExpiresAfter: number | null;
+  /** The request counts as finalized (lines never run count as failed); absent until then. */
+  finalCounts?: { total: number; completed: number; failed: number };
 }
+
+/** A batch's progress: lines turned into jobs, and its jobs' final statuses. */
+export interface BatchProgress {
+  expanded: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * A batch job's final statuses are counted here by the job store's transition script (a job
+ * ends once, so the counts are exact and cost one HINCRBY, not a scan of the batch's jobs).
+ */
+export const batchCountsKey = (prefix: string, tenantId: string, batchId: string) => `${prefix}:tenant:${tenantId}:batch:${batchId}:progress`;
 
 /**
  * Files (`purpose=batch` inputs and batch outputs) and batches, per tenant in Redis; the
@@ -66,29 +89,37 @@ export class BatchStore {
   private batchKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:batch:${id}`;
   private batchIndex = (tenantId: string) => `${this.prefix}:tenant:${tenantId}:batches`;
   private jobsKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:batch:${id}:jobs`;
-  private lockKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:batch:${id}:lock`;
+  private progressKey = (tenantId: string, id: string) => batchCountsKey(this.prefix, tenantId, id);
+
+  /** Records live as long as their file (and at least the retention, so a batch never outlives its input's record). */
+  private fileTtl(record: FileRecord): number {
+    return record.expiresAt === null ? this.retentionSeconds : Math.max(1, record.expiresAt - Math.floor(Date.now() / 1000));
+  }
 
   async putFile(record: FileRecord): Promise<void> {
-    const key = this.fileKey(record.tenantId, record.id);
-    await this.redis.multi().set(key, JSON.stringify(record), 'EX', this.retentionSeconds).exec();
+    await this.redis.set(this.fileKey(record.tenantId, record.id), JSON.stringify(record), 'EX', this.fileTtl(record));
   }
 
   async getFile(tenantId: string, id: string): Promise<FileRecord | null> {
     if (!FILE_ID_PATTERN.test(id)) return null;
     const raw = await this.redis.get(this.fileKey(tenantId, id));
-    return raw ? (JSON.parse(raw) as FileRecord) : null;
+    return raw ? ({ expiresAt: null, ...JSON.parse(raw) } as FileRecord) : null;
   }
 
   async deleteFile(tenantId: string, id: string): Promise<boolean> {
     return (await this.redis.del(this.fileKey(tenantId, id))) === 1;
   }
 
+  /** Writes a new batch, or a runner's update of one (the cancel request field is kept). */
   async putBatch(record: BatchRecord): Promise<void> {
     const key = this.batchKey(record.tenantId, record.id);
+    const progress = this.progressKey(record.tenantId, record.id);
     await this.redis
       .multi()
       .hset(key, { id: record.id, json: JSON.stringify(record) })
       .expire(key, this.retentionSeconds)
+      .hsetnx(progress, 'expanded', 0)
+      .expire(progress, this.retentionSeconds)
       .zadd(this.batchIndex(record.tenantId), 0, record.id)
       .expire(this.batchIndex(record.tenantId), this.retentionSeconds)
       .exec();
@@ -100,30 +131,59 @@ export class BatchStore {
     return raw ? (JSON.parse(raw) as BatchRecord) : null;
   }
 
-  async listBatches(tenantId: string, limit: number, after?: string): Promise<{ items: BatchRecord[]; nextCursor: string | null }> {
-    return readIndexPage<BatchRecord>(this.redis, {
+  /** The batch with its live state: progress and whether (since when) a cancel was asked. */
+  async readBatch(tenantId: string, id: string): Promise<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null } | null> {
+    if (!BATCH_ID_PATTERN.test(id)) return null;
+    const [[, hash], [, progress]] = (await this.redis.multi().hgetall(this.batchKey(tenantId, id)).hgetall(this.progressKey(tenantId, id)).exec()) as [
+      [unknown, Record<string, string>],
+      [unknown, Record<string, string>],
+    ];
+    if (!hash['json']) return null;
+    return {
+      batch: JSON.parse(hash['json']) as BatchRecord,
+      progress: toProgress(progress),
+      cancelRequestedAt: hash['cancelRequestedAt'] ? Number(hash['cancelRequestedAt']) : null,
+    };
+  }
+
+  /** Asks the batch's runner to cancel it; returns false when it was asked before. */
+  async requestCancel(tenantId: string, id: string, at: number): Promise<boolean> {
+    return (await this.redis.hsetnx(this.batchKey(tenantId, id), 'cancelRequestedAt', at)) === 1;
+  }
+
+  async progress(tenantId: string, id: string): Promise<BatchProgress> {
+    return toProgress(await this.redis.hgetall(this.progressKey(tenantId, id)));
+  }
+
+  async listBatches(tenantId: string, limit: number, after?: string): Promise<{ items: Array<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null }>; nextCursor: string | null }> {
+    const page = await readIndexPage<BatchRecord>(this.redis, {
       index: this.batchIndex(tenantId),
       limit,
       ...(after ? { after } : {}),
       recordKey: (id) => this.batchKey(tenantId, id),
-      parse: (hash) => (hash['json'] ? (JSON.parse(hash['json']) as BatchRecord) : null),
+      parse: (hash) => (hash['json'] ? ({ ...(JSON.parse(hash['json']) as BatchRecord), cancelRequestedAt: hash['cancelRequestedAt'] }) : null),
       keep: () => true,
       idOf: (b) => b.id,
     });
+    const progress = await Promise.all(page.items.map((b) => this.progress(tenantId, b.id)));
+    return {
+      items: page.items.map((b, i) => {
+        const { cancelRequestedAt, ...batch } = b as BatchRecord & { cancelRequestedAt?: string };
+        return { batch, progress: progress[i]!, cancelRequestedAt: cancelRequestedAt ? Number(cancelRequestedAt) : null };
+      }),
+      nextCursor: page.nextCursor,
+    };
   }
 
-  async addJobs(tenantId: string, batchId: string, entries: Array<{ jobId: string; customId: string }>): Promise<void> {
-    if (entries.length === 0) return;
+  /**
+   * Records a chunk of lines turned into jobs and the expansion's new high-water mark in one
+   * step: a runner that resumes after a crash starts after the last chunk recorded.
+   */
+  async addJobs(tenantId: string, batchId: string, entries: Array<{ jobId: string; customId: string }>, expanded: number): Promise<void> {
     const key = this.jobsKey(tenantId, batchId);
-    await this.redis
-      .multi()
-      .rpush(key, ...entries.map((e) => `${e.jobId} ${e.customId}`))
-      .expire(key, this.retentionSeconds)
-      .exec();
-  }
-
-  async jobCount(tenantId: string, batchId: string): Promise<number> {
-    return this.redis.llen(this.jobsKey(tenantId, batchId));
+    const tx = this.redis.multi();
+    if (entries.length) tx.rpush(key, ...entries.map((e) => `${e.jobId} ${e.customId}`)).expire(key, this.retentionSeconds);
+    await tx.hset(this.progressKey(tenantId, batchId), 'expanded', expanded).exec();
   }
 
   /** The batch's jobs in line order, a page at a time. */
@@ -138,18 +198,8 @@ export class BatchStore {
       if (page.length < pageSize) return;
     }
   }
+}
 
-  /** One holder at a time for a batch's state changes (validation, finalizing, cancelling). */
-  async lock(tenantId: string, batchId: string, seconds = 120): Promise<boolean> {
-    return (await this.redis.set(this.lockKey(tenantId, batchId), '1', 'EX', seconds, 'NX')) === 'OK';
-  }
-
-  /** Extends a held lock. */
-  async touch(tenantId: string, batchId: string, seconds = 120): Promise<void> {
-    await this.redis.expire(this.lockKey(tenantId, batchId), seconds);
-  }
-
-  async unlock(tenantId: string, batchId: string): Promise<void> {
-    await this.redis.del(this.lockKey(tenantId, batchId));
-  }
+function toProgress(hash: Record<string, string>): BatchProgress {
+  return { expanded: Number(hash['expanded'] ?? 0), completed: Number(hash['completed'] ?? 0), failed: Number(hash['failed'] ?? 0), cancelled: Number(hash['cancelled'] ?? 0) };
 }

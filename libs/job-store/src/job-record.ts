@@ -38,6 +38,7 @@ export const jobRecordSchema = z.object({
   // Results are validated by their type's schema when written; here they are only carried.
   result: json(z.record(z.string(), z.unknown())).optional(),
   error: json(serializedErrorSchema).optional(),
+  batchId: z.string().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -51,6 +52,7 @@ export interface NewJobFields {
   constraints: JobView['constraints'];
   metadata: JobView['metadata'];
   webhook: JobView['webhook'];
+  batchId?: string;
 }
 
 /** A queued job's record fields, from the data its BullMQ job carries. */
@@ -64,6 +66,7 @@ export function newJobFields(id: string, data: QueuedJob): NewJobFields {
     constraints: data.payload.constraints,
     metadata: data.payload.metadata,
     webhook: data.payload.webhook ?? null,
+    ...(data.batchId ? { batchId: data.batchId } : {}),
   };
 }
 
@@ -77,6 +80,7 @@ export function toHashFields(fields: NewJobFields): string[] {
     'constraints', JSON.stringify(fields.constraints),
     'metadata', JSON.stringify(fields.metadata),
     'webhook', JSON.stringify(fields.webhook),
+    ...(fields.batchId ? ['batchId', fields.batchId] : []),
   ];
 }
 
@@ -96,5 +100,6 @@ export function toJobView(record: JobRecord): JobView {
     finishedAt: record.finishedAt ?? null,
     result: (record.result as JobView['result']) ?? null,
     error: record.error ?? null,
+    ...(record.batchId ? { batchId: record.batchId } : {}),
   };
 }

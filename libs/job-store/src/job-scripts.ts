@@ -49,7 +49,9 @@ return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', count))}
 
 /**
  * Moves a record to a new status if its current one is allowed. KEYS: record, the new
- * status's index, then the index of each allowed status in ARGV's order. ARGV: id, to,
+ * status's index, then the index of each allowed status in ARGV's order, then (for a
+ * batch's job reaching a final status) the batch's counts hash, whose field `to` is
+ * incremented in the same step: a job ends once, so the counts are exact. ARGV: id, to,
  * allowed (comma-separated), ttlSeconds (0 = keep), returnRecord (1/0), then field/value
  * pairs to set. Returns {'ok', previous, ...record as field/value pairs when asked},
  * {'rejected', current} or {'missing'}.
@@ -71,6 +73,7 @@ if cur ~= to then
   redis.call('ZADD', KEYS[2], 0, id)
 end
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+if #KEYS > 2 + i and cur ~= to then redis.call('HINCRBY', KEYS[#KEYS], to, 1) end
 local out = {'ok', cur}
 -- The new record comes back with the answer when asked: webhooks are built from it without a read.
 if returnRecord == '1' then

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
+import { batchCountsKey } from './batch-store';
 import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
 import { pairsToObject, readIndexPage } from './index-page';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
@@ -106,6 +107,7 @@ export class JobStore {
   private async transition(job: JobRef, to: JobStatus, from: JobStatus[], returnRecord: boolean, fields: string[]): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
+    if (ttl > 0 && job.batchId) keys.push(batchCountsKey(this.prefix, job.tenantId, job.batchId));
     const args = [job.id, to, from.join(','), ttl, returnRecord ? 1 : 0, ...fields];
     const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
     if (kind === 'ok') {
@@ -152,5 +154,7 @@ export interface JobRef {
   id: string;
   tenantId: string;
   type: JobType;
+  /** A batch's job: its final status is counted in the batch's progress. */
+  batchId?: string | undefined;
 }
 

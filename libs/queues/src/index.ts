@@ -1,4 +1,4 @@
-export { defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
+export { batchJobOptions, defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
 export { bullPrefix, QUEUE_NAMES } from './queue-names';
 export type { QueueName } from './queue-names';
 export { Queues } from './queues';

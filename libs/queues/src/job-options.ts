@@ -50,3 +50,17 @@ export function toolJobOptions(config: Config): DefaultJobOptions {
     removeOnFail: { age: config.jobs.retentionSeconds },
   };
 }
+
+/**
+ * A batch's steps are idempotent (lines are submitted under per-line idempotency keys, files
+ * get ids derived from the batch), so a step that failed on a passing fault (S3, Redis) is
+ * simply run again, for longer than a job: the batch has hours to finish.
+ */
+export function batchJobOptions(config: Config): DefaultJobOptions {
+  return {
+    attempts: 20,
+    backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: config.jobs.retentionSeconds },
+  };
+}

@@ -12,7 +12,9 @@ export const QUEUE_NAMES = {
   webhooks: 'webhooks',
   /** Webhook-mode tool calls of `complete` jobs, consumed by the dispatcher. */
   tools: 'tools',
-} as const satisfies Record<JobType | 'webhooks' | 'tools', string>;
+  /** Batches' own steps (validate, expand, watch, finalize) and their files' expiry, run by the worker. */
+  batches: 'batches',
+} as const satisfies Record<JobType | 'webhooks' | 'tools' | 'batches', string>;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 

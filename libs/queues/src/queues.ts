@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { JobType } from '@voxq/contracts';
-import { defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
+import { batchJobOptions, defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
 import { bullPrefix, QUEUE_NAMES } from './queue-names';
 
 /** The producer side of every queue, sharing one connection. */
@@ -10,6 +10,7 @@ export class Queues {
   readonly jobs: Record<JobType, Queue>;
   readonly webhooks: Queue;
   readonly tools: Queue;
+  readonly batches: Queue;
 
   constructor(connection: Redis, config: Config) {
     const prefix = bullPrefix(config.redis.prefix);
@@ -23,10 +24,11 @@ export class Queues {
     };
     this.webhooks = make(QUEUE_NAMES.webhooks, webhookJobOptions(config));
     this.tools = make(QUEUE_NAMES.tools, toolJobOptions(config));
+    this.batches = make(QUEUE_NAMES.batches, batchJobOptions(config));
   }
 
   all(): Queue[] {
-    return [...Object.values(this.jobs), this.webhooks, this.tools];
+    return [...Object.values(this.jobs), this.webhooks, this.tools, this.batches];
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { startApiServer } from '@voxq/api';
+import { startApiServer, startBatchRunner } from '@voxq/api';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { startWorkers } from '@voxq/jobs';
@@ -54,6 +54,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   const api = await startApiServer(config, logger);
   let worker = options.worker === false ? null : await startWorkers(config, logger);
+  let batches = options.worker === false ? null : startBatchRunner(config, logger);
   const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
   const dispatcher = options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor });
   const toolWorker = options.dispatcher === false ? null : startToolWorker({ config, logger, secretFor });
@@ -84,8 +85,10 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
     },
     request,
     async stopWorker() {
+      await batches?.close();
       await worker?.close();
       worker = null;
+      batches = null;
     },
     waitForJob(apiKey, id, timeoutMs = 30_000) {
       return eventually(async () => {
@@ -94,6 +97,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       }, timeoutMs, `job ${id} to finish`);
     },
     async close() {
+      await batches?.close();
       await worker?.close();
       await dispatcher?.close();
       await toolWorker?.close();

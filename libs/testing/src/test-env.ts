@@ -16,6 +16,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: 'silent',
     API_PORT: '0',
     JOB_BACKOFF_MS: '50',
+    BATCH_POLL_MS: '100',
     WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms,50ms,50ms,50ms,50ms,50ms',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_ALLOW_HTTP: 'true',

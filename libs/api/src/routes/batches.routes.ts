@@ -1,28 +1,59 @@
 import { pipeline } from 'node:stream/promises';
+import type { Queue } from 'bullmq';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Config } from '@voxq/config';
-import { metadataSchema } from '@voxq/contracts';
+import { parseDuration, type Config } from '@voxq/config';
+import { batchEndpointSchema, metadataSchema, webhookTargetSchema } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { BatchStore, type FileRecord } from '@voxq/job-store';
-import type { Logger } from '@voxq/logging';
-import type { ProviderRuntime } from '@voxq/providers';
+import { BatchStore, newBatchId, type FileRecord } from '@voxq/job-store';
 import type { ObjectStore } from '@voxq/storage';
 import type { Redis } from 'ioredis';
+import { fileObject } from '../batches/batch-files';
+import { MAX_CUSTOM_ID_LENGTH } from '../batches/batch-lines';
+import { BatchService } from '../batches/batch-service';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import { BatchService, batchObject, fileObject, type BatchServiceDeps } from '../services/batch-service';
-import type { JobService } from '../services/job-service';
+import { jsonSubmission } from '../services/job-request';
 import { boundaryOf, readMultipart } from '../services/multipart-stream';
 import { parseOrThrow } from '../validation';
 import { openAiErrors } from './openai.routes';
 
-const createBatchSchema = z.looseObject({
-  input_file_id: z.string().min(1),
-  endpoint: z.string().min(1),
-  completion_window: z.string().min(1),
-  metadata: metadataSchema.nullable().optional(),
+const MIN_WINDOW_SECONDS = 10;
+const MAX_WINDOW_SECONDS = 7 * 86_400;
+
+/** `24h` as OpenAI takes it; voxq also takes any duration from 10s to 7d (`1h`, `30m`). */
+const completionWindowSchema = z
+  .string()
+  .default('24h')
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    const seconds = typeof ms === 'number' ? ms / 1000 : NaN;
+    if (!(seconds >= MIN_WINDOW_SECONDS && seconds <= MAX_WINDOW_SECONDS)) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration from ${MIN_WINDOW_SECONDS}s to 7d, such as '24h' (got '${text}')` });
+      return z.NEVER;
+    }
+    return { text, seconds };
+  });
+
+/** OpenAI's `expires_after`: seconds after creation, from one hour to 30 days. */
+const expiresAfterSchema = z.strictObject({
+  anchor: z.literal('created_at'),
+  seconds: z.coerce.number().int().min(3600).max(2_592_000),
 });
+
+const common = {
+  completion_window: completionWindowSchema,
+  metadata: metadataSchema.nullable().optional(),
+  output_expires_after: expiresAfterSchema.optional(),
+  /** voxq: where `batch.*` events go besides the tenant's endpoints. */
+  webhook: webhookTargetSchema.nullable().optional(),
+};
+
+/** OpenAI's form: a JSONL file uploaded with `purpose=batch`. */
+const fileBatchSchema = z.looseObject({ input_file_id: z.string().min(1).max(64), endpoint: batchEndpointSchema, ...common });
+
+/** voxq's inline form: the job requests themselves (`custom_id` optional; default: the index). */
+const inlineBatchSchema = z.strictObject({ jobs: z.array(z.unknown()).min(1), ...common });
 
 const listSchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -31,28 +62,41 @@ const listSchema = z.object({
 
 export interface BatchesRoutesDeps {
   config: Config;
-  logger: Logger;
   redis: Redis;
-  jobs: JobService;
   objects: ObjectStore;
-  providers: ProviderRuntime;
+  batchQueue: Queue;
 }
 
-export function batchServiceFor(deps: BatchesRoutesDeps, overrides: Partial<BatchServiceDeps> = {}): BatchService {
+export function batchServiceFor(deps: BatchesRoutesDeps): BatchService {
   return new BatchService({
+    config: deps.config,
     store: new BatchStore(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
-    jobs: deps.jobs,
     objects: deps.objects,
-    providers: deps.providers,
-    logger: deps.logger,
-    maxFileBytes: deps.config.uploads.maxBytes,
-    ...overrides,
+    batches: deps.batchQueue,
+  });
+}
+
+/** The inline form's jobs as JSONL lines, each checked like `POST /v1/jobs` (a 400 names `jobs.3.input`). */
+function inlineLines(jobs: unknown[], maxRequests: number): string[] {
+  if (jobs.length > maxRequests) throw errors.invalidRequest(`A batch may hold at most ${maxRequests} requests (got ${jobs.length}).`, 'jobs');
+  const seen = new Set<string>();
+  return jobs.map((item, i) => {
+    const { custom_id: given, ...request } = (item && typeof item === 'object' && !Array.isArray(item) ? item : { item }) as Record<string, unknown>;
+    if (given !== undefined && (typeof given !== 'string' || !given || given.length > MAX_CUSTOM_ID_LENGTH)) {
+      throw errors.invalidRequest(`jobs.${i}.custom_id: must be a non-empty string of at most ${MAX_CUSTOM_ID_LENGTH} characters.`, `jobs.${i}.custom_id`);
+    }
+    const customId = given ?? String(i);
+    if (seen.has(customId)) throw errors.invalidRequest(`jobs.${i}.custom_id: '${customId}' appears more than once.`, `jobs.${i}.custom_id`);
+    seen.add(customId);
+    jsonSubmission(item === null || typeof item !== 'object' ? item : request, `jobs.${i}`);
+    return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/jobs', body: request });
   });
 }
 
 /**
  * OpenAI's Files and Batch APIs (the `purpose=batch` subset): `/v1/files` and `/v1/batches`,
- * so `client.files.create` + `client.batches.create` run a JSONL of chat completions as voxq jobs.
+ * so `client.files.create` + `client.batches.create` run a JSONL of chat completions, speech
+ * or transcriptions as voxq jobs; `POST /v1/batches {jobs: [...]}` is voxq's inline form.
  */
 export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor(deps)): Router {
   const router = Router();
@@ -74,8 +118,10 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
       await service.discardFile(stored);
       throw errors.invalidRequest(`purpose must be 'batch' (got '${fields['purpose'] ?? ''}'); voxq stores batch input files only.`, 'purpose');
     }
-    await service.saveFile(stored);
-    res.json(fileObject(stored));
+    const anchor = fields['expires_after[anchor]'];
+    const seconds = fields['expires_after[seconds]'];
+    const expiresAfter = anchor === undefined && seconds === undefined ? undefined : parseOrThrow(expiresAfterSchema, { anchor, seconds }, 'expires_after');
+    res.json(fileObject(await service.saveFile(stored, expiresAfter?.seconds)));
   });
 
   router.get('/v1/files/:id', async (req, res) => {
@@ -97,8 +143,23 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
   });
 
   router.post('/v1/batches', jsonBody(deps.config), async (req, res) => {
-    const body = parseOrThrow(createBatchSchema, req.body);
-    res.json(batchObject(await service.create(principalOf(req), { ...body, metadata: body.metadata ?? null })));
+    const principal = principalOf(req);
+    const inline = req.body && typeof req.body === 'object' && 'jobs' in req.body ? parseOrThrow(inlineBatchSchema, req.body) : null;
+    const body = inline ?? parseOrThrow(fileBatchSchema, req.body);
+    const options = {
+      completion_window: body.completion_window.text,
+      windowSeconds: body.completion_window.seconds,
+      metadata: body.metadata ?? null,
+      webhook: body.webhook ?? null,
+      outputExpiresAfter: body.output_expires_after?.seconds ?? null,
+    };
+    if (inline) {
+      const id = newBatchId();
+      const file = await service.storeInlineFile(principal, inlineLines(inline.jobs, deps.config.batches.maxRequests), id);
+      return void res.status(202).location(`/v1/batches/${id}`).json(await service.create(principal, { ...options, input_file_id: file.id, endpoint: '/v1/jobs' }, id));
+    }
+    const { input_file_id, endpoint } = parseOrThrow(fileBatchSchema, req.body);
+    res.json(await service.create(principal, { ...options, input_file_id, endpoint }));
   });
 
   router.get('/v1/batches', async (req, res) => {
@@ -107,11 +168,11 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
   });
 
   router.get('/v1/batches/:id', async (req, res) => {
-    res.json(batchObject(await service.get(principalOf(req), idOf(req))));
+    res.json(await service.get(principalOf(req), idOf(req)));
   });
 
   router.post('/v1/batches/:id/cancel', async (req, res) => {
-    res.json(batchObject(await service.cancel(principalOf(req), idOf(req))));
+    res.json(await service.cancel(principalOf(req), idOf(req)));
   });
 
   router.use(openAiErrors);

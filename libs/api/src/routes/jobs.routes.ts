@@ -4,8 +4,6 @@ import type { Config } from '@voxq/config';
 import {
   jobBatchRequestSchema,
   jobOptionsSchema,
-  jobRequestSchema,
-  JOB_TYPES,
   listJobsQuerySchema,
   routingIntentSchema,
   constraintsSchema,
@@ -17,6 +15,7 @@ import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jobBody, jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
+import { jsonSubmission } from '../services/job-request';
 import { parseOrThrow } from '../validation';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -50,24 +49,6 @@ function binarySubmission(req: Request): Submission {
     ...(webhookUrl === undefined ? {} : { webhook: { url: webhookUrl } }),
   });
   return { ...options, type: 'transcribe', input: { audio: { data: req.body, contentType: req.header('content-type')! } } };
-}
-
-/** A job request in JSON; `root` names where it sits in the body (`jobs.3` in a batch). */
-function jsonSubmission(body: unknown, root = ''): Submission {
-  const type = (body as { type?: unknown } | null)?.type;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw errors.invalidRequest(`${root ? `${root}: ` : 'The body '}must be a JSON object.`, root || undefined);
-  }
-  if (!JOB_TYPES.includes(type as never)) {
-    const param = root ? `${root}.type` : 'type';
-    throw errors.invalidRequest(`${param}: must be one of ${JOB_TYPES.join(', ')}${type === undefined ? '' : ` (got ${JSON.stringify(type)})`}.`, param);
-  }
-  const request = parseOrThrow(jobRequestSchema, body, root);
-  if (request.type !== 'transcribe') return request;
-  const { audio } = request.input;
-  // A reference ({uploadId} or {url}) is resolved by the job service; inline audio is decoded here.
-  if (!('data' in audio)) return { ...request, input: { audio } };
-  return { ...request, input: { audio: { data: Buffer.from(audio.data, 'base64'), contentType: audio.contentType } } };
 }
 
 function jobIdOf(req: Request): string {

@@ -22,6 +22,7 @@ import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
 import { jobWaiterFor } from '../services/job-waiter';
+import { renderTranscription, TRANSCRIPTION_FORMATS } from '../services/transcription-formats';
 import { parseOrThrow } from '../validation';
 import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, type OneShotDeps } from './one-shot';
 
@@ -67,7 +68,7 @@ export const chatCompletionRequestSchema = z.looseObject({
 });
 type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
-const speechRequestSchema = z.looseObject({
+export const speechRequestSchema = z.looseObject({
   model: z.string().max(256).optional(),
   input: z.string(),
   voice: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
@@ -75,8 +76,6 @@ const speechRequestSchema = z.looseObject({
   /** Ignored: the audio comes in the format its provider produces (see `Content-Type`). */
   response_format: z.string().optional(),
 });
-
-const TRANSCRIPTION_FORMATS = ['json', 'text', 'verbose_json'] as const;
 
 // --- Mapping -------------------------------------------------------------------------------
 
@@ -104,7 +103,7 @@ function toMessages(messages: ChatCompletionRequest['messages']): ChatMessage[] 
 }
 
 /** A `model` naming a configured provider's model pins that provider and model; any other is ignored. */
-function pinModel(runtime: ProviderRuntime, capability: Capability, model: string | undefined): Constraints {
+export function pinModel(runtime: ProviderRuntime, capability: Capability, model: string | undefined): Constraints {
   if (!model) return {};
   const entry = listModels(runtime, capability).find((m) => m.id === model);
   if (!entry) return {};
@@ -129,6 +128,15 @@ export function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRe
     },
     constraints: pinModel(runtime, 'llm', body.model),
   };
+}
+
+/** The synthesize job request for an OpenAI speech request (validated by the caller). */
+export function speechRequest(runtime: ProviderRuntime, body: z.infer<typeof speechRequestSchema>) {
+  const constraints = pinModel(runtime, 'tts', body.model);
+  // OpenAI's voice names mean something only to the provider the model pinned; otherwise
+  // the chosen provider's default voice is used.
+  const voice = constraints.models?.tts && body.voice ? (typeof body.voice === 'string' ? body.voice : body.voice.id) : null;
+  return { type: 'synthesize' as const, input: { text: body.input, voice, speed: body.speed ?? 1 }, constraints };
 }
 
 const completionId = (job: JobView) => `chatcmpl-${job.id}`;
@@ -266,16 +274,7 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
 
   router.post('/v1/audio/speech', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(speechRequestSchema, req.body);
-    const constraints = pinModel(deps.providers, 'tts', body.model);
-    // OpenAI's voice names mean something only to the provider the model pinned; otherwise
-    // the chosen provider's default voice is used.
-    const voice = constraints.models?.tts && body.voice ? (typeof body.voice === 'string' ? body.voice : body.voice.id) : null;
-    const submission = {
-      type: 'synthesize',
-      input: { text: body.input, voice, speed: body.speed ?? 1 },
-      constraints,
-    };
-    const done = await finished<SynthesizeResult>(req, res, parseOrThrow(jobRequestSchema, submission) as Submission);
+    const done = await finished<SynthesizeResult>(req, res, parseOrThrow(jobRequestSchema, speechRequest(deps.providers, body)) as Submission);
     if (!done) return;
     const key = done.result.audio.key;
     if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', done.job.id);
@@ -293,9 +292,10 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
       });
       const file = form.get('file');
       if (!file || typeof file === 'string') throw errors.invalidRequest('A `file` field with the audio is required.', 'file');
-      const format = String(form.get('response_format') ?? 'json');
-      if (!(TRANSCRIPTION_FORMATS as readonly string[]).includes(format)) {
-        throw errors.invalidRequest(`response_format must be one of ${TRANSCRIPTION_FORMATS.join(', ')} (got '${format}').`, 'response_format');
+      const requested = String(form.get('response_format') ?? 'json');
+      const format = TRANSCRIPTION_FORMATS.find((known) => known === requested);
+      if (!format) {
+        throw errors.invalidRequest(`response_format must be one of ${TRANSCRIPTION_FORMATS.join(', ')} (got '${requested}').`, 'response_format');
       }
       const language = form.get('language');
       const data = Buffer.from(await file.arrayBuffer());
@@ -312,13 +312,11 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
       };
       const done = await finished<TranscribeResult>(req, res, submission);
       if (!done) return;
-      const r = done.result;
-      setRoutingHeaders(res, done.job, r);
-      if (format === 'text') return void res.type('text/plain').send(`${r.text}\n`);
-      if (format === 'verbose_json') {
-        return void res.json({ task, language: r.language ?? submission.intent.language, duration: r.usage.audioSeconds, text: r.text, segments: [] });
-      }
-      res.json({ text: r.text });
+      setRoutingHeaders(res, done.job, done.result);
+      const { contentType, body } = renderTranscription(format, done.result, task, submission.intent.language);
+      if (typeof body !== 'string') return void res.json(body);
+      res.setHeader('Content-Type', contentType);
+      res.send(body);
     };
 
   router.post('/v1/audio/transcriptions', multipart, transcription('transcribe'));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Principal } from '@voxq/auth';
+import { UsageAllowance, type Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { JOB_TYPES, type AudioReferenceInput, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -21,6 +21,21 @@ export interface SubmittedJob {
 export interface InlineAudio {
   data: Buffer;
   contentType: string;
+}
+
+export interface SubmitOptions {
+  /**
+   * The batch the jobs are lines of: they count in its progress, and queue with `priority`
+   * (BullMQ serves every job without a priority first, so interactive work is never stuck
+   * behind a batch; lower numbers go first among batch jobs).
+   */
+  batch?: { id: string; priority: number };
+  /**
+   * The caller already charged these jobs to the tenant's monthly allowance (a batch charges
+   * all its lines at validation), so `submitMany` does not charge them again.
+   * @defaultValue false
+   */
+  charged?: boolean;
 }
 
 type Slot = { kind: 'new'; id: string } | { kind: 'replay'; view: JobView };
@@ -61,25 +76,38 @@ export class JobService {
    * so a bulk request costs a fraction of the Redis round trips of separate ones.
    * `idempotencyKeys[i]` guards `requests[i]`.
    */
-  async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[]): Promise<SubmittedJob[]> {
+  async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[], options: SubmitOptions = {}): Promise<SubmittedJob[]> {
     const { tenantId } = principal;
     const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '')).reverse());
     await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
 
     const slots = await Promise.all(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
     const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]! }] : []));
+    // Only new jobs count (an idempotent replay is free), charged in one atomic step before
+    // any audio is stored or job queued: a request the allowance cannot cover is a 402 whole.
+    const allowance = new UsageAllowance(this.deps.redis, this.deps.config.redis.prefix, this.deps.config.limits.monthlyJobAllowance);
+    const charge = options.charged ? 0 : fresh.length;
+    await allowance.charge(tenantId, charge);
     const createdAt = new Date().toISOString();
     const queued = await Promise.all(
-      fresh.map(async ({ id, request }) => ({ id, data: { tenantId, createdAt, payload: await this.toPayload(tenantId, id, request) } as QueuedJob })),
-    );
+      fresh.map(async ({ id, request }) => {
+        const payload = await this.toPayload(tenantId, id, request);
+        return { id, data: { tenantId, createdAt, payload, ...(options.batch ? { batchId: options.batch.id } : {}) } as QueuedJob };
+      }),
+    ).catch(async (error: unknown) => {
+      // Nothing is queued yet: the request failed as a whole, so its charge goes back.
+      await allowance.refund(tenantId, charge);
+      throw error;
+    });
+    const opts = (jobId: string) => (options.batch ? { jobId, priority: options.batch.priority } : { jobId });
 
     await Promise.all(
       JOB_TYPES.map((type) => {
         const jobs = queued.filter(({ data }) => data.payload.type === type);
         const queue = this.deps.queues.jobs[type];
         // addBulk wraps its adds in MULTI, which costs more than a plain add for one job.
-        if (jobs.length === 1) return queue.add(type, jobs[0]!.data, { jobId: jobs[0]!.id });
-        return jobs.length === 0 ? null : queue.addBulk(jobs.map(({ id, data }) => ({ name: type, data, opts: { jobId: id } })));
+        if (jobs.length === 1) return queue.add(type, jobs[0]!.data, opts(jobs[0]!.id));
+        return jobs.length === 0 ? null : queue.addBulk(jobs.map(({ id, data }) => ({ name: type, data, opts: opts(id) })));
       }),
     );
     const views = new Map<string, JobView>();

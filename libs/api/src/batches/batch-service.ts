@@ -1,0 +1,153 @@
+import type { Readable } from 'node:stream';
+import type { Queue } from 'bullmq';
+import type { Principal } from '@voxq/auth';
+import { isFinalBatchStatus, type BatchEndpoint, type BatchObject, type WebhookTarget } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { derivedFileId, newBatchId, newFileId, type BatchRecord, type BatchStore, type FileRecord } from '@voxq/job-store';
+import type { ObjectStore } from '@voxq/storage';
+import { assertDeliverableUrl } from '@voxq/webhooks';
+import type { Config } from '@voxq/config';
+import { fileKey } from './batch-files';
+import { runJobId, scheduleFileExpiry, type BatchStep } from './batch-runner';
+import { batchObject, nowSeconds } from './batch-view';
+
+export interface BatchServiceDeps {
+  config: Config;
+  store: BatchStore;
+  objects: ObjectStore;
+  /** The `batches` queue: each batch's runner, and file expiries. */
+  batches: Queue;
+}
+
+export interface NewBatch {
+  input_file_id: string;
+  endpoint: BatchEndpoint;
+  /** Seconds the batch has to finish (`24h` in OpenAI's API). */
+  windowSeconds: number;
+  completion_window: string;
+  metadata: Record<string, string> | null;
+  webhook: WebhookTarget | null;
+  outputExpiresAfter: number | null;
+}
+
+/**
+ * Files and batches as the API sees them: storing and reading files, creating a batch and
+ * handing it to its runner (the `batches` queue, served by the worker app), reading it with
+ * live counts, and asking for a cancel. The runner does the rest (see batch-runner.ts).
+ */
+export class BatchService {
+  constructor(private readonly deps: BatchServiceDeps) {}
+
+  /** Streams a file's bytes to S3; the record is saved by `saveFile` once the form checks out. */
+  async storeFile(principal: Principal, file: { body: Readable; filename: string; purpose?: string }): Promise<FileRecord> {
+    const id = newFileId();
+    const key = fileKey(principal.tenantId, id);
+    const stored = await this.deps.objects.putStream(key, file.body, {
+      contentType: 'application/jsonl',
+      maxBytes: this.deps.config.batches.maxFileBytes,
+      metadata: { 'voxq-tenant': principal.tenantId, 'voxq-file': id },
+    });
+    return { id, tenantId: principal.tenantId, key, bytes: stored.size, filename: file.filename, purpose: file.purpose ?? 'batch', createdAt: nowSeconds(), expiresAt: null };
+  }
+
+  /** Saves a stored file's record, to expire `expiresAfter` seconds from now (default: the batch file retention). */
+  async saveFile(record: FileRecord, expiresAfter?: number): Promise<FileRecord> {
+    const saved = { ...record, expiresAt: record.createdAt + (expiresAfter ?? this.deps.config.batches.fileRetentionSeconds) };
+    await this.deps.store.putFile(saved);
+    await scheduleFileExpiry(this.deps.batches, saved);
+    return saved;
+  }
+
+  /** Removes stored bytes whose form was refused. */
+  async discardFile(record: FileRecord): Promise<void> {
+    await this.deps.objects.delete({ key: record.key }).catch(() => undefined);
+  }
+
+  async getFile(principal: Principal, id: string): Promise<FileRecord> {
+    const record = await this.deps.store.getFile(principal.tenantId, id);
+    if (!record) throw errors.notFound('file', id);
+    return record;
+  }
+
+  async deleteFile(principal: Principal, id: string): Promise<void> {
+    const record = await this.getFile(principal, id);
+    await this.deps.objects.delete({ key: record.key }).catch(() => undefined);
+    await this.deps.store.deleteFile(principal.tenantId, id);
+  }
+
+  /** A batch of the lines in a JSONL the API writes itself (voxq's inline form). */
+  async storeInlineFile(principal: Principal, lines: string[], batchId: string): Promise<FileRecord> {
+    const id = derivedFileId(batchId, 'input');
+    const key = fileKey(principal.tenantId, id);
+    const stored = await this.deps.objects.putBuffer(key, Buffer.from(`${lines.join('\n')}\n`), { contentType: 'application/jsonl' });
+    return this.saveFile({ id, tenantId: principal.tenantId, key, bytes: stored.size, filename: `${batchId}_input.jsonl`, purpose: 'batch', createdAt: nowSeconds(), expiresAt: null });
+  }
+
+  async create(principal: Principal, request: NewBatch, id = newBatchId()): Promise<BatchObject> {
+    const file = await this.getFile(principal, request.input_file_id);
+    if (file.purpose !== 'batch') throw errors.invalidRequest(`File ${file.id} has purpose '${file.purpose}'; a batch's input file must have purpose 'batch'.`, 'input_file_id');
+    if (request.webhook) await assertDeliverableUrl(request.webhook.url, this.deps.config.webhooks, 'webhook.url');
+    const created = nowSeconds();
+    const batch: BatchRecord = {
+      id,
+      tenantId: principal.tenantId,
+      endpoint: request.endpoint,
+      input_file_id: file.id,
+      completion_window: request.completion_window,
+      status: 'validating',
+      output_file_id: null,
+      error_file_id: null,
+      errors: null,
+      created_at: created,
+      in_progress_at: null,
+      expires_at: created + request.windowSeconds,
+      finalizing_at: null,
+      completed_at: null,
+      failed_at: null,
+      expired_at: null,
+      cancelling_at: null,
+      cancelled_at: null,
+      total: 0,
+      metadata: request.metadata,
+      webhook: request.webhook,
+      outputExpiresAfter: request.outputExpiresAfter,
+    };
+    // Record first, runner second: a crash in between leaves a batch that the next GET hands to a runner.
+    await this.deps.store.putBatch(batch);
+    await this.startRunner(batch);
+    return batchObject({ batch, progress: { expanded: 0, completed: 0, failed: 0, cancelled: 0 }, cancelRequestedAt: null });
+  }
+
+  /** Hands a batch to its runner; a no-op while the runner's job exists (one job id per batch). */
+  private async startRunner(batch: BatchRecord): Promise<void> {
+    await this.deps.batches.add('run', { tenantId: batch.tenantId, batchId: batch.id } satisfies BatchStep, { jobId: runJobId(batch.id) });
+  }
+
+  async get(principal: Principal, id: string): Promise<BatchObject> {
+    const state = await this.deps.store.readBatch(principal.tenantId, id);
+    if (!state) throw errors.notFound('batch', id);
+    if (!isFinalBatchStatus(state.batch.status)) await this.startRunner(state.batch);
+    return batchObject(state);
+  }
+
+  async list(principal: Principal, limit: number, after?: string) {
+    const page = await this.deps.store.listBatches(principal.tenantId, limit, after);
+    const data = page.items.map(batchObject);
+    return { object: 'list' as const, data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.nextCursor !== null };
+  }
+
+  /** Asks the runner to cancel; it is woken at once and the batch reads `cancelling` until it has. */
+  async cancel(principal: Principal, id: string): Promise<BatchObject> {
+    const state = await this.deps.store.readBatch(principal.tenantId, id);
+    if (!state) throw errors.notFound('batch', id);
+    if (isFinalBatchStatus(state.batch.status)) {
+      throw errors.conflict('batch_not_cancellable', `Batch ${id} is already ${state.batch.status} and cannot be cancelled.`);
+    }
+    const at = nowSeconds();
+    if (await this.deps.store.requestCancel(principal.tenantId, id, at)) state.cancelRequestedAt = at;
+    const runner = await this.deps.batches.getJob(runJobId(id));
+    if (runner && (await runner.isDelayed())) await runner.promote().catch(() => undefined);
+    else if (!runner) await this.startRunner(state.batch);
+    return batchObject(state);
+  }
+}

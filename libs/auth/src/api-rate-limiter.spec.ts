@@ -1,0 +1,30 @@
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { describe, expect, it } from 'vitest';
+import { decisionOf, effectiveRateLimit } from './api-rate-limiter';
+
+const defaults = { perSecond: 50, burst: 100 };
+
+describe('effectiveRateLimit', () => {
+  it('is the default for a key without its own', () => {
+    expect(effectiveRateLimit(defaults, undefined)).toEqual(defaults);
+  });
+
+  it("is the key's own, with the default burst unless it sets one", () => {
+    expect(effectiveRateLimit(defaults, { perSecond: 5 })).toEqual({ perSecond: 5, burst: 100 });
+    expect(effectiveRateLimit(defaults, { perSecond: 5, burst: 0 })).toEqual({ perSecond: 5, burst: 0 });
+    expect(effectiveRateLimit(defaults, { perSecond: 0 })).toEqual({ perSecond: 0, burst: 100 });
+  });
+});
+
+describe('decisionOf', () => {
+  const limit = { perSecond: 10, burst: 0 };
+
+  it('reports the limit, what is left and whole seconds to the reset', () => {
+    expect(decisionOf(limit, new RateLimiterRes(7, 250, 3), true)).toEqual({ allowed: true, limit: 10, remaining: 7, resetSeconds: 1 });
+    expect(decisionOf(limit, new RateLimiterRes(0, 1_001, 12), false)).toEqual({ allowed: false, limit: 10, remaining: 0, resetSeconds: 2 });
+  });
+
+  it('never says 0 seconds, so Retry-After is at least 1', () => {
+    expect(decisionOf(limit, new RateLimiterRes(0, 0, 11), false).resetSeconds).toBe(1);
+  });
+});

@@ -1,0 +1,70 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppError } from '@voxq/errors';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { ApiKeyStore } from './api-keys';
+import { UsageAllowance, usagePeriodOf } from './usage-allowance';
+
+describe('UsageAllowance (real Redis)', () => {
+  const config = testConfig();
+  let redis: Redis;
+  let allowance: UsageAllowance;
+  let keys: ApiKeyStore;
+
+  beforeAll(() => {
+    redis = new Redis(config.redis.url);
+    allowance = new UsageAllowance(redis, config.redis.prefix, 5);
+    keys = new ApiKeyStore(redis, config.redis.prefix);
+  });
+  afterAll(async () => {
+    await cleanupPrefix(config);
+    redis.disconnect();
+  });
+
+  it('charges up to the allowance, then refuses with a 402 that says what is left, charging nothing', async () => {
+    await allowance.charge('t-charge', 3);
+    const refused = await allowance.charge('t-charge', 3).catch((e: AppError) => e);
+    expect(refused).toMatchObject({ status: 402, code: 'allowance_exhausted' });
+    expect((refused as AppError).message).toContain('2 of 5 jobs left');
+    expect(await allowance.usage('t-charge')).toMatchObject({ jobs: 3, allowance: 5, remaining: 2 });
+    await allowance.charge('t-charge', 2);
+    expect(await allowance.usage('t-charge')).toMatchObject({ jobs: 5, remaining: 0 });
+  });
+
+  it('never lets concurrent charges together pass the allowance', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => allowance.charge('t-race', 1)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    expect((await allowance.usage('t-race')).jobs).toBe(5);
+  });
+
+  it('refunds, never below zero', async () => {
+    await allowance.charge('t-refund', 4);
+    await allowance.refund('t-refund', 3);
+    expect((await allowance.usage('t-refund')).jobs).toBe(1);
+    await allowance.refund('t-refund', 10);
+    expect((await allowance.usage('t-refund')).jobs).toBe(0);
+  });
+
+  it("takes a tenant's own allowance over the default; 0 is unlimited; null restores the default", async () => {
+    expect(await allowance.setAllowance('t-own', 2)).toBe(false);
+    await keys.create('t-own');
+    expect(await allowance.setAllowance('t-own', 2)).toBe(true);
+    await expect(allowance.charge('t-own', 3)).rejects.toMatchObject({ status: 402 });
+    await allowance.setAllowance('t-own', 0);
+    await allowance.charge('t-own', 50);
+    expect(await allowance.usage('t-own')).toMatchObject({ jobs: 50, allowance: null, remaining: null });
+    await allowance.setAllowance('t-own', null);
+    expect(await allowance.usage('t-own')).toMatchObject({ allowance: 5, remaining: 0 });
+  });
+
+  it('counts per UTC month, each counter kept a while after its month ends', async () => {
+    const now = new Date();
+    const next = usagePeriodOf(now).endsAt;
+    await allowance.charge('t-month', 5, now);
+    await allowance.charge('t-month', 2, next);
+    expect((await allowance.usage('t-month', now)).jobs).toBe(5);
+    expect(await allowance.usage('t-month', next)).toMatchObject({ period: usagePeriodOf(next).period, jobs: 2 });
+    const ttl = await redis.ttl(`${config.redis.prefix}:usage:t-month:jobs:${usagePeriodOf(now).period}`);
+    expect(ttl).toBeGreaterThan((next.getTime() - now.getTime()) / 1000);
+  });
+});

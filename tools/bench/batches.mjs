@@ -1,0 +1,183 @@
+// The benchmark's batch phase: one tenant's big OpenAI-style batch (BENCH_BATCH_LINES, 50,000
+// chat completion lines, uploaded as a JSONL file) through the api, worker and simulator
+// processes (zero latency), while another tenant sends single chat completions one after
+// another (BENCH_BATCH_PROBES, 50, through POST /v1/chat/completions, which answers when
+// the job is done). Reported: validation time, expansion and completion rates (lines/s, and
+// as a ratio against the same run's raw BullMQ baseline), the peak RSS of the worker (where
+// the batch runner streams the file in and the output out) and of the api, the output file's
+// line count, and the single jobs' latency during the batch against before it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../lib/net.mjs';
+import { start, stop, unlessExited } from './processes.mjs';
+import { httpOk, sleep, until } from './wait.mjs';
+
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+/** Peak and current resident memory of a process, MiB (Linux /proc). */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
+  } catch {
+    return { peakMiB: null, rssMiB: null };
+  }
+}
+
+/** Batch files live in S3: S3_ENDPOINT's, else an s3rver in this process (as `npm start` runs). */
+async function ensureS3(env) {
+  if (env.S3_ENDPOINT) return { env: {}, close: async () => undefined, source: env.S3_ENDPOINT };
+  const { default: S3rver } = await import('s3rver');
+  const directory = mkdtempSync(join(tmpdir(), 'voxq-bench-s3-'));
+  const port = await freePort();
+  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, configureBuckets: [{ name: 'voxq-bench' }] });
+  await server.run();
+  return {
+    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_FORCE_PATH_STYLE: 'true', S3_REGION: 'us-east-1', S3_BUCKET: 'voxq-bench', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
+    source: `s3rver in the bench process (port ${port})`,
+    close: async () => {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function runBatches({ env, redis, prefix, opts, step }) {
+  const lines = opts.batchLines;
+  const s3 = await ensureS3(env);
+  step(`batches: a ${lines}-line chat completion batch, with another tenant's single jobs (${opts.batchProbes} before, then during it)`);
+  const simulatorPort = await freePort();
+  const apiPort = await freePort();
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  const api = `http://127.0.0.1:${apiPort}`;
+  const appEnv = {
+    ...env,
+    ...s3.env,
+    OPENAI_API_KEY: 'sk-sim-bench',
+    OPENAI_BASE_URL: `${simulatorUrl}/v1`,
+    SIMULATOR_PORT: String(simulatorPort),
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    WORKER_QUEUES: 'complete',
+    WORKER_CONCURRENCY: String(opts.concurrency),
+    BATCH_POLL_MS: '200',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    API_RATE_LIMIT_PER_SECOND: '0',
+    TENANT_MONTHLY_JOB_ALLOWANCE: '0',
+    ESPEAK_ENABLED: 'false',
+    POCKETSPHINX_ENABLED: 'false',
+  };
+  const app = (name, e = appEnv) => start(`batches ${name}`, process.execPath, [`dist/apps/${name}/main.js`], { env: e });
+  const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
+  await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
+  await fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 0, jitterMs: 0 }) });
+  const keyFor = (tenant) => {
+    const out = spawnSync(process.execPath, ['dist/apps/cli/main.js', 'keys', 'create', '--tenant', tenant, '--json'], { env: appEnv, encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`keys create failed: ${out.stderr || out.stdout}`);
+    return JSON.parse(out.stdout).apiKey;
+  };
+  const batchKey = keyFor('bench-batch');
+  const singleKey = keyFor('bench-single');
+  const apiProc = app('api');
+  const worker = app('worker');
+  const apps = [apiProc, worker, simulator];
+  const guard = (promise) => unlessExited(worker, unlessExited(apiProc, unlessExited(simulator, promise)));
+  await guard(until('the api', () => httpOk(`${api}/healthz`), 15_000));
+
+  const call = async (key, method, path, body, headers = {}) => {
+    const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return /^application\/json\b(?!l)/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+  };
+  const probe = async () => {
+    const started = performance.now();
+    await call(singleKey, 'POST', '/v1/chat/completions', { messages: [{ role: 'user', content: 'quick' }] });
+    return performance.now() - started;
+  };
+
+  try {
+    for (let i = 0; i < 20; i++) await guard(probe()); // warm-up
+    const before = [];
+    for (let i = 0; i < opts.batchProbes; i++) before.push(await guard(probe()));
+
+    const jsonl = Array.from({ length: lines }, (_, i) => JSON.stringify({ custom_id: `req-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `line ${i}` }] } })).join('\n');
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob([`${jsonl}\n`], { type: 'application/jsonl' }), 'bench.jsonl');
+    const uploadStarted = performance.now();
+    const file = await guard(call(batchKey, 'POST', '/v1/files', form));
+    const uploadMs = performance.now() - uploadStarted;
+    const workerIdle = memoryOf(worker.pid);
+
+    const t0 = performance.now();
+    const created = await guard(call(batchKey, 'POST', '/v1/batches', { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }));
+    const progressKey = `${prefix}:tenant:bench-batch:batch:${created.id}:progress`;
+    const marks = {};
+    let batch = created;
+    const during = [];
+    let probing = null;
+    for (;;) {
+      await guard(sleep(100));
+      batch = await guard(call(batchKey, 'GET', `/v1/batches/${created.id}`));
+      const now = performance.now() - t0;
+      if (batch.status !== 'validating' && marks.inProgressMs === undefined) marks.inProgressMs = now;
+      if (marks.expandedMs === undefined && Number(await redis.hget(progressKey, 'expanded')) >= lines) marks.expandedMs = now;
+      // Probe once the batch's jobs are flowing, sequentially, while it runs.
+      if (!probing && batch.request_counts.completed > 0) {
+        probing = (async () => {
+          for (let i = 0; i < opts.batchProbes && !marks.doneMs; i++) during.push({ ms: await probe(), at: performance.now() - t0 });
+        })();
+      }
+      if (['completed', 'failed', 'expired', 'cancelled'].includes(batch.status)) {
+        marks.doneMs = now;
+        break;
+      }
+      if (now > opts.batchTimeoutMs) throw new Error(`the batch is still ${batch.status} after ${opts.batchTimeoutMs} ms: ${JSON.stringify(batch.request_counts)}`);
+    }
+    await probing;
+    const memory = { worker: memoryOf(worker.pid), api: memoryOf(apiProc.pid), workerIdle };
+    const output = batch.output_file_id ? await call(batchKey, 'GET', `/v1/files/${batch.output_file_id}/content`) : '';
+    const outputLines = output ? output.trimEnd().split('\n').length : 0;
+    const duringBatch = during.filter((d) => d.at < marks.doneMs).map((d) => d.ms);
+    return {
+      lines,
+      status: batch.status,
+      requestCounts: batch.request_counts,
+      outputLines,
+      uploadMs,
+      validateMs: marks.inProgressMs,
+      expandedMs: marks.expandedMs ?? null,
+      doneMs: marks.doneMs,
+      linesPerSecond: (lines / marks.doneMs) * 1000,
+      expandPerSecond: marks.expandedMs ? (lines / marks.expandedMs) * 1000 : null,
+      memory,
+      probes: {
+        before: { p50: percentile(before, 50), p99: percentile(before, 99), max: Math.max(...before), n: before.length },
+        during: duringBatch.length ? { p50: percentile(duringBatch, 50), p99: percentile(duringBatch, 99), max: Math.max(...duringBatch), n: duringBatch.length } : null,
+      },
+    };
+  } finally {
+    await Promise.all(apps.map((child) => stop(child)));
+    await s3.close();
+  }
+}
+
+export function printBatches(r, baseline) {
+  const row = (label, value) => console.log(`  ${label.padEnd(34)}${value}`);
+  const n = (x, d = 0) => (x === null || x === undefined ? 'n/a' : (Math.round(x * 10 ** d) / 10 ** d).toLocaleString('en-US'));
+  console.log(`\nbatches: ${n(r.lines)}-line chat completion batch (OpenAI Batch API), simulator at zero latency`);
+  row('outcome', `${r.status}, ${JSON.stringify(r.requestCounts)}, output file ${n(r.outputLines)} lines`);
+  row('upload (multipart → S3)', `${n(r.uploadMs)} ms`);
+  row('validated (→ in_progress)', `${n(r.validateMs)} ms`);
+  row('expanded into jobs', `${n(r.expandedMs)} ms (${n(r.expandPerSecond)} lines/s)`);
+  row('completed, output written', `${n(r.doneMs)} ms: ${n(r.linesPerSecond)} lines/s, ratio ${n(r.linesPerSecond / baseline.jobsPerSecond, 3)} vs raw BullMQ`);
+  row('peak RSS worker / api', `${n(r.memory.worker.peakMiB)} MiB / ${n(r.memory.api.peakMiB)} MiB (worker before the batch: ${n(r.memory.workerIdle.peakMiB)} MiB)`);
+  const p = (x) => (x ? `p50 ${n(x.p50, 1)} ms, p99 ${n(x.p99, 1)} ms, max ${n(x.max, 1)} ms (${x.n})` : 'n/a');
+  row("other tenant's single job, before", p(r.probes.before));
+  row("other tenant's single job, during", `${p(r.probes.during)}${r.probes.during ? `; p50 ratio ${n(r.probes.during.p50 / r.probes.before.p50, 2)}` : ''}`);
+}
