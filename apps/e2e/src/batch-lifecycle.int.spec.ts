@@ -26,7 +26,7 @@ describe('batch lifecycle', () => {
 
   beforeAll(async () => {
     // Few worker slots, so a batch's jobs are still queued when it is cancelled or expires.
-    stack = await startSimulatedStack({ WORKER_CONCURRENCY: '4' });
+    stack = await startSimulatedStack({ WORKER_CONCURRENCY: '4', BATCH_MAX_REQUESTS: '100' });
     const key = await stack.createKey('batch-life');
     apiKey = key.apiKey;
     receiver = await startWebhookReceiver({ secret: key.webhookSecret });
@@ -123,6 +123,17 @@ describe('batch lifecycle', () => {
     expect(dup.status).toBe(400);
     expect(dup.body.error?.param).toBe('jobs.1.custom_id');
     expect((await client.batches.list({ limit: 100 })).data.length).toBe(before.data.length);
+  });
+
+  it('holds batches to BATCH_MAX_REQUESTS, in files and inline', async () => {
+    const lines = Array.from({ length: 101 }, (_, i) => ({ custom_id: `m${i}`, method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: 'x' }] } }));
+    const file = await client.files.create({ file: jsonl(lines), purpose: 'batch' });
+    const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
+    expect(batch).toMatchObject({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 } });
+    expect(batch.errors?.data).toEqual([expect.objectContaining({ code: 'batch_too_large', line: 101 })]);
+    const inline = await stack.request(apiKey, 'POST', '/v1/batches', { jobs: lines.map(() => ({ type: 'synthesize', input: { text: 'x' } })) });
+    expect(inline.status).toBe(400);
+    expect(inline.body.error).toMatchObject({ param: 'jobs', message: expect.stringContaining('at most 100') });
   });
 
   it('cancels a running batch: finished lines in the output, the rest in the error file', async () => {

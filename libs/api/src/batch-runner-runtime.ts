@@ -51,6 +51,7 @@ export function startBatchRunner(config: Config, logger: Logger): BatchRunnerRun
     logger: log,
     pollMs: config.batches.pollMs,
     fileRetentionSeconds: config.batches.fileRetentionSeconds,
+    maxRequests: config.batches.maxRequests,
   });
   const worker = new Worker(QUEUE_NAMES.batches, processor, {
     connection: createRedisConnection(config.redis.url),

@@ -46,6 +46,8 @@ export interface BatchRunnerDeps {
   logger: Logger;
   pollMs: number;
   fileRetentionSeconds: number;
+  /** Most lines one batch may hold (`BATCH_MAX_REQUESTS`). */
+  maxRequests: number;
 }
 
 /** Schedules a file's deletion at its expiry (a delayed job; deleting early is harmless). */
@@ -84,7 +86,10 @@ export function createBatchProcessor(deps: BatchRunnerDeps) {
     const { body } = await deps.objects.getStream({ key: file.key });
     try {
       for await (const { line, text } of linesOf(body)) {
-        total++;
+        if (++total > deps.maxRequests) {
+          problems.push({ code: 'batch_too_large', message: `The file has more than ${deps.maxRequests} requests, the most one batch may hold.`, line });
+          break;
+        }
         const parsed = parseLine(text, batch.endpoint, deps.providers, seen);
         if (!parsed.ok) problems.push({ ...parsed.error, line });
         if (problems.length >= MAX_ERRORS) break;
