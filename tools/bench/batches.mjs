@@ -130,7 +130,12 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
       // Probe once the batch's jobs are flowing, sequentially, while it runs.
       if (!probing && batch.request_counts.completed > 0) {
         probing = (async () => {
-          for (let i = 0; i < opts.batchProbes && !marks.doneMs; i++) during.push({ ms: await probe(), at: performance.now() - t0 });
+          for (let i = 0; i < opts.batchProbes && !marks.doneMs; i++) {
+            // Batch lines not yet ended when the probe is sent: what a FIFO queue would put ahead of it.
+            const p = await redis.hgetall(progressKey);
+            const ahead = Number(p.expanded ?? 0) - Number(p.completed ?? 0) - Number(p.failed ?? 0) - Number(p.cancelled ?? 0);
+            during.push({ ms: await probe(), at: performance.now() - t0, ahead });
+          }
         })();
       }
       if (['completed', 'failed', 'expired', 'cancelled'].includes(batch.status)) {
@@ -143,7 +148,9 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
     const memory = { worker: memoryOf(worker.pid), api: memoryOf(apiProc.pid), workerIdle };
     const output = batch.output_file_id ? await call(batchKey, 'GET', `/v1/files/${batch.output_file_id}/content`) : '';
     const outputLines = output ? output.trimEnd().split('\n').length : 0;
-    const duringBatch = during.filter((d) => d.at < marks.doneMs).map((d) => d.ms);
+    const inBatch = during.filter((d) => d.at < marks.doneMs);
+    const duringBatch = inBatch.map((d) => d.ms);
+    const aheadMedian = inBatch.length ? percentile(inBatch.map((d) => d.ahead), 50) : null;
     return {
       lines,
       status: batch.status,
@@ -159,6 +166,8 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
       probes: {
         before: { p50: percentile(before, 50), p99: percentile(before, 99), max: Math.max(...before), n: before.length },
         during: duringBatch.length ? { p50: percentile(duringBatch, 50), p99: percentile(duringBatch, 99), max: Math.max(...duringBatch), n: duringBatch.length } : null,
+        aheadMedian,
+        fifoWaitEstimateMs: aheadMedian === null ? null : (aheadMedian / lines) * marks.doneMs,
       },
     };
   } finally {
@@ -180,4 +189,5 @@ export function printBatches(r, baseline) {
   const p = (x) => (x ? `p50 ${n(x.p50, 1)} ms, p99 ${n(x.p99, 1)} ms, max ${n(x.max, 1)} ms (${x.n})` : 'n/a');
   row("other tenant's single job, before", p(r.probes.before));
   row("other tenant's single job, during", `${p(r.probes.during)}${r.probes.during ? `; p50 ratio ${n(r.probes.during.p50 / r.probes.before.p50, 2)}` : ''}`);
+  row('  without priorities (FIFO), est.', `${n(r.probes.aheadMedian)} batch lines queued ahead (median) ≈ ${n(r.probes.fifoWaitEstimateMs)} ms wait at the measured rate`);
 }

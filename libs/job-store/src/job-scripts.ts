@@ -51,7 +51,8 @@ return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', count))}
  * Moves a record to a new status if its current one is allowed. KEYS: record, the new
  * status's index, then the index of each allowed status in ARGV's order, then (for a
  * batch's job reaching a final status) the batch's counts hash, whose field `to` is
- * incremented in the same step: a job ends once, so the counts are exact. ARGV: id, to,
+ * incremented in the same step: a job ends once, so the counts are exact. A final status is
+ * also published on `<record key>:done`. ARGV: id, to,
  * allowed (comma-separated), ttlSeconds (0 = keep), returnRecord (1/0), then field/value
  * pairs to set. Returns {'ok', previous, ...record as field/value pairs when asked},
  * {'rejected', current} or {'missing'}.
@@ -74,6 +75,9 @@ if cur ~= to then
 end
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
 if #KEYS > 2 + i and cur ~= to then redis.call('HINCRBY', KEYS[#KEYS], to, 1) end
+-- A final status is announced on the record's own channel (<record key>:done), which API
+-- processes waiting on this job subscribe to; with no subscriber a PUBLISH costs nothing.
+if ttl > 0 then redis.call('PUBLISH', KEYS[1] .. ':done', to) end
 local out = {'ok', cur}
 -- The new record comes back with the answer when asked: webhooks are built from it without a read.
 if returnRecord == '1' then

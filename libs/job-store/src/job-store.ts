@@ -49,6 +49,11 @@ export class JobStore {
   }
 
   private recordKey = (id: string) => `${this.prefix}:job:${id}`;
+
+  /** The channel a job's final status is published on (its record key + `:done`). */
+  static doneChannel(prefix: string, id: string): string {
+    return `${prefix}:job:${id}:done`;
+  }
   private indexKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:jobs${suffix}`;
 
   private statusKey = (tenantId: string, status: JobStatus) => this.indexKey(tenantId, `:status:${status}`);

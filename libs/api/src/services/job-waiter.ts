@@ -1,47 +1,46 @@
-import { QueueEvents } from 'bullmq';
 import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { isTerminal, JOB_TYPES, type JobType, type JobView } from '@voxq/contracts';
-import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
+import { isTerminal, type JobView } from '@voxq/contracts';
+import { JobStore } from '@voxq/job-store';
+import { createRedisConnection } from '@voxq/queues';
 import type { Redis } from 'ioredis';
 import type { JobService } from './job-service';
 
-/** How often a waiting request re-reads the record anyway (a missed event, a cancel). */
+/** How often a waiting request re-reads the record anyway (a message lost in a reconnect). */
 const POLL_MS = 1_000;
 
 /**
  * Waits for jobs to finish, for the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …).
  *
- * BullMQ's `QueueEvents` (one per job queue, each on a connection of its own, as its blocking
- * XREAD needs) say when a job completed or failed; the job record stays the source of truth:
- * it is read before waiting (the job may be done already), again once subscribed (it may
- * have finished in between: the race), on every event for the job, and every second as a
- * safety net (cancellations emit no completed/failed event).
+ * The job store publishes each job's final status on the job's own channel, in the same
+ * script that writes it; a waiter subscribes to the channels of the jobs it waits for (one
+ * subscriber connection per API process), so it hears about those jobs only: the cost does
+ * not grow with the rest of the traffic (BullMQ's QueueEvents, used before, made every API
+ * process read every event of every job). The record stays the source of truth: it is read
+ * before waiting (the job may be done already), again once subscribed (it may have finished
+ * in between), on each message, and every second as a safety net.
  */
 export class JobWaiter {
-  private readonly events: QueueEvents[];
+  private readonly subscriber: Redis;
   private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly ready: Promise<unknown>;
   private closed = false;
 
   constructor(
-    config: Config,
+    private readonly config: Config,
     private readonly jobs: JobService,
   ) {
-    const prefix = bullPrefix(config.redis.prefix);
-    this.events = JOB_TYPES.map((type: JobType) => {
-      // A template: QueueEvents duplicates it into a connection of its own (and closes that);
-      // lazyConnect keeps the template itself from ever connecting.
-      const connection = createRedisConnection(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: true });
-      const events = new QueueEvents(QUEUE_NAMES[type], { connection, prefix });
-      const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.forEach((fn) => fn());
-      events.on('completed', wake);
-      events.on('failed', wake);
-      // A Redis hiccup must not crash the API; the poll covers the gap until it reconnects.
-      events.on('error', () => undefined);
-      return events;
+    this.subscriber = createRedisConnection(config.redis.url, { maxRetriesPerRequest: null });
+    this.subscriber.on('message', (channel: string) => {
+      const jobId = channel.slice(channel.lastIndexOf(':job:') + 5, -':done'.length);
+      this.waiters.get(jobId)?.forEach((fn) => fn());
     });
-    this.ready = Promise.all(this.events.map((e) => e.waitUntilReady().catch(() => undefined)));
+    // A Redis hiccup must not crash the API; the poll covers the gap until it reconnects
+    // (ioredis re-subscribes on its own).
+    this.subscriber.on('error', () => undefined);
+  }
+
+  private channel(jobId: string): string {
+    return JobStore.doneChannel(this.config.redis.prefix, jobId);
   }
 
   /**
@@ -66,7 +65,10 @@ export class JobWaiter {
         clearInterval(poll);
         signal?.removeEventListener('abort', onAbort);
         listeners.delete(check);
-        if (listeners.size === 0) this.waiters.delete(jobId);
+        if (listeners.size === 0 && this.waiters.get(jobId) === listeners) {
+          this.waiters.delete(jobId);
+          void this.subscriber.unsubscribe(this.channel(jobId)).catch(() => undefined);
+        }
         if ('view' in outcome) resolve(outcome.view);
         else reject(outcome.error);
       };
@@ -96,22 +98,23 @@ export class JobWaiter {
       const poll = setInterval(check, POLL_MS);
       signal?.addEventListener('abort', onAbort, { once: true });
       listeners.add(check);
-      // Subscribed now: read again, in case the job finished before the listener existed.
-      void this.ready.then(check);
+      // Subscribed now: read again, in case the job finished before the subscription existed.
+      const subscribed = listeners.size === 1 ? this.subscriber.subscribe(this.channel(jobId)) : Promise.resolve();
+      void subscribed.catch(() => undefined).then(check);
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.events.map((events) => events.close().catch(() => undefined)));
+    this.subscriber.disconnect();
   }
 }
 
 const shared = new WeakMap<JobService, JobWaiter>();
 
 /**
- * The API process's one waiter (its QueueEvents connections are made once, on first use).
+ * The API process's one waiter (its subscriber connection is made once, on first use).
  * It lives as long as the API's Redis connection: when that ends (the server closing), the
  * waiter closes too.
  */
