@@ -30,6 +30,13 @@
 //             batch with another tenant's single jobs probing latency before and during it
 //             (BENCH_BATCH_PROBES, 50): validation, expansion and completion rates, peak RSS,
 //             output line count (tools/bench/batches.mjs). BENCH_BATCH_TIMEOUT_S (300).
+//   intake    then (BENCH_INTAKE=0 skips it) POST /v1/jobs latency at fixed rates with autocannon
+//             (BENCH_INTAKE_RATES 500,1000,2000; BENCH_INTAKE_SECONDS 10), against a bare Node
+//             server's in the same run (tools/bench/intake.mjs).
+//   capacity  then (BENCH_CAPACITY=0 skips it) one worker at concurrency 2000 with a 1 s
+//             provider: jobs/s and peak RSS against raw BullMQ sleeping 1 s (BENCH_CAPACITY_JOBS
+//             16000, BENCH_CAPACITY_CONCURRENCY 2000; tools/bench/workers.mjs).
+//   scaling   then (BENCH_SCALING=0 skips it) 1 vs 2 worker processes (BENCH_SCALING_JOBS 20000).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +46,9 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
 import { printBatches, runBatches } from './bench/batches.mjs';
+import { printIntake, runIntake } from './bench/intake.mjs';
+import { ensureS3 } from './bench/s3.mjs';
+import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
 import { printFailover, runFailover } from './bench/failover.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
 import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
@@ -84,17 +94,27 @@ const opts = {
   batchLines: Math.max(1, int('BENCH_BATCH_LINES', 50_000)),
   batchProbes: Math.max(1, int('BENCH_BATCH_PROBES', 50)),
   batchTimeoutMs: Math.max(1, int('BENCH_BATCH_TIMEOUT_S', 300)) * 1000,
+  intake: process.env.BENCH_INTAKE !== '0' && process.env.BENCH_INTAKE !== 'false',
+  intakeRates: (process.env.BENCH_INTAKE_RATES || '500,1000,2000').split(',').map((r) => Math.max(1, Number(r))),
+  intakeSeconds: Math.max(1, int('BENCH_INTAKE_SECONDS', 10)),
+  capacity: process.env.BENCH_CAPACITY !== '0' && process.env.BENCH_CAPACITY !== 'false',
+  capacityJobs: Math.max(1000, int('BENCH_CAPACITY_JOBS', 16_000)),
+  capacityConcurrency: Math.max(1, int('BENCH_CAPACITY_CONCURRENCY', 2_000)),
+  scaling: process.env.BENCH_SCALING !== '0' && process.env.BENCH_SCALING !== 'false',
+  scalingJobs: Math.max(1000, int('BENCH_SCALING_JOBS', 20_000)),
 };
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 const step = (text) => console.log(`· ${text}`);
 
 let redis;
 let prefix;
+let s3;
 let cleaning = false;
 async function cleanup() {
   if (cleaning) return;
   cleaning = true;
   await stopAll();
+  await s3?.close().catch(() => undefined);
   if (redis && prefix) {
     const deleted = await deletePrefix(redis, prefix).catch((error) => console.error(`could not delete ${prefix}:* (${error.message})`));
     if (deleted !== undefined) step(`deleted ${deleted} keys under ${prefix}:*`);
@@ -320,8 +340,9 @@ async function main() {
   const found = await ensureRedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   prefix = `bench-${Date.now()}`;
   redis = new Redis(found.url, { maxRetriesPerRequest: 3 });
-  const env = { ...process.env, REDIS_URL: found.url, REDIS_PREFIX: prefix };
-  step(`Redis: ${found.source}; key prefix ${prefix}`);
+  s3 = await ensureS3(process.env);
+  const env = { ...process.env, ...s3.env, REDIS_URL: found.url, REDIS_PREFIX: prefix };
+  step(`Redis: ${found.source}; key prefix ${prefix}; S3: ${s3.source}`);
 
   const profileDir = opts.profile ? resolve('bench-results', 'profiles', prefix) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -338,6 +359,12 @@ async function main() {
   if (opts.failover) failover = await runFailover({ env, redis, prefix, opts, step });
   let batches;
   if (opts.batches) batches = await runBatches({ env, redis, prefix, opts, step });
+  let intake;
+  if (opts.intake) intake = await runIntake({ env, opts, step });
+  let capacity;
+  if (opts.capacity) capacity = await runCapacity({ env, redis, prefix, opts, step });
+  let scaling;
+  if (opts.scaling) scaling = await runScaling({ env, redis, prefix, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -356,12 +383,17 @@ async function main() {
     ...(webhooks ? { webhooks: { ...webhooks, ratio: webhooks.deliveriesPerSecond / baseline.jobsPerSecond } } : {}),
     ...(failover ? { failover } : {}),
     ...(batches ? { batches: { ...batches, ratio: batches.linesPerSecond / baseline.jobsPerSecond } } : {}),
+    ...(intake ? { intake } : {}),
+    ...(capacity ? { capacity } : {}),
+    ...(scaling ? { scaling } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
   if (webhooks) printWebhooks(webhooks, baseline);
   if (failover) printFailover(failover);
   if (batches) printBatches(batches, baseline);
+  if (intake) printIntake(intake);
+  if (capacity || scaling) printWorkers(capacity, scaling);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

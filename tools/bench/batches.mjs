@@ -6,87 +6,20 @@
 // as a ratio against the same run's raw BullMQ baseline), the peak RSS of the worker (where
 // the batch runner streams the file in and the output out) and of the api, the output file's
 // line count, and the single jobs' latency during the batch against before it.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../lib/net.mjs';
-import { start, stop, unlessExited } from './processes.mjs';
-import { httpOk, sleep, until } from './wait.mjs';
+import { memoryOf, startBenchStack } from './stack.mjs';
+import { sleep } from './wait.mjs';
 
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
-/** Peak and current resident memory of a process, MiB (Linux /proc). */
-function memoryOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-    return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
-  } catch {
-    return { peakMiB: null, rssMiB: null };
-  }
-}
-
-/** Batch files live in S3: S3_ENDPOINT's, else an s3rver in this process (as `npm start` runs). */
-async function ensureS3(env) {
-  if (env.S3_ENDPOINT) return { env: {}, close: async () => undefined, source: env.S3_ENDPOINT };
-  const { default: S3rver } = await import('s3rver');
-  const directory = mkdtempSync(join(tmpdir(), 'voxq-bench-s3-'));
-  const port = await freePort();
-  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, configureBuckets: [{ name: 'voxq-bench' }] });
-  await server.run();
-  return {
-    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_FORCE_PATH_STYLE: 'true', S3_REGION: 'us-east-1', S3_BUCKET: 'voxq-bench', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
-    source: `s3rver in the bench process (port ${port})`,
-    close: async () => {
-      await server.close();
-      rmSync(directory, { recursive: true, force: true });
-    },
-  };
-}
-
 export async function runBatches({ env, redis, prefix, opts, step }) {
   const lines = opts.batchLines;
-  const s3 = await ensureS3(env);
   step(`batches: a ${lines}-line chat completion batch, with another tenant's single jobs (${opts.batchProbes} before, then during it)`);
-  const simulatorPort = await freePort();
-  const apiPort = await freePort();
-  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
-  const api = `http://127.0.0.1:${apiPort}`;
-  const appEnv = {
-    ...env,
-    ...s3.env,
-    OPENAI_API_KEY: 'sk-sim-bench',
-    OPENAI_BASE_URL: `${simulatorUrl}/v1`,
-    SIMULATOR_PORT: String(simulatorPort),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    WORKER_QUEUES: 'complete',
-    WORKER_CONCURRENCY: String(opts.concurrency),
-    BATCH_POLL_MS: '200',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    API_RATE_LIMIT_PER_SECOND: '0',
-    TENANT_MONTHLY_JOB_ALLOWANCE: '0',
-    ESPEAK_ENABLED: 'false',
-    POCKETSPHINX_ENABLED: 'false',
-  };
-  const app = (name, e = appEnv) => start(`batches ${name}`, process.execPath, [`dist/apps/${name}/main.js`], { env: e });
-  const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
-  await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
-  await fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 0, jitterMs: 0 }) });
-  const keyFor = (tenant) => {
-    const out = spawnSync(process.execPath, ['dist/apps/cli/main.js', 'keys', 'create', '--tenant', tenant, '--json'], { env: appEnv, encoding: 'utf8' });
-    if (out.status !== 0) throw new Error(`keys create failed: ${out.stderr || out.stdout}`);
-    return JSON.parse(out.stdout).apiKey;
-  };
-  const batchKey = keyFor('bench-batch');
-  const singleKey = keyFor('bench-single');
-  const apiProc = app('api');
-  const worker = app('worker');
-  const apps = [apiProc, worker, simulator];
-  const guard = (promise) => unlessExited(worker, unlessExited(apiProc, unlessExited(simulator, promise)));
-  await guard(until('the api', () => httpOk(`${api}/healthz`), 15_000));
+  const stack = await startBenchStack({ name: 'batches', env, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency), BATCH_POLL_MS: '200' } });
+  const { guard, url: api } = stack;
+  const worker = stack.workers[0];
+  const apiProc = stack.api;
+  const batchKey = stack.keyFor('bench-batch');
+  const singleKey = stack.keyFor('bench-single');
 
   const call = async (key, method, path, body, headers = {}) => {
     const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}) });
@@ -171,8 +104,7 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
       },
     };
   } finally {
-    await Promise.all(apps.map((child) => stop(child)));
-    await s3.close();
+    await stack.close();
   }
 }
 

@@ -4,7 +4,8 @@
 // waits for `go` (so the parent can snapshot Redis and CPU counters), then sends the result.
 //
 // Env: REDIS_URL, BENCH_PREFIX (BullMQ key prefix), BENCH_JOBS, BENCH_WARMUP,
-// BENCH_CONCURRENCY, BENCH_CHUNK.
+// BENCH_CONCURRENCY, BENCH_CHUNK, BENCH_SLEEP_MS (0: each job's processor waits this long,
+// standing in for a provider's latency).
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -14,6 +15,7 @@ const jobs = Number(process.env.BENCH_JOBS);
 const warmup = Number(process.env.BENCH_WARMUP);
 const concurrency = Number(process.env.BENCH_CONCURRENCY);
 const chunk = Number(process.env.BENCH_CHUNK || 1000);
+const sleepMs = Number(process.env.BENCH_SLEEP_MS || 0);
 
 const connect = () => new Redis(url, { maxRetriesPerRequest: null });
 const producer = connect();
@@ -40,7 +42,10 @@ let completed = 0;
 let target = 0;
 let onTarget = () => {};
 const consumer = connect();
-const worker = new Worker('noop', async () => ({ status: 'completed' }), {
+const worker = new Worker('noop', async () => {
+  if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+  return { status: 'completed' };
+}, {
   connection: consumer,
   prefix,
   concurrency,
