@@ -1,4 +1,5 @@
 import { startApiServer } from '@voxq/api';
-import { runService } from '@voxq/process';
+import { checkRedis, runService } from '@voxq/process';
+import { checkBucket } from '@voxq/storage';
 
-await runService('api', (config, logger) => startApiServer(config, logger));
+await runService('api', (config, logger) => startApiServer(config, logger), { checks: [checkRedis, checkBucket] });

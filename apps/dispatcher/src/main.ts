@@ -1,20 +1,24 @@
 import { ApiKeyStore } from '@voxq/auth';
-import { runService } from '@voxq/process';
+import { checkRedis, runService } from '@voxq/process';
 import { createCommandConnection } from '@voxq/queues';
 import { startToolWorker } from '@voxq/tool-calls';
 import { startDispatcher } from '@voxq/webhooks';
 
 /** Webhook deliveries and webhook-mode tool calls: everything voxq sends out to clients. */
-await runService('dispatcher', async (config, logger) => {
-  const redis = createCommandConnection(config.redis.url);
-  const keys = new ApiKeyStore(redis, config.redis.prefix);
-  const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
-  const dispatcher = await startDispatcher({ config, logger, secretFor });
-  const tools = startToolWorker({ config, logger, secretFor });
-  return {
-    async close() {
-      await Promise.all([dispatcher.close(), tools.close()]);
-      redis.disconnect();
-    },
-  };
-});
+await runService(
+  'dispatcher',
+  async (config, logger) => {
+    const redis = createCommandConnection(config.redis.url);
+    const keys = new ApiKeyStore(redis, config.redis.prefix);
+    const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
+    const dispatcher = await startDispatcher({ config, logger, secretFor });
+    const tools = startToolWorker({ config, logger, secretFor });
+    return {
+      async close(deadline) {
+        await Promise.all([dispatcher.close(deadline), tools.close(deadline)]);
+        redis.disconnect();
+      },
+    };
+  },
+  { checks: [checkRedis] },
+);

@@ -1,20 +1,27 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { IdempotencyStore, JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { untilAborted } from '@voxq/process';
 import { createProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { createApp } from './create-app';
+import { markDraining } from './routes/health.routes';
 import { JobService } from './services/job-service';
 
 export interface ApiServer {
   server: Server;
   /** e.g. http://127.0.0.1:8080 */
   url: string;
-  close(): Promise<void>;
+  /**
+   * Drains: `/readyz` answers 503, the listener closes (new connections are refused),
+   * requests in flight get their answers, keep-alive connections close once idle. When
+   * `deadline` aborts, the connections still open are cut.
+   */
+  close(deadline?: AbortSignal): Promise<void>;
 }
 
 /** Wires the API's stores to one Redis connection and listens. */
@@ -35,6 +42,15 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
+  // While draining, every answer closes its connection, so clients reconnect elsewhere.
+  let draining = false;
+  const unanswered = new Set<ServerResponse>();
+  const closeAfterAnswer = (res: ServerResponse) => void (res.headersSent || res.setHeader('Connection', 'close'));
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (draining) return closeAfterAnswer(res);
+    unanswered.add(res);
+    res.once('close', () => unanswered.delete(res));
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${port}`;
   logger.info({ url }, 'api listening');
@@ -42,11 +58,25 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
   return {
     server,
     url,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+    async close(deadline) {
+      draining = true;
+      markDraining(app);
+      unanswered.forEach(closeAfterAnswer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections with no request in flight (idle keep-alive, or opened and silent) close
+      // now; the sweep closes the rest as their last answers go out.
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      try {
+        await Promise.race([closed, untilAborted(deadline)]);
+        if (deadline?.aborted) {
+          logger.warn('shutdown grace period over: closing connections with requests in flight');
+          server.closeAllConnections();
+          await closed;
+        }
+      } finally {
+        clearInterval(sweep);
+      }
       await queues.close();
       await providers.close();
       redis.disconnect();

@@ -101,6 +101,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       fileRetentionSeconds: env.BATCH_FILE_RETENTION_SECONDS,
     },
     simulator: { port: env.SIMULATOR_PORT },
+    lifecycle: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, redisAllowEviction: env.REDIS_ALLOW_EVICTION },
   };
 }
 

@@ -218,6 +218,15 @@ export const envSchema = z.object({
 
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
+
+  /**
+   * Process lifecycle (docs/operations.md). How long in-flight work may run after SIGTERM
+   * before it is handed back to the queue; keep it under the orchestrator's kill timeout
+   * (Kubernetes: 30 s). Start anyway when Redis's `maxmemory-policy` is not `noeviction`
+   * (BullMQ may then lose jobs under memory pressure): only for those who know why.
+   */
+  SHUTDOWN_GRACE_MS: int(25_000, 0).pipe(z.number().max(600_000)),
+  REDIS_ALLOW_EVICTION: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,10 +1,11 @@
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Config } from '@voxq/config';
 import { queuedJobSchema, type JobType } from '@voxq/contracts';
 import { DropOutput, DropRuleStore } from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import { JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { drainWorker } from '@voxq/process';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { createObjectStore } from '@voxq/storage';
 import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
@@ -14,8 +15,12 @@ import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
 
 export interface WorkerRuntime {
-  /** Stops taking jobs, lets running ones finish, and closes connections. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, lets running ones finish, and closes connections. When `deadline`
+   * aborts, the jobs still running are aborted and handed back to the queue (record back to
+   * `queued`, BullMQ job back to wait, no attempt used) for another worker to run.
+   */
+  close(deadline?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -54,7 +59,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     deps.running.get(jobId)?.abort(errors.cancelled());
   });
 
-  const processor = createJobProcessor(deps);
+  const processor = releasable(createJobProcessor(deps));
   const workers = config.worker.queues.map((type: JobType) => {
     const worker = new Worker(QUEUE_NAMES[type], processor, {
       connection: createRedisConnection(config.redis.url),
@@ -82,12 +87,46 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     );
   }
 
+  /** Jobs aborted because the grace period ran out (as opposed to cancelled by a client). */
+  const released = new Set<string>();
+
+  /**
+   * The processor answers an aborted attempt with `cancelled`, leaving the record to whoever
+   * aborted it. For a job this process hands back at shutdown that is us: move the record
+   * back to `queued` and the BullMQ job to wait, so neither is left saying `active`. A job a
+   * client cancelled meanwhile stays cancelled (the record is no longer active).
+   */
+  function releasable(run: ReturnType<typeof createJobProcessor>): typeof run {
+    return async (job, token) => {
+      const outcome = await run(job, token);
+      if (outcome.status !== 'cancelled' || !job.id || !released.has(job.id) || !token) return outcome;
+      const data = queuedJobSchema.safeParse(job.data);
+      if (!data.success || (await store.requeue(newJobFields(job.id, data.data))).kind !== 'ok') return outcome;
+      await job.moveToDelayed(Date.now(), token);
+      logger.info({ jobId: job.id }, 'job handed back to the queue at shutdown');
+      throw new DelayedError();
+    };
+  }
+
+  /** Aborts every running attempt (once, whichever queue's worker asks first): its job goes back to the queue. */
+  function releaseRunning() {
+    if (released.size > 0 || deps.running.size === 0) return;
+    for (const [jobId, controller] of deps.running) {
+      released.add(jobId);
+      controller.abort(errors.unavailable('The worker is shutting down; the job goes back to the queue.'));
+    }
+    logger.warn({ jobs: released.size }, 'shutdown grace period over: handing running jobs back to the queue');
+  }
+
   logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'worker started');
 
   return {
-    async close() {
-      // Abort nothing: running jobs finish (or are released by BullMQ's lock expiry).
-      await Promise.all(workers.map((w) => w.close()));
+    async close(deadline) {
+      // Running jobs finish; past the deadline they are aborted and handed back (see
+      // `releasable`). One that ignores the abort is left to BullMQ: its lock lapses and
+      // the stalled check of a running worker re-queues it (its record says `active` until
+      // the re-run, which counts a new attempt).
+      await Promise.all(workers.map((w) => drainWorker(w, deadline, { onDeadline: releaseRunning })));
       await unsubscribe().catch(() => undefined);
       await queues.close();
       await providers.close();

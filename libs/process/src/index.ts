@@ -1,2 +1,7 @@
+export { drainWorker, untilAborted } from './drain';
+export type { DrainableWorker } from './drain';
+export { checkRedis, redactRedisUrl } from './redis-check';
 export { runService } from './run-service';
-export type { Service } from './run-service';
+export type { RunServiceOptions, Service } from './run-service';
+export { StartupCheckError } from './startup-check';
+export type { StartupCheck } from './startup-check';

@@ -1,18 +1,34 @@
 import { ConfigError, loadConfig, type Config } from '@voxq/config';
 import { createLogger, type Logger } from '@voxq/logging';
+import type { StartupCheck } from './startup-check';
 
 export interface Service {
-  close(): Promise<void>;
+  /**
+   * Stop taking work, let in-flight work finish, close connections. When `deadline` aborts
+   * (SHUTDOWN_GRACE_MS after the signal, or at a second signal) hand back what still runs,
+   * so nothing is left claimed by a process about to exit.
+   */
+  close(deadline: AbortSignal): Promise<void>;
 }
 
-/** How long in-flight work may take to finish after SIGTERM before the process exits anyway. */
-const SHUTDOWN_GRACE_MS = 30_000;
+export interface RunServiceOptions {
+  /** Run in order after config loads and before `start`; the first refusal exits 1. */
+  checks?: StartupCheck[];
+}
+
+/** After the grace period, how long handing work back may take before the process exits anyway. */
+const RELEASE_MS = 4_000;
 
 /**
- * The whole life of a voxq process: load config (exit 1 with every problem listed), start,
- * and on SIGTERM/SIGINT stop taking work, let in-flight work finish, then exit 0.
+ * The whole life of a voxq process: load config (exit 1 with every problem listed), run the
+ * startup checks (exit 1 with a one-line reason), start, and on SIGTERM/SIGINT close the
+ * service within `SHUTDOWN_GRACE_MS`, then exit 0. A second signal cuts the grace short.
  */
-export async function runService(name: string, start: (config: Config, logger: Logger) => Promise<Service>): Promise<void> {
+export async function runService(
+  name: string,
+  start: (config: Config, logger: Logger) => Promise<Service>,
+  options: RunServiceOptions = {},
+): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -26,6 +42,16 @@ export async function runService(name: string, start: (config: Config, logger: L
   const logger = createLogger({ name, level: config.log.level });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+  for (const check of options.checks ?? []) {
+    try {
+      await check(config, logger);
+    } catch (error) {
+      // One plain line on stderr, whatever the log format: it is what an operator reads first.
+      console.error(`[${name}] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
+  }
+
   let service: Service;
   try {
     service = await start(config, logger);
@@ -34,17 +60,33 @@ export async function runService(name: string, start: (config: Config, logger: L
     process.exit(1);
   }
 
+  const graceMs = config.lifecycle.shutdownGraceMs;
+  const deadline = new AbortController();
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: handing back in-flight work now');
+      deadline.abort();
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      logger.warn('shutdown grace period over; exiting with work in flight');
+    logger.info({ signal, graceMs }, 'shutting down: no new work, waiting for in-flight work');
+    setTimeout(() => {
+      logger.warn({ graceMs }, 'shutdown grace period over: handing back in-flight work');
+      deadline.abort();
+    }, graceMs).unref();
+    deadline.signal.addEventListener('abort', () => {
+      setTimeout(() => {
+        logger.error('in-flight work did not stop in time; exiting with it unfinished');
+        process.exit(1);
+      }, RELEASE_MS).unref();
+    });
+    try {
+      await service.close(deadline.signal);
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    await service.close().catch((error: unknown) => logger.error({ err: error }, 'error while shutting down'));
+    }
     logger.info('stopped');
     process.exit(0);
   };

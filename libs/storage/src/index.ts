@@ -1,4 +1,5 @@
 export type { ObjectRef, ObjectStore, PresignedPut, PutOptions, StoredObject } from './object-store';
+export { checkBucket } from './bucket-check';
 export { createObjectStore, S3ObjectStore } from './s3-object-store';
 export type { S3Settings } from './s3-object-store';
 export { isNotFound, toStorageError } from './s3-errors';

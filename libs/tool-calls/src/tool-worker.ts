@@ -1,11 +1,16 @@
 import { Worker } from 'bullmq';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
+import { drainWorker } from '@voxq/process';
 import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
 import { createToolCallProcessor, type SecretLookup } from './tool-call-processor';
 
-/** The dispatcher's worker for webhook-mode tool calls; parallel calls run concurrently. */
-export function startToolWorker(options: { config: Config; logger: Logger; secretFor: SecretLookup }): { close(): Promise<void> } {
+/**
+ * The dispatcher's worker for webhook-mode tool calls; parallel calls run concurrently.
+ * `close` lets calls in flight finish until `deadline`; one still running then is left to
+ * BullMQ's stalled-job check, which queues it again.
+ */
+export function startToolWorker(options: { config: Config; logger: Logger; secretFor: SecretLookup }): { close(deadline?: AbortSignal): Promise<void> } {
   const { config, logger } = options;
   const worker = new Worker(QUEUE_NAMES.tools, createToolCallProcessor(options), {
     connection: createRedisConnection(config.redis.url),
@@ -13,5 +18,5 @@ export function startToolWorker(options: { config: Config; logger: Logger; secre
     concurrency: config.webhooks.concurrency,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'tool worker error'));
-  return { close: () => worker.close() };
+  return { close: async (deadline) => void (await drainWorker(worker, deadline)) };
 }

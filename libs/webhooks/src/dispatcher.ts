@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
+import { drainWorker } from '@voxq/process';
 import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
 import { createDeliveryProcessor, type SecretLookup } from './delivery-processor';
 import { createWebhookBackoffStrategy } from './schedule';
@@ -12,8 +13,12 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Stops taking deliveries, waits for those in flight, then disconnects. */
-  close(): Promise<void>;
+  /**
+   * Stops taking deliveries, waits for those in flight, then disconnects. Past `deadline`
+   * it stops waiting: an unfinished delivery's lock lapses and BullMQ's stalled check
+   * queues it again (receivers dedupe on `webhook-id`).
+   */
+  close(deadline?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -41,10 +46,10 @@ export async function startDispatcher({ config, logger, secretFor }: DispatcherO
   logger.info({ concurrency: config.webhooks.concurrency }, 'dispatcher started');
 
   return {
-    async close() {
-      await worker.close();
+    async close(deadline) {
+      const how = await drainWorker(worker, deadline);
       await Promise.all([workerConnection.quit(), commands.quit()]);
-      logger.info('dispatcher stopped');
+      logger.info({ deliveries: how === 'drained' ? 'finished' : 'left to the stalled-job check' }, 'dispatcher stopped');
     },
   };
 }

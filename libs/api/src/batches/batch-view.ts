@@ -15,12 +15,13 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
  * failed, as OpenAI has no third count) and a pending cancel request shown as `cancelling`.
  */
 export function batchObject({ batch, progress, cancelRequestedAt }: BatchState): BatchObject {
-  const { tenantId: _tenant, total, outputExpiresAfter: _expires, finalCounts, errors, ...rest } = batch;
+  const { id, tenantId: _tenant, total, outputExpiresAfter: _expires, finalCounts, errors, ...rest } = batch;
   const final = isFinalBatchStatus(batch.status);
   const cancelling = !final && cancelRequestedAt !== null && batch.status !== 'cancelling';
   return {
-    ...rest,
+    id,
     object: 'batch',
+    ...rest,
     ...(cancelling ? { status: 'cancelling' as const, cancelling_at: cancelRequestedAt } : {}),
     errors: errors ? { object: 'list', data: errors } : null,
     request_counts: finalCounts ?? { total, completed: progress.completed, failed: progress.failed + progress.cancelled },

@@ -1,0 +1,270 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '@voxq/config';
+import { startWorkers } from '@voxq/jobs';
+import { createLogger } from '@voxq/logging';
+import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { startSimulator, type Simulator } from '@voxq/simulator';
+import { cleanupPrefix, eventually, startStack, testConfig, type TestStack } from '@voxq/testing';
+
+/**
+ * The real processes: the api and worker apps bundled as `npm run build` does, run as child
+ * processes against the test Redis and S3, and stopped with signals.
+ */
+const outDir = join(import.meta.dirname, '../../../node_modules/.cache', `voxq-shutdown-${randomUUID()}`);
+const appPath = (app: 'api' | 'worker') => join(outDir, app, 'main.js');
+
+beforeAll(async () => {
+  await Promise.all(
+    (['api', 'worker'] as const).map((app) =>
+      build({
+        entryPoints: [join(import.meta.dirname, `../../${app}/src/main.ts`)],
+        outfile: appPath(app),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        tsconfig: join(import.meta.dirname, '../../../tsconfig.base.json'),
+        logLevel: 'warning',
+      }),
+    ),
+  );
+});
+afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+interface AppProcess {
+  child: ChildProcess;
+  /** Every log line's `msg` and stderr line, in order. */
+  lines: string[];
+  exited: Promise<number | null>;
+  /** Resolves once a log line has this `msg`. */
+  logged(msg: string, timeoutMs?: number): Promise<void>;
+}
+
+/** The environment that makes the child process use this test's Redis prefix, S3 and simulator. */
+function childEnv(config: Config, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_NO_WARNINGS: '1', // the AWS SDK's notice about Node 22 on stderr
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    REDIS_URL: config.redis.url,
+    REDIS_PREFIX: config.redis.prefix,
+    S3_ENDPOINT: config.s3.endpoint,
+    S3_BUCKET: config.s3.bucket,
+    S3_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
+    S3_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    OPENAI_API_KEY: 'sk-sim-test',
+    OPENAI_BASE_URL: config.providers.openai.baseUrl,
+    ESPEAK_ENABLED: 'false',
+    POCKETSPHINX_ENABLED: 'false',
+    DROP_POLL_INTERVAL_MS: '0',
+    ...extra,
+  };
+}
+
+function startApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv): AppProcess {
+  const child = spawn(process.execPath, [appPath(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: Array<{ msg: string; resolve: () => void }> = [];
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    let msg = line;
+    try {
+      msg = (JSON.parse(line) as { msg: string }).msg;
+    } catch {
+      // stderr lines are plain text
+    }
+    lines.push(msg);
+    for (const w of waiters.filter((w) => w.msg === msg)) w.resolve();
+  };
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let buffered = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (buffered + chunk).split('\n');
+      buffered = parts.pop()!;
+      parts.forEach(onLine);
+    });
+    stream.on('end', () => onLine(buffered));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    logged: (msg, timeoutMs = 15_000) =>
+      lines.includes(msg)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no '${msg}' in ${timeoutMs} ms; the app said: ${lines.join(' | ')}`)), timeoutMs);
+            waiters.push({ msg, resolve: () => (clearTimeout(timer), resolve()) });
+            void exited.then((code) => reject(new Error(`exited ${code} before '${msg}'; the app said: ${lines.join(' | ')}`)));
+          }),
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+
+const completeJob = { type: 'complete', input: { messages: [{ role: 'user', content: 'Hello' }] } };
+
+describe('graceful shutdown', () => {
+  let simulator: Simulator;
+  let config: Config;
+  let stack: TestStack | undefined;
+  let queue: Queue | undefined;
+  const children: AppProcess[] = [];
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ port: 0 });
+  });
+  afterEach(async () => {
+    for (const app of children.splice(0)) app.child.kill('SIGKILL');
+    await queue?.close();
+    await stack?.close();
+    await cleanupPrefix(config);
+    simulator.reset();
+  });
+  afterAll(() => simulator?.close());
+
+  const setUp = async (options: { worker: boolean }) => {
+    config = testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: simulator.baseUrl, WORKER_QUEUES: 'complete', ESPEAK_ENABLED: 'false', POCKETSPHINX_ENABLED: 'false' });
+    stack = await startStack(config, { worker: options.worker, dispatcher: false });
+    queue = new Queue(QUEUE_NAMES.complete, { connection: { url: config.redis.url }, prefix: bullPrefix(config.redis.prefix) });
+    const { apiKey } = await stack.createKey(`t-${randomUUID()}`);
+    return apiKey;
+  };
+  const submit = async (apiKey: string, n: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await stack!.request(apiKey, 'POST', '/v1/jobs', completeJob);
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      ids.push(res.body.id as string);
+    }
+    return ids;
+  };
+  const statuses = async (apiKey: string, ids: string[]) =>
+    Promise.all(ids.map(async (id) => (await stack!.request(apiKey, 'GET', `/v1/jobs/${id}`)).body.status as string));
+  const count = (list: string[], status: string) => list.filter((s) => s === status).length;
+  /** BullMQ's own view of the queue: what is claimed by a worker, and what waits for one. */
+  const bullCounts = async () => {
+    const c = await queue!.getJobCounts('active', 'wait', 'prioritized', 'delayed', 'failed');
+    return { active: c.active ?? 0, waiting: (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), failed: c.failed ?? 0 };
+  };
+
+  it('worker: SIGTERM lets in-flight jobs finish, leaves the rest queued, exits 0', async () => {
+    const apiKey = await setUp({ worker: false });
+    simulator.setLatency({ latencyMs: 1_500 });
+    const worker = startApp('worker', childEnv(config, { WORKER_CONCURRENCY: '3' }));
+    children.push(worker);
+    await worker.logged('worker started');
+    const ids = await submit(apiKey, 5);
+    await eventually(() => (simulator.stats().inFlight === 3 ? true : undefined), 10_000, '3 provider calls in flight');
+
+    worker.child.kill('SIGTERM');
+    expect(await within(worker.exited, 10_000, 'worker exit')).toBe(0);
+    expect(worker.lines).toContain('stopped');
+
+    const after = await statuses(apiKey, ids);
+    expect(count(after, 'completed'), after.join()).toBe(3);
+    expect(count(after, 'queued'), after.join()).toBe(2);
+    expect(await bullCounts()).toEqual({ active: 0, waiting: 2, failed: 0 });
+
+    // Another worker takes what was still waiting.
+    const second = await startWorkers(config, createLogger({ name: 'test', level: 'silent' }));
+    try {
+      for (const id of ids) expect((await stack!.waitForJob(apiKey, id, 15_000)).status).toBe('completed');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('worker: past SHUTDOWN_GRACE_MS running jobs go back to the queue, not stuck active', async () => {
+    const apiKey = await setUp({ worker: false });
+    simulator.setLatency({ latencyMs: 8_000 });
+    const worker = startApp('worker', childEnv(config, { WORKER_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '500' }));
+    children.push(worker);
+    await worker.logged('worker started');
+    const ids = await submit(apiKey, 2);
+    await eventually(() => (simulator.stats().inFlight === 2 ? true : undefined), 10_000, '2 provider calls in flight');
+
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    expect(await within(worker.exited, 6_000, 'worker exit')).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(4_000);
+    expect(worker.lines).toContain('shutdown grace period over: handing running jobs back to the queue');
+
+    expect(await statuses(apiKey, ids)).toEqual(['queued', 'queued']);
+    expect(await bullCounts()).toEqual({ active: 0, waiting: 2, failed: 0 });
+
+    simulator.setLatency({ latencyMs: 0 });
+    const second = await startWorkers(config, createLogger({ name: 'test', level: 'silent' }));
+    try {
+      for (const id of ids) expect((await stack!.waitForJob(apiKey, id, 15_000)).status).toBe('completed');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('api: SIGTERM refuses new connections, answers the request in flight, exits 0', async () => {
+    const apiKey = await setUp({ worker: true });
+    simulator.setLatency({ latencyMs: 1_500 });
+    const port = await freePort();
+    const api = startApp('api', childEnv(config, { API_PORT: String(port) }));
+    children.push(api);
+    await api.logged('api listening');
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+
+    // A one-shot completion: the API holds the request open until the worker's job is done.
+    const slow = fetch(`${base}/v1/complete`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello' }] }),
+    });
+    await eventually(() => (simulator.stats().inFlight === 1 ? true : undefined), 10_000, 'the job to reach the provider');
+
+    api.child.kill('SIGTERM');
+    await api.logged('shutting down: no new work, waiting for in-flight work');
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('connection')).toBe('close');
+    expect(((await answer.json()) as { text?: string }).text).toBeTruthy();
+    expect(await within(api.exited, 10_000, 'api exit')).toBe(0);
+  });
+
+  it('refuses to start, in one line, when Redis does not answer or the bucket is missing', async () => {
+    config = testConfig();
+    const port = await freePort();
+    const noRedis = startApp('worker', childEnv(config, { REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` }));
+    children.push(noRedis);
+    expect(await within(noRedis.exited, 10_000, 'worker exit')).toBe(1);
+    expect(noRedis.lines).toHaveLength(1);
+    expect(noRedis.lines[0]).toMatch(new RegExp(`^\\[worker\\] cannot start: Redis is not reachable at REDIS_URL=redis://\\*\\*\\*@127.0.0.1:${port} `));
+
+    const noBucket = startApp('api', childEnv(config, { S3_BUCKET: 'voxq-missing-bucket' }));
+    children.push(noBucket);
+    expect(await within(noBucket.exited, 10_000, 'api exit')).toBe(1);
+    expect(noBucket.lines).toEqual([expect.stringMatching(/^\[api\] cannot start: Bucket S3_BUCKET=voxq-missing-bucket at S3_ENDPOINT=\S+ does not exist/)]);
+    expect(noBucket.lines.join()).not.toContain(config.s3.credentials?.secretAccessKey ?? '\0');
+  });
+});

@@ -1,0 +1,88 @@
+import { Redis } from 'ioredis';
+import type { Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
+import { StartupCheckError } from './startup-check';
+
+/** How long the check waits for Redis to accept a connection. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const START_REDIS = 'start one with `redis-server --appendonly yes --maxmemory-policy noeviction` (`npm start` starts one itself), or point REDIS_URL at yours';
+
+/** REDIS_URL as it may be printed: user and password masked. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return parsed.toString();
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace('://', '://***@');
+  } catch {
+    return '(unparseable REDIS_URL)';
+  }
+}
+
+/**
+ * Redis answers, and keeps BullMQ's keys: with any `maxmemory-policy` but `noeviction`, a
+ * Redis under memory pressure deletes queued jobs and their locks silently. A managed Redis
+ * that forbids `CONFIG GET` gets a warning (we cannot tell); `REDIS_ALLOW_EVICTION=true`
+ * skips the refusal for those who run such a Redis on purpose.
+ */
+export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, logger: Logger): Promise<void> {
+  const shown = `REDIS_URL=${redactRedisUrl(config.redis.url)}`;
+  const client = new Redis(config.redis.url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  // With retries off, connect() rejects with "Connection is closed.": the cause comes as an event.
+  let cause: unknown;
+  client.on('error', (error: unknown) => (cause ??= error));
+  try {
+    try {
+      await client.connect();
+      await client.ping();
+    } catch (error) {
+      const reason = describe(cause ?? error);
+      if (/NOAUTH|WRONGPASS|invalid (username|password)|NOPERM/i.test(reason)) {
+        throw new StartupCheckError(`Redis at ${shown} refused to authenticate (${reason}): check the user and password in REDIS_URL.`);
+      }
+      throw new StartupCheckError(`Redis is not reachable at ${shown} (${reason}): ${START_REDIS}.`);
+    }
+
+    let policy: string | undefined;
+    try {
+      const reply = (await client.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+      policy = reply[1];
+    } catch (error) {
+      logger.warn(
+        { redis: redactRedisUrl(config.redis.url) },
+        `cannot read Redis's maxmemory-policy (CONFIG GET refused: ${describe(error)}); make sure it is noeviction, or BullMQ may lose jobs`,
+      );
+      return;
+    }
+    if (policy === undefined) {
+      logger.warn({ redis: redactRedisUrl(config.redis.url) }, "Redis did not report its maxmemory-policy; make sure it is noeviction, or BullMQ may lose jobs");
+      return;
+    }
+    if (policy === 'noeviction') return;
+    if (config.lifecycle.redisAllowEviction) {
+      logger.warn({ redis: redactRedisUrl(config.redis.url), policy }, `Redis's maxmemory-policy is ${policy}, not noeviction: starting anyway (REDIS_ALLOW_EVICTION=true)`);
+      return;
+    }
+    throw new StartupCheckError(
+      `Redis at ${shown} has maxmemory-policy ${policy}: under memory pressure it would evict queued jobs. ` +
+        'Set it to noeviction (`redis-cli CONFIG SET maxmemory-policy noeviction`, and `maxmemory-policy noeviction` in redis.conf so it survives a restart), ' +
+        'or set REDIS_ALLOW_EVICTION=true to start anyway.',
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string } | undefined;
+  const message = e?.message?.split('\n')[0]?.trim() || String(error);
+  return e?.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;
+}
