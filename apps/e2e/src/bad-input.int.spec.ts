@@ -94,7 +94,10 @@ describe('bad input', () => {
     const strict = await startStack(testConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', WEBHOOK_ALLOW_HTTP: 'false' }), { worker: false, dispatcher: false });
     try {
       const key = (await strict.createKey('acme')).apiKey;
-      for (const url of ['https://127.0.0.1/hook', 'https://169.254.169.254/latest', 'https://10.0.0.5/x', 'http://example.com/hook', 'https://[::1]/x']) {
+      const urls = ['https://127.0.0.1/hook', 'https://169.254.169.254/latest', 'https://10.0.0.5/x', 'http://example.com/hook', 'https://[::1]/x'];
+      // Spellings of loopback and metadata addresses that a naive string check would miss.
+      urls.push('https://2130706433/x', 'https://0x7f.1/x', 'https://[::ffff:127.0.0.1]/x', 'https://[::ffff:a9fe:a9fe]/x', 'https://localhost./x', 'https://0/x');
+      for (const url of urls) {
         const res = await strict.request(key, 'POST', '/v1/jobs', { type: 'complete', input: { messages: msg }, webhook: { url } });
         expect(res.status, url).toBe(400);
         expect(res.body.error?.param, url).toBe('webhook.url');

@@ -1,2 +1,2 @@
-export { createLogger, REDACTED_PATHS } from './logger';
+export { createLogger, REDACTED_PATHS, scrubSecrets } from './logger';
 export type { CreateLoggerOptions, Logger } from './logger';

@@ -23,7 +23,33 @@ export const REDACTED_PATHS = [
   '*.authHeaders',
   '*.*.apiKey',
   '*.*.secret',
+  'authHeaders',
+  '*.*.authHeaders',
+  'webhookSecret',
+  '*.webhookSecret',
 ];
+
+/**
+ * Secrets inside strings, where path redaction cannot see them (an upstream error quoting the
+ * key it was sent, a presigned URL in a message): masked in every line as it is written.
+ */
+const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bvq_[A-Za-z0-9_-]{8,}/g, 'vq_[redacted]'],
+  [/\bwhsec_[A-Za-z0-9+/=]{8,}/g, 'whsec_[redacted]'],
+  // OpenAI, Anthropic (`sk-`), ElevenLabs and Cartesia (`sk_`), Groq (`gsk_`) keys.
+  [/\b((?:sk|gsk|rk|pk)[-_])[A-Za-z0-9_-]{12,}/g, '$1[redacted]'],
+  [/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1$2[redacted]'],
+  // Deepgram's `Token <40 hex digits>`.
+  [/\b(Token\s+)[0-9a-f]{32,}/g, '$1[redacted]'],
+  [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&"\s\\]+/gi, '$1[redacted]'],
+];
+
+/** The line with every secret-shaped substring masked. */
+export function scrubSecrets(line: string): string {
+  let out = line;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
 
 export interface CreateLoggerOptions {
   /** The process role (`api`, `worker`, `dispatcher`), stamped on every line. */
@@ -40,6 +66,7 @@ export function createLogger({ name, level = 'info', destination }: CreateLogger
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: { streamWrite: scrubSecrets },
   };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }

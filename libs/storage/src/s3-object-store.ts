@@ -32,6 +32,14 @@ const PART_SIZE = 5 * 1_048_576; // S3's smallest part: the least memory per upl
 // 1 GiB upload reached 208 MB in 1 of 6 runs (limit 200); at one it stays near 170 MB.
 const QUEUE_SIZE = 1;
 
+/**
+ * The SDK sets no timeout of its own: an S3 endpoint that accepts connections and never
+ * answers would hold an API request or a job forever. Connecting gets 5 s; an answer's
+ * headers 30 s (a 5 MiB part included); a socket may then sit idle 60 s (a download paused
+ * by a slow client's backpressure). Each attempt is bounded; `maxAttempts` retries it.
+ */
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true, socketTimeout: 60_000 };
+
 /** Counts and hashes bytes as they stream through, and stops the stream past a limit. */
 class ByteMeter extends Transform {
   bytes = 0;
@@ -94,6 +102,7 @@ export class S3ObjectStore implements ObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
+      requestHandler: REQUEST_HANDLER,
       ...clientOverrides,
     });
     this.client = new S3Client(options(settings.endpoint));

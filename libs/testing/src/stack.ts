@@ -46,10 +46,12 @@ export interface StackOptions {
   worker?: boolean;
   /** Run the dispatcher (default true). */
   dispatcher?: boolean;
+  /** Where every process's log lines go (default stdout): a test reads what was logged. */
+  logDestination?: NodeJS.WritableStream;
 }
 
 export async function startStack(config: Config, options: StackOptions = {}): Promise<TestStack> {
-  const logger = createLogger({ name: 'test', level: config.log.level });
+  const logger = createLogger({ name: 'test', level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const redis = createCommandConnection(config.redis.url);
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   const api = await startApiServer(config, logger);

@@ -3,8 +3,12 @@ import type { ErrorEnvelope } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 
-/** body-parser's errors carry a `type`; map each to what the client did wrong. */
-function fromBodyParser(error: { type?: string; message?: string; limit?: number }): AppError | null {
+/**
+ * body-parser's errors carry a `type`; map each to what the client did wrong. The router's
+ * one client error (a path that is not valid percent-encoding) is a URIError with status 400.
+ */
+export function fromExpress(error: { type?: string; message?: string; limit?: number; status?: number }): AppError | null {
+  if (error.status === 400 && error instanceof URIError) return errors.invalidRequest(`Malformed URL: ${error.message}.`, undefined, 'invalid_url');
   switch (error.type) {
     case 'entity.parse.failed':
       return errors.invalidRequest(`Malformed JSON body: ${error.message}.`, undefined, 'invalid_json');
@@ -28,7 +32,7 @@ export function envelope(error: AppError): ErrorEnvelope {
 /** The one place errors become HTTP responses, all in the same envelope. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown, req, res, _next) => {
-    const error = thrown instanceof AppError ? thrown : (fromBodyParser(thrown as object) ?? errors.internal('Internal server error.', thrown));
+    const error = thrown instanceof AppError ? thrown : (fromExpress(thrown as object) ?? errors.internal('Internal server error.', thrown));
     if (error.status >= 500) logger.error({ err: thrown, reqId: req.id, path: req.path }, 'request failed');
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return void res.end();

@@ -7,6 +7,7 @@ import { batchEndpointSchema, metadataSchema, webhookTargetSchema } from '@voxq/
 import { errors } from '@voxq/errors';
 import { BatchStore, newBatchId, type FileRecord } from '@voxq/job-store';
 import type { ObjectStore } from '@voxq/storage';
+import { assertDeliverableUrl } from '@voxq/webhooks';
 import type { Redis } from 'ioredis';
 import { fileObject } from '../batches/batch-files';
 import { MAX_CUSTOM_ID_LENGTH } from '../batches/batch-lines';
@@ -50,12 +51,12 @@ const common = {
 };
 
 /** OpenAI's form: a JSONL file uploaded with `purpose=batch`. */
-const fileBatchSchema = z.looseObject({ input_file_id: z.string().min(1).max(64), endpoint: batchEndpointSchema, ...common });
+export const fileBatchSchema = z.looseObject({ input_file_id: z.string().min(1).max(64), endpoint: batchEndpointSchema, ...common });
 
 /** voxq's inline form: the job requests themselves (`custom_id` optional; default: the index). */
-const inlineBatchSchema = z.strictObject({ jobs: z.array(z.unknown()).min(1), ...common });
+export const inlineBatchSchema = z.strictObject({ jobs: z.array(z.unknown()).min(1), ...common });
 
-const listSchema = z.object({
+export const listBatchesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   after: z.string().max(64).optional(),
 });
@@ -120,7 +121,13 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
     }
     const anchor = fields['expires_after[anchor]'];
     const seconds = fields['expires_after[seconds]'];
-    const expiresAfter = anchor === undefined && seconds === undefined ? undefined : parseOrThrow(expiresAfterSchema, { anchor, seconds }, 'expires_after');
+    let expiresAfter: z.infer<typeof expiresAfterSchema> | undefined;
+    try {
+      expiresAfter = anchor === undefined && seconds === undefined ? undefined : parseOrThrow(expiresAfterSchema, { anchor, seconds }, 'expires_after');
+    } catch (error) {
+      await service.discardFile(stored);
+      throw error;
+    }
     res.json(fileObject(await service.saveFile(stored, expiresAfter?.seconds)));
   });
 
@@ -154,6 +161,8 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
       outputExpiresAfter: body.output_expires_after?.seconds ?? null,
     };
     if (inline) {
+      // Before the inline file is stored: a refused webhook must leave nothing behind.
+      if (body.webhook) await assertDeliverableUrl(body.webhook.url, deps.config.webhooks, 'webhook.url');
       const id = newBatchId();
       const file = await service.storeInlineFile(principal, inlineLines(inline.jobs, deps.config.batches.maxRequests), id);
       return void res.status(202).location(`/v1/batches/${id}`).json(await service.create(principal, { ...options, input_file_id: file.id, endpoint: '/v1/jobs' }, id));
@@ -163,7 +172,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
   });
 
   router.get('/v1/batches', async (req, res) => {
-    const query = parseOrThrow(listSchema, req.query);
+    const query = parseOrThrow(listBatchesQuerySchema, req.query);
     res.json(await service.list(principalOf(req), query.limit, query.after));
   });
 

@@ -5,6 +5,7 @@ import { DropClaims, DropIntake, DropRuleStore, dropRuleRequestSchema, newDropRu
 import { errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { tenantPrefix, type ObjectStore } from '@voxq/storage';
+import { assertDeliverableUrl } from '@voxq/webhooks';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
 import type { JobService } from '../services/job-service';
@@ -52,6 +53,8 @@ export function dropsRoutes(deps: DropsRoutesDeps): Router {
       // Outputs landing in the watched folder would be dropped again.
       throw errors.invalidRequest('outputPrefix: must not be inside prefix, nor contain it.', 'outputPrefix');
     }
+    // Checked now, not first when a drop is submitted, so a rule never targets the private network.
+    if (request.webhook) await assertDeliverableUrl(request.webhook.url, deps.config.webhooks, 'webhook.url');
     const bucket = request.bucket ?? deps.objects.bucket;
     if (bucket !== deps.objects.bucket) throw errors.invalidRequest(`bucket: only voxq's bucket '${deps.objects.bucket}' can be watched.`, 'bucket');
     const rule: DropRule = { object: 'drop_rule', id: newDropRuleId(), tenantId, ...request, bucket, createdAt: new Date().toISOString() };

@@ -19,6 +19,7 @@ import { listModels, type ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
+import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
 import { jobWaiterFor } from '../services/job-waiter';
@@ -197,9 +198,11 @@ function audioTypeOf(file: File): string {
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
 export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
-  if (!(thrown instanceof AppError) || res.headersSent) return next(thrown);
-  if (thrown.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(thrown.retryAfterSeconds));
-  res.status(thrown.status).json({ error: { message: thrown.message, type: thrown.type, param: thrown.param ?? null, code: thrown.code } });
+  // A malformed or oversized body fails in the body parser, a bad path in the router: still this surface's envelope.
+  const error = thrown instanceof AppError ? thrown : thrown && typeof thrown === 'object' ? fromExpress(thrown) : null;
+  if (!error || res.headersSent) return next(thrown);
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(error.status).json({ error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } });
 };
 
 /**

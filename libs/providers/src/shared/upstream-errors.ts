@@ -1,4 +1,5 @@
 import { errors, type AppError } from '@voxq/errors';
+import { scrubSecrets } from '@voxq/logging';
 import { abortError } from './abort';
 import { excerpt } from './excerpt';
 import { parseRetryAfter } from './retry-after';
@@ -8,7 +9,8 @@ import { parseRetryAfter } from './retry-after';
  * else a short excerpt of the raw body (an HTML page from a proxy, say).
  */
 export function httpErrorMessage(status: number, upstreamWords: string | undefined, body: string): string {
-  const text = upstreamWords ?? excerpt(body, 200);
+  // Masked: a vendor's 401 may quote the key it was sent, and this message reaches the tenant.
+  const text = scrubSecrets(upstreamWords ?? excerpt(body, 200));
   return text ? `HTTP ${status}: ${text}` : `HTTP ${status}`;
 }
 
