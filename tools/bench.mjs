@@ -48,14 +48,14 @@ import { printProfile, summariseProfile } from './bench/cpu-profile.mjs';
 import { printBatches, runBatches } from './bench/batches.mjs';
 import { printIntake, runIntake } from './bench/intake.mjs';
 import { ensureS3 } from './bench/s3.mjs';
+import { startBenchStack } from './bench/stack.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
 import { printFailover, runFailover } from './bench/failover.mjs';
 import { openClient, submitAll } from './bench/http-load.mjs';
-import { cpuSeconds, start, stop, stopAll, unlessExited } from './bench/processes.mjs';
+import { cpuSeconds, start, stopAll, unlessExited } from './bench/processes.mjs';
 import { commandsPerJob, deletePrefix, ensureRedis, redisCounters } from './bench/redis.mjs';
-import { httpOk, sleep, until } from './bench/wait.mjs';
+import { sleep, until } from './bench/wait.mjs';
 import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
-import { freePort } from './lib/net.mjs';
 
 const GOAL = 0.3;
 const int = (name, def) => {
@@ -184,46 +184,18 @@ async function runBaseline(env) {
  */
 async function runVoxq(env, profileDir, mode) {
   const tenant = `bench-${mode}`;
-  const simulatorPort = await freePort();
-  const apiPort = await freePort();
-  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
-  const appEnv = {
-    ...env,
-    OPENAI_API_KEY: 'sk-sim-bench',
-    OPENAI_BASE_URL: `${simulatorUrl}/v1`,
-    SIMULATOR_PORT: String(simulatorPort),
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    WORKER_QUEUES: 'complete',
-    WORKER_CONCURRENCY: String(opts.concurrency),
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    // The bench measures throughput, not the per-key and per-tenant limits.
-    API_RATE_LIMIT_PER_SECOND: '0',
-    TENANT_MONTHLY_JOB_ALLOWANCE: '0',
-    // Only `complete` jobs run; the local engines stay out of the way.
-    ESPEAK_ENABLED: 'false',
-    POCKETSPHINX_ENABLED: 'false',
-    ...(opts.webhook ? { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOW_HTTP: 'true' } : {}),
-  };
-  // Node 20 refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const app = (name, e = appEnv) => start(name, process.execPath, [...nodeArgs, `dist/apps/${name}/main.js`], { env: e });
-
-  // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
-  const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
-  await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
-  await fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 0, jitterMs: 0 }) });
-
-  const keys = spawnSync(process.execPath, ['dist/apps/cli/main.js', 'keys', 'create', '--tenant', tenant, '--json'], { env: appEnv, encoding: 'utf8' });
-  if (keys.status !== 0) throw new Error(`keys create failed: ${keys.stderr || keys.stdout}`);
-  const { apiKey } = JSON.parse(keys.stdout);
-
-  const api = app('api');
-  const worker = app('worker');
-  const apps = [api, worker, simulator];
-  const guard = (promise) => unlessExited(worker, unlessExited(api, unlessExited(simulator, promise)));
-  await guard(until('the api', () => httpOk(`http://127.0.0.1:${apiPort}/healthz`), 15_000));
+  const stack = await startBenchStack({
+    env,
+    extraEnv: {
+      WORKER_CONCURRENCY: String(opts.concurrency),
+      ...(opts.webhook ? { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_ALLOW_HTTP: 'true' } : {}),
+    },
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  const apiKey = stack.keyFor(tenant);
+  const apps = stack.processes;
+  const guard = stack.guard;
+  const apiPort = new URL(stack.url).port;
 
   let receiver;
   const body = { type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } };
@@ -295,7 +267,7 @@ async function runVoxq(env, profileDir, mode) {
     await client.close();
     receiver?.close();
     // Each mode gets fresh processes; stopping them also writes their CPU profiles.
-    await Promise.all(apps.map((child) => stop(child)));
+    await stack.close();
   }
 }
 

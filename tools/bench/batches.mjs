@@ -14,7 +14,7 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
 export async function runBatches({ env, redis, prefix, opts, step }) {
   const lines = opts.batchLines;
   step(`batches: a ${lines}-line chat completion batch, with another tenant's single jobs (${opts.batchProbes} before, then during it)`);
-  const stack = await startBenchStack({ name: 'batches', env, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency), BATCH_POLL_MS: '200' } });
+  const stack = await startBenchStack({ env, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency), BATCH_POLL_MS: '200' } });
   const { guard, url: api } = stack;
   const worker = stack.workers[0];
   const apiProc = stack.api;

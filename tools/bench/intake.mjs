@@ -62,7 +62,7 @@ export async function runIntake({ env, opts, step }) {
     await stop(bare);
   }
 
-  const stack = await startBenchStack({ name: 'intake', env, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency) } });
+  const stack = await startBenchStack({ env, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency) } });
   try {
     const apiKey = stack.keyFor('bench-intake');
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };

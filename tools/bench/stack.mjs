@@ -18,10 +18,11 @@ export function memoryOf(pid) {
 }
 
 /**
- * Starts the stack. `name` labels the processes; `workers` is how many worker processes;
- * `env` is merged over the bench defaults (zero-latency simulator, no limits, complete jobs).
+ * Starts the stack. `workers` is how many worker processes;
+ * `extraEnv` is merged over the bench defaults (zero-latency simulator, no limits, complete
+ * jobs); `nodeArgs` go before each app's script (`--cpu-prof`: Node 20 refuses it in NODE_OPTIONS).
  */
-export async function startBenchStack({ name, env, workers = 1, latencyMs = 0, extraEnv = {} }) {
+export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEnv = {}, nodeArgs = [] }) {
   const simulatorPort = await freePort();
   const apiPort = await freePort();
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
@@ -42,7 +43,7 @@ export async function startBenchStack({ name, env, workers = 1, latencyMs = 0, e
     POCKETSPHINX_ENABLED: 'false',
     ...extraEnv,
   };
-  const app = (appName, e = appEnv, label = appName) => start(`${name} ${label}`, process.execPath, [`dist/apps/${appName}/main.js`], { env: e });
+  const app = (appName, e = appEnv, label = appName) => start(label, process.execPath, [...nodeArgs, `dist/apps/${appName}/main.js`], { env: e });
   // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
   const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
   const processes = [simulator];

@@ -68,7 +68,7 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
   const { capacityJobs: jobs, capacityConcurrency: concurrency } = opts;
   step(`capacity: one worker at concurrency ${concurrency}, provider latency 1 s, ${jobs} jobs (and raw BullMQ sleeping 1 s at the same concurrency)`);
   const raw = await rawBullmq(env, prefix, { jobs, concurrency, sleepMs: 1000 });
-  const stack = await startBenchStack({ name: 'capacity', env, latencyMs: 1000, extraEnv: { WORKER_CONCURRENCY: String(concurrency) } });
+  const stack = await startBenchStack({ env, latencyMs: 1000, extraEnv: { WORKER_CONCURRENCY: String(concurrency) } });
   try {
     const run = await drive(stack, redis, prefix, 'bench-capacity', jobs, 120_000);
     return { concurrency, ...run, workerPeakMiB: memoryOf(stack.workers[0].pid).peakMiB, raw: { rate: raw.rate, peakMiB: raw.peakMiB } };
@@ -81,7 +81,7 @@ export async function runScaling({ env, redis, prefix, opts, step }) {
   step(`scaling: ${opts.scalingJobs} jobs through 1, then 2 worker processes (concurrency ${opts.concurrency} each, zero latency)`);
   const out = {};
   for (const workers of [1, 2]) {
-    const stack = await startBenchStack({ name: `scaling-${workers}`, env, workers, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency) } });
+    const stack = await startBenchStack({ env, workers, extraEnv: { WORKER_CONCURRENCY: String(opts.concurrency) } });
     try {
       out[workers] = await drive(stack, redis, prefix, `bench-scale-${workers}`, opts.scalingJobs, 120_000);
     } finally {

@@ -1,4 +1,5 @@
 import { ApiKeyStore } from '@voxq/auth';
+import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService } from '@voxq/process';
 import { createCommandConnection } from '@voxq/queues';
 import { startToolWorker } from '@voxq/tool-calls';
@@ -13,9 +14,12 @@ await runService(
     const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
     const dispatcher = await startDispatcher({ config, logger, secretFor });
     const tools = startToolWorker({ config, logger, secretFor });
+    // GET /metrics on METRICS_PORT (0 = off).
+    const metrics = await startMetricsServer({ service: 'dispatcher', ...config.metrics, logger });
     return {
       async close(deadline) {
         await Promise.all([dispatcher.close(deadline), tools.close(deadline)]);
+        await metrics.close();
         redis.disconnect();
       },
     };

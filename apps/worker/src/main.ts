@@ -1,5 +1,6 @@
 import { startBatchRunner, startDropPoller } from '@voxq/api';
 import { startWorkers } from '@voxq/jobs';
+import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService, untilAborted } from '@voxq/process';
 import { checkBucket } from '@voxq/storage';
 
@@ -11,6 +12,8 @@ await runService(
     const drops = config.drops.pollIntervalMs > 0 ? startDropPoller(config, logger) : null;
     // Batches: validation, expansion into jobs, progress and output files (the `batches` queue).
     const batches = startBatchRunner(config, logger);
+    // GET /metrics on METRICS_PORT (0 = off).
+    const metrics = await startMetricsServer({ service: 'worker', ...config.metrics, logger });
     return {
       async close(deadline) {
         // All stop taking work at once; each lets its own in-flight work finish. A batch step
@@ -21,6 +24,7 @@ await runService(
           Promise.race([drops?.close(), untilAborted(deadline)]),
           workers.close(deadline),
         ]);
+        await metrics.close();
       },
     };
   },

@@ -2,15 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { IdempotencyStore, JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { collectProcessMetrics, watchQueues } from '@voxq/metrics';
 import { untilAborted } from '@voxq/process';
 import { createProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { createApp } from './create-app';
 import { markDraining } from './routes/health.routes';
-import { JobService } from './services/job-service';
+import { createJobService } from './services/job-service';
 
 export interface ApiServer {
   server: Server;
@@ -28,11 +28,13 @@ export interface ApiServer {
 export async function startApiServer(config: Config, logger: Logger): Promise<ApiServer> {
   const redis = createCommandConnection(config.redis.url);
   const queues = new Queues(redis, config);
-  const store = new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
   const objects = createObjectStore(config);
-  const jobs = new JobService({ config, redis, store, objects, queues, idempotency: new IdempotencyStore(redis, config.redis.prefix) });
+  const jobs = createJobService(config, redis, queues, objects);
   // The API only reads provider state (catalog, health, breakers); workers write it.
   const providers = createProviderRuntime(config, redis, logger);
+  // The api reports every queue's depth (any replica: they all read the same Redis).
+  collectProcessMetrics('api');
+  const unwatchQueues = watchQueues(queues.all());
   const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, objects, providers, webhookQueue: queues.webhooks, batchQueue: queues.batches });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -77,6 +79,7 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
       } finally {
         clearInterval(sweep);
       }
+      unwatchQueues();
       await queues.close();
       await providers.close();
       redis.disconnect();

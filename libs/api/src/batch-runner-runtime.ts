@@ -2,7 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { UsageAllowance } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { isFinalBatchStatus } from '@voxq/contracts';
-import { BatchStore, IdempotencyStore, JobStore } from '@voxq/job-store';
+import { BatchStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createProviderRuntime } from '@voxq/providers';
 import { bullPrefix, createCommandConnection, createRedisConnection, Queues, QUEUE_NAMES } from '@voxq/queues';
@@ -10,7 +10,7 @@ import { createObjectStore } from '@voxq/storage';
 import { enqueueBatchEvent } from '@voxq/webhooks';
 import { createBatchProcessor, type BatchStep } from './batches/batch-runner';
 import { batchObject, nowSeconds } from './batches/batch-view';
-import { JobService } from './services/job-service';
+import { createJobService } from './services/job-service';
 
 export interface BatchRunnerRuntime {
   close(): Promise<void>;
@@ -31,14 +31,7 @@ export function startBatchRunner(config: Config, logger: Logger): BatchRunnerRun
   const objects = createObjectStore(config);
   const providers = createProviderRuntime(config, redis, logger);
   const store = new BatchStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
-  const jobs = new JobService({
-    config,
-    redis,
-    store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
-    objects,
-    queues,
-    idempotency: new IdempotencyStore(redis, config.redis.prefix),
-  });
+  const jobs = createJobService(config, redis, queues, objects);
   const log = logger.child({ component: 'batch-runner' });
   const processor = createBatchProcessor({
     store,

@@ -10,10 +10,13 @@ import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
+import { requestMetrics } from './middleware/request-metrics';
 import { batchesRoutes } from './routes/batches.routes';
 import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
+import { jobEventsRoutes } from './routes/job-events.routes';
 import { jobsRoutes } from './routes/jobs.routes';
+import { metricsRoutes } from './routes/metrics.routes';
 import { openAiRoutes } from './routes/openai.routes';
 import { providersRoutes } from './routes/providers.routes';
 import { spekoRoutes } from './routes/speko.routes';
@@ -43,13 +46,16 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId, securityHeaders);
+  app.use(requestMetrics);
   app.use(healthRoutes(deps.redis));
+  app.use(metricsRoutes(deps.config.metrics.token));
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
   const limiter = new ApiRateLimiter(deps.redis, deps.config.redis.prefix, deps.config.limits.rateLimit);
   app.use('/v1', authenticate(deps.keys), rateLimit(limiter));
   app.use(usageRoutes({ allowance: new UsageAllowance(deps.redis, deps.config.redis.prefix, deps.config.limits.monthlyJobAllowance), limiter }));
   app.use(jobsRoutes(deps));
+  app.use(jobEventsRoutes(deps));
   app.use(webhooksRoutes(deps));
   app.use(uploadsRoutes(deps));
   app.use(dropsRoutes(deps));

@@ -1,10 +1,9 @@
 import type { Config } from '@voxq/config';
 import { DropClaims, DropIntake, DropPoller, DropRuleStore } from '@voxq/drops';
-import { IdempotencyStore, JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
-import { JobService } from './services/job-service';
+import { createJobService } from './services/job-service';
 
 export interface DropPollerRuntime {
   /** One pass over every rule now (tests; the timer keeps running). */
@@ -21,14 +20,7 @@ export function startDropPoller(config: Config, logger: Logger, options: { inter
   const redis = createCommandConnection(config.redis.url);
   const queues = new Queues(redis, config);
   const objects = createObjectStore(config);
-  const jobs = new JobService({
-    config,
-    redis,
-    store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
-    objects,
-    queues,
-    idempotency: new IdempotencyStore(redis, config.redis.prefix),
-  });
+  const jobs = createJobService(config, redis, queues, objects);
   const log = logger.child({ component: 'drop-poller' });
   const intake = new DropIntake({
     objects,

@@ -100,6 +100,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       pollMs: env.BATCH_POLL_MS,
       fileRetentionSeconds: env.BATCH_FILE_RETENTION_SECONDS,
     },
+    metrics: { host: env.METRICS_HOST, port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     simulator: { port: env.SIMULATOR_PORT },
     lifecycle: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, redisAllowEviction: env.REDIS_ALLOW_EVICTION },
   };

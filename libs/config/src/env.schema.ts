@@ -216,6 +216,15 @@ export const envSchema = z.object({
   /** Batch files (inputs and outputs) are deleted this long after they are made unless the request says otherwise, seconds. */
   BATCH_FILE_RETENTION_SECONDS: int(30 * 24 * 3600, 60),
 
+  /**
+   * Prometheus metrics (docs/operations.md, Metrics). The api serves `GET /metrics` on its
+   * own port; the worker and the dispatcher on `METRICS_HOST:METRICS_PORT` (0 = no listener).
+   * With `METRICS_TOKEN` set, every scrape must send `Authorization: Bearer <token>`.
+   */
+  METRICS_PORT: int(0, 0).pipe(z.number().max(65535)),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_TOKEN: z.string().min(16).optional(),
+
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
 

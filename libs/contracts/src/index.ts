@@ -1,6 +1,7 @@
 export * from './batch.schema';
 export * from './chat.schema';
 export * from './error-envelope.schema';
+export * from './job-event.schema';
 export * from './job-inputs.schema';
 export * from './job-results.schema';
 export * from './job.schema';

@@ -125,5 +125,7 @@ export const queuedJobSchema = z.strictObject({
   payload: jobPayloadSchema,
   /** The batch that made the job (not client-settable: it steers the batch's counts). */
   batchId: z.string().optional(),
+  /** The API request that submitted it (`X-Request-Id`), stamped on the worker's and dispatcher's log lines for it. */
+  requestId: z.string().max(128).optional(),
 });
 export type QueuedJob = z.infer<typeof queuedJobSchema>;

@@ -39,6 +39,8 @@ export const jobRecordSchema = z.object({
   result: json(z.record(z.string(), z.unknown())).optional(),
   error: json(serializedErrorSchema).optional(),
   batchId: z.string().optional(),
+  /** The submitting request's id: for log correlation only, never shown in the job's view. */
+  requestId: z.string().optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -53,6 +55,7 @@ export interface NewJobFields {
   metadata: JobView['metadata'];
   webhook: JobView['webhook'];
   batchId?: string;
+  requestId?: string;
 }
 
 /** A queued job's record fields, from the data its BullMQ job carries. */
@@ -67,6 +70,7 @@ export function newJobFields(id: string, data: QueuedJob): NewJobFields {
     metadata: data.payload.metadata,
     webhook: data.payload.webhook ?? null,
     ...(data.batchId ? { batchId: data.batchId } : {}),
+    ...(data.requestId ? { requestId: data.requestId } : {}),
   };
 }
 
@@ -81,6 +85,7 @@ export function toHashFields(fields: NewJobFields): string[] {
     'metadata', JSON.stringify(fields.metadata),
     'webhook', JSON.stringify(fields.webhook),
     ...(fields.batchId ? ['batchId', fields.batchId] : []),
+    ...(fields.requestId ? ['requestId', fields.requestId] : []),
   ];
 }
 

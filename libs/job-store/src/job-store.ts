@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { batchCountsKey } from './batch-store';
+import { jobDoneChannel } from './job-events';
 import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
 import { pairsToObject, readIndexPage } from './index-page';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
@@ -52,7 +53,7 @@ export class JobStore {
 
   /** The channel a job's final status is published on (its record key + `:done`). */
   static doneChannel(prefix: string, id: string): string {
-    return `${prefix}:job:${id}:done`;
+    return jobDoneChannel(prefix, id);
   }
   private indexKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:jobs${suffix}`;
 

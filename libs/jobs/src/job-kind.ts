@@ -1,6 +1,6 @@
 import type { ChatToolCall, JobPayloadOf, JobResultOf, JobType, WebhookToolSource } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
-import type { ProviderRouter } from '@voxq/providers';
+import type { ProviderAttempt, ProviderRouter, RouteOptions } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
 import type { ToolLoopState } from './tool-loop';
 
@@ -27,6 +27,13 @@ export interface JobContext {
   storage: JobStorage;
   /** A `complete` job's tool loop, when it resumes after its tool calls answered. */
   toolLoop?: ToolLoopState;
+  /** Told of each provider call as it ends (published as the job's live events). */
+  onProviderAttempt?: (attempt: ProviderAttempt) => void;
+}
+
+/** The router options every kind passes: the job's signal, logger, tenant and attempt listener. */
+export function routeOptions(ctx: JobContext): RouteOptions {
+  return { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId, ...(ctx.onProviderAttempt ? { onAttempt: ctx.onProviderAttempt } : {}) };
 }
 
 /** A handler's result before the processor stamps timings on it. */

@@ -92,6 +92,24 @@ describe('job processor', () => {
     expect(deliveries.filter((d) => d.data.event.data.id === job.id)).toHaveLength(1);
   });
 
+  it('queues the job.cancelled event of a job cancelled while it ran, in case the canceller could not', async () => {
+    const process = createJobProcessor(deps);
+    const job = await queued(payload());
+    sim.setLatency({ latencyMs: 300 });
+    try {
+      const running = process(job);
+      await new Promise((r) => setTimeout(r, 100));
+      // The API's status change, without its event: Redis failed the request right after it.
+      expect((await deps.store.cancel({ id: job.id!, tenantId: 'acme', type: 'complete' })).kind).toBe('ok');
+      expect(await running).toEqual({ status: 'cancelled' });
+    } finally {
+      sim.setLatency({ latencyMs: 0 });
+    }
+    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const mine = deliveries.filter((d) => d.data.event.data.id === job.id);
+    expect(mine.map((d) => d.data.event.type)).toEqual(['job.cancelled']);
+  });
+
   it('creates the record itself when the API died before writing it', async () => {
     const process = createJobProcessor(deps);
     const job = await queued(payload(false));

@@ -2,9 +2,10 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type 
 import { queuedJobSchema, type JobPayload, type JobType } from '@voxq/contracts';
 import { isDropJob, type DropOutput } from '@voxq/drops';
 import { toAppError, type AppError } from '@voxq/errors';
-import { newJobFields, toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
+import { newJobFields, toJobView, type JobEventPublisher, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
-import type { ProviderRouter } from '@voxq/providers';
+import { recordJobAttempt } from '@voxq/metrics';
+import type { ProviderAttempt, ProviderRouter } from '@voxq/providers';
 import { enqueueJobEvent } from '@voxq/webhooks';
 import type { HandlerOutput, JobContext, JobStorage, Suspension } from './job-kind';
 import { JOB_KINDS } from './job-kinds';
@@ -25,6 +26,8 @@ export interface ProcessorDeps {
   running: Map<string, AbortController>;
   /** Bucket drops: writes a drop's outputs when its job finishes (absent: none written). */
   drops?: DropOutput;
+  /** Live job events (`GET /v1/jobs/:id/events`); absent: none published. */
+  events?: JobEventPublisher;
 }
 
 /** What BullMQ keeps as the job's return value; the result itself lives in the record. */
@@ -59,7 +62,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
     }
     const data = parsed.data;
     const fields = newJobFields(id, data);
-    const log = logger.child({ jobId: id, tenantId: data.tenantId, type: fields.type });
+    const log = logger.child({ jobId: id, tenantId: data.tenantId, type: fields.type, ...(data.requestId ? { requestId: data.requestId } : {}) });
 
     // A `complete` job back from waiting for its tool calls continues the same attempt.
     // Only jobs with server-side tools have a loop to resume: the rest skip the Redis reads.
@@ -75,9 +78,13 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return { status: 'skipped' };
     }
 
+    const events = deps.events;
+    if (!resumed.state?.awaiting) events?.publish(id, { type: 'started', attempt: started.attempt });
+    const onProviderAttempt = events ? (a: ProviderAttempt) => events.publish(id, { type: 'provider_attempt', ...a }) : undefined;
     const controller = new AbortController();
     deps.running.set(id, controller);
     const startedAt = Date.now();
+    const seconds = () => (Date.now() - startedAt) / 1000;
     try {
       let toolLoop: ToolLoopState | null = resumed.state;
       if (toolLoop && resumed.missing.length > 0) {
@@ -96,8 +103,10 @@ export function createJobProcessor(deps: ProcessorDeps) {
           router: deps.router,
           storage: deps.storage,
           ...(toolLoop ? { toolLoop } : {}),
+          ...(onProviderAttempt ? { onProviderAttempt } : {}),
         });
         if (!('suspend' in output)) break;
+        events?.publish(id, { type: 'tool_calls', hop: output.suspend.state.hop, calls: output.suspend.calls.map(({ call }) => ({ id: call.id, name: call.name })) });
         if (await deps.tools.suspend(job, token, data.tenantId, output.suspend)) throw new WaitingChildrenError();
         // Nothing to wait for (only background calls, or the answers are already in).
         toolLoop = (await deps.tools.resume(job, complete!)).state;
@@ -113,20 +122,29 @@ export function createJobProcessor(deps: ProcessorDeps) {
       const outcome = await store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields) });
       if (outcome.kind !== 'ok') {
         log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
+        await notifyFinished(deps, fields);
+        recordJobAttempt(fields.type, output.result.provider, 'cancelled', seconds());
         return { status: 'cancelled' };
       }
+      recordJobAttempt(fields.type, output.result.provider, 'completed', seconds());
       if (outcome.record) await notify(deps, outcome.record);
       await writeDropOutput(deps, fields);
       if (complete) await deps.tools.clear(id);
       return { status: 'completed' };
     } catch (thrown) {
       if (thrown instanceof WaitingChildrenError) throw thrown;
-      if (controller.signal.aborted) return { status: 'cancelled' };
+      if (controller.signal.aborted) {
+        recordJobAttempt(fields.type, undefined, 'cancelled', seconds());
+        await notifyFinished(deps, fields);
+        return { status: 'cancelled' };
+      }
       const error = toAppError(thrown);
       if (error.code === 'providers_busy' && error.retryAt !== undefined && token) {
         // Nothing failed: every provider is cooling down or at its limit. The job waits in
         // the queue until one is usable, without holding this worker or using an attempt.
         log.info({ until: new Date(error.retryAt).toISOString(), reason: error.message }, 'job delayed: providers busy');
+        events?.publish(id, { type: 'waiting', until: new Date(error.retryAt).toISOString(), reason: error.message });
+        recordJobAttempt(fields.type, undefined, 'delayed', seconds());
         await store.requeue(fields);
         await job.moveToDelayed(error.retryAt, token);
         throw new DelayedError();
@@ -134,6 +152,8 @@ export function createJobProcessor(deps: ProcessorDeps) {
       const attempts = job.opts.attempts ?? 1;
       const final = !error.retryable || job.attemptsMade + 1 >= attempts;
       log.warn({ err: error, code: error.code, attempt: started.attempt, final }, 'job attempt failed');
+      recordJobAttempt(fields.type, undefined, final ? 'failed' : 'retry', seconds());
+      events?.publish(id, { type: 'attempt_failed', attempt: started.attempt, error: { code: error.code, message: error.message }, willRetry: !final });
       if (!final) throw error;
       await failJob(deps, fields, error);
       throw new UnrecoverableError(error.message);
@@ -150,13 +170,26 @@ async function wantsEvent(deps: Pick<ProcessorDeps, 'hasEndpoints'>, fields: New
 
 /** Queues the webhook event of a finished job (a no-op for jobs without a webhook). */
 async function notify(deps: Pick<ProcessorDeps, 'webhooks'>, record: JobRecord): Promise<void> {
-  await enqueueJobEvent(deps.webhooks, record.tenantId, toJobView(record));
+  await enqueueJobEvent(deps.webhooks, record.tenantId, toJobView(record), record.requestId);
+}
+
+/**
+ * The job was finished by someone else meanwhile (a cancel): queue its event again. The
+ * canceller queues it too, but after its status change, so a Redis failure in between (the
+ * client then sees a 5xx, and a repeat of its DELETE a 409) would leave the job without its
+ * `job.cancelled` webhook for ever. Same event id, so this is a no-op when it was queued.
+ */
+async function notifyFinished(deps: Pick<ProcessorDeps, 'store' | 'webhooks' | 'hasEndpoints'>, fields: NewJobFields): Promise<void> {
+  if (!(await wantsEvent(deps, fields))) return;
+  const record = await deps.store.read(fields.id);
+  if (record && ['completed', 'failed', 'cancelled'].includes(record.status)) await notify(deps, record);
 }
 
 /** Fails a job's record and queues its `job.failed` event, unless it already finished. */
 export async function failJob(deps: Pick<ProcessorDeps, 'store' | 'webhooks' | 'hasEndpoints' | 'drops'>, fields: NewJobFields, error: AppError): Promise<void> {
   const outcome = await deps.store.fail(fields, error.toJSON(), { returnRecord: await wantsEvent(deps, fields) });
   if (outcome.kind === 'ok' && outcome.record) await notify(deps, outcome.record);
+  else if (outcome.kind === 'rejected') await notifyFinished(deps, fields);
   await writeDropOutput(deps, fields);
 }
 

@@ -3,7 +3,7 @@ import type { Config } from '@voxq/config';
 import { queuedJobSchema, type JobType } from '@voxq/contracts';
 import { DropOutput, DropRuleStore } from '@voxq/drops';
 import { errors } from '@voxq/errors';
-import { JobStore, newJobFields } from '@voxq/job-store';
+import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
@@ -53,6 +53,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     logger,
     running: new Map(),
     drops: new DropOutput({ objects, rules: new DropRuleStore(connection, config.redis.prefix), logger }),
+    events: new JobEventPublisher(connection, config.redis.prefix),
   };
 
   const unsubscribe = await subscribeCancels(subscriber, config.redis.prefix, (jobId) => {

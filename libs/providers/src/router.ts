@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
 import { AppError, errors, isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
+import { recordProviderError, recordProviderFailover } from '@voxq/metrics';
 import { noCandidateMessage, selectCandidates } from './candidates';
 import type { ProviderOf } from './provider';
 import { providerKey, type ProviderRuntime } from './provider-runtime';
@@ -33,6 +34,8 @@ export interface RouteOptions {
   logger: Logger;
   /** Whose job this is: scores runs are only shown to the tenant they were made for. */
   tenantId?: string;
+  /** Told of each provider call as it ends (live job events). */
+  onAttempt?: (attempt: ProviderAttempt) => void;
 }
 
 export interface ProviderAttempt {
@@ -123,6 +126,7 @@ export class ProviderRouter {
         if (probe) await runtime.states.releaseProbe(key);
         continue;
       }
+      if (failures.length > 0) recordProviderFailover(capability, provider.name);
       const callTimeout = Math.min(timeoutMs, left);
       const { signal, done } = callSignal(opts.signal, callTimeout);
       const started = performance.now();
@@ -130,6 +134,7 @@ export class ProviderRouter {
         const value = await untilAborted(() => call(provider, model, signal), signal).finally(done);
         const providerMs = Math.round(performance.now() - started);
         attempts.push({ provider: provider.name, model, ms: providerMs });
+        opts.onAttempt?.(attempts.at(-1)!);
         runtime.health.record(key, { ok: true, ms: providerMs });
         if (probe) await runtime.states.recordSuccess(key, true);
         return { value, provider: provider.name, model, failoverCount: attempts.length - 1, scoresRunId, providerMs, attempts };
@@ -137,7 +142,9 @@ export class ProviderRouter {
         if (opts.signal.aborted) throw errors.cancelled();
         const ms = Math.round(performance.now() - started);
         const error = asProviderFailure(thrown, provider.name, signal, callTimeout);
+        recordProviderError(capability, provider.name, error.code);
         attempts.push({ provider: provider.name, model, ms, error: { code: error.code, message: error.message } });
+        opts.onAttempt?.(attempts.at(-1)!);
         if (!error.failover) {
           // The input is at fault, not the provider: its health is untouched.
           if (probe) await runtime.states.releaseProbe(key);

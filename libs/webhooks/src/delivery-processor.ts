@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import type { WebhookAttemptView, WebhookDeliveryState } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
+import { recordWebhookAttempt, recordWebhookDeadLetter } from '@voxq/metrics';
 import { deliverWebhook, isDelivered, type DeliveryResponse } from './deliver';
 import { OPEN_DELIVERY_STATES, WebhookDeliveryStore, type DeliveryRecord, type DeliveryUpdate } from './delivery-store';
 import { sharedEndpointStore, signingSecrets, type WebhookEndpoint } from './endpoint-store';
@@ -118,7 +119,9 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
     const delivery = parsed.data;
     const deliveryId = delivery.deliveryId ?? queueJobId;
     const started = performance.now();
-    const log = logger.child({ deliveryId, eventId: delivery.event.id, attempt });
+    // The event's job and the API request that submitted it: one grep follows a job from intake to webhook.
+    const subject = delivery.event.type.startsWith('job.') ? { jobId: delivery.event.data.id } : { batchId: delivery.event.data.id };
+    const log = logger.child({ deliveryId, eventId: delivery.event.id, attempt, ...subject, ...(delivery.requestId ? { requestId: delivery.requestId } : {}) });
 
     // The record decides whether this attempt happens at all.
     let record: DeliveryRecord | null = null;
@@ -126,12 +129,14 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
       record = await deliveries.read(delivery.deliveryId);
       if (!record) {
         log.warn('webhook delivery record expired before its attempt; not sent');
+        recordWebhookAttempt('expired', null, null);
         return { state: 'expired', status: null, ms: 0, attempt };
       }
       if (!OPEN_DELIVERY_STATES.includes(record.state)) return { state: record.state, status: null, ms: 0, attempt };
       if (Date.now() - Date.parse(record.createdAt) > config.jobs.retentionSeconds * 1000) {
         await close(record, 'expired', { lastError: 'older than the retention period', nextAttemptAt: null });
         log.warn('webhook delivery expired: older than the retention period');
+        recordWebhookAttempt('expired', null, null);
         return { state: 'expired', status: null, ms: 0, attempt };
       }
     }
@@ -144,6 +149,7 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
         const reason = gone ? 'endpoint deleted' : `endpoint disabled${endpoint?.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
         if (record) await close(record, 'cancelled', { lastError: reason, nextAttemptAt: null });
         log.info({ reason }, 'webhook delivery cancelled');
+        recordWebhookAttempt('cancelled', null, null);
         return { state: 'cancelled', status: null, ms: 0, attempt };
       }
     }
@@ -163,6 +169,7 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
         endpointId: delivery.endpointId ?? null,
       });
       const lastStatusCode = response?.status ?? null;
+      recordWebhookAttempt(final ? 'failed' : 'retry', lastStatusCode, response?.ms ?? null);
       if (final) {
         if (record) await close(record, 'failed', { lastStatusCode, lastError: reason, nextAttemptAt: null });
         await deadLetter(deliveryId, delivery, attempt, reason);
@@ -228,6 +235,7 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
         endpointId: delivery.endpointId ?? null,
       });
       if (record) await close(record, 'succeeded', { lastStatusCode: response.status, lastError: null, nextAttemptAt: null });
+      recordWebhookAttempt('delivered', response.status, response.ms);
       log.info({ status: response.status, ms: response.ms }, 'webhook delivered');
       return { state: 'succeeded', status: response.status, ms: response.ms, attempt };
     } catch (error) {
@@ -272,6 +280,7 @@ export function createDeliveryProcessor({ config, logger, redis, secretFor }: De
       at: new Date().toISOString(),
     };
     await redis.lpush(deadLetterKey(prefix), JSON.stringify(entry));
+    recordWebhookDeadLetter();
     // The URL's query string may carry a receiver's token: log its origin only.
     const target = delivery ? originOf(delivery.url) : null;
     logger.warn({ deliveryId, eventId: entry.eventId, tenantId: entry.tenantId, target, attempts, error }, 'webhook dead-lettered');

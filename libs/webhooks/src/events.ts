@@ -29,6 +29,8 @@ export const webhookDeliverySchema = z.strictObject({
   deliveryId: z.string().optional(),
   /** The registered endpoint it goes to (signed with its secret); absent or null: the job's own url (tenant secret). */
   endpointId: z.string().nullable().optional(),
+  /** The API request behind the event's job (`X-Request-Id`), for the dispatcher's log lines. */
+  requestId: z.string().max(128).optional(),
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
@@ -151,14 +153,16 @@ export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> 
  * event type (signed with the endpoint's secret). Each target gets a delivery record; one
  * already recorded is queued again only while it is still open, so calling this twice for
  * the same job delivers each event once. Returns the queue job ids (none without targets).
+ * `requestId`: the request that submitted the job, carried to the dispatcher's log lines.
  */
-export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView): Promise<string[]> {
+export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView, requestId?: string): Promise<string[]> {
   const type = EVENT_OF_STATUS[view.status];
-  return fanOut(queue, tenantId, type, view.webhook?.url ?? null, () => {
+  const build = () => {
     // Only finished jobs have an event; being asked for another is a bug in the caller.
     if (!type) throw errors.internal(`job ${view.id} is ${view.status}: only finished jobs have a webhook event`);
     return buildJobEvent(type, view);
-  });
+  };
+  return fanOut(queue, tenantId, type, view.webhook?.url ?? null, build, requestId);
 }
 
 /**
@@ -183,6 +187,7 @@ async function fanOut(
   type: WebhookEventType | undefined,
   ownUrl: string | null,
   build: () => WebhookEvent,
+  requestId?: string,
 ): Promise<string[]> {
   const { endpoints, deliveries } = await webhookQueueContext(queue);
   const subscribed = type ? (await endpoints.active(tenantId)).filter((e) => e.events.includes(type)) : [];
@@ -198,7 +203,7 @@ async function fanOut(
       const { id, state } = await deliveries.record(tenantId, event, target);
       // The record is the truth: a delivery already finished is not sent again (redeliver does that).
       if (state !== 'new' && FINAL_DELIVERY_STATES.includes(state)) return null;
-      return enqueueWebhook(queue, { tenantId, url: target.url, event, deliveryId: id, endpointId: target.endpointId });
+      return enqueueWebhook(queue, { tenantId, url: target.url, event, deliveryId: id, endpointId: target.endpointId, ...(requestId ? { requestId } : {}) });
     }),
   );
   return queued.filter((id): id is string => id !== null);

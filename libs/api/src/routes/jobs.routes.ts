@@ -62,7 +62,7 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
 
   router.post('/v1/jobs', jobBody(deps.config), async (req, res) => {
     const submission = Buffer.isBuffer(req.body) ? binarySubmission(req) : jsonSubmission(req.body);
-    const { view, replayed } = await deps.jobs.submit(principalOf(req), submission, idempotencyKeyOf(req));
+    const { view, replayed } = await deps.jobs.submit(principalOf(req), submission, idempotencyKeyOf(req), { requestId: req.id });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(`/v1/jobs/${view.id}`).json(view);
   });
@@ -72,7 +72,7 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
     const { jobs } = parseOrThrow(jobBatchRequestSchema, req.body);
     const submissions = jobs.map((job, i) => jsonSubmission(job, `jobs.${i}`));
     const key = idempotencyKeyOf(req);
-    const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`));
+    const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`), { requestId: req.id });
     res.status(202).json({ object: 'list', data: submitted.map((s) => s.view) });
   });
 

@@ -61,7 +61,7 @@ export interface Outcome {
 /** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
 export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
   const principal = principalOf(req);
-  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req));
+  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), { requestId: req.id });
   if (waitMs <= 0) return { principal, job: view };
   return { principal, job: await waitFor(deps, req, res, view.id, waitMs) };
 }

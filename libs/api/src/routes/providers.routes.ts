@@ -7,7 +7,7 @@ import { describeProviders, getScoresRun, listModels, type ProviderRuntime } fro
 import { principalOf } from '../middleware/authenticate';
 import { parseOrThrow } from '../validation';
 
-const modelsQuerySchema = z.strictObject({ recommended_for: z.enum(CAPABILITIES).optional() });
+export const modelsQuerySchema = z.strictObject({ recommended_for: z.enum(CAPABILITIES).optional() });
 const SCORES_RUN_ID = /^sr_[0-9a-f]{32}$/;
 
 /** The provider catalog (seed 004's `/v1/models`), provider health, and routing decisions. */

@@ -33,9 +33,9 @@ const routing = {
 };
 
 /** Seed 000's synthesize body. */
-const synthesizeBodySchema = z.strictObject({ ...synthesizeInputSchema.shape, ...routing });
+export const synthesizeBodySchema = z.strictObject({ ...synthesizeInputSchema.shape, ...routing });
 /** Seed 001's `CompleteParams`. */
-const completeBodySchema = z.strictObject({ ...completeInputSchema.shape, ...routing });
+export const completeBodySchema = z.strictObject({ ...completeInputSchema.shape, ...routing });
 
 type Provenance = Pick<CompleteResult, 'provider' | 'model' | 'failoverCount' | 'scoresRunId'>;
 

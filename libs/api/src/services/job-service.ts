@@ -4,7 +4,7 @@ import { UsageAllowance, type Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { JOB_TYPES, type AudioReferenceInput, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, type JobStore } from '@voxq/job-store';
+import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
 import { publishCancel, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl, enqueueJobEvent } from '@voxq/webhooks';
@@ -36,6 +36,8 @@ export interface SubmitOptions {
    * @defaultValue false
    */
   charged?: boolean;
+  /** The API request submitting them (`X-Request-Id`): the worker's and dispatcher's log lines for the jobs carry it. */
+  requestId?: string;
 }
 
 type Slot = { kind: 'new'; id: string } | { kind: 'replay'; view: JobView };
@@ -66,8 +68,8 @@ export interface JobServiceDeps {
 export class JobService {
   constructor(private readonly deps: JobServiceDeps) {}
 
-  async submit(principal: Principal, request: Submission, idempotencyKey?: string): Promise<SubmittedJob> {
-    const [submitted] = await this.submitMany(principal, [request], idempotencyKey === undefined ? undefined : [idempotencyKey]);
+  async submit(principal: Principal, request: Submission, idempotencyKey?: string, options: SubmitOptions = {}): Promise<SubmittedJob> {
+    const [submitted] = await this.submitMany(principal, [request], idempotencyKey === undefined ? undefined : [idempotencyKey], options);
     return submitted!;
   }
 
@@ -92,7 +94,8 @@ export class JobService {
     const queued = await Promise.all(
       fresh.map(async ({ id, request }) => {
         const payload = await this.toPayload(tenantId, id, request);
-        return { id, data: { tenantId, createdAt, payload, ...(options.batch ? { batchId: options.batch.id } : {}) } as QueuedJob };
+        const data: QueuedJob = { tenantId, createdAt, payload, ...(options.batch ? { batchId: options.batch.id } : {}), ...(options.requestId ? { requestId: options.requestId } : {}) };
+        return { id, data };
       }),
     ).catch(async (error: unknown) => {
       // Nothing is queued yet: the request failed as a whole, so its charge goes back.
@@ -179,6 +182,11 @@ export class JobService {
     if (outcome.kind === 'rejected') {
       throw errors.conflict('job_not_cancellable', `Job ${id} is already ${outcome.current} and cannot be cancelled.`);
     }
+    // The event first: if Redis fails us before it is queued, the job is still in its queue
+    // (or running), and the worker that meets it cancelled queues the event itself. Queued
+    // after the removal, a failure in between would lose it (a repeat DELETE is a 409).
+    const view = toJobView(outcome.record);
+    await enqueueJobEvent(this.deps.queues.webhooks, principal.tenantId, view);
     const queue: Queue = this.deps.queues.jobs[record.type];
     if (outcome.previous === 'queued') {
       // Fails harmlessly if a worker has just taken it: the worker then finds it cancelled.
@@ -186,8 +194,6 @@ export class JobService {
     } else {
       await publishCancel(this.deps.redis, this.deps.config.redis.prefix, id);
     }
-    const view = toJobView(outcome.record);
-    await enqueueJobEvent(this.deps.queues.webhooks, principal.tenantId, view);
     return view;
   }
 }
@@ -209,4 +215,16 @@ function outboundUrls(request: Submission, at: string): Array<[string, string]> 
     });
   }
   return urls;
+}
+
+/** A JobService on its own stores over `redis` (the API, the drop poller and the batch runner each make one). */
+export function createJobService(config: Config, redis: Redis, queues: Queues, objects: ObjectStore): JobService {
+  return new JobService({
+    config,
+    redis,
+    store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
+    objects,
+    queues,
+    idempotency: new IdempotencyStore(redis, config.redis.prefix),
+  });
 }

@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
 import { AppError } from '@voxq/errors';
 import { runBuiltinTool } from '../builtin-tools';
-import type { JobContext, JobKind, Suspension } from '../job-kind';
+import { routeOptions, type JobContext, type JobKind, type Suspension } from '../job-kind';
 import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
 import { provenance } from './provenance';
 
@@ -31,7 +31,7 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
         },
         { signal, logger: ctx.logger },
       ),
-    { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
+    routeOptions(ctx),
   );
   state.usage.promptTokens += routed.value.usage.promptTokens;
   state.usage.completionTokens += routed.value.usage.completionTokens;

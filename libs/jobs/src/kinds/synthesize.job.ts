@@ -1,6 +1,6 @@
 import { jobResultPath } from '@voxq/contracts';
 import { jobResultKey } from '@voxq/job-store';
-import type { JobKind } from '../job-kind';
+import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
 /**
@@ -20,7 +20,7 @@ export const synthesizeJob: JobKind<'synthesize'> = {
           { model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language },
           { signal, logger: ctx.logger },
         ),
-      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
+      routeOptions(ctx),
     );
     const speech = routed.value;
     const { objects, presignTtlSeconds } = ctx.storage;

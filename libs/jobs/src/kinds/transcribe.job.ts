@@ -1,6 +1,6 @@
 import { errors, isAppError } from '@voxq/errors';
 import { tenantOfKey } from '@voxq/storage';
-import type { JobKind } from '../job-kind';
+import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
 /** `transcribe`: speech to text from the audio object the API stored (or the upload it names). */
@@ -32,7 +32,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
           { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language },
           { signal, logger: ctx.logger },
         ),
-      { signal: ctx.signal, logger: ctx.logger, tenantId: ctx.tenantId },
+      routeOptions(ctx),
     );
     const transcript = routed.value;
     return {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { recordProviderCooldown } from '@voxq/metrics';
 
 /** `halfOpen`: usable only through the one probe (`claimProbe`) right before calling it. */
 export type Availability =
@@ -120,6 +121,7 @@ export class ProviderStates {
       const value = `${until}|rate limited: Retry-After ${retryAfterSeconds}s`;
       pipeline.set(this.k.cooldown(key), value, 'PX', retryAfterSeconds * 1000);
       this.local(key, { cooldownUntil: until, reason: value.split('|')[1]! });
+      recordProviderCooldown(key, 'rate_limited');
     }
     const { failures, windowMs, cooldownMs } = this.options;
     const until = now + cooldownMs;
@@ -136,7 +138,11 @@ export class ProviderStates {
       probe ? '1' : '0',
     );
     const results = (await pipeline.exec()) ?? [];
-    if (results.at(-1)?.[1] === 1) this.local(key, { cooldownUntil: until, reason, breakerOpen: true });
+    if (results.at(-1)?.[1] === 1) {
+      // Only the call that tripped it sees 1: summed over workers, each opening counts once.
+      this.local(key, { cooldownUntil: until, reason, breakerOpen: true });
+      recordProviderCooldown(key, 'breaker_open');
+    }
   }
 
   /** A probe that made no call (the provider was at its limit, or the input was bad): let another caller probe. */

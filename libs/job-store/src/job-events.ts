@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+import type { JobLiveEventInput } from '@voxq/contracts';
+
+/** The channel a job's run-time events are published on; its final status goes to `<record>:done`. */
+export const jobEventsChannel = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:events`;
+export const jobDoneChannel = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:done`;
+
+/**
+ * Publishes a job's run-time events for `GET /v1/jobs/:id/events`. Pub/sub, not a stream:
+ * whoever listens gets them live (a stream opens with the job's state, so a late listener
+ * misses nothing it needs), nothing is stored, and with no listener a PUBLISH costs Redis
+ * next to nothing. Never awaited on the job's path and never fails it.
+ */
+export class JobEventPublisher {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  publish(jobId: string, event: JobLiveEventInput): void {
+    this.redis.publish(jobEventsChannel(this.prefix, jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
+  }
+}

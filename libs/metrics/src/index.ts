@@ -1,0 +1,13 @@
+export { recordHttpRequest } from './http.metrics';
+export { recordJobAttempt } from './jobs.metrics';
+export type { JobAttemptOutcome } from './jobs.metrics';
+export { secondsSince, statusClass } from './labels';
+export { startMetricsServer } from './metrics-server';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server';
+export { recordProviderCooldown, recordProviderError, recordProviderFailover } from './providers.metrics';
+export { QUEUE_STATES, watchQueues } from './queues.metrics';
+export type { CountedQueue } from './queues.metrics';
+export { collectProcessMetrics, metricsRegistry, renderMetrics } from './registry';
+export { scrapeAllowed } from './scrape-auth';
+export { recordWebhookAttempt, recordWebhookDeadLetter } from './webhooks.metrics';
+export type { WebhookAttemptOutcome } from './webhooks.metrics';
