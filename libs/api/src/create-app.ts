@@ -12,6 +12,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { requestMetrics } from './middleware/request-metrics';
 import { batchesRoutes } from './routes/batches.routes';
+import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
 import { jobEventsRoutes } from './routes/job-events.routes';
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId, securityHeaders);
   app.use(requestMetrics);
   app.use(healthRoutes(deps.redis));
+  // The OpenAPI document and its reference page: public, like the probes.
+  app.use(docsRoutes());
   app.use(metricsRoutes(deps.config.metrics.token));
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).

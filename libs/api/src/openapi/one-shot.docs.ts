@@ -1,0 +1,193 @@
+import { chatCompletionRequestSchema, speechRequestSchema } from '../routes/openai.routes';
+import { completeBodySchema, synthesizeBodySchema } from '../routes/speko.routes';
+import { TRANSCRIPTION_FORMATS } from '../services/transcription-formats';
+import { acceptEventStreamHeader, binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam, plainText, preferHeader, routingHeaders } from './common-docs';
+import { Job } from './jobs.docs';
+import { chatCompletionSchema, spekoCompletionSchema, spekoTranscriptionSchema, transcriptionSchema } from './response-schemas';
+import { component, type ResponseDoc, type RouteDoc } from './route-doc';
+
+const pending: ResponseDoc = {
+  description: 'Still queued or running after `API_SYNC_WAIT_MS` (or `Prefer: respond-async`): the job to poll.',
+  content: { 'application/json': { schema: Job } },
+  headers: { Location: '`/v1/jobs/{id}`', 'X-Voxq-Job-Id': 'The job.' },
+};
+
+const oneShotDescription =
+  'Runs an ordinary job and waits for it, up to `API_SYNC_WAIT_MS`; past that, or with `Prefer: respond-async`, the answer is `202` with the job to poll.';
+
+// Errors of a one-shot route: bad input, the job's own failure (by its error type), no provider.
+const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
+
+export const chatCompletionExample = {
+  summary: 'A chat completion',
+  value: { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are concise.' }, { role: 'user', content: 'Hi!' }], temperature: 0.2 },
+};
+
+export const speechExample = { summary: 'Text to speech', value: { model: 'tts-1', input: 'Hello from voxq.', voice: 'alloy' } };
+
+const transcriptionForm = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The audio file.' },
+    model: { type: 'string', description: "A configured provider's model pins that provider; any other is ignored." },
+    language: { type: 'string', description: 'BCP-47 language of the audio (transcriptions only).' },
+    response_format: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'json' },
+  },
+};
+
+const transcriptionResponse = (what: string): ResponseDoc => ({
+  description: `The ${what}: JSON for \`json\` and \`verbose_json\`, plain text for \`text\`, \`srt\` and \`vtt\`.`,
+  content: { 'application/json': { schema: component('Transcription', transcriptionSchema) }, 'text/plain': { schema: plainText } },
+  headers: routingHeaders,
+});
+
+export const oneShotDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/transcribe',
+    operationId: 'transcribe',
+    tag: 'One-shot (Speko)',
+    summary: 'Speech to text, answered when done',
+    description: `The audio is the body; the intent and constraints are JSON headers. ${oneShotDescription}`,
+    auth: true,
+    envelope: 'voxq',
+    headers: [
+      jsonHeaderParam('x-speko-intent', 'The routing intent'),
+      jsonHeaderParam('x-speko-constraints', 'The constraints'),
+      idempotencyKeyHeader,
+      preferHeader,
+      acceptEventStreamHeader,
+    ],
+    body: { required: true, content: { 'audio/*': { schema: binaryAudio }, 'application/octet-stream': { schema: binaryAudio } } },
+    responses: {
+      200: {
+        description: 'The transcript and which provider made it.',
+        content: { 'application/json': { schema: component('SpekoTranscription', spekoTranscriptionSchema) }, 'text/event-stream': { schema: eventStream } },
+        headers: routingHeaders,
+      },
+      202: pending,
+    },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/synthesize',
+    operationId: 'synthesize',
+    tag: 'One-shot (Speko)',
+    summary: 'Text to speech, answered with the audio',
+    description: `${oneShotDescription} Over SSE the \`done\` event carries the result with its download URL instead of the bytes.`,
+    auth: true,
+    envelope: 'voxq',
+    headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: component('SpekoSynthesizeRequest', synthesizeBodySchema),
+          examples: { hello: { summary: 'Hello', value: { text: 'Hello from voxq.', intent: { language: 'en-US' } } } },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'The audio, in the format its provider produced.', content: { 'audio/*': { schema: binaryAudio }, 'text/event-stream': { schema: eventStream } }, headers: routingHeaders },
+      202: pending,
+    },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/complete',
+    operationId: 'complete',
+    tag: 'One-shot (Speko)',
+    summary: 'An LLM completion, answered when done',
+    description: `${oneShotDescription} Over SSE: \`meta\`, \`server_tool_call\`s, one \`delta\` with the text, \`tool_call\`s, then \`done\`.`,
+    auth: true,
+    envelope: 'voxq',
+    headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: component('SpekoCompleteRequest', completeBodySchema),
+          examples: { hi: { summary: 'Hi', value: { messages: [{ role: 'user', content: 'Hi!' }], systemPrompt: 'You are concise.' } } },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The completion and which provider made it.',
+        content: { 'application/json': { schema: component('SpekoCompletion', spekoCompletionSchema) }, 'text/event-stream': { schema: eventStream } },
+        headers: routingHeaders,
+      },
+      202: pending,
+    },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/chat/completions',
+    operationId: 'createChatCompletion',
+    tag: 'OpenAI-compatible',
+    summary: "OpenAI's chat completions",
+    description: `Unknown fields are ignored, as OpenAI-compatible servers do; \`stream: true\` answers \`chat.completion.chunk\` events ending \`data: [DONE]\`. ${oneShotDescription}`,
+    auth: true,
+    envelope: 'openai',
+    headers: [idempotencyKeyHeader, preferHeader],
+    body: {
+      required: true,
+      content: { 'application/json': { schema: component('ChatCompletionRequest', chatCompletionRequestSchema), examples: { hi: chatCompletionExample } } },
+    },
+    responses: {
+      200: {
+        description: 'A `chat.completion` (or, with `stream`, its chunks as server-sent events).',
+        content: { 'application/json': { schema: component('ChatCompletion', chatCompletionSchema) }, 'text/event-stream': { schema: eventStream } },
+        headers: routingHeaders,
+      },
+      202: pending,
+    },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/audio/speech',
+    operationId: 'createSpeech',
+    tag: 'OpenAI-compatible',
+    summary: "OpenAI's text to speech",
+    description: `\`voice\` is used only when \`model\` pins a provider; \`response_format\` is ignored (see \`Content-Type\`). ${oneShotDescription}`,
+    auth: true,
+    envelope: 'openai',
+    headers: [idempotencyKeyHeader, preferHeader],
+    body: { required: true, content: { 'application/json': { schema: component('SpeechRequest', speechRequestSchema), examples: { hello: speechExample } } } },
+    responses: { 200: { description: 'The audio.', content: { 'audio/*': { schema: binaryAudio } }, headers: routingHeaders }, 202: pending },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/audio/transcriptions',
+    operationId: 'createTranscription',
+    tag: 'OpenAI-compatible',
+    summary: "OpenAI's speech to text",
+    description: oneShotDescription,
+    auth: true,
+    envelope: 'openai',
+    headers: [idempotencyKeyHeader, preferHeader],
+    body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
+    responses: { 200: transcriptionResponse('transcript'), 202: pending },
+    errors: oneShotErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/audio/translations',
+    operationId: 'createTranslation',
+    tag: 'OpenAI-compatible',
+    summary: "OpenAI's translation to English (runs a transcription)",
+    description: `The local engines do not translate: the answer is the transcript in the spoken language. ${oneShotDescription}`,
+    auth: true,
+    envelope: 'openai',
+    headers: [idempotencyKeyHeader, preferHeader],
+    body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
+    responses: { 200: transcriptionResponse('transcript'), 202: pending },
+    errors: oneShotErrors,
+  },
+];

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import {
+  chatMessageSchema,
+  chatToolSchema,
+  completeResultSchema,
+  constraintsSchema,
+  errorEnvelopeSchema,
+  metadataSchema,
+  routingIntentSchema,
+  synthesizeResultSchema,
+  transcribeResultSchema,
+  webhookTargetSchema,
+} from '@voxq/contracts';
+import { batchesDocs } from './batches.docs';
+import { jobsDocs } from './jobs.docs';
+import { metaDocs } from './meta.docs';
+import { oneShotDocs } from './one-shot.docs';
+import { resourcesDocs } from './resources.docs';
+import { openAiErrorEnvelopeSchema } from './response-schemas';
+import { component, isComponent, type Component, type JsonSchema, type MediaDoc, type ResponseDoc, type RouteDoc } from './route-doc';
+
+/** Every route `createApp` serves, documented. */
+export const API_ROUTE_DOCS: readonly RouteDoc[] = [...metaDocs, ...jobsDocs, ...oneShotDocs, ...resourcesDocs, ...batchesDocs];
+
+export const ErrorEnvelope = component('ErrorEnvelope', errorEnvelopeSchema);
+export const OpenAiErrorEnvelope = component('OpenAiErrorEnvelope', openAiErrorEnvelopeSchema);
+
+/** Parts several request bodies share, named so the reference shows them once (as clients send them). */
+const SHARED_REQUEST_PARTS = [
+  component('RoutingIntent', routingIntentSchema),
+  component('Constraints', constraintsSchema),
+  component('Metadata', metadataSchema),
+  component('WebhookTarget', webhookTargetSchema),
+  component('ChatMessage', chatMessageSchema),
+  component('ChatTool', chatToolSchema),
+];
+
+/** The job results, named (jobs, webhooks and the result route carry them). */
+const SHARED_RESPONSE_PARTS = [
+  component('TranscribeResult', transcribeResultSchema),
+  component('SynthesizeResult', synthesizeResultSchema),
+  component('CompleteResult', completeResultSchema),
+];
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`).",
+  401: 'No API key, or an invalid or revoked one.',
+  402: "The tenant's monthly job allowance is used up (`allowance_exhausted`); idempotent replays are free.",
+  404: "Not found, or another tenant's (never 403).",
+  409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job).',
+  413: 'The body is larger than the limit (`API_JSON_LIMIT_BYTES`, `API_AUDIO_LIMIT_BYTES`, `UPLOAD_MAX_BYTES`).',
+  415: 'Unsupported `Content-Type`: the message says what is accepted.',
+  429: "The key's rate limit is exceeded: retry after `Retry-After` seconds.",
+  500: 'An internal error, or a job that failed with one.',
+  502: 'Every candidate provider failed.',
+  503: 'Redis, S3 or every provider is unavailable for now: retry.',
+};
+
+export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** An OpenAPI 3.1 document (the parts this module writes). */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  jsonSchemaDialect: string;
+  tags: { name: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, JsonSchema>; responses: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+}
+
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security: Record<string, string[]>[];
+  parameters?: JsonSchema[];
+  requestBody?: JsonSchema;
+  responses: Record<string, JsonSchema>;
+}
+
+/** `/v1/jobs/:id` → `/v1/jobs/{id}`; Express's escaped colon (`/v1/jobs\:batch`) is a literal one. */
+export function openApiPathOf(expressPath: string): string {
+  return expressPath
+    .replaceAll('\\:', '\u0000')
+    .replace(/:(\w+)/g, '{$1}')
+    .replaceAll('\u0000', ':');
+}
+
+const refTo = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Strips what a 2020-12 document carries but an embedded OpenAPI schema must not. */
+function embedded(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+/**
+ * Named zod schemas, split by direction: requests are described as clients send them
+ * (`io: "input"`: fields with defaults are optional), responses as voxq answers them.
+ */
+class ComponentSet {
+  private readonly byName = new Map<string, { schema: z.ZodType; io: 'input' | 'output' }>();
+
+  add({ name, schema }: Component, io: 'input' | 'output'): JsonSchema {
+    const known = this.byName.get(name);
+    if (known && (known.schema !== schema || known.io !== io)) {
+      throw new Error(`OpenAPI component '${name}' names two schemas (or one schema both as request and response): rename one.`);
+    }
+    this.byName.set(name, { schema, io });
+    return refTo(name);
+  }
+
+  toJsonSchemas(): Record<string, JsonSchema> {
+    const schemas: Record<string, JsonSchema> = {};
+    for (const io of ['input', 'output'] as const) {
+      const registry = z.registry<{ id: string }>();
+      for (const [name, entry] of this.byName) {
+        if (entry.io !== io) continue;
+        if (registry.has(entry.schema)) throw new Error(`OpenAPI component '${name}': its schema already has another name (${registry.get(entry.schema)?.id}).`);
+        registry.add(entry.schema, { id: name });
+      }
+      // 'throw': a schema JSON Schema cannot express (an output-side transform, a date) fails the
+      // document's build and its spec, rather than turning silently into `{}`.
+      const converted = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}`, unrepresentable: 'throw' });
+      for (const [name, schema] of Object.entries(converted.schemas)) schemas[name] = embedded(schema as JsonSchema);
+    }
+    return Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+function mediaOf(media: MediaDoc, io: 'input' | 'output', components: ComponentSet): JsonSchema {
+  return {
+    schema: isComponent(media.schema) ? components.add(media.schema, io) : media.schema,
+    ...(media.examples ? { examples: media.examples } : {}),
+  };
+}
+
+function contentOf(content: Record<string, MediaDoc>, io: 'input' | 'output', components: ComponentSet): JsonSchema {
+  return Object.fromEntries(Object.entries(content).map(([type, media]) => [type, mediaOf(media, io, components)]));
+}
+
+/** A query object's fields as parameters; required unless the field accepts `undefined` (optional or defaulted). */
+function queryParameters(query: z.ZodObject): JsonSchema[] {
+  return Object.entries(query.shape).map(([name, field]) => {
+    const schema = embedded(z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'throw' }) as JsonSchema);
+    const { description, ...rest } = schema;
+    return {
+      name,
+      in: 'query',
+      required: !(field as z.ZodType).safeParse(undefined).success,
+      schema: rest,
+      ...(typeof description === 'string' ? { description } : {}),
+    };
+  });
+}
+
+function responseOf(response: ResponseDoc, components: ComponentSet): JsonSchema {
+  return {
+    description: response.description,
+    ...(response.headers
+      ? { headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) }
+      : {}),
+    ...(response.content ? { content: contentOf(response.content, 'output', components) } : {}),
+  };
+}
+
+/** The error answers, one per envelope and status, shared by the operations (`#/components/responses/...`). */
+class ErrorResponses {
+  readonly all: Record<string, JsonSchema> = {};
+
+  constructor(private readonly components: ComponentSet) {}
+
+  ref(envelope: RouteDoc['envelope'], status: number): JsonSchema {
+    const name = `${envelope === 'openai' ? 'OpenAiError' : 'Error'}${status}`;
+    this.all[name] ??= {
+      description: ERROR_DESCRIPTIONS[status] ?? 'An error.',
+      ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } } : {}),
+      content: { 'application/json': { schema: this.components.add(envelope === 'openai' ? OpenAiErrorEnvelope : ErrorEnvelope, 'output') } },
+    };
+    return { $ref: `#/components/responses/${name}` };
+  }
+}
+
+function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: ErrorResponses): Operation {
+  const parameters = [
+    ...Object.entries(route.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
+    ...(route.query ? queryParameters(route.query) : []),
+    ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: h.schema ?? { type: 'string' } })),
+  ];
+  const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429] : [])])].sort((a, b) => a - b);
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, response] of Object.entries(route.responses)) responses[status] = responseOf(response, components);
+  for (const status of errorStatuses) responses[String(status)] ??= errorResponses.ref(route.envelope, status);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    // `{}` first: the route's own token is optional (only when the operator sets one).
+    security: route.auth ? [{ apiKey: [] }] : route.ownToken ? [{}, { [route.ownToken]: [] }] : [],
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: route.body.required,
+            ...(route.body.description ? { description: route.body.description } : {}),
+            content: contentOf(route.body.content, 'input', components),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+const DESCRIPTION = [
+  'voxq runs **transcribe**, **synthesize** and **complete** jobs on upstream providers, with retries, failover and signed webhooks.',
+  'Every `/v1` request needs `Authorization: Bearer <API key>`; a tenant sees only its own jobs and resources.',
+  "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's.",
+  'Generated from the zod schemas the API validates with.',
+].join('\n\n');
+
+/** The OpenAPI 3.1 document of `routes` (by default every route of the API). */
+export function buildOpenApiDocument(routes: readonly RouteDoc[] = API_ROUTE_DOCS): OpenApiDocument {
+  const components = new ComponentSet();
+  for (const part of SHARED_REQUEST_PARTS) components.add(part, 'input');
+  for (const part of SHARED_RESPONSE_PARTS) components.add(part, 'output');
+  const errorResponses = new ErrorResponses(components);
+  const paths: OpenApiDocument['paths'] = {};
+  const operationIds = new Set<string>();
+  for (const route of routes) {
+    const item = (paths[route.path] ??= {});
+    if (item[route.method]) throw new Error(`OpenAPI: ${route.method.toUpperCase()} ${route.path} is documented twice.`);
+    if (operationIds.has(route.operationId)) throw new Error(`OpenAPI: operationId '${route.operationId}' is used twice.`);
+    operationIds.add(route.operationId);
+    item[route.method] = operationOf(route, components, errorResponses);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'voxq API', version: '1', description: DESCRIPTION },
+    jsonSchemaDialect: JSON_SCHEMA_DIALECT,
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: components.toJsonSchemas(),
+      responses: Object.fromEntries(Object.entries(errorResponses.all).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'A voxq API key (`npm run keys -- create --tenant <tenant>`).' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: '`METRICS_TOKEN`, when the operator sets one.' },
+      },
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import {
+  batchObjectSchema,
+  CAPABILITIES,
+  chatToolCallSchema,
+  jobViewSchema,
+  webhookAttemptViewSchema,
+  webhookDeliveryViewSchema,
+  webhookEndpointViewSchema,
+} from '@voxq/contracts';
+import { dropRuleSchema } from '@voxq/drops';
+
+/**
+ * Response shapes that exist only as code (views built in routes and services), described
+ * here for the OpenAPI document. Requests are never described here: their schemas are the
+ * ones the routes parse with. Objects are loose where the code adds provider-specific fields.
+ */
+
+/** OpenAI's error envelope, as the OpenAI-compatible routes answer (`openAiErrors`). */
+export const openAiErrorEnvelopeSchema = z.strictObject({
+  error: z.strictObject({
+    message: z.string(),
+    type: z.string(),
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+  }),
+});
+
+const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ object: z.literal('list'), data: z.array(item) });
+
+export const jobListSchema = z.strictObject({
+  object: z.literal('list'),
+  data: z.array(jobViewSchema),
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: z.string().nullable(),
+  hasMore: z.boolean(),
+});
+export const jobBatchResponseSchema = listOf(jobViewSchema);
+
+export const webhookEndpointListSchema = listOf(webhookEndpointViewSchema);
+export const webhookDeliveryListSchema = z.strictObject({
+  object: z.literal('list'),
+  data: z.array(webhookDeliveryViewSchema),
+  nextCursor: z.string().nullable(),
+  hasMore: z.boolean(),
+});
+export const webhookAttemptListSchema = listOf(webhookAttemptViewSchema);
+
+export const deletedSchema = z.strictObject({ id: z.string(), object: z.string(), deleted: z.literal(true) });
+
+export const dropRuleListSchema = z.strictObject({ object: z.literal('list'), data: z.array(dropRuleSchema), hasMore: z.boolean() });
+
+export const s3EventReceiptSchema = z.strictObject({
+  object: z.literal('s3_event_receipt'),
+  received: z.number().int(),
+  submitted: z.number().int(),
+  duplicate: z.number().int(),
+  in_progress: z.number().int(),
+  ignored: z.number().int(),
+  failed: z.number().int(),
+});
+
+/** OpenAI's file object (`fileObject`). Timestamps are Unix seconds. */
+export const fileObjectSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('file'),
+  bytes: z.number().int(),
+  created_at: z.number().int(),
+  expires_at: z.number().int().nullable(),
+  filename: z.string(),
+  purpose: z.string(),
+  status: z.literal('processed'),
+  status_details: z.null(),
+});
+
+export const batchListSchema = z.strictObject({
+  object: z.literal('list'),
+  data: z.array(batchObjectSchema),
+  first_id: z.string().nullable(),
+  last_id: z.string().nullable(),
+  has_more: z.boolean(),
+});
+
+export const usageViewSchema = z.strictObject({
+  object: z.literal('usage'),
+  /** The UTC month, `2026-11`. */
+  period: z.string(),
+  jobs: z.number().int(),
+  /** null: unlimited. */
+  allowance: z.number().int().nullable(),
+  remaining: z.number().int().nullable(),
+  resetsAt: z.string(),
+  /** The calling key's limit; null: unlimited. */
+  rateLimit: z.strictObject({ perSecond: z.number(), burst: z.number() }).nullable(),
+});
+
+const capabilitySchema = z.enum(CAPABILITIES);
+
+export const providerListSchema = listOf(
+  z.looseObject({
+    id: z.string(),
+    object: z.literal('provider'),
+    capability: capabilitySchema,
+    defaultModel: z.string(),
+    languages: z.array(z.string()),
+    profile: z.looseObject({}),
+    limits: z.looseObject({}),
+    health: z.strictObject({ windowSeconds: z.number(), calls: z.number(), errorRate: z.number(), latencyMs: z.number().nullable() }),
+  }),
+);
+
+export const modelListSchema = listOf(
+  z.strictObject({
+    id: z.string(),
+    object: z.literal('model'),
+    owned_by: z.string(),
+    capability: capabilitySchema,
+    languages: z.array(z.string()),
+    /** Only with `recommended_for`. */
+    rank: z.number().int().optional(),
+    score: z.number().optional(),
+  }),
+);
+
+export const scoresRunSchema = z.looseObject({ object: z.literal('scores_run'), id: z.string() });
+
+export const healthSchema = z.looseObject({ status: z.string() });
+
+const provenance = {
+  provider: z.string(),
+  model: z.string(),
+  failoverCount: z.number().int(),
+  scoresRunId: z.string().nullable(),
+};
+
+/** `POST /v1/transcribe`'s answer (Speko's). */
+export const spekoTranscriptionSchema = z.strictObject({ text: z.string(), ...provenance, confidence: z.number().optional() });
+
+/** `POST /v1/complete`'s answer (Speko's `CompleteResult`). */
+export const spekoCompletionSchema = z.strictObject({
+  text: z.string(),
+  ...provenance,
+  usage: z.strictObject({ promptTokens: z.number().int(), completionTokens: z.number().int() }),
+  toolCalls: z.array(chatToolCallSchema).optional(),
+});
+
+/** OpenAI's `chat.completion`. */
+export const chatCompletionSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number().int(),
+  model: z.string(),
+  choices: z.array(
+    z.strictObject({
+      index: z.number().int(),
+      message: z.strictObject({
+        role: z.literal('assistant'),
+        content: z.string().nullable(),
+        refusal: z.null(),
+        tool_calls: z
+          .array(z.strictObject({ id: z.string(), type: z.literal('function'), function: z.strictObject({ name: z.string(), arguments: z.string() }) }))
+          .optional(),
+      }),
+      finish_reason: z.string(),
+      logprobs: z.null(),
+    }),
+  ),
+  usage: z.strictObject({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),
+});
+
+/** `/v1/audio/transcriptions` with `response_format` json (`verbose_json` adds language, duration, segments). */
+export const transcriptionSchema = z.looseObject({ text: z.string() });
