@@ -66,7 +66,11 @@ export interface JobServiceDeps {
  * no queue holds.) An idempotent repeat of an interrupted submission finishes it.
  */
 export class JobService {
-  constructor(private readonly deps: JobServiceDeps) {}
+  private readonly allowance: UsageAllowance;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.allowance = new UsageAllowance(deps.redis, deps.config.redis.prefix, deps.config.limits.monthlyJobAllowance);
+  }
 
   async submit(principal: Principal, request: Submission, idempotencyKey?: string, options: SubmitOptions = {}): Promise<SubmittedJob> {
     const [submitted] = await this.submitMany(principal, [request], idempotencyKey === undefined ? undefined : [idempotencyKey], options);
@@ -87,7 +91,7 @@ export class JobService {
     const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]! }] : []));
     // Only new jobs count (an idempotent replay is free), charged in one atomic step before
     // any audio is stored or job queued: a request the allowance cannot cover is a 402 whole.
-    const allowance = new UsageAllowance(this.deps.redis, this.deps.config.redis.prefix, this.deps.config.limits.monthlyJobAllowance);
+    const { allowance } = this;
     const charge = options.charged ? 0 : fresh.length;
     await allowance.charge(tenantId, charge);
     const createdAt = new Date().toISOString();
