@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { requestMetrics } from './middleware/request-metrics';
+import { adminRoutes } from './routes/admin.routes';
 import { batchesRoutes } from './routes/batches.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
@@ -52,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   // The OpenAPI document and its reference page: public, like the probes.
   app.use(docsRoutes());
   app.use(metricsRoutes(deps.config.metrics.token));
+  // The operator dashboard (its own token, not an API key); without ADMIN_TOKEN, /admin is a 404.
+  if (deps.config.admin.token) app.use(adminRoutes(deps, deps.config.admin.token));
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
   const limiter = new ApiRateLimiter(deps.redis, deps.config.redis.prefix, deps.config.limits.rateLimit);

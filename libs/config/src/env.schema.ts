@@ -225,6 +225,15 @@ export const envSchema = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_TOKEN: z.string().min(16).optional(),
 
+  /**
+   * The operator dashboard (docs/operations.md, Dashboard): `/admin` (status page) and
+   * `/admin/queues` (bull-board) on the api's port. Off (404) unless `ADMIN_TOKEN` is set;
+   * operators send it as `Authorization: Bearer <token>` or HTTP Basic (user `admin`).
+   * bull-board is read-only unless `ADMIN_QUEUE_ACTIONS` is true (retry, remove, pause, …).
+   */
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  ADMIN_QUEUE_ACTIONS: bool(false),
+
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
 
