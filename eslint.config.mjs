@@ -18,10 +18,14 @@ const boundaries = (allowTesting) => [
     enforceBuildableLibDependency: true,
     banTransitiveDependencies: true,
     allow: [],
-    depConstraints: Object.entries(layers).map(([sourceTag, tags]) => ({
-      sourceTag,
-      onlyDependOnLibsWithTags: allowTesting ? [...new Set([...tags, 'type:testing'])] : tags,
-    })),
+    depConstraints: [
+      ...Object.entries(layers).map(([sourceTag, tags]) => ({
+        sourceTag,
+        onlyDependOnLibsWithTags: allowTesting ? [...new Set([...tags, 'type:testing'])] : tags,
+      })),
+      // The client SDK ships to users: it may use the shared contracts, nothing of the server.
+      { sourceTag: 'scope:client', onlyDependOnLibsWithTags: allowTesting ? ['type:domain', 'type:testing'] : ['type:domain'] },
+    ],
   },
 ];
 

@@ -1,0 +1,13 @@
+export { VoxqClient } from './voxq-client';
+export type { VoxqClientOptions } from './transport';
+export type { BackoffOptions } from './backoff';
+export { retryDelayMs } from './backoff';
+export { VoxqError, parseRetryAfter, type VoxqErrorFields } from './voxq-error';
+export { verifyWebhook, type WebhookHeaders } from './verify-webhook';
+export { readServerSentEvents, type ServerSentEvent } from './sse';
+export type { JobsResource, CreateJobOptions, WaitOptions } from './jobs.resource';
+export type { UploadsResource, CreateUploadOptions } from './uploads.resource';
+export type { BatchesResource } from './batches.resource';
+export type { FilesResource, CreateFileOptions } from './files.resource';
+export type { DropRulesResource } from './drop-rules.resource';
+export * from './types';
