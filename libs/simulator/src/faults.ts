@@ -28,11 +28,26 @@ export const latencySchema = z.strictObject({
 });
 export type Latency = z.input<typeof latencySchema>;
 
-/** Faults drawn at random: each request gets `fault` with probability `rate`. */
-export const chaosSchema = z.strictObject({
+/** One fault drawn at random: each request gets `fault` with probability `rate`. */
+const singleChaosSchema = z.strictObject({
   rate: z.number().min(0).max(1),
   fault: faultSchema.default({ status: 503 }),
 });
+
+/**
+ * Faults drawn at random, or several kinds at once (`{mix: [{rate: 0.2, fault: {status: 503}},
+ * {rate: 0.05, fault: {hang: true}}]}`): each request gets at most one of them, each with its
+ * own probability, so the rates add up (at most 1).
+ */
+export const chaosSchema = z.union([
+  singleChaosSchema,
+  z.strictObject({
+    mix: z
+      .array(singleChaosSchema)
+      .min(1)
+      .refine((mix) => mix.reduce((sum, m) => sum + m.rate, 0) <= 1 + 1e-9, 'the rates of a mix add up to more than 1'),
+  }),
+]);
 export type Chaos = z.input<typeof chaosSchema>;
 
 /** The faults and latency the next requests will get. */
@@ -53,7 +68,14 @@ export class FaultPlan {
   next(): Fault | undefined {
     const queued = this.queue.shift();
     if (queued) return queued;
-    return this.chaos && Math.random() < this.chaos.rate ? this.chaos.fault : undefined;
+    if (!this.chaos) return undefined;
+    // One draw for the whole mix, so the kinds never stack on one request.
+    let draw = Math.random();
+    for (const { rate, fault } of 'mix' in this.chaos ? this.chaos.mix : [this.chaos]) {
+      if (draw < rate) return fault;
+      draw -= rate;
+    }
+    return undefined;
   }
 
   stats(): { inFlight: number; maxInFlight: number } {
