@@ -31,7 +31,7 @@
 //             (BENCH_BATCH_PROBES, 50): validation, expansion and completion rates, peak RSS,
 //             output line count (tools/bench/batches.mjs). BENCH_BATCH_TIMEOUT_S (300).
 //   intake    then (BENCH_INTAKE=0 skips it) POST /v1/jobs latency at fixed rates with autocannon
-//             (BENCH_INTAKE_RATES 500,1000,2000; BENCH_INTAKE_SECONDS 10), against a bare Node
+//             (BENCH_INTAKE_RATES 500,1000,2000; BENCH_INTAKE_SECONDS 10; BENCH_INTAKE_CONNECTIONS 16), against a bare Node
 //             server's in the same run (tools/bench/intake.mjs).
 //   capacity  then (BENCH_CAPACITY=0 skips it) one worker at concurrency 2000 with a 1 s
 //             provider: jobs/s and peak RSS against raw BullMQ sleeping 1 s (BENCH_CAPACITY_JOBS
@@ -97,9 +97,11 @@ const opts = {
   intake: process.env.BENCH_INTAKE !== '0' && process.env.BENCH_INTAKE !== 'false',
   intakeRates: (process.env.BENCH_INTAKE_RATES || '500,1000,2000').split(',').map((r) => Math.max(1, Number(r))),
   intakeSeconds: Math.max(1, int('BENCH_INTAKE_SECONDS', 10)),
+  intakeConnections: Math.max(1, int('BENCH_INTAKE_CONNECTIONS', 16)),
   capacity: process.env.BENCH_CAPACITY !== '0' && process.env.BENCH_CAPACITY !== 'false',
   capacityJobs: Math.max(1000, int('BENCH_CAPACITY_JOBS', 16_000)),
   capacityConcurrency: Math.max(1, int('BENCH_CAPACITY_CONCURRENCY', 2_000)),
+  capacityHeapMb: int('BENCH_CAPACITY_HEAP_MB', 192),
   scaling: process.env.BENCH_SCALING !== '0' && process.env.BENCH_SCALING !== 'false',
   scalingJobs: Math.max(1000, int('BENCH_SCALING_JOBS', 20_000)),
 };

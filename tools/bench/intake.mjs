@@ -1,6 +1,7 @@
 // The benchmark's intake-latency phase: POST /v1/jobs at fixed request rates (autocannon,
-// BENCH_INTAKE_RATES, default 500,1000,2000 req/s, BENCH_INTAKE_SECONDS each, 64 keep-alive
-// connections) against the api with a worker draining the queue, and the same load against a
+// BENCH_INTAKE_RATES, default 500,1000,2000 req/s, BENCH_INTAKE_SECONDS each, BENCH_INTAKE_CONNECTIONS
+// keep-alive connections, default 16: at 64, autocannon's paced connections fire in bursts that
+// queue behind each other, on the bare server too) against the api with a worker draining the queue, and the same load against a
 // bare Node HTTP server answering 202 with a job-sized JSON body in a process of its own: the
 // machine's floor for the same client, measured in the same run. Reported per rate: achieved
 // rate, p50/p90/p99/max latency, non-2xx, and voxq's p99 against the bare server's.
@@ -25,10 +26,10 @@ server.keepAliveTimeout = 65000;
 server.listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
-function load({ url, rate, seconds, headers, body }) {
+function load({ url, rate, seconds, headers, body, connections }) {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url, method: 'POST', connections: 64, overallRate: rate, duration: seconds, headers, body },
+      { url, method: 'POST', connections, overallRate: rate, duration: seconds, headers, body },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
@@ -45,7 +46,7 @@ const summary = (r, seconds) => ({
 });
 
 export async function runIntake({ env, opts, step }) {
-  step(`intake latency: POST /v1/jobs at ${opts.intakeRates.join(', ')} req/s for ${opts.intakeSeconds} s each (autocannon, 64 connections), against a bare HTTP server's`);
+  step(`intake latency: POST /v1/jobs at ${opts.intakeRates.join(', ')} req/s for ${opts.intakeSeconds} s each (autocannon, ${opts.intakeConnections} connections), against a bare HTTP server's`);
   const body = JSON.stringify({ type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } });
   const results = [];
 
@@ -54,8 +55,8 @@ export async function runIntake({ env, opts, step }) {
   try {
     await unlessExited(bare, until('the bare server', () => httpOk(`http://127.0.0.1:${port}/healthz`), 10_000));
     for (const rate of opts.intakeRates) {
-      await load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: 2, headers: { 'content-type': 'application/json' }, body }); // warm-up
-      const r = await unlessExited(bare, load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: opts.intakeSeconds, headers: { 'content-type': 'application/json' }, body }));
+      await load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: 2, headers: { 'content-type': 'application/json' }, body, connections: opts.intakeConnections }); // warm-up
+      const r = await unlessExited(bare, load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: opts.intakeSeconds, headers: { 'content-type': 'application/json' }, body, connections: opts.intakeConnections }));
       results.push({ rate, bare: summary(r, opts.intakeSeconds) });
     }
   } finally {
@@ -67,8 +68,8 @@ export async function runIntake({ env, opts, step }) {
     const apiKey = stack.keyFor('bench-intake');
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     for (const entry of results) {
-      await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: 2, headers, body }));
-      const r = await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: opts.intakeSeconds, headers, body }));
+      await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: 2, headers, body, connections: opts.intakeConnections }));
+      const r = await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: opts.intakeSeconds, headers, body, connections: opts.intakeConnections }));
       entry.voxq = summary(r, opts.intakeSeconds);
     }
   } finally {
@@ -79,7 +80,7 @@ export async function runIntake({ env, opts, step }) {
 
 export function printIntake(results) {
   const n = (x, d = 1) => (x === null || x === undefined ? 'n/a' : (Math.round(x * 10 ** d) / 10 ** d).toLocaleString('en-US'));
-  console.log('\nintake latency, POST /v1/jobs (autocannon, 64 connections; voxq vs a bare Node server in the same run)');
+  console.log('\nintake latency, POST /v1/jobs (autocannon, paced; a worker drains the queue on the same machine; voxq vs a bare Node server in the same run)');
   for (const { rate, bare, voxq } of results) {
     const line = (x) => `${n(x.rate, 0)} req/s, p50 ${n(x.p50)} ms, p90 ${n(x.p90)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms${x.non2xx || x.errors ? `, non-2xx ${x.non2xx}, errors ${x.errors}` : ''}`;
     console.log(`  ${String(rate).padStart(5)} req/s offered  voxq: ${line(voxq)}`);

@@ -4,7 +4,8 @@
 //             the simulator answering after 1 s: BENCH_CAPACITY_JOBS (16000) complete jobs
 //             submitted in bulk; the steady completion rate (between 20% and 80% done) and the
 //             worker's peak RSS, against raw BullMQ with the same concurrency and a processor
-//             that sleeps 1 s (the ideal is concurrency / latency = 2000 jobs/s).
+//             that sleeps 1 s (the ideal is concurrency / latency = 2000 jobs/s); then again
+//             with the worker's V8 heap capped (BENCH_CAPACITY_HEAP_MB, 192; 0 skips it).
 //   scaling   the same jobs through 1 then 2 worker processes (zero latency,
 //             BENCH_SCALING_JOBS, 20000): jobs/s of each and the ratio 2 : 1.
 import { openClient, submitAll } from './http-load.mjs';
@@ -68,13 +69,21 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
   const { capacityJobs: jobs, capacityConcurrency: concurrency } = opts;
   step(`capacity: one worker at concurrency ${concurrency}, provider latency 1 s, ${jobs} jobs (and raw BullMQ sleeping 1 s at the same concurrency)`);
   const raw = await rawBullmq(env, prefix, { jobs, concurrency, sleepMs: 1000 });
-  const stack = await startBenchStack({ env, latencyMs: 1000, extraEnv: { WORKER_CONCURRENCY: String(concurrency) } });
-  try {
-    const run = await drive(stack, redis, prefix, 'bench-capacity', jobs, 120_000);
-    return { concurrency, ...run, workerPeakMiB: memoryOf(stack.workers[0].pid).peakMiB, raw: { rate: raw.rate, peakMiB: raw.peakMiB } };
-  } finally {
-    await stack.close();
-  }
+  const once = async (tenant, nodeOptions) => {
+    const stack = await startBenchStack({ env, latencyMs: 1000, extraEnv: { WORKER_CONCURRENCY: String(concurrency), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+    try {
+      const run = await drive(stack, redis, prefix, tenant, jobs, 120_000);
+      return { ...run, workerPeakMiB: memoryOf(stack.workers[0].pid).peakMiB };
+    } finally {
+      await stack.close();
+    }
+  };
+  const run = await once('bench-capacity');
+  // The same with the V8 heap capped: the peak above is mostly garbage V8 has not yet
+  // collected (the live heap at 2,000 jobs in flight is ~70 MB), which a cap bounds.
+  const heapMb = opts.capacityHeapMb;
+  const capped = heapMb > 0 ? { heapMb, ...(await once('bench-capacity-capped', `--max-old-space-size=${heapMb}`)) } : null;
+  return { concurrency, ...run, capped, raw: { rate: raw.rate, peakMiB: raw.peakMiB } };
 }
 
 export async function runScaling({ env, redis, prefix, opts, step }) {
@@ -99,6 +108,9 @@ export function printWorkers(capacity, scaling) {
     row('voxq, steady (20%→80%)', `${n(capacity.steadyRate)} jobs/s (overall ${n(capacity.overallRate)}), worker peak RSS ${n(capacity.workerPeakMiB)} MiB`);
     row('raw BullMQ sleeping 1 s', `${n(capacity.raw.rate)} jobs/s, peak RSS ${n(capacity.raw.peakMiB)} MiB`);
     row('ratio voxq / raw', `${n(capacity.steadyRate / capacity.raw.rate, 3)} (ideal ${n(capacity.concurrency)} jobs/s)`);
+    if (capacity.capped) {
+      row(`voxq, --max-old-space-size=${capacity.capped.heapMb}`, `${n(capacity.capped.steadyRate)} jobs/s (ratio ${n(capacity.capped.steadyRate / capacity.raw.rate, 3)}), worker peak RSS ${n(capacity.capped.workerPeakMiB)} MiB`);
+    }
   }
   if (scaling) {
     console.log(`\nscaling: worker processes on one Redis, ${n(scaling.one.jobs)} jobs, zero latency`);

@@ -118,8 +118,13 @@ export const listJobsQuerySchema = z.strictObject({
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 
-/** The data of a BullMQ job: whose it is, when it was submitted, and what to do. */
-export const queuedJobSchema = z.strictObject({
+/**
+ * The data of a BullMQ job: whose it is, when it was submitted, and what to do. Fields it
+ * does not know are ignored, not refused: during a rolling upgrade a worker may read a job
+ * queued by a newer api (as `batchId` and `requestId` were added), and the payload itself is
+ * what must match.
+ */
+export const queuedJobSchema = z.object({
   tenantId: z.string().min(1),
   createdAt: z.string(),
   payload: jobPayloadSchema,

@@ -20,8 +20,11 @@ import { bullPrefix } from '@voxq/queues';
 import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
 import { sharedEndpointStore, type WebhookEndpointStore } from './endpoint-store';
 
-/** One webhook to send: what a `webhooks` queue job carries, re-validated by the dispatcher. */
-export const webhookDeliverySchema = z.strictObject({
+/**
+ * One webhook to send: what a `webhooks` queue job carries, re-validated by the dispatcher.
+ * Unknown fields are ignored so an older dispatcher still delivers what a newer version queued.
+ */
+export const webhookDeliverySchema = z.object({
   tenantId: z.string().min(1),
   url: z.url({ protocol: /^https?$/ }).max(2048),
   event: webhookEventSchema,
