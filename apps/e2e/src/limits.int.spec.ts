@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import OpenAI, { APIError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobService, type Submission } from '@voxq/api';
+import { createJobService, type Submission } from '@voxq/api';
 import { ApiKeyStore, UsageAllowance, type KeyRateLimit } from '@voxq/auth';
 import { jobRequestSchema } from '@voxq/contracts';
-import { IdempotencyStore, JobStore } from '@voxq/job-store';
 import { Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { startSimulatedStack, type SimulatedStack, type TestResponse } from '@voxq/testing';
@@ -204,14 +203,7 @@ describe('per-tenant monthly job allowances', () => {
     const { config } = stack;
     await stack.createKey('al-charged');
     const objects = createObjectStore(config);
-    const jobs = new JobService({
-      config,
-      redis,
-      store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
-      objects,
-      queues,
-      idempotency: new IdempotencyStore(redis, config.redis.prefix),
-    });
+    const jobs = createJobService(config, redis, queues, objects);
     const principal = { tenantId: 'al-charged', keyId: 'key_test' };
     const submission = (content: string) => jobRequestSchema.parse(completeJob(content)) as Submission;
     try {
