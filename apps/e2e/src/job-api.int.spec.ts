@@ -71,6 +71,19 @@ describe('the jobs API', () => {
       expect(theirs.status).toBe(202);
       expect(theirs.body.id).not.toBe(first.body.id);
     });
+
+    it('gives the key back when the request is refused before anything is queued', async () => {
+      const headers = { 'idempotency-key': `refused-${Date.now()}` };
+      // The upload does not exist: refused while the audio is resolved, after the key was taken.
+      const refused = await stack.request(acme, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio: { uploadId: 'up_0000000000000000000000000000' } } }, headers);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      // The corrected request may use the same key (no 409), and its repeat replays it.
+      const fixed = await stack.request(acme, 'POST', '/v1/jobs', completeJob('fixed'), headers);
+      expect(fixed.status).toBe(202);
+      const again = await stack.request(acme, 'POST', '/v1/jobs', completeJob('fixed'), headers);
+      expect(again.body.id).toBe(fixed.body.id);
+    });
   });
 
   describe('listing', () => {

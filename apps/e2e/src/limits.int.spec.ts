@@ -152,6 +152,19 @@ describe('per-tenant monthly job allowances', () => {
     expect((await stack.request(apiKey, 'GET', '/v1/jobs')).body.data).toHaveLength(3);
   });
 
+  it('charges a job refused for want of allowance once, when its key is used again after a top-up', async () => {
+    const { apiKey } = await stack.createKey('al-topup');
+    await allowance.setAllowance('al-topup', 1);
+    expect((await stack.request(apiKey, 'POST', '/v1/jobs', completeJob('first'))).status).toBe(202);
+    const headers = { 'idempotency-key': 'topup-1' };
+    expect((await stack.request(apiKey, 'POST', '/v1/jobs', completeJob('second'), headers)).status).toBe(402);
+    await allowance.setAllowance('al-topup', 2);
+    const retried = await stack.request(apiKey, 'POST', '/v1/jobs', completeJob('second'), headers);
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect((await allowance.usage('al-topup')).jobs).toBe(2);
+  });
+
   it('refuses a whole POST /v1/jobs:batch the allowance cannot cover, queueing none of it', async () => {
     const { apiKey } = await stack.createKey('al-batch');
     expect(await allowance.setAllowance('al-batch', 5)).toBe(true);

@@ -40,7 +40,12 @@ export interface SubmitOptions {
   requestId?: string;
 }
 
-type Slot = { kind: 'new'; id: string } | { kind: 'replay'; view: JobView };
+/**
+ * `new`: a job to queue; `reserved` names the Idempotency-Key this request just took for it
+ * (given back if the request fails before queueing), `resumed` marks the id of an earlier
+ * attempt that died before its record was written (finished under that id, not charged again).
+ */
+type Slot = { kind: 'new'; id: string; reserved?: { key: string; bodyHash: string }; resumed?: boolean } | { kind: 'replay'; view: JobView };
 
 /** A validated request with any audio decoded: what the routes hand to `submit`. */
 export type Submission =
@@ -87,13 +92,26 @@ export class JobService {
     const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '')).reverse());
     await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
 
-    const slots = await Promise.all(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
-    const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]! }] : []));
-    // Only new jobs count (an idempotent replay is free), charged in one atomic step before
-    // any audio is stored or job queued: a request the allowance cannot cover is a 402 whole.
+    const settled = await Promise.allSettled(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
+    const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (refused) {
+      // One job of the request reuses a key with another body (409): the keys the others took go back.
+      await this.giveBackKeys(tenantId, settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+      throw refused.reason;
+    }
+    const slots = settled.map((r) => (r as PromiseFulfilledResult<Slot>).value);
+    const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]!, resumed: slot.resumed === true }] : []));
+    // Keys this request took go back if it fails before queueing, so a corrected repeat may use them.
+    const giveBackKeys = () => this.giveBackKeys(tenantId, slots);
+    // Only new jobs count (an idempotent replay is free, and so is finishing an interrupted
+    // attempt, charged the first time), in one atomic step before any audio is stored or job
+    // queued: a request the allowance cannot cover is a 402 whole.
     const { allowance } = this;
-    const charge = options.charged ? 0 : fresh.length;
-    await allowance.charge(tenantId, charge);
+    const charge = options.charged ? 0 : fresh.filter((f) => !f.resumed).length;
+    await allowance.charge(tenantId, charge).catch(async (error: unknown) => {
+      await giveBackKeys();
+      throw error;
+    });
     const createdAt = new Date().toISOString();
     const queued = await Promise.all(
       fresh.map(async ({ id, request }) => {
@@ -102,8 +120,9 @@ export class JobService {
         return { id, data };
       }),
     ).catch(async (error: unknown) => {
-      // Nothing is queued yet: the request failed as a whole, so its charge goes back.
+      // Nothing is queued yet: the request failed as a whole, so its charge and keys go back.
       await allowance.refund(tenantId, charge);
+      await giveBackKeys();
       throw error;
     });
     const opts = (jobId: string) => (options.batch ? { jobId, priority: options.batch.priority } : { jobId });
@@ -128,13 +147,20 @@ export class JobService {
     return slots.map((slot) => (slot.kind === 'replay' ? { view: slot.view, replayed: true } : { view: views.get(slot.id)!, replayed: false }));
   }
 
+  /** Releases the Idempotency-Keys a failed request reserved (never an earlier attempt's). */
+  private async giveBackKeys(tenantId: string, slots: Slot[]): Promise<void> {
+    await Promise.all(
+      slots.map((slot) => (slot.kind === 'new' && slot.reserved ? this.deps.idempotency.release(tenantId, slot.reserved.key, slot.id, slot.reserved.bodyHash) : null)),
+    ).catch(() => undefined);
+  }
+
   /** A new job id, or the job an earlier request with the same Idempotency-Key made. */
   private async reserve(tenantId: string, request: Submission, idempotencyKey: string | undefined): Promise<Slot> {
     const id = newJobId();
     if (idempotencyKey === undefined) return { kind: 'new', id };
     const bodyHash = hashSubmission(request);
     const reservation = await this.deps.idempotency.reserve(tenantId, idempotencyKey, id, bodyHash);
-    if (reservation.kind === 'reserved') return { kind: 'new', id };
+    if (reservation.kind === 'reserved') return { kind: 'new', id, reserved: { key: idempotencyKey, bodyHash } };
     if (reservation.bodyHash !== bodyHash) {
       throw errors.conflict(
         'idempotency_key_reused',
@@ -143,7 +169,7 @@ export class JobService {
     }
     const existing = await this.deps.store.get(tenantId, reservation.jobId);
     // No record: the first submission was interrupted before it finished; finish it under its id.
-    return existing ? { kind: 'replay', view: toJobView(existing) } : { kind: 'new', id: reservation.jobId };
+    return existing ? { kind: 'replay', view: toJobView(existing) } : { kind: 'new', id: reservation.jobId, resumed: true };
   }
 
   private async toPayload(tenantId: string, jobId: string, request: Submission): Promise<JobPayload> {
