@@ -37,6 +37,16 @@ describe('UsageAllowance (real Redis)', () => {
     expect((await allowance.usage('t-race')).jobs).toBe(5);
   });
 
+  it('charges once under a charge id, however often the charge is repeated', async () => {
+    await allowance.charge('t-once', 3, new Date(), 'batch:b1');
+    await allowance.charge('t-once', 3, new Date(), 'batch:b1');
+    expect((await allowance.usage('t-once')).jobs).toBe(3);
+    // A refused charge sets no marker: the same id charges once it fits.
+    await expect(allowance.charge('t-once', 3, new Date(), 'batch:b2')).rejects.toMatchObject({ status: 402 });
+    await allowance.charge('t-once', 2, new Date(), 'batch:b2');
+    expect((await allowance.usage('t-once')).jobs).toBe(5);
+  });
+
   it('refunds, never below zero', async () => {
     await allowance.charge('t-refund', 4);
     await allowance.refund('t-refund', 3);

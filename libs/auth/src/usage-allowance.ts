@@ -39,17 +39,21 @@ export interface TenantUsage {
 }
 
 /**
- * KEYS: the month's counter, the tenant hash. ARGV: jobs to charge, the default allowance,
- * the counter's expiry (unix seconds). Reads the allowance and charges in one step, so
- * concurrent requests can never together pass it. Returns {charged 1|0, used, allowance}.
+ * KEYS: the month's counter, the tenant hash, and optionally a charge marker. ARGV: jobs to
+ * charge, the default allowance, the counter's expiry (unix seconds). Reads the allowance and
+ * charges in one step, so concurrent requests can never together pass it; with a marker, a
+ * charge already made under it is not made again (and the marker is set with the charge).
+ * Returns {charged 1|0, used, allowance}.
  */
 const CHARGE_SCRIPT = `
+if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 1 then return {1, -1, -1} end
 local allowance = tonumber(redis.call('HGET', KEYS[2], '${ALLOWANCE_FIELD}') or ARGV[2])
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 local n = tonumber(ARGV[1])
 if allowance > 0 and used + n > allowance then return {0, used, allowance} end
 used = redis.call('INCRBY', KEYS[1], n)
 redis.call('EXPIREAT', KEYS[1], ARGV[3])
+if #KEYS > 2 then redis.call('SET', KEYS[3], n, 'EXAT', ARGV[3]) end
 return {1, used, allowance}
 `;
 
@@ -62,7 +66,7 @@ return redis.call('DECRBY', KEYS[1], n)
 `;
 
 type Scripts = {
-  voxqChargeUsage(counter: string, tenant: string, n: number, allowance: number, expireAt: number): Promise<[number, number, number]>;
+  voxqChargeUsage(keyCount: number, ...args: Array<string | number>): Promise<[number, number, number]>;
   voxqRefundUsage(counter: string, n: number): Promise<number>;
 };
 
@@ -79,7 +83,8 @@ export class UsageAllowance {
     private readonly defaultAllowance: number,
   ) {
     if (!('voxqChargeUsage' in redis)) {
-      redis.defineCommand('voxqChargeUsage', { numberOfKeys: 2, lua: CHARGE_SCRIPT });
+      // The key count travels with each call: 2, or 3 with a charge marker.
+      redis.defineCommand('voxqChargeUsage', { lua: CHARGE_SCRIPT });
       redis.defineCommand('voxqRefundUsage', { numberOfKeys: 1, lua: REFUND_SCRIPT });
     }
   }
@@ -92,18 +97,17 @@ export class UsageAllowance {
     return `${this.prefix}:usage:${tenantId}:jobs:${period}`;
   }
 
-  /** Charges `n` jobs to this month, or throws `allowance_exhausted` (402) and charges nothing. */
-  async charge(tenantId: string, n: number, now = new Date()): Promise<void> {
+  /**
+   * Charges `n` jobs to this month, or throws `allowance_exhausted` (402) and charges nothing.
+   * `chargeId` makes it once-only: a repeat with the same id (a batch's runner re-running its
+   * validation step after a crash) charges nothing more.
+   */
+  async charge(tenantId: string, n: number, now = new Date(), chargeId?: string): Promise<void> {
     if (n <= 0) return;
     const { period, endsAt } = usagePeriodOf(now);
     const expireAt = Math.floor(endsAt.getTime() / 1000) + KEEP_AFTER_PERIOD_SECONDS;
-    const [charged, used, allowance] = await this.scripts.voxqChargeUsage(
-      this.counter(tenantId, period),
-      tenantKey(this.prefix, tenantId),
-      n,
-      this.defaultAllowance,
-      expireAt,
-    );
+    const keys = [this.counter(tenantId, period), tenantKey(this.prefix, tenantId), ...(chargeId ? [`${this.prefix}:usage:${tenantId}:charge:${chargeId}`] : [])];
+    const [charged, used, allowance] = await this.scripts.voxqChargeUsage(keys.length, ...keys, n, this.defaultAllowance, expireAt);
     if (charged === 1) return;
     const left = Math.max(0, allowance - used);
     throw errors.allowanceExhausted(

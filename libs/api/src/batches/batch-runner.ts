@@ -243,7 +243,7 @@ export function createBatchProcessor(deps: BatchRunnerDeps) {
       // The whole batch is charged up front, as OpenAI checks a batch against its limits
       // before running any of it: a batch never stops halfway for want of allowance.
       try {
-        await deps.allowance.charge(tenantId, total);
+        await deps.allowance.charge(tenantId, total, new Date(), `batch:${batchId}`);
       } catch (error) {
         if (!isAppError(error) || error.code !== 'allowance_exhausted') throw error;
         await save(state, { status: 'failed', failed_at: nowSeconds(), errors: [{ code: error.code, message: error.message, line: null }] });
