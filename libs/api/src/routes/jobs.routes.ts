@@ -14,29 +14,10 @@ import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jobBody, jsonBody } from '../middleware/job-body';
+import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
 import type { JobService, Submission } from '../services/job-service';
 import { jsonSubmission } from '../services/job-request';
 import { parseOrThrow } from '../validation';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-function idempotencyKeyOf(req: Request): string | undefined {
-  const key = req.header('idempotency-key');
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw errors.invalidRequest('Idempotency-Key must be 1-255 printable ASCII characters.', 'Idempotency-Key');
-  return key;
-}
-
-/** A JSON-valued header (`X-Voxq-Intent: {"language":"en"}`), as seed 000 sends intents. */
-function jsonHeader(req: Request, name: string): unknown {
-  const value = req.header(name);
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw errors.invalidRequest(`Header ${name} must be JSON.`, name);
-  }
-}
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {

@@ -3,6 +3,7 @@ import type { Principal } from '@voxq/auth';
 import type { JobView } from '@voxq/contracts';
 import { AppError, errors, type ErrorType } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
+import { idempotencyKeyOf } from '../middleware/request-headers';
 import type { JobService, Submission } from '../services/job-service';
 import type { JobWaiter } from '../services/job-waiter';
 
@@ -15,26 +16,6 @@ export interface OneShotDeps {
   jobs: JobService;
   waiter: () => JobWaiter;
   syncWaitMs: number;
-}
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-export function idempotencyKeyOf(req: Request): string | undefined {
-  const key = req.header('idempotency-key');
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw errors.invalidRequest('Idempotency-Key must be 1-255 printable ASCII characters.', 'Idempotency-Key');
-  return key;
-}
-
-/** A JSON-valued header (`x-speko-intent: {"language":"en-US"}`). */
-export function jsonHeader(req: Request, name: string): unknown {
-  const value = req.header(name);
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw errors.invalidRequest(`Header ${name} must be JSON.`, name);
-  }
 }
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */

@@ -17,12 +17,13 @@ import { AppError, errors } from '@voxq/errors';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
+import { jsonHeader } from '../middleware/request-headers';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
 import type { JobService, Submission } from '../services/job-service';
 import { jobWaiterFor } from '../services/job-waiter';
 import { parseOrThrow } from '../validation';
-import { jobError, jsonHeader, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, wantsEventStream, type OneShotDeps } from './one-shot';
+import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, wantsEventStream, type OneShotDeps } from './one-shot';
 
 const AUDIO = ['audio/*', 'application/octet-stream'];
 
