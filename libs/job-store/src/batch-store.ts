@@ -58,6 +58,8 @@ export interface BatchRecord {
   outputExpiresAfter: number | null;
   /** The request counts as finalized (lines never run count as failed); absent until then. */
   finalCounts?: { total: number; completed: number; failed: number };
+  /** When the runner finished cancelling the jobs of a batch being cancelled (it sweeps them once). */
+  jobsCancelledAt?: number;
 }
 
 /** A batch's progress: lines turned into jobs, and its jobs' final statuses. */

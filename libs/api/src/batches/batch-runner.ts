@@ -259,7 +259,12 @@ export function createBatchProcessor(deps: BatchRunnerDeps) {
       await expand(state, progress.expanded);
       progress = await store.progress(tenantId, batchId);
     }
-    if (stopping) await cancelJobs(state);
+    // One sweep cancels every open job (the set is fixed: expansion stopped); later wake-ups
+    // only wait for the counts to catch up instead of reading every job again.
+    if (stopping && !batch.jobsCancelledAt) {
+      await cancelJobs(state);
+      if (!expired) await save(state, { jobsCancelledAt: nowSeconds() });
+    }
 
     const ended = progress.completed + progress.failed + progress.cancelled;
     const allEnded = ended >= progress.expanded;

@@ -126,7 +126,9 @@ export class BatchService {
   async get(principal: Principal, id: string): Promise<BatchObject> {
     const state = await this.deps.store.readBatch(principal.tenantId, id);
     if (!state) throw errors.notFound('batch', id);
-    if (!isFinalBatchStatus(state.batch.status)) await this.startRunner(state.batch);
+    // Only a batch still validating can lack its runner (created, then the process died before
+    // queueing it); past validation the runner exists, so polling a batch costs no queue call.
+    if (state.batch.status === 'validating') await this.startRunner(state.batch);
     return batchObject(state);
   }
 

@@ -15,7 +15,7 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
  * failed, as OpenAI has no third count) and a pending cancel request shown as `cancelling`.
  */
 export function batchObject({ batch, progress, cancelRequestedAt }: BatchState): BatchObject {
-  const { id, tenantId: _tenant, total, outputExpiresAfter: _expires, finalCounts, errors, ...rest } = batch;
+  const { id, tenantId: _tenant, total, outputExpiresAfter: _expires, finalCounts, jobsCancelledAt: _swept, errors, ...rest } = batch;
   const final = isFinalBatchStatus(batch.status);
   const cancelling = !final && cancelRequestedAt !== null && batch.status !== 'cancelling';
   return {
