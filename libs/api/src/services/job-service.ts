@@ -101,15 +101,13 @@ export class JobService {
     }
     const slots = settled.map((r) => (r as PromiseFulfilledResult<Slot>).value);
     const fresh = slots.flatMap((slot, i) => (slot.kind === 'new' ? [{ id: slot.id, request: requests[i]!, resumed: slot.resumed === true }] : []));
-    // Keys this request took go back if it fails before queueing, so a corrected repeat may use them.
-    const giveBackKeys = () => this.giveBackKeys(tenantId, slots);
     // Only new jobs count (an idempotent replay is free, and so is finishing an interrupted
     // attempt, charged the first time), in one atomic step before any audio is stored or job
     // queued: a request the allowance cannot cover is a 402 whole.
-    const { allowance } = this;
     const charge = options.charged ? 0 : fresh.filter((f) => !f.resumed).length;
-    await allowance.charge(tenantId, charge).catch(async (error: unknown) => {
-      await giveBackKeys();
+    await this.allowance.charge(tenantId, charge).catch(async (error: unknown) => {
+      // Keys this request took go back, so a corrected repeat may use them.
+      await this.giveBackKeys(tenantId, slots);
       throw error;
     });
     const createdAt = new Date().toISOString();
@@ -121,8 +119,8 @@ export class JobService {
       }),
     ).catch(async (error: unknown) => {
       // Nothing is queued yet: the request failed as a whole, so its charge and keys go back.
-      await allowance.refund(tenantId, charge);
-      await giveBackKeys();
+      await this.allowance.refund(tenantId, charge);
+      await this.giveBackKeys(tenantId, slots);
       throw error;
     });
     const opts = (jobId: string) => (options.batch ? { jobId, priority: options.batch.priority } : { jobId });
