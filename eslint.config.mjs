@@ -11,7 +11,25 @@ const layers = {
   'type:testing': ['type:feature', 'type:data-access', 'type:domain', 'type:util', 'type:testing'],
 };
 
-/** Tests may also use the testing lib; production code never may. */
+// Scopes say which process a lib serves. Shared libs serve several processes and depend only
+// on shared ones; a process's libs use their own and the shared ones. So the HTTP lib
+// (scope:api) never reaches the worker or the dispatcher, and neither does express.
+const scopes = {
+  'scope:api': ['scope:api', 'scope:shared'],
+  'scope:worker': ['scope:worker', 'scope:shared'],
+  'scope:dispatcher': ['scope:dispatcher', 'scope:shared'],
+  'scope:shared': ['scope:shared'],
+  'scope:client': ['scope:client', 'scope:shared'],
+  'scope:cli': ['scope:cli', 'scope:client', 'scope:shared'],
+  'scope:simulator': ['scope:simulator', 'scope:shared'],
+  // The test harness starts whole stacks (api, worker, dispatcher), and e2e drives them.
+  'scope:testing': ['scope:api', 'scope:worker', 'scope:dispatcher', 'scope:shared', 'scope:simulator', 'scope:testing'],
+  'scope:e2e': ['scope:api', 'scope:worker', 'scope:dispatcher', 'scope:shared', 'scope:client', 'scope:cli', 'scope:simulator', 'scope:testing'],
+};
+/** Only the HTTP process's libs may use the HTTP framework and its admin UI. */
+const httpPackages = ['express', '@bull-board/*'];
+
+/** Tests may also use the testing lib (and the vendor simulator); production code never may. */
 const boundaries = (allowTesting) => [
   'error',
   {
@@ -23,6 +41,11 @@ const boundaries = (allowTesting) => [
         sourceTag,
         onlyDependOnLibsWithTags: allowTesting ? [...new Set([...tags, 'type:testing'])] : tags,
       })),
+      ...Object.entries(scopes).map(([sourceTag, tags]) => ({
+        sourceTag,
+        onlyDependOnLibsWithTags: allowTesting ? [...new Set([...tags, 'scope:testing', 'scope:simulator'])] : tags,
+      })),
+      ...['scope:worker', 'scope:dispatcher', 'scope:shared'].map((sourceTag) => ({ sourceTag, bannedExternalImports: httpPackages })),
       // The client SDK ships to users: it may use the shared contracts, nothing of the server.
       { sourceTag: 'scope:client', onlyDependOnLibsWithTags: allowTesting ? ['type:domain', 'type:testing'] : ['type:domain'] },
     ],

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDropPoller, type DropPollerRuntime } from '@voxq/api';
+import { startDropPoller, type DropPollerRuntime } from '@voxq/drops';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import OpenAI, { APIError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJobService, type Submission } from '@voxq/api';
+import { createJobService, type Submission } from '@voxq/intake';
 import { ApiKeyStore, UsageAllowance, type KeyRateLimit } from '@voxq/auth';
 import { jobRequestSchema } from '@voxq/contracts';
 import { Queues } from '@voxq/queues';

@@ -1,4 +1,5 @@
-import { startBatchRunner, startDropPoller } from '@voxq/api';
+import { startBatchRunner } from '@voxq/batches';
+import { startDropPoller } from '@voxq/drops';
 import { startWorkers } from '@voxq/jobs';
 import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService, untilAborted } from '@voxq/process';

@@ -10,7 +10,7 @@ import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { createApp } from './create-app';
 import { markDraining } from './routes/health.routes';
-import { createJobService } from './services/job-service';
+import { createJobService } from '@voxq/intake';
 
 export interface ApiServer {
   server: Server;

@@ -11,7 +11,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { requestMetrics } from './middleware/request-metrics';
-import { adminRoutes } from './routes/admin.routes';
+import { adminRoutes } from '@voxq/admin';
 import { batchesRoutes } from './routes/batches.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
@@ -25,7 +25,7 @@ import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
 import { usageRoutes } from './routes/usage.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
-import type { JobService } from './services/job-service';
+import type { JobService } from '@voxq/intake';
 
 export interface AppDeps {
   config: Config;

@@ -7,3 +7,5 @@ export type { DropPollerOptions } from './drop-poller';
 export { DropRuleStore, newDropRuleId } from './drop-rule-store';
 export { DROP_RULE_ID_PATTERN, dropManifestSchema, dropRuleRequestSchema, dropRuleSchema, s3EventSchema } from './drop-rule.schema';
 export type { DropManifest, DropRule, DropRuleRequest, S3Event } from './drop-rule.schema';
+export { startDropPoller } from './drop-poller-runtime';
+export type { DropPollerRuntime } from './drop-poller-runtime';

@@ -1,4 +1,5 @@
-import { startApiServer, startBatchRunner } from '@voxq/api';
+import { startApiServer } from '@voxq/api';
+import { startBatchRunner } from '@voxq/batches';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { startWorkers } from '@voxq/jobs';

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createGuardedLookup, type UrlPolicy } from '@voxq/webhooks';
+import { createGuardedLookup, type UrlPolicy } from '@voxq/url-guard';
 
 /** The most of a tool's answer the model is given (the rest is cut, and says so). */
 export const MAX_TOOL_ANSWER_BYTES = 256 * 1024;

@@ -2,7 +2,8 @@ import type { Job } from 'bullmq';
 import type { Config } from '@voxq/config';
 import { toolCallJobSchema, type ToolCallAnswer, type ToolCallRequestBody } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
-import { assertDeliverableUrl, signWebhook } from '@voxq/webhooks';
+import { assertDeliverableUrl } from '@voxq/url-guard';
+import { signWebhook } from '@voxq/webhooks';
 import { postToTool } from './call-tool';
 
 export type SecretLookup = (tenantId: string) => Promise<string | null>;

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createGuardedLookup, type UrlPolicy } from './url-guard';
+import { createGuardedLookup, type UrlPolicy } from '@voxq/url-guard';
 
 export const WEBHOOK_USER_AGENT = 'voxq-webhooks/0.1';
 /** Bytes of the receiver's answer kept for the delivery log; the rest is never read. */

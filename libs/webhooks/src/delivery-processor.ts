@@ -11,7 +11,7 @@ import { sharedEndpointStore, signingSecrets, type WebhookEndpoint } from './end
 import { webhookDeliverySchema, type WebhookDelivery } from './events';
 import { nextRetryDelayMs, parseRetryAfter, RETRY_AFTER_STATUSES, WebhookRetryError } from './schedule';
 import { signWebhook } from './signing';
-import { assertDeliverableUrl, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES } from './url-guard';
+import { assertDeliverableUrl, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES } from '@voxq/url-guard';
 
 /** Attempts kept per job in its delivery log. */
 export const DELIVERY_LOG_LENGTH = 50;

@@ -52,11 +52,3 @@ export {
 } from './schedule';
 export { generateWebhookSecret, signWebhook } from './signing';
 export type { WebhookSignatureHeaders } from './signing';
-export {
-  assertDeliverableUrl,
-  createGuardedLookup,
-  isPrivateAddress,
-  PRIVATE_ADDRESS_CODE,
-  URL_GUARD_CODES,
-} from './url-guard';
-export type { UrlPolicy } from './url-guard';

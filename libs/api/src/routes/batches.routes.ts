@@ -1,97 +1,32 @@
 import { pipeline } from 'node:stream/promises';
 import type { Queue } from 'bullmq';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { parseDuration, type Config } from '@voxq/config';
-import { batchEndpointSchema, metadataSchema, webhookTargetSchema } from '@voxq/contracts';
+import type { z } from 'zod';
+import type { Config } from '@voxq/config';
+import {
+  batchServiceFor,
+  expiresAfterSchema,
+  fileBatchSchema,
+  fileObject,
+  inlineBatchLines,
+  inlineBatchSchema,
+  listBatchesQuerySchema,
+} from '@voxq/batches';
 import { errors } from '@voxq/errors';
-import { BatchStore, newBatchId, type FileRecord } from '@voxq/job-store';
+import { newBatchId, type FileRecord } from '@voxq/job-store';
+import { boundaryOf, parseOrThrow, readMultipart } from '@voxq/intake';
 import type { ObjectStore } from '@voxq/storage';
-import { assertDeliverableUrl } from '@voxq/webhooks';
+import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Redis } from 'ioredis';
-import { fileObject } from '../batches/batch-files';
-import { MAX_CUSTOM_ID_LENGTH } from '../batches/batch-lines';
-import { BatchService } from '../batches/batch-service';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import { jsonSubmission } from '../services/job-request';
-import { boundaryOf, readMultipart } from '../services/multipart-stream';
-import { parseOrThrow } from '../validation';
 import { openAiErrors } from './openai.routes';
-
-const MIN_WINDOW_SECONDS = 10;
-const MAX_WINDOW_SECONDS = 7 * 86_400;
-
-/** `24h` as OpenAI takes it; voxq also takes any duration from 10s to 7d (`1h`, `30m`). */
-const completionWindowSchema = z
-  .string()
-  .default('24h')
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    const seconds = typeof ms === 'number' ? ms / 1000 : NaN;
-    if (!(seconds >= MIN_WINDOW_SECONDS && seconds <= MAX_WINDOW_SECONDS)) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration from ${MIN_WINDOW_SECONDS}s to 7d, such as '24h' (got '${text}')` });
-      return z.NEVER;
-    }
-    return { text, seconds };
-  });
-
-/** OpenAI's `expires_after`: seconds after creation, from one hour to 30 days. */
-const expiresAfterSchema = z.strictObject({
-  anchor: z.literal('created_at'),
-  seconds: z.coerce.number().int().min(3600).max(2_592_000),
-});
-
-const common = {
-  completion_window: completionWindowSchema,
-  metadata: metadataSchema.nullable().optional(),
-  output_expires_after: expiresAfterSchema.optional(),
-  /** voxq: where `batch.*` events go besides the tenant's endpoints. */
-  webhook: webhookTargetSchema.nullable().optional(),
-};
-
-/** OpenAI's form: a JSONL file uploaded with `purpose=batch`. */
-export const fileBatchSchema = z.looseObject({ input_file_id: z.string().min(1).max(64), endpoint: batchEndpointSchema, ...common });
-
-/** voxq's inline form: the job requests themselves (`custom_id` optional; default: the index). */
-export const inlineBatchSchema = z.strictObject({ jobs: z.array(z.unknown()).min(1), ...common });
-
-export const listBatchesQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  after: z.string().max(64).optional(),
-});
 
 export interface BatchesRoutesDeps {
   config: Config;
   redis: Redis;
   objects: ObjectStore;
   batchQueue: Queue;
-}
-
-export function batchServiceFor(deps: BatchesRoutesDeps): BatchService {
-  return new BatchService({
-    config: deps.config,
-    store: new BatchStore(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
-    objects: deps.objects,
-    batches: deps.batchQueue,
-  });
-}
-
-/** The inline form's jobs as JSONL lines, each checked like `POST /v1/jobs` (a 400 names `jobs.3.input`). */
-function inlineLines(jobs: unknown[], maxRequests: number): string[] {
-  if (jobs.length > maxRequests) throw errors.invalidRequest(`A batch may hold at most ${maxRequests} requests (got ${jobs.length}).`, 'jobs');
-  const seen = new Set<string>();
-  return jobs.map((item, i) => {
-    const { custom_id: given, ...request } = (item && typeof item === 'object' && !Array.isArray(item) ? item : { item }) as Record<string, unknown>;
-    if (given !== undefined && (typeof given !== 'string' || !given || given.length > MAX_CUSTOM_ID_LENGTH)) {
-      throw errors.invalidRequest(`jobs.${i}.custom_id: must be a non-empty string of at most ${MAX_CUSTOM_ID_LENGTH} characters.`, `jobs.${i}.custom_id`);
-    }
-    const customId = given ?? String(i);
-    if (seen.has(customId)) throw errors.invalidRequest(`jobs.${i}.custom_id: '${customId}' appears more than once.`, `jobs.${i}.custom_id`);
-    seen.add(customId);
-    jsonSubmission(item === null || typeof item !== 'object' ? item : request, `jobs.${i}`);
-    return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/jobs', body: request });
-  });
 }
 
 /**
@@ -164,7 +99,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor
       // Before the inline file is stored: a refused webhook must leave nothing behind.
       if (body.webhook) await assertDeliverableUrl(body.webhook.url, deps.config.webhooks, 'webhook.url');
       const id = newBatchId();
-      const file = await service.storeInlineFile(principal, inlineLines(inline.jobs, deps.config.batches.maxRequests), id);
+      const file = await service.storeInlineFile(principal, inlineBatchLines(inline.jobs, deps.config.batches.maxRequests), id);
       return void res.status(202).location(`/v1/batches/${id}`).json(await service.create(principal, { ...options, input_file_id: file.id, endpoint: '/v1/jobs' }, id));
     }
     const { input_file_id, endpoint } = parseOrThrow(fileBatchSchema, req.body);

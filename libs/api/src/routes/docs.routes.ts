@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Router, type RequestHandler } from 'express';
-import { buildOpenApiDocument, type OpenApiDocument } from '../openapi/openapi-document';
+import { buildOpenApiDocument, type OpenApiDocument } from '@voxq/api-docs';
 
 /**
  * `GET /openapi.json` (the OpenAPI 3.1 document, generated from the zod schemas) and

@@ -5,11 +5,10 @@ import { DropClaims, DropIntake, DropRuleStore, dropRuleRequestSchema, newDropRu
 import { errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { tenantPrefix, type ObjectStore } from '@voxq/storage';
-import { assertDeliverableUrl } from '@voxq/webhooks';
+import { assertDeliverableUrl } from '@voxq/url-guard';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import type { JobService } from '../services/job-service';
-import { parseOrThrow } from '../validation';
+import { type JobService, parseOrThrow } from '@voxq/intake';
 
 export interface DropsRoutesDeps {
   config: Config;

@@ -5,8 +5,7 @@ import { JOB_ID_PATTERN, jobDoneChannel, jobEventsChannel } from '@voxq/job-stor
 import { errors } from '@voxq/errors';
 import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
-import { jobChannelsFor } from '../services/job-channels';
-import type { JobService } from '../services/job-service';
+import { jobChannelsFor, type JobService } from '@voxq/intake';
 import { openEventStream } from './one-shot';
 
 /** How often an open stream re-reads the job anyway (a final-status message lost in a reconnect). */

@@ -15,9 +15,7 @@ import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jobBody, jsonBody } from '../middleware/job-body';
 import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
-import type { JobService, Submission } from '../services/job-service';
-import { jsonSubmission } from '../services/job-request';
-import { parseOrThrow } from '../validation';
+import { type JobService, jsonSubmission, parseOrThrow, type Submission } from '@voxq/intake';
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {

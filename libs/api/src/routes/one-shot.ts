@@ -4,8 +4,7 @@ import type { JobView } from '@voxq/contracts';
 import { AppError, errors, type ErrorType } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import { idempotencyKeyOf } from '../middleware/request-headers';
-import type { JobService, Submission } from '../services/job-service';
-import type { JobWaiter } from '../services/job-waiter';
+import type { JobService, JobWaiter, Submission } from '@voxq/intake';
 
 /**
  * Shared by the one-shot surfaces (Speko's `/v1/transcribe|synthesize|complete`, the

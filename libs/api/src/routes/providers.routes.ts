@@ -1,13 +1,11 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { CAPABILITIES } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { describeProviders, getScoresRun, listModels, type ProviderRuntime } from '@voxq/providers';
+import { modelsQuerySchema } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow } from '@voxq/intake';
 
-export const modelsQuerySchema = z.strictObject({ recommended_for: z.enum(CAPABILITIES).optional() });
 const SCORES_RUN_ID = /^sr_[0-9a-f]{32}$/;
 
 /** The provider catalog (seed 004's `/v1/models`), provider health, and routing decisions. */

@@ -1,66 +1,19 @@
 import { pipeline } from 'node:stream/promises';
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import type { Config } from '@voxq/config';
-import {
-  completeInputSchema,
-  constraintsSchema,
-  metadataSchema,
-  routingIntentSchema,
-  synthesizeInputSchema,
-  type CompleteResult,
-  type JobView,
-  type SynthesizeResult,
-  type TranscribeResult,
-} from '@voxq/contracts';
+import { constraintsSchema, routingIntentSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
+import { jobWaiterFor, parseOrThrow, type JobService, type Submission } from '@voxq/intake';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
+import { completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
 import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
-import { jsonHeader } from '../middleware/request-headers';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
-import type { JobService, Submission } from '../services/job-service';
-import { jobWaiterFor } from '../services/job-waiter';
-import { parseOrThrow } from '../validation';
+import { jsonHeader } from '../middleware/request-headers';
 import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, wantsEventStream, type OneShotDeps } from './one-shot';
 
 const AUDIO = ['audio/*', 'application/octet-stream'];
-
-const routing = {
-  intent: routingIntentSchema.prefault({}),
-  constraints: constraintsSchema.default({}),
-  metadata: metadataSchema.default({}),
-};
-
-/** Seed 000's synthesize body. */
-export const synthesizeBodySchema = z.strictObject({ ...synthesizeInputSchema.shape, ...routing });
-/** Seed 001's `CompleteParams`. */
-export const completeBodySchema = z.strictObject({ ...completeInputSchema.shape, ...routing });
-
-type Provenance = Pick<CompleteResult, 'provider' | 'model' | 'failoverCount' | 'scoresRunId'>;
-
-/** The routing headers every one-shot answer carries (seed 000: "tell you which provider ran"). */
-function setSpekoHeaders(res: Response, job: JobView, result: Provenance): void {
-  res.setHeader('X-Speko-Provider', result.provider);
-  res.setHeader('X-Speko-Model', result.model);
-  res.setHeader('X-Speko-Failover-Count', String(result.failoverCount));
-  if (result.scoresRunId) res.setHeader('X-Speko-Scores-Run-Id', result.scoresRunId);
-  res.setHeader('X-Voxq-Job-Id', job.id);
-}
-
-const provenanceOf = (r: Provenance) => ({ provider: r.provider, model: r.model, failoverCount: r.failoverCount, scoresRunId: r.scoresRunId });
-
-/** The seed's transcribe answer. */
-const transcribeView = (r: TranscribeResult) => ({ text: r.text, ...provenanceOf(r), ...(r.confidence === undefined ? {} : { confidence: r.confidence }) });
-
-/** The seed's `CompleteResult`. */
-const completeView = (r: CompleteResult) => ({
-  text: r.text,
-  ...provenanceOf(r),
-  usage: { promptTokens: r.usage.promptTokens, completionTokens: r.usage.completionTokens },
-  ...(r.toolCalls?.length ? { toolCalls: r.toolCalls } : {}),
-});
 
 const errorData = (error: unknown) => envelope(error instanceof AppError ? error : errors.internal('Internal server error.'));
 
@@ -133,7 +86,7 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
       res,
       submission,
       (job, result) => {
-        setSpekoHeaders(res, job, result);
+        res.set(routingHeaders(job, result));
         res.json(transcribeView(result));
       },
       (send, job, result) => send('done', { ...transcribeView(result), jobId: job.id }),
@@ -150,7 +103,7 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
         const key = result.audio.key;
         if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', job.id);
         const { body, object } = await deps.objects.getStream({ key });
-        setSpekoHeaders(res, job, result);
+        res.set(routingHeaders(job, result));
         res.setHeader('Content-Type', object.contentType);
         res.setHeader('Content-Length', String(object.size));
         await pipeline(body, res).catch(() => undefined);
@@ -167,7 +120,7 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
       res,
       { type: 'complete', input, intent, constraints, metadata },
       (job, result) => {
-        setSpekoHeaders(res, job, result);
+        res.set(routingHeaders(job, result));
         res.json(completeView(result));
       },
       (send, job, result) => {

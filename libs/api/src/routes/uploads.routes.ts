@@ -5,8 +5,7 @@ import { presignUploadRequestSchema } from '@voxq/contracts';
 import type { ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import { uploadServiceFor } from '../services/upload-service';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow, uploadServiceFor } from '@voxq/intake';
 
 export interface UploadsRoutesDeps {
   config: Config;

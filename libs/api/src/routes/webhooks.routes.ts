@@ -5,8 +5,8 @@ import type { Config } from '@voxq/config';
 import { createWebhookEndpointSchema, listWebhookDeliveriesQuerySchema, updateWebhookEndpointSchema } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
+import { assertDeliverableUrl } from '@voxq/url-guard';
 import {
-  assertDeliverableUrl,
   readDeliveryLog,
   redeliverWebhook,
   toDeliveryView,
@@ -16,8 +16,7 @@ import {
 } from '@voxq/webhooks';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import type { JobService } from '../services/job-service';
-import { parseOrThrow } from '../validation';
+import { type JobService, parseOrThrow } from '@voxq/intake';
 
 export interface WebhooksRoutesDeps {
   config: Config;

@@ -4,10 +4,10 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { ProviderRuntime } from '@voxq/providers';
 import { Queues } from '@voxq/queues';
-import { adminAuth } from '../admin/admin-auth';
-import { adminPageCsp, renderAdminPage } from '../admin/admin-page';
-import { readAdminStatus } from '../admin/admin-status';
-import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoard } from '../admin/bull-board';
+import { adminAuth } from './admin-auth';
+import { adminPageCsp, renderAdminPage } from './admin-page';
+import { readAdminStatus } from './admin-status';
+import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoard } from './bull-board';
 
 export interface AdminDeps {
   config: Config;

@@ -1,20 +1,20 @@
-import { z } from 'zod';
-import {
-  routingIntentSchema,
-  uploadIdSchema,
-  type BatchEndpoint,
-  type CompleteResult,
-  type JobView,
-  type SynthesizeResult,
-  type TranscribeResult,
-} from '@voxq/contracts';
+import type { z } from 'zod';
+import { routingIntentSchema, uploadIdSchema, type BatchEndpoint, type CompleteResult, type JobView, type TranscribeResult } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
+import { jsonSubmission, toValidationError, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
-import { chatCompletion, chatCompletionRequestSchema, completeRequest, pinModel, speechRequest, speechRequestSchema } from '../routes/openai.routes';
-import { jsonSubmission } from '../services/job-request';
-import type { Submission } from '../services/job-service';
-import { renderTranscription, TRANSCRIPTION_FORMATS } from '../services/transcription-formats';
-import { toValidationError } from '../validation';
+import {
+  chatCompletion,
+  chatCompletionRequestSchema,
+  completeRequest,
+  pinModel,
+  renderTranscription,
+  speechReference,
+  speechRequest,
+  speechRequestSchema,
+  transcriptionLineSchema,
+  type TranscriptionFormat,
+} from '@voxq/surfaces';
 
 export type LineRequest = { ok: true; submission: Submission } | { ok: false; message: string };
 
@@ -36,19 +36,7 @@ function asJob(request: unknown): LineRequest {
   }
 }
 
-/**
- * The transcription line body: OpenAI's form fields as JSON, with `file` naming the audio
- * (an upload id, `s3://bucket/key` or an `https://` URL) since a JSONL line cannot carry a file.
- */
-const transcriptionLineSchema = z.looseObject({
-  file: z.string().min(1).max(2048),
-  model: z.string().max(256).optional(),
-  language: z.string().optional(),
-  prompt: z.string().optional(),
-  response_format: z.enum(TRANSCRIPTION_FORMATS).default('json'),
-});
-
-const transcriptionFormatOf = (job: JobView) => (job.metadata['responseFormat'] ?? 'json') as (typeof TRANSCRIPTION_FORMATS)[number];
+const transcriptionFormatOf = (job: JobView) => (job.metadata['responseFormat'] ?? 'json') as TranscriptionFormat;
 
 export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler> = {
   '/v1/chat/completions': {
@@ -83,20 +71,7 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
       return asJob(speechRequest(providers, speech.data));
     },
     /** Audio is not inlined: the line names the stored object and where to download it. */
-    render(job) {
-      const { audio, provider, model } = job.result as SynthesizeResult;
-      return {
-        object: 'audio.speech',
-        job_id: job.id,
-        provider,
-        model,
-        content_type: audio.contentType,
-        bytes: audio.bytes,
-        duration_seconds: audio.durationSeconds ?? null,
-        url: audio.url,
-        key: audio.key ?? null,
-      };
-    },
+    render: (job) => speechReference(job),
   },
   '/v1/jobs': {
     parse: (body) => asJob(body),

@@ -1,9 +1,12 @@
 import type { Config } from '@voxq/config';
-import { DropClaims, DropIntake, DropPoller, DropRuleStore } from '@voxq/drops';
+import { createJobService } from '@voxq/intake';
 import type { Logger } from '@voxq/logging';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
-import { createJobService } from './services/job-service';
+import { DropClaims } from './drop-claims';
+import { DropIntake } from './drop-intake';
+import { DropPoller } from './drop-poller';
+import { DropRuleStore } from './drop-rule-store';
 
 export interface DropPollerRuntime {
   /** One pass over every rule now (tests; the timer keeps running). */

@@ -1,4 +1,4 @@
-import { modelsQuerySchema } from '../routes/providers.routes';
+import { modelsQuerySchema } from '@voxq/surfaces';
 import { healthSchema, modelListSchema, providerListSchema, scoresRunSchema, usageViewSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
 

@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { BatchEndpoint, BatchError } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { jsonSubmission, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
-import type { Submission } from '../services/job-service';
 import { BATCH_ENDPOINT_HANDLERS } from './batch-endpoints';
 
 /** OpenAI's limit on a custom_id is not documented; 512 keeps list entries and metadata small. */
@@ -43,4 +44,21 @@ export function parseLine(text: string, endpoint: BatchEndpoint, providers: Prov
   if (!request.ok) return fail('invalid_request', request.message, 'body');
   seen.add(customId);
   return { ok: true, customId, submission: request.submission };
+}
+
+/** The inline form's jobs as JSONL lines, each checked like `POST /v1/jobs` (a 400 names `jobs.3.input`). */
+export function inlineBatchLines(jobs: unknown[], maxRequests: number): string[] {
+  if (jobs.length > maxRequests) throw errors.invalidRequest(`A batch may hold at most ${maxRequests} requests (got ${jobs.length}).`, 'jobs');
+  const seen = new Set<string>();
+  return jobs.map((item, i) => {
+    const { custom_id: given, ...request } = (item && typeof item === 'object' && !Array.isArray(item) ? item : { item }) as Record<string, unknown>;
+    if (given !== undefined && (typeof given !== 'string' || !given || given.length > MAX_CUSTOM_ID_LENGTH)) {
+      throw errors.invalidRequest(`jobs.${i}.custom_id: must be a non-empty string of at most ${MAX_CUSTOM_ID_LENGTH} characters.`, `jobs.${i}.custom_id`);
+    }
+    const customId = given ?? String(i);
+    if (seen.has(customId)) throw errors.invalidRequest(`jobs.${i}.custom_id: '${customId}' appears more than once.`, `jobs.${i}.custom_id`);
+    seen.add(customId);
+    jsonSubmission(item === null || typeof item !== 'object' ? item : request, `jobs.${i}`);
+    return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/jobs', body: request });
+  });
 }

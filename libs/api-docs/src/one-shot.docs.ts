@@ -1,6 +1,4 @@
-import { chatCompletionRequestSchema, speechRequestSchema } from '../routes/openai.routes';
-import { completeBodySchema, synthesizeBodySchema } from '../routes/speko.routes';
-import { TRANSCRIPTION_FORMATS } from '../services/transcription-formats';
+import { chatCompletionRequestSchema, completeBodySchema, speechRequestSchema, synthesizeBodySchema, TRANSCRIPTION_FORMATS } from '@voxq/surfaces';
 import { acceptEventStreamHeader, binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam, plainText, preferHeader, routingHeaders } from './common-docs';
 import { Job } from './jobs.docs';
 import { chatCompletionSchema, spekoCompletionSchema, spekoTranscriptionSchema, transcriptionSchema } from './response-schemas';

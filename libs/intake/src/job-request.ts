@@ -1,6 +1,6 @@
 import { jobRequestSchema, JOB_TYPES } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow } from './validation';
 import type { Submission } from './job-service';
 
 /** A job request in JSON; `root` names where it sits in the body (`jobs.3` in a batch). */

@@ -8,7 +8,7 @@ import type { Logger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
 import { enqueueBatchEvent } from '@voxq/webhooks';
-import type { JobService, Submission } from '../services/job-service';
+import type { JobService, Submission } from '@voxq/intake';
 import { BATCH_ENDPOINT_HANDLERS } from './batch-endpoints';
 import { fileKey, JsonlUpload } from './batch-files';
 import { linesOf, parseLine } from './batch-lines';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { batchObjectSchema } from '@voxq/contracts';
-import { fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema } from '../routes/batches.routes';
+import { fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema } from '@voxq/batches';
 import { batchListSchema, deletedSchema, fileObjectSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
 

@@ -7,7 +7,8 @@ import { errors } from '@voxq/errors';
 import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
 import { publishCancel, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
-import { assertDeliverableUrl, enqueueJobEvent } from '@voxq/webhooks';
+import { assertDeliverableUrl } from '@voxq/url-guard';
+import { enqueueJobEvent } from '@voxq/webhooks';
 import type { Redis } from 'ioredis';
 import { resolveAudioSource } from './audio-source';
 

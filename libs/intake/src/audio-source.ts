@@ -4,7 +4,7 @@ import type { Config } from '@voxq/config';
 import { uploadContentTypeSchema, type AudioRef, type AudioReferenceInput } from '@voxq/contracts';
 import { errors, isAppError } from '@voxq/errors';
 import { TENANT_PREFIX, type ObjectStore } from '@voxq/storage';
-import { assertDeliverableUrl, createGuardedLookup, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES, type UrlPolicy } from '@voxq/webhooks';
+import { assertDeliverableUrl, createGuardedLookup, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES, type UrlPolicy } from '@voxq/url-guard';
 import type { Redis } from 'ioredis';
 import { uploadServiceFor, type UploadService } from './upload-service';
 

@@ -3,10 +3,11 @@ import type { Queue } from 'bullmq';
 import type { Principal } from '@voxq/auth';
 import { isFinalBatchStatus, type BatchEndpoint, type BatchObject, type WebhookTarget } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { derivedFileId, newBatchId, newFileId, type BatchRecord, type BatchStore, type FileRecord } from '@voxq/job-store';
+import { BatchStore, derivedFileId, newBatchId, newFileId, type BatchRecord, type FileRecord } from '@voxq/job-store';
 import type { ObjectStore } from '@voxq/storage';
-import { assertDeliverableUrl } from '@voxq/webhooks';
+import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
+import type { Redis } from 'ioredis';
 import { fileKey } from './batch-files';
 import { runJobId, scheduleFileExpiry, type BatchStep } from './batch-runner';
 import { batchObject, nowSeconds } from './batch-view';
@@ -152,4 +153,21 @@ export class BatchService {
     else if (!runner) await this.startRunner(state.batch);
     return batchObject(state);
   }
+}
+
+/** What building a BatchService for one process takes. */
+export interface BatchServiceWiring {
+  config: Config;
+  redis: Redis;
+  objects: ObjectStore;
+  batchQueue: Queue;
+}
+
+export function batchServiceFor(deps: BatchServiceWiring): BatchService {
+  return new BatchService({
+    config: deps.config,
+    store: new BatchStore(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
+    objects: deps.objects,
+    batches: deps.batchQueue,
+  });
 }

@@ -2,15 +2,15 @@ import { Worker, type Job } from 'bullmq';
 import { UsageAllowance } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { isFinalBatchStatus } from '@voxq/contracts';
+import { createJobService } from '@voxq/intake';
 import { BatchStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { createProviderRuntime } from '@voxq/providers';
 import { bullPrefix, createCommandConnection, createRedisConnection, Queues, QUEUE_NAMES } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { enqueueBatchEvent } from '@voxq/webhooks';
-import { createBatchProcessor, type BatchStep } from './batches/batch-runner';
-import { batchObject, nowSeconds } from './batches/batch-view';
-import { createJobService } from './services/job-service';
+import { createBatchProcessor, type BatchStep } from './batch-runner';
+import { batchObject, nowSeconds } from './batch-view';
 
 export interface BatchRunnerRuntime {
   close(): Promise<void>;

@@ -10,11 +10,9 @@ import { jobRequestSchema } from '@voxq/contracts';
 import { createLogger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
 import { createObjectStore } from '@voxq/storage';
+import { API_ROUTE_DOCS, buildOpenApiDocument, isComponent, jobRequestExamples, openApiPathOf, type OpenApiDocument } from '@voxq/api-docs';
+import type { JobService } from '@voxq/intake';
 import { createApp } from '../create-app';
-import type { JobService } from '../services/job-service';
-import { jobRequestExamples } from './jobs.docs';
-import { API_ROUTE_DOCS, buildOpenApiDocument, openApiPathOf, type OpenApiDocument } from './openapi-document';
-import { isComponent } from './route-doc';
 
 interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
