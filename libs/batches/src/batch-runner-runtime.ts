@@ -9,7 +9,8 @@ import { createProviderRuntime } from '@voxq/providers';
 import { bullPrefix, createCommandConnection, createRedisConnection, Queues, QUEUE_NAMES } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { enqueueBatchEvent } from '@voxq/webhooks';
-import { createBatchProcessor, type BatchStep } from './batch-runner';
+import { createBatchProcessor } from './batch-runner';
+import type { BatchStep } from './batch-runner-deps';
 import { batchObject, nowSeconds } from './batch-view';
 
 export interface BatchRunnerRuntime {

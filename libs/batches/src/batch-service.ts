@@ -9,7 +9,8 @@ import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
 import type { Redis } from 'ioredis';
 import { fileKey } from './batch-files';
-import { runJobId, scheduleFileExpiry, type BatchStep } from './batch-runner';
+import { scheduleFileExpiry } from './batch-file-expiry';
+import { runJobId, type BatchStep } from './batch-runner-deps';
 import { batchObject, nowSeconds } from './batch-view';
 
 export interface BatchServiceDeps {

@@ -1,0 +1,31 @@
+import type { Queue } from 'bullmq';
+import type { UsageAllowance } from '@voxq/auth';
+import type { JobService } from '@voxq/intake';
+import type { BatchStore } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
+import type { ProviderRuntime } from '@voxq/providers';
+import type { ObjectStore } from '@voxq/storage';
+
+/** A `run` job's data: the batch it drives. */
+export type BatchStep = { tenantId: string; batchId: string };
+
+export const runJobId = (batchId: string) => `run.${batchId}`;
+
+/** Everything the batch runner's units use; each unit takes only its `Pick` of it. */
+export interface BatchRunnerDeps {
+  store: BatchStore;
+  jobs: JobService;
+  objects: ObjectStore;
+  providers: ProviderRuntime;
+  /** Where `batch.*` webhook events go. */
+  webhooks: Queue;
+  /** The `batches` queue (file expiries are scheduled on it). */
+  batches: Queue;
+  /** Every line is charged to the tenant's monthly allowance when the batch is validated. */
+  allowance: UsageAllowance;
+  logger: Logger;
+  pollMs: number;
+  fileRetentionSeconds: number;
+  /** Most lines one batch may hold (`BATCH_MAX_REQUESTS`). */
+  maxRequests: number;
+}

@@ -1,0 +1,38 @@
+import { isTerminal, type JobView } from '@voxq/contracts';
+import type { BatchProgress, BatchRecord } from '@voxq/job-store';
+import type { BatchRunnerDeps } from './batch-runner-deps';
+import { batchPrincipal } from './batch-state';
+
+/** How a batch ends once nothing keeps it open. */
+export type BatchEnding = 'completed' | 'cancelled' | 'expired';
+
+/**
+ * The views of one page of a batch's jobs, null where the record is gone (past retention).
+ */
+export async function jobViewsOf(deps: Pick<BatchRunnerDeps, 'jobs'>, batch: BatchRecord, page: Array<{ jobId: string }>): Promise<Array<JobView | null>> {
+  const principal = batchPrincipal(batch);
+  return Promise.all(page.map((e) => deps.jobs.get(principal, e.jobId).catch(() => null)));
+}
+
+/** Cancels the batch's jobs that have not ended (a job that ends meanwhile just refuses). */
+export async function cancelOpenJobs(deps: Pick<BatchRunnerDeps, 'store' | 'jobs'>, batch: BatchRecord): Promise<void> {
+  const principal = batchPrincipal(batch);
+  for await (const page of deps.store.jobs(batch.tenantId, batch.id)) {
+    const views = await jobViewsOf(deps, batch, page);
+    const open = views.filter((v): v is JobView => v !== null && !isTerminal(v.status));
+    await Promise.all(open.map((v) => deps.jobs.cancel(principal, v.id).catch(() => null)));
+  }
+}
+
+/**
+ * What a wake-up of a batch's runner does, from the batch's counts: finalize it (and how it
+ * ends), or wait for more of its jobs to end. An expired batch finalizes whatever its jobs
+ * are doing: nothing may keep it open.
+ */
+export function nextStep(progress: BatchProgress, total: number, { cancelled, expired }: { cancelled: boolean; expired: boolean }): BatchEnding | 'wait' {
+  if (expired) return 'expired';
+  const ended = progress.completed + progress.failed + progress.cancelled;
+  const allEnded = ended >= progress.expanded;
+  if (allEnded && (progress.expanded >= total || cancelled)) return cancelled ? 'cancelled' : 'completed';
+  return 'wait';
+}
