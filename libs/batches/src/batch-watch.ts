@@ -1,4 +1,5 @@
 import { isTerminal, type JobView } from '@voxq/contracts';
+import { isAppError } from '@voxq/errors';
 import type { BatchProgress, BatchRecord } from '@voxq/job-store';
 import type { BatchRunnerDeps } from './batch-runner-deps';
 import { batchPrincipal } from './batch-state';
@@ -6,12 +7,24 @@ import { batchPrincipal } from './batch-state';
 /** How a batch ends once nothing keeps it open. */
 export type BatchEnding = 'completed' | 'cancelled' | 'expired';
 
+/** `JobService.get`'s answer for a record that does not exist (gone past retention). */
+const isJobNotFound = (error: unknown) => isAppError(error) && error.code === 'job_not_found';
+
 /**
  * The views of one page of a batch's jobs, null where the record is gone (past retention).
+ * Only that is caught: any other error (Redis unreachable) propagates, so BullMQ retries the
+ * step instead of the batch's output saying "gone" for a job that is not.
  */
 export async function jobViewsOf(deps: Pick<BatchRunnerDeps, 'jobs'>, batch: BatchRecord, page: Array<{ jobId: string }>): Promise<Array<JobView | null>> {
   const principal = batchPrincipal(batch);
-  return Promise.all(page.map((e) => deps.jobs.get(principal, e.jobId).catch(() => null)));
+  return Promise.all(
+    page.map((e) =>
+      deps.jobs.get(principal, e.jobId).catch((error: unknown) => {
+        if (isJobNotFound(error)) return null;
+        throw error;
+      }),
+    ),
+  );
 }
 
 /** Cancels the batch's jobs that have not ended (a job that ends meanwhile just refuses). */
@@ -20,7 +33,15 @@ export async function cancelOpenJobs(deps: Pick<BatchRunnerDeps, 'store' | 'jobs
   for await (const page of deps.store.jobs(batch.tenantId, batch.id)) {
     const views = await jobViewsOf(deps, batch, page);
     const open = views.filter((v): v is JobView => v !== null && !isTerminal(v.status));
-    await Promise.all(open.map((v) => deps.jobs.cancel(principal, v.id).catch(() => null)));
+    // A job that ended (409) or went (404) since it was read needs no cancel; anything else propagates.
+    await Promise.all(
+      open.map((v) =>
+        deps.jobs.cancel(principal, v.id).catch((error: unknown) => {
+          if (isJobNotFound(error) || (isAppError(error) && error.code === 'job_not_cancellable')) return null;
+          throw error;
+        }),
+      ),
+    );
   }
 }
 
