@@ -62,6 +62,7 @@ export class BatchService {
 
   /** Removes stored bytes whose form was refused. */
   async discardFile(record: FileRecord): Promise<void> {
+    // Best effort on a path already failing: the refusal is what the client must see.
     await this.deps.objects.delete({ key: record.key }).catch(() => undefined);
   }
 
@@ -73,7 +74,9 @@ export class BatchService {
 
   async deleteFile(principal: Principal, id: string): Promise<void> {
     const record = await this.getFile(principal, id);
-    await this.deps.objects.delete({ key: record.key }).catch(() => undefined);
+    // Deleting an object that is already gone succeeds; any other failure must not drop the
+    // record while the bytes stay (the caller retries the DELETE).
+    await this.deps.objects.delete({ key: record.key });
     await this.deps.store.deleteFile(principal.tenantId, id);
   }
 
@@ -150,7 +153,13 @@ export class BatchService {
     const at = nowSeconds();
     if (await this.deps.store.requestCancel(principal.tenantId, id, at)) state.cancelRequestedAt = at;
     const runner = await this.deps.batches.getJob(runJobId(id));
-    if (runner && (await runner.isDelayed())) await runner.promote().catch(() => undefined);
+    if (runner && (await runner.isDelayed())) {
+      // The runner may wake on its own between the check and the promote: that refusal is
+      // harmless; a runner still delayed after a failed promote is not.
+      await runner.promote().catch(async (error: unknown) => {
+        if (await runner.isDelayed()) throw error;
+      });
+    }
     else if (!runner) await this.startRunner(state.batch);
     return batchObject(state);
   }

@@ -29,6 +29,7 @@ export class JobChannels {
       this.listeners.set(channel, set);
     }
     set.add(fn);
+    // A failed subscribe is survivable: the waiter also polls every second (job-waiter.ts).
     const subscribed = set.size === 1 ? this.subscriber.subscribe(channel).catch(() => undefined) : Promise.resolve();
     await subscribed;
     return () => {

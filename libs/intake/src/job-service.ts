@@ -146,7 +146,11 @@ export class JobService {
     return slots.map((slot) => (slot.kind === 'replay' ? { view: slot.view, replayed: true } : { view: views.get(slot.id)!, replayed: false }));
   }
 
-  /** Releases the Idempotency-Keys a failed request reserved (never an earlier attempt's). */
+  /**
+   * Releases the Idempotency-Keys a failed request reserved (never an earlier attempt's).
+   * Best effort: the request's own error is what the caller must see, and a key not given
+   * back only blocks a corrected repeat until it expires.
+   */
   private async giveBackKeys(tenantId: string, slots: Slot[]): Promise<void> {
     await Promise.all(
       slots.map((slot) => (slot.kind === 'new' && slot.reserved ? this.deps.idempotency.release(tenantId, slot.reserved.key, slot.id, slot.reserved.bodyHash) : null)),
