@@ -25,6 +25,8 @@ const result: CompleteResult = {
   provider: 'mock',
   model: 'mock-1',
   failoverCount: 0,
+  scoresRunId: null,
+  timings: { queuedMs: 1, processingMs: 2, providerMs: 1 },
   text: 'hello',
   usage: { promptTokens: 1, completionTokens: 1 },
   finishReason: 'stop',
