@@ -79,7 +79,7 @@ describe('the OpenAPI document', () => {
   it('documents every route createApp registers, and no route it does not', () => {
     const served = routesOf(appForRoutes());
     expect(served.length).toBeGreaterThan(40);
-    // A new route fails here until it has a RouteDoc in libs/api/src/openapi/*.docs.ts.
+    // A new route fails here until it has a RouteDoc in libs/api-docs/src/*.docs.ts.
     expect(operationsOf(doc)).toEqual(served);
   });
 
