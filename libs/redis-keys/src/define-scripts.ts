@@ -15,8 +15,14 @@ export type ScriptPipeline<C extends ScriptCommands<C>> = ChainableCommander & {
   [K in keyof C]: (...args: Parameters<C[K]>) => ChainableCommander;
 };
 
-/** The Lua text each command name was defined with, per connection. */
-const defined = new WeakMap<Redis, Map<string, string>>();
+/**
+ * The Lua text each command name was defined with, kept on the connection itself: BullMQ
+ * hands out its client wrapped in a Proxy (`await queue.client`), so the same connection
+ * reaches stores as two objects, and a WeakMap keyed by either would miss the other.
+ * `Symbol.for`, so two copies of this module (two bundles in one process) agree too.
+ */
+const DEFINED = Symbol.for('voxq.redis-scripts');
+type Registry = { [DEFINED]?: Map<string, string> };
 
 /**
  * Registers Lua scripts as custom commands of a connection, once per connection: ioredis
@@ -28,8 +34,8 @@ const defined = new WeakMap<Redis, Map<string, string>>();
  * method, throws: two stores must never silently share a command name.
  */
 export function defineScripts<C extends ScriptCommands<C>>(redis: Redis, scripts: { [K in keyof C]: LuaScript }): Redis & C {
-  let known = defined.get(redis);
-  if (!known) defined.set(redis, (known = new Map()));
+  const registry = redis as Redis & Registry;
+  const known = (registry[DEFINED] ??= new Map<string, string>());
   for (const [name, { lua, keys }] of Object.entries<LuaScript>(scripts)) {
     const existing = known.get(name);
     if (existing === lua) continue;
