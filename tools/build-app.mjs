@@ -21,6 +21,8 @@ await Promise.all(
       packages: 'external',
       sourcemap: true,
       tsconfig: 'tsconfig.base.json',
+      // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
+      loader: { '.lua': 'text' },
       logLevel: 'warning',
     }),
   ),

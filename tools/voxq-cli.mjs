@@ -12,13 +12,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist/apps/voxq');
 const bundle = join(outdir, 'main.js');
 
-/** The newest modification time under `dir` (TypeScript sources only). */
+/** The newest modification time under `dir` (TypeScript sources and Lua scripts only). */
 function newest(dir) {
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) latest = Math.max(latest, newest(path));
-    else if (entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.lua')) latest = Math.max(latest, statSync(path).mtimeMs);
   }
   return latest;
 }
@@ -47,6 +47,8 @@ async function ensureFresh() {
     packages: 'external',
     sourcemap: true,
     tsconfig: join(root, 'tsconfig.base.json'),
+    // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
+    loader: { '.lua': 'text' },
     logLevel: 'warning',
     write: false,
   });

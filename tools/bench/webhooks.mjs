@@ -25,6 +25,8 @@ async function loadLibs() {
     target: 'node20',
     packages: 'external',
     tsconfig: 'tsconfig.base.json',
+    // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
+    loader: { '.lua': 'text' },
     logLevel: 'warning',
   });
   return import(`${process.cwd()}/${outfile}`);

@@ -32,6 +32,8 @@ beforeAll(async () => {
         target: 'node20',
         packages: 'external',
         tsconfig: join(import.meta.dirname, '../../../tsconfig.base.json'),
+        // As tools/build-app.mjs: stores' Lua scripts are imported as their text.
+        loader: { '.lua': 'text' },
         logLevel: 'warning',
       }),
     ),

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { generateWebhookSecret } from '@voxq/webhooks';
 
 /** A tenant id: lower-case, URL-safe, short enough for key names and logs. */
@@ -36,9 +37,6 @@ export interface Principal {
   rateLimit?: KeyRateLimit;
 }
 
-/** The tenant's hash (id, webhook secret, allowance override): shared with `UsageAllowance`. */
-export const tenantKey = (prefix: string, tenantId: string) => `${prefix}:tenant:${tenantId}`;
-
 /** Hash fields of a key's rate limit, on both of its records; absent = the default. */
 const RATE_FIELDS = ['rateLimitPerSecond', 'rateLimitBurst'] as const;
 
@@ -70,17 +68,21 @@ const CACHE_MAX = 10_000;
 /** Tenants and their API keys, stored in Redis (keys hashed). */
 export class ApiKeyStore {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly keys: RedisKeys['auth'];
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = redisKeys(prefix).auth;
+  }
 
   private k = {
-    byHash: (hash: string) => `${this.prefix}:apikey:${hash}`,
-    byId: (keyId: string) => `${this.prefix}:apikey-id:${keyId}`,
-    tenant: (tenantId: string) => tenantKey(this.prefix, tenantId),
-    tenantKeys: (tenantId: string) => `${this.prefix}:tenant:${tenantId}:keys`,
+    byHash: (hash: string) => this.keys.apiKeyByHash(hash),
+    byId: (keyId: string) => this.keys.apiKeyById(keyId),
+    // The tenant's hash (id, webhook secret, allowance override): shared with `UsageAllowance`.
+    tenant: (tenantId: string) => this.keys.tenant(tenantId),
+    tenantKeys: (tenantId: string) => this.keys.tenantKeys(tenantId),
   };
 
   async create(tenantId: string, name = 'default', options: { rateLimit?: KeyRateLimit } = {}): Promise<CreatedApiKey> {

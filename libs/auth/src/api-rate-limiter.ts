@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import type { KeyRateLimit, Principal } from './api-keys';
 
 /** The window a key's burst allowance refills over: the burst adds at most `burst / 10` requests/s on average. */
@@ -51,12 +52,15 @@ type Limiter = RateLimiterRedis | BurstyRateLimiter;
 export class ApiRateLimiter {
   /** One limiter per distinct (rate, burst): the default and each distinct per-key override. */
   private readonly limiters = new Map<string, Limiter>();
+  private readonly keys: RedisKeys['auth'];
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly defaults: RateLimit,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix).auth;
+  }
 
   limitOf(principal: Principal): RateLimit {
     return effectiveRateLimit(this.defaults, principal.rateLimit);
@@ -79,13 +83,13 @@ export class ApiRateLimiter {
     let limiter = this.limiters.get(id);
     if (!limiter) {
       // Counters are per key whatever its limit, so changing a key's limit keeps its current count.
-      const rate = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.prefix}:ratelimit:apikey`, points: limit.perSecond, duration: 1 });
+      const rate = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: this.keys.apiKeyRateLimit(), points: limit.perSecond, duration: 1 });
       limiter =
         limit.burst === 0
           ? rate
           : new BurstyRateLimiter(
               rate,
-              new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.prefix}:ratelimit:apikey-burst`, points: limit.burst, duration: BURST_WINDOW_SECONDS }),
+              new RateLimiterRedis({ storeClient: this.redis, keyPrefix: this.keys.apiKeyBurstLimit(), points: limit.burst, duration: BURST_WINDOW_SECONDS }),
             );
       // Overrides are few (set by an operator); the bound only guards against surprises.
       if (this.limiters.size >= 1_000) this.limiters.clear();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { usagePeriodOf } from './usage-allowance';
+import chargeLua from './scripts/usage-charge.lua';
+import { ALLOWANCE_FIELD, usagePeriodOf } from './usage-allowance';
 
 describe('usagePeriodOf', () => {
   it('is the UTC calendar month', () => {
@@ -17,5 +18,11 @@ describe('usagePeriodOf', () => {
 
   it('ends December in January of the next year', () => {
     expect(usagePeriodOf(new Date('2026-12-31T12:00:00Z'))).toMatchObject({ period: '2026-12', endsAt: new Date('2027-01-01T00:00:00Z') });
+  });
+});
+
+describe('usage-charge.lua', () => {
+  it('reads the tenant allowance from the field UsageAllowance writes', () => {
+    expect(chargeLua).toContain(`redis.call('HGET', KEYS[2], '${ALLOWANCE_FIELD}')`);
   });
 });

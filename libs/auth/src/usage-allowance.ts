@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import { errors } from '@voxq/errors';
-import { tenantKey } from './api-keys';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import chargeLua from './scripts/usage-charge.lua';
+import refundLua from './scripts/usage-refund.lua';
 
-/** The tenant hash field holding its own monthly allowance (absent = the default). */
-const ALLOWANCE_FIELD = 'monthlyJobAllowance';
+/** The tenant hash field holding its own monthly allowance (absent = the default); usage-charge.lua reads it too. */
+export const ALLOWANCE_FIELD = 'monthlyJobAllowance';
 
 /** Counters outlive their month by this much, so last month's usage can still be read. */
 const KEEP_AFTER_PERIOD_SECONDS = 40 * 24 * 3600;
@@ -38,37 +40,10 @@ export interface TenantUsage {
   resetsAt: string;
 }
 
-/**
- * KEYS: the month's counter, the tenant hash, and optionally a charge marker. ARGV: jobs to
- * charge, the default allowance, the counter's expiry (unix seconds). Reads the allowance and
- * charges in one step, so concurrent requests can never together pass it; with a marker, a
- * charge already made under it is not made again (and the marker is set with the charge).
- * Returns {charged 1|0, used, allowance}.
- */
-const CHARGE_SCRIPT = `
-if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 1 then return {1, -1, -1} end
-local allowance = tonumber(redis.call('HGET', KEYS[2], '${ALLOWANCE_FIELD}') or ARGV[2])
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local n = tonumber(ARGV[1])
-if allowance > 0 and used + n > allowance then return {0, used, allowance} end
-used = redis.call('INCRBY', KEYS[1], n)
-redis.call('EXPIREAT', KEYS[1], ARGV[3])
-if #KEYS > 2 then redis.call('SET', KEYS[3], n, 'EXAT', ARGV[3]) end
-return {1, used, allowance}
-`;
-
-/** KEYS: the month's counter. ARGV: jobs to give back. Never goes below zero. */
-const REFUND_SCRIPT = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local n = math.min(tonumber(ARGV[1]), used)
-if n <= 0 then return used end
-return redis.call('DECRBY', KEYS[1], n)
-`;
-
-type Scripts = {
+interface UsageScripts {
   voxqChargeUsage(keyCount: number, ...args: Array<string | number>): Promise<[number, number, number]>;
   voxqRefundUsage(counter: string, n: number): Promise<number>;
-};
+}
 
 /**
  * Jobs per tenant per UTC calendar month. The API charges a request's new jobs before it
@@ -76,25 +51,25 @@ type Scripts = {
  * may charge all its lines at validation and submit them with `charged: true`.
  */
 export class UsageAllowance {
+  private readonly redis: Redis & UsageScripts;
+  private readonly keys: RedisKeys['auth'];
+
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     /** Jobs per month for tenants without their own allowance; 0 = unlimited. */
     private readonly defaultAllowance: number,
   ) {
-    if (!('voxqChargeUsage' in redis)) {
+    this.redis = defineScripts<UsageScripts>(redis, {
       // The key count travels with each call: 2, or 3 with a charge marker.
-      redis.defineCommand('voxqChargeUsage', { lua: CHARGE_SCRIPT });
-      redis.defineCommand('voxqRefundUsage', { numberOfKeys: 1, lua: REFUND_SCRIPT });
-    }
-  }
-
-  private get scripts(): Scripts {
-    return this.redis as unknown as Scripts;
+      voxqChargeUsage: { lua: chargeLua },
+      voxqRefundUsage: { keys: 1, lua: refundLua },
+    });
+    this.keys = redisKeys(prefix).auth;
   }
 
   private counter(tenantId: string, period: string): string {
-    return `${this.prefix}:usage:${tenantId}:jobs:${period}`;
+    return this.keys.usageCounter(tenantId, period);
   }
 
   /**
@@ -106,8 +81,8 @@ export class UsageAllowance {
     if (n <= 0) return;
     const { period, endsAt } = usagePeriodOf(now);
     const expireAt = Math.floor(endsAt.getTime() / 1000) + KEEP_AFTER_PERIOD_SECONDS;
-    const keys = [this.counter(tenantId, period), tenantKey(this.prefix, tenantId), ...(chargeId ? [`${this.prefix}:usage:${tenantId}:charge:${chargeId}`] : [])];
-    const [charged, used, allowance] = await this.scripts.voxqChargeUsage(keys.length, ...keys, n, this.defaultAllowance, expireAt);
+    const keys = [this.counter(tenantId, period), this.keys.tenant(tenantId), ...(chargeId ? [this.keys.usageCharge(tenantId, chargeId)] : [])];
+    const [charged, used, allowance] = await this.redis.voxqChargeUsage(keys.length, ...keys, n, this.defaultAllowance, expireAt);
     if (charged === 1) return;
     const left = Math.max(0, allowance - used);
     throw errors.allowanceExhausted(
@@ -119,12 +94,12 @@ export class UsageAllowance {
   /** Gives back `n` jobs charged this month (a request that failed before queueing them). */
   async refund(tenantId: string, n: number, now = new Date()): Promise<void> {
     if (n <= 0) return;
-    await this.scripts.voxqRefundUsage(this.counter(tenantId, usagePeriodOf(now).period), n);
+    await this.redis.voxqRefundUsage(this.counter(tenantId, usagePeriodOf(now).period), n);
   }
 
   async usage(tenantId: string, now = new Date()): Promise<TenantUsage> {
     const { period, endsAt } = usagePeriodOf(now);
-    const [used, own] = await Promise.all([this.redis.get(this.counter(tenantId, period)), this.redis.hget(tenantKey(this.prefix, tenantId), ALLOWANCE_FIELD)]);
+    const [used, own] = await Promise.all([this.redis.get(this.counter(tenantId, period)), this.redis.hget(this.keys.tenant(tenantId), ALLOWANCE_FIELD)]);
     const jobs = Number(used ?? 0);
     const allowance = own === null ? this.defaultAllowance : Number(own);
     return {
@@ -142,7 +117,7 @@ export class UsageAllowance {
    */
   async setAllowance(tenantId: string, jobs: number | null): Promise<boolean> {
     if (jobs !== null && !(Number.isSafeInteger(jobs) && jobs >= 0)) throw new Error(`Invalid allowance '${jobs}': use a whole number, 0 (unlimited) or more.`);
-    const tenant = tenantKey(this.prefix, tenantId);
+    const tenant = this.keys.tenant(tenantId);
     if (!(await this.redis.hexists(tenant, 'id'))) return false;
     if (jobs === null) await this.redis.hdel(tenant, ALLOWANCE_FIELD);
     else await this.redis.hset(tenant, ALLOWANCE_FIELD, String(jobs));

@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import takeOverLua from './scripts/drop-take-over.lua';
 
 /** A claim without a job this old is taken to be from a process that died mid-submit. */
 export const STALE_CLAIM_MS = 60_000;
 
 export type ClaimResult = { kind: 'claimed' } | { kind: 'taken'; settled: boolean };
 
-// Takes over a stale pending claim only if it is still the one we read (no two takers).
-const TAKE_OVER = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-  return 1
-end
-return 0`;
+interface ClaimScripts {
+  voxqDropTakeOver(claim: string, stale: string, mine: string): Promise<number>;
+}
 
 /** Quotes differ between S3 listings (`"abc"`) and event notifications (`abc`). */
 const normaliseEtag = (etag: string | undefined) => etag?.replace(/^W\//, '').replaceAll('"', '') ?? '';
@@ -32,13 +30,19 @@ export function objectIdentity(bucket: string, key: string, etag: string | undef
  * notification, a second poller or a restarted one finds it and skips the object.
  */
 export class DropClaims {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly retentionSeconds: number,
-  ) {}
+  private readonly redis: Redis & ClaimScripts;
+  private readonly seen: RedisKeys['drops']['seen'];
 
-  private readonly keyOf = (identity: string) => `${this.prefix}:drop:seen:${identity}`;
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly retentionSeconds: number,
+  ) {
+    this.redis = defineScripts<ClaimScripts>(redis, { voxqDropTakeOver: { keys: 1, lua: takeOverLua } });
+    this.seen = redisKeys(prefix).drops.seen;
+  }
+
+  private readonly keyOf = (identity: string) => this.seen(identity);
 
   async claim(identity: string, now = Date.now()): Promise<ClaimResult> {
     const key = this.keyOf(identity);
@@ -49,7 +53,7 @@ export class DropClaims {
     if (current === null) return this.claim(identity, now);
     if (pendingSince !== null && now - pendingSince > STALE_CLAIM_MS) {
       // Its submitter died between claim and submit; the submit is idempotent, so retry it.
-      const taken = await this.redis.eval(TAKE_OVER, 1, key, current, mine);
+      const taken = await this.redis.voxqDropTakeOver(key, current, mine);
       if (taken === 1) return { kind: 'claimed' };
     }
     return { kind: 'taken', settled: pendingSince === null };

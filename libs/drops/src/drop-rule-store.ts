@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { DROP_RULE_ID_PATTERN, dropRuleSchema, type DropRule } from './drop-rule.schema';
 
 export const newDropRuleId = () => `dr_${randomBytes(12).toString('hex')}`;
@@ -9,13 +10,17 @@ export const newDropRuleId = () => `dr_${randomBytes(12).toString('hex')}`;
  * tenant (what the API lists). A rule read with another tenant's id is simply not found.
  */
 export class DropRuleStore {
+  private readonly keys: RedisKeys['drops'];
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = redisKeys(prefix).drops;
+  }
 
-  private readonly allKey = () => `${this.prefix}:drop-rules`;
-  private readonly tenantKey = (tenantId: string) => `${this.prefix}:tenant:${tenantId}:drop-rules`;
+  private readonly allKey = () => this.keys.rules();
+  private readonly tenantKey = (tenantId: string) => this.keys.tenantRules(tenantId);
 
   async create(rule: DropRule): Promise<void> {
     await this.redis.multi().hset(this.allKey(), rule.id, JSON.stringify(rule)).sadd(this.tenantKey(rule.tenantId), rule.id).exec();

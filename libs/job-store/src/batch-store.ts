@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BatchEndpoint, BatchError, BatchStatus, WebhookTarget } from '@voxq/contracts';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { readIndexPage } from './index-page';
 
 /** `file-` + 12 hex digits of epoch ms + 12 random: time-ordered, like job ids. */
@@ -71,27 +72,29 @@ export interface BatchProgress {
 }
 
 /**
- * A batch job's final statuses are counted here by the job store's transition script (a job
- * ends once, so the counts are exact and cost one HINCRBY, not a scan of the batch's jobs).
- */
-export const batchCountsKey = (prefix: string, tenantId: string, batchId: string) => `${prefix}:tenant:${tenantId}:batch:${batchId}:progress`;
-
-/**
  * Files (`purpose=batch` inputs and batch outputs) and batches, per tenant in Redis; the
  * files' bytes live in S3. A batch's jobs are a list of `jobId customId` entries, in line order.
  */
 export class BatchStore {
+  private readonly keys: RedisKeys['batches'];
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     readonly retentionSeconds: number,
-  ) {}
+  ) {
+    this.keys = redisKeys(prefix).batches;
+  }
 
-  private fileKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:file:${id}`;
-  private batchKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:batch:${id}`;
-  private batchIndex = (tenantId: string) => `${this.prefix}:tenant:${tenantId}:batches`;
-  private jobsKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:batch:${id}:jobs`;
-  private progressKey = (tenantId: string, id: string) => batchCountsKey(this.prefix, tenantId, id);
+  private fileKey = (tenantId: string, id: string) => this.keys.file(tenantId, id);
+  private batchKey = (tenantId: string, id: string) => this.keys.record(tenantId, id);
+  private batchIndex = (tenantId: string) => this.keys.tenantIndex(tenantId);
+  private jobsKey = (tenantId: string, id: string) => this.keys.jobs(tenantId, id);
+  /**
+   * A batch job's final statuses are counted here by the job store's transition script (a job
+   * ends once, so the counts are exact and cost one HINCRBY, not a scan of the batch's jobs).
+   */
+  private progressKey = (tenantId: string, id: string) => this.keys.progress(tenantId, id);
 
   /** Records live as long as their file (and at least the retention, so a batch never outlives its input's record). */
   private fileTtl(record: FileRecord): number {

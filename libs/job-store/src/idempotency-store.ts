@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import releaseLua from './scripts/idempotency-release.lua';
 
 export type Reservation = { kind: 'reserved' } | { kind: 'existing'; jobId: string; bodyHash: string };
 
-/** Deletes a key only while it still holds the reservation it was given (a later one stays). */
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
+interface IdempotencyScripts {
+  voxqIdempotencyRelease(key: string, reservation: string): Promise<number>;
+}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -20,18 +20,20 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 export class IdempotencyStore {
   static readonly TTL_SECONDS = 24 * 3600;
+  private readonly redis: Redis & IdempotencyScripts;
+  private readonly keys: RedisKeys['idempotency'];
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(redis: Redis, prefix: string) {
+    this.redis = defineScripts<IdempotencyScripts>(redis, { voxqIdempotencyRelease: { keys: 1, lua: releaseLua } });
+    this.keys = redisKeys(prefix).idempotency;
+  }
 
   static hashBody(body: unknown): string {
     return sha256(JSON.stringify(body));
   }
 
   private redisKey(tenantId: string, key: string): string {
-    return `${this.prefix}:idem:${tenantId}:${sha256(key)}`;
+    return this.keys.reservation(tenantId, sha256(key));
   }
 
   async reserve(tenantId: string, key: string, jobId: string, bodyHash: string): Promise<Reservation> {
@@ -45,6 +47,6 @@ export class IdempotencyStore {
 
   /** Gives back a key reserved by `reserve(…, jobId, bodyHash)` for a request that queued nothing. */
   async release(tenantId: string, key: string, jobId: string, bodyHash: string): Promise<void> {
-    await this.redis.eval(RELEASE_SCRIPT, 1, this.redisKey(tenantId, key), JSON.stringify({ jobId, bodyHash }));
+    await this.redis.voxqIdempotencyRelease(this.redisKey(tenantId, key), JSON.stringify({ jobId, bodyHash }));
   }
 }

@@ -10,6 +10,6 @@ export { pairsToObject, readIndexPage } from './index-page';
 export type { IndexPageOptions } from './index-page';
 export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upload-store';
 export type { UploadCompletion, UploadRecord } from './upload-store';
-export { BATCH_ID_PATTERN, batchCountsKey, BatchStore, derivedFileId, FILE_ID_PATTERN, newBatchId, newFileId } from './batch-store';
+export { BATCH_ID_PATTERN, BatchStore, derivedFileId, FILE_ID_PATTERN, newBatchId, newFileId } from './batch-store';
 export type { BatchProgress, BatchRecord, FileRecord } from './batch-store';
 export { JobEventPublisher, jobDoneChannel, jobEventsChannel } from './job-events';

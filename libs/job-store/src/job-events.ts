@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { JobLiveEventInput } from '@voxq/contracts';
+import { redisKeys } from '@voxq/redis-keys';
 
 /** The channel a job's run-time events are published on; its final status goes to `<record>:done`. */
-export const jobEventsChannel = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:events`;
-export const jobDoneChannel = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:done`;
+export const jobEventsChannel = (prefix: string, jobId: string) => redisKeys(prefix).channels.jobEvents(jobId);
+export const jobDoneChannel = (prefix: string, jobId: string) => redisKeys(prefix).channels.jobDone(jobId);
 
 /**
  * Publishes a job's run-time events for `GET /v1/jobs/:id/events`. Pub/sub, not a stream:

@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
-import { batchCountsKey } from './batch-store';
-import { jobDoneChannel } from './job-events';
-import { CREATE_SCRIPT, START_SCRIPT, TRANSITION_SCRIPT } from './job-scripts';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { pairsToObject, readIndexPage } from './index-page';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
+import createLua from './scripts/job-create.lua';
+import startLua from './scripts/job-start.lua';
+import transitionLua from './scripts/job-transition.lua';
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
 /** On success, `record` is the record as it now is, when the caller asked for it. */
@@ -19,7 +20,8 @@ export interface ListOptions {
   after?: string;
 }
 
-interface ScriptedRedis extends Redis {
+/** The job record scripts (scripts/*.lua), each one atomic status change. */
+interface JobScripts {
   voxqJobCreate(...args: (string | number)[]): Promise<number>;
   voxqJobStart(...args: (string | number)[]): Promise<[string, string?]>;
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
@@ -33,32 +35,27 @@ interface ScriptedRedis extends Redis {
  * records are dropped when a listing meets them.
  */
 export class JobStore {
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis & JobScripts;
+  private readonly keys: RedisKeys;
 
   constructor(
     redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly retentionSeconds: number,
   ) {
-    this.redis = redis as ScriptedRedis;
-    if (!('voxqJobCreate' in redis)) {
-      // Key counts travel with each call (the first argument), so one script serves any number.
-      redis.defineCommand('voxqJobCreate', { numberOfKeys: 4, lua: CREATE_SCRIPT });
-      redis.defineCommand('voxqJobStart', { numberOfKeys: 5, lua: START_SCRIPT });
-      redis.defineCommand('voxqJobTransition', { lua: TRANSITION_SCRIPT });
-    }
+    this.keys = redisKeys(prefix);
+    this.redis = defineScripts<JobScripts>(redis, {
+      voxqJobCreate: { keys: 4, lua: createLua },
+      voxqJobStart: { keys: 5, lua: startLua },
+      // The key count travels with each call (the first argument), so one script serves any number.
+      voxqJobTransition: { lua: transitionLua },
+    });
   }
 
-  private recordKey = (id: string) => `${this.prefix}:job:${id}`;
-
-  /** The channel a job's final status is published on (its record key + `:done`). */
-  static doneChannel(prefix: string, id: string): string {
-    return jobDoneChannel(prefix, id);
-  }
-  private indexKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:jobs${suffix}`;
-
-  private statusKey = (tenantId: string, status: JobStatus) => this.indexKey(tenantId, `:status:${status}`);
-  private typeKey = (tenantId: string, type: JobType) => this.indexKey(tenantId, `:type:${type}`);
+  private recordKey = (id: string) => this.keys.jobs.record(id);
+  private indexKey = (tenantId: string) => this.keys.indexes.tenantJobs(tenantId);
+  private statusKey = (tenantId: string, status: JobStatus) => this.keys.indexes.jobsByStatus(tenantId, status);
+  private typeKey = (tenantId: string, type: JobType) => this.keys.indexes.jobsByType(tenantId, type);
 
   /** Writes a queued job's record unless a worker already has (it may start first). */
   async create(fields: NewJobFields): Promise<boolean> {
@@ -113,7 +110,7 @@ export class JobStore {
   private async transition(job: JobRef, to: JobStatus, from: JobStatus[], returnRecord: boolean, fields: string[]): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
-    if (ttl > 0 && job.batchId) keys.push(batchCountsKey(this.prefix, job.tenantId, job.batchId));
+    if (ttl > 0 && job.batchId) keys.push(this.keys.batches.progress(job.tenantId, job.batchId));
     const args = [job.id, to, from.join(','), ttl, returnRecord ? 1 : 0, ...fields];
     const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
     if (kind === 'ok') {

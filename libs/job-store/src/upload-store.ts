@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { UPLOAD_ID_PATTERN, type UploadStatus, type UploadView } from '@voxq/contracts';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import completeLua from './scripts/upload-complete.lua';
 
 /** A new upload id: time-ordered like job ids (`up_` + 12 hex digits of epoch ms + 16 random). */
 export function newUploadId(now = Date.now()): string {
@@ -32,13 +34,7 @@ export interface UploadCompletion {
   completedAt: string;
 }
 
-// HSET on a missing key would create it without a TTL: complete only what still exists.
-const COMPLETE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
-
-interface ScriptedRedis extends Redis {
+interface UploadScripts {
   voxqUploadComplete(key: string, ...fields: string[]): Promise<number>;
 }
 
@@ -50,18 +46,19 @@ const FIELDS = ['id', 'tenantId', 'status', 'bucket', 'key', 'contentType', 'siz
  * not found, and expire after the retention period (their `expiresAt`).
  */
 export class UploadStore {
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis & UploadScripts;
+  private readonly keys: RedisKeys['uploads'];
 
   constructor(
     redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     readonly retentionSeconds: number,
   ) {
-    this.redis = redis as ScriptedRedis;
-    if (!('voxqUploadComplete' in redis)) redis.defineCommand('voxqUploadComplete', { numberOfKeys: 1, lua: COMPLETE_SCRIPT });
+    this.redis = defineScripts<UploadScripts>(redis, { voxqUploadComplete: { keys: 1, lua: completeLua } });
+    this.keys = redisKeys(prefix).uploads;
   }
 
-  private recordKey = (tenantId: string, id: string) => `${this.prefix}:tenant:${tenantId}:upload:${id}`;
+  private recordKey = (tenantId: string, id: string) => this.keys.record(tenantId, id);
 
   /** `expiresAt` of an upload created at `now`. */
   expiryOf(now: Date): string {

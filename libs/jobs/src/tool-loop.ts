@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { chatMessageSchema, serverToolCallSchema, usageSchema } from '@voxq/contracts';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 
 /** A server-side call in the loop: its answer (`content`, `isError`) is filled when it arrives. */
 const loopToolCallSchema = serverToolCallSchema.partial({ content: true, isError: true });
@@ -42,13 +43,17 @@ export const toolCallJobId = (jobId: string, hop: number, callId: string) => `${
 
 /** Tool loops in Redis, beside the job's record and with its retention. */
 export class ToolLoopStore {
+  private readonly jobs: RedisKeys['jobs'];
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.jobs = redisKeys(prefix).jobs;
+  }
 
-  private key = (jobId: string) => `${this.prefix}:job:${jobId}:tool-loop`;
+  private key = (jobId: string) => this.jobs.toolLoop(jobId);
 
   async load(jobId: string): Promise<ToolLoopState | null> {
     const raw = await this.redis.get(this.key(jobId));

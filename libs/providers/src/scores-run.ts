@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CAPABILITIES, constraintsSchema, routingIntentSchema } from '@voxq/contracts';
+import { redisKeys } from '@voxq/redis-keys';
 
 /** How long a ranking stays inspectable after the job that made it. */
 export const SCORES_RUN_TTL_SECONDS = 7 * 24 * 3600;
@@ -37,7 +38,7 @@ export function newScoresRunId(): string {
 }
 
 function scoresRunKey(prefix: string, id: string): string {
-  return `${prefix}:scores-run:${id}`;
+  return redisKeys(prefix).providers.scoresRun(id);
 }
 
 export async function saveScoresRun(redis: Redis, prefix: string, run: ScoresRun): Promise<void> {

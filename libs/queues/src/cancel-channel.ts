@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
+import { redisKeys } from '@voxq/redis-keys';
 
 /** The pub/sub channel on which the API tells workers to abort a running job. */
-export const cancelChannel = (prefix: string) => `${prefix}:cancel`;
+export const cancelChannel = (prefix: string) => redisKeys(prefix).channels.cancel();
 
 export async function publishCancel(redis: Redis, prefix: string, jobId: string): Promise<void> {
   await redis.publish(cancelChannel(prefix), jobId);

@@ -1,4 +1,5 @@
 import type { JobType } from '@voxq/contracts';
+import { redisKeys } from '@voxq/redis-keys';
 
 /**
  * Queue names as stored in Redis. Stored names: never rename one, or queued work is
@@ -23,4 +24,4 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
  * voxq's records (`<prefix>:job:…`). With a hash tag prefix (`{voxq}`) every key lands in
  * one Redis Cluster slot, as BullMQ requires.
  */
-export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:q`;
+export const bullPrefix = (redisPrefix: string) => redisKeys(redisPrefix).bull.prefix();

@@ -5,6 +5,7 @@ import type { WebhookAttemptView, WebhookDeliveryState } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { recordWebhookAttempt, recordWebhookDeadLetter } from '@voxq/metrics';
+import { redisKeys } from '@voxq/redis-keys';
 import { deliverWebhook, isDelivered, type DeliveryResponse } from './deliver';
 import { OPEN_DELIVERY_STATES, WebhookDeliveryStore, type DeliveryRecord, type DeliveryUpdate } from './delivery-store';
 import { sharedEndpointStore, signingSecrets, type WebhookEndpoint } from './endpoint-store';
@@ -66,8 +67,8 @@ export interface DeliveryOutcome {
   attempt: number;
 }
 
-export const deliveryLogKey = (prefix: string, jobId: string) => `${prefix}:job:${jobId}:deliveries`;
-export const deadLetterKey = (prefix: string) => `${prefix}:webhooks:dead-letter`;
+export const deliveryLogKey = (prefix: string, jobId: string) => redisKeys(prefix).webhookDeliveries.attemptLog(jobId);
+export const deadLetterKey = (prefix: string) => redisKeys(prefix).webhookDeliveries.deadLetter();
 
 /** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
 export async function readDeliveryLog(redis: Redis, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {

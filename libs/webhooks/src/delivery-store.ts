@@ -8,7 +8,10 @@ import {
   type WebhookEventType,
 } from '@voxq/contracts';
 import { pairsToObject, readIndexPage } from '@voxq/job-store';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { DELIVERY_ID_PATTERN, deliveryIdOf, idFloor } from './ids';
+import createLua from './scripts/delivery-create.lua';
+import transitionLua from './scripts/delivery-transition.lua';
 
 /** A delivery as stored: the view's fields plus its tenant and attempt series. */
 export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object'> {
@@ -48,70 +51,10 @@ export type DeliveryTransition =
   | { kind: 'rejected'; current: WebhookDeliveryState }
   | { kind: 'missing' };
 
-interface ScriptedRedis extends Redis {
+interface DeliveryScripts {
   voxqDeliveryCreate(...args: (string | number)[]): Promise<string>;
   voxqDeliveryTransition(...args: (string | number)[]): Promise<string[]>;
 }
-
-/**
- * KEYS: record, event, tenant index, pending index, job index, endpoint index (or '' = none).
- * ARGV: id, ttl, event JSON, index floor (ids below it are past retention), then field/value
- * pairs. Stores the event once, creates the record unless it exists, and indexes it.
- * Returns the record's state ('new' when it was just created).
- */
-const CREATE_SCRIPT = `
-local id, ttl, floor = ARGV[1], tonumber(ARGV[2]), '(' .. ARGV[4]
-redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', ttl)
-local cur = redis.call('HGET', KEYS[1], 'state')
-if cur then return cur end
-redis.call('HSET', KEYS[1], 'state', 'pending', 'attempts', 0, 'series', 0, unpack(ARGV, 5))
-redis.call('EXPIRE', KEYS[1], ttl)
-for i = 3, 6 do
-  if KEYS[i] ~= '' then
-    redis.call('ZADD', KEYS[i], 0, id)
-    redis.call('ZREMRANGEBYLEX', KEYS[i], '-', floor)
-    redis.call('EXPIRE', KEYS[i], ttl)
-  end
-end
-return 'new'
-`;
-
-/**
- * KEYS: record, then the tenant's index of each state in WEBHOOK_DELIVERY_STATES' order.
- * ARGV: id, to, allowed states (comma-separated), mode ('attempt' counts an attempt,
- * 'redeliver' starts a new series), index floor, then field/value pairs. Returns
- * {'ok', previous, ...record pairs}, {'rejected', current} or {'missing'}.
- */
-const TRANSITION_SCRIPT = `
-local id, to, allowed, mode, floor = ARGV[1], ARGV[2], ARGV[3], ARGV[4], '(' .. ARGV[5]
-local states = {${WEBHOOK_DELIVERY_STATES.map((s) => `'${s}'`).join(', ')}}
-local cur = redis.call('HGET', KEYS[1], 'state')
-if not cur then return {'missing'} end
-local ok = false
-for s in string.gmatch(allowed, '[^,]+') do
-  if s == cur then ok = true end
-end
-if not ok then return {'rejected', cur} end
-redis.call('HSET', KEYS[1], 'state', to, unpack(ARGV, 6))
-if mode == 'attempt' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
-if mode == 'redeliver' then
-  redis.call('HSET', KEYS[1], 'attempts', 0)
-  redis.call('HINCRBY', KEYS[1], 'series', 1)
-end
-if cur ~= to then
-  for i, s in ipairs(states) do
-    if s == cur then redis.call('ZREM', KEYS[i + 1], id) end
-    if s == to then
-      redis.call('ZADD', KEYS[i + 1], 0, id)
-      redis.call('ZREMRANGEBYLEX', KEYS[i + 1], '-', floor)
-      redis.call('PEXPIRE', KEYS[i + 1], redis.call('PTTL', KEYS[1]))
-    end
-  end
-end
-local out = {'ok', cur}
-for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
-return out
-`;
 
 const nullable = (value: string | undefined) => (value ? value : null);
 
@@ -156,26 +99,27 @@ export interface DeliveryUpdate {
  * very same body.
  */
 export class WebhookDeliveryStore {
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis & DeliveryScripts;
+  private readonly keys: RedisKeys['webhookDeliveries'];
 
   constructor(
     redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly retentionSeconds: number,
   ) {
-    this.redis = redis as ScriptedRedis;
-    if (!('voxqDeliveryCreate' in redis)) {
-      redis.defineCommand('voxqDeliveryCreate', { numberOfKeys: 6, lua: CREATE_SCRIPT });
-      redis.defineCommand('voxqDeliveryTransition', { numberOfKeys: 1 + WEBHOOK_DELIVERY_STATES.length, lua: TRANSITION_SCRIPT });
-    }
+    this.redis = defineScripts<DeliveryScripts>(redis, {
+      voxqDeliveryCreate: { keys: 6, lua: createLua },
+      voxqDeliveryTransition: { keys: 1 + WEBHOOK_DELIVERY_STATES.length, lua: transitionLua },
+    });
+    this.keys = redisKeys(prefix).webhookDeliveries;
   }
 
-  private recordKey = (id: string) => `${this.prefix}:webhook-delivery:${id}`;
-  private eventKey = (eventId: string) => `${this.prefix}:webhook-event:${eventId}`;
-  private tenantKey = (tenantId: string, suffix = '') => `${this.prefix}:tenant:${tenantId}:webhook-deliveries${suffix}`;
-  private stateKey = (tenantId: string, state: WebhookDeliveryState) => this.tenantKey(tenantId, `:state:${state}`);
-  private jobKey = (jobId: string) => `${this.prefix}:job:${jobId}:webhook-deliveries`;
-  private endpointKey = (endpointId: string) => `${this.prefix}:webhook-endpoint:${endpointId}:deliveries`;
+  private recordKey = (id: string) => this.keys.record(id);
+  private eventKey = (eventId: string) => this.keys.event(eventId);
+  private tenantKey = (tenantId: string) => this.keys.tenantIndex(tenantId);
+  private stateKey = (tenantId: string, state: WebhookDeliveryState) => this.keys.stateIndex(tenantId, state);
+  private jobKey = (jobId: string) => this.keys.subjectIndex(jobId);
+  private endpointKey = (endpointId: string) => this.keys.endpointIndex(endpointId);
   private floor = (now = Date.now()) => idFloor('wd', now - this.retentionSeconds * 1000);
 
   /**

@@ -1,7 +1,11 @@
 import type { Redis } from 'ioredis';
 import { WEBHOOK_EVENT_TYPES, type CreateWebhookEndpoint, type UpdateWebhookEndpoint, type WebhookEndpointView, type WebhookEventType } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { ENDPOINT_ID_PATTERN, newEndpointId } from './ids';
+import deleteLua from './scripts/endpoint-delete.lua';
+import rotateLua from './scripts/endpoint-rotate.lua';
+import updateLua from './scripts/endpoint-update.lua';
 import { generateWebhookSecret } from './signing';
 
 /** Most endpoints a tenant may register; each event fans out to all of them. */
@@ -26,40 +30,11 @@ export interface WebhookEndpoint {
   updatedAt: string;
 }
 
-interface ScriptedRedis extends Redis {
+interface EndpointScripts {
   voxqEndpointUpdate(key: string, tenantId: string, ...pairs: string[]): Promise<string[]>;
   voxqEndpointDelete(key: string, index: string, tenantId: string, id: string): Promise<number>;
   voxqEndpointRotate(key: string, tenantId: string, secret: string, expiresAt: string, now: string): Promise<string[]>;
 }
-
-/**
- * KEYS: record. ARGV: tenantId, then field/value pairs. Sets the fields only if the record
- * exists and is the tenant's; returns the record's field/value pairs, or {} when it is not.
- */
-const UPDATE_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return {} end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-return redis.call('HGETALL', KEYS[1])
-`;
-
-/**
- * KEYS: record. ARGV: tenantId, new secret, previous secret's expiry, now. The current
- * secret becomes the previous one in the same step, so two rotations never lose one.
- */
-const ROTATE_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return {} end
-local current = redis.call('HGET', KEYS[1], 'secret')
-redis.call('HSET', KEYS[1], 'secret', ARGV[2], 'previousSecret', current, 'previousSecretExpiresAt', ARGV[3], 'updatedAt', ARGV[4])
-return redis.call('HGETALL', KEYS[1])
-`;
-
-/** KEYS: record, tenant index. ARGV: tenantId, id. Returns 1 when the tenant's endpoint was deleted. */
-const DELETE_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'tenantId') ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[2])
-return 1
-`;
 
 function parse(hash: Record<string, string>): WebhookEndpoint | null {
   if (!hash.id || !hash.tenantId || !hash.url || !hash.secret) return null;
@@ -109,24 +84,25 @@ export function signingSecrets(endpoint: WebhookEndpoint, now = Date.now()): str
  * to a tenant; another tenant's endpoint does not exist.
  */
 export class WebhookEndpointStore {
-  private readonly redis: ScriptedRedis;
+  private readonly redis: Redis & EndpointScripts;
+  private readonly keys: RedisKeys['webhookEndpoints'];
   private readonly cache = new Map<string, { endpoints: WebhookEndpoint[]; until: number }>();
 
   constructor(
     redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     private readonly cacheTtlMs = ENDPOINT_CACHE_TTL_MS,
   ) {
-    this.redis = redis as ScriptedRedis;
-    if (!('voxqEndpointUpdate' in redis)) {
-      redis.defineCommand('voxqEndpointUpdate', { numberOfKeys: 1, lua: UPDATE_SCRIPT });
-      redis.defineCommand('voxqEndpointDelete', { numberOfKeys: 2, lua: DELETE_SCRIPT });
-      redis.defineCommand('voxqEndpointRotate', { numberOfKeys: 1, lua: ROTATE_SCRIPT });
-    }
+    this.redis = defineScripts<EndpointScripts>(redis, {
+      voxqEndpointUpdate: { keys: 1, lua: updateLua },
+      voxqEndpointDelete: { keys: 2, lua: deleteLua },
+      voxqEndpointRotate: { keys: 1, lua: rotateLua },
+    });
+    this.keys = redisKeys(prefix).webhookEndpoints;
   }
 
-  private recordKey = (id: string) => `${this.prefix}:webhook-endpoint:${id}`;
-  private indexKey = (tenantId: string) => `${this.prefix}:tenant:${tenantId}:webhook-endpoints`;
+  private recordKey = (id: string) => this.keys.record(id);
+  private indexKey = (tenantId: string) => this.keys.tenantIndex(tenantId);
 
   async create(tenantId: string, input: CreateWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint> {
     if ((await this.redis.zcard(this.indexKey(tenantId))) >= MAX_ENDPOINTS_PER_TENANT) {

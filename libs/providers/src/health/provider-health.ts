@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 
 export interface HealthSample {
   calls: number;
@@ -29,18 +30,20 @@ export class ProviderHealth {
   private pending = new Map<string, Tally>();
   private snapshot = new Map<string, HealthSample>();
   private readonly timer: NodeJS.Timeout;
+  private readonly health: RedisKeys['providers']['health'];
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
     /** `capability:name` of every provider to read health for. */
     private readonly keys: readonly string[],
   ) {
+    this.health = redisKeys(prefix).providers.health;
     this.timer = setInterval(() => void this.tick(), FLUSH_MS);
     this.timer.unref();
   }
 
-  private bucketKey = (key: string, bucket: number) => `${this.prefix}:health:${key}:${bucket}`;
+  private bucketKey = (key: string, bucket: number) => this.health(key, bucket);
 
   record(key: string, outcome: { ok: boolean; ms: number }): void {
     let tally = this.pending.get(key);

@@ -2,24 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ProviderLimits } from '@voxq/config';
+import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import acquireLua from './scripts/lease-acquire.lua';
 
 export type Permit = { granted: true; release(): Promise<void> } | { granted: false; retryAt: number; reason: string };
 
-/**
- * KEYS: the lease set. ARGV: token, now, lease expiry, max. A counting semaphore across
- * processes: leases expire on their own, so a crashed worker cannot hold capacity for ever.
- * Returns 1 when granted, else the time the earliest lease ends.
- */
-const ACQUIRE_SCRIPT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) - tonumber(ARGV[2]))
-  return 1
-end
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return -tonumber(first[2])
-`;
+interface LimitScripts {
+  voxqAcquireLease(leases: string, token: string, now: number, expiresAt: number, max: number): Promise<number>;
+}
 
 const granted: Permit = { granted: true, release: async () => undefined };
 
@@ -31,21 +21,24 @@ const granted: Permit = { granted: true, release: async () => undefined };
  */
 export class ProviderLimiter {
   private readonly rates = new Map<string, RateLimiterRedis>();
+  private readonly redis: Redis & LimitScripts;
+  private readonly keys: RedisKeys['providers'];
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     private readonly limits: Readonly<Record<string, ProviderLimits | undefined>>,
     /** A lease outlives the longest call (the provider timeout) by a margin. */
     private readonly leaseMs: number,
   ) {
-    if (!('voxqAcquireLease' in redis)) redis.defineCommand('voxqAcquireLease', { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+    this.redis = defineScripts<LimitScripts>(redis, { voxqAcquireLease: { keys: 1, lua: acquireLua } });
+    this.keys = redisKeys(prefix).providers;
     for (const [name, limit] of Object.entries(limits)) {
       const rps = limit?.requestsPerSecond;
       if (!rps) continue;
       // Whole points per whole seconds: 0.5/s becomes 1 per 2 s.
       const [points, duration] = rps >= 1 ? [Math.floor(rps), 1] : [1, Math.ceil(1 / rps)];
-      this.rates.set(name, new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:ratelimit`, points, duration }));
+      this.rates.set(name, new RateLimiterRedis({ storeClient: redis, keyPrefix: this.keys.rateLimit(), points, duration }));
     }
   }
 
@@ -60,15 +53,9 @@ export class ProviderLimiter {
 
     let release: () => Promise<void> = async () => undefined;
     if (limit.maxConcurrency) {
-      const key = `${this.prefix}:provider:${provider}:leases`;
+      const key = this.keys.leases(provider);
       const token = randomUUID();
-      const answer = await (this.redis as unknown as { voxqAcquireLease(...a: (string | number)[]): Promise<number> }).voxqAcquireLease(
-        key,
-        token,
-        now,
-        now + this.leaseMs,
-        limit.maxConcurrency,
-      );
+      const answer = await this.redis.voxqAcquireLease(key, token, now, now + this.leaseMs, limit.maxConcurrency);
       if (answer !== 1) {
         // A lease usually ends long before it would expire: come back soon, spread out.
         const retryAt = Math.min(-answer, now + 100 + Math.floor(Math.random() * 200));

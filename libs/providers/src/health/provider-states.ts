@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { recordProviderCooldown } from '@voxq/metrics';
+import { defineScripts, redisKeys, type RedisKeys, type ScriptPipeline } from '@voxq/redis-keys';
+import failureLua from './scripts/provider-failure.lua';
 
 /** `halfOpen`: usable only through the one probe (`claimProbe`) right before calling it. */
 export type Availability =
@@ -25,23 +27,9 @@ export interface ProviderStateView {
 /** How often each process re-reads every provider's state (one MGET). */
 const REFRESH_MS = 250;
 
-/**
- * KEYS: failures counter, breaker marker, cooldown, probe claim. ARGV: windowMs, threshold,
- * cooldownMs, cooldown value, probe ('1' when the failed call was the half-open probe).
- * Counts a failure; opens the breaker at the threshold (or when the probe failed), which
- * also frees the probe claim so the next half-open period can probe again.
- */
-const FAILURE_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-if n >= tonumber(ARGV[2]) or ARGV[5] == '1' then
-  redis.call('SET', KEYS[2], 'open')
-  redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
-  redis.call('DEL', KEYS[1], KEYS[4])
-  return 1
-end
-return 0
-`;
+interface StateScripts {
+  voxqProviderFailure(failures: string, breaker: string, cooldown: string, probeClaim: string, windowMs: number, threshold: number, cooldownMs: number, cooldownValue: string, wasProbe: '1' | '0'): Promise<number>;
+}
 
 interface Snapshot {
   cooldownUntil: number;
@@ -60,25 +48,21 @@ export class ProviderStates {
   private snapshot = new Map<string, Snapshot>();
   private readonly timer: NodeJS.Timeout;
   private readonly ready: Promise<void>;
+  private readonly redis: Redis & StateScripts;
+  private readonly k: Pick<RedisKeys['providers'], 'cooldown' | 'breaker' | 'failures' | 'probe'>;
 
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    redis: Redis,
+    prefix: string,
     private readonly keys: readonly string[],
     private readonly options: BreakerOptions,
   ) {
-    if (!('voxqProviderFailure' in redis)) redis.defineCommand('voxqProviderFailure', { numberOfKeys: 4, lua: FAILURE_SCRIPT });
+    this.redis = defineScripts<StateScripts>(redis, { voxqProviderFailure: { keys: 4, lua: failureLua } });
+    this.k = redisKeys(prefix).providers;
     this.ready = this.refresh().catch(() => undefined);
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
   }
-
-  private k = {
-    cooldown: (key: string) => `${this.prefix}:provider:${key}:cooldown`,
-    breaker: (key: string) => `${this.prefix}:provider:${key}:breaker`,
-    failures: (key: string) => `${this.prefix}:provider:${key}:failures`,
-    probe: (key: string) => `${this.prefix}:provider:${key}:probe`,
-  };
 
   async refresh(): Promise<void> {
     if (this.keys.length === 0) return;
@@ -115,7 +99,7 @@ export class ProviderStates {
 
   /** A call the provider is to blame for; `retryAfterSeconds` from a 429 cools it down. */
   async recordFailure(key: string, probe: boolean, retryAfterSeconds?: number, now = Date.now()): Promise<void> {
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.redis.pipeline() as ScriptPipeline<StateScripts>;
     if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
       const until = now + retryAfterSeconds * 1000;
       const value = `${until}|rate limited: Retry-After ${retryAfterSeconds}s`;
@@ -126,7 +110,7 @@ export class ProviderStates {
     const { failures, windowMs, cooldownMs } = this.options;
     const until = now + cooldownMs;
     const reason = probe ? 'circuit open: the half-open probe failed' : `circuit open: ${failures} failures within ${windowMs / 1000}s`;
-    (pipeline as unknown as { voxqProviderFailure(...a: (string | number)[]): void }).voxqProviderFailure(
+    pipeline.voxqProviderFailure(
       this.k.failures(key),
       this.k.breaker(key),
       this.k.cooldown(key),

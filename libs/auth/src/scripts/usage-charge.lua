@@ -1,0 +1,15 @@
+-- KEYS: the month's counter, the tenant hash, and optionally a charge marker. ARGV: jobs to
+-- charge, the default allowance, the counter's expiry (unix seconds). Reads the allowance and
+-- charges in one step, so concurrent requests can never together pass it; with a marker, a
+-- charge already made under it is not made again (and the marker is set with the charge).
+-- Returns {charged 1|0, used, allowance}.
+if #KEYS > 2 and redis.call('EXISTS', KEYS[3]) == 1 then return {1, -1, -1} end
+-- The tenant's own allowance: ALLOWANCE_FIELD in usage-allowance.ts (its spec checks they agree).
+local allowance = tonumber(redis.call('HGET', KEYS[2], 'monthlyJobAllowance') or ARGV[2])
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local n = tonumber(ARGV[1])
+if allowance > 0 and used + n > allowance then return {0, used, allowance} end
+used = redis.call('INCRBY', KEYS[1], n)
+redis.call('EXPIREAT', KEYS[1], ARGV[3])
+if #KEYS > 2 then redis.call('SET', KEYS[3], n, 'EXAT', ARGV[3]) end
+return {1, used, allowance}

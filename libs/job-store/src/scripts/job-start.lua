@@ -1,0 +1,24 @@
+-- Starts an attempt. KEYS: record, queued index, active index, tenant index, type index.
+-- ARGV: id, now, attempts to add (1, or 0 for a job resuming the same attempt), then (only
+-- when the caller knows the record is missing) the field/value pairs to create it with.
+-- Returns {'started', attempts}, {'terminal', status}, or {'missing'} when there is no
+-- record and no fields were given.
+local id, now, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local cur = redis.call('HGET', KEYS[1], 'status')
+if not cur then
+  if #ARGV < 4 then return {'missing'} end
+  redis.call('HSET', KEYS[1], 'status', 'active', 'attempts', 1, 'startedAt', now, unpack(ARGV, 4))
+  redis.call('ZADD', KEYS[3], 0, id)
+  redis.call('ZADD', KEYS[4], 0, id)
+  redis.call('ZADD', KEYS[5], 0, id)
+  return {'started', '1'}
+end
+if cur ~= 'queued' and cur ~= 'active' then return {'terminal', cur} end
+if cur == 'queued' then
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('ZADD', KEYS[3], 0, id)
+  redis.call('HSET', KEYS[1], 'status', 'active')
+end
+-- The first start counts: a retry, or a job back from waiting for capacity, keeps it.
+redis.call('HSETNX', KEYS[1], 'startedAt', now)
+return {'started', tostring(redis.call('HINCRBY', KEYS[1], 'attempts', count))}

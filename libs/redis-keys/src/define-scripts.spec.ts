@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import { describe, expect, it, vi } from 'vitest';
+import { defineScripts } from './define-scripts';
+
+interface Scripts {
+  voxqTestOne(key: string): Promise<number>;
+  voxqTestMany(...args: Array<string | number>): Promise<string[]>;
+}
+
+/** Just what defineScripts touches of a connection. */
+const fakeRedis = () => ({ defineCommand: vi.fn(), get: vi.fn() }) as unknown as Redis & { defineCommand: ReturnType<typeof vi.fn> };
+
+describe('defineScripts', () => {
+  it('defines each script with its key count (none: the count travels with each call)', () => {
+    const redis = fakeRedis();
+    defineScripts<Scripts>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' }, voxqTestMany: { lua: 'return {}' } });
+    expect(redis.defineCommand.mock.calls).toEqual([
+      ['voxqTestOne', { numberOfKeys: 1, lua: 'return 1' }],
+      ['voxqTestMany', { lua: 'return {}' }],
+    ]);
+  });
+
+  it('defines a script once per connection, however many stores use it', () => {
+    const [a, b] = [fakeRedis(), fakeRedis()];
+    for (const redis of [a, a, b]) defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' } });
+    expect(a.defineCommand).toHaveBeenCalledTimes(1);
+    expect(b.defineCommand).toHaveBeenCalledTimes(1);
+  });
+
+  it('knows a connection reached through a Proxy (BullMQ hands out its client that way)', () => {
+    const redis = fakeRedis();
+    defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' } });
+    defineScripts<Pick<Scripts, 'voxqTestOne'>>(new Proxy(redis, {}), { voxqTestOne: { keys: 1, lua: 'return 1' } });
+    expect(redis.defineCommand).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a name already defined with another script, or one that is an ioredis command', () => {
+    const redis = fakeRedis();
+    defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' } });
+    expect(() => defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 2' } })).toThrow(/already defined/);
+    expect(() => defineScripts<{ get(key: string): Promise<string> }>(redis, { get: { keys: 1, lua: 'return 1' } })).toThrow(/ioredis/);
+  });
+});

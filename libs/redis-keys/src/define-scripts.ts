@@ -1,0 +1,48 @@
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/** A Lua script (a `.lua` file's text) and how many of its arguments are keys. */
+export interface LuaScript {
+  lua: string;
+  /** How many leading arguments are KEYS. Unset: each call passes the count as its first argument. */
+  keys?: number;
+}
+
+/** The custom commands a store runs, by name: `{ voxqJobCreate(...args): Promise<number> }`. */
+export type ScriptCommands<C> = { [K in keyof C]: (...args: never[]) => Promise<unknown> };
+
+/** A pipeline that can queue the custom commands `C` as well (ioredis defines them on pipelines too). */
+export type ScriptPipeline<C extends ScriptCommands<C>> = ChainableCommander & {
+  [K in keyof C]: (...args: Parameters<C[K]>) => ChainableCommander;
+};
+
+/**
+ * The Lua text each command name was defined with, kept on the connection itself: BullMQ
+ * hands out its client wrapped in a Proxy (`await queue.client`), so the same connection
+ * reaches stores as two objects, and a WeakMap keyed by either would miss the other.
+ * `Symbol.for`, so two copies of this module (two bundles in one process) agree too.
+ */
+const DEFINED = Symbol.for('voxq.redis-scripts');
+type Registry = { [DEFINED]?: Map<string, string> };
+
+/**
+ * Registers Lua scripts as custom commands of a connection, once per connection: ioredis
+ * then runs each with EVALSHA and sends the script's text only when the server lacks it.
+ * Stores call this in their constructors; a second store on the same connection finds its
+ * commands defined. Returns the connection typed with the commands.
+ *
+ * A name defined on a connection with another script, or one that is already an ioredis
+ * method, throws: two stores must never silently share a command name.
+ */
+export function defineScripts<C extends ScriptCommands<C>>(redis: Redis, scripts: { [K in keyof C]: LuaScript }): Redis & C {
+  const registry = redis as Redis & Registry;
+  const known = (registry[DEFINED] ??= new Map<string, string>());
+  for (const [name, { lua, keys }] of Object.entries<LuaScript>(scripts)) {
+    const existing = known.get(name);
+    if (existing === lua) continue;
+    if (existing !== undefined) throw new Error(`Redis command ${name} is already defined on this connection with another script.`);
+    if (name in redis) throw new Error(`Redis command ${name} would replace an ioredis method or command.`);
+    redis.defineCommand(name, keys === undefined ? { lua } : { numberOfKeys: keys, lua });
+    known.set(name, lua);
+  }
+  return redis as Redis & C;
+}

@@ -1,0 +1,4 @@
+export { defineScripts } from './define-scripts';
+export type { LuaScript, ScriptCommands, ScriptPipeline } from './define-scripts';
+export { redisKeys } from './redis-keys';
+export type { RedisKeys } from './redis-keys';
