@@ -1,7 +1,7 @@
 import type { TranscriptSegment } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
 import { audioDurationSeconds, audioExtension, pcmLayout, pcmToWav } from '../shared/audio';
-import type { MultipartFile } from '../shared/multipart';
+import type { MultipartFile } from '../engine';
 import type { WireTranscription } from './transcribe.wire.schema';
 import { whisperLanguageCode } from './whisper-languages';
 
