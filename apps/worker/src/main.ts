@@ -2,6 +2,7 @@ import { startBatchRunner, startDropPoller } from '@voxq/api';
 import { startWorkers } from '@voxq/jobs';
 import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService, untilAborted } from '@voxq/process';
+import { providerEnv } from '@voxq/providers';
 import { checkBucket } from '@voxq/storage';
 
 await runService(
@@ -28,5 +29,5 @@ await runService(
       },
     };
   },
-  { checks: [checkRedis, checkBucket] },
+  { checks: [checkRedis, checkBucket], env: providerEnv },
 );

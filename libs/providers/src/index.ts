@@ -13,7 +13,7 @@ export type {
   TtsRequest,
   TtsResponse,
 } from './provider';
-export { ProviderRegistry, createProviderRegistry } from './registry';
+export { ProviderRegistry, createProviderRegistry, providerEnv } from './registry';
 export { ProviderRouter } from './router';
 export { createProviderRuntime, providerKey } from './provider-runtime';
 export type { ProviderRuntime } from './provider-runtime';
