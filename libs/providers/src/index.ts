@@ -31,6 +31,4 @@ export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';
 export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
 export { Semaphore } from './shared/semaphore';
-export { readWav } from './shared/wav';
-export type { WavInfo } from './shared/wav';
 export { describeProviders, listModels } from './catalog';
