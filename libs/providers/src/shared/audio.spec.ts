@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sinePcm, sineWav } from '@voxq/wav';
+import { sineWav } from '@voxq/wav';
 import { audioDurationSeconds, audioExtension, mediaType, pcmLayout } from './audio';
 
 describe('mediaType and pcmLayout', () => {
