@@ -2,28 +2,34 @@
 // each under its own Idempotency-Key so a submission cut off by the chaos (Redis restarting,
 // a 5xx, a reset connection) is simply repeated until it is accepted, exactly once; and
 // cancels some of them with DELETE /v1/jobs/:id shortly after they were accepted.
+import { build } from 'esbuild';
 import { Pool } from 'undici';
 import { sleep } from '../bench/wait.mjs';
 
-/** A 0.2 s 16 kHz mono WAV tone: what the transcribe jobs send (the simulator "hears" it). */
-function toneWav(seconds = 0.2, rate = 16_000) {
-  const samples = Math.floor(seconds * rate);
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return wav;
+/**
+ * voxq's one WAV writer (`libs/wav`), bundled from source for this process as the bench
+ * bundles its libs: plain .mjs cannot import TypeScript, and a copy would drift.
+ */
+async function loadWav() {
+  const outfile = 'dist/chaos/wav.mjs';
+  await build({
+    stdin: { contents: "export { sineWav } from '@voxq/wav';", resolveDir: process.cwd(), loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    tsconfig: 'tsconfig.base.json',
+    logLevel: 'warning',
+  });
+  return import(`${process.cwd()}/${outfile}`);
 }
+
+const { sineWav } = await loadWav();
+
+/** A 0.2 s 16 kHz mono WAV tone: what the transcribe jobs send (the simulator "hears" it). */
+const toneWav = () => sineWav({ seconds: 0.2, sampleRate: 16_000, amplitude: 8_000 });
 
 /**
  * The type of job `i`: every 20th a transcribe, every 20th (offset 10) a synthesize, the rest

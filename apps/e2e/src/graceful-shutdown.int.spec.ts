@@ -50,6 +50,9 @@ interface AppProcess {
   logged(msg: string, timeoutMs?: number): Promise<void>;
 }
 
+/** The simulator the child apps call (set once it listens). */
+let simulatorBaseUrl = '';
+
 /** The environment that makes the child process use this test's Redis prefix, S3 and simulator. */
 function childEnv(config: Config, extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
@@ -65,7 +68,7 @@ function childEnv(config: Config, extra: Record<string, string>): NodeJS.Process
     S3_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
     S3_FORCE_PATH_STYLE: 'true',
     OPENAI_API_KEY: 'sk-sim-test',
-    OPENAI_BASE_URL: config.providers.openai.baseUrl,
+    OPENAI_BASE_URL: simulatorBaseUrl,
     ESPEAK_ENABLED: 'false',
     POCKETSPHINX_ENABLED: 'false',
     DROP_POLL_INTERVAL_MS: '0',
@@ -136,6 +139,7 @@ describe('graceful shutdown', () => {
 
   beforeAll(async () => {
     simulator = await startSimulator({ port: 0 });
+    simulatorBaseUrl = simulator.baseUrl;
   });
   afterEach(async () => {
     for (const app of children.splice(0)) app.child.kill('SIGKILL');

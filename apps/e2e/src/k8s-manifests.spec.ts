@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { envSchema, loadConfig } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { startMetricsServer } from '@voxq/metrics';
+import { providerEnv } from '@voxq/providers';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -299,7 +300,7 @@ describe('infra/k8s manifests', () => {
   });
 
   it('give every env source a ConfigMap or Secret, with only variables voxq reads, that load', () => {
-    const known = new Set(Object.keys(envSchema.shape));
+    const known = new Set([envSchema, ...providerEnv].flatMap((schema) => Object.keys(schema.shape)));
     expect(config).toBeDefined();
     const sources = new Map<string, string[]>([[`ConfigMap/${config?.metadata.name}`, Object.keys(config?.data ?? {})]]);
     for (const d of deployments) {
@@ -318,7 +319,7 @@ describe('infra/k8s manifests', () => {
       }
       for (const e of c.env ?? []) if (e.name !== 'VOXQ_APP') expect(known.has(e.name), e.name).toBe(true);
       // The same validation the process runs at start-up (the placeholders are well-formed).
-      const loaded = loadConfig(environmentOf(d));
+      const loaded = loadConfig(environmentOf(d), providerEnv);
       if (roleOf(d) === 'api') {
         expect(loaded.api.host).toBe('0.0.0.0');
         expect(c.ports?.find((p) => p.name === 'http')?.containerPort).toBe(loaded.api.port);

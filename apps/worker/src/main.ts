@@ -3,6 +3,7 @@ import { startDropPoller } from '@voxq/drops';
 import { startWorkers } from '@voxq/jobs';
 import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService, untilAborted } from '@voxq/process';
+import { providerEnv } from '@voxq/providers';
 import { checkBucket } from '@voxq/storage';
 
 await runService(
@@ -29,5 +30,5 @@ await runService(
       },
     };
   },
-  { checks: [checkRedis, checkBucket] },
+  { checks: [checkRedis, checkBucket], env: providerEnv },
 );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -26,9 +27,13 @@ describe('loadConfig', () => {
 
   it('never echoes secret values in its errors', () => {
     expect(() => loadConfig({ OPENAI_API_KEY: '' , REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    // Vendor variables come in fragments (libs/providers declares OpenAI's like this).
+    const vendor = z.object({ OPENAI_API_KEY: z.string().min(1).optional(), OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional() });
     try {
-      loadConfig({ OPENAI_BASE_URL: 'ftp://x', OPENAI_API_KEY: 'sk-secret' });
+      loadConfig({ OPENAI_BASE_URL: 'ftp://x', OPENAI_API_KEY: 'sk-secret' }, [vendor]);
+      expect.unreachable('accepted an ftp base URL');
     } catch (e) {
+      expect(String(e)).toMatch(/OPENAI_BASE_URL/);
       expect(String(e)).not.toContain('sk-secret');
     }
   });

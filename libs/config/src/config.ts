@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { configFileSchema, type ConfigFile } from './config-file.schema';
+import type { z } from 'zod';
+import type { EnvFragment, FragmentState } from './env-fragment';
 import { envSchema, type Env } from './env.schema';
 
 export type Config = Readonly<ReturnType<typeof shape>>;
@@ -52,27 +54,6 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       maxCandidates: env.PROVIDER_MAX_CANDIDATES,
       attemptDeadlineMs: env.PROVIDER_ATTEMPT_DEADLINE_MS,
       breaker: { failures: env.PROVIDER_BREAKER_FAILURES, windowMs: env.PROVIDER_BREAKER_WINDOW_MS, cooldownMs: env.PROVIDER_BREAKER_COOLDOWN_MS },
-      openai: {
-        apiKey: env.OPENAI_API_KEY,
-        baseUrl: trim(env.OPENAI_BASE_URL),
-        model: env.OPENAI_MODEL,
-        sttModel: env.OPENAI_STT_MODEL,
-        ttsModel: env.OPENAI_TTS_MODEL,
-        ttsVoice: env.OPENAI_TTS_VOICE,
-      },
-      groq: { apiKey: env.GROQ_API_KEY, baseUrl: trim(env.GROQ_BASE_URL), model: env.GROQ_MODEL, sttModel: env.GROQ_STT_MODEL },
-      anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseUrl: trim(env.ANTHROPIC_BASE_URL), model: env.ANTHROPIC_MODEL, version: env.ANTHROPIC_VERSION },
-      deepgram: { apiKey: env.DEEPGRAM_API_KEY, baseUrl: trim(env.DEEPGRAM_BASE_URL), model: env.DEEPGRAM_MODEL },
-      elevenlabs: { apiKey: env.ELEVENLABS_API_KEY, baseUrl: trim(env.ELEVENLABS_BASE_URL), model: env.ELEVENLABS_MODEL, voice: env.ELEVENLABS_VOICE },
-      cartesia: {
-        apiKey: env.CARTESIA_API_KEY,
-        baseUrl: trim(env.CARTESIA_BASE_URL),
-        model: env.CARTESIA_MODEL,
-        voice: env.CARTESIA_VOICE,
-        version: env.CARTESIA_VERSION,
-      },
-      espeak: { enabled: env.ESPEAK_ENABLED, bin: env.ESPEAK_BIN },
-      pocketsphinx: { enabled: env.POCKETSPHINX_ENABLED, bin: env.POCKETSPHINX_BIN, soxBin: env.SOX_BIN },
       compatible: file.compatible.map(({ apiKeyEnv, ...server }) => ({ ...server, baseUrl: trim(server.baseUrl), apiKey: apiKeyEnv ? source[apiKeyEnv] : undefined })),
       /** Per-provider switches, limits and catalog overrides from the config file. */
       overrides: file.providers,
@@ -108,32 +89,84 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
   };
 }
 
+/** Set by `loadConfig` for each config it returns (a WeakMap: a frozen config has no room, and logs never see it). */
+const fragmentStates = new WeakMap<Config, FragmentState>();
+
+/** `KEY: message (got 'value')`, never echoing a secret's value. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], source: Readonly<Record<string, string | undefined>>): string[] {
+  return issues.map((i) => {
+    const key = i.path.join('.');
+    const value = source[key];
+    const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value}')`;
+    return `${key}: ${i.message}${shown}`;
+  });
+}
+
+/** The fragment's variables that are set (empty strings count as unset). */
+function pick(source: Readonly<Record<string, string | undefined>>, keys: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const key of keys) {
+    const value = source[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  return picked;
+}
+
 /**
- * Parses the environment once, at start-up, and reports every problem at once.
- * Empty strings count as unset so `FOO=` in a compose file falls back to the default.
+ * Parses the environment once, at start-up, and reports every problem at once: voxq's own
+ * variables, the given fragments' (each provider vendor's, from libs/providers) and the
+ * config file's. Empty strings count as unset so `FOO=` in a compose file falls back to the
+ * default. A variable declared twice is a programming error and throws at once.
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(source: Record<string, string | undefined> = process.env, fragments: readonly EnvFragment[] = []): Config {
   const known = Object.keys(envSchema.shape);
-  const env = Object.fromEntries(
-    known.map((k) => [k, source[k] === '' ? undefined : source[k]]).filter(([, v]) => v !== undefined),
-  );
-  const parsed = envSchema.safeParse(env);
-  const problems: string[] = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => {
-        const key = i.path.join('.');
-        const value = source[key];
-        const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value}')`;
-        return `${key}: ${i.message}${shown}`;
-      });
+  const owners = new Set(known);
+  for (const fragment of fragments) {
+    for (const key of Object.keys(fragment.shape)) {
+      if (owners.has(key)) throw new Error(`Environment variable ${key} is declared twice`);
+      owners.add(key);
+    }
+  }
+  const parsed = envSchema.safeParse(pick(source, known));
+  const problems: string[] = parsed.success ? [] : describeIssues(parsed.error.issues, source);
   if (parsed.success && !parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither (to use the AWS default credential chain)');
   }
+  const snapshot = pick(source, Object.keys(source));
+  const state: FragmentState = { source: snapshot, parsed: new Map() };
+  for (const fragment of fragments) {
+    const result = fragment.safeParse(pick(snapshot, Object.keys(fragment.shape)));
+    if (result.success) state.parsed.set(fragment, result.data);
+    else problems.push(...describeIssues(result.error.issues, source));
+  }
   const file = readConfigFile(parsed.success ? parsed.data.VOXQ_CONFIG_FILE : undefined, problems);
   if (!parsed.success || !file || problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(shape(parsed.data, file, source));
+  const config: Config = Object.freeze(shape(parsed.data, file, source));
+  fragmentStates.set(config, state);
+  return config;
 }
 
+/** The process's own config: `process.env`, with the fragments the process reads (what `runService` loads). */
+export function loadProcessConfig(fragments: readonly EnvFragment[] = []): Config {
+  return loadConfig(process.env, fragments);
+}
+
+/**
+ * A fragment's values. A process passes its fragments to `loadConfig`, which validated them
+ * with everything else; a config loaded without them (a test's, a tool's) parses the
+ * fragment here, on first use, from the same variables, with the same problem report.
+ */
+export function readEnvFragment<F extends EnvFragment>(config: Config, fragment: F): z.output<F> {
+  const state = fragmentStates.get(config);
+  if (!state) throw new Error('readEnvFragment: this config was not made by loadConfig');
+  if (!state.parsed.has(fragment)) {
+    const result = fragment.safeParse(pick(state.source, Object.keys(fragment.shape)));
+    if (!result.success) throw new ConfigError(describeIssues(result.error.issues, state.source));
+    state.parsed.set(fragment, result.data);
+  }
+  // Sound: the value stored under a fragment is what that fragment parsed.
+  return state.parsed.get(fragment) as z.output<F>;
+}
 /** The optional JSON config file; its problems join the environment's. */
 function readConfigFile(path: string | undefined, problems: string[]): ConfigFile | null {
   if (!path) return configFileSchema.parse({});

@@ -49,8 +49,9 @@ const replaced = (by: string) =>
   z.undefined({ error: `no longer read: use ${by} instead` }).optional();
 
 /**
- * Every environment variable voxq reads, with its default. `.env.example` documents them;
- * keep the two in step. Nothing else in the code base reads `process.env`.
+ * Every environment variable voxq reads, with its default, except the provider vendors' own
+ * (see `EnvFragment`). `.env.example` documents them all; keep it in step. Nothing else in
+ * the code base reads `process.env`.
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -131,50 +132,9 @@ export const envSchema = z.object({
   /** JSON file with provider limits, catalog overrides and extra OpenAI-compatible servers. */
   VOXQ_CONFIG_FILE: z.string().min(1).optional(),
 
-  /** OpenAI (chat, Whisper, speech), or any OpenAI-compatible server by base URL. */
-  OPENAI_API_KEY: z.string().min(1).optional(),
-  OPENAI_BASE_URL: url.default('https://api.openai.com/v1'),
-  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  OPENAI_STT_MODEL: z.string().min(1).default('whisper-1'),
-  OPENAI_TTS_MODEL: z.string().min(1).default('tts-1'),
-  OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
-
-  /** Groq: OpenAI-compatible chat and Whisper. */
-  GROQ_API_KEY: z.string().min(1).optional(),
-  GROQ_BASE_URL: url.default('https://api.groq.com/openai/v1'),
-  GROQ_MODEL: z.string().min(1).default('llama-3.3-70b-versatile'),
-  GROQ_STT_MODEL: z.string().min(1).default('whisper-large-v3-turbo'),
-
-  /** Anthropic Messages API. */
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_BASE_URL: url.default('https://api.anthropic.com'),
-  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
-  ANTHROPIC_VERSION: z.string().min(1).default('2023-06-01'),
-
-  /** Deepgram speech to text. */
-  DEEPGRAM_API_KEY: z.string().min(1).optional(),
-  DEEPGRAM_BASE_URL: url.default('https://api.deepgram.com'),
-  DEEPGRAM_MODEL: z.string().min(1).default('nova-2'),
-
-  /** ElevenLabs text to speech. */
-  ELEVENLABS_API_KEY: z.string().min(1).optional(),
-  ELEVENLABS_BASE_URL: url.default('https://api.elevenlabs.io'),
-  ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2'),
-  ELEVENLABS_VOICE: z.string().min(1).default('21m00Tcm4TlvDq8ikWAM'),
-
-  /** Cartesia text to speech (raw PCM). */
-  CARTESIA_API_KEY: z.string().min(1).optional(),
-  CARTESIA_BASE_URL: url.default('https://api.cartesia.ai'),
-  CARTESIA_MODEL: z.string().min(1).default('sonic-2'),
-  CARTESIA_VOICE: z.string().min(1).default('694f9389-aac1-45b6-b726-9d9369183238'),
-  CARTESIA_VERSION: z.string().min(1).default('2024-11-13'),
-
-  /** Local engines from Debian packages; no key, no network. */
-  ESPEAK_ENABLED: bool(true),
-  ESPEAK_BIN: z.string().min(1).default('espeak-ng'),
-  POCKETSPHINX_ENABLED: bool(true),
-  POCKETSPHINX_BIN: z.string().min(1).default('pocketsphinx_continuous'),
-  SOX_BIN: z.string().min(1).default('sox'),
+  // Provider vendors declare their own variables (OPENAI_*, ANTHROPIC_*, ESPEAK_*, …) in
+  // their folders of libs/providers (`<vendor>/vendor.ts`); `loadConfig` validates them with
+  // these when given the providers' fragments.
 
   /**
    * S3-compatible object storage for audio (inputs, uploads, results): AWS S3, MinIO, or

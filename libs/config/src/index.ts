@@ -1,7 +1,8 @@
-export { ConfigError, loadConfig } from './config';
+export { ConfigError, loadConfig, loadProcessConfig, readEnvFragment } from './config';
 export type { Config } from './config';
 export { envSchema } from './env.schema';
 export type { Env } from './env.schema';
+export type { EnvFragment } from './env-fragment';
 export { catalogOverrideSchema, configFileSchema, PROVIDER_NAME, providerLimitsSchema } from './config-file.schema';
 export type { CatalogOverride, ConfigFile, ProviderLimits } from './config-file.schema';
 export { parseDuration } from './duration';

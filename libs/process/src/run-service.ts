@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '@voxq/config';
+import { ConfigError, loadProcessConfig, type Config, type EnvFragment } from '@voxq/config';
 import { createLogger, type Logger } from '@voxq/logging';
 import type { StartupCheck } from './startup-check';
 
@@ -14,6 +14,11 @@ export interface Service {
 export interface RunServiceOptions {
   /** Run in order after config loads and before `start`; the first refusal exits 1. */
   checks?: StartupCheck[];
+  /**
+   * Variables declared outside libs/config that this process reads (the provider vendors':
+   * `providerEnv` from `@voxq/providers`), validated with the rest before anything starts.
+   */
+  env?: readonly EnvFragment[];
 }
 
 /** After the grace period, how long handing work back may take before the process exits anyway. */
@@ -31,7 +36,7 @@ export async function runService(
 ): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadProcessConfig(options.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`[${name}] ${error.message}`);

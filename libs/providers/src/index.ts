@@ -13,7 +13,7 @@ export type {
   TtsRequest,
   TtsResponse,
 } from './provider';
-export { ProviderRegistry, createProviderRegistry } from './registry';
+export { ProviderRegistry, createProviderRegistry, providerEnv } from './registry';
 export { ProviderRouter } from './router';
 export { createProviderRuntime, providerKey } from './provider-runtime';
 export type { ProviderRuntime } from './provider-runtime';
@@ -31,6 +31,4 @@ export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';
 export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
 export { Semaphore } from './shared/semaphore';
-export { readWav } from './shared/wav';
-export type { WavInfo } from './shared/wav';
 export { describeProviders, listModels } from './catalog';

@@ -1,31 +1,41 @@
-import type { Config } from '@voxq/config';
+import type { Config, EnvFragment } from '@voxq/config';
 import type { Capability } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
-import { createAnthropicLlm } from './anthropic/complete';
-import { ANTHROPIC_LLM_PROFILE } from './anthropic/profile';
-import { createCartesiaTts } from './cartesia/synthesize';
-import { CARTESIA_TTS_PROFILE } from './cartesia/profile';
-import { createDeepgramStt } from './deepgram/transcribe';
-import { DEEPGRAM_STT_PROFILE } from './deepgram/profile';
-import { createElevenLabsTts } from './elevenlabs/synthesize';
-import { ELEVENLABS_TTS_PROFILE } from './elevenlabs/profile';
-import { ESPEAK_TTS_PROFILE } from './espeak-ng/profile';
-import { createEspeakNgTts } from './espeak-ng/synthesize';
-import { createOpenAiCompatibleLlm } from './openai-compatible/complete';
-import {
-  COMPATIBLE_LLM_PROFILE,
-  GROQ_LLM_PROFILE,
-  GROQ_STT_PROFILE,
-  OPENAI_LLM_PROFILE,
-  OPENAI_STT_PROFILE,
-  OPENAI_TTS_PROFILE,
-} from './openai-compatible/profile';
-import { createOpenAiCompatibleTts } from './openai-compatible/synthesize';
-import { createOpenAiCompatibleStt } from './openai-compatible/transcribe';
-import { POCKETSPHINX_STT_PROFILE } from './pocketsphinx/profile';
-import { createPocketsphinxStt } from './pocketsphinx/transcribe';
-import type { Provider, ProviderOf, ProviderProfile } from './provider';
+import { anthropic } from './anthropic/vendor';
+import { cartesia } from './cartesia/vendor';
+import { deepgram } from './deepgram/vendor';
+import { elevenlabs } from './elevenlabs/vendor';
+import { espeakNg } from './espeak-ng/vendor';
+import { groq } from './groq/vendor';
+import { openai } from './openai/vendor';
+import { compatibleServers } from './openai-compatible/vendor';
+import { pocketsphinx } from './pocketsphinx/vendor';
+import type { Provider, ProviderOf } from './provider';
 import { Semaphore } from './shared/semaphore';
+import type { Vendor, VendorEntry } from './vendor';
+
+/**
+ * The one list of vendors, one line each, in registration order. A vendor is its folder
+ * (`<vendor>/vendor.ts` declares its variables and builds its adapters) plus its line here.
+ */
+export const VENDORS: readonly Vendor[] = [
+  openai,
+  anthropic,
+  groq,
+  compatibleServers,
+  deepgram,
+  elevenlabs,
+  cartesia,
+  espeakNg,
+  pocketsphinx,
+];
+
+/**
+ * Every vendor's environment variables, for the process's config load
+ * (`loadConfig(process.env, providerEnv)`, done by `runService`), so a bad vendor variable
+ * is reported with every other problem at start-up.
+ */
+export const providerEnv: readonly EnvFragment[] = VENDORS.map((vendor) => vendor.env);
 
 /**
  * The providers this process may call, in their configured order. One vendor may serve
@@ -55,83 +65,24 @@ export class ProviderRegistry {
   }
 }
 
-type Entry = { provider: Provider; profile: ProviderProfile };
-
 /**
- * The one place that lists providers. A provider without its key is not a candidate at all,
- * so it never costs a failed call; the config file can switch one off, set its limits, and
- * override its catalog entry. Adding a provider is a folder plus one entry here.
+ * The providers of every vendor that is configured. A provider without its key is not a
+ * candidate at all, so it never costs a failed call; the config file can switch one off,
+ * set its limits, and override its catalog entry.
  */
-export function createProviderRegistry(config: Config, logger: Logger): ProviderRegistry {
-  const p = config.providers;
-  // Both local engines compete for the same cores, so they share one process limit.
-  const localEngines = new Semaphore(config.worker.localEngineConcurrency);
-  const entries: Entry[] = [];
+export function createProviderRegistry(config: Config, logger: Logger, vendors: readonly Vendor[] = VENDORS): ProviderRegistry {
+  const context = { config, localEngines: new Semaphore(config.worker.localEngineConcurrency) };
+  const entries: VendorEntry[] = [];
   const skipped: string[] = [];
-  const keyed = (vendor: string, key: string | undefined, variable: string, add: (apiKey: string) => Entry[]) => {
-    if (key) entries.push(...add(key));
-    else skipped.push(`${vendor} (${variable} unset)`);
-  };
-
-  keyed('openai', p.openai.apiKey, 'OPENAI_API_KEY', (apiKey) => {
-    const base = { name: 'openai', baseUrl: p.openai.baseUrl, apiKey };
-    return [
-      { provider: createOpenAiCompatibleLlm({ ...base, defaultModel: p.openai.model }), profile: OPENAI_LLM_PROFILE },
-      { provider: createOpenAiCompatibleStt({ ...base, defaultModel: p.openai.sttModel }), profile: OPENAI_STT_PROFILE },
-      { provider: createOpenAiCompatibleTts({ ...base, defaultModel: p.openai.ttsModel, defaultVoice: p.openai.ttsVoice }), profile: OPENAI_TTS_PROFILE },
-    ];
-  });
-  keyed('anthropic', p.anthropic.apiKey, 'ANTHROPIC_API_KEY', (apiKey) => [
-    {
-      provider: createAnthropicLlm({ baseUrl: p.anthropic.baseUrl, apiKey, version: p.anthropic.version, defaultModel: p.anthropic.model }),
-      profile: ANTHROPIC_LLM_PROFILE,
-    },
-  ]);
-  keyed('groq', p.groq.apiKey, 'GROQ_API_KEY', (apiKey) => {
-    const base = { name: 'groq', baseUrl: p.groq.baseUrl, apiKey };
-    return [
-      { provider: createOpenAiCompatibleLlm({ ...base, defaultModel: p.groq.model }), profile: GROQ_LLM_PROFILE },
-      { provider: createOpenAiCompatibleStt({ ...base, defaultModel: p.groq.sttModel }), profile: GROQ_STT_PROFILE },
-    ];
-  });
-  for (const server of p.compatible) {
-    // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
-    entries.push({
-      provider: createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
-      profile: COMPATIBLE_LLM_PROFILE,
-    });
-  }
-  keyed('deepgram', p.deepgram.apiKey, 'DEEPGRAM_API_KEY', (apiKey) => [
-    { provider: createDeepgramStt({ baseUrl: p.deepgram.baseUrl, apiKey, defaultModel: p.deepgram.model }), profile: DEEPGRAM_STT_PROFILE },
-  ]);
-  keyed('elevenlabs', p.elevenlabs.apiKey, 'ELEVENLABS_API_KEY', (apiKey) => [
-    {
-      provider: createElevenLabsTts({ baseUrl: p.elevenlabs.baseUrl, apiKey, defaultModel: p.elevenlabs.model, defaultVoice: p.elevenlabs.voice }),
-      profile: ELEVENLABS_TTS_PROFILE,
-    },
-  ]);
-  keyed('cartesia', p.cartesia.apiKey, 'CARTESIA_API_KEY', (apiKey) => [
-    {
-      provider: createCartesiaTts({
-        baseUrl: p.cartesia.baseUrl,
-        apiKey,
-        version: p.cartesia.version,
-        defaultModel: p.cartesia.model,
-        defaultVoice: p.cartesia.voice,
-      }),
-      profile: CARTESIA_TTS_PROFILE,
-    },
-  ]);
-  if (p.espeak.enabled) entries.push({ provider: createEspeakNgTts({ bin: p.espeak.bin, limiter: localEngines }), profile: ESPEAK_TTS_PROFILE });
-  if (p.pocketsphinx.enabled) {
-    entries.push({
-      provider: createPocketsphinxStt({ bin: p.pocketsphinx.bin, soxBin: p.pocketsphinx.soxBin, limiter: localEngines }),
-      profile: POCKETSPHINX_STT_PROFILE,
-    });
+  for (const vendor of vendors) {
+    const built = vendor.providers(context);
+    if (typeof built === 'string') skipped.push(`${vendor.name} (${built})`);
+    else entries.push(...built);
   }
 
+  const overrides = config.providers.overrides;
   const providers = entries.flatMap(({ provider, profile }) => {
-    const override = p.overrides[provider.name];
+    const override = overrides[provider.name];
     if (override?.enabled === false) {
       skipped.push(`${provider.capability}:${provider.name} (disabled in the config file)`);
       return [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SPEECH_SECONDS, mp3Frames, pcmTone, pcmToneF32, speechSeconds, wav } from './audio';
+import { MAX_SPEECH_SECONDS, mp3Frames, pcmTone, pcmToneF32, speechSeconds } from './audio';
 
 describe('speechSeconds', () => {
   it('grows 60 ms a character, faster at a higher speed, within bounds', () => {
@@ -22,30 +22,6 @@ describe('pcmTone', () => {
 
   it('has a 32-bit float twin', () => {
     expect(pcmToneF32(0.5, 16_000).length).toBe(32_000);
-  });
-});
-
-describe('wav', () => {
-  it('writes a 44-byte header with exact sizes and the format', () => {
-    const pcm = pcmTone(1, 22_050);
-    const file = wav(pcm, 22_050);
-    expect(file.length).toBe(44 + pcm.length);
-    expect(file.toString('ascii', 0, 4)).toBe('RIFF');
-    expect(file.readUInt32LE(4)).toBe(file.length - 8);
-    expect(file.toString('ascii', 8, 16)).toBe('WAVEfmt ');
-    expect(file.readUInt16LE(20)).toBe(1);
-    expect(file.readUInt32LE(24)).toBe(22_050);
-    expect(file.readUInt32LE(28)).toBe(44_100);
-    expect(file.readUInt16LE(34)).toBe(16);
-    expect(file.toString('ascii', 36, 40)).toBe('data');
-    expect(file.readUInt32LE(40)).toBe(pcm.length);
-    expect(file.subarray(44).equals(pcm)).toBe(true);
-  });
-
-  it('marks float samples as IEEE float', () => {
-    const file = wav(pcmToneF32(0.1, 8_000), 8_000, 32);
-    expect(file.readUInt16LE(20)).toBe(3);
-    expect(file.readUInt32LE(28)).toBe(32_000);
   });
 });
 

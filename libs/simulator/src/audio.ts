@@ -3,6 +3,7 @@
  * headers, content types, durations a client can check), not sound: every answer is a
  * quiet 440 Hz tone, identical for identical input.
  */
+import { sinePcm } from '@voxq/wav';
 
 /** Speech runs about 60 ms per character of text (at speed 1). */
 const MS_PER_CHARACTER = 60;
@@ -20,11 +21,7 @@ export function speechSeconds(text: string, speed = 1): number {
 
 /** Mono 16-bit little-endian PCM of a sine tone. */
 export function pcmTone(seconds: number, sampleRate: number): Buffer {
-  const samples = Math.round(seconds * sampleRate);
-  const pcm = Buffer.alloc(samples * 2);
-  const step = (2 * Math.PI * TONE_HZ) / sampleRate;
-  for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round(AMPLITUDE * Math.sin(i * step)), i * 2);
-  return pcm;
+  return sinePcm({ seconds, sampleRate, frequency: TONE_HZ, amplitude: AMPLITUDE });
 }
 
 /** Mono 32-bit float little-endian PCM of the same tone (Cartesia's `pcm_f32le`). */
@@ -34,26 +31,6 @@ export function pcmToneF32(seconds: number, sampleRate: number): Buffer {
   const step = (2 * Math.PI * TONE_HZ) / sampleRate;
   for (let i = 0; i < samples; i++) pcm.writeFloatLE((AMPLITUDE / 32_768) * Math.sin(i * step), i * 4);
   return pcm;
-}
-
-/** Wraps mono PCM in a 44-byte RIFF/WAVE header with exact sizes. */
-export function wav(pcm: Buffer, sampleRate: number, bitsPerSample: 16 | 32 = 16): Buffer {
-  const bytesPerSample = bitsPerSample / 8;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(bitsPerSample === 32 ? 3 : 1, 20); // 3: IEEE float, 1: integer PCM
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * bytesPerSample, 28);
-  header.writeUInt16LE(bytesPerSample, 32);
-  header.writeUInt16LE(bitsPerSample, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
 }
 
 /**

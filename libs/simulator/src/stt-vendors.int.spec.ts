@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pcmTone, wav } from './audio';
+import { pcmToWav } from '@voxq/wav';
+import { pcmTone } from './audio';
 import { startSimulator, type Simulator } from './simulator-server';
 
-const audio = wav(pcmTone(1.5, 16_000), 16_000);
+const audio = pcmToWav(pcmTone(1.5, 16_000), { sampleRate: 16_000 });
 
 describe('simulated STT vendors', () => {
   let sim: Simulator;

@@ -1,8 +1,7 @@
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
-import { headerValue, postJson, type HttpResponse } from '../shared/http-client';
-import { parseJsonBody } from '../shared/json-body';
+import { callUpstream, jsonAnswer, jsonBody } from '../engine';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
-import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { readAnthropicError } from './errors';
 import { wireResponseSchema } from './wire.schema';
 
 export interface AnthropicOptions {
@@ -28,21 +27,15 @@ export interface AnthropicOptions {
 /** An LLM provider speaking Anthropic's Messages API (`POST /v1/messages`). */
 export function createAnthropicLlm(options: AnthropicOptions): LlmProvider {
   const { name = 'anthropic', defaultModel } = options;
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/v1/messages`;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/messages`;
   const headers = { 'x-api-key': options.apiKey, 'anthropic-version': options.version };
+  const answer = jsonAnswer(wireResponseSchema);
 
   async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
     const model = request.model ?? defaultModel;
-    const body = toWireRequest(request, model);
-    let response: HttpResponse;
-    try {
-      response = await postJson(endpoint, body, headers, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
-    return fromWireResponse(parseJsonBody(name, response.body, wireResponseSchema), model);
+    const body = jsonBody(toWireRequest(request, model));
+    const wire = await callUpstream({ provider: name, url, headers, body, answer, readError: readAnthropicError, signal: ctx.signal });
+    return fromWireResponse(wire, model);
   }
 
   return { name, capability: 'llm', languages: options.languages ?? '*', defaultModel, complete };

@@ -1,16 +1,15 @@
 import type { AppError } from '@voxq/errors';
-import { tryParseJson } from '../shared/json-body';
-import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import { errorFromAnswer, tryParseJson, type ErrorReader } from '../engine';
 import { wireErrorSchema } from './wire.schema';
 
-export { errorFromFetchFailure } from '../shared/upstream-errors';
+export { errorFromFetchFailure } from '../engine';
 
 /** Anthropic's own words from its error envelope, with the error type (`overloaded_error`). */
-function upstreamWords(body: string): string | undefined {
+export const readAnthropicError: ErrorReader = (body) => {
   const error = tryParseJson(body, wireErrorSchema)?.error;
   if (!error) return undefined;
-  return error.type ? `${error.type}: ${error.message}` : error.message;
-}
+  return { words: error.type ? `${error.type}: ${error.message}` : error.message };
+};
 
 /**
  * Maps a non-2xx answer. Anthropic's statuses mean what everyone's do (429 rate_limit_error,
@@ -18,5 +17,5 @@ function upstreamWords(body: string): string | undefined {
  * 400/413 → rejected), so only the envelope is Anthropic's.
  */
 export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
-  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
+  return errorFromAnswer(provider, status, body, retryAfter, readAnthropicError);
 }

@@ -1,18 +1,17 @@
 import type { AppError } from '@voxq/errors';
-import { tryParseJson } from '../shared/json-body';
-import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import { errorFromAnswer, tryParseJson, type ErrorReader } from '../engine';
 import { wireErrorSchema } from './wire.schema';
 
 /** The upstream's own words from a JSON error body; undefined for text (quoted raw). */
-function upstreamWords(body: string): string | undefined {
+export const readCartesiaError: ErrorReader = (body) => {
   const error = tryParseJson(body, wireErrorSchema);
   if (!error) return undefined;
   if ('message' in error) {
     const code = error.error_code ? `${error.error_code}: ` : '';
-    return `${code}${error.message}`;
+    return { words: `${code}${error.message}` };
   }
-  return error.error;
-}
+  return { words: error.error };
+};
 
 /**
  * Maps a non-2xx answer by status, as for every vendor: 401/402/403 → misconfigured
@@ -20,5 +19,5 @@ function upstreamWords(body: string): string | undefined {
  * Retry-After when sent.
  */
 export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
-  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
+  return errorFromAnswer(provider, status, body, retryAfter, readCartesiaError);
 }

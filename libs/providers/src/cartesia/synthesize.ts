@@ -1,9 +1,7 @@
 import { errors } from '@voxq/errors';
 import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
-import { audioBody, postJsonForAudio, type AudioHttpResponse } from '../shared/http-audio';
-import { headerValue } from '../shared/http-client';
-import { errorFromFetchFailure } from '../shared/upstream-errors';
-import { errorFromStatus } from './errors';
+import { audioAnswer, callUpstream, jsonBody } from '../engine';
+import { readCartesiaError } from './errors';
 import { CARTESIA_LANGUAGES } from './languages';
 import type { CartesiaSampleRate, WireRequest } from './wire.schema';
 
@@ -64,28 +62,20 @@ export function createCartesiaTts(options: CartesiaOptions): TtsProvider {
   const { apiKey, version, defaultModel, defaultVoice } = options;
   const name = options.name ?? 'cartesia';
   const sampleRate = options.sampleRate ?? 24_000;
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/tts/bytes`;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/tts/bytes`;
+  const headers = { 'x-api-key': apiKey, 'cartesia-version': version };
+  const answer = audioAnswer();
 
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
-    const body = toWireRequest(request, { model: defaultModel, voice: defaultVoice, sampleRate });
-    let response: AudioHttpResponse;
-    try {
-      response = await postJsonForAudio(endpoint, body, { 'x-api-key': apiKey, 'cartesia-version': version }, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) {
-      throw errorFromStatus(name, status, response.body.toString('utf8'), headerValue(response.headers, 'retry-after'));
-    }
-    const audio = audioBody(name, response);
+    const wire = toWireRequest(request, { model: defaultModel, voice: defaultVoice, sampleRate });
+    const { audio } = await callUpstream({ provider: name, url, headers, body: jsonBody(wire), answer, readError: readCartesiaError, signal: ctx.signal });
     if (audio.length % BYTES_PER_SAMPLE !== 0) {
       throw errors.providerUnavailable(name, `malformed response: ${audio.length} bytes is not whole 16-bit samples`);
     }
     return {
       audio,
       contentType: `audio/pcm;rate=${sampleRate}`,
-      model: body.model_id,
+      model: wire.model_id,
       durationSeconds: audio.length / (BYTES_PER_SAMPLE * sampleRate),
     };
   }

@@ -1,15 +1,14 @@
 import type { AppError } from '@voxq/errors';
-import { tryParseJson } from '../shared/json-body';
-import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import { errorFromAnswer, tryParseJson, type ErrorReader } from '../engine';
 import { deepgramErrorSchema } from './wire.schema';
 
 /** Deepgram's own words (with its request id, for its support) from an error body; undefined for other bodies. */
-function upstreamWords(body: string): string | undefined {
+export const readDeepgramError: ErrorReader = (body) => {
   const error = tryParseJson(body, deepgramErrorSchema);
   if (!error) return undefined;
   const words = 'err_msg' in error ? error.err_msg : error.details ? `${error.message}: ${error.details}` : error.message;
-  return error.request_id ? `${words} (request ${error.request_id})` : words;
-}
+  return { words: error.request_id ? `${words} (request ${error.request_id})` : words };
+};
 
 /**
  * Maps a non-2xx answer by status, as for every vendor: 400 (audio it cannot decode, bad
@@ -17,5 +16,5 @@ function upstreamWords(body: string): string | undefined {
  * unavailable with Retry-After when sent.
  */
 export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
-  return errorFromHttpStatus(provider, status, httpErrorMessage(status, upstreamWords(body), body), retryAfter);
+  return errorFromAnswer(provider, status, body, retryAfter, readDeepgramError);
 }

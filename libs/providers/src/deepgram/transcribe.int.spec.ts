@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import type { CallContext, SttProvider, SttRequest } from '../provider';
-import { sinePcm, sineWav } from '../shared/sine-wav.fixture';
+import { sinePcm, sineWav } from '@voxq/wav';
 import { createDeepgramStt } from './transcribe';
 
 const logger = createLogger({ name: 'test', level: 'silent' });

@@ -1,9 +1,6 @@
 import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
-import { headerValue, type HttpResponse } from '../shared/http-client';
-import { postBody } from '../shared/post-body';
-import { parseJsonBody } from '../shared/json-body';
-import { errorFromFetchFailure } from '../shared/upstream-errors';
-import { errorFromStatus } from './errors';
+import { binaryBody, callUpstream, jsonAnswer } from '../engine';
+import { readDeepgramError } from './errors';
 import { deepgramLanguage, fromListenResponse, toListenQuery } from './transcribe.mapper';
 import { listenResponseSchema } from './wire.schema';
 
@@ -35,23 +32,20 @@ export function createDeepgramStt(options: DeepgramOptions): SttProvider {
   const { apiKey, defaultModel } = options;
   const name = options.name ?? DEEPGRAM_NAME;
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/v1/listen`;
+  const headers = { authorization: `Token ${apiKey}` };
+  const answer = jsonAnswer(listenResponseSchema);
 
   async function transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse> {
     const model = request.model ?? defaultModel;
-    let response: HttpResponse;
-    try {
-      response = await postBody(
-        `${endpoint}?${toListenQuery(request, model).toString()}`,
-        request.audio,
-        { authorization: `Token ${apiKey}`, 'content-type': request.contentType },
-        ctx.signal,
-      );
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
-    const parsed = parseJsonBody(name, response.body, listenResponseSchema);
+    const parsed = await callUpstream({
+      provider: name,
+      url: `${endpoint}?${toListenQuery(request, model).toString()}`,
+      headers,
+      body: binaryBody(request.audio, request.contentType),
+      answer,
+      readError: readDeepgramError,
+      signal: ctx.signal,
+    });
     return fromListenResponse(parsed, deepgramLanguage(request.language), model);
   }
 

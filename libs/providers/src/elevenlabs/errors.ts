@@ -1,18 +1,12 @@
-import { errors, type AppError } from '@voxq/errors';
-import { tryParseJson } from '../shared/json-body';
-import { errorFromHttpStatus, httpErrorMessage } from '../shared/upstream-errors';
+import type { AppError } from '@voxq/errors';
+import { errorFromAnswer, tryParseJson, type ErrorReader } from '../engine';
 import { wireErrorSchema } from './wire.schema';
 
 /** `detail.status` codes that name our configuration, not the input, at fault. */
 const MISCONFIGURED = new Set(['voice_not_found', 'model_not_found']);
 
-interface Detail {
-  /** ElevenLabs' error code, e.g. `quota_exceeded`. */
-  code?: string;
-  words: string;
-}
-
-function readDetail(body: string): Detail | undefined {
+/** ElevenLabs' code and message, each validation issue, or nothing (a proxy's page). */
+export const readElevenLabsError: ErrorReader = (body) => {
   const parsed = tryParseJson(body, wireErrorSchema);
   if (!parsed) return undefined;
   const { detail } = parsed;
@@ -20,8 +14,11 @@ function readDetail(body: string): Detail | undefined {
   if (Array.isArray(detail)) {
     return { words: detail.map((issue) => (issue.loc ? `${issue.loc.join('.')}: ${issue.msg}` : issue.msg)).join('; ') };
   }
-  return { ...(detail.status ? { code: detail.status } : {}), words: detail.status ? `${detail.status}: ${detail.message}` : detail.message };
-}
+  return {
+    words: detail.status ? `${detail.status}: ${detail.message}` : detail.message,
+    misconfigured: MISCONFIGURED.has(detail.status ?? ''),
+  };
+};
 
 /**
  * Maps a non-2xx answer by status like every vendor (401 bad key or `quota_exceeded`,
@@ -30,8 +27,5 @@ function readDetail(body: string): Detail | undefined {
  * is our configuration's fault even when ElevenLabs answers 400.
  */
 export function errorFromStatus(provider: string, status: number, body: string, retryAfter: string | null): AppError {
-  const detail = readDetail(body);
-  const message = httpErrorMessage(status, detail?.words, body);
-  if (detail?.code && MISCONFIGURED.has(detail.code) && status < 500) return errors.providerMisconfigured(provider, message);
-  return errorFromHttpStatus(provider, status, message, retryAfter);
+  return errorFromAnswer(provider, status, body, retryAfter, readElevenLabsError);
 }

@@ -1,8 +1,6 @@
 import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
-import { audioBody, postJsonForAudio, type AudioHttpResponse } from '../shared/http-audio';
-import { headerValue } from '../shared/http-client';
-import { errorFromFetchFailure } from '../shared/upstream-errors';
-import { errorFromStatus } from './errors';
+import { audioAnswer, callUpstream, jsonBody } from '../engine';
+import { readElevenLabsError } from './errors';
 import { ELEVENLABS_LANGUAGES } from './languages';
 import type { WireRequest } from './wire.schema';
 
@@ -43,22 +41,16 @@ export function createElevenLabsTts(options: ElevenLabsOptions): TtsProvider {
   const { apiKey, defaultModel, defaultVoice } = options;
   const name = options.name ?? 'elevenlabs';
   const base = options.baseUrl.replace(/\/+$/, '');
+  const headers = { 'xi-api-key': apiKey };
+  const answer = audioAnswer();
 
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
     const model = request.model ?? defaultModel;
     const voice = encodeURIComponent(request.voice ?? defaultVoice);
     const url = `${base}/v1/text-to-speech/${voice}?output_format=${ELEVENLABS_OUTPUT_FORMAT}`;
-    let response: AudioHttpResponse;
-    try {
-      response = await postJsonForAudio(url, toWireRequest(request, model), { 'xi-api-key': apiKey }, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) {
-      throw errorFromStatus(name, status, response.body.toString('utf8'), headerValue(response.headers, 'retry-after'));
-    }
-    return { audio: audioBody(name, response), contentType: 'audio/mpeg', model };
+    const body = jsonBody(toWireRequest(request, model));
+    const { audio } = await callUpstream({ provider: name, url, headers, body, answer, readError: readElevenLabsError, signal: ctx.signal });
+    return { audio, contentType: 'audio/mpeg', model };
   }
 
   return { name, capability: 'tts', languages: options.languages ?? ELEVENLABS_LANGUAGES, defaultModel, synthesize };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import type { CallContext } from '../provider';
 import { Semaphore } from '../shared/semaphore';
-import { readWav } from '../shared/wav';
+import { readWav } from '@voxq/wav';
 import { createEspeakNgTts } from './synthesize';
 
 const installed = spawnSync('espeak-ng', ['--version']).error === undefined;

@@ -3,7 +3,7 @@ import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provi
 import { excerpt } from '../shared/excerpt';
 import { runProcess } from '../shared/run-process';
 import type { Semaphore } from '../shared/semaphore';
-import { readWav, withExactWavSizes } from '../shared/wav';
+import { readWav, withExactWavSizes } from '@voxq/wav';
 import { ESPEAK_LANGUAGES } from './languages';
 
 export const ESPEAK_NAME = 'espeak-ng';

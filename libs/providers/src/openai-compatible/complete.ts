@@ -1,8 +1,7 @@
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
+import { callUpstream, jsonAnswer, jsonBody } from '../engine';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
-import { headerValue, postJson, type HttpResponse } from '../shared/http-client';
-import { parseJsonBody } from '../shared/json-body';
-import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { readOpenAiError } from './errors';
 import { wireResponseSchema } from './wire.schema';
 
 export interface OpenAiCompatibleOptions {
@@ -25,20 +24,15 @@ export interface OpenAiCompatibleOptions {
  */
 export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): LlmProvider {
   const { name, apiKey, defaultModel } = options;
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const headers = { authorization: `Bearer ${apiKey}` };
+  const answer = jsonAnswer(wireResponseSchema);
 
   async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
     const model = request.model ?? defaultModel;
-    let response: HttpResponse;
-    try {
-      response = await postJson(endpoint, toWireRequest(request, model), { authorization: `Bearer ${apiKey}` }, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status, body } = response;
-    if (status < 200 || status >= 300) throw errorFromStatus(name, status, body, headerValue(response.headers, 'retry-after'));
-
-    return fromWireResponse(parseJsonBody(name, body, wireResponseSchema), model);
+    const body = jsonBody(toWireRequest(request, model));
+    const wire = await callUpstream({ provider: name, url, headers, body, answer, readError: readOpenAiError, signal: ctx.signal });
+    return fromWireResponse(wire, model);
   }
 
   return { name, capability: 'llm', languages: options.languages ?? '*', defaultModel, complete };

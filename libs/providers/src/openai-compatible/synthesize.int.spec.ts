@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { startSimulator, type Fault, type Simulator } from '@voxq/simulator';
 import type { CallContext, TtsProvider, TtsRequest } from '../provider';
-import { readWav } from '../shared/wav';
+import { readWav } from '@voxq/wav';
 import { createOpenAiCompatibleTts } from './synthesize';
 
 const logger = createLogger({ name: 'test', level: 'silent' });

@@ -1,6 +1,6 @@
 import { errors } from '@voxq/errors';
 import type { TtsRequest, TtsResponse } from '../provider';
-import { readWav, withExactWavSizes } from '../shared/wav';
+import { readWav, withExactWavSizes } from '@voxq/wav';
 
 /** The formats voxq asks for: WAV says its own sample rate and length; MP3 is a tenth the size. */
 export type SpeechFormat = 'wav' | 'mp3';

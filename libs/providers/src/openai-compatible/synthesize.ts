@@ -1,7 +1,6 @@
 import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
-import { audioBody, postJsonForAudio, type AudioHttpResponse } from '../shared/http-audio';
-import { headerValue } from '../shared/http-client';
-import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { audioAnswer, callUpstream, jsonBody } from '../engine';
+import { readOpenAiError } from './errors';
 import { fromSpeechAudio, toSpeechRequest, type SpeechFormat } from './synthesize.mapper';
 
 export interface OpenAiCompatibleTtsOptions {
@@ -35,21 +34,14 @@ export interface OpenAiCompatibleTtsOptions {
 export function createOpenAiCompatibleTts(options: OpenAiCompatibleTtsOptions): TtsProvider {
   const { name, apiKey, defaultModel, defaultVoice } = options;
   const format = options.responseFormat ?? 'wav';
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/audio/speech`;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/audio/speech`;
+  const headers = { authorization: `Bearer ${apiKey}` };
+  const answer = audioAnswer();
 
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
-    const body = toSpeechRequest(request, { model: defaultModel, voice: defaultVoice, format });
-    let response: AudioHttpResponse;
-    try {
-      response = await postJsonForAudio(endpoint, body, { authorization: `Bearer ${apiKey}` }, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) {
-      throw errorFromStatus(name, status, response.body.toString('utf8'), headerValue(response.headers, 'retry-after'));
-    }
-    return fromSpeechAudio(name, audioBody(name, response), format, body.model);
+    const speech = toSpeechRequest(request, { model: defaultModel, voice: defaultVoice, format });
+    const { audio } = await callUpstream({ provider: name, url, headers, body: jsonBody(speech), answer, readError: readOpenAiError, signal: ctx.signal });
+    return fromSpeechAudio(name, audio, format, speech.model);
   }
 
   return { name, capability: 'tts', languages: options.languages ?? '*', defaultModel, synthesize };

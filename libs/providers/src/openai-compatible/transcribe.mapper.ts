@@ -1,7 +1,8 @@
 import type { TranscriptSegment } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
-import { audioDurationSeconds, audioExtension, pcmLayout, pcmToWav } from '../shared/audio';
-import type { MultipartFile } from '../shared/multipart';
+import { pcmToWav } from '@voxq/wav';
+import { audioDurationSeconds, audioExtension, pcmLayout } from '../shared/audio';
+import type { MultipartFile } from '../engine';
 import type { WireTranscription } from './transcribe.wire.schema';
 import { whisperLanguageCode } from './whisper-languages';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SttRequest } from '../provider';
-import { sinePcm, sineWav } from '../shared/sine-wav.fixture';
-import { readWav } from '../shared/wav';
+import { readWav, sinePcm, sineWav } from '@voxq/wav';
 import { confidenceFromSegments, fromWireTranscription, segmentsFromWire, toTranscriptionForm } from './transcribe.mapper';
 import { wireTranscriptionSchema } from './transcribe.wire.schema';
 import { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages';

@@ -1,11 +1,8 @@
 import { errors } from '@voxq/errors';
 import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
-import { headerValue, type HttpResponse } from '../shared/http-client';
-import { encodeMultipart } from '../shared/multipart';
-import { postBody } from '../shared/post-body';
-import { parseJsonBody } from '../shared/json-body';
+import { callUpstream, jsonAnswer, multipartBody } from '../engine';
 import type { OpenAiCompatibleOptions } from './complete';
-import { errorFromFetchFailure, errorFromStatus } from './errors';
+import { readOpenAiError } from './errors';
 import { fromWireTranscription, toTranscriptionForm } from './transcribe.mapper';
 import { wireTranscriptionSchema } from './transcribe.wire.schema';
 import { WHISPER_LANGUAGES } from './whisper-languages';
@@ -30,7 +27,9 @@ export interface OpenAiCompatibleSttOptions extends Omit<OpenAiCompatibleOptions
  */
 export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): SttProvider {
   const { name, apiKey, defaultModel } = options;
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/audio/transcriptions`;
+  const headers = { authorization: `Bearer ${apiKey}` };
+  const answer = jsonAnswer(wireTranscriptionSchema);
   const maxUploadBytes = options.maxUploadBytes ?? 25 * 1024 * 1024;
 
   async function transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse> {
@@ -43,17 +42,9 @@ export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): 
     if (form.file.data.length > maxUploadBytes) {
       throw errors.providerMisconfigured(name, `audio of ${form.file.data.length} bytes is over the ${maxUploadBytes}-byte upload limit`);
     }
-    const { body, contentType } = encodeMultipart(form.fields, form.file);
-
-    let response: HttpResponse;
-    try {
-      response = await postBody(endpoint, body, { authorization: `Bearer ${apiKey}`, 'content-type': contentType }, ctx.signal);
-    } catch (error) {
-      throw errorFromFetchFailure(name, error, ctx.signal);
-    }
-    const { status } = response;
-    if (status < 200 || status >= 300) throw errorFromStatus(name, status, response.body, headerValue(response.headers, 'retry-after'));
-    return fromWireTranscription(parseJsonBody(name, response.body, wireTranscriptionSchema), request, model);
+    const body = multipartBody(form.fields, form.file);
+    const wire = await callUpstream({ provider: name, url, headers, body, answer, readError: readOpenAiError, signal: ctx.signal });
+    return fromWireTranscription(wire, request, model);
   }
 
   return { name, capability: 'stt', languages: options.languages ?? WHISPER_LANGUAGES, defaultModel, transcribe };

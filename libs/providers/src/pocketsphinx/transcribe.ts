@@ -7,7 +7,7 @@ import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provi
 import { excerpt } from '../shared/excerpt';
 import { runProcess } from '../shared/run-process';
 import type { Semaphore } from '../shared/semaphore';
-import { readWav } from '../shared/wav';
+import { readWav } from '@voxq/wav';
 import { soxInputArgs } from './sox-input';
 
 export const POCKETSPHINX_NAME = 'pocketsphinx';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { audioDurationSeconds, audioExtension, mediaType, pcmLayout, pcmToWav } from './audio';
-import { sinePcm, sineWav } from './sine-wav.fixture';
-import { readWav } from './wav';
+import { sineWav } from '@voxq/wav';
+import { audioDurationSeconds, audioExtension, mediaType, pcmLayout } from './audio';
 
 describe('mediaType and pcmLayout', () => {
   it('strips parameters and case', () => {
@@ -37,14 +36,6 @@ describe('audioExtension', () => {
   it('gives up on bytes it cannot place', () => {
     expect(audioExtension('application/octet-stream', Buffer.from('plain text, not audio'))).toBeNull();
     expect(audioExtension('audio/aac', Buffer.alloc(8))).toBeNull();
-  });
-});
-
-describe('pcmToWav', () => {
-  it('wraps PCM in a header readWav accepts, with the exact length', () => {
-    const wav = pcmToWav(sinePcm({ seconds: 0.25, sampleRate: 24_000 }), { sampleRate: 24_000, channels: 1 });
-    expect(readWav(wav)).toMatchObject({ sampleRate: 24_000, channels: 1, bitsPerSample: 16, dataOffset: 44, dataBytes: 12_000 });
-    expect(readWav(wav).durationSeconds).toBeCloseTo(0.25);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readWav } from './wav';
+import { readWav } from '@voxq/wav';
 
 /** The layout of headerless 16-bit little-endian PCM, as `audio/pcm;rate=24000;channels=1` states it. */
 export interface PcmLayout {
@@ -64,26 +64,6 @@ function sniffExtension(audio: Buffer): string | null {
  */
 export function audioExtension(contentType: string, audio: Buffer): string | null {
   return EXTENSIONS[mediaType(contentType)] ?? sniffExtension(audio);
-}
-
-/** Raw PCM wrapped in a 44-byte RIFF/WAVE header, for upstreams that only take containers. */
-export function pcmToWav(pcm: Buffer, layout: PcmLayout): Buffer {
-  const blockAlign = layout.channels * 2;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(layout.channels, 22);
-  header.writeUInt32LE(layout.sampleRate, 24);
-  header.writeUInt32LE(layout.sampleRate * blockAlign, 28);
-  header.writeUInt16LE(blockAlign, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
 }
 
 /**

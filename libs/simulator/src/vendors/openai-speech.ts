@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { mp3Frames, pcmTone, speechSeconds, wav } from '../audio';
+import { pcmToWav } from '@voxq/wav';
+import { mp3Frames, pcmTone, speechSeconds } from '../audio';
 import { json, type SimRequest, type SimResponse, type VendorRoute } from '../vendor';
 
 /** OpenAI speaks at 24 kHz in `wav` and `pcm`. */
@@ -33,7 +34,7 @@ function speech(req: SimRequest): SimResponse {
   const seconds = speechSeconds(input, speed);
   switch (format) {
     case 'wav':
-      return { status: 200, headers: { 'content-type': 'audio/wav' }, body: wav(pcmTone(seconds, SAMPLE_RATE), SAMPLE_RATE) };
+      return { status: 200, headers: { 'content-type': 'audio/wav' }, body: pcmToWav(pcmTone(seconds, SAMPLE_RATE), { sampleRate: SAMPLE_RATE }) };
     case 'pcm':
       return { status: 200, headers: { 'content-type': 'audio/pcm' }, body: pcmTone(seconds, SAMPLE_RATE) };
     case 'mp3':

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { pcmTone, wav } from '../audio';
+import { pcmToWav } from '@voxq/wav';
+import { pcmTone } from '../audio';
 import { isWav, simulatedHearing, simulatedPhrases, simulatedWords, wavDurationSeconds } from './openai-transcriptions';
 
 describe('wavDurationSeconds', () => {
   it('reads the length from the header, capped at the data present', () => {
-    const audio = wav(pcmTone(1.25, 16_000), 16_000);
+    const audio = pcmToWav(pcmTone(1.25, 16_000), { sampleRate: 16_000 });
     expect(wavDurationSeconds(audio)).toBeCloseTo(1.25);
     expect(wavDurationSeconds(audio.subarray(0, 44 + 16_000))).toBeCloseTo(0.5);
   });
@@ -23,7 +24,7 @@ describe('simulatedHearing', () => {
       transcript: 'Simulated transcript of 64000 bytes of audio/mpeg by whisper-1',
       durationSeconds: 2,
     });
-    expect(simulatedHearing(wav(pcmTone(0.5, 8_000), 8_000), 'audio/wav', 'nova-2').durationSeconds).toBeCloseTo(0.5);
+    expect(simulatedHearing(pcmToWav(pcmTone(0.5, 8_000), { sampleRate: 8_000 }), 'audio/wav', 'nova-2').durationSeconds).toBeCloseTo(0.5);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readWav } from '@voxq/wav';
 import { headerValue, json, type SimRequest, type SimResponse, type VendorRoute } from '../vendor';
 
 /** The confidence every simulated transcript carries. */
@@ -17,15 +18,11 @@ export function isWav(audio: Buffer): boolean {
 /** A WAV's length from its header (the data actually present, at the fmt chunk's byte rate). */
 export function wavDurationSeconds(audio: Buffer): number | undefined {
   if (!isWav(audio)) return undefined;
-  let byteRate = 0;
-  for (let pos = 12; pos + 8 <= audio.length; ) {
-    const id = audio.toString('latin1', pos, pos + 4);
-    const size = audio.readUInt32LE(pos + 4);
-    if (id === 'fmt ' && pos + 20 <= audio.length) byteRate = audio.readUInt32LE(pos + 16);
-    else if (id === 'data') return byteRate > 0 ? Math.min(size, audio.length - pos - 8) / byteRate : undefined;
-    pos += 8 + size + (size % 2);
+  try {
+    return readWav(audio).durationSeconds;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /**

@@ -1,10 +1,7 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+/** Response headers as undici gives them. */
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 /**
  * One keep-alive connection pool per process for every upstream call. undici's `request`
@@ -19,20 +16,8 @@ export interface HttpResponse {
  */
 export const upstreamAgent = new Agent({ keepAliveTimeout: 30_000, connections: null, pipelining: 1 });
 
-/** POSTs JSON and reads the whole answer as text. Throws on connection failure or abort. */
-export async function postJson(url: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
-  const response = await request(url, {
-    method: 'POST',
-    dispatcher: upstreamAgent,
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify(payload),
-    signal,
-  });
-  return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
-}
-
 /** A header's single value (undici gives arrays for repeated headers). */
-export function headerValue(headers: HttpResponse['headers'], name: string): string | null {
+export function headerValue(headers: UpstreamHeaders, name: string): string | null {
   const value = headers[name];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
 }

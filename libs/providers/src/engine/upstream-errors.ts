@@ -1,8 +1,22 @@
 import { errors, type AppError } from '@voxq/errors';
 import { scrubSecrets } from '@voxq/logging';
-import { abortError } from './abort';
-import { excerpt } from './excerpt';
-import { parseRetryAfter } from './retry-after';
+import { abortError } from '../shared/abort';
+import { excerpt } from '../shared/excerpt';
+import { parseRetryAfter } from '../shared/retry-after';
+
+/** What a vendor's error envelope says, read by its folder's `errors.ts`. */
+export interface ErrorReading {
+  /** The upstream's own words, quoted in the error message. */
+  words?: string;
+  /**
+   * The envelope names our configuration at fault whatever the status (ElevenLabs'
+   * `voice_not_found` on a 400): misconfigured, unless the status is a 5xx.
+   */
+  misconfigured?: boolean;
+}
+
+/** Reads a vendor's error body; undefined when the body is not its envelope (a proxy's page). */
+export type ErrorReader = (body: string) => ErrorReading | undefined;
 
 /**
  * `HTTP <status>: <words>`: the upstream's own message when its error envelope had one,
@@ -30,6 +44,14 @@ export function errorFromHttpStatus(provider: string, status: number, message: s
   }
   if (status === 400 || status === 413 || status === 422) return errors.providerRejectedInput(provider, message);
   return errors.providerMisconfigured(provider, message);
+}
+
+/** Maps a non-2xx answer with the vendor's reader: its words in the message, the status's meaning. */
+export function errorFromAnswer(provider: string, status: number, body: string, retryAfter: string | null, read: ErrorReader): AppError {
+  const reading = read(body);
+  const message = httpErrorMessage(status, reading?.words, body);
+  if (reading?.misconfigured && status < 500) return errors.providerMisconfigured(provider, message);
+  return errorFromHttpStatus(provider, status, message, retryAfter);
 }
 
 /** Maps a request that threw: an abort (timeout or cancel) or a connection failure. */

@@ -1,5 +1,6 @@
 import { errors } from '@voxq/errors';
 import type { z } from 'zod';
+import { answerText, type AnswerSpec } from './answer';
 
 /**
  * Parses and validates a 2xx body. A body that is not what the vendor documents means the
@@ -30,4 +31,13 @@ export function tryParseJson<S extends z.ZodType>(body: string, schema: S): z.in
   } catch {
     return undefined;
   }
+}
+
+/** A JSON answer, validated with the vendor's zod schema: vendor types stay in its folder. */
+export function jsonAnswer<S extends z.ZodType>(schema: S): AnswerSpec<z.infer<S>> {
+  return {
+    accept: 'application/json',
+    read: (body) => body.text(),
+    parse: (provider, answer) => parseJsonBody(provider, answerText(answer), schema),
+  };
 }

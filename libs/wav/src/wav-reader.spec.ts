@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readWav, withExactWavSizes } from './wav';
+import { readWav, withExactWavSizes } from './wav-reader';
+import { pcmToWav } from './wav-writer';
 
 /** A mono 16-bit PCM WAV with `samples` zero samples and the given declared data size. */
 function wav(sampleRate: number, samples: number, declaredDataBytes = samples * 2): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + declaredDataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(declaredDataBytes, 40);
-  return Buffer.concat([header, Buffer.alloc(samples * 2)]);
+  const file = pcmToWav(Buffer.alloc(samples * 2), { sampleRate });
+  file.writeUInt32LE(36 + declaredDataBytes, 4);
+  file.writeUInt32LE(declaredDataBytes, 40);
+  return file;
 }
 
 describe('readWav', () => {

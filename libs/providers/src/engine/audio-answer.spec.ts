@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioBody, type AudioHttpResponse } from './http-audio';
+import { audioBody, type AudioHttpResponse } from './audio-answer';
 
 const answer = (body: Buffer, contentType: string | null): AudioHttpResponse => ({ status: 200, headers: {}, body, contentType });
 

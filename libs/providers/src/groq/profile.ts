@@ -1,0 +1,9 @@
+import type { ProviderProfile } from '../provider';
+
+// Approximate: list prices and typical latencies at the time of writing.
+
+/** Groq `whisper-large-v3-turbo`: $0.04 per audio hour. */
+export const GROQ_STT_PROFILE: ProviderProfile = { quality: 0.82, costPerUnit: 0.0007, latencyMs: 600, verticals: ['general'] };
+
+/** Groq `llama-3.3-70b-versatile`: USD 0.59 in / 0.79 out per 1M tokens; very fast inference. */
+export const GROQ_LLM_PROFILE: ProviderProfile = { quality: 0.75, costPerUnit: 0.64, latencyMs: 400, verticals: [] };

@@ -1,0 +1,20 @@
+import type { ProviderProfile } from '../provider';
+
+/**
+ * OpenAI `tts-1`: $15 per 1M characters at list price (`tts-1-hd` is $30). Quality and
+ * latency are rough priors for the router until live measurements replace them.
+ */
+export const OPENAI_TTS_PROFILE: ProviderProfile = {
+  quality: 0.85,
+  costPerUnit: 15,
+  latencyMs: 1_200,
+  verticals: [],
+};
+
+// The STT entry is approximate too: list price and typical latency at the time of writing.
+
+/** OpenAI `whisper-1`: $0.006 per audio minute. */
+export const OPENAI_STT_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.006, latencyMs: 2_500, verticals: ['general'] };
+
+/** OpenAI `gpt-4o-mini`: USD 0.15 in / 0.60 out per 1M tokens, ~0.26 blended at 3:1. */
+export const OPENAI_LLM_PROFILE: ProviderProfile = { quality: 0.8, costPerUnit: 0.26, latencyMs: 1_200, verticals: [] };

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { openAiCompatibleEntries } from '../openai-compatible/entries';
+import { defineVendor } from '../vendor';
+import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
+import { OPENAI_LLM_PROFILE, OPENAI_STT_PROFILE, OPENAI_TTS_PROFILE } from './profile';
+
+/** OpenAI (chat, Whisper, speech), or any OpenAI-compatible server by base URL. */
+export const openai = defineVendor({
+  name: 'openai',
+  env: z.object({
+    OPENAI_API_KEY: apiKeyVar('OpenAI key; unset: OpenAI is not a provider.'),
+    OPENAI_BASE_URL: baseUrlVar('https://api.openai.com/v1', 'Up to and including the version segment; any OpenAI-compatible server.'),
+    OPENAI_MODEL: textVar('gpt-4o-mini', 'Chat model when a job names none.'),
+    OPENAI_STT_MODEL: textVar('whisper-1', 'Transcription model when a job names none.'),
+    OPENAI_TTS_MODEL: textVar('tts-1', 'Speech model when a job names none.'),
+    OPENAI_TTS_VOICE: textVar('alloy', 'Voice when a job names none.'),
+  }),
+  providers: (env) =>
+    env.OPENAI_API_KEY
+      ? openAiCompatibleEntries(
+          { name: 'openai', baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY },
+          {
+            llm: { model: env.OPENAI_MODEL, profile: OPENAI_LLM_PROFILE },
+            stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE },
+            tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
+          },
+        )
+      : 'OPENAI_API_KEY unset',
+});
