@@ -5,9 +5,10 @@ import type { JobNameOf, PayloadOf, QueueEntry } from './queue-catalog';
 
 /**
  * A job of queue `Q` whose data was parsed with its schema: narrowing on `job.name` narrows
- * `job.data` (as Immich's `JobOf<Name>`). Handlers get these, never raw `Job`s.
+ * `job.data` (as Immich's `JobOf<Name>`). Handlers get these, never raw `Job`s. Distributes
+ * over a union of entries (one handler serving `transcribe`, `synthesize` and `complete`).
  */
-export type CatalogJob<Q extends QueueEntry> = { [N in JobNameOf<Q>]: Job<PayloadOf<Q, N>, unknown, N> }[JobNameOf<Q>];
+export type CatalogJob<Q extends QueueEntry> = Q extends QueueEntry ? { [N in JobNameOf<Q>]: Job<PayloadOf<Q, N>, unknown, N> }[JobNameOf<Q>] : never;
 
 export type CatalogHandler<Q extends QueueEntry, R> = (job: CatalogJob<Q>, token?: string) => Promise<R>;
 
