@@ -46,7 +46,7 @@ export interface ProcessorOutcome {
  * is rethrown so BullMQ backs off and retries). `JobLifecycle` tells events and metrics.
  */
 export function createJobProcessor(deps: ProcessorDeps) {
-  const { store, logger } = deps;
+  const { logger } = deps;
 
   return async function process(job: Job<QueuedJob>, token?: string): Promise<ProcessorOutcome> {
     const id = job.id!;
