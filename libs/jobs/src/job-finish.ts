@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { JobType } from '@voxq/contracts';
 import { isDropJob, type DropOutput } from '@voxq/drops';
 import type { AppError } from '@voxq/errors';
@@ -6,7 +6,6 @@ import { toJobView, type JobRecord, type JobStore, type NewJobFields } from '@vo
 import type { Logger } from '@voxq/logging';
 import type { QueuedJob } from '@voxq/queues';
 import { enqueueJobEvent } from '@voxq/webhooks';
-import type { Queue } from 'bullmq';
 import type { HandlerOutput } from './job-kind';
 import type { JobLifecycle } from './job-lifecycle';
 import type { ToolDispatch } from './tool-dispatch';

@@ -1,11 +1,10 @@
-import { WaitingChildrenError, type Job } from 'bullmq';
+import { WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import type { DropOutput } from '@voxq/drops';
 import { toAppError } from '@voxq/errors';
 import { newJobFields, type JobEventPublisher, type JobStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
 import type { QueuedJob } from '@voxq/queues';
-import type { Queue } from 'bullmq';
 import { completeJob, notifyFinished, replayFinished, settleFailure } from './job-finish';
 import type { JobStorage } from './job-kind';
 import { JobLifecycle } from './job-lifecycle';
