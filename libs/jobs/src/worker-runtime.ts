@@ -134,7 +134,9 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       // the stalled check of a running worker re-queues it (its record says `active` until
       // the re-run, which counts a new attempt).
       await Promise.all(workers.map((w) => drainWorker(w, deadline, { onDeadline: releaseRunning })));
-      await unsubscribe().catch(() => undefined);
+      // Redis may be away at shutdown: the subscriber is disconnected below anyway, and the
+      // rest of the close (queues, providers, connections) must still run. Logged, not thrown.
+      await unsubscribe().catch((err: unknown) => logger.warn({ err }, 'could not unsubscribe from cancel messages at shutdown'));
       await queues.close();
       await providers.close();
       subscriber.disconnect();

@@ -13,6 +13,7 @@ function parseArgs(args: string): unknown {
   try {
     return JSON.parse(args);
   } catch {
+    // A model may send arguments that are not JSON: the tool gets its text as it is.
     return args;
   }
 }

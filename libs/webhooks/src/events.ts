@@ -130,6 +130,8 @@ export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> 
         deliveries: new WebhookDeliveryStore(redis, prefix, age ?? FALLBACK_RETENTION_SECONDS),
       };
     })();
+    // Not swallowed (callers await `context` and see the error): a failed read is only dropped
+    // from the cache, so the next call tries again.
     context.catch(() => contexts.delete(queue));
     contexts.set(queue, context);
   }
