@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWebhookReceiver, type WebhookReceiverOptions } from '@voxq/testing';
+import { cleanupPrefix, startWebhookReceiver, testConfig, type WebhookReceiverOptions } from '@voxq/testing';
 import { attemptDelivery } from './delivery-attempt';
 import { deliveryTo, TENANT, unitDeps } from './delivery-units.fixture';
 import { generateWebhookSecret } from './signing';
@@ -12,7 +12,7 @@ describe('attemptDelivery', () => {
   });
   const secret = generateWebhookSecret();
   async function setup(respond?: WebhookReceiverOptions['respond'], overrides: { policy?: { allowPrivateNetworks: boolean; allowHttp: boolean } } = {}) {
-    const unit = unitDeps({ [TENANT]: secret });
+    const unit = unitDeps(testConfig(), cleanupPrefix, { [TENANT]: secret });
     const hook = await startWebhookReceiver({ secret, ...(respond ? { respond } : {}) });
     closers.push(unit.close, () => hook.close());
     return { deps: { ...unit.deps, ...overrides }, hook };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { deliveryTo, TENANT, unitDeps } from './delivery-units.fixture';
 import { gateDelivery } from './delivery-gate';
 
@@ -10,7 +11,7 @@ describe('gateDelivery', () => {
     for (const close of closers.splice(0)) await close();
   });
   const setup = () => {
-    const unit = unitDeps();
+    const unit = unitDeps(testConfig(), cleanupPrefix);
     closers.push(unit.close);
     return unit.deps;
   };

@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupPrefix, testConfig } from '@voxq/testing';
 import type { WebhookDelivery } from '@voxq/queues';
 import type { DeliveryDeps } from './delivery-deps';
 import { deadLetterKey, deliveryLogKey, readDeliveryLog, type DeadLetter } from './delivery-log';
@@ -18,7 +19,7 @@ describe('delivery transitions', () => {
   });
 
   async function setup(attempt = 1) {
-    const unit = unitDeps();
+    const unit = unitDeps(testConfig(), cleanupPrefix);
     closers.push(unit.close);
     const deps: DeliveryDeps = { ...unit.deps, schedule: [0, 1_000, 1_000], retryAfterMaxMs: 60_000 };
     const endpoint = await deps.endpoints.create(TENANT, { url: URL, events: ['job.completed'], description: null, enabled: true });

@@ -2,19 +2,24 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
 import { createRedisConnection, type WebhookDelivery } from '@voxq/queues';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { deliveryDeps, type DeliveryDeps } from './delivery-deps';
 import { buildJobEvent } from './events';
 import { jobViewFixture } from './job-view.fixture';
 
 export const TENANT = 'tenant_units';
 
-/** Real deps of the delivery units on a fresh prefix (real Redis); `close` cleans up. */
-export function unitDeps(secrets: Record<string, string> = {}): { deps: DeliveryDeps; config: Config; redis: Redis; close(): Promise<void> } {
-  const config = testConfig();
+/**
+ * Real deps of the delivery units for a test's config (its fresh prefix, real Redis);
+ * `close` disconnects and `cleanup` (the testing lib's `cleanupPrefix`) empties the prefix.
+ */
+export function unitDeps(
+  config: Config,
+  cleanup: (config: Config) => Promise<void>,
+  secrets: Record<string, string> = {},
+): { deps: DeliveryDeps; redis: Redis; close(): Promise<void> } {
   const redis = createRedisConnection(config.redis.url);
   const deps = deliveryDeps({ config, logger: createLogger({ name: 'test', level: 'silent' }), redis, secretFor: async (id) => secrets[id] ?? null });
-  return { deps, config, redis, close: async () => (await cleanupPrefix(config), redis.disconnect()) };
+  return { deps, redis, close: async () => (await cleanup(config), redis.disconnect()) };
 }
 
 /** A `job.completed` delivery to `url` (fields as the fan-out queues them). */
