@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODE_NAMES } from '@voxq/errors';
 import {
   completeInputSchema,
   synthesizeInputSchema,
@@ -77,7 +78,13 @@ export type JobResult = JobResultOf<JobType>;
 
 export const serializedErrorSchema = z.strictObject({
   type: z.string(),
-  code: z.string(),
+  /**
+   * One of voxq's error codes (`ERROR_CODES`): every writer is an `AppError`, whose code is
+   * typed by the same list. A code this version does not know (a newer one wrote it, during
+   * a rolling upgrade) reads as `internal_error` rather than making the whole record or
+   * webhook event unreadable; the stored value itself is left as it is.
+   */
+  code: z.enum(ERROR_CODE_NAMES).catch('internal_error'),
   message: z.string(),
   param: z.string().optional(),
   retryable: z.boolean(),

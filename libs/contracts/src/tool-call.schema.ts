@@ -1,18 +1,4 @@
-import { z } from 'zod';
-import { webhookToolSourceSchema } from './chat.schema';
-
-/** A webhook-mode tool call as the `tools` queue carries it to the dispatcher. */
-export const toolCallJobSchema = z.strictObject({
-  jobId: z.string(),
-  tenantId: z.string(),
-  hop: z.number().int().min(1),
-  toolCallId: z.string(),
-  name: z.string(),
-  /** JSON-encoded arguments, as the model produced them. */
-  args: z.string(),
-  source: webhookToolSourceSchema,
-});
-export type ToolCallJob = z.infer<typeof toolCallJobSchema>;
+// The `tools` queue's job data (`toolCallJobSchema`) lives in `@voxq/queues`' catalog.
 
 /** What a tool call job answers: the `tool` message the model sees next. */
 export interface ToolCallAnswer {

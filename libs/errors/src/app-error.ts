@@ -6,6 +6,8 @@
  * - `failover`: another provider may succeed now (the upstream itself is the problem).
  * Neither: the input is at fault and nothing will help, so the job fails at once.
  */
+import { ERROR_CODES, type ErrorCode } from './error-codes';
+
 export type ErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
@@ -17,12 +19,18 @@ export type ErrorType =
   | 'api_error';
 
 export interface AppErrorOptions {
-  code: string;
+  /** One of `ERROR_CODES`: an unknown code does not compile. */
+  code: ErrorCode;
   message: string;
   type: ErrorType;
-  /** HTTP status when this error reaches a client through the API. */
-  status: number;
+  /**
+   * HTTP status when this error reaches a client through the API.
+   * @defaultValue the code's status in `ERROR_CODES`
+   */
+  status?: number;
+  /** @defaultValue false (the `errors.*` constructors pass the code's flag from `ERROR_CODES`) */
   retryable?: boolean;
+  /** @defaultValue false (as `retryable`) */
   failover?: boolean;
   /** The request field at fault, in dotted form (`input.messages.0.role`). */
   param?: string;
@@ -34,7 +42,7 @@ export interface AppErrorOptions {
 }
 
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly type: ErrorType;
   readonly status: number;
   readonly retryable: boolean;
@@ -48,7 +56,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.code = options.code;
     this.type = options.type;
-    this.status = options.status;
+    this.status = options.status ?? ERROR_CODES[options.code].status;
     this.retryable = options.retryable ?? false;
     this.failover = options.failover ?? false;
     this.param = options.param;
@@ -70,7 +78,7 @@ export class AppError extends Error {
 
 export interface SerializedError {
   type: ErrorType;
-  code: string;
+  code: ErrorCode;
   message: string;
   param?: string;
   retryable: boolean;

@@ -1,15 +1,14 @@
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedJob } from '@voxq/contracts';
 import { JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
-import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import { createJobProcessor, type ProcessorDeps } from './job-processor';
+import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
 
@@ -59,6 +58,8 @@ describe('job processor', () => {
     await cleanupPrefix(config);
   });
 
+  // What the worker runs: the catalog parses each job, then the processor gets it.
+  const createJobProcessor = (d: ProcessorDeps) => catalogProcessor(QUEUE_CATALOG.complete, createBareProcessor(d));
   const queued = async (data: unknown): Promise<Job> => {
     const id = newJobId();
     await queue.add('complete', data, { jobId: id, attempts: 3 });

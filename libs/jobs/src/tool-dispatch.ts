@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
-import type { JobPayloadOf, ToolCallAnswer, ToolCallJob, WebhookToolSource } from '@voxq/contracts';
+import type { JobPayloadOf, ToolCallAnswer, WebhookToolSource } from '@voxq/contracts';
+import { enqueue, QUEUE_CATALOG } from '@voxq/queues';
 import type { Suspension } from './job-kind';
 import { toolCallJobId, type ServerToolCall, type ToolLoopState, type ToolLoopStore } from './tool-loop';
 
@@ -39,16 +40,16 @@ export class ToolDispatch {
     await this.loops.save(job.id!, state);
     await Promise.all(
       calls.map(({ call, source, wait }) =>
-        this.tools.add(
-          'tool-call',
-          { jobId: job.id!, tenantId, hop: state.hop, toolCallId: call.id, name: call.name, args: call.args, source } satisfies ToolCallJob,
-          {
+        enqueue(this.tools, QUEUE_CATALOG.tools, {
+          job: 'tool-call',
+          payload: { jobId: job.id!, tenantId, hop: state.hop, toolCallId: call.id, name: call.name, args: call.args, source },
+          options: {
             jobId: toolCallJobId(job.id!, state.hop, call.id),
             // A child that fails outright must not hold its parent for ever; the parent
             // then sees no answer and tells the model the call was lost.
             ...(wait ? { parent: { id: job.id!, queue: job.queueQualifiedName }, ignoreDependencyOnFailure: true } : {}),
           },
-        ),
+        }),
       ),
     );
     await job.updateProgress({ event: 'server_tool_call', hop: state.hop, calls: calls.map(({ call }) => ({ id: call.id, name: call.name })) });

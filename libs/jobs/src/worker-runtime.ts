@@ -1,6 +1,6 @@
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Config } from '@voxq/config';
-import { queuedJobSchema, type JobType } from '@voxq/contracts';
+import type { JobType } from '@voxq/contracts';
 import { DropOutput, DropRuleStore } from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
@@ -8,7 +8,7 @@ import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { createObjectStore } from '@voxq/storage';
-import { bullPrefix, createRedisConnection, Queues, QUEUE_NAMES, subscribeCancels } from '@voxq/queues';
+import { bullPrefix, createRedisConnection, Queues, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
 import { tenantHasEndpoints } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
@@ -62,13 +62,19 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
 
   const processor = releasable(createJobProcessor(deps));
   const workers = config.worker.queues.map((type: JobType) => {
-    const worker = new Worker(QUEUE_NAMES[type], processor, {
-      connection: createRedisConnection(config.redis.url),
-      prefix: bullPrefix(config.redis.prefix),
-      concurrency: config.worker.concurrency,
-      // A job whose worker died is re-queued once; a second stall fails it (see below).
-      maxStalledCount: 1,
-    });
+    const worker = startQueueWorker(
+      QUEUE_CATALOG[type],
+      {
+        connection: createRedisConnection(config.redis.url),
+        prefix: bullPrefix(config.redis.prefix),
+        concurrency: config.worker.concurrency,
+        // A job whose worker died is re-queued once; a second stall fails it (see below).
+        maxStalledCount: 1,
+        // Nothing a retry can mend: the payload in Redis is not one we wrote. The job fails with the reason.
+        onInvalid: (job, error) => logger.error({ jobId: job.id, reason: error.detail }, 'invalid job payload'),
+      },
+      processor,
+    );
     worker.on('failed', (job, error) => void onFailed(job, error));
     worker.on('error', (error) => logger.error({ err: error, queue: type }, 'worker error'));
     return worker;
@@ -80,6 +86,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
    */
   async function onFailed(job: Job | undefined, error: Error) {
     if (!job?.id || !/stalled/i.test(error.message)) return;
+    // A stalled job never reached the processor: its data is parsed here, as there.
     const data = queuedJobSchema.safeParse(job.data);
     if (!data.success) return;
     const reason = errors.internal(`The job's worker stopped responding too often: ${error.message}`);
@@ -101,8 +108,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     return async (job, token) => {
       const outcome = await run(job, token);
       if (outcome.status !== 'cancelled' || !job.id || !released.has(job.id) || !token) return outcome;
-      const data = queuedJobSchema.safeParse(job.data);
-      if (!data.success || (await store.requeue(newJobFields(job.id, data.data))).kind !== 'ok') return outcome;
+      if ((await store.requeue(newJobFields(job.id, job.data))).kind !== 'ok') return outcome;
       await job.moveToDelayed(Date.now(), token);
       logger.info({ jobId: job.id }, 'job handed back to the queue at shutdown');
       throw new DelayedError();
@@ -128,7 +134,9 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       // the stalled check of a running worker re-queues it (its record says `active` until
       // the re-run, which counts a new attempt).
       await Promise.all(workers.map((w) => drainWorker(w, deadline, { onDeadline: releaseRunning })));
-      await unsubscribe().catch(() => undefined);
+      // Redis may be away at shutdown: the subscriber is disconnected below anyway, and the
+      // rest of the close (queues, providers, connections) must still run. Logged, not thrown.
+      await unsubscribe().catch((err: unknown) => logger.warn({ err }, 'could not unsubscribe from cancel messages at shutdown'));
       await queues.close();
       await providers.close();
       subscriber.disconnect();

@@ -65,6 +65,7 @@ new Gauge({
   async collect() {
     this.reset();
     const now = Date.now();
+    // As above: Redis away means no series this scrape, not a failed /metrics.
     for (const { name, oldestWaitingAt } of await readQueues().catch(() => [])) {
       this.set({ queue: name }, oldestWaitingAt === null ? 0 : Math.max(0, (now - oldestWaitingAt) / 1000));
     }

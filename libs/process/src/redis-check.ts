@@ -17,6 +17,7 @@ export function redactRedisUrl(url: string): string {
     parsed.password = '';
     return parsed.toString().replace('://', '://***@');
   } catch {
+    // Only `new URL` throws here (an invalid URL): the message must not echo it, it may hold a password.
     return '(unparseable REDIS_URL)';
   }
 }

@@ -1,6 +1,21 @@
 export { batchJobOptions, defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
 export { bullPrefix, QUEUE_NAMES } from './queue-names';
 export type { QueueName } from './queue-names';
+export { QUEUE_CATALOG } from './queue-catalog';
+export type { CatalogQueue, JobNameOf, PayloadInputOf, PayloadOf, QueueEntry, QueueKey } from './queue-catalog';
+export {
+  batchStepSchema,
+  fileExpirySchema,
+  queuedJobSchema,
+  toolCallJobSchema,
+  webhookDeliverySchema,
+} from './queue-payloads.schema';
+export type { BatchStep, FileExpiry, QueuedJob, ToolCallJob, WebhookDelivery } from './queue-payloads.schema';
+export { enqueue, enqueueMany } from './enqueue';
+export type { EnqueueOptions, EnqueueRequest } from './enqueue';
+export { catalogProcessor, describeIssues, parseQueuedJob, startQueueWorker } from './queue-worker';
+export type { CatalogHandler, CatalogJob, QueueWorkerOptions } from './queue-worker';
+export { InvalidJobDataError } from './invalid-job-data-error';
 export { Queues } from './queues';
 export { createCommandConnection, createRedisConnection } from './redis-connection';
 export { cancelChannel, publishCancel, subscribeCancels } from './cancel-channel';

@@ -1,11 +1,12 @@
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { JobType } from '@voxq/contracts';
-import { batchJobOptions, defaultJobOptions, toolJobOptions, webhookJobOptions } from './job-options';
-import { bullPrefix, QUEUE_NAMES } from './queue-names';
+import { enqueue, enqueueMany, type EnqueueRequest } from './enqueue';
+import { QUEUE_CATALOG, type CatalogQueue, type JobNameOf, type QueueKey } from './queue-catalog';
+import { bullPrefix } from './queue-names';
 
-/** The producer side of every queue, sharing one connection. */
+/** The producer side of every queue of the catalog, sharing one connection. */
 export class Queues {
   readonly jobs: Record<JobType, Queue>;
   readonly webhooks: Queue;
@@ -14,17 +15,30 @@ export class Queues {
 
   constructor(connection: Redis, config: Config) {
     const prefix = bullPrefix(config.redis.prefix);
-    const jobOptions = defaultJobOptions(config);
-    const make = (name: string, defaults = jobOptions) =>
-      new Queue(name, { connection, prefix, defaultJobOptions: defaults });
-    this.jobs = {
-      transcribe: make(QUEUE_NAMES.transcribe),
-      synthesize: make(QUEUE_NAMES.synthesize),
-      complete: make(QUEUE_NAMES.complete),
+    const make = (key: QueueKey) => {
+      const entry = QUEUE_CATALOG[key];
+      return new Queue(entry.name, { connection, prefix, defaultJobOptions: entry.defaults(config) });
     };
-    this.webhooks = make(QUEUE_NAMES.webhooks, webhookJobOptions(config));
-    this.tools = make(QUEUE_NAMES.tools, toolJobOptions(config));
-    this.batches = make(QUEUE_NAMES.batches, batchJobOptions(config));
+    this.jobs = { transcribe: make('transcribe'), synthesize: make('synthesize'), complete: make('complete') };
+    this.webhooks = make('webhooks');
+    this.tools = make('tools');
+    this.batches = make('batches');
+  }
+
+  /** The producer of the catalog's queue `key`. */
+  queue(key: QueueKey): Queue {
+    if (key === 'webhooks' || key === 'tools' || key === 'batches') return this[key];
+    return this.jobs[key];
+  }
+
+  /** Adds one job to queue `key`, typed by its catalog entry: `queues.enqueue('batches', { job: 'run', payload })`. */
+  enqueue<K extends QueueKey, N extends JobNameOf<CatalogQueue<K>>>(key: K, request: EnqueueRequest<CatalogQueue<K>, N>): Promise<Job> {
+    return enqueue(this.queue(key), QUEUE_CATALOG[key], request);
+  }
+
+  /** Adds several jobs to queue `key` in one round trip. */
+  enqueueMany<K extends QueueKey, N extends JobNameOf<CatalogQueue<K>>>(key: K, requests: Array<EnqueueRequest<CatalogQueue<K>, N>>): Promise<Job[]> {
+    return enqueueMany(this.queue(key), QUEUE_CATALOG[key], requests);
   }
 
   all(): Queue[] {

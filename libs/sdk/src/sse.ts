@@ -42,6 +42,7 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
       }
     }
   } finally {
+    // The stream may already be errored or closed (then cancel rejects); the loop's own error, if any, is the one to surface.
     await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }

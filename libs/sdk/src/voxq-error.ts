@@ -56,6 +56,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 /** The error of a non-2xx response: the envelope when the body is one, the status line otherwise. */
 export async function errorFromResponse(response: Response): Promise<VoxqError> {
+  // A body cut off mid-read still leaves the status line to report: the error is built from that.
   const text = await response.text().catch(() => '');
   let envelope: { type?: unknown; code?: unknown; message?: unknown; param?: unknown } | undefined;
   try {

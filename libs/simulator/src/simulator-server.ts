@@ -63,6 +63,7 @@ function parseJson(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
+    // Not JSON (audio, multipart, a test's garbage): the vendor handler decides what that means.
     return undefined;
   }
 }

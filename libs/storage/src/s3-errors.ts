@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '@voxq/errors';
+import { AppError, isAppError, type NotFoundSubject } from '@voxq/errors';
 
 interface S3ErrorLike {
   name?: string;
@@ -23,7 +23,7 @@ export function isNotFound(error: unknown): boolean {
  * is retryable (503), bad credentials or a missing bucket are a configuration problem no
  * retry mends. The S3 error stays as `cause`; its text is not shown to clients.
  */
-export function toStorageError(error: unknown, key: string, what = 'object'): AppError {
+export function toStorageError(error: unknown, key: string, what: NotFoundSubject = 'object'): AppError {
   if (isAppError(error)) return error;
   const e = error as S3ErrorLike;
   const name = e?.name ?? '';

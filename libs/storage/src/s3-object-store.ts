@@ -148,6 +148,8 @@ export class S3ObjectStore implements ObjectStore {
       leavePartsOnError: false,
     });
     let streamError: unknown;
+    // The upload itself rejects with the abort, which is what the caller sees; an abort that
+    // fails as well (S3 away) leaves nothing more to do (`leavePartsOnError: false`).
     const abort = () => void upload.abort().catch(() => undefined);
     options.signal?.addEventListener('abort', abort, { once: true });
     // The body may fail (client gone, over the limit) while the upload waits for bytes.

@@ -16,6 +16,7 @@ async function answers(url: string): Promise<boolean> {
     await client.connect();
     return (await client.ping()) === 'PONG';
   } catch {
+    // A probe: whatever the failure, nothing usable answers there.
     return false;
   } finally {
     client.disconnect();

@@ -29,6 +29,7 @@ async function startS3rver(): Promise<TestS3> {
     bucket: BUCKET,
     source: `s3rver on port ${port} (data in ${directory})`,
     async stop() {
+      // Teardown: a server that already stopped (a failed start, a second stop) is fine.
       await server.close().catch(() => undefined);
       await rm(directory, { recursive: true, force: true });
     },

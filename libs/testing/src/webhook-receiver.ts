@@ -79,6 +79,7 @@ export async function startWebhookReceiver({ secret, respond }: WebhookReceiverO
       });
       verified = true;
     } catch {
+      // A bad signature is what some tests send on purpose: recorded, not thrown.
       verified = false;
     }
     let body: unknown = rawBody;

@@ -1,6 +1,6 @@
-import type { Job } from 'bullmq';
 import type { Config } from '@voxq/config';
-import { toolCallJobSchema, type ToolCallAnswer, type ToolCallRequestBody } from '@voxq/contracts';
+import type { ToolCallAnswer, ToolCallRequestBody } from '@voxq/contracts';
+import type { CatalogJob, QUEUE_CATALOG } from '@voxq/queues';
 import type { Logger } from '@voxq/logging';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import { signWebhook } from '@voxq/webhooks';
@@ -14,6 +14,7 @@ function parseArgs(args: string): unknown {
   try {
     return JSON.parse(args);
   } catch {
+    // A model may send arguments that are not JSON: the tool gets its text as it is.
     return args;
   }
 }
@@ -45,10 +46,10 @@ export function createToolCallProcessor(deps: { config: Config; logger: Logger; 
   const { config, logger } = deps;
   const policy = { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp };
 
-  return async function callTool(job: Job): Promise<ToolCallAnswer> {
-    const parsed = toolCallJobSchema.safeParse(job.data);
-    if (!parsed.success) return failed('the tool call could not be read.');
-    const call = parsed.data;
+  // Parsed by the catalog before it gets here: a call whose data is not one fails its job
+  // (its parent then tells the model the call was lost).
+  return async function callTool(job: CatalogJob<typeof QUEUE_CATALOG.tools>): Promise<ToolCallAnswer> {
+    const call = job.data;
     const log = logger.child({ jobId: call.jobId, toolCallId: call.toolCallId, tool: call.name });
     const started = Date.now();
     try {

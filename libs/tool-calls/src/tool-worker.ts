@@ -1,8 +1,7 @@
-import { Worker } from 'bullmq';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
+import { bullPrefix, createRedisConnection, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
 import { createToolCallProcessor, type SecretLookup } from './tool-call-processor';
 
 /**
@@ -12,11 +11,16 @@ import { createToolCallProcessor, type SecretLookup } from './tool-call-processo
  */
 export function startToolWorker(options: { config: Config; logger: Logger; secretFor: SecretLookup }): { close(deadline?: AbortSignal): Promise<void> } {
   const { config, logger } = options;
-  const worker = new Worker(QUEUE_NAMES.tools, createToolCallProcessor(options), {
-    connection: createRedisConnection(config.redis.url),
-    prefix: bullPrefix(config.redis.prefix),
-    concurrency: config.webhooks.concurrency,
-  });
+  const worker = startQueueWorker(
+    QUEUE_CATALOG.tools,
+    {
+      connection: createRedisConnection(config.redis.url),
+      prefix: bullPrefix(config.redis.prefix),
+      concurrency: config.webhooks.concurrency,
+      onInvalid: (job, error) => logger.error({ toolCallJobId: job.id, reason: error.detail }, 'tool call job data invalid: failed unread'),
+    },
+    createToolCallProcessor(options),
+  );
   worker.on('error', (error) => logger.error({ err: error }, 'tool worker error'));
   return { close: async (deadline) => void (await drainWorker(worker, deadline)) };
 }

@@ -1,9 +1,9 @@
-import { Worker } from 'bullmq';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
-import { createDeliveryProcessor, type SecretLookup } from './delivery-processor';
+import { bullPrefix, createRedisConnection, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
+import { deliveryDeps, type SecretLookup } from './delivery-deps';
+import { createDeliveryProcessor, deadLetterInvalid } from './delivery-processor';
 import { createWebhookBackoffStrategy } from './schedule';
 
 export interface DispatcherOptions {
@@ -29,14 +29,19 @@ export interface Dispatcher {
 export async function startDispatcher({ config, logger, secretFor }: DispatcherOptions): Promise<Dispatcher> {
   const workerConnection = createRedisConnection(config.redis.url);
   const commands = createRedisConnection(config.redis.url);
-  const processor = createDeliveryProcessor({ config, logger, redis: commands, secretFor });
+  const deps = deliveryDeps({ config, logger, redis: commands, secretFor });
 
-  const worker = new Worker(QUEUE_NAMES.webhooks, processor, {
-    connection: workerConnection,
-    prefix: bullPrefix(config.redis.prefix),
-    concurrency: config.webhooks.concurrency,
-    settings: { backoffStrategy: createWebhookBackoffStrategy(config.webhooks.retryScheduleMs) },
-  });
+  const worker = startQueueWorker(
+    QUEUE_CATALOG.webhooks,
+    {
+      connection: workerConnection,
+      prefix: bullPrefix(config.redis.prefix),
+      concurrency: config.webhooks.concurrency,
+      settings: { backoffStrategy: createWebhookBackoffStrategy(config.webhooks.retryScheduleMs) },
+      onInvalid: (job, error) => deadLetterInvalid(deps, job, error),
+    },
+    createDeliveryProcessor(deps),
+  );
   worker.on('failed', (job, error) => {
     logger.debug({ deliveryId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }, 'webhook job failed');
   });

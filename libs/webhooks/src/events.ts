@@ -1,41 +1,26 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import {
-  webhookEventSchema,
-  type BatchEventType,
-  type BatchObject,
-  type BatchStatus,
-  type BatchWebhookEvent,
-  type JobEventType,
-  type JobStatus,
-  type JobView,
-  type JobWebhookEvent,
-  type WebhookEvent,
-  type WebhookEventType,
+import type {
+  BatchEventType,
+  BatchObject,
+  BatchStatus,
+  BatchWebhookEvent,
+  JobEventType,
+  JobStatus,
+  JobView,
+  JobWebhookEvent,
+  WebhookEvent,
+  WebhookEventType,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { bullPrefix } from '@voxq/queues';
+import { bullPrefix, enqueue, QUEUE_CATALOG, webhookDeliverySchema, type WebhookDelivery } from '@voxq/queues';
 import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
 import { sharedEndpointStore, type WebhookEndpointStore } from './endpoint-store';
 
-/**
- * One webhook to send: what a `webhooks` queue job carries, re-validated by the dispatcher.
- * Unknown fields are ignored so an older dispatcher still delivers what a newer version queued.
- */
-export const webhookDeliverySchema = z.object({
-  tenantId: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }).max(2048),
-  event: webhookEventSchema,
-  /** The delivery record this job works for; absent on deliveries queued without one (`enqueueWebhook`). */
-  deliveryId: z.string().optional(),
-  /** The registered endpoint it goes to (signed with its secret); absent or null: the job's own url (tenant secret). */
-  endpointId: z.string().nullable().optional(),
-  /** The API request behind the event's job (`X-Request-Id`), for the dispatcher's log lines. */
-  requestId: z.string().max(128).optional(),
-});
-export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+/** The `webhooks` queue's job data: defined in the queue catalog, re-exported under its old home. */
+export { webhookDeliverySchema };
+export type { WebhookDelivery };
 
 /**
  * The event for a job reaching `type`. Its id is derived from the job and the event type,
@@ -97,9 +82,10 @@ export function deliveryJobId(delivery: Pick<WebhookDelivery, 'url' | 'event' | 
  * first delivery's queue job exists (BullMQ ignores a duplicate job id). Returns the job id.
  */
 export async function enqueueWebhook(queue: Queue, delivery: WebhookDelivery, series = 0): Promise<string> {
+  // Parsed here too, not only by the dispatcher: a bad url is the caller's bug, found at once.
   const data = webhookDeliverySchema.parse(delivery);
   const jobId = deliveryJobId(data, series);
-  await queue.add(data.event.type, data, { jobId });
+  await enqueue(queue, QUEUE_CATALOG.webhooks, { job: data.event.type, payload: data, options: { jobId } });
   return jobId;
 }
 
@@ -144,6 +130,8 @@ export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> 
         deliveries: new WebhookDeliveryStore(redis, prefix, age ?? FALLBACK_RETENTION_SECONDS),
       };
     })();
+    // Not swallowed (callers await `context` and see the error): a failed read is only dropped
+    // from the cache, so the next call tries again.
     context.catch(() => contexts.delete(queue));
     contexts.set(queue, context);
   }

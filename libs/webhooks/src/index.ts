@@ -2,6 +2,7 @@ export { deliverWebhook, EXCERPT_BYTES, isDelivered, WEBHOOK_USER_AGENT } from '
 export type { DeliveryRequest, DeliveryResponse } from './deliver';
 export {
   createDeliveryProcessor,
+  deadLetterInvalid,
   deadLetterKey,
   DELIVERY_LOG_LENGTH,
   deliveryLogKey,
@@ -14,7 +15,17 @@ export type {
   DeliveryProcessor,
   DeliveryProcessorDeps,
   SecretLookup,
+  WebhookJob,
 } from './delivery-processor';
+export { attemptDelivery } from './delivery-attempt';
+export type { AttemptResult } from './delivery-attempt';
+export { deliveryDeps } from './delivery-deps';
+export type { DeliveryDeps } from './delivery-deps';
+export { gateDelivery } from './delivery-gate';
+export type { GateDecision, SkipReason } from './delivery-gate';
+export { appendAttempt, deadLetter, deliveryAttemptSchema } from './delivery-log';
+export { recordDispatcherError, recordFailure, recordSkip, recordStart, recordSuccess } from './delivery-transitions';
+export type { AttemptContext } from './delivery-transitions';
 export { FINAL_DELIVERY_STATES, OPEN_DELIVERY_STATES, toDeliveryView, WebhookDeliveryStore } from './delivery-store';
 export type { DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
 export { startDispatcher } from './dispatcher';

@@ -98,6 +98,7 @@ async function transcriptions(req: SimRequest): Promise<SimResponse> {
   try {
     form = await new Response(req.body, { headers: { 'content-type': contentType } }).formData();
   } catch {
+    // What OpenAI answers a body that is not multipart: the simulator's client sees the same 400.
     return invalid('Could not parse the multipart form.');
   }
   const file = form.get('file');

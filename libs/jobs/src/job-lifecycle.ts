@@ -1,0 +1,61 @@
+import type { JobType } from '@voxq/contracts';
+import type { JobEventPublisher } from '@voxq/job-store';
+import { recordJobAttempt, type JobAttemptOutcome } from '@voxq/metrics';
+import type { ProviderAttempt } from '@voxq/providers';
+import type { Suspension } from './job-kind';
+
+/**
+ * What an attempt goes through, told to whoever listens: the live events of
+ * `GET /v1/jobs/:id/events` (when a publisher is wired) and the attempt metrics. The
+ * processor says what happened; this unit decides who hears it.
+ */
+export class JobLifecycle {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly jobId: string,
+    private readonly type: JobType,
+    private readonly events: JobEventPublisher | undefined,
+  ) {}
+
+  /** Seconds since the attempt began. */
+  seconds(): number {
+    return (Date.now() - this.startedAt) / 1000;
+  }
+
+  /** Epoch ms the attempt began (its result's `processingMs` and `queuedMs` are measured from it). */
+  get began(): number {
+    return this.startedAt;
+  }
+
+  started(attempt: number): void {
+    this.events?.publish(this.jobId, { type: 'started', attempt });
+  }
+
+  /** The router's listener for each provider call, or none when nobody listens. */
+  providerListener(): ((attempt: ProviderAttempt) => void) | undefined {
+    const events = this.events;
+    return events ? (a: ProviderAttempt) => events.publish(this.jobId, { type: 'provider_attempt', ...a }) : undefined;
+  }
+
+  toolCalls(suspension: Suspension): void {
+    this.events?.publish(this.jobId, {
+      type: 'tool_calls',
+      hop: suspension.state.hop,
+      calls: suspension.calls.map(({ call }) => ({ id: call.id, name: call.name })),
+    });
+  }
+
+  waiting(until: number, reason: string): void {
+    this.events?.publish(this.jobId, { type: 'waiting', until: new Date(until).toISOString(), reason });
+  }
+
+  attemptFailed(attempt: number, error: { code: string; message: string }, willRetry: boolean): void {
+    this.events?.publish(this.jobId, { type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry });
+  }
+
+  /** Counts the attempt's end in the metrics. */
+  ended(outcome: JobAttemptOutcome, provider?: string): void {
+    recordJobAttempt(this.type, provider, outcome, this.seconds());
+  }
+}

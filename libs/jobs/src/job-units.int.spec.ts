@@ -1,0 +1,140 @@
+import { Queue, UnrecoverableError, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errors } from '@voxq/errors';
+import { JobEventPublisher, jobEventsChannel, JobStore, newJobFields, newJobId } from '@voxq/job-store';
+import { createLogger } from '@voxq/logging';
+import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
+import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
+import { completeJob, settleFailure, type FinishDeps } from './job-finish';
+import type { HandlerOutput } from './job-kind';
+import { JobLifecycle } from './job-lifecycle';
+import { startJobAttempt } from './job-run';
+import { ToolDispatch } from './tool-dispatch';
+import { ToolLoopStore } from './tool-loop';
+
+/** The job processor's steps one by one, against real Redis and real BullMQ jobs. */
+describe('job processor units', () => {
+  const config = testConfig();
+  const logger = createLogger({ name: 'test', level: 'silent' });
+  let redis: Redis;
+  let subscriber: Redis;
+  let queue: Queue;
+  let deps: FinishDeps;
+  let events: JobEventPublisher;
+
+  beforeAll(async () => {
+    redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    subscriber = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    const prefix = bullPrefix(config.redis.prefix);
+    queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
+    deps = {
+      store: new JobStore(redis, config.redis.prefix, 60),
+      webhooks: new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }),
+      hasEndpoints: async () => false,
+      tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, config.redis.prefix, 60)),
+    };
+    events = new JobEventPublisher(redis, config.redis.prefix);
+  });
+
+  afterAll(async () => {
+    await queue.close();
+    await deps.webhooks.close();
+    subscriber.disconnect();
+    redis.disconnect();
+    await cleanupPrefix(config);
+  });
+
+  const payload = (webhook: boolean): QueuedJob => ({
+    tenantId: 'acme',
+    createdAt: new Date(Date.now() - 1_000).toISOString(),
+    payload: {
+      type: 'complete',
+      input: { messages: [{ role: 'user', content: 'hi' }], maxToolHops: 8 },
+      intent: { language: 'en', optimizeFor: 'balanced' },
+      constraints: {},
+      metadata: {},
+      ...(webhook ? { webhook: { url: 'http://127.0.0.1:9/hook' } } : {}),
+    },
+  });
+  /** A job as the worker gets it: added, read back, parsed by the catalog. */
+  const queued = async (webhook = false, attempts = 3) => {
+    const id = newJobId();
+    await queue.add('complete', payload(webhook), { jobId: id, attempts });
+    const job = parseQueuedJob(QUEUE_CATALOG.complete, (await queue.getJob(id))!) as Job<QueuedJob>;
+    return { job, fields: newJobFields(id, job.data) };
+  };
+  const output: HandlerOutput<'complete'> = {
+    result: { provider: 'openai', model: 'm', failoverCount: 0, scoresRunId: null, text: 'hello', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 } },
+    providerMs: 5,
+  };
+  /** Live events of a job, as `GET /v1/jobs/:id/events` reads them. */
+  const listen = async (jobId: string) => {
+    const seen: Array<{ type: string }> = [];
+    await subscriber.subscribe(jobEventsChannel(config.redis.prefix, jobId));
+    subscriber.on('message', (_channel, message: string) => seen.push(JSON.parse(message) as { type: string }));
+    return seen;
+  };
+
+  it('startJobAttempt claims a fresh job, and finds a finished one terminal', async () => {
+    const { job, fields } = await queued();
+    expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'started', attempt: 1, complete: null, toolLoop: null, missing: [] });
+    await deps.store.complete(fields, { ok: true });
+    expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'terminal' });
+  });
+
+  it('completeJob stores the result with its timings and queues the event', async () => {
+    const { job, fields } = await queued(true);
+    await startJobAttempt(deps, job, fields);
+    const lifecycle = new JobLifecycle(job.id!, 'complete', events);
+    expect(await completeJob(deps, fields, job.data, output, lifecycle, logger, false)).toBe('completed');
+    const record = await deps.store.read(job.id!);
+    expect(record).toMatchObject({ status: 'completed', result: { text: 'hello', timings: { providerMs: 5 } } });
+    expect((record?.result as { timings: { queuedMs: number } }).timings.queuedMs).toBeGreaterThanOrEqual(1_000);
+    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed']);
+    expect(deliveries.filter((d) => d.data.event.data.id === job.id).map((d) => d.name)).toEqual(['job.completed']);
+  });
+
+  it('completeJob discards the result of a job cancelled meanwhile', async () => {
+    const { job, fields } = await queued();
+    await startJobAttempt(deps, job, fields);
+    await deps.store.cancel(fields);
+    expect(await completeJob(deps, fields, job.data, output, new JobLifecycle(job.id!, 'complete', undefined), logger, false)).toBe('cancelled');
+    expect(await deps.store.read(job.id!)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('settleFailure rethrows a retryable error before the last attempt and tells the live events', async () => {
+    const { job, fields } = await queued();
+    const seen = await listen(job.id!);
+    await startJobAttempt(deps, job, fields);
+    const lifecycle = new JobLifecycle(job.id!, 'complete', events);
+    const error = errors.providerUnavailable('openai', 'HTTP 503');
+    await expect(settleFailure(deps, job, undefined, fields, 1, error, lifecycle, logger)).rejects.toBe(error);
+    expect(await deps.store.read(job.id!)).toMatchObject({ status: 'active' });
+    await eventually(() => (seen.length > 0 ? true : undefined), 5_000, 'attempt_failed event');
+    expect(seen).toMatchObject([{ type: 'attempt_failed', attempt: 1, error: { code: 'provider_unavailable' }, willRetry: true }]);
+  });
+
+  it('settleFailure fails the record unrecoverably for a terminal error or the last attempt', async () => {
+    const terminal = await queued();
+    await startJobAttempt(deps, terminal.job, terminal.fields);
+    const lifecycle = new JobLifecycle(terminal.job.id!, 'complete', undefined);
+    const rejected = errors.providerRejectedInput('openai', 'HTTP 400');
+    await expect(settleFailure(deps, terminal.job, undefined, terminal.fields, 1, rejected, lifecycle, logger)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(await deps.store.read(terminal.job.id!)).toMatchObject({ status: 'failed', error: { code: 'provider_rejected_input', retryable: false } });
+
+    const last = await queued(false, 2);
+    await startJobAttempt(deps, last.job, last.fields);
+    last.job.attemptsMade = 1; // What BullMQ counts on the second and last attempt.
+    const unavailable = errors.providerUnavailable('openai', 'HTTP 503');
+    await expect(settleFailure(deps, last.job, undefined, last.fields, 2, unavailable, lifecycle, logger)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(await deps.store.read(last.job.id!)).toMatchObject({ status: 'failed', error: { code: 'provider_unavailable', retryable: true } });
+  });
+
+  it('settleFailure without a lock token treats providers_busy as a retryable failure', async () => {
+    const { job, fields } = await queued();
+    await startJobAttempt(deps, job, fields);
+    const busy = errors.providersBusy('all cooling down', Date.now() + 60_000);
+    await expect(settleFailure(deps, job, undefined, fields, 1, busy, new JobLifecycle(job.id!, 'complete', undefined), logger)).rejects.toBe(busy);
+  });
+});

@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { WebhookAttemptView } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { recordWebhookDeadLetter } from '@voxq/metrics';
+import type { WebhookDelivery } from '@voxq/queues';
+import { redisKeys } from '@voxq/redis-keys';
+import type { DeliveryDeps } from './delivery-deps';
+
+/** Attempts kept per job in its delivery log. */
+export const DELIVERY_LOG_LENGTH = 50;
+
+export const deliveryLogKey = (prefix: string, jobId: string) => redisKeys(prefix).webhookDeliveries.attemptLog(jobId);
+export const deadLetterKey = (prefix: string) => redisKeys(prefix).webhookDeliveries.deadLetter();
+
+/**
+ * One line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest
+ * first): a job's, or a batch's for `batch.*` events (the key keeps its `job:` segment).
+ * Read back from Redis, so parsed; not strict, so a line a newer version wrote still reads.
+ */
+export const deliveryAttemptSchema = z.object({
+  attempt: z.number(),
+  at: z.string(),
+  url: z.string(),
+  status: z.number().nullable(),
+  ms: z.number(),
+  excerpt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** The delivery record and endpoint of the attempt (absent in entries written before they existed). */
+  deliveryId: z.string().nullable().optional(),
+  endpointId: z.string().nullable().optional(),
+});
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+
+/** A delivery that will not be retried again (`<prefix>:webhooks:dead-letter`, newest first). */
+export interface DeadLetter {
+  deliveryId: string;
+  eventId: string | null;
+  eventType: string | null;
+  /** The event's subject: a job id, or a batch id for `batch.*` events. */
+  jobId: string | null;
+  tenantId: string | null;
+  url: string | null;
+  attempts: number;
+  error: string;
+  at: string;
+}
+
+/** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
+export async function readDeliveryLog(redis: Redis, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
+  const lines = await redis.lrange(deliveryLogKey(prefix, jobId), 0, -1);
+  return lines.map((line) => {
+    const parsed = deliveryAttemptSchema.safeParse(JSON.parse(line));
+    // Only the dispatcher writes these lines: one that does not parse is our bug, not the client's.
+    if (!parsed.success) throw errors.internal(`unreadable delivery log line of ${jobId}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    const a = parsed.data;
+    return {
+      object: 'webhook_attempt',
+      deliveryId: a.deliveryId ?? null,
+      endpointId: a.endpointId ?? null,
+      attempt: a.attempt,
+      at: a.at,
+      url: a.url,
+      statusCode: a.status,
+      latencyMs: a.ms,
+      responseExcerpt: a.excerpt,
+      error: a.error,
+    };
+  });
+}
+
+/** Adds an attempt to the delivery log of the event's subject, newest first. */
+export async function appendAttempt(deps: Pick<DeliveryDeps, 'redis' | 'prefix' | 'retentionSeconds'>, delivery: WebhookDelivery, entry: DeliveryAttempt): Promise<void> {
+  // Keyed by the event's subject, a job or a batch; kept as long as its record, then gone with it.
+  const key = deliveryLogKey(deps.prefix, delivery.event.data.id);
+  await deps.redis
+    .multi()
+    .lpush(key, JSON.stringify(entry))
+    .ltrim(key, 0, DELIVERY_LOG_LENGTH - 1)
+    .expire(key, deps.retentionSeconds)
+    .exec();
+}
+
+/** Records a delivery no attempt will send any more. Not trimmed: operators drain the list. */
+export async function deadLetter(
+  deps: Pick<DeliveryDeps, 'redis' | 'prefix' | 'logger'>,
+  deliveryId: string,
+  delivery: WebhookDelivery | null,
+  attempts: number,
+  error: string,
+): Promise<void> {
+  const entry: DeadLetter = {
+    deliveryId,
+    eventId: delivery?.event.id ?? null,
+    eventType: delivery?.event.type ?? null,
+    jobId: delivery?.event.data.id ?? null,
+    tenantId: delivery?.tenantId ?? null,
+    url: delivery?.url ?? null,
+    attempts,
+    error,
+    at: new Date().toISOString(),
+  };
+  await deps.redis.lpush(deadLetterKey(deps.prefix), JSON.stringify(entry));
+  recordWebhookDeadLetter();
+  // The URL's query string may carry a receiver's token: log its origin only.
+  const target = delivery ? originOf(delivery.url) : null;
+  deps.logger.warn({ deliveryId, eventId: entry.eventId, tenantId: entry.tenantId, target, attempts, error }, 'webhook dead-lettered');
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    // Dead-lettered because its URL is unusable: nothing to log but that.
+    return null;
+  }
+}
