@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '@voxq/errors';
-import { assertDeliverableUrl, createGuardedLookup, isPrivateAddress, URL_GUARD_CODES } from './url-guard';
+import { assertDeliverableUrl, createGuardedLookup, isNameNotFound, isPrivateAddress, URL_GUARD_CODES } from './url-guard';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -124,6 +124,25 @@ describe('assertDeliverableUrl', () => {
     const error = await refusal('https://nothing-here.invalid/hook', local);
     expect(error.code).toBe(URL_GUARD_CODES.unresolved);
     expect(error.message).toMatch(/does not resolve/);
+  });
+
+  // Only a name with no address is the URL's fault; a resolver that failed is not (503, retried).
+  it.each([
+    ['ENOTFOUND', true],
+    ['ENODATA', true],
+    ['EAI_NONAME', true],
+    ['EAI_NODATA', true],
+    ['EAI_AGAIN', false],
+    ['ESERVFAIL', false],
+    ['ETIMEOUT', false],
+    ['ECONNREFUSED', false],
+  ])('reads the DNS error %s as name-not-found: %s', (code, expected) => {
+    expect(isNameNotFound(Object.assign(new Error(code), { code }))).toBe(expected);
+  });
+
+  it('reads a failure without a DNS code as a resolver failure, not a missing name', () => {
+    expect(isNameNotFound(new Error('boom'))).toBe(false);
+    expect(isNameNotFound(undefined)).toBe(false);
   });
 
   it('accepts public IP literals and, when allowed, local http URLs', async () => {

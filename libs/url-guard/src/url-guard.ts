@@ -119,6 +119,12 @@ export function isPrivateAddress(ip: string): boolean {
   return ipv6Blocked.check(address, 'ipv6');
 }
 
+/** DNS answers that mean the name has no address (as opposed to a resolver that failed). */
+const NAME_NOT_FOUND_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
+
+export const isNameNotFound = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && NAME_NOT_FOUND_CODES.has(String((error as { code?: unknown }).code));
+
 const refused = (message: string, param: string) => errors.invalidRequest(message, param, URL_GUARD_CODES.refused);
 
 /**
@@ -150,8 +156,11 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
   let addresses: LookupAddress[];
   try {
     addresses = await dnsLookupAll(host, { all: true, verbatim: true });
-  } catch {
-    throw errors.invalidRequest(`${param} host '${host}' does not resolve.`, param, URL_GUARD_CODES.unresolved);
+  } catch (error) {
+    if (isNameNotFound(error)) throw errors.invalidRequest(`${param} host '${host}' does not resolve.`, param, URL_GUARD_CODES.unresolved);
+    // A resolver that timed out or failed (EAI_AGAIN, ESERVFAIL, ...) says nothing about the
+    // URL: answer retryable, so a caller is not told its URL is bad and a delivery tries again.
+    throw errors.unavailable(`The address of ${param} host '${host}' could not be looked up right now; try again.`, error);
   }
   const blocked = policy.allowPrivateNetworks ? undefined : addresses.find((a) => isPrivateAddress(a.address));
   if (blocked) {

@@ -49,7 +49,8 @@ export async function attemptDelivery(
   try {
     await assertDeliverableUrl(delivery.url, deps.policy, 'url');
   } catch (error) {
-    if (isAppError(error) && error.code === URL_GUARD_CODES.unresolved) return failure(error.message, lastAttempt);
+    // A host that does not resolve now, or a resolver that failed, may answer later.
+    if (isAppError(error) && (error.code === URL_GUARD_CODES.unresolved || error.retryable)) return failure(error.message, lastAttempt);
     return failure(`refused: ${(error as Error).message}`, true);
   }
 
