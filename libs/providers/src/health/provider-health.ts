@@ -62,6 +62,9 @@ export class ProviderHealth {
     return this.snapshot.get(key);
   }
 
+  // Health is a statistic for ranking, not a record: while Redis is away a tick's tallies are
+  // dropped and the last snapshot stays in use (the router falls back to the catalog), and the
+  // next tick after Redis returns reads the window afresh. Nothing here may crash the process.
   private async tick(): Promise<void> {
     await this.flush().catch(() => undefined);
     await this.refresh().catch(() => undefined);

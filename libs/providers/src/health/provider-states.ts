@@ -59,6 +59,8 @@ export class ProviderStates {
   ) {
     this.redis = defineScripts<StateScripts>(redis, { voxqProviderFailure: { keys: 4, lua: failureLua } });
     this.k = redisKeys(prefix).providers;
+    // A read that fails (Redis away) keeps the last snapshot; writes (failures, probes) go
+    // through the scripts and surface their own errors, so only this cached view is lenient.
     this.ready = this.refresh().catch(() => undefined);
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
