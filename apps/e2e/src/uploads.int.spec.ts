@@ -1,94 +1,37 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { Queues } from '@voxq/queues';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { cleanupPrefix, eventually, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { generatedBody, GiB, LIMIT, MiB, postStream, sha256, tenantId, uploadHelpers } from './uploads.fixture';
 
-const has = (bin: string) => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
-const HAS_SPEECH = has('espeak-ng') && has('sox') && has('pocketsphinx_continuous');
-
-const MiB = 1_048_576;
-const GiB = 1024 * MiB;
-/** The main stack's upload limit: small, so "too large" is cheap to send. */
-const LIMIT = 1 * MiB;
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-/** Tenants are fresh per test: objects are kept apart by tenant prefix, not by the Redis prefix. */
-const tenantId = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
-
-/** `total` pseudo-random bytes made on the fly (each 1 MiB chunk stamped with its number), hashed as they go. */
-function generatedBody(total: number, chunkSize = MiB) {
-  const block = randomBytes(chunkSize);
-  const hash = createHash('sha256');
-  let sent = 0;
-  let n = 0;
-  const stream = new Readable({
-    read() {
-      if (sent >= total) return void this.push(null);
-      const chunk = Buffer.from(block.subarray(0, Math.min(chunkSize, total - sent)));
-      chunk.writeUInt32LE(n++, 0);
-      hash.update(chunk);
-      sent += chunk.length;
-      this.push(chunk);
-    },
-  });
-  return { stream, sent: () => sent, digest: () => hash.digest('hex') };
-}
-
-/** POSTs a stream (chunked unless `contentLength` is given) and reads the JSON answer. */
-function postStream(url: string, apiKey: string, body: Readable, headers: Record<string, string>) {
-  return new Promise<{ status: number; body: Record<string, unknown> & { error?: { code: string; param: string | null } } }>((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') }));
-      res.on('error', reject);
-    });
-    // The API may answer (413) and close before the whole body is sent: the answer is what
-    // counts, so a write error fails the call only if no answer follows it.
-    req.on('error', (error) => setTimeout(() => reject(error), 1000).unref());
-    body.pipe(req);
-  });
-}
-
+/**
+ * Uploads themselves: streamed through the API and presigned straight to the bucket, their
+ * limits, types and deletion, one tenant's hidden from another, and a 1 GiB body in constant
+ * memory. Jobs that name an upload or an audio URL are uploads-audio-references.int.spec.ts.
+ */
 describe('uploads', () => {
   let stack: TestStack;
   let objects: S3ObjectStore;
-  let queues: Queues;
-  let redis: Redis;
 
   beforeAll(async () => {
     stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT) }), { dispatcher: false });
     objects = createObjectStore(stack.config);
-    redis = new Redis(stack.config.redis.url);
-    queues = new Queues(redis, stack.config);
   });
 
   afterAll(async () => {
-    await queues?.close();
-    redis?.disconnect();
     objects?.close();
     await stack?.close();
     if (stack) await cleanupPrefix(stack.config);
   });
 
-  const keyFor = async (name: string) => {
-    const tenant = tenantId(name);
-    return { tenant, apiKey: (await stack.createKey(tenant)).apiKey };
-  };
-  const upload = (apiKey: string, data: Buffer, contentType = 'audio/wav', headers: Record<string, string> = {}) =>
-    stack.request(apiKey, 'POST', '/v1/uploads', data, { 'content-type': contentType, ...headers });
-  const uploadsOf = async (tenant: string) => (await objects.list({ prefix: `tenants/${tenant}/uploads/` })).objects;
-  const queuedAudio = async (jobId: string) => ((await queues.jobs.transcribe.getJob(jobId))?.data as { payload: { input: { audio: Record<string, unknown> } } }).payload.input.audio;
-  const transcribe = (apiKey: string, audio: unknown) => stack.request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio }, intent: { language: 'en-US' } });
+  const { keyFor, upload, uploadsOf, transcribe } = uploadHelpers({ stack: () => stack, objects: () => objects });
 
   it('streams a body to S3 and answers the upload with its size and SHA-256', async () => {
     const { tenant, apiKey } = await keyFor('acme');
@@ -121,7 +64,12 @@ describe('uploads', () => {
     expect(presigned.status, JSON.stringify(presigned.body)).toBe(201);
     expect(presigned.body).toMatchObject({ object: 'upload', status: 'pending', size: null, sha256: null, filename: 'call.ogg', contentType: 'audio/ogg' });
     const target = presigned.body.upload as { url: string; method: string; headers: Record<string, string>; expiresAt: string };
-    expect(target).toEqual({ url: expect.stringContaining(`tenants/${tenant}/uploads/${presigned.body.id}`), method: 'PUT', headers: { 'content-type': 'audio/ogg' }, expiresAt: expect.any(String) });
+    expect(target).toEqual({
+      url: expect.stringContaining(`tenants/${tenant}/uploads/${presigned.body.id}`),
+      method: 'PUT',
+      headers: { 'content-type': 'audio/ogg' },
+      expiresAt: expect.any(String),
+    });
 
     const early = await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`);
     expect(early.status).toBe(409);
@@ -133,7 +81,14 @@ describe('uploads', () => {
 
     const completed = await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`);
     expect(completed.status, JSON.stringify(completed.body)).toBe(200);
-    expect(completed.body).toMatchObject({ id: presigned.body.id, status: 'completed', size: data.length, sha256: null, contentType: 'audio/ogg', completedAt: expect.any(String) });
+    expect(completed.body).toMatchObject({
+      id: presigned.body.id,
+      status: 'completed',
+      size: data.length,
+      sha256: null,
+      contentType: 'audio/ogg',
+      completedAt: expect.any(String),
+    });
     expect(completed.body.upload).toBeUndefined();
     // Completing again answers the same upload.
     expect((await stack.request(apiKey, 'POST', `/v1/uploads/${presigned.body.id}/complete`)).body).toEqual(completed.body);
@@ -211,7 +166,11 @@ describe('uploads', () => {
     const acme = await keyFor('acme');
     const globex = await keyFor('globex');
     const { body } = await upload(acme.apiKey, randomBytes(1000));
-    for (const [method, path] of [['GET', `/v1/uploads/${body.id}`], ['DELETE', `/v1/uploads/${body.id}`], ['POST', `/v1/uploads/${body.id}/complete`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/v1/uploads/${body.id}`],
+      ['DELETE', `/v1/uploads/${body.id}`],
+      ['POST', `/v1/uploads/${body.id}/complete`],
+    ] as const) {
       const res = await stack.request(globex.apiKey, method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.error!.code).toBe('upload_not_found');
@@ -221,141 +180,6 @@ describe('uploads', () => {
     expect(job.body.error!.code).toBe('upload_not_found');
     // Still there for its owner.
     expect((await stack.request(acme.apiKey, 'GET', `/v1/uploads/${body.id}`)).status).toBe(200);
-  });
-
-  it('queues a transcribe job naming an upload by id, and pocketsphinx transcribes it', async () => {
-    const { tenant, apiKey } = await keyFor('acme');
-    const wav = HAS_SPEECH ? spawnSync('espeak-ng', ['--stdout', 'Hello world. This is a test of the voice queue.']).stdout : Buffer.from('RIFF....WAVEfmt ');
-    const uploaded = await upload(apiKey, wav);
-    expect(uploaded.status).toBe(201);
-
-    const pending = await stack.request(apiKey, 'POST', '/v1/uploads:presign', { contentType: 'audio/wav' });
-    const notYet = await transcribe(apiKey, { uploadId: pending.body.id });
-    expect(notYet.status).toBe(409);
-    expect(notYet.body.error!.code).toBe('upload_not_completed');
-
-    const submitted = await transcribe(apiKey, { uploadId: uploaded.body.id });
-    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
-    expect(await queuedAudio(submitted.body.id as string)).toMatchObject({ key: `tenants/${tenant}/uploads/${uploaded.body.id}`, contentType: 'audio/wav', bytes: wav.length });
-    if (!HAS_SPEECH) return;
-    const job = await stack.waitForJob(apiKey, submitted.body.id as string, 60_000);
-    expect(job.status, JSON.stringify(job.error)).toBe('completed');
-    expect(job.result).toMatchObject({ provider: 'pocketsphinx', text: expect.any(String) });
-  });
-
-  it("accepts s3:// URLs inside the tenant's own prefix", async () => {
-    const { tenant, apiKey } = await keyFor('acme');
-    const { body } = await upload(apiKey, randomBytes(2000), 'audio/mpeg');
-    const key = `tenants/${tenant}/uploads/${body.id}`;
-    const submitted = await transcribe(apiKey, { url: `s3://${objects.bucket}/${key}` });
-    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
-    expect(await queuedAudio(submitted.body.id as string)).toMatchObject({ key, contentType: 'audio/mpeg', bytes: 2000 });
-
-    const missing = await transcribe(apiKey, { url: `s3://${objects.bucket}/tenants/${tenant}/uploads/nothing-here.wav` });
-    expect(missing.status).toBe(400);
-    expect(missing.body.error!.param).toBe('input.audio.url');
-  });
-
-  it.each([
-    ['a dot-dot segment', (b: string, t: string) => `s3://${b}/tenants/${t}/../globex/uploads/x.wav`],
-    ['percent-encoded dots', (b: string, t: string) => `s3://${b}/tenants/${t}/%2e%2e/globex/x.wav`],
-    ['an encoded slash', (b: string, t: string) => `s3://${b}/tenants/${t}%2F..%2Fglobex/x.wav`],
-    ['backslashes', (b: string, t: string) => `s3://${b}/tenants/${t}\\..\\globex\\x.wav`],
-    ['an absolute key', (b: string) => `s3://${b}//tenants/globex/x.wav`],
-    ['an empty segment', (b: string, t: string) => `s3://${b}/tenants//${t}/x.wav`],
-    ["another tenant's prefix", (b: string) => `s3://${b}/tenants/globex/uploads/x.wav`],
-    ['a look-alike tenant prefix', (b: string, t: string) => `s3://${b}/tenants/${t}-evil/x.wav`],
-    ['outside tenants/', (b: string) => `s3://${b}/results/x.wav`],
-    ['another bucket', (_b: string, t: string) => `s3://someone-elses-bucket/tenants/${t}/x.wav`],
-  ])('refuses an s3:// URL with %s (400 naming input.audio.url)', async (_name, url) => {
-    const { tenant, apiKey } = await keyFor('acme');
-    const res = await transcribe(apiKey, { url: url(objects.bucket, tenant) });
-    expect(res.status, JSON.stringify(res.body)).toBe(400);
-    expect(res.body.error!.param).toBe('input.audio.url');
-  });
-
-  it.each([
-    ['inline and a reference at once', { data: 'UklGRg==', uploadId: 'up_0123456789abcdef0123456789ab' }, 'input.audio'],
-    ['a bad upload id', { uploadId: '../up_1' }, 'input.audio.uploadId'],
-    ['an ftp URL', { url: 'ftp://example.com/a.wav' }, 'input.audio.url'],
-    ['nothing', {}, 'input.audio'],
-  ])('refuses audio given as %s', async (_name, audio, param) => {
-    const { apiKey } = await keyFor('acme');
-    const res = await transcribe(apiKey, audio);
-    expect(res.status).toBe(400);
-    expect(res.body.error!.param).toBe(param);
-  });
-
-  describe('audio by http(s) URL', () => {
-    let server: Server;
-    let base: string;
-    const served = randomBytes(50_000);
-
-    beforeAll(async () => {
-      server = createServer((req, res) => {
-        if (req.url === '/a.wav') return void res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': served.length }).end(served);
-        if (req.url === '/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
-        if (req.url === '/moved') return void res.writeHead(302, { location: '/a.wav' }).end();
-        if (req.url === '/big') return void res.writeHead(200, { 'content-type': 'audio/wav' }).end(Buffer.alloc(LIMIT + 10));
-        res.writeHead(404).end();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
-
-    it('fetches the audio into the tenant’s uploads first, and the job names that object', async () => {
-      const { tenant, apiKey } = await keyFor('acme');
-      const submitted = await transcribe(apiKey, { url: `${base}/a.wav` });
-      expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
-      const audio = await queuedAudio(submitted.body.id as string);
-      expect(audio).toMatchObject({ key: expect.stringMatching(new RegExp(`^tenants/${tenant}/uploads/up_`)), contentType: 'audio/wav', bytes: served.length });
-      const stored = await objects.getBuffer({ key: audio.key as string }, MiB);
-      expect(stored.data.equals(served)).toBe(true);
-    });
-
-    it.each([
-      ['a page that is not audio', '/page', 400],
-      ['a redirect (not followed)', '/moved', 400],
-      ['a 404', '/missing.wav', 400],
-      ['a body over the upload limit', '/big', 413],
-    ])('refuses %s', async (_name, path, status) => {
-      const { tenant, apiKey } = await keyFor('acme');
-      const res = await transcribe(apiKey, { url: `${base}${path}` });
-      expect(res.status, JSON.stringify(res.body)).toBe(status);
-      if (status === 400) expect(res.body.error!.param).toBe('input.audio.url');
-      expect(await uploadsOf(tenant)).toEqual([]);
-    });
-  });
-});
-
-describe('audio URLs under the production URL policy (no private networks, https only)', () => {
-  let stack: TestStack;
-  let apiKey: string;
-
-  beforeAll(async () => {
-    stack = await startStack(testConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', WEBHOOK_ALLOW_HTTP: 'false' }), { worker: false, dispatcher: false });
-    apiKey = (await stack.createKey(tenantId('acme'))).apiKey;
-  });
-  afterAll(async () => {
-    await stack?.close();
-    if (stack) await cleanupPrefix(stack.config);
-  });
-
-  it.each([
-    'https://127.0.0.1/a.wav',
-    'https://localhost/a.wav',
-    'https://10.0.0.7/a.wav',
-    'https://192.168.1.20/a.wav',
-    'https://169.254.169.254/latest/meta-data/',
-    'https://[::1]/a.wav',
-    'https://[::ffff:127.0.0.1]/a.wav',
-    'https://2130706433/a.wav',
-    'http://example.com/a.wav',
-  ])('refuses %s with a 400 naming input.audio.url, nothing fetched', async (url) => {
-    const res = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio: { url } } });
-    expect(res.status, JSON.stringify(res.body)).toBe(400);
-    expect(res.body.error!.param).toBe('input.audio.url');
   });
 });
 
