@@ -42,6 +42,7 @@ import { startChaosS3 } from './chaos/s3rver.mjs';
 import { submitJobs } from './chaos/submissions.mjs';
 import { settled, verify } from './chaos/verify.mjs';
 import { freePort } from './lib/net.mjs';
+import { redisKeys } from './lib/redis-keys.mjs';
 
 const int = (name, def, min = 0) => {
   const value = Number(process.env[name] || def);
@@ -184,7 +185,7 @@ async function main() {
   );
 
   const result = await verify({ redis: monitor, prefix, tenant: 'chaos', submitted, cancels, receiver });
-  const deadLetters = await monitor.llen(`${prefix}:webhooks:dead-letter`);
+  const deadLetters = await monitor.llen(redisKeys(prefix).webhookDeliveries.deadLetter());
   return {
     result,
     settledInTime: state.done,

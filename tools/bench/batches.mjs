@@ -6,6 +6,7 @@
 // as a ratio against the same run's raw BullMQ baseline), the peak RSS of the worker (where
 // the batch runner streams the file in and the output out) and of the api, the output file's
 // line count, and the single jobs' latency during the batch against before it.
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { memoryOf, startBenchStack } from './stack.mjs';
 import { sleep } from './wait.mjs';
 
@@ -22,7 +23,11 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
   const singleKey = stack.keyFor('bench-single');
 
   const call = async (key, method, path, body, headers = {}) => {
-    const res = await fetch(`${api}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers }, ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}) });
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
     return /^application\/json\b(?!l)/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
@@ -38,7 +43,14 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
     const before = [];
     for (let i = 0; i < opts.batchProbes; i++) before.push(await guard(probe()));
 
-    const jsonl = Array.from({ length: lines }, (_, i) => JSON.stringify({ custom_id: `req-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `line ${i}` }] } })).join('\n');
+    const jsonl = Array.from({ length: lines }, (_, i) =>
+      JSON.stringify({
+        custom_id: `req-${i}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `line ${i}` }] },
+      }),
+    ).join('\n');
     const form = new FormData();
     form.append('purpose', 'batch');
     form.append('file', new Blob([`${jsonl}\n`], { type: 'application/jsonl' }), 'bench.jsonl');
@@ -49,7 +61,7 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
 
     const t0 = performance.now();
     const created = await guard(call(batchKey, 'POST', '/v1/batches', { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }));
-    const progressKey = `${prefix}:tenant:bench-batch:batch:${created.id}:progress`;
+    const progressKey = redisKeys(prefix).batches.progress('bench-batch', created.id);
     const marks = {};
     let batch = created;
     const during = [];
@@ -75,7 +87,8 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
         marks.doneMs = now;
         break;
       }
-      if (now > opts.batchTimeoutMs) throw new Error(`the batch is still ${batch.status} after ${opts.batchTimeoutMs} ms: ${JSON.stringify(batch.request_counts)}`);
+      if (now > opts.batchTimeoutMs)
+        throw new Error(`the batch is still ${batch.status} after ${opts.batchTimeoutMs} ms: ${JSON.stringify(batch.request_counts)}`);
     }
     await probing;
     const memory = { worker: memoryOf(worker.pid), api: memoryOf(apiProc.pid), workerIdle };
@@ -83,7 +96,12 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
     const outputLines = output ? output.trimEnd().split('\n').length : 0;
     const inBatch = during.filter((d) => d.at < marks.doneMs);
     const duringBatch = inBatch.map((d) => d.ms);
-    const aheadMedian = inBatch.length ? percentile(inBatch.map((d) => d.ahead), 50) : null;
+    const aheadMedian = inBatch.length
+      ? percentile(
+          inBatch.map((d) => d.ahead),
+          50,
+        )
+      : null;
     return {
       lines,
       status: batch.status,
@@ -98,7 +116,9 @@ export async function runBatches({ env, redis, prefix, opts, step }) {
       memory,
       probes: {
         before: { p50: percentile(before, 50), p99: percentile(before, 99), max: Math.max(...before), n: before.length },
-        during: duringBatch.length ? { p50: percentile(duringBatch, 50), p99: percentile(duringBatch, 99), max: Math.max(...duringBatch), n: duringBatch.length } : null,
+        during: duringBatch.length
+          ? { p50: percentile(duringBatch, 50), p99: percentile(duringBatch, 99), max: Math.max(...duringBatch), n: duringBatch.length }
+          : null,
         aheadMedian,
         fifoWaitEstimateMs: aheadMedian === null ? null : (aheadMedian / lines) * marks.doneMs,
       },
@@ -117,9 +137,15 @@ export function printBatches(r, baseline) {
   row('validated (→ in_progress)', `${n(r.validateMs)} ms`);
   row('expanded into jobs', `${n(r.expandedMs)} ms (${n(r.expandPerSecond)} lines/s)`);
   row('completed, output written', `${n(r.doneMs)} ms: ${n(r.linesPerSecond)} lines/s, ratio ${n(r.linesPerSecond / baseline.jobsPerSecond, 3)} vs raw BullMQ`);
-  row('peak RSS worker / api', `${n(r.memory.worker.peakMiB)} MiB / ${n(r.memory.api.peakMiB)} MiB (worker before the batch: ${n(r.memory.workerIdle.peakMiB)} MiB)`);
+  row(
+    'peak RSS worker / api',
+    `${n(r.memory.worker.peakMiB)} MiB / ${n(r.memory.api.peakMiB)} MiB (worker before the batch: ${n(r.memory.workerIdle.peakMiB)} MiB)`,
+  );
   const p = (x) => (x ? `p50 ${n(x.p50, 1)} ms, p99 ${n(x.p99, 1)} ms, max ${n(x.max, 1)} ms (${x.n})` : 'n/a');
   row("other tenant's single job, before", p(r.probes.before));
   row("other tenant's single job, during", `${p(r.probes.during)}${r.probes.during ? `; p50 ratio ${n(r.probes.during.p50 / r.probes.before.p50, 2)}` : ''}`);
-  row('  without priorities (FIFO), est.', `${n(r.probes.aheadMedian)} batch lines queued ahead (median) ≈ ${n(r.probes.fifoWaitEstimateMs)} ms wait at the measured rate`);
+  row(
+    '  without priorities (FIFO), est.',
+    `${n(r.probes.aheadMedian)} batch lines queued ahead (median) ≈ ${n(r.probes.fifoWaitEstimateMs)} ms wait at the measured rate`,
+  );
 }

@@ -2,6 +2,7 @@
 // end, one job per request and in bulk, each with the Redis commands and the CPU per job
 // that every process spent between two snapshots taken around the measured jobs.
 import { createServer } from 'node:http';
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { openClient, submitAll } from './http-load.mjs';
 import { cpuSeconds, start, unlessExited } from './processes.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
@@ -99,7 +100,7 @@ export async function runVoxq({ env, redis, prefix, opts, profileDir, mode }) {
   };
   // Counts in requests; the job counts are rounded to whole requests.
   const requestsFor = (jobs) => Math.ceil(jobs / perRequest);
-  const completedKey = `${prefix}:tenant:${tenant}:jobs:status:completed`;
+  const completedKey = redisKeys(prefix).indexes.jobsByStatus(tenant, 'completed');
   const completed = () => redis.zcard(completedKey);
 
   try {
@@ -133,7 +134,7 @@ export async function runVoxq({ env, redis, prefix, opts, profileDir, mode }) {
     await submitting;
     const ms = (finished ?? performance.now()) - firstSubmit;
     const after = { redis: await redisCounters(redis), cpu: { ...cpuOf(apps), 'bench client': ownCpuSeconds() } };
-    const webhookEvents = opts.webhook ? await redis.llen(`${prefix}:q:webhooks:wait`) : 0;
+    const webhookEvents = opts.webhook ? await redis.llen(`${redisKeys(prefix).bull.prefix()}:webhooks:wait`) : 0;
     return {
       jobsPerSecond: (Math.min(done, submit.accepted) / ms) * 1000,
       ms,

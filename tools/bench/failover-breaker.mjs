@@ -1,5 +1,6 @@
 // The failover phase's view of the primary's circuit breaker, sampled from its Redis keys
 // while a run lasts: voxq keeps no history of breaker states, so the bench records its own.
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { sleep } from './wait.mjs';
 
 /**
@@ -9,19 +10,17 @@ import { sleep } from './wait.mjs';
  * probe may claim it). Changes shorter than a sample (a probe that succeeds at once) are missed.
  */
 export function watchBreaker(redis, prefix, provider) {
-  const key = `${prefix}:provider:llm:${provider}`;
+  // The breaker's state is three keys of the provider's LLM capability (`llm:<provider>`).
+  const keys = redisKeys(prefix).providers;
+  const providerKey = `llm:${provider}`;
+  const [breakerKey, cooldownKey, probeKey] = [keys.breaker(providerKey), keys.cooldown(providerKey), keys.probe(providerKey)];
   const time = { closed: 0, open: 0, 'half-open': 0 };
   const timeline = [];
   const began = performance.now();
   let [state, opened, closed, probeHeldMs, heldProbe, last, stopped] = ['closed', 0, 0, 0, false, began, false];
   const loop = (async () => {
     while (!stopped) {
-      const [[, breaker], [, cooldown], [, probe]] = (await redis
-        .pipeline()
-        .exists(`${key}:breaker`)
-        .exists(`${key}:cooldown`)
-        .exists(`${key}:probe`)
-        .exec()) ?? [[], [], []];
+      const [[, breaker], [, cooldown], [, probe]] = (await redis.pipeline().exists(breakerKey).exists(cooldownKey).exists(probeKey).exec()) ?? [[], [], []];
       const now = performance.now();
       time[state] += now - last;
       if (heldProbe) probeHeldMs += now - last;
@@ -39,7 +38,7 @@ export function watchBreaker(redis, prefix, provider) {
     stopped = true;
     await loop;
     // A probe claim left at the end: when it was made and how long it still blocks others.
-    const [[, claimedAt], [, pttl]] = await redis.pipeline().get(`${key}:probe`).pttl(`${key}:probe`).exec();
+    const [[, claimedAt], [, pttl]] = await redis.pipeline().get(probeKey).pttl(probeKey).exec();
     return {
       opened,
       closed,

@@ -1,16 +1,18 @@
 // The failover phase's figures, read from the job records voxq wrote: each run's outcome
 // (status, who served each job, failovers, the primary's errors) and its latency spread.
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { percentile } from './http-load.mjs';
 
 /** Rounds to `digits` places; null for a figure that could not be measured (no jobs, 0/0). */
 export const round = (n, digits = 0) => (n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
-export /** The records of `ids` (status, times, attempts, result, error), in pipelines of 1,000. */
-async function readRecords(redis, prefix, ids) {
+/** The records of `ids` (status, times, attempts, result, error), in pipelines of 1,000. */
+export async function readRecords(redis, prefix, ids) {
+  const keys = redisKeys(prefix);
   const out = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const pipeline = redis.pipeline();
-    for (const id of ids.slice(i, i + 1000)) pipeline.hmget(`${prefix}:job:${id}`, 'status', 'createdAt', 'finishedAt', 'attempts', 'result', 'error');
+    for (const id of ids.slice(i, i + 1000)) pipeline.hmget(keys.jobs.record(id), 'status', 'createdAt', 'finishedAt', 'attempts', 'result', 'error');
     for (const [error, row] of (await pipeline.exec()) ?? []) {
       if (error) throw error;
       const [status, createdAt, finishedAt, attempts, result, failure] = row;
@@ -29,8 +31,8 @@ async function readRecords(redis, prefix, ids) {
 
 export const inc = (o, key, by = 1) => void (o[key] = (o[key] ?? 0) + by);
 
-export /** What one run's records say. */
-function summarise(records, primary) {
+/** What one run's records say. */
+export function summarise(records, primary) {
   const status = {};
   const servedBy = {};
   const firstTried = {};

@@ -3,6 +3,7 @@
 // what their records and the primary's breaker say once every job is finished.
 import { spawnSync } from 'node:child_process';
 import { freePort } from '../lib/net.mjs';
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { watchBreaker } from './failover-breaker.mjs';
 import { inc, readRecords, round, summarise } from './failover-figures.mjs';
 import { openClient } from './http-load.mjs';
@@ -75,7 +76,7 @@ export async function runVariant({ variant, runEnv, redis, prefix, simulator, si
   const job = JSON.stringify({ type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } });
   const cache = new Map();
   const bodies = (n) => cache.get(n) ?? cache.set(n, `{"jobs":[${Array(n).fill(job).join(',')}]}`).get(n);
-  const index = (status) => `${prefix}:tenant:${tenant}:jobs:status:${status}`;
+  const index = (status) => redisKeys(prefix).indexes.jobsByStatus(tenant, status);
   const finished = async () => {
     const [[, c], [, f], [, x]] = await redis.pipeline().zcard(index('completed')).zcard(index('failed')).zcard(index('cancelled')).exec();
     return c + f + x;
@@ -110,7 +111,7 @@ export async function runVariant({ variant, runEnv, redis, prefix, simulator, si
     const records = await readRecords(redis, prefix, submitted.ids);
     // How the router ranked the candidates for the last job to finish (its scores run).
     const last = records.reduce((a, r) => (r.result?.scoresRunId && (!a || r.finishedAt > a.finishedAt) ? r : a), null);
-    const run = last && JSON.parse((await redis.get(`${prefix}:scores-run:${last.result.scoresRunId}`)) ?? 'null');
+    const run = last && JSON.parse((await redis.get(redisKeys(prefix).providers.scoresRun(last.result.scoresRunId))) ?? 'null');
     const lastRanking = run && {
       candidates: run.candidates.map((c) => ({ provider: c.provider, rank: c.rank, score: c.score, reason: c.reason })),
       excluded: run.excluded,

@@ -8,6 +8,7 @@
 //             with the worker's V8 heap capped (BENCH_CAPACITY_HEAP_MB, 192; 0 skips it).
 //   scaling   the same jobs through 1 then 2 worker processes (zero latency,
 //             BENCH_SCALING_JOBS, 20000): jobs/s of each and the ratio 2 : 1.
+import { redisKeys } from '../lib/redis-keys.mjs';
 import { openClient, submitAll } from './http-load.mjs';
 import { start } from './processes.mjs';
 import { memoryOf, startBenchStack } from './stack.mjs';
@@ -20,7 +21,7 @@ const PER_REQUEST = 500;
 async function drive(stack, redis, prefix, tenant, jobs, timeoutMs) {
   const apiKey = stack.keyFor(tenant);
   const client = await openClient(stack.url, 4);
-  const completedKey = `${prefix}:tenant:${tenant}:jobs:status:completed`;
+  const completedKey = redisKeys(prefix).indexes.jobsByStatus(tenant, 'completed');
   const samples = [];
   const started = performance.now();
   const submitting = submitAll(client, {
@@ -54,7 +55,14 @@ async function drive(stack, redis, prefix, tenant, jobs, timeoutMs) {
 function rawBullmq(env, prefix, { jobs, concurrency, sleepMs }) {
   const child = start('raw bullmq (capacity)', process.execPath, ['tools/bench/bullmq-baseline.mjs'], {
     ipc: true,
-    env: { ...env, BENCH_PREFIX: `${prefix}:raw-capacity`, BENCH_JOBS: String(jobs), BENCH_WARMUP: '0', BENCH_CONCURRENCY: String(concurrency), BENCH_SLEEP_MS: String(sleepMs) },
+    env: {
+      ...env,
+      BENCH_PREFIX: `${prefix}:raw-capacity`,
+      BENCH_JOBS: String(jobs),
+      BENCH_WARMUP: '0',
+      BENCH_CONCURRENCY: String(concurrency),
+      BENCH_SLEEP_MS: String(sleepMs),
+    },
   });
   return new Promise((resolve, reject) => {
     child.on('message', (m) => {
@@ -70,7 +78,11 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
   step(`capacity: one worker at concurrency ${concurrency}, provider latency 1 s, ${jobs} jobs (and raw BullMQ sleeping 1 s at the same concurrency)`);
   const raw = await rawBullmq(env, prefix, { jobs, concurrency, sleepMs: 1000 });
   const once = async (tenant, nodeOptions) => {
-    const stack = await startBenchStack({ env, latencyMs: 1000, extraEnv: { WORKER_CONCURRENCY: String(concurrency), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+    const stack = await startBenchStack({
+      env,
+      latencyMs: 1000,
+      extraEnv: { WORKER_CONCURRENCY: String(concurrency), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    });
     try {
       const run = await drive(stack, redis, prefix, tenant, jobs, 120_000);
       return { ...run, workerPeakMiB: memoryOf(stack.workers[0].pid).peakMiB };
@@ -109,7 +121,10 @@ export function printWorkers(capacity, scaling) {
     row('raw BullMQ sleeping 1 s', `${n(capacity.raw.rate)} jobs/s, peak RSS ${n(capacity.raw.peakMiB)} MiB`);
     row('ratio voxq / raw', `${n(capacity.steadyRate / capacity.raw.rate, 3)} (ideal ${n(capacity.concurrency)} jobs/s)`);
     if (capacity.capped) {
-      row(`voxq, --max-old-space-size=${capacity.capped.heapMb}`, `${n(capacity.capped.steadyRate)} jobs/s (ratio ${n(capacity.capped.steadyRate / capacity.raw.rate, 3)}), worker peak RSS ${n(capacity.capped.workerPeakMiB)} MiB`);
+      row(
+        `voxq, --max-old-space-size=${capacity.capped.heapMb}`,
+        `${n(capacity.capped.steadyRate)} jobs/s (ratio ${n(capacity.capped.steadyRate / capacity.raw.rate, 3)}), worker peak RSS ${n(capacity.capped.workerPeakMiB)} MiB`,
+      );
     }
   }
   if (scaling) {

@@ -11,16 +11,19 @@
 //   webhook missing a finished job whose terminal event never arrived
 //   duplicates      deliveries beyond the first per job (at-least-once: allowed, counted)
 
+import { redisKeys } from '../lib/redis-keys.mjs';
+
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 const STATUSES = ['queued', 'active', ...TERMINAL];
 
 /** Every job's record status (null: no record) and its parsed error, by one pipeline per 500. */
 export async function readRecords(redis, prefix, ids) {
+  const keys = redisKeys(prefix);
   const out = new Map();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const pipeline = redis.pipeline();
-    for (const id of chunk) pipeline.hmget(`${prefix}:job:${id}`, 'status', 'error', 'tenantId', 'attempts');
+    for (const id of chunk) pipeline.hmget(keys.jobs.record(id), 'status', 'error', 'tenantId', 'attempts');
     const replies = await pipeline.exec();
     chunk.forEach((id, k) => {
       const [err, [status, error, tenantId, attempts] = []] = replies[k];
@@ -35,7 +38,7 @@ export async function readRecords(redis, prefix, ids) {
 async function queuedWork(redis, prefix) {
   const pipeline = redis.pipeline();
   for (const queue of ['transcribe', 'synthesize', 'complete', 'webhooks']) {
-    const q = `${prefix}:q:${queue}`;
+    const q = `${redisKeys(prefix).bull.prefix()}:${queue}`;
     pipeline.llen(`${q}:wait`).llen(`${q}:active`).zcard(`${q}:delayed`).zcard(`${q}:prioritized`).zcard(`${q}:waiting-children`);
   }
   return (await pipeline.exec()).reduce((n, [err, count]) => (err ? n + 1 : n + count), 0);
@@ -62,7 +65,7 @@ export async function settled(redis, prefix, ids, receiver) {
 
 /** Where BullMQ holds a job now (for the evidence of a stuck one). */
 async function bullState(redis, prefix, type, id) {
-  const q = `${prefix}:q:${type}`;
+  const q = `${redisKeys(prefix).bull.prefix()}:${type}`;
   const [inWait, inActive, delayed, prioritized, completed, failed, exists, hash] = await Promise.all([
     redis.lpos(`${q}:wait`, id),
     redis.lpos(`${q}:active`, id),
@@ -81,10 +84,17 @@ async function bullState(redis, prefix, type, id) {
     completed !== null && 'completed',
     failed !== null && 'failed',
   ].filter(Boolean);
-  return { where: where.length ? where : exists ? ['(hash only)'] : ['(gone)'], attemptsMade: hash[0], stalledCounter: hash[1], failedReason: hash[2], returnvalue: hash[3] };
+  return {
+    where: where.length ? where : exists ? ['(hash only)'] : ['(gone)'],
+    attemptsMade: hash[0],
+    stalledCounter: hash[1],
+    failedReason: hash[2],
+    returnvalue: hash[3],
+  };
 }
 
 export async function verify({ redis, prefix, tenant, submitted, cancels, receiver }) {
+  const keys = redisKeys(prefix);
   const ids = [...submitted.keys()];
   const records = await readRecords(redis, prefix, ids);
   const problems = { lost: [], unfinished: [], noReason: [], doubleResults: [], indexMismatch: [], webhookMissing: [] };
@@ -92,8 +102,8 @@ export async function verify({ redis, prefix, tenant, submitted, cancels, receiv
 
   // The tenant's indexes: the whole index and one per status.
   const [all, ...byStatus] = await Promise.all([
-    redis.zrange(`${prefix}:tenant:${tenant}:jobs`, 0, -1),
-    ...STATUSES.map((s) => redis.zrange(`${prefix}:tenant:${tenant}:jobs:status:${s}`, 0, -1)),
+    redis.zrange(keys.indexes.tenantJobs(tenant), 0, -1),
+    ...STATUSES.map((s) => redis.zrange(keys.indexes.jobsByStatus(tenant, s), 0, -1)),
   ]);
   const inIndex = new Set(all);
   const statusOf = new Map();
@@ -142,7 +152,14 @@ export async function verify({ redis, prefix, tenant, submitted, cancels, receiv
     if (types.size > 1 || webhookIds.size > 1 || datas.size > 1 || delivered !== `job.${record.status}`) {
       problems.doubleResults.push({
         id,
-        why: types.size > 1 ? `events ${[...types].join(' and ')}` : webhookIds.size > 1 ? `webhook-ids ${[...webhookIds].join(', ')}` : datas.size > 1 ? 'deliveries with different data' : `delivered ${delivered}, record ${record.status}`,
+        why:
+          types.size > 1
+            ? `events ${[...types].join(' and ')}`
+            : webhookIds.size > 1
+              ? `webhook-ids ${[...webhookIds].join(', ')}`
+              : datas.size > 1
+                ? 'deliveries with different data'
+                : `delivered ${delivered}, record ${record.status}`,
         record: record.status,
         deliveries: deliveries.map((d) => ({ webhookId: d.webhookId, type: d.type, status: JSON.parse(d.data).status })),
       });
@@ -155,7 +172,7 @@ export async function verify({ redis, prefix, tenant, submitted, cancels, receiv
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     const pipeline = redis.pipeline();
-    for (const id of chunk) pipeline.hget(`${prefix}:q:${submitted.get(id).type}:${id}`, 'stc');
+    for (const id of chunk) pipeline.hget(`${keys.bull.prefix()}:${submitted.get(id).type}:${id}`, 'stc');
     for (const [, stc] of await pipeline.exec()) if (Number(stc) > 0) counts.stalledReruns += 1;
   }
   if (counts.index.all !== ids.length) {
