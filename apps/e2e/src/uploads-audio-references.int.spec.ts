@@ -25,7 +25,9 @@ describe('uploads', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT) }), { dispatcher: false });
+    // pocketsphinx is the only speech engine here, and this file runs beside the 1 GiB upload
+    // in uploads.int.spec.ts: give the local engine more than the test default's 5 s.
+    stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT), PROVIDER_TIMEOUT_MS: '30000' }), { dispatcher: false });
     objects = createObjectStore(stack.config);
     redis = new Redis(stack.config.redis.url);
     queues = new Queues(redis, stack.config);
