@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { JobType } from '@voxq/contracts';
 import { isDropJob, type DropOutput } from '@voxq/drops';
 import type { AppError } from '@voxq/errors';

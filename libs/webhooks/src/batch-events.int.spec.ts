@@ -70,7 +70,7 @@ function verify(secret: string, webhook: ReceivedWebhook | undefined): unknown {
 describe('batch webhook events', () => {
   it("reach the batch's own url and the endpoints subscribed to the type, and no others", async () => {
     const tenantSecret = generateWebhookSecret();
-    const { webhooks, config, queues, redis, endpoints, completed } = await setup(tenantSecret);
+    const { webhooks, config, redis, endpoints, completed } = await setup(tenantSecret);
     const own = await receiver(tenantSecret);
     const subscribedHook = await receiver('whsec_placeholder');
     const jobsOnlyHook = await receiver('whsec_placeholder');
@@ -136,7 +136,7 @@ describe('batch webhook events', () => {
 
   it('dead-letters a batch delivery that fails every attempt, under the batch id', async () => {
     const tenantSecret = generateWebhookSecret();
-    const { webhooks, config, redis, queues } = await setup(tenantSecret, { WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' });
+    const { webhooks, config, redis } = await setup(tenantSecret, { WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' });
     const own = await receiver(tenantSecret, () => 503);
     const batch = finishedBatch('expired', { webhook: { url: own.url } });
     await enqueueBatchEvent(webhooks, TENANT, batch);

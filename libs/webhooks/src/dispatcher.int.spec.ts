@@ -59,7 +59,7 @@ async function receiver(secret: string, respond?: (n: number) => number) {
 describe('webhook dispatcher', () => {
   it('retries a failing receiver until it answers 2xx, with the same signed event id each time', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, deliveries, stateOf } = await setup({}, { [TENANT]: secret });
+    const { webhooks, deliveries, stateOf } = await setup({}, { [TENANT]: secret });
     const hook = await receiver(secret, (n) => (n <= 2 ? 500 : 200));
     const view = jobViewFixture({ webhook: { url: hook.url } });
 
@@ -83,7 +83,7 @@ describe('webhook dispatcher', () => {
 
   it('delivers an event once however often it is enqueued', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, stateOf } = await setup({}, { [TENANT]: secret });
+    const { queues, stateOf } = await setup({}, { [TENANT]: secret });
     const hook = await receiver(secret);
     const event = buildJobEvent('job.failed', jobViewFixture({ status: 'failed' }));
     const first = await enqueueWebhook(queues.webhooks, { tenantId: TENANT, url: hook.url, event });
@@ -97,7 +97,7 @@ describe('webhook dispatcher', () => {
 
   it('counts a redirect as a failure', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, deliveries } = await setup({}, { [TENANT]: secret });
+    const { webhooks, deliveries } = await setup({}, { [TENANT]: secret });
     const hook = await receiver(secret, (n) => (n === 1 ? 302 : 200));
     await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: { url: hook.url } }));
     await hook.waitFor((w) => w.status === 200);
@@ -107,7 +107,7 @@ describe('webhook dispatcher', () => {
 
   it('times out a hanging receiver and retries it', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, deliveries } = await setup({ WEBHOOK_TIMEOUT_MS: '300' }, { [TENANT]: secret });
+    const { webhooks, deliveries } = await setup({ WEBHOOK_TIMEOUT_MS: '300' }, { [TENANT]: secret });
     let calls = 0;
     const server = createServer((req, res) => {
       calls += 1;
@@ -127,7 +127,7 @@ describe('webhook dispatcher', () => {
 
   it('dead-letters a delivery that fails every attempt, without logging the secret', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' }, { [TENANT]: secret });
+    const { webhooks, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' }, { [TENANT]: secret });
     const hook = await receiver(secret, () => 503);
     const [queueJobId] = await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: { url: `${hook.url}?token=abc` } }));
     const deliveryId = queueJobId as string;
@@ -154,7 +154,7 @@ describe('webhook dispatcher', () => {
 
   it('refuses a private URL when private networks are not allowed, without retrying', async () => {
     const secret = generateWebhookSecret();
-    const { webhooks, queues, deadLetters, stateOf } = await setup({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, { [TENANT]: secret });
+    const { queues, deadLetters, stateOf } = await setup({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, { [TENANT]: secret });
     const hook = await receiver(secret);
     const byHostName = hook.url.replace('127.0.0.1', 'localhost');
     const ids = [
@@ -205,7 +205,7 @@ describe('webhook dispatcher', () => {
   });
 
   it('cancels a pending delivery whose endpoint was disabled before its retry', async () => {
-    const { webhooks, config, queues, redis } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms' });
+    const { webhooks, config, redis } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms' });
     const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
     const hook = await receiver('whsec_placeholder', () => 500);
     const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['job.completed'], description: null, enabled: true });
