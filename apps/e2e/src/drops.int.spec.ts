@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDropPoller, type DropPollerRuntime } from '@voxq/drops';
+import type { DropPollerRuntime } from '@voxq/drops';
+import { startWorkerProcess } from '@voxq/jobs';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
@@ -54,8 +55,10 @@ describe('bucket drops', () => {
     } while (token);
     return keys;
   };
-  const startPoller = () => {
-    const poller = startDropPoller(stack.config, stack.logger, { intervalMs: 50 });
+  // A worker process running only its drop poller (the stack's worker runs the jobs).
+  const startPoller = async (): Promise<DropPollerRuntime> => {
+    const process = await startWorkerProcess(stack.config, stack.logger, { jobs: false, batches: false, drops: { intervalMs: 50 } });
+    const poller: DropPollerRuntime = { poll: () => process.drops!.poll(), close: () => process.close() };
     pollers.push(poller);
     return poller;
   };
@@ -104,7 +107,7 @@ describe('bucket drops', () => {
     const COUNT = 200;
     const names = Array.from({ length: COUNT }, (_, i) => `take-${String(i).padStart(3, '0')}.mp3`);
 
-    let poller = startPoller();
+    let poller = await startPoller();
     const started = Date.now();
     const eventPosts: Array<Promise<unknown>> = [];
     const sendEvent = (records: Array<{ key: string; etag: string }>) =>
@@ -126,7 +129,7 @@ describe('bucket drops', () => {
       if (batch === 3 || batch === 6) {
         // A restart: the old poller goes away mid-stream and a new one starts from nothing.
         await stopPoller(poller);
-        poller = startPoller();
+        poller = await startPoller();
       }
     }
     const receipts = (await Promise.all(eventPosts)) as Array<{ status: number; body: Record<string, number> }>;
@@ -182,7 +185,7 @@ describe('bucket drops', () => {
     await objects.putBuffer(`${rule.prefix}good.mp3.json`, Buffer.from(JSON.stringify({ metadata: { speaker: 'ann' } })), { contentType: 'application/json' });
     await objects.putBuffer(`${rule.prefix}good.mp3`, randomBytes(1000), { contentType: 'audio/mpeg' });
 
-    const poller = startPoller();
+    const poller = await startPoller();
     await poller.poll();
     const error = await eventually(async () => {
       const got = await objects.getBuffer({ key: `${rule.outputPrefix}bad.mp3.error.json` }, 100_000).catch(() => undefined);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkers } from '@voxq/jobs';
+import { startWorkerProcess } from '@voxq/jobs';
 import type { Fault, Simulator } from '@voxq/simulator';
 import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
@@ -153,7 +153,7 @@ describe('circuit breaker and waiting for providers', () => {
     const file = join(dir, 'voxq.json');
     writeFileSync(file, JSON.stringify({ providers: { openai: { limits: { maxConcurrency: 2 } } } }));
     const stack = await startSimulatedStack({ VOXQ_CONFIG_FILE: file, JOB_BACKOFF_MS: '10' });
-    const second = await startWorkers(stack.config, stack.logger);
+    const second = await startWorkerProcess(stack.config, stack.logger, { batches: false });
     try {
       stack.simulator.setLatency({ latencyMs: 40 });
       const key = (await stack.createKey('acme')).apiKey;

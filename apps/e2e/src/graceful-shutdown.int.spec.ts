@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
-import { startWorkers } from '@voxq/jobs';
+import { startWorkerProcess } from '@voxq/jobs';
 import { createLogger } from '@voxq/logging';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
@@ -194,7 +194,7 @@ describe('graceful shutdown', () => {
     expect(await bullCounts()).toEqual({ active: 0, waiting: 2, failed: 0 });
 
     // Another worker takes what was still waiting.
-    const second = await startWorkers(config, createLogger({ name: 'test', level: 'silent' }));
+    const second = await startWorkerProcess(config, createLogger({ name: 'test', level: 'silent' }), { batches: false });
     try {
       for (const id of ids) expect((await stack!.waitForJob(apiKey, id, 15_000)).status).toBe('completed');
     } finally {
@@ -221,7 +221,7 @@ describe('graceful shutdown', () => {
     expect(await bullCounts()).toEqual({ active: 0, waiting: 2, failed: 0 });
 
     simulator.setLatency({ latencyMs: 0 });
-    const second = await startWorkers(config, createLogger({ name: 'test', level: 'silent' }));
+    const second = await startWorkerProcess(config, createLogger({ name: 'test', level: 'silent' }), { batches: false });
     try {
       for (const id of ids) expect((await stack!.waitForJob(apiKey, id, 15_000)).status).toBe('completed');
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkers } from '@voxq/jobs';
+import { startWorkerProcess } from '@voxq/jobs';
 import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 interface SseEvent {
@@ -42,10 +42,10 @@ describe('live job events', () => {
     const id = created.body['id'] as string;
     // The only provider fails the first call: the attempt fails and is retried.
     stack.simulator.enqueueFaults([{ status: 503 }]);
-    let worker: Awaited<ReturnType<typeof startWorkers>> | undefined;
+    let worker: Awaited<ReturnType<typeof startWorkerProcess>> | undefined;
     try {
       const events = await readEvents(`${stack.url}/v1/jobs/${id}/events`, apiKey, async () => {
-        worker = await startWorkers(stack.config, stack.logger);
+        worker = await startWorkerProcess(stack.config, stack.logger, { batches: false });
       });
       expect(events.map((e) => e.event)).toEqual(['job', 'started', 'provider_attempt', 'attempt_failed', 'started', 'provider_attempt', 'completed']);
       expect(events[0]!.data).toMatchObject({ id, status: 'queued' });
@@ -62,7 +62,7 @@ describe('live job events', () => {
   });
 
   it('answers a finished job at once, and 404 for another tenant or an unknown job', async () => {
-    const worker = await startWorkers(stack.config, stack.logger);
+    const worker = await startWorkerProcess(stack.config, stack.logger, { batches: false });
     try {
       const created = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'complete', input: { messages: [{ role: 'user', content: 'done' }] } });
       const id = created.body['id'] as string;

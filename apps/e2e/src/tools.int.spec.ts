@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkers } from '@voxq/jobs';
+import { startWorkerProcess } from '@voxq/jobs';
 import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 interface ToolCallSeen {
@@ -189,7 +189,7 @@ describe('a tool loop across a worker restart', () => {
       await eventually(() => (tools.seen.length === 1 ? true : undefined), 10_000, 'the tool call');
       // The job waits for its tool without a worker: stop every worker, then start a new one.
       await stack.stopWorker();
-      replacement.push(await startWorkers(stack.config, stack.logger));
+      replacement.push(await startWorkerProcess(stack.config, stack.logger, { batches: false }));
       tools.release();
       const job = await stack.waitForJob(created.apiKey, id, 20_000);
       expect(job.status, JSON.stringify(job.error)).toBe('completed');

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { ProviderRuntime } from '@voxq/providers';
-import { Queues } from '@voxq/queues';
+import type { Queues } from '@voxq/queues';
 import { adminAuth } from './admin-auth';
 import { adminPageCsp, renderAdminPage } from './admin-page';
 import { readAdminStatus } from './admin-status';
@@ -11,7 +10,8 @@ import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoard } from './bull-board';
 
 export interface AdminDeps {
   config: Config;
-  redis: Redis;
+  /** The process's producers: every queue, including those the api never feeds (tools). */
+  queues: Pick<Queues, 'all'>;
   providers: ProviderRuntime;
 }
 
@@ -22,8 +22,7 @@ export interface AdminDeps {
  * without it nothing here exists and `/admin` is the API's 404.
  */
 export function adminRoutes(deps: AdminDeps, token: string): Router {
-  // Producer handles on the api's own connection: every queue, including those the api never feeds (tools).
-  const queues = new Queues(deps.redis, deps.config).all();
+  const queues = deps.queues.all();
   const router = Router();
   router.use('/admin', adminAuth(token));
 

@@ -1,16 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { collectProcessMetrics, watchQueues } from '@voxq/metrics';
 import { untilAborted } from '@voxq/process';
-import { createProviderRuntime } from '@voxq/providers';
-import { createCommandConnection, Queues } from '@voxq/queues';
-import { createObjectStore } from '@voxq/storage';
+import { openProcessResources } from '@voxq/runtime';
+import type { AppResources, AppServices } from './app-services';
 import { createApp } from './create-app';
 import { markDraining } from './routes/health.routes';
-import { createJobService } from '@voxq/intake';
 
 export interface ApiServer {
   server: Server;
@@ -19,23 +16,41 @@ export interface ApiServer {
   /**
    * Drains: `/readyz` answers 503, the listener closes (new connections are refused),
    * requests in flight get their answers, keep-alive connections close once idle. When
-   * `deadline` aborts, the connections still open are cut.
+   * `deadline` aborts, the connections still open are cut. The process's resources stay
+   * open (their owner closes them after).
    */
   close(deadline?: AbortSignal): Promise<void>;
 }
 
-/** Wires the API's stores to one Redis connection and listens. */
-export async function startApiServer(config: Config, logger: Logger): Promise<ApiServer> {
-  const redis = createCommandConnection(config.redis.url);
-  const queues = new Queues(redis, config);
-  const objects = createObjectStore(config);
-  const jobs = createJobService(config, redis, queues, objects);
-  // The API only reads provider state (catalog, health, breakers); workers write it.
-  const providers = createProviderRuntime(config, redis, logger);
+/**
+ * The api app's composition root: opens the process's resources (the request-path command
+ * connection, queues, S3, providers), serves, and closes them after the server has drained.
+ * The app and the test stack both start the API through this.
+ */
+export async function startApiProcess(config: Config, logger: Logger): Promise<ApiServer> {
+  const resources = openProcessResources(config, logger, 'api');
+  const server = await startApiServer(resources, config, logger).catch(async (error: unknown) => {
+    await resources.close();
+    throw error;
+  });
+  return {
+    ...server,
+    async close(deadline) {
+      await server.close(deadline);
+      await resources.close();
+    },
+  };
+}
+
+/**
+ * Builds the app on the process's resources (its stores once, `buildAppServices`) and
+ * listens. The API only reads provider state (catalog, health, breakers); workers write it.
+ */
+export async function startApiServer(resources: AppResources, config: Config, logger: Logger, services?: AppServices): Promise<ApiServer> {
   // The api reports every queue's depth (any replica: they all read the same Redis).
   collectProcessMetrics('api');
-  const unwatchQueues = watchQueues(queues.all());
-  const app = createApp({ config, logger, redis, keys: new ApiKeyStore(redis, config.redis.prefix), jobs, objects, providers, webhookQueue: queues.webhooks, batchQueue: queues.batches });
+  const unwatchQueues = watchQueues(resources.queues.all());
+  const app = createApp({ config, logger, resources, ...(services ? { services } : {}) });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -80,10 +95,6 @@ export async function startApiServer(config: Config, logger: Logger): Promise<Ap
         clearInterval(sweep);
       }
       unwatchQueues();
-      await queues.close();
-      await providers.close();
-      redis.disconnect();
-      objects.close();
     },
   };
 }

@@ -1,17 +1,13 @@
-import type { Queue } from 'bullmq';
 import express, { type Express } from 'express';
-import { ApiRateLimiter, UsageAllowance, type ApiKeyStore } from '@voxq/auth';
+import { adminRoutes } from '@voxq/admin';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
-import type { ProviderRuntime } from '@voxq/providers';
-import type { ObjectStore } from '@voxq/storage';
-import type { Redis } from 'ioredis';
+import { buildAppServices, type AppResources, type AppServices } from './app-services';
 import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { requestMetrics } from './middleware/request-metrics';
-import { adminRoutes } from '@voxq/admin';
 import { batchesRoutes } from './routes/batches.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
@@ -25,51 +21,50 @@ import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
 import { usageRoutes } from './routes/usage.routes';
 import { webhooksRoutes } from './routes/webhooks.routes';
-import type { JobService } from '@voxq/intake';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
-  redis: Redis;
-  keys: ApiKeyStore;
-  jobs: JobService;
-  /** S3: job audio (inputs, results) and uploads. */
-  objects: ObjectStore;
-  providers: ProviderRuntime;
-  /** The `webhooks` queue (redeliveries; endpoint and delivery records live beside it). */
-  webhookQueue: Queue;
-  /** The `batches` queue: each batch's runner (validate, expand, watch, finalize) and its files' expiry. */
-  batchQueue: Queue;
+  /** The process's resources (command connection, queues, S3, providers, named connections). */
+  resources: AppResources;
+  /** The stores and services built on them (default: `buildAppServices(config, resources)`). */
+  services?: AppServices;
 }
 
-/** The intake API: health probes, then authenticated /v1 routes, then one error envelope. */
+/**
+ * The intake API: health probes, then authenticated /v1 routes, then one error envelope.
+ * Every store is built once (`buildAppServices`) and each router gets the ones it uses.
+ */
 export function createApp(deps: AppDeps): Express {
+  const { config, logger, resources } = deps;
+  const { redis, queues, objects, providers } = resources;
+  const services = deps.services ?? buildAppServices(config, resources);
+  const { jobs, waiter } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId, securityHeaders);
   app.use(requestMetrics);
-  app.use(healthRoutes(deps.redis));
+  app.use(healthRoutes(redis));
   // The OpenAPI document and its reference page: public, like the probes.
   app.use(docsRoutes());
-  app.use(metricsRoutes(deps.config.metrics.token));
+  app.use(metricsRoutes(config.metrics.token));
   // The operator dashboard (its own token, not an API key); without ADMIN_TOKEN, /admin is a 404.
-  if (deps.config.admin.token) app.use(adminRoutes(deps, deps.config.admin.token));
+  if (config.admin.token) app.use(adminRoutes({ config, queues, providers }, config.admin.token));
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
-  const limiter = new ApiRateLimiter(deps.redis, deps.config.redis.prefix, deps.config.limits.rateLimit);
-  app.use('/v1', authenticate(deps.keys), rateLimit(limiter));
-  app.use(usageRoutes({ allowance: new UsageAllowance(deps.redis, deps.config.redis.prefix, deps.config.limits.monthlyJobAllowance), limiter }));
-  app.use(jobsRoutes(deps));
-  app.use(jobEventsRoutes(deps));
-  app.use(webhooksRoutes(deps));
-  app.use(uploadsRoutes(deps));
-  app.use(dropsRoutes(deps));
-  app.use(spekoRoutes(deps));
-  app.use(openAiRoutes(deps));
-  app.use(batchesRoutes(deps));
-  app.use(providersRoutes({ runtime: deps.providers, redis: deps.redis, prefix: deps.config.redis.prefix }));
+  app.use('/v1', authenticate(services.keys), rateLimit(services.limiter));
+  app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter }));
+  app.use(jobsRoutes({ config, jobs, objects }));
+  app.use(jobEventsRoutes({ config, jobs, channels: services.channels }));
+  app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));
+  app.use(uploadsRoutes({ config, uploads: services.uploads }));
+  app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
+  app.use(spekoRoutes({ config, jobs, objects, waiter }));
+  app.use(openAiRoutes({ config, jobs, objects, waiter, providers }));
+  app.use(batchesRoutes({ config, objects, batches: services.batches }));
+  app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix }));
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }

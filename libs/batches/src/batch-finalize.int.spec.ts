@@ -9,6 +9,7 @@ import { createLogger } from '@voxq/logging';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore, type ObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { webhookQueueContext } from '@voxq/webhooks';
 import { fileKey } from './batch-files';
 import { finalizeBatch, type FinalizeDeps } from './batch-finalize';
 import { batchPrincipal } from './batch-state';
@@ -93,8 +94,8 @@ async function setup() {
     store,
     jobs: service,
     objects,
-    batches: queues.batches,
-    webhooks: queues.webhooks,
+    queues,
+    webhooks: webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds),
     allowance: new UsageAllowance(redis, config.redis.prefix, config.limits.monthlyJobAllowance),
     logger: createLogger({ name: 'batch-finalize-test', level: 'silent' }),
     fileRetentionSeconds: config.batches.fileRetentionSeconds,

@@ -12,7 +12,7 @@ import type { BatchState } from './batch-view';
 import { nowSeconds } from './batch-view';
 import { jobViewsOf, type BatchEnding } from './batch-watch';
 
-export type FinalizeDeps = Pick<BatchRunnerDeps, 'store' | 'jobs' | 'objects' | 'batches' | 'webhooks' | 'allowance' | 'logger' | 'fileRetentionSeconds'>;
+export type FinalizeDeps = Pick<BatchRunnerDeps, 'store' | 'jobs' | 'objects' | 'queues' | 'webhooks' | 'allowance' | 'logger' | 'fileRetentionSeconds'>;
 
 type LineError = { code: string; message: string };
 
@@ -71,7 +71,7 @@ export async function finalizeBatch(deps: FinalizeDeps, state: BatchState, endin
     if (!stored) return null;
     const file: FileRecord = { id, tenantId: batch.tenantId, key: stored.key, bytes: stored.size, filename: `${batch.id}_${name}.jsonl`, purpose: 'batch_output', createdAt: now, expiresAt };
     await deps.store.putFile(file);
-    await scheduleFileExpiry(deps.batches, file);
+    await scheduleFileExpiry(deps.queues, file);
     return id;
   };
   const at = nowSeconds();

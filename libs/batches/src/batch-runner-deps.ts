@@ -1,13 +1,11 @@
-import type { Queue } from 'bullmq';
 import type { UsageAllowance } from '@voxq/auth';
 import type { JobService } from '@voxq/intake';
 import type { BatchStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
+import type { Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
-
-/** A `run` job's data: the batch it drives. */
-export type BatchStep = { tenantId: string; batchId: string };
+import type { WebhookQueueContext } from '@voxq/webhooks';
 
 export const runJobId = (batchId: string) => `run.${batchId}`;
 
@@ -18,9 +16,9 @@ export interface BatchRunnerDeps {
   objects: ObjectStore;
   providers: ProviderRuntime;
   /** Where `batch.*` webhook events go. */
-  webhooks: Queue;
-  /** The `batches` queue (file expiries are scheduled on it). */
-  batches: Queue;
+  webhooks: WebhookQueueContext;
+  /** File expiries are scheduled on the `batches` queue. */
+  queues: Pick<Queues, 'enqueue'>;
   /** Every line is charged to the tenant's monthly allowance when the batch is validated. */
   allowance: UsageAllowance;
   logger: Logger;

@@ -1,10 +1,11 @@
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import { isFinalBatchStatus } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
+import type { CatalogHandler, CatalogJob, QUEUE_CATALOG } from '@voxq/queues';
 import { expandBatch } from './batch-expand';
-import { expireFile, type FileExpiry } from './batch-file-expiry';
+import { expireFile } from './batch-file-expiry';
 import { finalizeBatch } from './batch-finalize';
-import type { BatchRunnerDeps, BatchStep } from './batch-runner-deps';
+import type { BatchRunnerDeps } from './batch-runner-deps';
 import { announceBatch, saveBatch } from './batch-state';
 import { validateBatch } from './batch-validate';
 import { nowSeconds } from './batch-view';
@@ -19,10 +20,13 @@ import { cancelOpenJobs, nextStep } from './batch-watch';
  * Each of those is a unit of its own (batch-validate, batch-expand, batch-watch,
  * batch-finalize, batch-file-expiry); this only sequences them.
  */
-export function createBatchProcessor(deps: BatchRunnerDeps) {
+type BatchesEntry = typeof QUEUE_CATALOG.batches;
+type RunJob = Extract<CatalogJob<BatchesEntry>, { name: 'run' }>;
+
+export function createBatchProcessor(deps: BatchRunnerDeps): CatalogHandler<BatchesEntry, void> {
   const { store, logger } = deps;
 
-  async function run(job: Job<BatchStep>, token: string | undefined): Promise<void> {
+  async function run(job: RunJob, token: string | undefined): Promise<void> {
     const { tenantId, batchId } = job.data;
     const state = await store.readBatch(tenantId, batchId);
     if (!state) return void logger.warn({ batchId }, 'batch record gone: its runner stops');
@@ -73,8 +77,12 @@ export function createBatchProcessor(deps: BatchRunnerDeps) {
     throw new DelayedError();
   }
 
-  return async function process(job: Job, token?: string): Promise<void> {
-    if (job.name === 'expire-file') return expireFile(deps, job.data as FileExpiry);
-    return run(job as Job<BatchStep>, token);
+  return async function process(job, token) {
+    switch (job.name) {
+      case 'expire-file':
+        return expireFile(deps, job.data);
+      case 'run':
+        return run(job, token);
+    }
   };
 }

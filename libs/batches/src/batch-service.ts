@@ -1,24 +1,24 @@
 import type { Readable } from 'node:stream';
-import type { Queue } from 'bullmq';
 import type { Principal } from '@voxq/auth';
 import { isFinalBatchStatus, type BatchEndpoint, type BatchObject, type WebhookTarget } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { BatchStore, derivedFileId, newBatchId, newFileId, type BatchRecord, type FileRecord } from '@voxq/job-store';
+import type { Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
 import type { Redis } from 'ioredis';
 import { fileKey } from './batch-files';
 import { scheduleFileExpiry } from './batch-file-expiry';
-import { runJobId, type BatchStep } from './batch-runner-deps';
+import { runJobId } from './batch-runner-deps';
 import { batchObject, nowSeconds } from './batch-view';
 
 export interface BatchServiceDeps {
   config: Config;
   store: BatchStore;
   objects: ObjectStore;
-  /** The `batches` queue: each batch's runner, and file expiries. */
-  batches: Queue;
+  /** The `batches` queue: each batch's runner (`batches.getJob` to wake it), and file expiries. */
+  queues: Pick<Queues, 'enqueue' | 'batches'>;
 }
 
 export interface NewBatch {
@@ -56,7 +56,7 @@ export class BatchService {
   async saveFile(record: FileRecord, expiresAfter?: number): Promise<FileRecord> {
     const saved = { ...record, expiresAt: record.createdAt + (expiresAfter ?? this.deps.config.batches.fileRetentionSeconds) };
     await this.deps.store.putFile(saved);
-    await scheduleFileExpiry(this.deps.batches, saved);
+    await scheduleFileExpiry(this.deps.queues, saved);
     return saved;
   }
 
@@ -125,7 +125,7 @@ export class BatchService {
 
   /** Hands a batch to its runner; a no-op while the runner's job exists (one job id per batch). */
   private async startRunner(batch: BatchRecord): Promise<void> {
-    await this.deps.batches.add('run', { tenantId: batch.tenantId, batchId: batch.id } satisfies BatchStep, { jobId: runJobId(batch.id) });
+    await this.deps.queues.enqueue('batches', { job: 'run', payload: { tenantId: batch.tenantId, batchId: batch.id }, options: { jobId: runJobId(batch.id) } });
   }
 
   async get(principal: Principal, id: string): Promise<BatchObject> {
@@ -152,7 +152,7 @@ export class BatchService {
     }
     const at = nowSeconds();
     if (await this.deps.store.requestCancel(principal.tenantId, id, at)) state.cancelRequestedAt = at;
-    const runner = await this.deps.batches.getJob(runJobId(id));
+    const runner = await this.deps.queues.batches.getJob(runJobId(id));
     if (runner && (await runner.isDelayed())) {
       // The runner may wake on its own between the check and the promote: that refusal is
       // harmless; a runner still delayed after a failed promote is not.
@@ -170,7 +170,7 @@ export interface BatchServiceWiring {
   config: Config;
   redis: Redis;
   objects: ObjectStore;
-  batchQueue: Queue;
+  queues: Pick<Queues, 'enqueue' | 'batches'>;
 }
 
 export function batchServiceFor(deps: BatchServiceWiring): BatchService {
@@ -178,6 +178,6 @@ export function batchServiceFor(deps: BatchServiceWiring): BatchService {
     config: deps.config,
     store: new BatchStore(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
     objects: deps.objects,
-    batches: deps.batchQueue,
+    queues: deps.queues,
   });
 }

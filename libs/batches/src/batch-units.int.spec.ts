@@ -108,7 +108,7 @@ describe('expandBatch', () => {
 describe('file expiry', () => {
   it('schedules a file’s deletion and deletes its object and record', async () => {
     const { store, objects, queues, file } = await setup([jobLine('a')]);
-    await scheduleFileExpiry(queues.batches, { ...file, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+    await scheduleFileExpiry(queues, { ...file, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
     expect(await queues.batches.getJobState(fileExpiryJobId(file.id))).toBe('delayed');
 
     await expireFile({ store, objects }, { tenantId: file.tenantId, fileId: file.id });

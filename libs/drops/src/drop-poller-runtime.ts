@@ -1,8 +1,7 @@
 import type { Config } from '@voxq/config';
-import { createJobService } from '@voxq/intake';
+import type { JobService } from '@voxq/intake';
 import type { Logger } from '@voxq/logging';
-import { createCommandConnection, Queues } from '@voxq/queues';
-import { createObjectStore } from '@voxq/storage';
+import type { ServingResources } from '@voxq/runtime';
 import { DropClaims } from './drop-claims';
 import { DropIntake } from './drop-intake';
 import { DropPoller } from './drop-poller';
@@ -11,19 +10,22 @@ import { DropRuleStore } from './drop-rule-store';
 export interface DropPollerRuntime {
   /** One pass over every rule now (tests; the timer keeps running). */
   poll(): Promise<void>;
+  /** Stops the timer and waits for a pass in flight; the shared resources stay open (their owner closes them). */
   close(): Promise<void>;
 }
 
+/** What the poller takes from its process: the command connection, the object store and its JobService. */
+export interface DropPollerResources extends Pick<ServingResources, 'redis' | 'objects'> {
+  /** The process's JobService: a dropped object is submitted as `POST /v1/jobs` submits (validation, idempotency, queueing in one place). */
+  jobs: JobService;
+}
+
 /**
- * The bucket-drop poller with its own connections: it submits through the same JobService
- * as `POST /v1/jobs` (validation, idempotency, queueing in one place). The worker app runs it
- * when `DROP_POLL_INTERVAL_MS` is above 0.
+ * The bucket-drop poller on its process's shared resources. The worker app runs it when
+ * `DROP_POLL_INTERVAL_MS` is above 0.
  */
-export function startDropPoller(config: Config, logger: Logger, options: { intervalMs?: number } = {}): DropPollerRuntime {
-  const redis = createCommandConnection(config.redis.url);
-  const queues = new Queues(redis, config);
-  const objects = createObjectStore(config);
-  const jobs = createJobService(config, redis, queues, objects);
+export function startDropPoller(resources: DropPollerResources, config: Config, logger: Logger, options: { intervalMs?: number } = {}): DropPollerRuntime {
+  const { redis, objects, jobs } = resources;
   const log = logger.child({ component: 'drop-poller' });
   const intake = new DropIntake({
     objects,
@@ -36,11 +38,6 @@ export function startDropPoller(config: Config, logger: Logger, options: { inter
   log.info({ intervalMs }, 'drop poller started');
   return {
     poll: () => poller.poll(),
-    async close() {
-      await poller.close();
-      await queues.close();
-      redis.disconnect();
-      objects.close();
-    },
+    close: () => poller.close(),
   };
 }

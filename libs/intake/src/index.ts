@@ -10,5 +10,5 @@ export { uploadKey, UploadService, uploadServiceFor } from './upload-service';
 export type { IncomingUpload, UploadServiceDeps } from './upload-service';
 export { boundaryOf, readMultipart } from './multipart-stream';
 export type { FilePart } from './multipart-stream';
-export { JobWaiter, jobWaiterFor } from './job-waiter';
-export { JobChannels, jobChannelsFor } from './job-channels';
+export { JobWaiter } from './job-waiter';
+export { JobChannels } from './job-channels';

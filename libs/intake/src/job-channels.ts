@@ -1,5 +1,3 @@
-import type { Config } from '@voxq/config';
-import { createRedisConnection } from '@voxq/queues';
 import type { Redis } from 'ioredis';
 
 type Listener = (message: string) => void;
@@ -10,15 +8,26 @@ type Listener = (message: string) => void;
  * so the process hears about the jobs its requests wait on and nothing else.
  */
 export class JobChannels {
-  private readonly subscriber: Redis;
+  private connection: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(config: Config) {
-    this.subscriber = createRedisConnection(config.redis.url, { maxRetriesPerRequest: null });
-    this.subscriber.on('message', (channel: string, message: string) => this.listeners.get(channel)?.forEach((fn) => fn(message)));
-    // A Redis hiccup must not crash the API: listeners poll as a safety net, and ioredis
-    // subscribes again on reconnect.
-    this.subscriber.on('error', () => undefined);
+  /**
+   * `openSubscriber` makes the process's subscriber connection (a subscribed client can run
+   * nothing else); it is called on first use, so a process nobody waits in never opens it.
+   * Its opener owns it and closes it at shutdown.
+   */
+  constructor(private readonly openSubscriber: () => Redis) {}
+
+  private get subscriber(): Redis {
+    if (!this.connection) {
+      const made = this.openSubscriber();
+      made.on('message', (channel: string, message: string) => this.listeners.get(channel)?.forEach((fn) => fn(message)));
+      // A Redis hiccup must not crash the API: listeners poll as a safety net, and ioredis
+      // subscribes again on reconnect.
+      made.on('error', () => undefined);
+      this.connection = made;
+    }
+    return this.connection;
   }
 
   /** Listens on `channel`; resolves once subscribed, with the function that stops listening. */
@@ -39,22 +48,4 @@ export class JobChannels {
       void this.subscriber.unsubscribe(channel).catch(() => undefined);
     };
   }
-
-  close(): void {
-    this.subscriber.disconnect();
-  }
-}
-
-const shared = new WeakMap<Redis, JobChannels>();
-
-/** The process's hub, made on first use and closed with the API's Redis connection. */
-export function jobChannelsFor(deps: { config: Config; redis: Redis }): JobChannels {
-  let hub = shared.get(deps.redis);
-  if (!hub) {
-    const made = new JobChannels(deps.config);
-    shared.set(deps.redis, made);
-    deps.redis.once('end', () => made.close());
-    hub = made;
-  }
-  return hub;
 }

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import { UsageAllowance, type Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { JOB_TYPES, type AudioReferenceInput, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
-import { publishCancel, type Queues } from '@voxq/queues';
+import { enqueue, enqueueMany, publishCancel, QUEUE_CATALOG, type EnqueueRequest, type QueueEntry, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
-import { enqueueJobEvent } from '@voxq/webhooks';
+import { enqueueJobEvent, webhookQueueContext, type WebhookQueueContext } from '@voxq/webhooks';
 import type { Redis } from 'ioredis';
 import { resolveAudioSource } from './audio-source';
 
@@ -61,7 +60,18 @@ export interface JobServiceDeps {
   objects: ObjectStore;
   idempotency: IdempotencyStore;
   queues: Queues;
+  /** The process's monthly allowance: submissions are charged to it. */
+  allowance: UsageAllowance;
+  /** The `webhooks` queue and its stores: a cancel queues the job's event there. */
+  webhooks: WebhookQueueContext;
 }
+
+/**
+ * The three job queues as one shape: each has one job name, its type's own, carrying a
+ * `QueuedJob`. (Their catalog entries' union has no common job name, so `submitMany`, which
+ * loops over the types, sees each through this.)
+ */
+type JobQueueEntry = QueueEntry<Record<string, (typeof QUEUE_CATALOG)['transcribe']['jobs']['transcribe']>>;
 
 /**
  * Submitting, reading and cancelling jobs for one tenant at a time.
@@ -75,7 +85,7 @@ export class JobService {
   private readonly allowance: UsageAllowance;
 
   constructor(private readonly deps: JobServiceDeps) {
-    this.allowance = new UsageAllowance(deps.redis, deps.config.redis.prefix, deps.config.limits.monthlyJobAllowance);
+    this.allowance = deps.allowance;
   }
 
   async submit(principal: Principal, request: Submission, idempotencyKey?: string, options: SubmitOptions = {}): Promise<SubmittedJob> {
@@ -128,11 +138,14 @@ export class JobService {
 
     await Promise.all(
       JOB_TYPES.map((type) => {
-        const jobs = queued.filter(({ data }) => data.payload.type === type);
+        const entry: JobQueueEntry = QUEUE_CATALOG[type];
         const queue = this.deps.queues.jobs[type];
-        // addBulk wraps its adds in MULTI, which costs more than a plain add for one job.
-        if (jobs.length === 1) return queue.add(type, jobs[0]!.data, opts(jobs[0]!.id));
-        return jobs.length === 0 ? null : queue.addBulk(jobs.map(({ id, data }) => ({ name: type, data, opts: opts(id) })));
+        const requests: Array<EnqueueRequest<JobQueueEntry, string>> = queued
+          .filter(({ data }) => data.payload.type === type)
+          .map(({ id, data }) => ({ job: type, payload: data, options: opts(id) }));
+        // addBulk (enqueueMany) wraps its adds in MULTI, which costs more than a plain add for one job.
+        if (requests.length === 1) return enqueue(queue, entry, requests[0]!);
+        return requests.length === 0 ? null : enqueueMany(queue, entry, requests);
       }),
     );
     const views = new Map<string, JobView>();
@@ -219,8 +232,8 @@ export class JobService {
     // (or running), and the worker that meets it cancelled queues the event itself. Queued
     // after the removal, a failure in between would lose it (a repeat DELETE is a 409).
     const view = toJobView(outcome.record);
-    await enqueueJobEvent(this.deps.queues.webhooks, principal.tenantId, view);
-    const queue: Queue = this.deps.queues.jobs[record.type];
+    await enqueueJobEvent(this.deps.webhooks, principal.tenantId, view);
+    const queue = this.deps.queues.jobs[record.type];
     if (outcome.previous === 'queued') {
       // Fails harmlessly if a worker has just taken it: the worker then finds it cancelled.
       await queue.remove(id).catch(() => 0);
@@ -250,11 +263,24 @@ function outboundUrls(request: Submission, at: string): Array<[string, string]> 
   return urls;
 }
 
-/** A JobService on its own stores over `redis` (the API, the drop poller and the batch runner each make one). */
-export function createJobService(config: Config, redis: Redis, queues: Queues, objects: ObjectStore): JobService {
+/**
+ * A JobService on its own stores over `redis`: one per process (the API's routes, or the
+ * worker's drop poller and batch runner), charging `allowance` and queueing events through
+ * `webhooks` (each made here when not given: a process's root passes its own).
+ */
+export function createJobService(
+  config: Config,
+  redis: Redis,
+  queues: Queues,
+  objects: ObjectStore,
+  allowance = new UsageAllowance(redis, config.redis.prefix, config.limits.monthlyJobAllowance),
+  webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds),
+): JobService {
   return new JobService({
     config,
     redis,
+    allowance,
+    webhooks,
     store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
     objects,
     queues,

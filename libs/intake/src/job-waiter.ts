@@ -2,8 +2,7 @@ import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { jobDoneChannel } from '@voxq/job-store';
-import type { Redis } from 'ioredis';
-import { jobChannelsFor, type JobChannels } from './job-channels';
+import type { JobChannels } from './job-channels';
 import type { JobService } from './job-service';
 
 /** How often a waiting request re-reads the record anyway (a message lost in a reconnect). */
@@ -84,18 +83,4 @@ export class JobWaiter {
       });
     });
   }
-}
-
-const shared = new WeakMap<JobService, JobWaiter>();
-
-/** The API process's one waiter (its subscriber connection is made once, on first use). */
-export function jobWaiterFor(deps: { config: Config; jobs: JobService; redis: Redis }): () => JobWaiter {
-  return () => {
-    let waiter = shared.get(deps.jobs);
-    if (!waiter) {
-      waiter = new JobWaiter(deps.config, deps.jobs, jobChannelsFor(deps));
-      shared.set(deps.jobs, waiter);
-    }
-    return waiter;
-  };
 }

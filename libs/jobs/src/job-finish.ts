@@ -1,11 +1,11 @@
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { JobType } from '@voxq/contracts';
 import { isDropJob, type DropOutput } from '@voxq/drops';
 import type { AppError } from '@voxq/errors';
 import { toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import type { QueuedJob } from '@voxq/queues';
-import { enqueueJobEvent } from '@voxq/webhooks';
+import { enqueueJobEvent, type WebhookQueueContext } from '@voxq/webhooks';
 import type { HandlerOutput } from './job-kind';
 import type { JobLifecycle } from './job-lifecycle';
 import type { ToolDispatch } from './tool-dispatch';
@@ -13,7 +13,8 @@ import type { ToolDispatch } from './tool-dispatch';
 /** What finishing a job touches: its record, its webhook event, its drop output. */
 export interface FinishDeps {
   store: JobStore;
-  webhooks: Queue;
+  /** The `webhooks` queue and its stores: finished jobs' events go there. */
+  webhooks: WebhookQueueContext;
   /** Whether a tenant has webhook endpoints (then every job of it gets events). */
   hasEndpoints: (tenantId: string) => Promise<boolean>;
   /** Bucket drops: writes a drop's outputs when its job finishes (absent: none written). */

@@ -5,6 +5,7 @@ import { JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
 import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
+import { webhookQueueContext } from '@voxq/webhooks';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
@@ -42,7 +43,7 @@ describe('job processor', () => {
         maxCandidates: 3,
         logger,
       }),
-      webhooks,
+      webhooks: webhookQueueContext(webhooks, redis, cfg.redis.prefix, 60),
       hasEndpoints: async () => false,
       tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) }), new ToolLoopStore(redis, cfg.redis.prefix, 60)),
       logger,
@@ -52,7 +53,7 @@ describe('job processor', () => {
 
   afterAll(async () => {
     await queue.close();
-    await deps.webhooks.close();
+    await deps.webhooks.queue.close();
     redis.disconnect();
     await sim.close();
     await cleanupPrefix(config);
@@ -89,7 +90,7 @@ describe('job processor', () => {
     expect(sim.requests().length).toBe(calls);
     expect(await deps.store.read(job.id!)).toEqual(first);
     // The event's delivery job id is derived from the event: the re-run added no second one.
-    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const deliveries = await deps.webhooks.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     expect(deliveries.filter((d) => d.data.event.data.id === job.id)).toHaveLength(1);
   });
 
@@ -106,7 +107,7 @@ describe('job processor', () => {
     } finally {
       sim.setLatency({ latencyMs: 0 });
     }
-    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const deliveries = await deps.webhooks.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
     const mine = deliveries.filter((d) => d.data.event.data.id === job.id);
     expect(mine.map((d) => d.data.event.type)).toEqual(['job.cancelled']);
   });

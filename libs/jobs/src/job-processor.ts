@@ -1,4 +1,5 @@
-import { WaitingChildrenError, type Job, type Queue } from 'bullmq';
+import { WaitingChildrenError, type Job } from 'bullmq';
+import type { WebhookQueueContext } from '@voxq/webhooks';
 import type { DropOutput } from '@voxq/drops';
 import { toAppError } from '@voxq/errors';
 import { newJobFields, type JobEventPublisher, type JobStore } from '@voxq/job-store';
@@ -17,7 +18,8 @@ export interface ProcessorDeps {
   store: JobStore;
   storage: JobStorage;
   router: ProviderRouter;
-  webhooks: Queue;
+  /** The `webhooks` queue and its stores: finished jobs' events go there. */
+  webhooks: WebhookQueueContext;
   /** Webhook-mode tool calls of `complete` jobs. */
   tools: ToolDispatch;
   /** Whether a tenant has webhook endpoints (then every job of it gets events). */

@@ -5,6 +5,7 @@ import { errors } from '@voxq/errors';
 import { JobEventPublisher, jobEventsChannel, JobStore, newJobFields, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
+import { webhookQueueContext } from '@voxq/webhooks';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { completeJob, settleFailure, type FinishDeps } from './job-finish';
 import type { HandlerOutput } from './job-kind';
@@ -30,7 +31,7 @@ describe('job processor units', () => {
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
     deps = {
       store: new JobStore(redis, config.redis.prefix, 60),
-      webhooks: new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }),
+      webhooks: webhookQueueContext(new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }), redis, config.redis.prefix, 60),
       hasEndpoints: async () => false,
       tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, config.redis.prefix, 60)),
     };
@@ -39,7 +40,7 @@ describe('job processor units', () => {
 
   afterAll(async () => {
     await queue.close();
-    await deps.webhooks.close();
+    await deps.webhooks.queue.close();
     subscriber.disconnect();
     redis.disconnect();
     await cleanupPrefix(config);
@@ -91,7 +92,7 @@ describe('job processor units', () => {
     const record = await deps.store.read(job.id!);
     expect(record).toMatchObject({ status: 'completed', result: { text: 'hello', timings: { providerMs: 5 } } });
     expect((record?.result as { timings: { queuedMs: number } }).timings.queuedMs).toBeGreaterThanOrEqual(1_000);
-    const deliveries = await deps.webhooks.getJobs(['waiting', 'delayed']);
+    const deliveries = await deps.webhooks.queue.getJobs(['waiting', 'delayed']);
     expect(deliveries.filter((d) => d.data.event.data.id === job.id).map((d) => d.name)).toEqual(['job.completed']);
   });
 

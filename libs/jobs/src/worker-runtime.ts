@@ -6,35 +6,40 @@ import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
-import { createObjectStore } from '@voxq/storage';
-import { bullPrefix, createRedisConnection, Queues, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
-import { tenantHasEndpoints } from '@voxq/webhooks';
+import { ProviderRouter } from '@voxq/providers';
+import { bullPrefix, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
+import type { ServingResources } from '@voxq/runtime';
+import { tenantHasEndpoints, type WebhookQueueContext } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
 
 export interface WorkerRuntime {
   /**
-   * Stops taking jobs, lets running ones finish, and closes connections. When `deadline`
+   * Stops taking jobs and lets running ones finish (the process's resources stay open: their
+   * owner closes them after). When `deadline`
    * aborts, the jobs still running are aborted and handed back to the queue (record back to
    * `queued`, BullMQ job back to wait, no attempt used) for another worker to run.
    */
   close(deadline?: AbortSignal): Promise<void>;
 }
 
+/** What the job workers take from their process: its shared resources and webhook queue context. */
+export interface WorkerResources extends Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'> {
+  /** The `webhooks` queue and its stores: finished jobs' events (a job without a `webhook.url` has one only when its tenant has endpoints). */
+  webhooks: WebhookQueueContext;
+}
+
 /**
  * Runs a BullMQ worker for each queue in `config.worker.queues`, so one image can be scaled
- * per job type (`WORKER_QUEUES=transcribe`).
+ * per job type (`WORKER_QUEUES=transcribe`). Each has its own connection (`bull:<queue>`),
+ * and cancel messages arrive on a subscriber of their own (`subscriber:cancel`); everything
+ * else goes over the process's command connection.
  */
-export async function startWorkers(config: Config, logger: Logger): Promise<WorkerRuntime> {
-  // Records, scores runs and webhook events: concurrent jobs' commands share writes.
-  const connection = createRedisConnection(config.redis.url, { enableAutoPipelining: true });
-  const subscriber = createRedisConnection(config.redis.url);
-  const queues = new Queues(connection, config);
+export async function startWorkers(resources: WorkerResources, config: Config, logger: Logger): Promise<WorkerRuntime> {
+  const { redis: connection, queues, providers, objects, webhooks } = resources;
+  const subscriber = resources.connection('subscriber:cancel');
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
-  const providers = createProviderRuntime(config, connection, logger);
-  const objects = createObjectStore(config);
   const deps: ProcessorDeps = {
     store,
     storage: { objects, audioLimitBytes: config.api.audioLimitBytes, presignTtlSeconds: config.s3.presignTtlSeconds },
@@ -47,8 +52,8 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       maxCandidates: config.providers.maxCandidates,
       logger,
     }),
-    webhooks: queues.webhooks,
-    hasEndpoints: (tenantId) => tenantHasEndpoints(connection, config.redis.prefix, tenantId),
+    webhooks,
+    hasEndpoints: (tenantId) => tenantHasEndpoints(webhooks.endpoints, tenantId),
     tools: new ToolDispatch(queues.tools, new ToolLoopStore(connection, config.redis.prefix, config.jobs.retentionSeconds)),
     logger,
     running: new Map(),
@@ -65,7 +70,7 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
     const worker = startQueueWorker(
       QUEUE_CATALOG[type],
       {
-        connection: createRedisConnection(config.redis.url),
+        connection: resources.connection(`bull:${type}`),
         prefix: bullPrefix(config.redis.prefix),
         concurrency: config.worker.concurrency,
         // A job whose worker died is re-queued once; a second stall fails it (see below).
@@ -134,14 +139,9 @@ export async function startWorkers(config: Config, logger: Logger): Promise<Work
       // the stalled check of a running worker re-queues it (its record says `active` until
       // the re-run, which counts a new attempt).
       await Promise.all(workers.map((w) => drainWorker(w, deadline, { onDeadline: releaseRunning })));
-      // Redis may be away at shutdown: the subscriber is disconnected below anyway, and the
-      // rest of the close (queues, providers, connections) must still run. Logged, not thrown.
+      // Redis may be away at shutdown: the subscriber is disconnected with the process's
+      // resources anyway, and their close must still run. Logged, not thrown.
       await unsubscribe().catch((err: unknown) => logger.warn({ err }, 'could not unsubscribe from cancel messages at shutdown'));
-      await queues.close();
-      await providers.close();
-      subscriber.disconnect();
-      connection.disconnect();
-      objects.close();
     },
   };
 }

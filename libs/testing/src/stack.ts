@@ -1,13 +1,11 @@
-import { startApiServer } from '@voxq/api';
-import { startBatchRunner } from '@voxq/batches';
+import { startApiProcess } from '@voxq/api';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { startWorkers } from '@voxq/jobs';
+import { startWorkerProcess } from '@voxq/jobs';
 import { createLogger, type Logger } from '@voxq/logging';
 import { createCommandConnection } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
-import { startToolWorker } from '@voxq/tool-calls';
-import { startDispatcher } from '@voxq/webhooks';
+import { startDispatcherProcess } from '@voxq/tool-calls';
 import { cleanupPrefix, eventually, testConfig } from './test-env';
 
 export interface TestStack {
@@ -53,14 +51,13 @@ export interface StackOptions {
 
 export async function startStack(config: Config, options: StackOptions = {}): Promise<TestStack> {
   const logger = createLogger({ name: 'test', level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
-  const redis = createCommandConnection(config.redis.url);
+  // The test's own connection, for creating keys (as an operator's CLI would).
+  const redis = createCommandConnection(config.redis.url, { connectionName: 'voxq:test:keys' });
   const keys = new ApiKeyStore(redis, config.redis.prefix);
-  const api = await startApiServer(config, logger);
-  let worker = options.worker === false ? null : await startWorkers(config, logger);
-  let batches = options.worker === false ? null : startBatchRunner(config, logger);
-  const secretFor = (tenantId: string) => keys.webhookSecret(tenantId);
-  const dispatcher = options.dispatcher === false ? null : await startDispatcher({ config, logger, secretFor });
-  const toolWorker = options.dispatcher === false ? null : startToolWorker({ config, logger, secretFor });
+  // Each process as its app starts it (the same composition roots), in this one test process.
+  const api = await startApiProcess(config, logger);
+  let worker = options.worker === false ? null : await startWorkerProcess(config, logger);
+  const dispatcher = options.dispatcher === false ? null : await startDispatcherProcess(config, logger);
 
   const request: TestStack['request'] = async (apiKey, method, path, body, headers = {}) => {
     const isRaw = Buffer.isBuffer(body) || typeof body === 'string';
@@ -88,10 +85,8 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
     },
     request,
     async stopWorker() {
-      await batches?.close();
       await worker?.close();
       worker = null;
-      batches = null;
     },
     waitForJob(apiKey, id, timeoutMs = 30_000) {
       return eventually(async () => {
@@ -100,10 +95,8 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       }, timeoutMs, `job ${id} to finish`);
     },
     async close() {
-      await batches?.close();
       await worker?.close();
       await dispatcher?.close();
-      await toolWorker?.close();
       await api.close();
       redis.disconnect();
     },

@@ -3,3 +3,5 @@ export type { ToolHttpAnswer } from './call-tool';
 export { createToolCallProcessor } from './tool-call-processor';
 export type { SecretLookup } from './tool-call-processor';
 export { startToolWorker } from './tool-worker';
+export { startDispatcherProcess } from './dispatcher-process';
+export type { DispatcherProcess } from './dispatcher-process';

@@ -1,7 +1,8 @@
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { bullPrefix, createRedisConnection, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
+import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
+import type { ProcessResources } from '@voxq/runtime';
 import { createToolCallProcessor, type SecretLookup } from './tool-call-processor';
 
 /**
@@ -9,12 +10,18 @@ import { createToolCallProcessor, type SecretLookup } from './tool-call-processo
  * `close` lets calls in flight finish until `deadline`; one still running then is left to
  * BullMQ's stalled-job check, which queues it again.
  */
-export function startToolWorker(options: { config: Config; logger: Logger; secretFor: SecretLookup }): { close(deadline?: AbortSignal): Promise<void> } {
+export function startToolWorker(options: {
+  /** A named connection for the Worker (closed with the process's resources, after this). */
+  resources: Pick<ProcessResources, 'connection'>;
+  config: Config;
+  logger: Logger;
+  secretFor: SecretLookup;
+}): { close(deadline?: AbortSignal): Promise<void> } {
   const { config, logger } = options;
   const worker = startQueueWorker(
     QUEUE_CATALOG.tools,
     {
-      connection: createRedisConnection(config.redis.url),
+      connection: options.resources.connection('bull:tools'),
       prefix: bullPrefix(config.redis.prefix),
       concurrency: config.webhooks.concurrency,
       onInvalid: (job, error) => logger.error({ toolCallJobId: job.id, reason: error.detail }, 'tool call job data invalid: failed unread'),

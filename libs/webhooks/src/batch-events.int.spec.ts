@@ -5,6 +5,7 @@ import type { Config } from '@voxq/config';
 import { isAppError } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
 import { createRedisConnection, Queues } from '@voxq/queues';
+import { openProcessResources } from '@voxq/runtime';
 import { cleanupPrefix, eventually, startWebhookReceiver, testConfig, type ReceivedWebhook } from '@voxq/testing';
 import { batchObjectFixture } from './batch-object.fixture';
 import { deadLetterKey, readDeliveryLog, type DeadLetter } from './delivery-processor';
@@ -27,15 +28,18 @@ async function setup(secret: string, overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   configs.push(config);
   const logger = createLogger({ name: 'dispatcher', level: 'silent' });
-  const dispatcher = await startDispatcher({ config, logger, secretFor: async (id) => (id === TENANT ? secret : null) });
+  const resources = openProcessResources(config, logger, 'dispatcher');
+  closers.push(() => resources.close());
+  const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => (id === TENANT ? secret : null) });
   closers.push(() => dispatcher.close());
   const redis = createRedisConnection(config.redis.url);
   const queues = new Queues(redis, config);
+  const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));
   const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
   const completed = (ids: string[]) =>
     eventually(async () => ((await Promise.all(ids.map((id) => queues.webhooks.getJobState(id)))).every((s) => s === 'completed') ? true : undefined), 10_000, 'deliveries completed');
-  return { config, queues, redis, endpoints, completed };
+  return { config, queues, webhooks, redis, endpoints, completed };
 }
 
 async function receiver(secret: string, respond?: (n: number) => number) {
@@ -66,7 +70,7 @@ function verify(secret: string, webhook: ReceivedWebhook | undefined): unknown {
 describe('batch webhook events', () => {
   it("reach the batch's own url and the endpoints subscribed to the type, and no others", async () => {
     const tenantSecret = generateWebhookSecret();
-    const { config, queues, redis, endpoints, completed } = await setup(tenantSecret);
+    const { webhooks, config, redis, endpoints, completed } = await setup(tenantSecret);
     const own = await receiver(tenantSecret);
     const subscribedHook = await receiver('whsec_placeholder');
     const jobsOnlyHook = await receiver('whsec_placeholder');
@@ -77,7 +81,7 @@ describe('batch webhook events', () => {
 
     const batch = finishedBatch('cancelled', { webhook: { url: own.url }, cancelling_at: Math.floor(Date.now() / 1000) - 1 });
     const event = buildBatchEvent(batch);
-    const ids = await enqueueBatchEvent(queues.webhooks, TENANT, batch);
+    const ids = await enqueueBatchEvent(webhooks, TENANT, batch);
     expect(ids).toHaveLength(2);
 
     const [atOwn, atEndpoint] = await Promise.all([own.waitFor(() => true), subscribedHook.waitFor(() => true)]);
@@ -91,7 +95,7 @@ describe('batch webhook events', () => {
     expect(jobsOnlyHook.received).toHaveLength(0);
 
     // Recorded and logged under the batch id, as a job's deliveries are under the job's.
-    const { deliveries } = await webhookQueueContext(queues.webhooks);
+    const { deliveries } = webhooks;
     const listed = await deliveries.list(TENANT, { jobId: batch.id, limit: 10 });
     expect(listed.deliveries.map((d) => [d.endpointId, d.eventType, d.state]).sort()).toEqual(
       [[null, 'batch.cancelled', 'succeeded'], [subscribed.id, 'batch.cancelled', 'succeeded']].sort(),
@@ -103,21 +107,21 @@ describe('batch webhook events', () => {
 
   it('delivers each event once however often it is enqueued, with a stable id and timestamp', async () => {
     const tenantSecret = generateWebhookSecret();
-    const { queues, endpoints, completed } = await setup(tenantSecret);
+    const { webhooks, queues, endpoints, completed } = await setup(tenantSecret);
     const own = await receiver(tenantSecret);
     const hook = await receiver('whsec_placeholder');
     const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['batch.completed'], description: null, enabled: true });
     hook.setSecret(endpoint.secret);
     const batch = finishedBatch('completed', { webhook: { url: own.url } });
 
-    const first = await enqueueBatchEvent(queues.webhooks, TENANT, batch);
+    const first = await enqueueBatchEvent(webhooks, TENANT, batch);
     // A re-run before the first finished: the same queue jobs, which BullMQ does not add twice.
-    const again = await enqueueBatchEvent(queues.webhooks, TENANT, structuredClone(batch));
+    const again = await enqueueBatchEvent(webhooks, TENANT, structuredClone(batch));
     expect(again.sort()).toEqual(first.sort());
     await completed(first);
     // Once finished, the records say so and nothing is queued again, even with the queue jobs gone.
     for (const id of first) await queues.webhooks.remove(id);
-    expect(await enqueueBatchEvent(queues.webhooks, TENANT, batch)).toEqual([]);
+    expect(await enqueueBatchEvent(webhooks, TENANT, batch)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
 
     expect(own.received).toHaveLength(1);
@@ -132,10 +136,10 @@ describe('batch webhook events', () => {
 
   it('dead-letters a batch delivery that fails every attempt, under the batch id', async () => {
     const tenantSecret = generateWebhookSecret();
-    const { config, redis, queues } = await setup(tenantSecret, { WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' });
+    const { webhooks, config, redis } = await setup(tenantSecret, { WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' });
     const own = await receiver(tenantSecret, () => 503);
     const batch = finishedBatch('expired', { webhook: { url: own.url } });
-    await enqueueBatchEvent(queues.webhooks, TENANT, batch);
+    await enqueueBatchEvent(webhooks, TENANT, batch);
 
     const deadLetters = async () => (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
     const [dead] = await eventually(async () => ((await deadLetters()).length ? deadLetters() : undefined), 10_000, 'dead letter');
@@ -145,8 +149,8 @@ describe('batch webhook events', () => {
   });
 
   it('refuses a batch that has not finished, even without targets', async () => {
-    const { queues } = await setup(generateWebhookSecret());
-    const error = await enqueueBatchEvent(queues.webhooks, TENANT, batchObjectFixture({ status: 'in_progress', completed_at: null, webhook: null })).catch((e: unknown) => e);
+    const { webhooks, queues } = await setup(generateWebhookSecret());
+    const error = await enqueueBatchEvent(webhooks, TENANT, batchObjectFixture({ status: 'in_progress', completed_at: null, webhook: null })).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('internal_error');
     expect(await queues.webhooks.count()).toBe(0);
   });

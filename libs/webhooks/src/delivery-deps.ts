@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { WebhookDeliveryStore } from './delivery-store';
-import { sharedEndpointStore, type WebhookEndpointStore } from './endpoint-store';
+import { WebhookEndpointStore } from './endpoint-store';
 import type { UrlPolicy } from '@voxq/url-guard';
 
 /** Returns the tenant's current webhook secret, or null when it has none. */
@@ -31,14 +31,23 @@ export interface DeliveryDeps {
   logger: Logger;
 }
 
-export function deliveryDeps({ config, logger, redis, secretFor }: { config: Config; logger: Logger; redis: Redis; secretFor: SecretLookup }): DeliveryDeps {
+export interface DeliveryWiring {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  secretFor: SecretLookup;
+  /** The process's endpoint store (made here when not given). */
+  endpoints?: WebhookEndpointStore;
+}
+
+export function deliveryDeps({ config, logger, redis, secretFor, endpoints }: DeliveryWiring): DeliveryDeps {
   const prefix = config.redis.prefix;
   return {
     redis,
     prefix,
     retentionSeconds: config.jobs.retentionSeconds,
     deliveries: new WebhookDeliveryStore(redis, prefix, config.jobs.retentionSeconds),
-    endpoints: sharedEndpointStore(redis, prefix),
+    endpoints: endpoints ?? new WebhookEndpointStore(redis, prefix),
     policy: { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp },
     timeoutMs: config.webhooks.timeoutMs,
     schedule: config.webhooks.retryScheduleMs,

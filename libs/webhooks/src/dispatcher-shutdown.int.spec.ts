@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
 import { createRedisConnection, Queues } from '@voxq/queues';
+import { openProcessResources } from '@voxq/runtime';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { startDispatcher } from './dispatcher';
 import { buildJobEvent, enqueueWebhook } from './events';
@@ -38,7 +39,10 @@ async function slowReceiver(delayMs: number) {
 async function setup() {
   config = testConfig();
   const secret = generateWebhookSecret();
-  const dispatcher = await startDispatcher({ config, logger: createLogger({ name: 'dispatcher', level: 'silent' }), secretFor: async () => secret });
+  const logger = createLogger({ name: 'dispatcher', level: 'silent' });
+  const resources = openProcessResources(config, logger, 'dispatcher');
+  closers.push(() => resources.close());
+  const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async () => secret });
   const redis = createRedisConnection(config.redis.url);
   const queues = new Queues(redis, config);
   closers.push(async () => (await queues.close(), redis.quit()));

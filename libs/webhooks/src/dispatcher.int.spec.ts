@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
 import { createRedisConnection, Queues } from '@voxq/queues';
+import { openProcessResources } from '@voxq/runtime';
 import { cleanupPrefix, eventually, startWebhookReceiver, testConfig } from '@voxq/testing';
 import type { DeadLetter, DeliveryAttempt } from './delivery-processor';
 import { deadLetterKey, deliveryLogKey } from './delivery-processor';
@@ -31,10 +32,13 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
   const logs: string[] = [];
   const destination = new PassThrough().on('data', (line: Buffer) => logs.push(String(line)));
   const logger = createLogger({ name: 'dispatcher', level: 'debug', destination });
-  const dispatcher = await startDispatcher({ config, logger, secretFor: async (id) => secrets[id] ?? null });
+  const resources = openProcessResources(config, logger, 'dispatcher');
+  closers.push(() => resources.close());
+  const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => secrets[id] ?? null });
   closers.push(() => dispatcher.close());
   const redis = createRedisConnection(config.redis.url);
   const queues = new Queues(redis, config);
+  const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));
 
   const deliveries = async (jobId = 'job_01') =>
@@ -43,7 +47,7 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
     (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
   const stateOf = async (deliveryId: string, state: string) =>
     (await queues.webhooks.getJobState(deliveryId)) === state ? true : undefined;
-  return { config, queues, redis, deliveries, deadLetters, stateOf, logs };
+  return { config, queues, webhooks, redis, deliveries, deadLetters, stateOf, logs };
 }
 
 async function receiver(secret: string, respond?: (n: number) => number) {
@@ -55,11 +59,11 @@ async function receiver(secret: string, respond?: (n: number) => number) {
 describe('webhook dispatcher', () => {
   it('retries a failing receiver until it answers 2xx, with the same signed event id each time', async () => {
     const secret = generateWebhookSecret();
-    const { queues, deliveries, stateOf } = await setup({}, { [TENANT]: secret });
+    const { webhooks, deliveries, stateOf } = await setup({}, { [TENANT]: secret });
     const hook = await receiver(secret, (n) => (n <= 2 ? 500 : 200));
     const view = jobViewFixture({ webhook: { url: hook.url } });
 
-    const [deliveryId] = await enqueueJobEvent(queues.webhooks, TENANT, view);
+    const [deliveryId] = await enqueueJobEvent(webhooks, TENANT, view);
     expect(deliveryId).toBeDefined();
     await hook.waitFor((w) => w.status === 200);
 
@@ -93,9 +97,9 @@ describe('webhook dispatcher', () => {
 
   it('counts a redirect as a failure', async () => {
     const secret = generateWebhookSecret();
-    const { queues, deliveries } = await setup({}, { [TENANT]: secret });
+    const { webhooks, deliveries } = await setup({}, { [TENANT]: secret });
     const hook = await receiver(secret, (n) => (n === 1 ? 302 : 200));
-    await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: { url: hook.url } }));
+    await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: { url: hook.url } }));
     await hook.waitFor((w) => w.status === 200);
     const log = await eventually(async () => ((await deliveries()).length === 2 ? deliveries() : undefined));
     expect(log[1]).toMatchObject({ attempt: 1, status: 302, error: 'receiver answered 302' });
@@ -103,7 +107,7 @@ describe('webhook dispatcher', () => {
 
   it('times out a hanging receiver and retries it', async () => {
     const secret = generateWebhookSecret();
-    const { queues, deliveries } = await setup({ WEBHOOK_TIMEOUT_MS: '300' }, { [TENANT]: secret });
+    const { webhooks, deliveries } = await setup({ WEBHOOK_TIMEOUT_MS: '300' }, { [TENANT]: secret });
     let calls = 0;
     const server = createServer((req, res) => {
       calls += 1;
@@ -114,7 +118,7 @@ describe('webhook dispatcher', () => {
     closers.push(() => new Promise((r) => (server.closeAllConnections(), server.close(r))));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 
-    await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: { url } }));
+    await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: { url } }));
     const log = await eventually(async () => ((await deliveries()).some((a) => a.status === 200) ? deliveries() : undefined));
     expect(log.map((a) => a.status)).toEqual([200, null]);
     expect(log[1]).toMatchObject({ attempt: 1, error: 'request failed: timed out after 300 ms', excerpt: null });
@@ -123,9 +127,9 @@ describe('webhook dispatcher', () => {
 
   it('dead-letters a delivery that fails every attempt, without logging the secret', async () => {
     const secret = generateWebhookSecret();
-    const { queues, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' }, { [TENANT]: secret });
+    const { webhooks, deadLetters, stateOf, deliveries, logs } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,50ms,50ms' }, { [TENANT]: secret });
     const hook = await receiver(secret, () => 503);
-    const [queueJobId] = await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: { url: `${hook.url}?token=abc` } }));
+    const [queueJobId] = await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: { url: `${hook.url}?token=abc` } }));
     const deliveryId = queueJobId as string;
 
     const [dead] = await eventually(async () => ((await deadLetters()).length ? deadLetters() : undefined));
@@ -165,9 +169,9 @@ describe('webhook dispatcher', () => {
   });
 
   it('fails at once a tenant without a secret and job data that is not a delivery', async () => {
-    const { queues, deadLetters } = await setup();
+    const { webhooks, queues, deadLetters } = await setup();
     const hook = await receiver(generateWebhookSecret());
-    await enqueueJobEvent(queues.webhooks, 'tenant_without_secret', jobViewFixture({ webhook: { url: hook.url } }));
+    await enqueueJobEvent(webhooks, 'tenant_without_secret', jobViewFixture({ webhook: { url: hook.url } }));
     await queues.webhooks.add('job.completed', { tenantId: TENANT, url: hook.url });
     const dead = await eventually(async () => ((await deadLetters()).length === 2 ? deadLetters() : undefined));
     expect(dead.map((d) => d.error).sort()).toEqual([expect.stringMatching(/^invalid delivery data: event/), 'tenant has no webhook secret']);
@@ -175,41 +179,41 @@ describe('webhook dispatcher', () => {
   });
 
   it("fans out to the tenant's endpoints for a job without its own url, once however often it is enqueued", async () => {
-    const { config, queues, redis } = await setup();
+    const { webhooks, config, queues, redis } = await setup();
     const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
-    expect(await tenantHasEndpoints(redis, config.redis.prefix, TENANT)).toBe(false);
-    expect(await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: null }))).toEqual([]);
+    expect(await tenantHasEndpoints(webhooks.endpoints, TENANT)).toBe(false);
+    expect(await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: null }))).toEqual([]);
 
     const hook = await receiver('whsec_placeholder');
     const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['job.completed'], description: null, enabled: true });
     hook.setSecret(endpoint.secret);
     await endpoints.create(TENANT, { url: hook.url, events: ['job.failed'], description: null, enabled: true });
     await new Promise((r) => setTimeout(r, 1_050)); // the shared store's cache said "none" a moment ago
-    expect(await tenantHasEndpoints(redis, config.redis.prefix, TENANT)).toBe(true);
+    expect(await tenantHasEndpoints(webhooks.endpoints, TENANT)).toBe(true);
 
     const view = jobViewFixture({ webhook: null });
-    const ids = await enqueueJobEvent(queues.webhooks, TENANT, view);
+    const ids = await enqueueJobEvent(webhooks, TENANT, view);
     expect(ids).toHaveLength(1);
     const delivered = await hook.waitFor(() => true);
     expect(delivered).toMatchObject({ verified: true, id: 'evt_job_01_completed' });
     // Recorded and finished: a second enqueue (a worker re-run) sends nothing more.
     await eventually(async () => ((await queues.webhooks.getJobState(ids[0]!)) === 'completed' ? true : undefined));
     await queues.webhooks.remove(ids[0]!);
-    expect(await enqueueJobEvent(queues.webhooks, TENANT, view)).toEqual([]);
+    expect(await enqueueJobEvent(webhooks, TENANT, view)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     expect(hook.received).toHaveLength(1);
   });
 
   it('cancels a pending delivery whose endpoint was disabled before its retry', async () => {
-    const { config, queues, redis } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms' });
+    const { webhooks, config, redis } = await setup({ WEBHOOK_RETRY_SCHEDULE: '0,300ms,300ms' });
     const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
     const hook = await receiver('whsec_placeholder', () => 500);
     const endpoint = await endpoints.create(TENANT, { url: hook.url, events: ['job.completed'], description: null, enabled: true });
     // A recent event: listings drop deliveries of events older than the retention period.
-    await enqueueJobEvent(queues.webhooks, TENANT, jobViewFixture({ webhook: null, finishedAt: new Date().toISOString() }));
+    await enqueueJobEvent(webhooks, TENANT, jobViewFixture({ webhook: null, finishedAt: new Date().toISOString() }));
     await hook.waitFor(() => true);
     await endpoints.update(TENANT, endpoint.id, { enabled: false });
-    const { deliveries } = await webhookQueueContext(queues.webhooks);
+    const { deliveries } = webhooks;
     const page = await eventually(async () => {
       const p = await deliveries.list(TENANT, { state: 'cancelled', limit: 10 });
       return p.deliveries.length ? p : undefined;

@@ -1,20 +1,26 @@
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { bullPrefix, createRedisConnection, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
+import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
+import type { ProcessResources } from '@voxq/runtime';
 import { deliveryDeps, type SecretLookup } from './delivery-deps';
+import type { WebhookEndpointStore } from './endpoint-store';
 import { createDeliveryProcessor, deadLetterInvalid } from './delivery-processor';
 import { createWebhookBackoffStrategy } from './schedule';
 
 export interface DispatcherOptions {
+  /** The process's command connection (records, delivery log, dead letters) and a named connection for the Worker. */
+  resources: Pick<ProcessResources, 'redis' | 'connection'>;
   config: Config;
   logger: Logger;
   secretFor: SecretLookup;
+  /** The process's endpoint store (made here when not given). */
+  endpoints?: WebhookEndpointStore;
 }
 
 export interface Dispatcher {
   /**
-   * Stops taking deliveries, waits for those in flight, then disconnects. Past `deadline`
+   * Stops taking deliveries and waits for those in flight. Past `deadline`
    * it stops waiting: an unfinished delivery's lock lapses and BullMQ's stalled check
    * queues it again (receivers dedupe on `webhook-id`).
    */
@@ -26,15 +32,13 @@ export interface Dispatcher {
  * slots for at most `config.webhooks.timeoutMs`; nothing else waits on it. Retries wait in
  * BullMQ's delayed set (the schedule is the Worker's backoff strategy), never in a slot.
  */
-export async function startDispatcher({ config, logger, secretFor }: DispatcherOptions): Promise<Dispatcher> {
-  const workerConnection = createRedisConnection(config.redis.url);
-  const commands = createRedisConnection(config.redis.url);
-  const deps = deliveryDeps({ config, logger, redis: commands, secretFor });
+export async function startDispatcher({ resources, config, logger, secretFor, endpoints }: DispatcherOptions): Promise<Dispatcher> {
+  const deps = deliveryDeps({ config, logger, redis: resources.redis, secretFor, ...(endpoints ? { endpoints } : {}) });
 
   const worker = startQueueWorker(
     QUEUE_CATALOG.webhooks,
     {
-      connection: workerConnection,
+      connection: resources.connection('bull:webhooks'),
       prefix: bullPrefix(config.redis.prefix),
       concurrency: config.webhooks.concurrency,
       settings: { backoffStrategy: createWebhookBackoffStrategy(config.webhooks.retryScheduleMs) },
@@ -52,8 +56,8 @@ export async function startDispatcher({ config, logger, secretFor }: DispatcherO
 
   return {
     async close(deadline) {
+      // The connections are the process's: they close with its resources, after this.
       const how = await drainWorker(worker, deadline);
-      await Promise.all([workerConnection.quit(), commands.quit()]);
       logger.info({ deliveries: how === 'drained' ? 'finished' : 'left to the stalled-job check' }, 'dispatcher stopped');
     },
   };

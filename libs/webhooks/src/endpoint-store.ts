@@ -226,22 +226,11 @@ function pairsToObject(pairs: string[]): Record<string, string> {
   return out;
 }
 
-const stores = new WeakMap<Redis, Map<string, WebhookEndpointStore>>();
-
-/** One endpoint store (and so one cache) per connection and prefix, for the module-level helpers. */
-export function sharedEndpointStore(redis: Redis, prefix: string): WebhookEndpointStore {
-  let byPrefix = stores.get(redis);
-  if (!byPrefix) stores.set(redis, (byPrefix = new Map()));
-  let store = byPrefix.get(prefix);
-  if (!store) byPrefix.set(prefix, (store = new WebhookEndpointStore(redis, prefix)));
-  return store;
-}
-
 /**
- * True when the tenant has an enabled webhook endpoint (answered from a copy at most
- * `ENDPOINT_CACHE_TTL_MS` old). A worker finishing a job without a `webhook.url` builds
+ * True when the tenant has an enabled webhook endpoint (answered from the store's copy, at
+ * most `ENDPOINT_CACHE_TTL_MS` old). A worker finishing a job without a `webhook.url` builds
  * its event only when this holds.
  */
-export async function tenantHasEndpoints(redis: Redis, prefix: string, tenantId: string): Promise<boolean> {
-  return (await sharedEndpointStore(redis, prefix).active(tenantId)).length > 0;
+export async function tenantHasEndpoints(endpoints: Pick<WebhookEndpointStore, 'active'>, tenantId: string): Promise<boolean> {
+  return (await endpoints.active(tenantId)).length > 0;
 }

@@ -14,9 +14,9 @@ import type {
   WebhookEventType,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { bullPrefix, enqueue, QUEUE_CATALOG, webhookDeliverySchema, type WebhookDelivery } from '@voxq/queues';
+import { enqueue, QUEUE_CATALOG, webhookDeliverySchema, type WebhookDelivery } from '@voxq/queues';
 import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
-import { sharedEndpointStore, type WebhookEndpointStore } from './endpoint-store';
+import { WebhookEndpointStore } from './endpoint-store';
 
 /** The `webhooks` queue's job data: defined in the queue catalog, re-exported under its old home. */
 export { webhookDeliverySchema };
@@ -95,47 +95,29 @@ const EVENT_OF_STATUS: Partial<Record<JobStatus, JobEventType>> = {
   cancelled: 'job.cancelled',
 };
 
-/** Seven days: the record lifetime when the queue's options do not say (they always should). */
-const FALLBACK_RETENTION_SECONDS = 7 * 24 * 3600;
-
-/** Where the `webhooks` queue keeps its state, read back from the queue itself. */
+/**
+ * The `webhooks` queue and the stores its fan-out writes: built once per process by its
+ * composition root (`webhookQueueContext`) and handed to whoever queues events.
+ */
 export interface WebhookQueueContext {
-  redis: Redis;
-  prefix: string;
+  queue: Queue;
   endpoints: WebhookEndpointStore;
   deliveries: WebhookDeliveryStore;
 }
 
-const contexts = new WeakMap<Queue, Promise<WebhookQueueContext>>();
-
 /**
- * The Redis connection, voxq key prefix and stores behind a `webhooks` queue made by
- * `Queues` (its connection, `bullPrefix(prefix)`, and `webhookJobOptions`, whose
- * `removeOnFail.age` is the job retention), so `enqueueJobEvent` keeps its signature.
+ * The context of a process's `webhooks` queue: delivery records over `redis`, kept as long
+ * as job records (`retentionSeconds`), and the process's endpoint store (one cache per
+ * process: pass the one the rest of the process uses).
  */
-export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> {
-  let context = contexts.get(queue);
-  if (!context) {
-    context = (async () => {
-      const redis = (await queue.client) as unknown as Redis;
-      const bull = queue.opts.prefix ?? 'bull';
-      const prefix = bull.endsWith(':q') ? bull.slice(0, -2) : '';
-      if (!prefix || bullPrefix(prefix) !== bull) throw errors.internal(`queue ${queue.name} does not use a voxq prefix (${bull})`);
-      const removeOnFail = queue.defaultJobOptions.removeOnFail;
-      const age = typeof removeOnFail === 'object' && 'age' in removeOnFail ? removeOnFail.age : undefined;
-      return {
-        redis,
-        prefix,
-        endpoints: sharedEndpointStore(redis, prefix),
-        deliveries: new WebhookDeliveryStore(redis, prefix, age ?? FALLBACK_RETENTION_SECONDS),
-      };
-    })();
-    // Not swallowed (callers await `context` and see the error): a failed read is only dropped
-    // from the cache, so the next call tries again.
-    context.catch(() => contexts.delete(queue));
-    contexts.set(queue, context);
-  }
-  return context;
+export function webhookQueueContext(
+  queue: Queue,
+  redis: Redis,
+  prefix: string,
+  retentionSeconds: number,
+  endpoints: WebhookEndpointStore = new WebhookEndpointStore(redis, prefix),
+): WebhookQueueContext {
+  return { queue, endpoints, deliveries: new WebhookDeliveryStore(redis, prefix, retentionSeconds) };
 }
 
 /**
@@ -146,14 +128,14 @@ export function webhookQueueContext(queue: Queue): Promise<WebhookQueueContext> 
  * the same job delivers each event once. Returns the queue job ids (none without targets).
  * `requestId`: the request that submitted the job, carried to the dispatcher's log lines.
  */
-export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobView, requestId?: string): Promise<string[]> {
+export async function enqueueJobEvent(webhooks: WebhookQueueContext, tenantId: string, view: JobView, requestId?: string): Promise<string[]> {
   const type = EVENT_OF_STATUS[view.status];
   const build = () => {
     // Only finished jobs have an event; being asked for another is a bug in the caller.
     if (!type) throw errors.internal(`job ${view.id} is ${view.status}: only finished jobs have a webhook event`);
     return buildJobEvent(type, view);
   };
-  return fanOut(queue, tenantId, type, view.webhook?.url ?? null, build, requestId);
+  return fanOut(webhooks, tenantId, type, view.webhook?.url ?? null, build, requestId);
 }
 
 /**
@@ -162,9 +144,9 @@ export async function enqueueJobEvent(queue: Queue, tenantId: string, view: JobV
  * subscribed to the type, once however often it is called. Throws `internal_error` for a
  * batch that has not finished, targets or not. Returns the queue job ids.
  */
-export async function enqueueBatchEvent(queue: Queue, tenantId: string, batch: BatchObject): Promise<string[]> {
+export async function enqueueBatchEvent(webhooks: WebhookQueueContext, tenantId: string, batch: BatchObject): Promise<string[]> {
   const event = buildBatchEvent(batch);
-  return fanOut(queue, tenantId, event.type, batch.webhook?.url ?? null, () => event);
+  return fanOut(webhooks, tenantId, event.type, batch.webhook?.url ?? null, () => event);
 }
 
 /**
@@ -173,14 +155,13 @@ export async function enqueueBatchEvent(queue: Queue, tenantId: string, batch: B
  * only once there is a target, so a subject without any never gets that far.
  */
 async function fanOut(
-  queue: Queue,
+  { queue, endpoints, deliveries }: WebhookQueueContext,
   tenantId: string,
   type: WebhookEventType | undefined,
   ownUrl: string | null,
   build: () => WebhookEvent,
   requestId?: string,
 ): Promise<string[]> {
-  const { endpoints, deliveries } = await webhookQueueContext(queue);
   const subscribed = type ? (await endpoints.active(tenantId)).filter((e) => e.events.includes(type)) : [];
   const targets: DeliveryTarget[] = [
     ...(ownUrl ? [{ url: ownUrl, endpointId: null }] : []),
@@ -205,8 +186,7 @@ async function fanOut(
  * attempts. 409 while it is still open, when its event is past retention, or when its
  * endpoint is gone or disabled.
  */
-export async function redeliverWebhook(queue: Queue, tenantId: string, deliveryId: string): Promise<DeliveryRecord> {
-  const { endpoints, deliveries } = await webhookQueueContext(queue);
+export async function redeliverWebhook({ queue, endpoints, deliveries }: WebhookQueueContext, tenantId: string, deliveryId: string): Promise<DeliveryRecord> {
   const record = await deliveries.get(tenantId, deliveryId);
   if (!record) throw errors.notFound('webhook_delivery', deliveryId);
   if (!FINAL_DELIVERY_STATES.includes(record.state)) {

@@ -33,7 +33,6 @@ export type { Dispatcher, DispatcherOptions } from './dispatcher';
 export {
   ENDPOINT_CACHE_TTL_MS,
   MAX_ENDPOINTS_PER_TENANT,
-  sharedEndpointStore,
   signingSecrets,
   tenantHasEndpoints,
   toEndpointView,

@@ -1,10 +1,9 @@
 import { pipeline } from 'node:stream/promises';
-import type { Queue } from 'bullmq';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Config } from '@voxq/config';
 import {
-  batchServiceFor,
+  type BatchService,
   expiresAfterSchema,
   fileBatchSchema,
   fileObject,
@@ -17,16 +16,15 @@ import { newBatchId, type FileRecord } from '@voxq/job-store';
 import { boundaryOf, parseOrThrow, readMultipart } from '@voxq/intake';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
-import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
 import { openAiErrors } from './openai.routes';
 
 export interface BatchesRoutesDeps {
   config: Config;
-  redis: Redis;
   objects: ObjectStore;
-  batchQueue: Queue;
+  /** The API's one BatchService (files and batches; the runner is the worker's). */
+  batches: BatchService;
 }
 
 /**
@@ -34,7 +32,8 @@ export interface BatchesRoutesDeps {
  * so `client.files.create` + `client.batches.create` run a JSONL of chat completions, speech
  * or transcriptions as voxq jobs; `POST /v1/batches {jobs: [...]}` is voxq's inline form.
  */
-export function batchesRoutes(deps: BatchesRoutesDeps, service = batchServiceFor(deps)): Router {
+export function batchesRoutes(deps: BatchesRoutesDeps): Router {
+  const service = deps.batches;
   const router = Router();
   const idOf = (req: Request) => String(req.params.id);
 

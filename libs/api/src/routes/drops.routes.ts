@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
-import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
-import { DropClaims, DropIntake, DropRuleStore, dropRuleRequestSchema, newDropRuleId, s3EventSchema, type DropOutcome, type DropRule } from '@voxq/drops';
+import { DropIntake, dropRuleRequestSchema, type DropClaims, type DropRuleStore, newDropRuleId, s3EventSchema, type DropOutcome, type DropRule } from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { tenantPrefix, type ObjectStore } from '@voxq/storage';
@@ -13,9 +12,12 @@ import { type JobService, parseOrThrow } from '@voxq/intake';
 export interface DropsRoutesDeps {
   config: Config;
   logger: Logger;
-  redis: Redis;
   objects: ObjectStore;
   jobs: JobService;
+  /** Tenants' drop rules. */
+  rules: DropRuleStore;
+  /** Which object versions already became a job (shared with the worker's poller through Redis). */
+  claims: DropClaims;
 }
 
 /** S3 event names of a new object: `s3:ObjectCreated:Put` (MinIO), `ObjectCreated:Put` (AWS). */
@@ -32,10 +34,10 @@ const decodeKey = (key: string) => decodeURIComponent(key.replaceAll('+', ' '));
  */
 export function dropsRoutes(deps: DropsRoutesDeps): Router {
   const router = Router();
-  const rules = new DropRuleStore(deps.redis, deps.config.redis.prefix);
+  const { rules } = deps;
   const intake = new DropIntake({
     objects: deps.objects,
-    claims: new DropClaims(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
+    claims: deps.claims,
     submit: async (tenantId, request, idempotencyKey) => (await deps.jobs.submit({ tenantId, keyId: 'drop-rule' }, request, idempotencyKey)).view,
     logger: deps.logger,
   });

@@ -3,9 +3,8 @@ import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { JOB_ID_PATTERN, jobDoneChannel, jobEventsChannel } from '@voxq/job-store';
 import { errors } from '@voxq/errors';
-import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
-import { jobChannelsFor, type JobService } from '@voxq/intake';
+import type { JobChannels, JobService } from '@voxq/intake';
 import { openEventStream } from './one-shot';
 
 /** How often an open stream re-reads the job anyway (a final-status message lost in a reconnect). */
@@ -18,7 +17,7 @@ const POLL_MS = 5_000;
  * and ends with `completed`, `failed` or `cancelled` carrying the finished job. A job that
  * has already ended gets `job` and its final event at once.
  */
-export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobService }): Router {
+export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channels: JobChannels }): Router {
   const router = Router();
 
   router.get('/v1/jobs/:id/events', async (req, res) => {
@@ -26,7 +25,7 @@ export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobS
     const id = String(req.params.id);
     if (!JOB_ID_PATTERN.test(id)) throw errors.notFound('job', id);
     await deps.jobs.get(principal, id); // 404 before the stream opens
-    const channels = jobChannelsFor(deps);
+    const { channels } = deps;
     const prefix = deps.config.redis.prefix;
     const sse = openEventStream(res);
     let ended = false;

@@ -3,7 +3,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import type { Config } from '@voxq/config';
 import { jobRequestSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
-import { jobWaiterFor, parseOrThrow, type JobService, type Submission } from '@voxq/intake';
+import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import {
@@ -20,7 +20,6 @@ import {
   transcriptionFormatOf,
   transcriptionRequest,
 } from '@voxq/surfaces';
-import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
 import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
@@ -41,9 +40,9 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
  * `baseURL` pointed at voxq. Each runs an ordinary voxq job and waits for it (up to
  * `API_SYNC_WAIT_MS`; past it, or with `Prefer: respond-async`, 202 with the job).
  */
-export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; redis: Redis; providers: ProviderRuntime }): Router {
+export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; providers: ProviderRuntime }): Router {
   const router = Router();
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: jobWaiterFor(deps), syncWaitMs: deps.config.api.syncWaitMs };
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs };
   // The multipart body is read whole (bounded), then parsed by undici's FormData parser.
   const multipartLimit = deps.config.api.audioLimitBytes + 1_048_576;
   const rawMultipart = express.raw({ limit: multipartLimit, type: () => true });

@@ -1,17 +1,15 @@
 import { validate } from '@readme/openapi-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiKeyStore } from '@voxq/auth';
 import { loadConfig } from '@voxq/config';
 import { jobRequestSchema } from '@voxq/contracts';
 import { createLogger } from '@voxq/logging';
 import type { ProviderRuntime } from '@voxq/providers';
+import type { Queues } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { API_ROUTE_DOCS, buildOpenApiDocument, isComponent, jobRequestExamples, openApiPathOf, type OpenApiDocument } from '@voxq/api-docs';
-import type { JobService } from '@voxq/intake';
 import { createApp } from '../create-app';
 
 interface Layer {
@@ -50,13 +48,13 @@ function appForRoutes(): Express {
   return createApp({
     config,
     logger: createLogger({ name: 'openapi-spec', level: 'silent' }),
-    redis,
-    keys: new ApiKeyStore(redis, config.redis.prefix),
-    jobs: {} as JobService,
-    objects: createObjectStore(config),
-    providers: {} as ProviderRuntime,
-    webhookQueue: {} as Queue,
-    batchQueue: {} as Queue,
+    resources: {
+      redis,
+      queues: {} as Queues,
+      objects: createObjectStore(config),
+      providers: {} as ProviderRuntime,
+      connection: () => redis,
+    },
   });
 }
 

@@ -3,10 +3,9 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
 import { constraintsSchema, routingIntentSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
-import { jobWaiterFor, parseOrThrow, type JobService, type Submission } from '@voxq/intake';
+import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
-import type { Redis } from 'ioredis';
 import { principalOf } from '../middleware/authenticate';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
@@ -23,9 +22,9 @@ const errorData = (error: unknown) => envelope(error instanceof AppError ? error
  * or with `Prefer: respond-async`, the answer is 202 with the job to poll. With
  * `Accept: text/event-stream` the answer is server-sent events ending in `done` or `error`.
  */
-export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; redis: Redis }): Router {
+export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter }): Router {
   const router = Router();
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: jobWaiterFor(deps), syncWaitMs: deps.config.api.syncWaitMs };
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
   const audioBody: express.RequestHandler = (req, res, next) => {
     if (req.is(AUDIO)) return rawAudio(req, res, next);

@@ -1,16 +1,13 @@
 import { Router, type Request } from 'express';
-import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import { presignUploadRequestSchema } from '@voxq/contracts';
-import type { ObjectStore } from '@voxq/storage';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import { parseOrThrow, uploadServiceFor } from '@voxq/intake';
+import { parseOrThrow, type UploadService } from '@voxq/intake';
 
 export interface UploadsRoutesDeps {
   config: Config;
-  redis: Redis;
-  objects: ObjectStore;
+  uploads: UploadService;
 }
 
 const filenameSchema = presignUploadRequestSchema.shape.filename;
@@ -27,7 +24,7 @@ function contentLengthOf(req: Request): number | undefined {
  */
 export function uploadsRoutes(deps: UploadsRoutesDeps): Router {
   const router = Router();
-  const uploads = uploadServiceFor(deps);
+  const { uploads } = deps;
   const idOf = (req: Request) => String(req.params.id);
 
   router.post('/v1/uploads', async (req, res) => {

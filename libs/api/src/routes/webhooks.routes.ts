@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { Router, type Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
@@ -11,7 +10,7 @@ import {
   redeliverWebhook,
   toDeliveryView,
   toEndpointView,
-  webhookQueueContext,
+  type WebhookQueueContext,
   type WebhookEndpoint,
 } from '@voxq/webhooks';
 import { principalOf } from '../middleware/authenticate';
@@ -22,8 +21,8 @@ export interface WebhooksRoutesDeps {
   config: Config;
   redis: Redis;
   jobs: JobService;
-  /** The `webhooks` queue: redeliveries go on it, and its stores are the ones the fan-out uses. */
-  webhookQueue: Queue;
+  /** The `webhooks` queue (redeliveries go on it) and the endpoint and delivery stores its fan-out uses. */
+  webhooks: WebhookQueueContext;
 }
 
 const idOf = (req: Request) => String(req.params.id);
@@ -36,7 +35,7 @@ const idOf = (req: Request) => String(req.params.id);
 export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
   const router = Router();
   const { config } = deps;
-  const stores = () => webhookQueueContext(deps.webhookQueue);
+  const { endpoints, deliveries } = deps.webhooks;
   const found = (endpoint: WebhookEndpoint | null, id: string) => {
     if (!endpoint) throw errors.notFound('webhook_endpoint', id);
     return endpoint;
@@ -45,44 +44,43 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
   router.post('/v1/webhooks', jsonBody(config), async (req, res) => {
     const input = parseOrThrow(createWebhookEndpointSchema, req.body);
     await assertDeliverableUrl(input.url, config.webhooks, 'url');
-    const endpoint = await (await stores()).endpoints.create(principalOf(req).tenantId, input);
+    const endpoint = await endpoints.create(principalOf(req).tenantId, input);
     res.status(201).location(`/v1/webhooks/${endpoint.id}`).json(toEndpointView(endpoint, { withSecret: true }));
   });
 
   router.get('/v1/webhooks', async (req, res) => {
-    const endpoints = await (await stores()).endpoints.list(principalOf(req).tenantId);
-    res.json({ object: 'list', data: endpoints.map((e) => toEndpointView(e)) });
+    const list = await endpoints.list(principalOf(req).tenantId);
+    res.json({ object: 'list', data: list.map((e) => toEndpointView(e)) });
   });
 
   router.get('/v1/webhooks/:id', async (req, res) => {
-    const endpoint = await (await stores()).endpoints.get(principalOf(req).tenantId, idOf(req));
+    const endpoint = await endpoints.get(principalOf(req).tenantId, idOf(req));
     res.json(toEndpointView(found(endpoint, idOf(req))));
   });
 
   router.patch('/v1/webhooks/:id', jsonBody(config), async (req, res) => {
     const patch = parseOrThrow(updateWebhookEndpointSchema, req.body);
     if (patch.url !== undefined) await assertDeliverableUrl(patch.url, config.webhooks, 'url');
-    const endpoint = await (await stores()).endpoints.update(principalOf(req).tenantId, idOf(req), patch);
+    const endpoint = await endpoints.update(principalOf(req).tenantId, idOf(req), patch);
     res.json(toEndpointView(found(endpoint, idOf(req))));
   });
 
   /** Its pending deliveries are cancelled as they come up. */
   router.delete('/v1/webhooks/:id', async (req, res) => {
-    const deleted = await (await stores()).endpoints.delete(principalOf(req).tenantId, idOf(req));
+    const deleted = await endpoints.delete(principalOf(req).tenantId, idOf(req));
     if (!deleted) throw errors.notFound('webhook_endpoint', idOf(req));
     res.json({ id: idOf(req), object: 'webhook_endpoint', deleted: true });
   });
 
   /** The new secret is in this answer only; the old one keeps signing during the grace period. */
   router.post('/v1/webhooks/:id/rotate-secret', async (req, res) => {
-    const { endpoints } = await stores();
     const endpoint = await endpoints.rotateSecret(principalOf(req).tenantId, idOf(req), config.webhooks.rotationGraceMs);
     res.json(toEndpointView(found(endpoint, idOf(req)), { withSecret: true }));
   });
 
   router.get('/v1/webhook-deliveries', async (req, res) => {
     const query = parseOrThrow(listWebhookDeliveriesQuerySchema, req.query, 'query');
-    const page = await (await stores()).deliveries.list(principalOf(req).tenantId, {
+    const page = await deliveries.list(principalOf(req).tenantId, {
       limit: query.limit,
       ...(query.state ? { state: query.state } : {}),
       ...(query.jobId ? { jobId: query.jobId } : {}),
@@ -93,14 +91,14 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
   });
 
   router.get('/v1/webhook-deliveries/:id', async (req, res) => {
-    const delivery = await (await stores()).deliveries.get(principalOf(req).tenantId, idOf(req));
+    const delivery = await deliveries.get(principalOf(req).tenantId, idOf(req));
     if (!delivery) throw errors.notFound('webhook_delivery', idOf(req));
     res.json(toDeliveryView(delivery));
   });
 
   /** The same event (same `webhook-id`) again, as a new series of attempts. */
   router.post('/v1/webhook-deliveries/:id/redeliver', async (req, res) => {
-    const delivery = await redeliverWebhook(deps.webhookQueue, principalOf(req).tenantId, idOf(req));
+    const delivery = await redeliverWebhook(deps.webhooks, principalOf(req).tenantId, idOf(req));
     res.status(202).json(toDeliveryView(delivery));
   });
 

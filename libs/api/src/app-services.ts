@@ -1,0 +1,55 @@
+import { ApiKeyStore, ApiRateLimiter, UsageAllowance } from '@voxq/auth';
+import { batchServiceFor, type BatchService } from '@voxq/batches';
+import type { Config } from '@voxq/config';
+import { DropClaims, DropRuleStore } from '@voxq/drops';
+import { createJobService, JobChannels, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
+import type { ServingResources } from '@voxq/runtime';
+import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
+
+/** What the API's stores and services are built on: its process's resources. */
+export type AppResources = Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'>;
+
+/**
+ * Every store and service the API's routes use, each built once per process (by
+ * `buildAppServices`) and handed to the routes that use it: one cache of API keys, one
+ * endpoint store, one subscriber for jobs' channels.
+ */
+export interface AppServices {
+  keys: ApiKeyStore;
+  limiter: ApiRateLimiter;
+  allowance: UsageAllowance;
+  jobs: JobService;
+  /** The process's one subscriber to jobs' channels (opened when a client first waits). */
+  channels: JobChannels;
+  waiter: JobWaiter;
+  /** The `webhooks` queue with the endpoint and delivery stores its fan-out writes. */
+  webhooks: WebhookQueueContext;
+  uploads: UploadService;
+  batches: BatchService;
+  dropRules: DropRuleStore;
+  dropClaims: DropClaims;
+}
+
+export function buildAppServices(config: Config, resources: AppResources): AppServices {
+  const { redis, queues, objects } = resources;
+  const { prefix } = config.redis;
+  const allowance = new UsageAllowance(redis, prefix, config.limits.monthlyJobAllowance);
+  const endpoints = new WebhookEndpointStore(redis, prefix);
+  const webhooks = webhookQueueContext(queues.webhooks, redis, prefix, config.jobs.retentionSeconds, endpoints);
+  const jobs = createJobService(config, redis, queues, objects, allowance, webhooks);
+  // A subscribed client can run nothing else: the channels get a connection of their own.
+  const channels = new JobChannels(() => resources.connection('subscriber'));
+  return {
+    keys: new ApiKeyStore(redis, prefix),
+    limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
+    allowance,
+    jobs,
+    channels,
+    waiter: new JobWaiter(config, jobs, channels),
+    webhooks,
+    uploads: uploadServiceFor({ config, redis, objects }),
+    batches: batchServiceFor({ config, redis, objects, queues }),
+    dropRules: new DropRuleStore(redis, prefix),
+    dropClaims: new DropClaims(redis, prefix, config.jobs.retentionSeconds),
+  };
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
+import { createProviderRuntime, type ProviderRuntime } from '@voxq/providers';
+import { createCommandConnection, createRedisConnection, Queues } from '@voxq/queues';
+import { createObjectStore, type ObjectStore } from '@voxq/storage';
+
+/** Which voxq process is running: it picks the command connection and what else is opened. */
+export type ProcessRole = 'api' | 'worker' | 'dispatcher';
+
+/** What every voxq process shares: built once by `openProcessResources`, closed once by its `close`. */
+export interface ProcessResources {
+  readonly role: ProcessRole;
+  /** The process's one command connection (named `voxq:<role>:commands` in `CLIENT LIST`). */
+  readonly redis: Redis;
+  /** The producer of every queue of the catalog, on `redis`. */
+  readonly queues: Queues;
+  /**
+   * A connection that must be separate: a BullMQ Worker's (BullMQ adds its blocking
+   * duplicate), a pub/sub subscriber's. Named `voxq:<role>:<purpose>`; retried forever
+   * (`maxRetriesPerRequest: null`, as BullMQ requires). `close` disconnects it, after its
+   * owner has closed.
+   */
+  connection(purpose: string): Redis;
+  /** Closes queues, providers, connections and the object store, in that order. Stop taking work and drain first. */
+  close(): Promise<void>;
+}
+
+/** The api's and the worker's: they also read and write S3 and call (or read the state of) providers. */
+export interface ServingResources extends ProcessResources {
+  /** S3: job audio, uploads, batch files. */
+  readonly objects: ObjectStore;
+  readonly providers: ProviderRuntime;
+}
+
+export type ResourcesOf<R extends ProcessRole> = R extends 'dispatcher' ? ProcessResources : ServingResources;
+
+/** How `CLIENT LIST` names a connection this process opened. */
+export const connectionName = (role: ProcessRole, purpose: string) => `voxq:${role}:${purpose}`;
+
+/**
+ * The command connection of each role:
+ * - api: `createCommandConnection`: a request path fails a command after a few retries
+ *   rather than hanging an HTTP request while Redis is away; auto-pipelined.
+ * - worker: no retry limit (`maxRetriesPerRequest: null`): a Redis restart makes a job's
+ *   writes wait instead of failing work that already ran; auto-pipelined, since concurrent
+ *   jobs (and the batch runner and drop poller beside them) write records, scores runs and
+ *   events in the same ticks.
+ * - dispatcher: as the worker: a delivery's record writes wait through a restart rather
+ *   than fail a delivery the receiver already got.
+ */
+function commandConnection(config: Config, role: ProcessRole): Redis {
+  const name = { connectionName: connectionName(role, 'commands') };
+  if (role === 'api') return createCommandConnection(config.redis.url, name);
+  return createRedisConnection(config.redis.url, { enableAutoPipelining: true, ...name });
+}
+
+/**
+ * The composition root's resources for one process: one command connection, one set of
+ * queues, and for the api and the worker one object store and one provider runtime. The
+ * process's runtimes (`startWorkers`, `startBatchRunner`, `startApiServer`, …) take what
+ * they use from it instead of opening their own.
+ */
+export function openProcessResources<R extends ProcessRole>(config: Config, logger: Logger, role: R): ResourcesOf<R>;
+export function openProcessResources(config: Config, logger: Logger, role: ProcessRole): ProcessResources | ServingResources {
+  const redis = commandConnection(config, role);
+  const queues = new Queues(redis, config);
+  const opened: Redis[] = [];
+  // The dispatcher neither reads S3 nor calls providers.
+  const objects = role === 'dispatcher' ? null : createObjectStore(config);
+  const providers = role === 'dispatcher' ? null : createProviderRuntime(config, redis, logger);
+  let closed: Promise<void> | null = null;
+  const base: ProcessResources = {
+    role,
+    redis,
+    queues,
+    connection(purpose) {
+      const made = createRedisConnection(config.redis.url, { connectionName: connectionName(role, purpose) });
+      opened.push(made);
+      return made;
+    },
+    close() {
+      closed ??= (async () => {
+        await queues.close();
+        await providers?.close();
+        for (const connection of opened.splice(0)) connection.disconnect();
+        redis.disconnect();
+        objects?.close();
+      })();
+      return closed;
+    },
+  };
+  return objects && providers ? { ...base, objects, providers } : base;
+}
