@@ -6,9 +6,7 @@ import { defineConfig, type Plugin } from 'vitest/config';
 const { compilerOptions } = JSON.parse(readFileSync('tsconfig.base.json', 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const alias = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target as string)]),
-);
+const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target as string)]));
 
 /**
  * Lua scripts are files beside their stores, imported as text (`import lua from './x.lua'`),

@@ -162,7 +162,7 @@ voxq is starting with local defaults:
   API          http://127.0.0.1:${port}   (GET /healthz, POST /v1/jobs)
   Redis        ${redisSource}
   S3           ${s3Source}
-  LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : env.OPENAI_BASE_URL ?? 'OpenAI'}
+  LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : (env.OPENAI_BASE_URL ?? 'OpenAI')}
   TTS / STT    espeak-ng / pocketsphinx, when installed
   Webhooks     private-network and http URLs allowed (local development only)
 Create an API key:  npm run keys -- create --tenant demo

@@ -42,14 +42,18 @@ let completed = 0;
 let target = 0;
 let onTarget = () => {};
 const consumer = connect();
-const worker = new Worker('noop', async () => {
-  if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
-  return { status: 'completed' };
-}, {
-  connection: consumer,
-  prefix,
-  concurrency,
-});
+const worker = new Worker(
+  'noop',
+  async () => {
+    if (sleepMs > 0) await new Promise((r) => setTimeout(r, sleepMs));
+    return { status: 'completed' };
+  },
+  {
+    connection: consumer,
+    prefix,
+    concurrency,
+  },
+);
 worker.on('completed', () => {
   completed += 1;
   if (completed === target) onTarget();

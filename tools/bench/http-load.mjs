@@ -28,13 +28,16 @@ function nodeHttpPool(origin, connections) {
     client: 'node:http',
     post(path, headers, body) {
       return new Promise((resolve, reject) => {
-        const req = http.request({ host: hostname, port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode, text }));
-          res.on('error', reject);
-        });
+        const req = http.request(
+          { host: hostname, port, path, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode, text }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

@@ -28,9 +28,8 @@ server.listen(Number(process.env.PORT), '127.0.0.1');
 
 function load({ url, rate, seconds, headers, body, connections }) {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url, method: 'POST', connections, overallRate: rate, duration: seconds, headers, body },
-      (error, result) => (error ? reject(error) : resolve(result)),
+    autocannon({ url, method: 'POST', connections, overallRate: rate, duration: seconds, headers, body }, (error, result) =>
+      error ? reject(error) : resolve(result),
     );
   });
 }
@@ -46,17 +45,39 @@ const summary = (r, seconds) => ({
 });
 
 export async function runIntake({ env, opts, step }) {
-  step(`intake latency: POST /v1/jobs at ${opts.intakeRates.join(', ')} req/s for ${opts.intakeSeconds} s each (autocannon, ${opts.intakeConnections} connections), against a bare HTTP server's`);
+  step(
+    `intake latency: POST /v1/jobs at ${opts.intakeRates.join(', ')} req/s for ${opts.intakeSeconds} s each (autocannon, ${opts.intakeConnections} connections), against a bare HTTP server's`,
+  );
   const body = JSON.stringify({ type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } });
   const results = [];
 
   const port = await freePort();
   const bare = start('intake bare server', process.execPath, ['-e', BARE_SERVER], { env: { ...process.env, PORT: String(port) } });
   try {
-    await unlessExited(bare, until('the bare server', () => httpOk(`http://127.0.0.1:${port}/healthz`), 10_000));
+    await unlessExited(
+      bare,
+      until('the bare server', () => httpOk(`http://127.0.0.1:${port}/healthz`), 10_000),
+    );
     for (const rate of opts.intakeRates) {
-      await load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: 2, headers: { 'content-type': 'application/json' }, body, connections: opts.intakeConnections }); // warm-up
-      const r = await unlessExited(bare, load({ url: `http://127.0.0.1:${port}/v1/jobs`, rate, seconds: opts.intakeSeconds, headers: { 'content-type': 'application/json' }, body, connections: opts.intakeConnections }));
+      await load({
+        url: `http://127.0.0.1:${port}/v1/jobs`,
+        rate,
+        seconds: 2,
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: opts.intakeConnections,
+      }); // warm-up
+      const r = await unlessExited(
+        bare,
+        load({
+          url: `http://127.0.0.1:${port}/v1/jobs`,
+          rate,
+          seconds: opts.intakeSeconds,
+          headers: { 'content-type': 'application/json' },
+          body,
+          connections: opts.intakeConnections,
+        }),
+      );
       results.push({ rate, bare: summary(r, opts.intakeSeconds) });
     }
   } finally {
@@ -69,7 +90,9 @@ export async function runIntake({ env, opts, step }) {
     const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     for (const entry of results) {
       await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: 2, headers, body, connections: opts.intakeConnections }));
-      const r = await stack.guard(load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: opts.intakeSeconds, headers, body, connections: opts.intakeConnections }));
+      const r = await stack.guard(
+        load({ url: `${stack.url}/v1/jobs`, rate: entry.rate, seconds: opts.intakeSeconds, headers, body, connections: opts.intakeConnections }),
+      );
       entry.voxq = summary(r, opts.intakeSeconds);
     }
   } finally {
@@ -82,7 +105,8 @@ export function printIntake(results) {
   const n = (x, d = 1) => (x === null || x === undefined ? 'n/a' : (Math.round(x * 10 ** d) / 10 ** d).toLocaleString('en-US'));
   console.log('\nintake latency, POST /v1/jobs (autocannon, paced; a worker drains the queue on the same machine; voxq vs a bare Node server in the same run)');
   for (const { rate, bare, voxq } of results) {
-    const line = (x) => `${n(x.rate, 0)} req/s, p50 ${n(x.p50)} ms, p90 ${n(x.p90)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms${x.non2xx || x.errors ? `, non-2xx ${x.non2xx}, errors ${x.errors}` : ''}`;
+    const line = (x) =>
+      `${n(x.rate, 0)} req/s, p50 ${n(x.p50)} ms, p90 ${n(x.p90)} ms, p99 ${n(x.p99)} ms, max ${n(x.max)} ms${x.non2xx || x.errors ? `, non-2xx ${x.non2xx}, errors ${x.errors}` : ''}`;
     console.log(`  ${String(rate).padStart(5)} req/s offered  voxq: ${line(voxq)}`);
     console.log(`  ${''.padStart(19)}bare: ${line(bare)}  → voxq p99 ${n(voxq.p99 / Math.max(bare.p99, 1), 2)}× the bare server's`);
   }

@@ -14,7 +14,14 @@ export async function ensureS3(env) {
   await server.run();
   return {
     source: `s3rver in the bench process (port ${port})`,
-    env: { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_FORCE_PATH_STYLE: 'true', S3_REGION: 'us-east-1', S3_BUCKET: 'voxq-bench', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
+    env: {
+      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_REGION: 'us-east-1',
+      S3_BUCKET: 'voxq-bench',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
+    },
     close: async () => {
       await server.close();
       rmSync(directory, { recursive: true, force: true });

@@ -51,9 +51,16 @@ export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEn
     await Promise.all(processes.map((child) => stop(child)));
   };
   try {
-    await unlessExited(simulator, until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000));
+    await unlessExited(
+      simulator,
+      until('the simulator', () => httpOk(`${simulatorUrl}/_simulator/health`), 15_000),
+    );
     const setLatency = (ms, jitterMs = 0) =>
-      fetch(`${simulatorUrl}/_simulator/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: ms, jitterMs }) });
+      fetch(`${simulatorUrl}/_simulator/latency`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ latencyMs: ms, jitterMs }),
+      });
     await setLatency(latencyMs);
     const api = app('api');
     const workerProcs = Array.from({ length: workers }, (_, i) => app('worker', appEnv, workers > 1 ? `worker ${i + 1}` : 'worker'));

@@ -14,7 +14,8 @@ async function loadLibs() {
   const outfile = 'dist/bench/webhook-libs.mjs';
   await build({
     stdin: {
-      contents: "export { enqueueJobEvent, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
+      contents:
+        "export { enqueueJobEvent, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
       resolveDir: process.cwd(),
       loader: 'ts',
     },
@@ -102,7 +103,10 @@ export async function runWebhooks({ env, prefix, opts, step }) {
 
   try {
     await unlessExited(dispatcher, enqueue(200));
-    await unlessExited(dispatcher, until('the warm-up deliveries', async () => received >= 200, 30_000, 20));
+    await unlessExited(
+      dispatcher,
+      until('the warm-up deliveries', async () => received >= 200, 30_000, 20),
+    );
     const base = received;
     const t0 = performance.now();
     const enqueueMs = await unlessExited(dispatcher, enqueue(events));
@@ -132,6 +136,9 @@ export function printWebhooks(w, baseline) {
   const n = (x, d = 0) => (Math.round(x * 10 ** d) / 10 ** d).toLocaleString('en-US');
   const row = (label, value) => console.log(`  ${label.padEnd(34)}${value}`);
   console.log(`\nwebhook deliveries: ${w.events} events to a local receiver, dispatcher concurrency ${w.concurrency}`);
-  row('deliveries/s (enqueue → received)', `${n(w.deliveriesPerSecond)}  ratio ${n(w.deliveriesPerSecond / baseline.jobsPerSecond, 3)} of raw BullMQ${w.timedOut ? `  (timed out: ${w.delivered} of ${w.events})` : ''}`);
+  row(
+    'deliveries/s (enqueue → received)',
+    `${n(w.deliveriesPerSecond)}  ratio ${n(w.deliveriesPerSecond / baseline.jobsPerSecond, 3)} of raw BullMQ${w.timedOut ? `  (timed out: ${w.delivered} of ${w.events})` : ''}`,
+  );
   row('fan-out enqueue rate', `${n(w.enqueuePerSecond)} events/s (enqueueJobEvent, 64 in flight)`);
 }

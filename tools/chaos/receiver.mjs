@@ -47,13 +47,14 @@ export async function startReceiver(secret) {
     });
   });
   server.keepAliveTimeout = 10_000;
-  const listen = (port) => new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve(server.address().port);
+  const listen = (port) =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve(server.address().port);
+      });
     });
-  });
   const port = await listen(0);
 
   return {

@@ -19,9 +19,20 @@ export async function startChaosRedis() {
   const dir = mkdtempSync(join(tmpdir(), 'voxq-chaos-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
-    '--maxmemory-policy', 'noeviction',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
   ];
   let child;
   const launch = async () => {

@@ -60,7 +60,8 @@ export function describeError(error: unknown): string {
 /** A whole number flag of at least `min`. */
 export function intFlag(name: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min} (got '${String(value)}').`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`--${name} must be a whole number of at least ${min} (got '${String(value)}').`);
   return Number(value);
 }
 

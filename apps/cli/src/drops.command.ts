@@ -31,7 +31,8 @@ export async function dropsCommand(argv: string[], env: ApiEnv): Promise<number>
   }
   if (action === 'create') {
     const { prefix, 'output-prefix': outputPrefix, type } = values as Record<string, string | undefined>;
-    if (!prefix || !outputPrefix || (type !== 'transcribe' && type !== 'synthesize')) throw new UsageError('drops create needs --prefix, --output-prefix and --type transcribe|synthesize.');
+    if (!prefix || !outputPrefix || (type !== 'transcribe' && type !== 'synthesize'))
+      throw new UsageError('drops create needs --prefix, --output-prefix and --type transcribe|synthesize.');
     const request: DropRuleCreateRequest = {
       prefix,
       outputPrefix,

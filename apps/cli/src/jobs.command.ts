@@ -35,7 +35,16 @@ const AUDIO_TYPES: Record<string, string> = {
   '.webm': 'audio/webm',
   '.mp4': 'video/mp4',
 };
-const EXTENSIONS: Record<string, string> = { 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/wave': 'wav', 'audio/mpeg': 'mp3', 'audio/ogg': 'ogg', 'audio/flac': 'flac', 'audio/webm': 'webm', 'audio/mp4': 'm4a' };
+const EXTENSIONS: Record<string, string> = {
+  'audio/wav': 'wav',
+  'audio/x-wav': 'wav',
+  'audio/wave': 'wav',
+  'audio/mpeg': 'mp3',
+  'audio/ogg': 'ogg',
+  'audio/flac': 'flac',
+  'audio/webm': 'webm',
+  'audio/mp4': 'm4a',
+};
 const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete'];
 
 const jobType = (value: unknown): JobType => {
@@ -268,7 +277,11 @@ export async function jobsCommand(command: string, argv: string[], env: ApiEnv):
         concurrency,
       );
       if (!values['wait']) return 0;
-      const finished = await waitAll(client, submitted.map((j) => j.id), { timeoutMs, concurrency });
+      const finished = await waitAll(
+        client,
+        submitted.map((j) => j.id),
+        { timeoutMs, concurrency },
+      );
       finished.forEach((job) => printJson(job, false));
       return allCompleted(finished);
     }

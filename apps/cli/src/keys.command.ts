@@ -20,12 +20,17 @@ class UsageError extends Error {}
 /** A whole number of 0 or more, or one of the words `words` maps to a value. */
 function count<T>(option: string, value: string, words: Record<string, T> = {}): number | T {
   if (value in words) return words[value]!;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number${Object.keys(words).length ? ` or ${Object.keys(words).join(' / ')}` : ''} (got '${value}').`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--${option} must be a whole number${Object.keys(words).length ? ` or ${Object.keys(words).join(' / ')}` : ''} (got '${value}').`);
   return Number(value);
 }
 
 const describeLimit = (limit: KeyRateLimit | undefined) =>
-  !limit ? 'default rate limit' : limit.perSecond === 0 ? 'unlimited' : `${limit.perSecond}/s${limit.burst === undefined ? '' : ` + burst ${limit.burst}/10 s`}`;
+  !limit
+    ? 'default rate limit'
+    : limit.perSecond === 0
+      ? 'unlimited'
+      : `${limit.perSecond}/s${limit.burst === undefined ? '' : ` + burst ${limit.burst}/10 s`}`;
 
 /** Manages tenants' API keys (and their limits) directly in Redis (an operator's tool; it needs REDIS_URL). */
 export async function keysCommand(config: Config, argv: string[]): Promise<number> {
@@ -76,7 +81,11 @@ export async function keysCommand(config: Config, argv: string[]): Promise<numbe
       if (perSecond === null && burst !== undefined) throw new UsageError('--burst cannot go with --rate-limit default.');
       const limit = perSecond === null ? null : { perSecond, ...(burst === undefined ? {} : { burst }) };
       const changed = await keys.setRateLimit(arg, limit);
-      print(changed ? `${arg}: ${describeLimit(limit ?? undefined)} (running APIs apply it within 5 s).` : `No key ${arg}.`, { keyId: arg, changed, rateLimit: limit });
+      print(changed ? `${arg}: ${describeLimit(limit ?? undefined)} (running APIs apply it within 5 s).` : `No key ${arg}.`, {
+        keyId: arg,
+        changed,
+        rateLimit: limit,
+      });
       return changed ? 0 : 1;
     }
     if (action === 'allowance' && tenant) {

@@ -156,7 +156,10 @@ describe('operator dashboard: /admin and /admin/queues', () => {
     const body = (await res.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
     expect(body.queues.length).toBe(6);
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
-    const retry = await fetch(`${stack.url}/admin/queues/api/queues/complete/${failedJobId}/retry/failed`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const retry = await fetch(`${stack.url}/admin/queues/api/queues/complete/${failedJobId}/retry/failed`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(retry.status).toBeGreaterThanOrEqual(400);
   });
 
@@ -191,7 +194,12 @@ describe('operator dashboard: /admin and /admin/queues', () => {
       expect(await failure.count()).toBe(1);
       expect(await failure.innerText()).toContain('complete');
       // The nonce'd style block applied: the table has its own header background.
-      expect(await page.locator('#queues th').first().evaluate((th) => (globalThis as unknown as BrowserWindow).getComputedStyle(th).backgroundColor)).toBe('rgb(242, 244, 247)');
+      expect(
+        await page
+          .locator('#queues th')
+          .first()
+          .evaluate((th) => (globalThis as unknown as BrowserWindow).getComputedStyle(th).backgroundColor),
+      ).toBe('rgb(242, 244, 247)');
       await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
       await page.click('a[href="/admin/queues"]');

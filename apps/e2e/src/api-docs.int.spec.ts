@@ -58,7 +58,7 @@ describe('API reference: GET /openapi.json and GET /docs', () => {
     expect(init).toContain('validatorUrl: null');
   });
 
-  it('serves only the page\'s own assets, nothing else of the package or the disk', async () => {
+  it("serves only the page's own assets, nothing else of the package or the disk", async () => {
     expect((await stack.request(null, 'GET', '/docs/assets/%2e%2e%2fpackage.json')).status).toBe(404);
     expect((await stack.request(null, 'GET', '/docs/assets/..%2f..%2f..%2fpackage.json')).status).toBe(404);
     expect((await stack.request(null, 'GET', '/docs/assets/index.html')).status).toBe(404);

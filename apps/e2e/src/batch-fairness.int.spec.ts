@@ -42,16 +42,25 @@ describe('batch fairness', () => {
     for (let i = 0; i < PROBES; i++) baseline.push(await probe());
 
     const lines = Array.from({ length: LINES }, (_, i) =>
-      JSON.stringify({ custom_id: `r${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `line ${i}` }] } }),
+      JSON.stringify({
+        custom_id: `r${i}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `line ${i}` }] },
+      }),
     );
     const file = await batchClient.files.create({ file: new File([`${lines.join('\n')}\n`], 'big.jsonl'), purpose: 'batch' });
     const started = Date.now();
     const { id } = await batchClient.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
     // Probe once the batch's jobs are flowing and thousands are still queued ahead.
-    await eventually(async () => {
-      const b = await batchClient.batches.retrieve(id);
-      return (b.request_counts?.completed ?? 0) > 200 || undefined;
-    }, 60_000, 'the batch to be running');
+    await eventually(
+      async () => {
+        const b = await batchClient.batches.retrieve(id);
+        return (b.request_counts?.completed ?? 0) > 200 || undefined;
+      },
+      60_000,
+      'the batch to be running',
+    );
 
     const during: number[] = [];
     const atFirstProbe = await batchClient.batches.retrieve(id);
@@ -60,10 +69,14 @@ describe('batch fairness', () => {
     expect(atLastProbe.status).toBe('in_progress');
     expect(atLastProbe.request_counts!.completed).toBeLessThan(LINES);
 
-    const batch = await eventually(async () => {
-      const b = await batchClient.batches.retrieve(id);
-      return b.status === 'completed' ? b : undefined;
-    }, 150_000, 'the batch to complete');
+    const batch = await eventually(
+      async () => {
+        const b = await batchClient.batches.retrieve(id);
+        return b.status === 'completed' ? b : undefined;
+      },
+      150_000,
+      'the batch to complete',
+    );
     const seconds = (Date.now() - started) / 1000;
     expect(batch.request_counts).toEqual({ total: LINES, completed: LINES, failed: 0 });
     const out = (await (await batchClient.files.content(batch.output_file_id!)).text()).trim().split('\n');

@@ -15,7 +15,12 @@ interface OutputLine {
   error: { code: string; message: string } | null;
 }
 const readJsonl = async (client: OpenAI, id: string | null | undefined): Promise<OutputLine[]> =>
-  id ? (await (await client.files.content(id)).text()).trim().split('\n').map((l) => JSON.parse(l) as OutputLine) : [];
+  id
+    ? (await (await client.files.content(id)).text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as OutputLine)
+    : [];
 
 /** Batches beyond chat: audio endpoints, voxq's inline form with `batch.*` webhooks, cancel, expiry, file expiry. */
 describe('batch lifecycle', () => {
@@ -38,10 +43,14 @@ describe('batch lifecycle', () => {
   });
 
   async function settle(id: string, timeoutMs = 25_000): Promise<Batch> {
-    return eventually(async () => {
-      const batch = await client.batches.retrieve(id);
-      return FINAL.includes(batch.status) ? batch : undefined;
-    }, timeoutMs, `batch ${id} to finish`);
+    return eventually(
+      async () => {
+        const batch = await client.batches.retrieve(id);
+        return FINAL.includes(batch.status) ? batch : undefined;
+      },
+      timeoutMs,
+      `batch ${id} to finish`,
+    );
   }
 
   it('runs transcriptions (audio by upload id, json and srt) and speech (audio stored in S3)', async () => {
@@ -55,7 +64,9 @@ describe('batch lifecycle', () => {
       ]),
       purpose: 'batch',
     });
-    const sttBatch = await settle((await client.batches.create({ input_file_id: stt.id, endpoint: '/v1/audio/transcriptions' as never, completion_window: '24h' })).id);
+    const sttBatch = await settle(
+      (await client.batches.create({ input_file_id: stt.id, endpoint: '/v1/audio/transcriptions' as never, completion_window: '24h' })).id,
+    );
     expect(sttBatch).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
     const sttOut = await readJsonl(client, sttBatch.output_file_id);
     expect(sttOut.find((o) => o.custom_id === 'json')!.response!).toMatchObject({ status_code: 200, body: { text: expect.any(String) } });
@@ -69,7 +80,12 @@ describe('batch lifecycle', () => {
     expect(ttsBatch.status).toBe('completed');
     const [speech] = await readJsonl(client, ttsBatch.output_file_id);
     const body = speech!.response!.body;
-    expect(body).toMatchObject({ object: 'audio.speech', content_type: expect.stringMatching(/^audio\//), bytes: expect.any(Number), key: expect.stringMatching(/^tenants\/batch-life\/results\//) });
+    expect(body).toMatchObject({
+      object: 'audio.speech',
+      content_type: expect.stringMatching(/^audio\//),
+      bytes: expect.any(Number),
+      key: expect.stringMatching(/^tenants\/batch-life\/results\//),
+    });
     const audio = await stack.request(apiKey, 'GET', body.url);
     expect(audio.status).toBe(200);
     expect(audio.raw.length).toBe(body.bytes);
@@ -80,9 +96,13 @@ describe('batch lifecycle', () => {
       file: jsonl([{ custom_id: 'a', method: 'POST', url: '/v1/audio/transcriptions', body: { model: 'whisper-1' } }]),
       purpose: 'batch',
     });
-    const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/audio/transcriptions' as never, completion_window: '24h' })).id);
+    const batch = await settle(
+      (await client.batches.create({ input_file_id: file.id, endpoint: '/v1/audio/transcriptions' as never, completion_window: '24h' })).id,
+    );
     expect(batch.status).toBe('failed');
-    expect(batch.errors?.data).toEqual([expect.objectContaining({ code: 'invalid_request', line: 1, param: 'body', message: expect.stringContaining('body.file') })]);
+    expect(batch.errors?.data).toEqual([
+      expect.objectContaining({ code: 'invalid_request', line: 1, param: 'body', message: expect.stringContaining('body.file') }),
+    ]);
   });
 
   it('takes voxq job requests inline, reports progress and sends batch.completed', async () => {
@@ -96,9 +116,18 @@ describe('batch lifecycle', () => {
       metadata: { run: 'inline' },
     });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ object: 'batch', endpoint: '/v1/jobs', status: 'validating', metadata: { run: 'inline' }, webhook: { url: receiver.url } });
+    expect(res.body).toMatchObject({
+      object: 'batch',
+      endpoint: '/v1/jobs',
+      status: 'validating',
+      metadata: { run: 'inline' },
+      webhook: { url: receiver.url },
+    });
     const id = res.body['id'] as string;
-    const event = await receiver.waitFor((w) => (w.body as { type?: string }).type === 'batch.completed' && (w.body as { data: { id: string } }).data.id === id, 20_000);
+    const event = await receiver.waitFor(
+      (w) => (w.body as { type?: string }).type === 'batch.completed' && (w.body as { data: { id: string } }).data.id === id,
+      20_000,
+    );
     expect(event.verified).toBe(true);
     expect(event.id).toBe(`evt_${id}_completed`);
     expect(event.body).toMatchObject({ type: 'batch.completed', data: { id, status: 'completed', request_counts: { total: 3, completed: 3, failed: 0 } } });
@@ -115,18 +144,31 @@ describe('batch lifecycle', () => {
   it('refuses a bad inline job at once, naming it, and creates nothing', async () => {
     const before = await client.batches.list({ limit: 100 });
     const res = await stack.request(apiKey, 'POST', '/v1/batches', {
-      jobs: [{ type: 'complete', input: { messages: [{ role: 'user', content: 'ok' }] } }, { type: 'synthesize', input: { text: '' } }],
+      jobs: [
+        { type: 'complete', input: { messages: [{ role: 'user', content: 'ok' }] } },
+        { type: 'synthesize', input: { text: '' } },
+      ],
     });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'jobs.1.input.text' });
-    const dup = await stack.request(apiKey, 'POST', '/v1/batches', { jobs: [{ custom_id: 'x', type: 'synthesize', input: { text: 'a' } }, { custom_id: 'x', type: 'synthesize', input: { text: 'b' } }] });
+    const dup = await stack.request(apiKey, 'POST', '/v1/batches', {
+      jobs: [
+        { custom_id: 'x', type: 'synthesize', input: { text: 'a' } },
+        { custom_id: 'x', type: 'synthesize', input: { text: 'b' } },
+      ],
+    });
     expect(dup.status).toBe(400);
     expect(dup.body.error?.param).toBe('jobs.1.custom_id');
     expect((await client.batches.list({ limit: 100 })).data.length).toBe(before.data.length);
   });
 
   it('holds batches to BATCH_MAX_REQUESTS, in files and inline', async () => {
-    const lines = Array.from({ length: 101 }, (_, i) => ({ custom_id: `m${i}`, method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: 'x' }] } }));
+    const lines = Array.from({ length: 101 }, (_, i) => ({
+      custom_id: `m${i}`,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { messages: [{ role: 'user', content: 'x' }] },
+    }));
     const file = await client.files.create({ file: jsonl(lines), purpose: 'batch' });
     const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
     expect(batch).toMatchObject({ status: 'failed', request_counts: { total: 0, completed: 0, failed: 0 } });
@@ -139,10 +181,19 @@ describe('batch lifecycle', () => {
   it('cancels a running batch: finished lines in the output, the rest in the error file', async () => {
     stack.simulator.setLatency({ latencyMs: 300 });
     try {
-      const lines = Array.from({ length: 40 }, (_, i) => ({ custom_id: `c${i}`, method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: `n${i}` }] } }));
+      const lines = Array.from({ length: 40 }, (_, i) => ({
+        custom_id: `c${i}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { messages: [{ role: 'user', content: `n${i}` }] },
+      }));
       const file = await client.files.create({ file: jsonl(lines), purpose: 'batch' });
       const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-      await eventually(async () => ((await client.batches.retrieve(created.id)).request_counts?.completed ?? 0) > 0 || undefined, 15_000, 'a first line to finish');
+      await eventually(
+        async () => ((await client.batches.retrieve(created.id)).request_counts?.completed ?? 0) > 0 || undefined,
+        15_000,
+        'a first line to finish',
+      );
       const cancelling = await client.batches.cancel(created.id);
       expect(cancelling.status).toBe('cancelling');
       expect(cancelling.cancelling_at).toBeGreaterThan(0);
@@ -168,7 +219,12 @@ describe('batch lifecycle', () => {
   it('expires a batch past its completion window, reporting unfinished lines as batch_expired', async () => {
     stack.simulator.setLatency({ latencyMs: 1000 });
     try {
-      const lines = Array.from({ length: 60 }, (_, i) => ({ custom_id: `e${i}`, method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: `n${i}` }] } }));
+      const lines = Array.from({ length: 60 }, (_, i) => ({
+        custom_id: `e${i}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { messages: [{ role: 'user', content: `n${i}` }] },
+      }));
       const file = await client.files.create({ file: jsonl(lines), purpose: 'batch' });
       const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '10s' as '24h' });
       expect(created.expires_at! - created.created_at).toBe(10);
@@ -208,11 +264,17 @@ describe('batch lifecycle', () => {
       const expiry = await queue.getJob(`expire-file.${output.id}`);
       expect(expiry?.opts.delay).toBeGreaterThan(3_500_000);
       await expiry!.promote();
-      await eventually(async () => (await stack.request(apiKey, 'GET', `/v1/files/${output.id}`)).status === 404 || undefined, 10_000, 'the output file to expire');
+      await eventually(
+        async () => (await stack.request(apiKey, 'GET', `/v1/files/${output.id}`)).status === 404 || undefined,
+        10_000,
+        'the output file to expire',
+      );
     } finally {
       await queue.close();
       redis.disconnect();
     }
-    await expect(client.files.create({ file: jsonl([{}]), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: 60 } })).rejects.toMatchObject({ status: 400 });
+    await expect(client.files.create({ file: jsonl([{}]), purpose: 'batch', expires_after: { anchor: 'created_at', seconds: 60 } })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -5,7 +5,13 @@ import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 type Batch = Awaited<ReturnType<OpenAI['batches']['retrieve']>>;
 
 const line = (customId: string, content: string, extra: object = {}) =>
-  JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }, ...extra });
+  JSON.stringify({
+    custom_id: customId,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] },
+    ...extra,
+  });
 
 const jsonl = (lines: string[], name = 'batch.jsonl') => new File([`${lines.join('\n')}\n`], name, { type: 'application/jsonl' });
 
@@ -45,16 +51,27 @@ describe('OpenAI batches', () => {
 
   it('runs a batch of chat completions to an output file', async () => {
     const file = await client.files.create({ file: jsonl([line('q1', 'one'), line('q2', 'two'), line('q3', 'three')]), purpose: 'batch' });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { run: 'e2e' } });
+    const created = await client.batches.create({
+      input_file_id: file.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+      metadata: { run: 'e2e' },
+    });
     expect(created).toMatchObject({ object: 'batch', status: 'validating', input_file_id: file.id, metadata: { run: 'e2e' } });
     const batch = await settle(created.id);
     expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 3, failed: 0 }, error_file_id: null });
     expect(batch.in_progress_at).toBeGreaterThan(0);
     expect(batch.completed_at).toBeGreaterThan(0);
-    const out = (await (await client.files.content(batch.output_file_id!)).text()).trim().split('\n').map((l) => JSON.parse(l));
+    const out = (await (await client.files.content(batch.output_file_id!)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((o) => o.custom_id).sort()).toEqual(['q1', 'q2', 'q3']);
     for (const o of out) {
-      expect(o).toMatchObject({ response: { status_code: 200, body: { object: 'chat.completion', choices: [{ message: { role: 'assistant' } }] } }, error: null });
+      expect(o).toMatchObject({
+        response: { status_code: 200, body: { object: 'chat.completion', choices: [{ message: { role: 'assistant' } }] } },
+        error: null,
+      });
     }
     expect(out.find((o) => o.custom_id === 'q2').response.body.choices[0].message.content).toBe('Simulated reply to: two');
     const list = await client.batches.list({ limit: 10 });
@@ -77,14 +94,19 @@ describe('OpenAI batches', () => {
 
   it('refuses endpoints other than chat completions', async () => {
     const file = await client.files.create({ file: jsonl([line('a', 'hi')]), purpose: 'batch' });
-    await expect(client.batches.create({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h' })).rejects.toMatchObject({ status: 400 });
+    await expect(client.batches.create({ input_file_id: file.id, endpoint: '/v1/embeddings', completion_window: '24h' })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('completes a 1,000-line batch', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => line(`req-${i}`, `n${i}`));
     const file = await client.files.create({ file: jsonl(lines), purpose: 'batch' });
     const started = Date.now();
-    const batch = await settle((await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id, 28_000);
+    const batch = await settle(
+      (await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id,
+      28_000,
+    );
     expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 1000, completed: 1000, failed: 0 } });
     const out = (await (await client.files.content(batch.output_file_id!)).text()).trim().split('\n');
     expect(new Set(out.map((l) => JSON.parse(l).custom_id)).size).toBe(1000);

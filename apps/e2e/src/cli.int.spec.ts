@@ -20,7 +20,12 @@ function voxq(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   });
 }
 
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** `npx voxq …` (tools/voxq-cli.mjs → apps/cli) as a user runs it, against the real stack. */
 describe('voxq CLI', () => {
@@ -104,7 +109,17 @@ describe('voxq CLI', () => {
   });
 
   it('manages drop rules through the API', async () => {
-    const created = await voxq(env, 'drops', 'create', '--prefix', 'tenants/cli-tenant/in/', '--output-prefix', 'tenants/cli-tenant/out/', '--type', 'transcribe');
+    const created = await voxq(
+      env,
+      'drops',
+      'create',
+      '--prefix',
+      'tenants/cli-tenant/in/',
+      '--output-prefix',
+      'tenants/cli-tenant/out/',
+      '--type',
+      'transcribe',
+    );
     expect(created.code).toBe(0);
     const rule = JSON.parse(created.stdout) as { id: string };
     expect(rule).toMatchObject({ object: 'drop_rule', type: 'transcribe', prefix: 'tenants/cli-tenant/in/' });
@@ -128,7 +143,15 @@ describe('voxq CLI', () => {
     const missing = await voxq(env, 'get', 'job_0000000000000000000000000000');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Error 404 job_not_found: .*\[request .+\]/);
-    const bad = await voxq(env, 'submit', 'complete', '--text', 'x', '--request', '{"type":"complete","input":{"messages":[{"role":"user","content":"x"}],"temperature":9}}');
+    const bad = await voxq(
+      env,
+      'submit',
+      'complete',
+      '--text',
+      'x',
+      '--request',
+      '{"type":"complete","input":{"messages":[{"role":"user","content":"x"}],"temperature":9}}',
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Error 400 invalid_request (input.temperature)');
     expect((await voxq(env, 'submit', 'sing')).code).toBe(2);

@@ -67,7 +67,7 @@ describe('bucket drops', () => {
     pollers.splice(pollers.indexOf(poller), 1);
   };
 
-  it('manages rules per tenant and refuses another tenant\'s prefix', async () => {
+  it("manages rules per tenant and refuses another tenant's prefix", async () => {
     const { tenant, apiKey } = await newTenant();
     const other = await newTenant();
     const rule = await createRule(apiKey, tenant);
@@ -141,10 +141,14 @@ describe('bucket drops', () => {
     expect(sum('failed') + sum('ignored')).toBe(0);
 
     const doneSuffix = '.done.json';
-    const done = await eventually(async () => {
-      const keys = (await listAll(rule.outputPrefix)).filter((k) => k.endsWith(doneSuffix));
-      return keys.length >= COUNT ? keys : undefined;
-    }, 120_000, `${COUNT} drop outputs`);
+    const done = await eventually(
+      async () => {
+        const keys = (await listAll(rule.outputPrefix)).filter((k) => k.endsWith(doneSuffix));
+        return keys.length >= COUNT ? keys : undefined;
+      },
+      120_000,
+      `${COUNT} drop outputs`,
+    );
     const elapsedMs = Date.now() - started;
     console.log(`[drops] ${COUNT} objects dropped to output in ${elapsedMs} ms: ${((COUNT * 1000) / elapsedMs).toFixed(1)} objects/s`);
     await stopPoller(poller);
@@ -171,7 +175,10 @@ describe('bucket drops', () => {
     const result = JSON.parse(sample.data.toString()) as Record<string, unknown> & { result: Record<string, unknown> };
     expect(result).toMatchObject({ object: 'drop_result', status: 'completed', source: { key: `${rule.prefix}${names[0]}` }, type: 'transcribe' });
     expect(result.result).toMatchObject({ provider: 'openai', text: expect.any(String), timings: expect.any(Object) });
-    const doneMarker = JSON.parse((await objects.getBuffer({ key: `${rule.outputPrefix}${names[0]}${doneSuffix}` }, 100_000)).data.toString()) as Record<string, unknown>;
+    const doneMarker = JSON.parse((await objects.getBuffer({ key: `${rule.outputPrefix}${names[0]}${doneSuffix}` }, 100_000)).data.toString()) as Record<
+      string,
+      unknown
+    >;
     expect(doneMarker).toMatchObject({ object: 'drop_done', outputs: [`${rule.outputPrefix}${names[0]}.json`] });
   });
 
@@ -187,10 +194,14 @@ describe('bucket drops', () => {
 
     const poller = await startPoller();
     await poller.poll();
-    const error = await eventually(async () => {
-      const got = await objects.getBuffer({ key: `${rule.outputPrefix}bad.mp3.error.json` }, 100_000).catch(() => undefined);
-      return got ? (JSON.parse(got.data.toString()) as { reason: string }) : undefined;
-    }, 20_000, 'the error marker');
+    const error = await eventually(
+      async () => {
+        const got = await objects.getBuffer({ key: `${rule.outputPrefix}bad.mp3.error.json` }, 100_000).catch(() => undefined);
+        return got ? (JSON.parse(got.data.toString()) as { reason: string }) : undefined;
+      },
+      20_000,
+      'the error marker',
+    );
     expect(error.reason).toMatch(/manifest .*bad\.mp3\.json is not JSON/);
     const strict = JSON.parse((await objects.getBuffer({ key: `${rule.outputPrefix}strict.mp3.error.json` }, 100_000)).data.toString()) as { reason: string };
     expect(strict.reason).toMatch(/manifest .*strict\.mp3\.json is invalid/);
@@ -213,10 +224,14 @@ describe('bucket drops', () => {
       Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: objects.bucket }, object: { key: `${rule.prefix}hello.txt` } } }],
     });
     expect(receipt.body).toMatchObject({ received: 1, submitted: 1 });
-    const done = await eventually(async () => {
-      const got = await objects.getBuffer({ key: `${rule.outputPrefix}hello.txt.done.json` }, 100_000).catch(() => undefined);
-      return got ? (JSON.parse(got.data.toString()) as { outputs: string[] }) : undefined;
-    }, 30_000, 'the synthesize output');
+    const done = await eventually(
+      async () => {
+        const got = await objects.getBuffer({ key: `${rule.outputPrefix}hello.txt.done.json` }, 100_000).catch(() => undefined);
+        return got ? (JSON.parse(got.data.toString()) as { outputs: string[] }) : undefined;
+      },
+      30_000,
+      'the synthesize output',
+    );
     expect(done.outputs[0]).toBe(`${rule.outputPrefix}hello.txt.json`);
     expect(done.outputs[1]).toMatch(new RegExp(`^${rule.outputPrefix}hello\\.txt\\.\\w+$`));
     const audio = await objects.head({ key: done.outputs[1]! });

@@ -9,11 +9,13 @@ import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 const job = (content: string, extra: Record<string, unknown> = {}) => ({ type: 'complete', input: { messages: [{ role: 'user', content }] }, ...extra });
 
 /** OpenAI and Anthropic, both served by the simulator; OpenAI ranks first (cheaper, faster). */
-const twoLlms = (extra: Record<string, string> = {}) => (sim: Simulator) => ({
-  ANTHROPIC_API_KEY: 'sk-sim-test',
-  ANTHROPIC_BASE_URL: sim.baseUrlFor('anthropic'),
-  ...extra,
-});
+const twoLlms =
+  (extra: Record<string, string> = {}) =>
+  (sim: Simulator) => ({
+    ANTHROPIC_API_KEY: 'sk-sim-test',
+    ANTHROPIC_BASE_URL: sim.baseUrlFor('anthropic'),
+    ...extra,
+  });
 
 type Result = { provider: string; failoverCount: number; scoresRunId: string; providerAttempts: Array<{ provider: string; error?: { code: string } }> };
 
@@ -89,8 +91,17 @@ describe('failover between providers', () => {
   it('returns inline tool calls for the client to answer, from either provider', async () => {
     const tools = [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
     for (const llm of ['openai', 'anthropic']) {
-      const done = await run(job('What is the weather in Paris?', { input: { messages: [{ role: 'user', content: 'weather?' }], tools, toolChoice: 'required' }, constraints: { allowedProviders: { llm: [llm] } } }));
-      expect(done.result, llm).toMatchObject({ provider: llm, finishReason: 'tool_calls', toolCalls: [{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }] });
+      const done = await run(
+        job('What is the weather in Paris?', {
+          input: { messages: [{ role: 'user', content: 'weather?' }], tools, toolChoice: 'required' },
+          constraints: { allowedProviders: { llm: [llm] } },
+        }),
+      );
+      expect(done.result, llm).toMatchObject({
+        provider: llm,
+        finishReason: 'tool_calls',
+        toolCalls: [{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }],
+      });
     }
   });
 

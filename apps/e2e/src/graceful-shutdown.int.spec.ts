@@ -151,7 +151,13 @@ describe('graceful shutdown', () => {
   afterAll(() => simulator?.close());
 
   const setUp = async (options: { worker: boolean }) => {
-    config = testConfig({ OPENAI_API_KEY: 'sk-sim-test', OPENAI_BASE_URL: simulator.baseUrl, WORKER_QUEUES: 'complete', ESPEAK_ENABLED: 'false', POCKETSPHINX_ENABLED: 'false' });
+    config = testConfig({
+      OPENAI_API_KEY: 'sk-sim-test',
+      OPENAI_BASE_URL: simulator.baseUrl,
+      WORKER_QUEUES: 'complete',
+      ESPEAK_ENABLED: 'false',
+      POCKETSPHINX_ENABLED: 'false',
+    });
     stack = await startStack(config, { worker: options.worker, dispatcher: false });
     queue = new Queue(QUEUE_NAMES.complete, { connection: { url: config.redis.url }, prefix: bullPrefix(config.redis.prefix) });
     const { apiKey } = await stack.createKey(`t-${randomUUID()}`);

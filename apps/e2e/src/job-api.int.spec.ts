@@ -3,7 +3,16 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import type { Simulator } from '@voxq/simulator';
-import { cleanupPrefix, eventually, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import {
+  cleanupPrefix,
+  eventually,
+  startSimulatedStack,
+  startStack,
+  startWebhookReceiver,
+  testConfig,
+  type SimulatedStack,
+  type WebhookReceiver,
+} from '@voxq/testing';
 
 const completeJob = (content = 'Hello', extra: Record<string, unknown> = {}) => ({
   type: 'complete',
@@ -75,7 +84,13 @@ describe('the jobs API', () => {
     it('gives the key back when the request is refused before anything is queued', async () => {
       const headers = { 'idempotency-key': `refused-${Date.now()}` };
       // The upload does not exist: refused while the audio is resolved, after the key was taken.
-      const refused = await stack.request(acme, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio: { uploadId: 'up_0000000000000000000000000000' } } }, headers);
+      const refused = await stack.request(
+        acme,
+        'POST',
+        '/v1/jobs',
+        { type: 'transcribe', input: { audio: { uploadId: 'up_0000000000000000000000000000' } } },
+        headers,
+      );
       expect(refused.status).toBeGreaterThanOrEqual(400);
       expect(refused.status).toBeLessThan(500);
       // The corrected request may use the same key (no 409), and its repeat replays it.
@@ -131,45 +146,45 @@ describe('retries and cancellation', () => {
 
   const finished = (key: string, id: string) => stack.waitForJob(key, id);
 
-    it('retries a job whose provider failed, then completes it', async () => {
-      // The only LLM provider fails once: the attempt fails, BullMQ backs off and retries.
-      sim.enqueueFaults([{ status: 500 }]);
-      const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('flaky', { webhook: { url: receiver.url } }));
-      const job = await finished(acme, res.body.id as string);
-      expect(job.status).toBe('completed');
-      expect(job.attempts).toBe(2);
-      const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === job.id);
-      expect(hook.verified).toBe(true);
-    });
+  it('retries a job whose provider failed, then completes it', async () => {
+    // The only LLM provider fails once: the attempt fails, BullMQ backs off and retries.
+    sim.enqueueFaults([{ status: 500 }]);
+    const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('flaky', { webhook: { url: receiver.url } }));
+    const job = await finished(acme, res.body.id as string);
+    expect(job.status).toBe('completed');
+    expect(job.attempts).toBe(2);
+    const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === job.id);
+    expect(hook.verified).toBe(true);
+  });
 
-    it('fails a job at once when the provider rejects its input, with the reason', async () => {
-      sim.enqueueFaults([{ status: 400 }]);
-      const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('bad', { webhook: { url: receiver.url } }));
-      const job = await finished(acme, res.body.id as string);
-      expect(job.status).toBe('failed');
-      expect(job.attempts).toBe(1);
-      expect(job.error).toMatchObject({ code: 'provider_rejected_input', retryable: false });
-      const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === job.id);
-      expect(hook.body).toMatchObject({ type: 'job.failed', data: { error: { code: 'provider_rejected_input' } } });
-    });
+  it('fails a job at once when the provider rejects its input, with the reason', async () => {
+    sim.enqueueFaults([{ status: 400 }]);
+    const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('bad', { webhook: { url: receiver.url } }));
+    const job = await finished(acme, res.body.id as string);
+    expect(job.status).toBe('failed');
+    expect(job.attempts).toBe(1);
+    expect(job.error).toMatchObject({ code: 'provider_rejected_input', retryable: false });
+    const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === job.id);
+    expect(hook.body).toMatchObject({ type: 'job.failed', data: { error: { code: 'provider_rejected_input' } } });
+  });
 
-    it('cancels a running job: the provider call is aborted and the result never lands', async () => {
-      sim.enqueueFaults([{ hang: true }]);
-      const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('slow', { webhook: { url: receiver.url } }));
-      const id = res.body.id as string;
-      await eventually(async () => ((await stack.request(acme, 'GET', `/v1/jobs/${id}`)).body.status === 'active' ? true : undefined));
-      const cancelled = await stack.request(acme, 'DELETE', `/v1/jobs/${id}`);
-      expect(cancelled.status).toBe(200);
-      expect(cancelled.body).toMatchObject({ status: 'cancelled', error: { code: 'job_cancelled' } });
-      const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === id);
-      expect(hook.body).toMatchObject({ type: 'job.cancelled' });
+  it('cancels a running job: the provider call is aborted and the result never lands', async () => {
+    sim.enqueueFaults([{ hang: true }]);
+    const res = await stack.request(acme, 'POST', '/v1/jobs', completeJob('slow', { webhook: { url: receiver.url } }));
+    const id = res.body.id as string;
+    await eventually(async () => ((await stack.request(acme, 'GET', `/v1/jobs/${id}`)).body.status === 'active' ? true : undefined));
+    const cancelled = await stack.request(acme, 'DELETE', `/v1/jobs/${id}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', error: { code: 'job_cancelled' } });
+    const hook = await receiver.waitFor((w) => (w.body as { data: { id: string } }).data.id === id);
+    expect(hook.body).toMatchObject({ type: 'job.cancelled' });
 
-      const again = await stack.request(acme, 'DELETE', `/v1/jobs/${id}`);
-      expect(again.status).toBe(409);
-      expect(again.body.error?.code).toBe('job_not_cancellable');
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await stack.request(acme, 'GET', `/v1/jobs/${id}`)).body.status).toBe('cancelled');
-    });
+    const again = await stack.request(acme, 'DELETE', `/v1/jobs/${id}`);
+    expect(again.status).toBe(409);
+    expect(again.body.error?.code).toBe('job_not_cancellable');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await stack.request(acme, 'GET', `/v1/jobs/${id}`)).body.status).toBe('cancelled');
+  });
 });
 
 describe('a job cancelled while queued', () => {

@@ -1,6 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, eventually, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import {
+  cleanupPrefix,
+  eventually,
+  startSimulatedStack,
+  startStack,
+  startWebhookReceiver,
+  testConfig,
+  type SimulatedStack,
+  type WebhookReceiver,
+} from '@voxq/testing';
 
 const complete = (content: string, extra: Record<string, unknown> = {}) => ({ type: 'complete', input: { messages: [{ role: 'user', content }] }, ...extra });
 
@@ -65,7 +74,13 @@ describe('metrics and request ids', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     expect(text).toMatch(/^process_resident_memory_bytes\{service="api"\} \d+/m);
-    for (const name of ['voxq_job_attempts_total', 'voxq_provider_errors_total', 'voxq_webhook_attempts_total', 'voxq_queue_jobs', 'voxq_http_request_duration_seconds']) {
+    for (const name of [
+      'voxq_job_attempts_total',
+      'voxq_provider_errors_total',
+      'voxq_webhook_attempts_total',
+      'voxq_queue_jobs',
+      'voxq_http_request_duration_seconds',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
   });
@@ -82,7 +97,9 @@ describe('metrics and request ids', () => {
     // The dispatcher counts an attempt once the receiver's answer is in: poll past the 1 s-cached queue read.
     const after = await eventually(async () => {
       const text = await scrape();
-      return total(text, 'voxq_webhook_attempts_total', { outcome: 'delivered' }) > total(before, 'voxq_webhook_attempts_total', { outcome: 'delivered' }) ? text : undefined;
+      return total(text, 'voxq_webhook_attempts_total', { outcome: 'delivered' }) > total(before, 'voxq_webhook_attempts_total', { outcome: 'delivered' })
+        ? text
+        : undefined;
     });
     const moved = (name: string, labels: Labels) => total(after, name, labels) - total(before, name, labels);
     expect(moved('voxq_job_attempts_total', { type: 'complete', provider: 'openai', outcome: 'completed' })).toBe(1);

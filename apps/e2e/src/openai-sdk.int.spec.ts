@@ -165,7 +165,9 @@ describe('OpenAI SDK drop-in', () => {
     expect((failed as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('bad shape');
 
     const anonymous = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'vq_not_a_key', maxRetries: 0 });
-    await expect(anonymous.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await expect(anonymous.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
 
     const badFormat = await client.audio.transcriptions
       .create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1', response_format: 'diarized_json' })

@@ -104,12 +104,22 @@ describe('@voxq/sdk', () => {
   });
 
   it('runs an inline batch to completion and reads its output file', async () => {
-    const batch = await voxq.batches.create({ jobs: [{ custom_id: 'a', ...complete('batch a') }, { custom_id: 'b', ...complete('batch b') }], completion_window: '1h' });
+    const batch = await voxq.batches.create({
+      jobs: [
+        { custom_id: 'a', ...complete('batch a') },
+        { custom_id: 'b', ...complete('batch b') },
+      ],
+      completion_window: '1h',
+    });
     expect(batch).toMatchObject({ object: 'batch', endpoint: '/v1/jobs' });
     const done = await voxq.batches.wait(batch.id, { timeoutMs: 30_000, pollIntervalMs: 100 });
     expect(done).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
     expect((await voxq.batches.list()).data.map((b) => b.id)).toContain(batch.id);
-    const lines = new TextDecoder().decode(await voxq.files.content(done.output_file_id!)).trim().split('\n').map((l) => JSON.parse(l) as { custom_id: string });
+    const lines = new TextDecoder()
+      .decode(await voxq.files.content(done.output_file_id!))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { custom_id: string });
     expect(lines.map((l) => l.custom_id).sort()).toEqual(['a', 'b']);
     await expect(voxq.batches.cancel(batch.id)).rejects.toMatchObject({ status: 409 });
   });
@@ -132,9 +142,18 @@ describe('@voxq/sdk', () => {
 
   describe('typed errors', () => {
     it('400 names the field at fault', async () => {
-      const error = await voxq.jobs.create({ ...complete('x'), input: { messages: [{ role: 'user', content: 'x' }], temperature: 5 } }).catch((e: unknown) => e);
+      const error = await voxq.jobs
+        .create({ ...complete('x'), input: { messages: [{ role: 'user', content: 'x' }], temperature: 5 } })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VoxqError);
-      expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'invalid_request', param: 'input.temperature', requestId: expect.any(String), retryable: false });
+      expect(error).toMatchObject({
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'invalid_request',
+        param: 'input.temperature',
+        requestId: expect.any(String),
+        retryable: false,
+      });
     });
 
     it('404 for a job that does not exist', async () => {
@@ -145,7 +164,11 @@ describe('@voxq/sdk', () => {
       const idempotencyKey = `sdk-${Date.now()}`;
       const first = await voxq.jobs.create(complete('idem'), { idempotencyKey });
       expect((await voxq.jobs.create(complete('idem'), { idempotencyKey })).id).toBe(first.id);
-      await expect(voxq.jobs.create(complete('other'), { idempotencyKey })).rejects.toMatchObject({ status: 409, type: 'conflict_error', code: 'idempotency_key_reused' });
+      await expect(voxq.jobs.create(complete('other'), { idempotencyKey })).rejects.toMatchObject({
+        status: 409,
+        type: 'conflict_error',
+        code: 'idempotency_key_reused',
+      });
     });
 
     it('429 carries retryAfter; with retries the SDK waits it out and succeeds', async () => {

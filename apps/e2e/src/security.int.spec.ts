@@ -6,7 +6,17 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import { S3ObjectStore } from '@voxq/storage';
-import { cleanupPrefix, eventually, sineWav, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type TestStack } from '@voxq/testing';
+import {
+  cleanupPrefix,
+  eventually,
+  sineWav,
+  startSimulatedStack,
+  startStack,
+  startWebhookReceiver,
+  testConfig,
+  type SimulatedStack,
+  type TestStack,
+} from '@voxq/testing';
 
 const msg = [{ role: 'user', content: 'hi' }];
 
@@ -20,13 +30,19 @@ async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
     for (const key of keys) {
       const type = await redis.type(key);
       const value =
-        type === 'string' ? await redis.getBuffer(key).then((b) => b?.toString('latin1'))
-        : type === 'hash' ? await redis.hgetall(key)
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-        : type === 'list' ? await redis.lrange(key, 0, -1)
-        : type === 'stream' ? await redis.xrange(key, '-', '+')
-        : null;
+        type === 'string'
+          ? await redis.getBuffer(key).then((b) => b?.toString('latin1'))
+          : type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'set'
+              ? await redis.smembers(key)
+              : type === 'zset'
+                ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                : type === 'list'
+                  ? await redis.lrange(key, 0, -1)
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : null;
       out.push(`${key} ${JSON.stringify(value)}`);
     }
   } while (cursor !== '0');
@@ -94,10 +110,14 @@ describe('security', () => {
     expect((await stack.request(created.apiKey, 'GET', '/v1/usage')).status).toBe(200); // now cached
     expect(await keys.revoke(created.keyId)).toBe(true);
     const revokedAt = Date.now();
-    const refused = await eventually(async () => {
-      const res = await stack.request(created.apiKey, 'GET', '/v1/usage');
-      return res.status === 401 ? res : undefined;
-    }, 8_000, 'the revoked key to be refused');
+    const refused = await eventually(
+      async () => {
+        const res = await stack.request(created.apiKey, 'GET', '/v1/usage');
+        return res.status === 401 ? res : undefined;
+      },
+      8_000,
+      'the revoked key to be refused',
+    );
     expect(Date.now() - revokedAt).toBeLessThan(6_000);
     expect(refused.body.error).toMatchObject({ type: 'authentication_error' });
     // Revoked means revoked: nothing it sends is taken.
@@ -233,7 +253,10 @@ describe('log redaction', () => {
     lines = [];
     const logs = new PassThrough();
     logs.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
-    stack = await startSimulatedStack({ LOG_LEVEL: 'debug', OPENAI_API_KEY: providerKey, API_RATE_LIMIT_PER_SECOND: '0', WEBHOOK_RETRY_SCHEDULE: '0,50ms' }, { logDestination: logs });
+    stack = await startSimulatedStack(
+      { LOG_LEVEL: 'debug', OPENAI_API_KEY: providerKey, API_RATE_LIMIT_PER_SECOND: '0', WEBHOOK_RETRY_SCHEDULE: '0,50ms' },
+      { logDestination: logs },
+    );
   });
 
   afterAll(async () => {
@@ -307,7 +330,10 @@ describe('log redaction', () => {
     expect(text).toContain('Incorrect API key provided: sk-[redacted]');
     for (const [name, secret] of Object.entries(secrets)) {
       expect(secret, name).toBeTruthy();
-      expect(text.split('\n').find((line) => line.includes(secret)), `${name} appears in the logs`).toBeUndefined();
+      expect(
+        text.split('\n').find((line) => line.includes(secret)),
+        `${name} appears in the logs`,
+      ).toBeUndefined();
     }
     expect(text).not.toMatch(/vq_[A-Za-z0-9_-]{20,}/);
     expect(text).not.toMatch(/whsec_[A-Za-z0-9+/=]{10,}/);

@@ -98,7 +98,12 @@ describe('job audio in object storage', () => {
     expect(keys.filter((k) => k.includes(':blob:'))).toEqual([]);
     for (const key of keys) {
       const type = await redis.type(key);
-      const size = type === 'string' ? await redis.strlen(key) : type === 'hash' ? Math.max(0, ...(await Promise.all((await redis.hkeys(key)).map((f) => redis.hstrlen(key, f))))) : 0;
+      const size =
+        type === 'string'
+          ? await redis.strlen(key)
+          : type === 'hash'
+            ? Math.max(0, ...(await Promise.all((await redis.hkeys(key)).map((f) => redis.hstrlen(key, f)))))
+            : 0;
       expect(size, `${key} holds ${size} bytes`).toBeLessThan(100_000);
     }
   });

@@ -124,10 +124,7 @@ describe('webhook-mode tools', () => {
   });
 
   it('feeds a timed-out or failing tool back to the model as an error result', async () => {
-    const job = await run('Use slow_tool and broken_tool', [
-      webhookTool('slow_tool', tools.url, { timeoutMs: 300 }),
-      webhookTool('broken_tool', tools.url),
-    ]);
+    const job = await run('Use slow_tool and broken_tool', [webhookTool('slow_tool', tools.url, { timeoutMs: 300 }), webhookTool('broken_tool', tools.url)]);
     expect(job.status, JSON.stringify(job.error)).toBe('completed');
     const calls = (job.result as CompleteResult).serverToolCalls!;
     expect(calls.map((c) => c.isError)).toEqual([true, true]);

@@ -1,7 +1,17 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '@voxq/contracts';
-import { eventually, startSimulatedStack, startStack, startWebhookReceiver, testConfig, type SimulatedStack, type TestStack, type WebhookReceiver, type WebhookReceiverOptions } from '@voxq/testing';
+import {
+  eventually,
+  startSimulatedStack,
+  startStack,
+  startWebhookReceiver,
+  testConfig,
+  type SimulatedStack,
+  type TestStack,
+  type WebhookReceiver,
+  type WebhookReceiverOptions,
+} from '@voxq/testing';
 
 type Json = Record<string, unknown>;
 const eventIdOf = (w: { body: unknown }) => (w.body as { id?: string }).id;
@@ -49,12 +59,17 @@ describe('webhook endpoints and deliveries', () => {
     expect(job.status).toBe('completed');
     return job.id as string;
   }
-  const deliveries = async (key: string, query = '') => (await api(key, 'GET', `/v1/webhook-deliveries${query}`)).body as { data: Json[]; nextCursor: string | null; hasMore: boolean };
+  const deliveries = async (key: string, query = '') =>
+    (await api(key, 'GET', `/v1/webhook-deliveries${query}`)).body as { data: Json[]; nextCursor: string | null; hasMore: boolean };
   const deliveryTo = async (key: string, jobId: string, endpointId: string | null, state?: string) =>
-    eventually(async () => {
-      const found = (await deliveries(key, `?jobId=${jobId}`)).data.find((d) => d.endpointId === endpointId);
-      return found && (!state || found.state === state) ? found : undefined;
-    }, 10_000, `delivery of ${jobId} to ${endpointId ?? 'its own url'}${state ? ` to be ${state}` : ''}`);
+    eventually(
+      async () => {
+        const found = (await deliveries(key, `?jobId=${jobId}`)).data.find((d) => d.endpointId === endpointId);
+        return found && (!state || found.state === state) ? found : undefined;
+      },
+      10_000,
+      `delivery of ${jobId} to ${endpointId ?? 'its own url'}${state ? ` to be ${state}` : ''}`,
+    );
 
   it('creates, lists, reads, updates and deletes endpoints, each tenant seeing only its own', async () => {
     const a = await tenant();
@@ -173,8 +188,20 @@ describe('webhook endpoints and deliveries', () => {
       return (res.body.data as Json[]).length === 4 ? (res.body.data as Json[]) : undefined;
     });
     const toEndpoint = log.filter((a) => a.endpointId === endpoint.id);
-    expect(toEndpoint.map((a) => [a.attempt, a.statusCode])).toEqual([[3, 200], [2, 503], [1, 503]]);
-    expect(toEndpoint[1]).toMatchObject({ object: 'webhook_attempt', deliveryId: d.id, url: hook.url, error: 'receiver answered 503', responseExcerpt: 'status 503', latencyMs: expect.any(Number), at: expect.any(String) });
+    expect(toEndpoint.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [3, 200],
+      [2, 503],
+      [1, 503],
+    ]);
+    expect(toEndpoint[1]).toMatchObject({
+      object: 'webhook_attempt',
+      deliveryId: d.id,
+      url: hook.url,
+      error: 'receiver answered 503',
+      responseExcerpt: 'status 503',
+      latencyMs: expect.any(Number),
+      at: expect.any(String),
+    });
     expect(log.filter((a) => a.endpointId === null)).toHaveLength(1);
 
     const other = await tenant();
@@ -234,7 +261,7 @@ describe('webhook endpoints and deliveries', () => {
     expect(new Webhook(fresh).verify(hookOfJob.rawBody, headers)).toMatchObject({ id: `evt_${jobId}_completed` });
   });
 
-  it("honours Retry-After, and a 410 disables the endpoint and cancels what was still pending for it", async () => {
+  it('honours Retry-After, and a 410 disables the endpoint and cancels what was still pending for it', async () => {
     const t = await tenant();
     let goneFor = '';
     const hook = await receiver({
@@ -254,7 +281,11 @@ describe('webhook endpoints and deliveries', () => {
     expect(early.status).toBe(409);
     expect(early.body.error?.code).toBe('delivery_in_progress');
 
-    const second = await api(t.apiKey, 'POST', '/v1/jobs', { type: 'complete', input: { messages: [{ role: 'user', content: 'second' }] }, webhook: { url: t.sink.url } });
+    const second = await api(t.apiKey, 'POST', '/v1/jobs', {
+      type: 'complete',
+      input: { messages: [{ role: 'user', content: 'second' }] },
+      webhook: { url: t.sink.url },
+    });
     goneFor = `evt_${second.body.id as string}_completed`;
     await stack.waitForJob(t.apiKey, second.body.id as string);
     const goneDelivery = await deliveryTo(t.apiKey, second.body.id as string, endpoint.id, 'failed');

@@ -40,7 +40,19 @@ describe('the status page', () => {
     object: 'admin_status',
     generatedAt: '2026-11-25T12:00:00.000Z',
     queues: [{ name: 'complete', waiting: 3, active: 1, delayed: 0, failed: 2, oldestWaitingSeconds: 95 }],
-    providers: [{ id: 'openai', capability: 'llm', model: hostile, state: 'open', cooldownUntil: '2026-11-25T12:01:00.000Z', reason: hostile, calls: 10, errorRate: 0.5, latencyMs: 812 }],
+    providers: [
+      {
+        id: 'openai',
+        capability: 'llm',
+        model: hostile,
+        state: 'open',
+        cooldownUntil: '2026-11-25T12:01:00.000Z',
+        reason: hostile,
+        calls: 10,
+        errorRate: 0.5,
+        latencyMs: 812,
+      },
+    ],
     recentFailures: [{ queue: 'complete', id: 'job_1', name: 'complete', failedReason: hostile, attemptsMade: 3, failedAt: '2026-11-25T11:59:00.000Z' }],
   };
 
@@ -63,7 +75,9 @@ describe('the status page', () => {
 describe('redactSecrets (bull-board answers)', () => {
   it('blanks secret-named fields at any depth and leaves the rest', () => {
     const body = {
-      jobs: [{ id: 'job_1', data: { tenantId: 't', tools: [{ source: { kind: 'webhook', url: 'https://x', authHeaders: { 'x-key': 'shh' } } }], maxTokens: 5 } }],
+      jobs: [
+        { id: 'job_1', data: { tenantId: 't', tools: [{ source: { kind: 'webhook', url: 'https://x', authHeaders: { 'x-key': 'shh' } } }], maxTokens: 5 } },
+      ],
       counts: { failed: 1 },
     };
     expect(redactSecrets(body)).toEqual({

@@ -71,7 +71,11 @@ async function queueStatus(queue: Queue, now: number): Promise<QueueStatus> {
 /** BullMQ's failed set is scored by finish time: its top `limit` of each queue, merged, are the newest. */
 async function recentFailures(queues: readonly Queue[], limit: number): Promise<FailedJobStatus[]> {
   const perQueue = await Promise.all(
-    queues.map(async (queue) => ((await queue.getJobs(['failed'], 0, limit - 1, false)) as Array<Job | undefined>).filter((job): job is Job => job !== undefined).map((job) => ({ queue: queue.name, job }))),
+    queues.map(async (queue) =>
+      ((await queue.getJobs(['failed'], 0, limit - 1, false)) as Array<Job | undefined>)
+        .filter((job): job is Job => job !== undefined)
+        .map((job) => ({ queue: queue.name, job })),
+    ),
   );
   return perQueue
     .flat()

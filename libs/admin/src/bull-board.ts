@@ -51,7 +51,9 @@ export function bullBoard(queues: readonly Queue[], options: { queueActions: boo
       // Resolved here rather than by bull-board's own `require.resolve`, which an ES module build lacks.
       uiBasePath: dirname(createRequire(import.meta.url).resolve('@bull-board/ui/package.json')),
       uiConfig: { boardTitle: 'voxq queues', hideDocsLink: true, miscLinks: [{ text: 'voxq status', url: '/admin' }] },
-      handlerHooks: { after: (_context, result): ControllerHandlerReturnType => ({ ...result, body: redactSecrets(result.body) as ControllerHandlerReturnType['body'] }) },
+      handlerHooks: {
+        after: (_context, result): ControllerHandlerReturnType => ({ ...result, body: redactSecrets(result.body) as ControllerHandlerReturnType['body'] }),
+      },
     },
   });
   const app = serverAdapter.getRouter() as Express;

@@ -13,7 +13,10 @@ const batchId = { id: 'The batch id.' };
 const createBatchSchema = z.union([fileBatchSchema, inlineBatchSchema]);
 
 export const batchExamples = {
-  file: { summary: "OpenAI's form: an uploaded JSONL file", value: { input_file_id: 'file-abc123', endpoint: '/v1/chat/completions', completion_window: '24h' } },
+  file: {
+    summary: "OpenAI's form: an uploaded JSONL file",
+    value: { input_file_id: 'file-abc123', endpoint: '/v1/chat/completions', completion_window: '24h' },
+  },
   inline: {
     summary: "voxq's inline form: the job requests themselves",
     value: { jobs: [{ custom_id: 'q1', type: 'complete', input: { messages: [{ role: 'user', content: 'Hello' }] } }], completion_window: '1h' },
@@ -24,7 +27,7 @@ const uploadForm = {
   type: 'object',
   required: ['file', 'purpose'],
   properties: {
-    file: { type: 'string', contentMediaType: 'application/jsonl', description: 'The JSONL requests, one per line, in the Batch API\'s format.' },
+    file: { type: 'string', contentMediaType: 'application/jsonl', description: "The JSONL requests, one per line, in the Batch API's format." },
     purpose: { type: 'string', const: 'batch' },
     'expires_after[anchor]': { type: 'string', const: 'created_at' },
     'expires_after[seconds]': { type: 'integer', minimum: 3600, maximum: 2_592_000 },

@@ -64,7 +64,7 @@ export const jobsDocs: RouteDoc[] = [
     operationId: 'createJobs',
     tag: 'Jobs',
     summary: 'Submit up to 1,000 jobs',
-    description: 'Validated all or nothing: the error\'s `param` names the job (`jobs.3.input.messages`). An `Idempotency-Key` covers each job.',
+    description: "Validated all or nothing: the error's `param` names the job (`jobs.3.input.messages`). An `Idempotency-Key` covers each job.",
     auth: true,
     envelope: 'voxq',
     headers: [idempotencyKeyHeader],
@@ -78,7 +78,9 @@ export const jobsDocs: RouteDoc[] = [
         },
       },
     },
-    responses: { 202: { description: 'The queued jobs, in order.', content: { 'application/json': { schema: component('JobBatchResponse', jobBatchResponseSchema) } } } },
+    responses: {
+      202: { description: 'The queued jobs, in order.', content: { 'application/json': { schema: component('JobBatchResponse', jobBatchResponseSchema) } } },
+    },
     errors: [400, 402, 409, 413, 415, 503],
   },
   {
@@ -162,7 +164,9 @@ export const jobsDocs: RouteDoc[] = [
     auth: true,
     envelope: 'voxq',
     pathParams: jobId,
-    responses: { 200: { description: 'The attempts.', content: { 'application/json': { schema: component('WebhookAttemptList', webhookAttemptListSchema) } } } },
+    responses: {
+      200: { description: 'The attempts.', content: { 'application/json': { schema: component('WebhookAttemptList', webhookAttemptListSchema) } } },
+    },
     errors: [404],
   },
 ];

@@ -27,7 +27,10 @@ export const metaDocs: RouteDoc[] = [
     envelope: 'voxq',
     responses: {
       200: { description: '`{status: "ready", redis: "ok"}`', content: { 'application/json': { schema: Health } } },
-      503: { description: '`{status: "draining"}` while shutting down, or the error envelope when Redis does not answer.', content: { 'application/json': { schema: Health } } },
+      503: {
+        description: '`{status: "draining"}` while shutting down, or the error envelope when Redis does not answer.',
+        content: { 'application/json': { schema: Health } },
+      },
     },
     errors: [],
   },

@@ -1,5 +1,14 @@
 import { chatCompletionRequestSchema, completeBodySchema, speechRequestSchema, synthesizeBodySchema, TRANSCRIPTION_FORMATS } from '@voxq/surfaces';
-import { acceptEventStreamHeader, binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam, plainText, preferHeader, routingHeaders } from './common-docs';
+import {
+  acceptEventStreamHeader,
+  binaryAudio,
+  eventStream,
+  idempotencyKeyHeader,
+  jsonHeaderParam,
+  plainText,
+  preferHeader,
+  routingHeaders,
+} from './common-docs';
 import { Job } from './jobs.docs';
 import { chatCompletionSchema, spekoCompletionSchema, spekoTranscriptionSchema, transcriptionSchema } from './response-schemas';
 import { component, type ResponseDoc, type RouteDoc } from './route-doc';
@@ -18,7 +27,14 @@ const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
 
 export const chatCompletionExample = {
   summary: 'A chat completion',
-  value: { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'You are concise.' }, { role: 'user', content: 'Hi!' }], temperature: 0.2 },
+  value: {
+    model: 'gpt-4o-mini',
+    messages: [
+      { role: 'system', content: 'You are concise.' },
+      { role: 'user', content: 'Hi!' },
+    ],
+    temperature: 0.2,
+  },
 };
 
 export const speechExample = { summary: 'Text to speech', value: { model: 'tts-1', input: 'Hello from voxq.', voice: 'alloy' } };
@@ -88,7 +104,11 @@ export const oneShotDocs: RouteDoc[] = [
       },
     },
     responses: {
-      200: { description: 'The audio, in the format its provider produced.', content: { 'audio/*': { schema: binaryAudio }, 'text/event-stream': { schema: eventStream } }, headers: routingHeaders },
+      200: {
+        description: 'The audio, in the format its provider produced.',
+        content: { 'audio/*': { schema: binaryAudio }, 'text/event-stream': { schema: eventStream } },
+        headers: routingHeaders,
+      },
       202: pending,
     },
     errors: oneShotErrors,

@@ -117,7 +117,8 @@ class ComponentSet {
       const registry = z.registry<{ id: string }>();
       for (const [name, entry] of this.byName) {
         if (entry.io !== io) continue;
-        if (registry.has(entry.schema)) throw new Error(`OpenAPI component '${name}': its schema already has another name (${registry.get(entry.schema)?.id}).`);
+        if (registry.has(entry.schema))
+          throw new Error(`OpenAPI component '${name}': its schema already has another name (${registry.get(entry.schema)?.id}).`);
         registry.add(entry.schema, { id: name });
       }
       // 'throw': a schema JSON Schema cannot express (an output-side transform, a date) fails the
@@ -175,7 +176,9 @@ class ErrorResponses {
     const name = `${envelope === 'openai' ? 'OpenAiError' : 'Error'}${status}`;
     this.all[name] ??= {
       description: ERROR_DESCRIPTIONS[status] ?? 'An error.',
-      ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } } : {}),
+      ...(status === 429 || status === 503
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
+        : {}),
       content: { 'application/json': { schema: this.components.add(envelope === 'openai' ? OpenAiErrorEnvelope : ErrorEnvelope, 'output') } },
     };
     return { $ref: `#/components/responses/${name}` };
@@ -186,7 +189,13 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
   const parameters = [
     ...Object.entries(route.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
     ...(route.query ? queryParameters(route.query) : []),
-    ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: h.schema ?? { type: 'string' } })),
+    ...(route.headers ?? []).map((h) => ({
+      name: h.name,
+      in: 'header',
+      required: h.required ?? false,
+      description: h.description,
+      schema: h.schema ?? { type: 'string' },
+    })),
   ];
   const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429] : [])])].sort((a, b) => a - b);
   const responses: Record<string, JsonSchema> = {};

@@ -50,7 +50,10 @@ function rateLimitOf(perSecond: string | null | undefined, burst: string | null 
 
 function assertRateLimit(limit: KeyRateLimit | undefined): void {
   if (!limit) return;
-  for (const [name, value] of [['rate limit', limit.perSecond], ['burst', limit.burst]] as const) {
+  for (const [name, value] of [
+    ['rate limit', limit.perSecond],
+    ['burst', limit.burst],
+  ] as const) {
     if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw new Error(`Invalid ${name} '${value}': use a whole number, 0 or more.`);
   }
 }
@@ -131,11 +134,7 @@ export class ApiKeyStore {
   async revoke(keyId: string): Promise<boolean> {
     const record = await this.redis.hgetall(this.k.byId(keyId));
     if (!record.hash || !record.tenantId) return false;
-    await this.redis
-      .multi()
-      .del(this.k.byHash(record.hash), this.k.byId(keyId))
-      .srem(this.k.tenantKeys(record.tenantId), keyId)
-      .exec();
+    await this.redis.multi().del(this.k.byHash(record.hash), this.k.byId(keyId)).srem(this.k.tenantKeys(record.tenantId), keyId).exec();
     return true;
   }
 
@@ -147,7 +146,10 @@ export class ApiKeyStore {
     assertRateLimit(limit ?? undefined);
     const hash = await this.redis.hget(this.k.byId(keyId), 'hash');
     if (!hash) return false;
-    const multi = this.redis.multi().hdel(this.k.byId(keyId), ...RATE_FIELDS).hdel(this.k.byHash(hash), ...RATE_FIELDS);
+    const multi = this.redis
+      .multi()
+      .hdel(this.k.byId(keyId), ...RATE_FIELDS)
+      .hdel(this.k.byHash(hash), ...RATE_FIELDS);
     if (limit) multi.hset(this.k.byId(keyId), rateFields(limit)).hset(this.k.byHash(hash), rateFields(limit));
     await multi.exec();
     return true;

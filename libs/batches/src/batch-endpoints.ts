@@ -57,7 +57,13 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
       const intent = routingIntentSchema.safeParse(language ? { language } : {});
       if (!intent.success) return invalid(intent.error);
       // The format is a label on the job, read back when the output line is written.
-      return asJob({ type: 'transcribe', input: { audio }, intent: intent.data, constraints: pinModel(providers, 'stt', model), metadata: { responseFormat: response_format } });
+      return asJob({
+        type: 'transcribe',
+        input: { audio },
+        intent: intent.data,
+        constraints: pinModel(providers, 'stt', model),
+        metadata: { responseFormat: response_format },
+      });
     },
     render(job) {
       const r = job.result as TranscribeResult;

@@ -35,7 +35,12 @@ export async function expandBatch(deps: Pick<BatchRunnerDeps, 'store' | 'objects
       chunk.map((c) => `${batch.id}:${createHash('sha256').update(c.customId).digest('hex')}`),
       { batch: { id: batch.id, priority: Math.min(PRIORITY_MAX, PRIORITY_BASE + Math.floor(start / EXPAND_CHUNK)) }, charged: true },
     );
-    await store.addJobs(batch.tenantId, batch.id, submitted.map((s, i) => ({ jobId: s.view.id, customId: chunk[i]!.customId })), index);
+    await store.addJobs(
+      batch.tenantId,
+      batch.id,
+      submitted.map((s, i) => ({ jobId: s.view.id, customId: chunk[i]!.customId })),
+      index,
+    );
     chunk = [];
   };
   try {

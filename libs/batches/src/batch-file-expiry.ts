@@ -9,7 +9,11 @@ export const fileExpiryJobId = (fileId: string) => `expire-file.${fileId}`;
 export async function scheduleFileExpiry(queues: Pick<Queues, 'enqueue'>, file: FileRecord): Promise<void> {
   if (file.expiresAt === null) return;
   const delay = Math.max(0, file.expiresAt * 1000 - Date.now());
-  await queues.enqueue('batches', { job: 'expire-file', payload: { tenantId: file.tenantId, fileId: file.id }, options: { jobId: fileExpiryJobId(file.id), delay } });
+  await queues.enqueue('batches', {
+    job: 'expire-file',
+    payload: { tenantId: file.tenantId, fileId: file.id },
+    options: { jobId: fileExpiryJobId(file.id), delay },
+  });
 }
 
 /** Deletes an expired file's object, then its record (a re-run after a crash finds either gone: harmless). */

@@ -83,9 +83,27 @@ async function setup() {
     batch: { id: batch.id, priority: 1 },
     charged: true,
   });
-  await store.addJobs(tenantId, batch.id, [{ jobId: done!.view.id, customId: 'done' }, { jobId: stopped!.view.id, customId: 'stopped' }], 2);
+  await store.addJobs(
+    tenantId,
+    batch.id,
+    [
+      { jobId: done!.view.id, customId: 'done' },
+      { jobId: stopped!.view.id, customId: 'stopped' },
+    ],
+    2,
+  );
   const view = done!.view;
-  const fields = { id: view.id, tenantId, type: view.type, createdAt: view.createdAt, intent: view.intent, constraints: view.constraints, metadata: view.metadata, webhook: null, batchId: batch.id };
+  const fields = {
+    id: view.id,
+    tenantId,
+    type: view.type,
+    createdAt: view.createdAt,
+    intent: view.intent,
+    constraints: view.constraints,
+    metadata: view.metadata,
+    webhook: null,
+    batchId: batch.id,
+  };
   expect((await jobStore.start(fields)).kind).toBe('started');
   expect((await jobStore.complete({ id: view.id, tenantId, type: view.type, batchId: batch.id }, result)).kind).toBe('ok');
   await jobs.cancel(principal, stopped!.view.id);
@@ -138,7 +156,9 @@ describe('finalizeBatch', () => {
     const saved = (await store.getBatch(batch.tenantId, batch.id))!;
     expect(saved.status).toBe('completed');
     const failed = await linesOf(objects, batch.tenantId, saved.error_file_id);
-    expect(failed).toEqual([expect.objectContaining({ custom_id: 'stopped', error: { code: 'job_missing', message: 'The job record is gone (past retention).' } })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ custom_id: 'stopped', error: { code: 'job_missing', message: 'The job record is gone (past retention).' } }),
+    ]);
   });
 
   it('throws when Redis drops while it reads the job records, writing no line, and finalizes right once Redis is back', async () => {

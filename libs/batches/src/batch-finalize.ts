@@ -69,7 +69,16 @@ export async function finalizeBatch(deps: FinalizeDeps, state: BatchState, endin
   const expiresAt = now + (batch.outputExpiresAfter ?? deps.fileRetentionSeconds);
   const record = async (id: string, name: string, stored: { key: string; size: number } | null) => {
     if (!stored) return null;
-    const file: FileRecord = { id, tenantId: batch.tenantId, key: stored.key, bytes: stored.size, filename: `${batch.id}_${name}.jsonl`, purpose: 'batch_output', createdAt: now, expiresAt };
+    const file: FileRecord = {
+      id,
+      tenantId: batch.tenantId,
+      key: stored.key,
+      bytes: stored.size,
+      filename: `${batch.id}_${name}.jsonl`,
+      purpose: 'batch_output',
+      createdAt: now,
+      expiresAt,
+    };
     await deps.store.putFile(file);
     await scheduleFileExpiry(deps.queues, file);
     return id;
@@ -86,7 +95,13 @@ export async function finalizeBatch(deps: FinalizeDeps, state: BatchState, endin
 }
 
 /** The error lines of input lines that never became jobs (from line `expanded`+1 on). */
-async function reportUnexpanded(deps: Pick<BatchRunnerDeps, 'store' | 'objects'>, state: BatchState, expanded: number, failures: JsonlUpload, error: LineError): Promise<void> {
+async function reportUnexpanded(
+  deps: Pick<BatchRunnerDeps, 'store' | 'objects'>,
+  state: BatchState,
+  expanded: number,
+  failures: JsonlUpload,
+  error: LineError,
+): Promise<void> {
   const file = await deps.store.getFile(state.batch.tenantId, state.batch.input_file_id);
   if (!file) return;
   const { body } = await deps.objects.getStream({ key: file.key });

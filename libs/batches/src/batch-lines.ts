@@ -38,7 +38,8 @@ export function parseLine(text: string, endpoint: BatchEndpoint, providers: Prov
   if (typeof customId !== 'string' || !customId) return fail('missing_required_parameter', 'custom_id is required.', 'custom_id');
   if (customId.length > MAX_CUSTOM_ID_LENGTH) return fail('invalid_custom_id', `custom_id is longer than ${MAX_CUSTOM_ID_LENGTH} characters.`, 'custom_id');
   if (entry['method'] !== 'POST') return fail('invalid_method', "method must be 'POST'.", 'method');
-  if (entry['url'] !== endpoint) return fail('mismatched_endpoint', `url must be '${endpoint}', the batch's endpoint (got ${JSON.stringify(entry['url'])}).`, 'url');
+  if (entry['url'] !== endpoint)
+    return fail('mismatched_endpoint', `url must be '${endpoint}', the batch's endpoint (got ${JSON.stringify(entry['url'])}).`, 'url');
   if (seen.has(customId)) return fail('duplicate_custom_id', `The custom_id '${customId}' appears more than once.`, 'custom_id');
   const request = BATCH_ENDPOINT_HANDLERS[endpoint].parse(entry['body'], providers);
   if (!request.ok) return fail('invalid_request', request.message, 'body');

@@ -75,7 +75,11 @@ export function startBatchRunner(resources: BatchRunnerResources, config: Config
     log.error({ err: error, batchId }, 'batch step failed for good: the batch fails');
     const state = await store.readBatch(tenantId, batchId);
     if (!state || isFinalBatchStatus(state.batch.status)) return;
-    Object.assign(state.batch, { status: 'failed', failed_at: nowSeconds(), errors: [{ code: 'internal_error', message: `The batch could not be run: ${error.message}`, line: null }] });
+    Object.assign(state.batch, {
+      status: 'failed',
+      failed_at: nowSeconds(),
+      errors: [{ code: 'internal_error', message: `The batch could not be run: ${error.message}`, line: null }],
+    });
     await store.putBatch(state.batch);
     await enqueueBatchEvent(webhooks, tenantId, batchObject(state));
   }

@@ -37,7 +37,12 @@ export function createBatchProcessor(deps: BatchRunnerDeps): CatalogHandler<Batc
 
     if (batch.status === 'validating') {
       if (state.cancelRequestedAt !== null) {
-        await saveBatch(deps, state, { status: 'cancelled', cancelling_at: state.cancelRequestedAt, cancelled_at: nowSeconds(), finalCounts: { total: 0, completed: 0, failed: 0 } });
+        await saveBatch(deps, state, {
+          status: 'cancelled',
+          cancelling_at: state.cancelRequestedAt,
+          cancelled_at: nowSeconds(),
+          finalCounts: { total: 0, completed: 0, failed: 0 },
+        });
         return announceBatch(deps, state);
       }
       const { total, problems } = await validateBatch(deps, batch);

@@ -49,7 +49,16 @@ export class BatchService {
       maxBytes: this.deps.config.batches.maxFileBytes,
       metadata: { 'voxq-tenant': principal.tenantId, 'voxq-file': id },
     });
-    return { id, tenantId: principal.tenantId, key, bytes: stored.size, filename: file.filename, purpose: file.purpose ?? 'batch', createdAt: nowSeconds(), expiresAt: null };
+    return {
+      id,
+      tenantId: principal.tenantId,
+      key,
+      bytes: stored.size,
+      filename: file.filename,
+      purpose: file.purpose ?? 'batch',
+      createdAt: nowSeconds(),
+      expiresAt: null,
+    };
   }
 
   /** Saves a stored file's record, to expire `expiresAfter` seconds from now (default: the batch file retention). */
@@ -85,12 +94,22 @@ export class BatchService {
     const id = derivedFileId(batchId, 'input');
     const key = fileKey(principal.tenantId, id);
     const stored = await this.deps.objects.putBuffer(key, Buffer.from(`${lines.join('\n')}\n`), { contentType: 'application/jsonl' });
-    return this.saveFile({ id, tenantId: principal.tenantId, key, bytes: stored.size, filename: `${batchId}_input.jsonl`, purpose: 'batch', createdAt: nowSeconds(), expiresAt: null });
+    return this.saveFile({
+      id,
+      tenantId: principal.tenantId,
+      key,
+      bytes: stored.size,
+      filename: `${batchId}_input.jsonl`,
+      purpose: 'batch',
+      createdAt: nowSeconds(),
+      expiresAt: null,
+    });
   }
 
   async create(principal: Principal, request: NewBatch, id = newBatchId()): Promise<BatchObject> {
     const file = await this.getFile(principal, request.input_file_id);
-    if (file.purpose !== 'batch') throw errors.invalidRequest(`File ${file.id} has purpose '${file.purpose}'; a batch's input file must have purpose 'batch'.`, 'input_file_id');
+    if (file.purpose !== 'batch')
+      throw errors.invalidRequest(`File ${file.id} has purpose '${file.purpose}'; a batch's input file must have purpose 'batch'.`, 'input_file_id');
     if (request.webhook) await assertDeliverableUrl(request.webhook.url, this.deps.config.webhooks, 'webhook.url');
     const created = nowSeconds();
     const batch: BatchRecord = {
@@ -159,8 +178,7 @@ export class BatchService {
       await runner.promote().catch(async (error: unknown) => {
         if (await runner.isDelayed()) throw error;
       });
-    }
-    else if (!runner) await this.startRunner(state.batch);
+    } else if (!runner) await this.startRunner(state.batch);
     return batchObject(state);
   }
 }

@@ -43,7 +43,16 @@ async function setup(lines: string[]) {
   const now = Math.floor(Date.now() / 1000);
   const fileId = newFileId();
   const stored = await objects.putBuffer(fileKey(tenantId, fileId), Buffer.from(`${lines.join('\n')}\n`), { contentType: 'application/jsonl' });
-  const file: FileRecord = { id: fileId, tenantId, key: stored.key, bytes: stored.size, filename: 'in.jsonl', purpose: 'batch', createdAt: now, expiresAt: null };
+  const file: FileRecord = {
+    id: fileId,
+    tenantId,
+    key: stored.key,
+    bytes: stored.size,
+    filename: 'in.jsonl',
+    purpose: 'batch',
+    createdAt: now,
+    expiresAt: null,
+  };
   await store.putFile(file);
   const batch = { id: newBatchId(), tenantId, endpoint: '/v1/jobs', input_file_id: fileId, status: 'in_progress', total: lines.length } as BatchRecord;
   return { config, store, objects, providers, jobs, queues, batch, file, maxRequests: config.batches.maxRequests };
@@ -65,7 +74,10 @@ describe('validateBatch', () => {
     const { batch, ...deps } = await setup([jobLine('a'), 'not json', jobLine('a')]);
     const { total, problems } = await validateBatch(deps, batch);
     expect(total).toBe(3);
-    expect(problems).toEqual([expect.objectContaining({ code: 'invalid_json_line', line: 2 }), expect.objectContaining({ code: 'duplicate_custom_id', line: 3 })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'invalid_json_line', line: 2 }),
+      expect.objectContaining({ code: 'duplicate_custom_id', line: 3 }),
+    ]);
   });
 
   it('refuses a file over the batch size limit', async () => {
@@ -87,7 +99,7 @@ describe('expandBatch', () => {
     const deps = { store, jobs, ...rest };
     // A crash after the first line: the re-run starts at line 2.
     await expandBatch(deps, batch, 1);
-    const entries = (await entriesOf(store, batch));
+    const entries = await entriesOf(store, batch);
     expect(entries.map((e) => e.customId)).toEqual(['b', 'c']);
     expect((await store.progress(batch.tenantId, batch.id)).expanded).toBe(3);
     const view = await jobs.get(batchPrincipal(batch), entries[0]!.jobId);

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
   });
 
   it('never echoes secret values in its errors', () => {
-    expect(() => loadConfig({ OPENAI_API_KEY: '' , REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ OPENAI_API_KEY: '', REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     // Vendor variables come in fragments (libs/providers declares OpenAI's like this).
     const vendor = z.object({ OPENAI_API_KEY: z.string().min(1).optional(), OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).optional() });
     try {
@@ -81,7 +81,14 @@ describe('webhook retry schedule', () => {
   });
   it('configures S3: AWS by default, path style with an endpoint, credentials both or neither', () => {
     const aws = loadConfig({});
-    expect(aws.s3).toMatchObject({ endpoint: undefined, region: 'us-east-1', bucket: 'voxq', credentials: undefined, forcePathStyle: false, presignTtlSeconds: 900 });
+    expect(aws.s3).toMatchObject({
+      endpoint: undefined,
+      region: 'us-east-1',
+      bucket: 'voxq',
+      credentials: undefined,
+      forcePathStyle: false,
+      presignTtlSeconds: 900,
+    });
     expect(aws.uploads.maxBytes).toBe(2 * 1024 ** 3);
     const local = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:4569/', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
     expect(local.s3).toMatchObject({ endpoint: 'http://127.0.0.1:4569', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' } });

@@ -54,7 +54,11 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       maxCandidates: env.PROVIDER_MAX_CANDIDATES,
       attemptDeadlineMs: env.PROVIDER_ATTEMPT_DEADLINE_MS,
       breaker: { failures: env.PROVIDER_BREAKER_FAILURES, windowMs: env.PROVIDER_BREAKER_WINDOW_MS, cooldownMs: env.PROVIDER_BREAKER_COOLDOWN_MS },
-      compatible: file.compatible.map(({ apiKeyEnv, ...server }) => ({ ...server, baseUrl: trim(server.baseUrl), apiKey: apiKeyEnv ? source[apiKeyEnv] : undefined })),
+      compatible: file.compatible.map(({ apiKeyEnv, ...server }) => ({
+        ...server,
+        baseUrl: trim(server.baseUrl),
+        apiKey: apiKeyEnv ? source[apiKeyEnv] : undefined,
+      })),
       /** Per-provider switches, limits and catalog overrides from the config file. */
       overrides: file.providers,
     },
@@ -67,9 +71,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       bucket: env.S3_BUCKET,
       /** Unset: the AWS default credential chain. */
       credentials:
-        env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
-          ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
-          : undefined,
+        env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined,
       forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
       presignTtlSeconds: env.S3_PRESIGN_TTL_SECONDS,
     },

@@ -7,7 +7,12 @@ const list = (def: string) =>
   z
     .string()
     .default(def)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
 const url = z.url({ protocol: /^https?$/ });
 
 const DAY_MS = 86_400_000;
@@ -45,8 +50,7 @@ const retrySchedule = z
   });
 
 /** Variables that were replaced; setting one is an error that names its successor. */
-const replaced = (by: string) =>
-  z.undefined({ error: `no longer read: use ${by} instead` }).optional();
+const replaced = (by: string) => z.undefined({ error: `no longer read: use ${by} instead` }).optional();
 
 /**
  * Every environment variable voxq reads, with its default, except the provider vendors' own
@@ -59,7 +63,10 @@ export const envSchema = z.object({
   /** Redis holding queues, job records, keys and webhook state. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every key voxq writes; use a hash tag (`{voxq}`) on Redis Cluster. */
-  REDIS_PREFIX: z.string().regex(/^[\w{}:.-]+$/).default('voxq'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w{}:.-]+$/)
+    .default('voxq'),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -83,9 +90,7 @@ export const envSchema = z.object({
   TENANT_MONTHLY_JOB_ALLOWANCE: int(0, 0),
 
   /** Job queues this worker process serves; one image scales per queue. */
-  WORKER_QUEUES: list('transcribe,synthesize,complete').pipe(
-    z.array(z.enum(['transcribe', 'synthesize', 'complete'])).min(1),
-  ),
+  WORKER_QUEUES: list('transcribe,synthesize,complete').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete'])).min(1)),
   /** Jobs processed at once per queue by one worker process. */
   WORKER_CONCURRENCY: int(64, 1),
   /** Local engines spawn a process per job; they get their own, lower, limit. */
@@ -146,7 +151,10 @@ export const envSchema = z.object({
    * voxq does (`http://minio:9000` inside Docker, `https://s3.example.com` outside).
    */
   S3_PUBLIC_ENDPOINT: url.optional(),
-  S3_REGION: z.string().regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/, 'must be a region name such as us-east-1')
+    .default('us-east-1'),
   /** The bucket voxq keeps everything in, under `tenants/<tenantId>/`. */
   S3_BUCKET: z
     .string()

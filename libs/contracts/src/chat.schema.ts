@@ -75,8 +75,5 @@ export const chatToolSchema = z
   });
 export type ChatTool = z.infer<typeof chatToolSchema>;
 
-export const toolChoiceSchema = z.union([
-  z.enum(['auto', 'none', 'required']),
-  z.strictObject({ name: z.string().min(1).max(128) }),
-]);
+export const toolChoiceSchema = z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: z.string().min(1).max(128) })]);
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;

@@ -27,10 +27,7 @@ export const synthesizeInputSchema = z.strictObject({
 export type SynthesizeInput = z.infer<typeof synthesizeInputSchema>;
 
 const AUDIO_TYPES = /^(audio\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
-export const audioContentTypeSchema = z
-  .string()
-  .max(128)
-  .regex(AUDIO_TYPES, 'must be an audio content type such as audio/wav');
+export const audioContentTypeSchema = z.string().max(128).regex(AUDIO_TYPES, 'must be an audio content type such as audio/wav');
 
 /** Audio sent inline in JSON, base64-encoded. */
 export const inlineAudioInputSchema = z.strictObject({

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODE_NAMES } from '@voxq/errors';
-import {
-  completeInputSchema,
-  synthesizeInputSchema,
-  transcribeInputSchema,
-  transcribeRequestInputSchema,
-} from './job-inputs.schema';
+import { completeInputSchema, synthesizeInputSchema, transcribeInputSchema, transcribeRequestInputSchema } from './job-inputs.schema';
 import { completeResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
 import { constraintsSchema, routingIntentSchema } from './routing.schema';
 
@@ -27,9 +22,7 @@ export const webhookTargetSchema = z.strictObject({
 export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
 
 /** Free-form client labels, echoed in results and webhooks (Stripe-like limits). */
-export const metadataSchema = z
-  .record(z.string().min(1).max(64), z.string().max(512))
-  .refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
+export const metadataSchema = z.record(z.string().min(1).max(64), z.string().max(512)).refine((m) => Object.keys(m).length <= 32, 'at most 32 keys');
 export type Metadata = z.infer<typeof metadataSchema>;
 
 const common = {

@@ -17,9 +17,7 @@ const providerNames = z.array(z.string().min(1).max(64)).min(1).max(32);
 
 /** Allow-lists per capability (seed 001 `PipelineConstraints`). */
 export const constraintsSchema = z.strictObject({
-  allowedProviders: z
-    .strictObject({ stt: providerNames.optional(), tts: providerNames.optional(), llm: providerNames.optional() })
-    .optional(),
+  allowedProviders: z.strictObject({ stt: providerNames.optional(), tts: providerNames.optional(), llm: providerNames.optional() }).optional(),
   /** Pin a model per capability, e.g. `{ llm: "gpt-4o-mini" }`. */
   models: z
     .strictObject({

@@ -43,8 +43,6 @@ export const uploadViewSchema = z.strictObject({
   /** When voxq forgets the upload (its record expires): jobs can name it until then. */
   expiresAt: z.string(),
   /** Only in the answer to `POST /v1/uploads:presign`: where and how to PUT the bytes. */
-  upload: z
-    .strictObject({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresAt: z.string() })
-    .optional(),
+  upload: z.strictObject({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), expiresAt: z.string() }).optional(),
 });
 export type UploadView = z.infer<typeof uploadViewSchema>;

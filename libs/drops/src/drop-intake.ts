@@ -7,9 +7,7 @@ import { dropManifestSchema, type DropManifest, type DropRule } from './drop-rul
 import { dropMarkerKey } from './drop-output';
 
 /** What a drop submits: a synthesize request, or a transcribe naming the object by `s3://` URL. */
-export type DropJobRequest =
-  | Extract<JobRequest, { type: 'synthesize' }>
-  | (JobOptions & { type: 'transcribe'; input: { audio: { url: string } } });
+export type DropJobRequest = Extract<JobRequest, { type: 'synthesize' }> | (JobOptions & { type: 'transcribe'; input: { audio: { url: string } } });
 
 /** Submits a tenant's job (the API's `JobService.submit`, so validation and queueing stay in one place). */
 export type SubmitDropJob = (tenantId: string, request: DropJobRequest, idempotencyKey: string) => Promise<{ id: string }>;
@@ -75,7 +73,13 @@ export class DropIntake {
       log.info({ reason }, 'drop refused');
       await this.deps.objects.putBuffer(
         dropMarkerKey(rule, object.key, 'error'),
-        Buffer.from(JSON.stringify({ object: 'drop_error', source: { bucket: object.bucket, key: object.key }, ruleId: rule.id, reason, failedAt: new Date().toISOString() }, null, 2)),
+        Buffer.from(
+          JSON.stringify(
+            { object: 'drop_error', source: { bucket: object.bucket, key: object.key }, ruleId: rule.id, reason, failedAt: new Date().toISOString() },
+            null,
+            2,
+          ),
+        ),
         { contentType: 'application/json' },
       );
       await this.deps.claims.settle(identity, { error: reason });
@@ -93,7 +97,7 @@ export class DropIntake {
     const options = {
       ...(rule.intent || overrides.intent ? { intent: { ...rule.intent, ...overrides.intent } } : {}),
       ...(rule.constraints || overrides.constraints ? { constraints: { ...rule.constraints, ...overrides.constraints } } : {}),
-      ...(overrides.webhook ?? rule.webhook ? { webhook: overrides.webhook ?? rule.webhook } : {}),
+      ...((overrides.webhook ?? rule.webhook) ? { webhook: overrides.webhook ?? rule.webhook } : {}),
       metadata: { ...rule.metadata, ...overrides.metadata, [DROP_METADATA_KEY]: marker },
     };
     let input: unknown;

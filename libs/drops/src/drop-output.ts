@@ -24,9 +24,7 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2));
  * PUT of the same content, so running it twice (a retried job) is harmless.
  */
 export class DropOutput {
-  constructor(
-    private readonly deps: { objects: ObjectStore; rules: DropRuleStore; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { objects: ObjectStore; rules: DropRuleStore; logger: Logger }) {}
 
   async write(record: JobRecord): Promise<void> {
     const marker = record.metadata[DROP_METADATA_KEY];
@@ -43,7 +41,9 @@ export class DropOutput {
     const source = { bucket: rule.bucket, key };
     const base = { jobId: record.id, ruleId: rule.id, source, status: record.status, finishedAt: record.finishedAt ?? new Date().toISOString() };
     if (record.status !== 'completed' || !record.result) {
-      await objects.putBuffer(dropMarkerKey(rule, key, 'error'), json({ object: 'drop_error', ...base, error: record.error ?? null }), { contentType: 'application/json' });
+      await objects.putBuffer(dropMarkerKey(rule, key, 'error'), json({ object: 'drop_error', ...base, error: record.error ?? null }), {
+        contentType: 'application/json',
+      });
       return;
     }
     const outputs: string[] = [];

@@ -9,11 +9,9 @@ export const errors = {
   invalidRequest: (message: string, param?: string, code: ErrorCode = 'invalid_request') =>
     new AppError({ code, message, type: 'invalid_request_error', status: 400, ...(param ? { param } : {}) }),
 
-  unsupportedMediaType: (message: string) =>
-    new AppError({ ...spec('unsupported_media_type'), message, type: 'invalid_request_error' }),
+  unsupportedMediaType: (message: string) => new AppError({ ...spec('unsupported_media_type'), message, type: 'invalid_request_error' }),
 
-  payloadTooLarge: (message: string) =>
-    new AppError({ ...spec('payload_too_large'), message, type: 'invalid_request_error' }),
+  payloadTooLarge: (message: string) => new AppError({ ...spec('payload_too_large'), message, type: 'invalid_request_error' }),
 
   unauthenticated: (message = 'Missing or invalid API key. Send `Authorization: Bearer <key>`.') =>
     new AppError({ ...spec('invalid_api_key'), message, type: 'authentication_error' }),
@@ -36,8 +34,7 @@ export const errors = {
     }),
 
   /** The tenant's usage allowance (jobs this month) cannot cover the request: 402, nothing was queued. */
-  allowanceExhausted: (message: string) =>
-    new AppError({ ...spec('allowance_exhausted'), message, type: 'permission_error' }),
+  allowanceExhausted: (message: string) => new AppError({ ...spec('allowance_exhausted'), message, type: 'permission_error' }),
 
   /** The upstream is unavailable, slow or overloaded: another provider or a later attempt may help. */
   providerUnavailable: (provider: string, message: string, cause?: unknown, retryAfterSeconds?: number) =>
@@ -71,18 +68,13 @@ export const errors = {
    * Every candidate is cooling down or at its limit: nothing failed, the job just waits
    * (delayed, not retried) until `retryAt`, without holding a worker.
    */
-  providersBusy: (message: string, retryAt: number) =>
-    new AppError({ ...spec('providers_busy'), message, type: 'provider_error', retryAt }),
+  providersBusy: (message: string, retryAt: number) => new AppError({ ...spec('providers_busy'), message, type: 'provider_error', retryAt }),
 
-  noProvider: (message: string) =>
-    new AppError({ ...spec('no_provider_available'), message, type: 'invalid_request_error' }),
+  noProvider: (message: string) => new AppError({ ...spec('no_provider_available'), message, type: 'invalid_request_error' }),
 
-  cancelled: (message = 'The job was cancelled.') =>
-    new AppError({ ...spec('job_cancelled'), message, type: 'invalid_request_error' }),
+  cancelled: (message = 'The job was cancelled.') => new AppError({ ...spec('job_cancelled'), message, type: 'invalid_request_error' }),
 
-  internal: (message: string, cause?: unknown) =>
-    new AppError({ ...spec('internal_error'), message, type: 'api_error', cause }),
+  internal: (message: string, cause?: unknown) => new AppError({ ...spec('internal_error'), message, type: 'api_error', cause }),
 
-  unavailable: (message: string, cause?: unknown) =>
-    new AppError({ ...spec('service_unavailable'), message, type: 'api_error', cause }),
+  unavailable: (message: string, cause?: unknown) => new AppError({ ...spec('service_unavailable'), message, type: 'api_error', cause }),
 };

@@ -50,7 +50,11 @@ describe('assertS3Allowed', () => {
     ['outside tenants/', { bucket: 'voxq', key: 'results/x' }],
     ['another bucket', { bucket: 'other', key: 'tenants/acme/uploads/x' }],
   ])('refuses %s', (_name, ref) => {
-    expect(refusal(() => assertS3Allowed(ref, 'acme', own))).toMatchObject({ status: 400, param: 'input.audio.url', message: expect.stringMatching(/outside what this tenant may read/) });
+    expect(refusal(() => assertS3Allowed(ref, 'acme', own))).toMatchObject({
+      status: 400,
+      param: 'input.audio.url',
+      message: expect.stringMatching(/outside what this tenant may read/),
+    });
   });
 
   it('allows what an allow-list entry adds, with {tenantId} standing for the tenant', () => {

@@ -75,7 +75,10 @@ export async function resolveAudioSource(
   if ('uploadId' in source) {
     const record = await uploads.find({ tenantId }, source.uploadId);
     if (record.status !== 'completed' || record.size === null) {
-      throw errors.conflict('upload_not_completed', `Upload ${record.id} is ${record.status}: complete it (POST /v1/uploads/${record.id}/complete) before naming it in a job.`);
+      throw errors.conflict(
+        'upload_not_completed',
+        `Upload ${record.id} is ${record.status}: complete it (POST /v1/uploads/${record.id}/complete) before naming it in a job.`,
+      );
     }
     return ref({ bucket: record.bucket, key: record.key, contentType: record.contentType, bytes: record.size });
   }
@@ -119,9 +122,7 @@ export function parseS3Url(url: string): { bucket: string; key: string } {
 
 /** Refuses a bucket or key outside the tenant's allow-list (another tenant's folder included). */
 export function assertS3Allowed(ref: { bucket: string; key: string }, tenantId: string, allowList: S3AllowListEntry[]): void {
-  const allowed = allowList.some(
-    (entry) => entry.bucket === ref.bucket && ref.key.startsWith(entry.prefix.replaceAll('{tenantId}', tenantId)),
-  );
+  const allowed = allowList.some((entry) => entry.bucket === ref.bucket && ref.key.startsWith(entry.prefix.replaceAll('{tenantId}', tenantId)));
   if (!allowed) {
     throw errors.invalidRequest(
       `${URL_PARAM} 's3://${ref.bucket}/${ref.key}' is outside what this tenant may read: ` +

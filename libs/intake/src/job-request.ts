@@ -20,4 +20,3 @@ export function jsonSubmission(body: unknown, root = ''): Submission {
   if (!('data' in audio)) return { ...request, input: { audio } };
   return { ...request, input: { audio: { data: Buffer.from(audio.data, 'base64'), contentType: audio.contentType } } };
 }
-

@@ -31,7 +31,8 @@ function setup(overrides: Record<string, string> = {}) {
 
 const complete = (text: string) => jsonSubmission({ type: 'complete', input: { messages: [{ role: 'user', content: text }] } });
 /** Inline audio of `bytes` bytes (over API_AUDIO_LIMIT_BYTES fails the submission after its charge). */
-const transcribe = (bytes: number) => jsonSubmission({ type: 'transcribe', input: { audio: { data: Buffer.alloc(bytes, 1).toString('base64'), contentType: 'audio/wav' } } });
+const transcribe = (bytes: number) =>
+  jsonSubmission({ type: 'transcribe', input: { audio: { data: Buffer.alloc(bytes, 1).toString('base64'), contentType: 'audio/wav' } } });
 
 describe('JobService', () => {
   it('queues a submitted job and records it as queued', async () => {
@@ -70,7 +71,9 @@ describe('JobService', () => {
   it('gives back every key of a bulk submission when one of them is refused', async () => {
     const { jobs, principal } = setup();
     await jobs.submit(principal, complete('taken'), 'key-taken');
-    await expect(jobs.submitMany(principal, [complete('x'), complete('y')], ['key-free', 'key-taken'])).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    await expect(jobs.submitMany(principal, [complete('x'), complete('y')], ['key-free', 'key-taken'])).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+    });
     // key-free was reserved by the refused request, then given back: another body may use it.
     expect((await jobs.submit(principal, complete('z'), 'key-free')).replayed).toBe(false);
   });

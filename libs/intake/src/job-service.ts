@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { UsageAllowance, type Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { JOB_TYPES, type AudioReferenceInput, type JobOptions, type JobPayload, type JobRequest, type JobView, type ListJobsQuery, type QueuedJob } from '@voxq/contracts';
+import {
+  JOB_TYPES,
+  type AudioReferenceInput,
+  type JobOptions,
+  type JobPayload,
+  type JobRequest,
+  type JobView,
+  type ListJobsQuery,
+  type QueuedJob,
+} from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
 import { enqueue, enqueueMany, publishCancel, QUEUE_CATALOG, type EnqueueRequest, type QueueEntry, type Queues } from '@voxq/queues';
@@ -49,8 +58,7 @@ type Slot = { kind: 'new'; id: string; reserved?: { key: string; bodyHash: strin
 
 /** A validated request with any audio decoded: what the routes hand to `submit`. */
 export type Submission =
-  | Exclude<JobRequest, { type: 'transcribe' }>
-  | (JobOptions & { type: 'transcribe'; input: { audio: InlineAudio | AudioReferenceInput } });
+  Exclude<JobRequest, { type: 'transcribe' }> | (JobOptions & { type: 'transcribe'; input: { audio: InlineAudio | AudioReferenceInput } });
 
 export interface JobServiceDeps {
   config: Config;
@@ -107,7 +115,10 @@ export class JobService {
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (refused) {
       // One job of the request reuses a key with another body (409): the keys the others took go back.
-      await this.giveBackKeys(tenantId, settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
+      await this.giveBackKeys(
+        tenantId,
+        settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+      );
       throw refused.reason;
     }
     const slots = settled.map((r) => (r as PromiseFulfilledResult<Slot>).value);
@@ -125,7 +136,13 @@ export class JobService {
     const queued = await Promise.all(
       fresh.map(async ({ id, request }) => {
         const payload = await this.toPayload(tenantId, id, request);
-        const data: QueuedJob = { tenantId, createdAt, payload, ...(options.batch ? { batchId: options.batch.id } : {}), ...(options.requestId ? { requestId: options.requestId } : {}) };
+        const data: QueuedJob = {
+          tenantId,
+          createdAt,
+          payload,
+          ...(options.batch ? { batchId: options.batch.id } : {}),
+          ...(options.requestId ? { requestId: options.requestId } : {}),
+        };
         return { id, data };
       }),
     ).catch(async (error: unknown) => {
@@ -166,7 +183,9 @@ export class JobService {
    */
   private async giveBackKeys(tenantId: string, slots: Slot[]): Promise<void> {
     await Promise.all(
-      slots.map((slot) => (slot.kind === 'new' && slot.reserved ? this.deps.idempotency.release(tenantId, slot.reserved.key, slot.id, slot.reserved.bodyHash) : null)),
+      slots.map((slot) =>
+        slot.kind === 'new' && slot.reserved ? this.deps.idempotency.release(tenantId, slot.reserved.key, slot.id, slot.reserved.bodyHash) : null,
+      ),
     ).catch(() => undefined);
   }
 
@@ -178,10 +197,7 @@ export class JobService {
     const reservation = await this.deps.idempotency.reserve(tenantId, idempotencyKey, id, bodyHash);
     if (reservation.kind === 'reserved') return { kind: 'new', id, reserved: { key: idempotencyKey, bodyHash } };
     if (reservation.bodyHash !== bodyHash) {
-      throw errors.conflict(
-        'idempotency_key_reused',
-        'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
-      );
+      throw errors.conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body. Use a new key for a new request.');
     }
     const existing = await this.deps.store.get(tenantId, reservation.jobId);
     // No record: the first submission was interrupted before it finished; finish it under its id.

@@ -23,7 +23,11 @@ export function boundaryOf(contentType: string | undefined): string | null {
  * is handed to `onFile` as a stream while the request is still arriving, so no file is held
  * whole in memory. Resolves with the text fields once the body and every `onFile` are done.
  */
-export async function readMultipart(source: AsyncIterable<Buffer>, boundary: string, onFile: (part: FilePart) => Promise<void>): Promise<Record<string, string>> {
+export async function readMultipart(
+  source: AsyncIterable<Buffer>,
+  boundary: string,
+  onFile: (part: FilePart) => Promise<void>,
+): Promise<Record<string, string>> {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   const fields: Record<string, string> = {};
   const pending: Promise<void>[] = [];

@@ -160,13 +160,17 @@ export class BatchStore {
     return toProgress(await this.redis.hgetall(this.progressKey(tenantId, id)));
   }
 
-  async listBatches(tenantId: string, limit: number, after?: string): Promise<{ items: Array<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null }>; nextCursor: string | null }> {
+  async listBatches(
+    tenantId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ items: Array<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null }>; nextCursor: string | null }> {
     const page = await readIndexPage<BatchRecord>(this.redis, {
       index: this.batchIndex(tenantId),
       limit,
       ...(after ? { after } : {}),
       recordKey: (id) => this.batchKey(tenantId, id),
-      parse: (hash) => (hash['json'] ? ({ ...(JSON.parse(hash['json']) as BatchRecord), cancelRequestedAt: hash['cancelRequestedAt'] }) : null),
+      parse: (hash) => (hash['json'] ? { ...(JSON.parse(hash['json']) as BatchRecord), cancelRequestedAt: hash['cancelRequestedAt'] } : null),
       keep: () => true,
       idOf: (b) => b.id,
     });
@@ -206,5 +210,10 @@ export class BatchStore {
 }
 
 function toProgress(hash: Record<string, string>): BatchProgress {
-  return { expanded: Number(hash['expanded'] ?? 0), completed: Number(hash['completed'] ?? 0), failed: Number(hash['failed'] ?? 0), cancelled: Number(hash['cancelled'] ?? 0) };
+  return {
+    expanded: Number(hash['expanded'] ?? 0),
+    completed: Number(hash['completed'] ?? 0),
+    failed: Number(hash['failed'] ?? 0),
+    cancelled: Number(hash['cancelled'] ?? 0),
+  };
 }

@@ -9,8 +9,7 @@ import { tenantKey } from '@voxq/storage';
 export const jobInputKey = (tenantId: string, jobId: string) => tenantKey(tenantId, 'inputs', jobId);
 
 /** A synthesize job's audio, served by `GET /v1/jobs/:id/result`. */
-export const jobResultKey = (tenantId: string, jobId: string, contentType: string) =>
-  tenantKey(tenantId, 'results', `${jobId}.${audioExtension(contentType)}`);
+export const jobResultKey = (tenantId: string, jobId: string, contentType: string) => tenantKey(tenantId, 'results', `${jobId}.${audioExtension(contentType)}`);
 
 const EXTENSIONS: Record<string, string> = {
   'audio/wav': 'wav',

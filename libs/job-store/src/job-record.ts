@@ -12,14 +12,17 @@ import {
 } from '@voxq/contracts';
 
 const json = <T extends z.ZodType>(schema: T) =>
-  z.string().transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'invalid JSON in job record' });
-      return z.NEVER;
-    }
-  }).pipe(schema);
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'invalid JSON in job record' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 
 /** A job record as stored in its Redis hash; parsed on every read (Redis is a boundary). */
 export const jobRecordSchema = z.object({
@@ -76,14 +79,22 @@ export function newJobFields(id: string, data: QueuedJob): NewJobFields {
 
 export function toHashFields(fields: NewJobFields): string[] {
   return [
-    'id', fields.id,
-    'tenantId', fields.tenantId,
-    'type', fields.type,
-    'createdAt', fields.createdAt,
-    'intent', JSON.stringify(fields.intent),
-    'constraints', JSON.stringify(fields.constraints),
-    'metadata', JSON.stringify(fields.metadata),
-    'webhook', JSON.stringify(fields.webhook),
+    'id',
+    fields.id,
+    'tenantId',
+    fields.tenantId,
+    'type',
+    fields.type,
+    'createdAt',
+    fields.createdAt,
+    'intent',
+    JSON.stringify(fields.intent),
+    'constraints',
+    JSON.stringify(fields.constraints),
+    'metadata',
+    JSON.stringify(fields.metadata),
+    'webhook',
+    JSON.stringify(fields.webhook),
     ...(fields.batchId ? ['batchId', fields.batchId] : []),
     ...(fields.requestId ? ['requestId', fields.requestId] : []),
   ];

@@ -10,7 +10,8 @@ import transitionLua from './scripts/job-transition.lua';
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
 /** On success, `record` is the record as it now is, when the caller asked for it. */
-export type TransitionOutcome<R extends JobRecord | null = JobRecord | null> = { kind: 'ok'; previous: JobStatus; record: R } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
+export type TransitionOutcome<R extends JobRecord | null = JobRecord | null> =
+  { kind: 'ok'; previous: JobStatus; record: R } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
 
 export interface ListOptions {
   status?: JobStatus;
@@ -26,7 +27,6 @@ interface JobScripts {
   voxqJobStart(...args: (string | number)[]): Promise<[string, string?]>;
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
 }
-
 
 /**
  * Job records: what clients see of a job (status, result, error), kept apart from BullMQ's
@@ -134,11 +134,7 @@ export class JobStore {
 
   /** Newest first; returns the page and the cursor of the next one. */
   async list(tenantId: string, options: ListOptions): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
-    const index = options.status
-      ? this.statusKey(tenantId, options.status)
-      : options.type
-        ? this.typeKey(tenantId, options.type)
-        : this.indexKey(tenantId);
+    const index = options.status ? this.statusKey(tenantId, options.status) : options.type ? this.typeKey(tenantId, options.type) : this.indexKey(tenantId);
     const page = await readIndexPage(this.redis, {
       index,
       limit: options.limit,
@@ -160,4 +156,3 @@ export interface JobRef {
   /** A batch's job: its final status is counted in the batch's progress. */
   batchId?: string | undefined;
 }
-

@@ -95,7 +95,18 @@ export class UploadStore {
 
   /** Marks an upload completed; false when its record is gone (deleted or expired). */
   async complete(tenantId: string, id: string, completion: UploadCompletion): Promise<boolean> {
-    const fields = ['status', 'completed', 'size', String(completion.size), 'contentType', completion.contentType, 'sha256', completion.sha256 ?? '', 'completedAt', completion.completedAt];
+    const fields = [
+      'status',
+      'completed',
+      'size',
+      String(completion.size),
+      'contentType',
+      completion.contentType,
+      'sha256',
+      completion.sha256 ?? '',
+      'completedAt',
+      completion.completedAt,
+    ];
     return (await this.redis.voxqUploadComplete(this.recordKey(tenantId, id), ...fields)) === 1;
   }
 

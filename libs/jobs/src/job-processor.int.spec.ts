@@ -45,7 +45,10 @@ describe('job processor', () => {
       }),
       webhooks: webhookQueueContext(webhooks, redis, cfg.redis.prefix, 60),
       hasEndpoints: async () => false,
-      tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) }), new ToolLoopStore(redis, cfg.redis.prefix, 60)),
+      tools: new ToolDispatch(
+        new Queue(QUEUE_NAMES.tools, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) }),
+        new ToolLoopStore(redis, cfg.redis.prefix, 60),
+      ),
       logger,
       running: new Map(),
     };

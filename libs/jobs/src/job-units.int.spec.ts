@@ -66,7 +66,15 @@ describe('job processor units', () => {
     return { job, fields: newJobFields(id, job.data) };
   };
   const output: HandlerOutput<'complete'> = {
-    result: { provider: 'openai', model: 'm', failoverCount: 0, scoresRunId: null, text: 'hello', finishReason: 'stop', usage: { promptTokens: 1, completionTokens: 1 } },
+    result: {
+      provider: 'openai',
+      model: 'm',
+      failoverCount: 0,
+      scoresRunId: null,
+      text: 'hello',
+      finishReason: 'stop',
+      usage: { promptTokens: 1, completionTokens: 1 },
+    },
     providerMs: 5,
   };
   /** Live events of a job, as `GET /v1/jobs/:id/events` reads them. */

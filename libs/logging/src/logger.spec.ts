@@ -42,6 +42,8 @@ describe('logger redaction', () => {
   });
 
   it('leaves ordinary words alone', () => {
-    expect(scrubSecrets('Token limit exceeded; Basic plan; skip-this; task-1234567890123')).toBe('Token limit exceeded; Basic plan; skip-this; task-1234567890123');
+    expect(scrubSecrets('Token limit exceeded; Basic plan; skip-this; task-1234567890123')).toBe(
+      'Token limit exceeded; Basic plan; skip-this; task-1234567890123',
+    );
   });
 });

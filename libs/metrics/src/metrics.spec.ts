@@ -63,7 +63,13 @@ describe('queue depth gauges', () => {
     try {
       const jobs = await metricsRegistry.getSingleMetric('voxq_queue_jobs')!.get();
       const value = (queue: string, state: string) => jobs.values.find((v) => v.labels.queue === queue && v.labels.state === state)?.value;
-      expect([value('complete', 'waiting'), value('complete', 'active'), value('complete', 'delayed'), value('complete', 'prioritized'), value('complete', 'failed')]).toEqual([3, 2, 1, 4, 5]);
+      expect([
+        value('complete', 'waiting'),
+        value('complete', 'active'),
+        value('complete', 'delayed'),
+        value('complete', 'prioritized'),
+        value('complete', 'failed'),
+      ]).toEqual([3, 2, 1, 4, 5]);
       expect(value('webhooks', 'waiting')).toBe(0);
       const ages = await metricsRegistry.getSingleMetric('voxq_queue_oldest_waiting_age_seconds')!.get();
       const age = (queue: string) => ages.values.find((v) => v.labels.queue === queue)?.value;

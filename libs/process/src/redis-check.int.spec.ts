@@ -26,12 +26,17 @@ describe('checkRedis', () => {
   beforeAll(async () => {
     // A throwaway Redis that evicts: what BullMQ must refuse.
     const port = await freePort();
-    lru = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    lru = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'allkeys-lru', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     lruUrl = `redis://127.0.0.1:${port}`;
     for (let i = 0; i < 50; i++) {
       const client = new Redis(lruUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       client.on('error', () => undefined);
-      const up = await client.connect().then(() => true, () => false);
+      const up = await client.connect().then(
+        () => true,
+        () => false,
+      );
       client.disconnect();
       if (up) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -79,7 +84,9 @@ describe('checkRedis', () => {
   it('says which REDIS_URL does not answer (without its password) and how to start Redis', async () => {
     const port = await freePort();
     const error = await checkRedis(testConfig({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` }), fakeLogger()).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(new RegExp(`^Redis is not reachable at REDIS_URL=redis://\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\): start one with \`redis-server`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Redis is not reachable at REDIS_URL=redis://\\*\\*\\*@127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED.*\\): start one with \`redis-server`),
+    );
     expect((error as Error).message).not.toContain('hunter2');
   });
 

@@ -64,12 +64,18 @@ export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, lo
       return;
     }
     if (policy === undefined) {
-      logger.warn({ redis: redactRedisUrl(config.redis.url) }, "Redis did not report its maxmemory-policy; make sure it is noeviction, or BullMQ may lose jobs");
+      logger.warn(
+        { redis: redactRedisUrl(config.redis.url) },
+        'Redis did not report its maxmemory-policy; make sure it is noeviction, or BullMQ may lose jobs',
+      );
       return;
     }
     if (policy === 'noeviction') return;
     if (config.lifecycle.redisAllowEviction) {
-      logger.warn({ redis: redactRedisUrl(config.redis.url), policy }, `Redis's maxmemory-policy is ${policy}, not noeviction: starting anyway (REDIS_ALLOW_EVICTION=true)`);
+      logger.warn(
+        { redis: redactRedisUrl(config.redis.url), policy },
+        `Redis's maxmemory-policy is ${policy}, not noeviction: starting anyway (REDIS_ALLOW_EVICTION=true)`,
+      );
       return;
     }
     throw new StartupCheckError(

@@ -29,11 +29,7 @@ const RELEASE_MS = 4_000;
  * startup checks (exit 1 with a one-line reason), start, and on SIGTERM/SIGINT close the
  * service within `SHUTDOWN_GRACE_MS`, then exit 0. A second signal cuts the grace short.
  */
-export async function runService(
-  name: string,
-  start: (config: Config, logger: Logger) => Promise<Service>,
-  options: RunServiceOptions = {},
-): Promise<void> {
+export async function runService(name: string, start: (config: Config, logger: Logger) => Promise<Service>, options: RunServiceOptions = {}): Promise<void> {
   let config: Config;
   try {
     config = loadProcessConfig(options.env);

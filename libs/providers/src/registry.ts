@@ -18,17 +18,7 @@ import type { Vendor, VendorEntry } from './vendor';
  * The one list of vendors, one line each, in registration order. A vendor is its folder
  * (`<vendor>/vendor.ts` declares its variables and builds its adapters) plus its line here.
  */
-export const VENDORS: readonly Vendor[] = [
-  openai,
-  anthropic,
-  groq,
-  compatibleServers,
-  deepgram,
-  elevenlabs,
-  cartesia,
-  espeakNg,
-  pocketsphinx,
-];
+export const VENDORS: readonly Vendor[] = [openai, anthropic, groq, compatibleServers, deepgram, elevenlabs, cartesia, espeakNg, pocketsphinx];
 
 /**
  * Every vendor's environment variables, for the process's config load

@@ -75,12 +75,7 @@ export class ProviderRouter {
 
   constructor(private readonly options: ProviderRouterOptions) {}
 
-  async run<C extends Capability, T>(
-    capability: C,
-    routing: RoutingRequest,
-    call: ProviderCall<C, T>,
-    opts: RouteOptions,
-  ): Promise<RoutedResult<T>> {
+  async run<C extends Capability, T>(capability: C, routing: RoutingRequest, call: ProviderCall<C, T>, opts: RouteOptions): Promise<RoutedResult<T>> {
     if (opts.signal.aborted) throw errors.cancelled();
     const { runtime, timeoutMs, attemptDeadlineMs, maxCandidates } = this.options;
     const selection = selectCandidates(runtime.registry.list(capability), capability, routing.intent, routing.constraints);
@@ -102,7 +97,10 @@ export class ProviderRouter {
     ]);
     if (usable.length === 0) {
       const until = Math.min(...unavailable.map((u) => u.until));
-      throw errors.providersBusy(`Every ${capability} provider is unavailable for now: ${unavailable.map((u) => `${u.provider} (${u.reason})`).join('; ')}`, until);
+      throw errors.providersBusy(
+        `Every ${capability} provider is unavailable for now: ${unavailable.map((u) => `${u.provider} (${u.reason})`).join('; ')}`,
+        until,
+      );
     }
 
     const deadline = now + attemptDeadlineMs;

@@ -80,11 +80,18 @@ export function scoreCandidates<P extends Provider>(
       `cost ${round(components.cost, 2)}×${weights.cost} ($${f.profile.costPerUnit}/unit)`,
       ...(components.vertical ? [`vertical '${intent.vertical}' +${VERTICAL_BONUS}`] : []),
     ].join(' + ');
-    const health = f.live && f.live.calls > 0 ? ` × health ${round(components.health, 2)} (${round(f.errorRate * 100, 1)}% errors over ${f.live.calls} calls)` : '';
+    const health =
+      f.live && f.live.calls > 0 ? ` × health ${round(components.health, 2)} (${round(f.errorRate * 100, 1)}% errors over ${f.live.calls} calls)` : '';
     return {
       ...f.candidate,
       score: round(score, 4),
-      components: { ...components, quality: round(components.quality), latency: round(components.latency), cost: round(components.cost), health: round(components.health) },
+      components: {
+        ...components,
+        quality: round(components.quality),
+        latency: round(components.latency),
+        cost: round(components.cost),
+        health: round(components.health),
+      },
       latencyMs: Math.round(f.latencyMs),
       errorRate: round(f.errorRate, 4),
       reason: `${intent.optimizeFor}: ${why}${health} = ${round(score, 3)}`,

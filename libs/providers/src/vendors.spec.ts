@@ -30,7 +30,7 @@ describe('vendor variables', () => {
     }
   });
 
-  it("report their problems with every other at start-up, never quoting a key", () => {
+  it('report their problems with every other at start-up, never quoting a key', () => {
     const problems = (() => {
       try {
         loadConfig({ API_PORT: 'eighty', OPENAI_BASE_URL: 'ftp://x', OPENAI_API_KEY: 'sk-secret', ESPEAK_ENABLED: 'maybe' }, providerEnv);
@@ -62,11 +62,17 @@ describe('a vendor', () => {
       }),
       providers: (env) =>
         env.TOGETHER_API_KEY
-          ? openAiCompatibleEntries({ name: 'together', baseUrl: env.TOGETHER_BASE_URL, apiKey: env.TOGETHER_API_KEY }, { llm: { model: env.TOGETHER_MODEL, profile } })
+          ? openAiCompatibleEntries(
+              { name: 'together', baseUrl: env.TOGETHER_BASE_URL, apiKey: env.TOGETHER_API_KEY },
+              { llm: { model: env.TOGETHER_MODEL, profile } },
+            )
           : 'TOGETHER_API_KEY unset',
     });
     const vendors = [...VENDORS, together];
-    const config = loadConfig({ TOGETHER_API_KEY: 'tg-test', TOGETHER_BASE_URL: 'http://127.0.0.1:4010/together/v1/' }, vendors.map((v) => v.env));
+    const config = loadConfig(
+      { TOGETHER_API_KEY: 'tg-test', TOGETHER_BASE_URL: 'http://127.0.0.1:4010/together/v1/' },
+      vendors.map((v) => v.env),
+    );
     const registry = createProviderRegistry(config, logger, vendors);
     expect(registry.get('llm', 'together')).toMatchObject({ defaultModel: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', profile });
     expect(createProviderRegistry(loadConfig({}), logger, vendors).get('llm', 'together')).toBeUndefined();

@@ -3,13 +3,7 @@ export { bullPrefix, QUEUE_NAMES } from './queue-names';
 export type { QueueName } from './queue-names';
 export { QUEUE_CATALOG } from './queue-catalog';
 export type { CatalogQueue, JobNameOf, PayloadInputOf, PayloadOf, QueueEntry, QueueKey } from './queue-catalog';
-export {
-  batchStepSchema,
-  fileExpirySchema,
-  queuedJobSchema,
-  toolCallJobSchema,
-  webhookDeliverySchema,
-} from './queue-payloads.schema';
+export { batchStepSchema, fileExpirySchema, queuedJobSchema, toolCallJobSchema, webhookDeliverySchema } from './queue-payloads.schema';
 export type { BatchStep, FileExpiry, QueuedJob, ToolCallJob, WebhookDelivery } from './queue-payloads.schema';
 export { enqueue, enqueueMany } from './enqueue';
 export type { EnqueueOptions, EnqueueRequest } from './enqueue';

@@ -55,7 +55,9 @@ describe('QUEUE_CATALOG', () => {
   });
 
   it('names every webhook delivery job after its event type', () => {
-    expect(Object.keys(QUEUE_CATALOG.webhooks.jobs)).toEqual(expect.arrayContaining(['job.completed', 'job.failed', 'job.cancelled', 'batch.completed', 'batch.expired']));
+    expect(Object.keys(QUEUE_CATALOG.webhooks.jobs)).toEqual(
+      expect.arrayContaining(['job.completed', 'job.failed', 'job.cancelled', 'batch.completed', 'batch.expired']),
+    );
   });
 
   it('types handlers from the entry', () => {

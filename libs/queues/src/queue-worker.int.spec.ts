@@ -23,7 +23,12 @@ describe('startQueueWorker', () => {
     const invalid: InvalidJobDataError[] = [];
     const worker = startQueueWorker(
       QUEUE_CATALOG.batches,
-      { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix), concurrency: 1, onInvalid: (_job, error) => void invalid.push(error) },
+      {
+        connection: createRedisConnection(config.redis.url),
+        prefix: bullPrefix(config.redis.prefix),
+        concurrency: 1,
+        onInvalid: (_job, error) => void invalid.push(error),
+      },
       async (job) => {
         handled.push({ name: job.name, data: job.data });
         return job.name === 'run' ? job.data.batchId : job.data.fileId;
@@ -50,7 +55,10 @@ describe('startQueueWorker', () => {
     const { handled, invalid } = setup();
     // Not through `enqueue`: what another program (or an older, broken version) could write.
     const raw = new Queue(QUEUE_CATALOG.batches.name, { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix) });
-    const events = new QueueEvents(QUEUE_CATALOG.batches.name, { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix) });
+    const events = new QueueEvents(QUEUE_CATALOG.batches.name, {
+      connection: createRedisConnection(config.redis.url),
+      prefix: bullPrefix(config.redis.prefix),
+    });
     closers.push(async () => (await raw.close(), await events.close()));
     await events.waitUntilReady();
     const job = await raw.add('expire-file', { tenantId: 'acme', fileId: 42 }, { attempts: 5 });

@@ -25,7 +25,8 @@ export function describeIssues(error: z.ZodError): string {
  */
 export function parseQueuedJob<Q extends QueueEntry>(entry: Q, job: Job): CatalogJob<Q> {
   const schema: z.ZodType | undefined = Object.hasOwn(entry.jobs, job.name) ? entry.jobs[job.name] : undefined;
-  if (!schema) throw new InvalidJobDataError(entry.name, job.name, `no job '${job.name}' on queue '${entry.name}' (it knows ${Object.keys(entry.jobs).join(', ')})`);
+  if (!schema)
+    throw new InvalidJobDataError(entry.name, job.name, `no job '${job.name}' on queue '${entry.name}' (it knows ${Object.keys(entry.jobs).join(', ')})`);
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new InvalidJobDataError(entry.name, job.name, describeIssues(parsed.error));
   job.data = parsed.data;

@@ -13,7 +13,10 @@ describe('Queues', () => {
     const connection = createRedisConnection(config.redis.url);
     const queues = new Queues(connection, config);
     const done = new Promise<unknown>((resolve) => {
-      const worker = new Worker('complete', async (job) => job.data, { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix) });
+      const worker = new Worker('complete', async (job) => job.data, {
+        connection: createRedisConnection(config.redis.url),
+        prefix: bullPrefix(config.redis.prefix),
+      });
       worker.on('completed', async (_job, value) => {
         await worker.close();
         resolve(value);

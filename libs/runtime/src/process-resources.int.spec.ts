@@ -14,10 +14,12 @@ describe('openProcessResources', () => {
   /** The name of each client id connected now (other tests' processes may share this Redis). */
   const connected = async (): Promise<Map<string, string>> => {
     const list = String(await observer.client('LIST'));
-    return new Map(list.split('\n').flatMap((line) => {
-      const id = /\bid=(\d+)/.exec(line)?.[1];
-      return id ? [[id, /\bname=(\S*)/.exec(line)?.[1] ?? '']] : [];
-    }));
+    return new Map(
+      list.split('\n').flatMap((line) => {
+        const id = /\bid=(\d+)/.exec(line)?.[1];
+        return id ? [[id, /\bname=(\S*)/.exec(line)?.[1] ?? '']] : [];
+      }),
+    );
   };
 
   it('opens one named command connection, names each separate one, and closes them all once', async () => {
@@ -31,10 +33,14 @@ describe('openProcessResources', () => {
     expect(ids.map((id) => before.get(id))).toEqual(['voxq:worker:commands', 'voxq:worker:subscriber:cancel']);
 
     await Promise.all([resources.close(), resources.close()]);
-    await eventually(async () => {
-      const now = await connected();
-      return ids.every((id) => !now.has(id)) ? true : undefined;
-    }, 5_000, 'connections closed');
+    await eventually(
+      async () => {
+        const now = await connected();
+        return ids.every((id) => !now.has(id)) ? true : undefined;
+      },
+      5_000,
+      'connections closed',
+    );
   });
 
   it('opens neither an object store nor providers for the dispatcher', async () => {

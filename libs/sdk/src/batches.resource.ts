@@ -46,7 +46,15 @@ export class BatchesResource {
       const batch = await this.get(id, signal ? { signal } : {});
       if (FINAL_BATCH_STATUSES.includes(batch.status)) return batch;
       if (Date.now() + pollIntervalMs > deadline) {
-        throw new VoxqError({ status: null, type: 'timeout_error', code: 'wait_timeout', param: null, message: `Batch ${id} did not finish within ${timeoutMs} ms (it is ${batch.status}).`, requestId: null, retryAfter: null });
+        throw new VoxqError({
+          status: null,
+          type: 'timeout_error',
+          code: 'wait_timeout',
+          param: null,
+          message: `Batch ${id} did not finish within ${timeoutMs} ms (it is ${batch.status}).`,
+          requestId: null,
+          retryAfter: null,
+        });
       }
       await sleep(pollIntervalMs, signal);
     }

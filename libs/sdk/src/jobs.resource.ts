@@ -89,7 +89,18 @@ export class JobsResource {
     const { timeoutMs = 600_000, onEvent, stream = true, pollIntervalMs = 1_000 } = options;
     const controller = new AbortController();
     const timer = setTimeout(
-      () => controller.abort(new VoxqError({ status: null, type: 'timeout_error', code: 'wait_timeout', param: null, message: `Job ${id} did not finish within ${timeoutMs} ms.`, requestId: null, retryAfter: null })),
+      () =>
+        controller.abort(
+          new VoxqError({
+            status: null,
+            type: 'timeout_error',
+            code: 'wait_timeout',
+            param: null,
+            message: `Job ${id} did not finish within ${timeoutMs} ms.`,
+            requestId: null,
+            retryAfter: null,
+          }),
+        ),
       timeoutMs,
     );
     const onAbort = () => controller.abort(options.signal?.reason);
@@ -123,7 +134,13 @@ export class JobsResource {
 
   /** The job's event stream until its final event; null when the stream ended without one. */
   private async follow(id: string, signal: AbortSignal, onEvent?: (event: JobStreamEvent) => void): Promise<JobView | null> {
-    const response = await this.http.request({ method: 'GET', path: `${jobPath(id)}/events`, headers: { accept: 'text/event-stream' }, timeoutMs: null, signal });
+    const response = await this.http.request({
+      method: 'GET',
+      path: `${jobPath(id)}/events`,
+      headers: { accept: 'text/event-stream' },
+      timeoutMs: null,
+      signal,
+    });
     if (!response.body || !response.headers.get('content-type')?.includes('text/event-stream')) return null;
     for await (const { event, data } of readServerSentEvents(response.body)) {
       if (event === 'job' || (event !== null && FINAL_EVENTS.has(event))) {

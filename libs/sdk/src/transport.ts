@@ -46,7 +46,16 @@ export interface RequestSpec {
 
 function abortError(signal: AbortSignal): VoxqError {
   if (signal.reason instanceof VoxqError) return signal.reason;
-  return new VoxqError({ status: null, type: 'connection_error', code: 'aborted', param: null, message: 'The request was aborted.', requestId: null, retryAfter: null, cause: signal.reason });
+  return new VoxqError({
+    status: null,
+    type: 'connection_error',
+    code: 'aborted',
+    param: null,
+    message: 'The request was aborted.',
+    requestId: null,
+    retryAfter: null,
+    cause: signal.reason,
+  });
 }
 
 /** `fetch failed` says little; its cause says what (`ECONNREFUSED 127.0.0.1:8080`). */
@@ -112,8 +121,26 @@ export class Transport {
       } catch (error) {
         if (spec.signal?.aborted) throw abortError(spec.signal);
         failure = timeout?.aborted
-          ? new VoxqError({ status: null, type: 'timeout_error', code: 'timeout', param: null, message: `${spec.method} ${spec.path} got no answer within ${timeoutMs} ms.`, requestId: null, retryAfter: null, cause: error })
-          : new VoxqError({ status: null, type: 'connection_error', code: 'network_error', param: null, message: `${spec.method} ${spec.path} failed: ${describeCause(error)}`, requestId: null, retryAfter: null, cause: error });
+          ? new VoxqError({
+              status: null,
+              type: 'timeout_error',
+              code: 'timeout',
+              param: null,
+              message: `${spec.method} ${spec.path} got no answer within ${timeoutMs} ms.`,
+              requestId: null,
+              retryAfter: null,
+              cause: error,
+            })
+          : new VoxqError({
+              status: null,
+              type: 'connection_error',
+              code: 'network_error',
+              param: null,
+              message: `${spec.method} ${spec.path} failed: ${describeCause(error)}`,
+              requestId: null,
+              retryAfter: null,
+              cause: error,
+            });
       }
       if (retry >= maxRetries || !failure.retryable) throw failure;
       await sleep(retryDelayMs(retry, failure.retryAfter, this.options.backoff), spec.signal).catch(() => {

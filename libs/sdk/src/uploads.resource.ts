@@ -12,7 +12,8 @@ export interface CreateUploadOptions {
 
 /** Bytes, blobs and text go as they are; streams and async iterables (a Node `Readable`) are streamed. */
 export function toRequestBody(body: UploadBody): BodyInit {
-  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof ReadableStream) return body as BodyInit;
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof Blob || body instanceof ReadableStream)
+    return body as BodyInit;
   return ReadableStream.from(body) as ReadableStream<Uint8Array>;
 }
 

@@ -22,7 +22,11 @@ function header(headers: WebhookHeaders, name: string): string {
  */
 export function verifyWebhook(payload: string | Uint8Array, headers: WebhookHeaders, secret: string | readonly string[]): WebhookEvent {
   const body = typeof payload === 'string' ? payload : new TextDecoder().decode(payload);
-  const wanted = { 'webhook-id': header(headers, 'webhook-id'), 'webhook-timestamp': header(headers, 'webhook-timestamp'), 'webhook-signature': header(headers, 'webhook-signature') };
+  const wanted = {
+    'webhook-id': header(headers, 'webhook-id'),
+    'webhook-timestamp': header(headers, 'webhook-timestamp'),
+    'webhook-signature': header(headers, 'webhook-signature'),
+  };
   let last: unknown;
   for (const s of typeof secret === 'string' ? [secret] : secret) {
     try {

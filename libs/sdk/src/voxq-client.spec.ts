@@ -23,7 +23,8 @@ const envelope = (status: number, error: Record<string, unknown>, headers: Recor
   new Response(JSON.stringify({ error: { param: null, ...error } }), { status, headers: { 'content-type': 'application/json', ...headers } });
 const job = { id: 'job_1', object: 'job', status: 'queued' };
 const ok = (body: unknown = job) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-const client = (fetch: typeof globalThis.fetch, maxRetries = 2) => new VoxqClient({ baseUrl: 'http://voxq.test/v1/', apiKey: 'vq_k', fetch, maxRetries, backoff: { baseMs: 1, maxMs: 5 } });
+const client = (fetch: typeof globalThis.fetch, maxRetries = 2) =>
+  new VoxqClient({ baseUrl: 'http://voxq.test/v1/', apiKey: 'vq_k', fetch, maxRetries, backoff: { baseMs: 1, maxMs: 5 } });
 
 describe('VoxqClient transport', () => {
   it('sends the key, strips /v1 from the base URL and drops empty query values', async () => {
@@ -44,15 +45,30 @@ describe('VoxqClient transport', () => {
 
   it('never retries a POST without an Idempotency-Key', async () => {
     const { calls, fetch } = scripted([envelope(503, { type: 'api_error', code: 'unavailable', message: 'busy' }), ok()]);
-    await expect(client(fetch).batches.create({ jobs: [{ type: 'synthesize', input: { text: 'hi' } }] })).rejects.toMatchObject({ status: 503, code: 'unavailable' });
+    await expect(client(fetch).batches.create({ jobs: [{ type: 'synthesize', input: { text: 'hi' } }] })).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
     expect(calls).toHaveLength(1);
   });
 
   it('does not retry a 4xx and reports the envelope, request id and Retry-After', async () => {
-    const { calls, fetch } = scripted([envelope(400, { type: 'invalid_request_error', code: 'invalid_request', message: 'bad', param: 'input.text' }, { 'x-request-id': 'req_1' })]);
-    const error = (await client(fetch).jobs.get('job_1').catch((e: unknown) => e)) as VoxqError;
+    const { calls, fetch } = scripted([
+      envelope(400, { type: 'invalid_request_error', code: 'invalid_request', message: 'bad', param: 'input.text' }, { 'x-request-id': 'req_1' }),
+    ]);
+    const error = (await client(fetch)
+      .jobs.get('job_1')
+      .catch((e: unknown) => e)) as VoxqError;
     expect(error).toBeInstanceOf(VoxqError);
-    expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', code: 'invalid_request', param: 'input.text', requestId: 'req_1', retryAfter: null, retryable: false });
+    expect(error).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_request',
+      param: 'input.text',
+      requestId: 'req_1',
+      retryAfter: null,
+      retryable: false,
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -74,7 +90,11 @@ describe('jobs.wait', () => {
   const sse = (text: string) => new Response(text, { status: 200, headers: { 'content-type': 'text/event-stream' } });
 
   it('follows the event stream to the final event', async () => {
-    const { fetch } = scripted([sse(`event: job\ndata: ${JSON.stringify(job)}\n\nevent: started\ndata: {"type":"started","at":"t","attempt":1}\n\nevent: completed\ndata: ${JSON.stringify(finished)}\n\n`)]);
+    const { fetch } = scripted([
+      sse(
+        `event: job\ndata: ${JSON.stringify(job)}\n\nevent: started\ndata: {"type":"started","at":"t","attempt":1}\n\nevent: completed\ndata: ${JSON.stringify(finished)}\n\n`,
+      ),
+    ]);
     const seen: string[] = [];
     await expect(client(fetch).jobs.wait('job_1', { onEvent: (e) => seen.push(e.type) })).resolves.toMatchObject({ status: 'completed' });
     expect(seen).toEqual(['job', 'started', 'completed']);
@@ -95,7 +115,10 @@ describe('jobs.wait', () => {
     expect(calls).toHaveLength(1);
 
     const forever = scripted(Array.from({ length: 100 }, () => ok(job)));
-    await expect(client(forever.fetch).jobs.wait('job_1', { stream: false, timeoutMs: 50, pollIntervalMs: 5 })).rejects.toMatchObject({ code: 'wait_timeout', type: 'timeout_error' });
+    await expect(client(forever.fetch).jobs.wait('job_1', { stream: false, timeoutMs: 50, pollIntervalMs: 5 })).rejects.toMatchObject({
+      code: 'wait_timeout',
+      type: 'timeout_error',
+    });
   });
 });
 

@@ -59,7 +59,13 @@ describe('sampleArgs', () => {
 
 describe('buildReply', () => {
   it('echoes the last user message deterministically, with word-count usage', () => {
-    const body = { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] };
+    const body = {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi there' },
+      ],
+    };
     const reply = buildReply(request(body), []);
     const again = buildReply(request(body), []);
     expect(reply.content).toBe('Simulated reply to: Hi there');
@@ -95,7 +101,9 @@ describe('streamBody', () => {
     const reply = buildReply(request({ model: 'm', messages: [{ role: 'user', content: 'stream me' }] }), []);
     const raw = events(streamBody(reply, true));
     expect(raw.at(-1)).toBe('[DONE]');
-    const chunks = raw.slice(0, -1).map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: unknown });
+    const chunks = raw
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as { object: string; choices: Array<{ delta: { content?: string }; finish_reason: string | null }>; usage?: unknown });
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Simulated reply to: stream me');
     expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 
-const contentSchema = z.union([
-  z.string(),
-  z.null(),
-  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
-]);
+const contentSchema = z.union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]);
 
 const toolSchema = z.looseObject({
   type: z.literal('function'),
@@ -21,10 +17,7 @@ export const chatRequestSchema = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: contentSchema.optional() })).min(1),
   tools: z.array(toolSchema).optional(),
   tool_choice: z
-    .union([
-      z.enum(['auto', 'none', 'required']),
-      z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
-    ])
+    .union([z.enum(['auto', 'none', 'required']), z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) })])
     .optional(),
   parallel_tool_calls: z.boolean().optional(),
   stream: z.boolean().optional(),
@@ -128,7 +121,10 @@ let sequence = 0;
 /** A deterministic answer: the same request always gets the same content and tool calls. */
 export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
   const n = ++sequence;
-  const promptTokens = Math.max(1, request.messages.reduce((sum, m) => sum + countWords(text(m.content)), 0));
+  const promptTokens = Math.max(
+    1,
+    request.messages.reduce((sum, m) => sum + countWords(text(m.content)), 0),
+  );
   const model = request.model ?? 'simulator';
   const created = Math.floor(Date.now() / 1000);
   const base = { id: `chatcmpl-sim${n}`, created, model };

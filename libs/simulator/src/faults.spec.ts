@@ -6,7 +6,12 @@ describe('FaultPlan chaos', () => {
 
   it('draws one fault kind per request from a mix, by its own rate', () => {
     const plan = new FaultPlan();
-    plan.setChaos({ mix: [{ rate: 0.2, fault: { status: 503 } }, { rate: 0.05, fault: { hang: true } }] });
+    plan.setChaos({
+      mix: [
+        { rate: 0.2, fault: { status: 503 } },
+        { rate: 0.05, fault: { hang: true } },
+      ],
+    });
     const at = (draw: number) => {
       vi.spyOn(Math, 'random').mockReturnValueOnce(draw);
       return plan.next();

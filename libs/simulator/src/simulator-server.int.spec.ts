@@ -117,9 +117,18 @@ describe('simulator server', () => {
     expect(await (await admin(sim, 'PUT', 'latency', { latencyMs: 5, jitterMs: 5 })).json()).toEqual({ provider: 'openai', latencyMs: 5, jitterMs: 5 });
 
     expect((await chat(sim, hello, 'sk-very-secret')).status).toBe(503);
-    const recorded = (await (await admin(sim, 'GET', 'requests')).json()) as { data: Array<{ method: string; path: string; headers: Record<string, string>; body: unknown }> };
+    const recorded = (await (await admin(sim, 'GET', 'requests')).json()) as {
+      data: Array<{ method: string; path: string; headers: Record<string, string>; body: unknown }>;
+    };
     expect(recorded.data).toEqual([
-      { provider: 'openai', query: {}, method: 'POST', path: '/v1/chat/completions', headers: expect.objectContaining({ authorization: 'Bearer ***' }), body: hello },
+      {
+        provider: 'openai',
+        query: {},
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: expect.objectContaining({ authorization: 'Bearer ***' }),
+        body: hello,
+      },
     ]);
 
     await admin(sim, 'POST', 'reset');
@@ -129,7 +138,9 @@ describe('simulator server', () => {
 
   it('keeps only the last 1,000 requests', async () => {
     for (let i = 0; i < 1_005; i += 201) {
-      await Promise.all(Array.from({ length: Math.min(201, 1_005 - i) }, (_, j) => chat(sim, { messages: [{ role: 'user', content: `n${i + j}` }] }).then((r) => r.text())));
+      await Promise.all(
+        Array.from({ length: Math.min(201, 1_005 - i) }, (_, j) => chat(sim, { messages: [{ role: 'user', content: `n${i + j}` }] }).then((r) => r.text())),
+      );
     }
     expect(sim.requests()).toHaveLength(1_000);
   });

@@ -14,7 +14,10 @@ describe('simulated STT vendors', () => {
   afterAll(() => sim.close());
 
   describe('openai /audio/transcriptions', () => {
-    const form = (fields: Record<string, string>, file: { data: Buffer; name: string; type: string } | null = { data: audio, name: 'audio.wav', type: 'audio/wav' }) => {
+    const form = (
+      fields: Record<string, string>,
+      file: { data: Buffer; name: string; type: string } | null = { data: audio, name: 'audio.wav', type: 'audio/wav' },
+    ) => {
       const body = new FormData();
       for (const [name, value] of Object.entries(fields)) body.set(name, value);
       if (file) body.set('file', new Blob([file.data], { type: file.type }), file.name);
@@ -32,7 +35,14 @@ describe('simulated STT vendors', () => {
         duration: 1.5,
         text: `Simulated transcript of ${audio.length} bytes of audio/wav by whisper-1`,
         segments: [
-          expect.objectContaining({ id: 0, start: 0, end: 0.5, text: ' Simulated transcript of', avg_logprob: Math.log(0.93), no_speech_prob: expect.any(Number) }),
+          expect.objectContaining({
+            id: 0,
+            start: 0,
+            end: 0.5,
+            text: ' Simulated transcript of',
+            avg_logprob: Math.log(0.93),
+            no_speech_prob: expect.any(Number),
+          }),
           expect.objectContaining({ id: 1, start: 0.5, end: 1, text: ` ${audio.length} bytes of` }),
           expect.objectContaining({ id: 2, start: 1, end: 1.5, text: ' audio/wav by whisper-1', tokens: [], temperature: 0 }),
         ],
@@ -50,22 +60,31 @@ describe('simulated STT vendors', () => {
       const text = await transcribe(form({ model: 'whisper-1', response_format: 'text' }), sim.baseUrl);
       expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await text.text()).toBe(`Simulated transcript of ${audio.length} bytes of audio/wav by whisper-1\n`);
-      expect(sim.requests().map((r) => `${r.provider} ${r.path}`)).toEqual([
-        'groq /groq/openai/v1/audio/transcriptions',
-        'openai /v1/audio/transcriptions',
-      ]);
+      expect(sim.requests().map((r) => `${r.provider} ${r.path}`)).toEqual(['groq /groq/openai/v1/audio/transcriptions', 'openai /v1/audio/transcriptions']);
     });
 
     it("says 'english' when no language is given, and times non-WAV audio at 32,000 bytes a second", async () => {
-      const res = await transcribe(form({ model: 'whisper-1', response_format: 'verbose_json' }, { data: Buffer.alloc(48_000, 1), name: 'a.mp3', type: 'audio/mpeg' }));
+      const res = await transcribe(
+        form({ model: 'whisper-1', response_format: 'verbose_json' }, { data: Buffer.alloc(48_000, 1), name: 'a.mp3', type: 'audio/mpeg' }),
+      );
       expect(await res.json()).toMatchObject({ language: 'english', duration: 1.5 });
     });
 
     it.each([
       ['no file', form({ model: 'whisper-1' }, null), 'file', "Missing required parameter: 'file'."],
       ['no model', form({}), 'model', "Missing required parameter: 'model'."],
-      ['an unknown extension', form({ model: 'whisper-1' }, { data: audio, name: 'audio.xyz', type: 'audio/wav' }), 'file', expect.stringMatching(/^Invalid file format/)],
-      ['a WAV that is not one', form({ model: 'whisper-1' }, { data: Buffer.from('nope'), name: 'a.wav', type: 'audio/wav' }), 'file', 'Audio file might be corrupted or unsupported'],
+      [
+        'an unknown extension',
+        form({ model: 'whisper-1' }, { data: audio, name: 'audio.xyz', type: 'audio/wav' }),
+        'file',
+        expect.stringMatching(/^Invalid file format/),
+      ],
+      [
+        'a WAV that is not one',
+        form({ model: 'whisper-1' }, { data: Buffer.from('nope'), name: 'a.wav', type: 'audio/wav' }),
+        'file',
+        'Audio file might be corrupted or unsupported',
+      ],
       ['a language name', form({ model: 'whisper-1', language: 'english' }), 'language', expect.stringMatching(/ISO-639-1/)],
     ])('refuses %s with a 400 in OpenAI’s envelope', async (_, body, param, message) => {
       const res = await transcribe(body);
@@ -112,9 +131,18 @@ describe('simulated STT vendors', () => {
 
     it('splits the transcript into utterances when asked, in channel order with their words', async () => {
       const res = await listen(audio, 'model=nova-2&utterances=true');
-      const body = (await res.json()) as { results: { utterances: Array<{ start: number; end: number; transcript: string; channel: number; words: unknown[] }> } };
+      const body = (await res.json()) as {
+        results: { utterances: Array<{ start: number; end: number; transcript: string; channel: number; words: unknown[] }> };
+      };
       expect(body.results.utterances).toEqual([
-        expect.objectContaining({ start: 0, end: expect.closeTo(0.5), transcript: 'Simulated transcript of', channel: 0, confidence: 0.93, id: expect.any(String) }),
+        expect.objectContaining({
+          start: 0,
+          end: expect.closeTo(0.5),
+          transcript: 'Simulated transcript of',
+          channel: 0,
+          confidence: 0.93,
+          id: expect.any(String),
+        }),
         expect.objectContaining({ start: expect.closeTo(0.5), end: expect.closeTo(1), transcript: `${audio.length} bytes of`, channel: 0 }),
         expect.objectContaining({ start: expect.closeTo(1), end: 1.5, transcript: 'audio/wav by nova-2', channel: 0 }),
       ]);

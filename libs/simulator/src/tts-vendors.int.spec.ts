@@ -13,8 +13,7 @@ describe('simulated TTS vendors', () => {
   afterAll(() => sim.close());
 
   describe('openai /audio/speech', () => {
-    const speech = (body: unknown, key = 'sk-test', base = sim.baseUrlFor('openai')) =>
-      post(`${base}/audio/speech`, body, { authorization: `Bearer ${key}` });
+    const speech = (body: unknown, key = 'sk-test', base = sim.baseUrlFor('openai')) => post(`${base}/audio/speech`, body, { authorization: `Bearer ${key}` });
     const hello = { model: 'tts-1', input: 'Hello there', voice: 'alloy', response_format: 'wav' };
 
     it('answers a WAV at 24 kHz whose length follows the input and speed, mounted and unprefixed', async () => {

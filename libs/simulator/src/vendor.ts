@@ -58,5 +58,4 @@ export function headerValue(req: SimRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export const retryAfterHeader = (seconds?: number): Record<string, string> =>
-  seconds === undefined ? {} : { 'retry-after': String(seconds) };
+export const retryAfterHeader = (seconds?: number): Record<string, string> => (seconds === undefined ? {} : { 'retry-after': String(seconds) });

@@ -25,6 +25,8 @@ describe('checkBucket', () => {
       });
     });
     const error = await checkBucket(testConfig({ S3_ENDPOINT: `http://127.0.0.1:${port}` })).catch((e: Error) => e);
-    expect((error as Error).message).toMatch(new RegExp(`^Object storage is not reachable for S3_BUCKET=\\S+ at S3_ENDPOINT=http://127.0.0.1:${port} \\(.*ECONNREFUSED.*\\)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^Object storage is not reachable for S3_BUCKET=\\S+ at S3_ENDPOINT=http://127.0.0.1:${port} \\(.*ECONNREFUSED.*\\)`),
+    );
   });
 });

@@ -26,13 +26,19 @@ export async function checkBucket({ s3 }: { s3: S3Settings }): Promise<void> {
     const status = e.$metadata?.httpStatusCode;
     const reason = [e.name, status].filter(Boolean).join(' ') || e.code || e.message || 'no answer';
     if (e.name === 'CredentialsProviderError') {
-      throw new Error(`No S3 credentials for ${where}: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or configure the AWS credential chain (environment, profile, instance role).`);
+      throw new Error(
+        `No S3 credentials for ${where}: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or configure the AWS credential chain (environment, profile, instance role).`,
+      );
     }
     if (status === 404 || e.name === 'NoSuchBucket' || e.name === 'NotFound') {
-      throw new Error(`Bucket ${where} does not exist: create it (\`aws s3 mb s3://${s3.bucket}\`${s3.endpoint ? ` --endpoint-url ${s3.endpoint}` : ''}) or set S3_BUCKET to an existing one.`);
+      throw new Error(
+        `Bucket ${where} does not exist: create it (\`aws s3 mb s3://${s3.bucket}\`${s3.endpoint ? ` --endpoint-url ${s3.endpoint}` : ''}) or set S3_BUCKET to an existing one.`,
+      );
     }
     if (status === 403 || status === 401 || /AccessDenied|Forbidden|InvalidAccessKeyId|SignatureDoesNotMatch|ExpiredToken/.test(e.name ?? '')) {
-      throw new Error(`Bucket ${where} refused access (${reason}): check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or the AWS credential chain) and the bucket's policy.`);
+      throw new Error(
+        `Bucket ${where} refused access (${reason}): check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY (or the AWS credential chain) and the bucket's policy.`,
+      );
     }
     if (status === 301 || status === 400) {
       throw new Error(`Bucket ${where} answered ${reason}: check S3_REGION, S3_ENDPOINT and S3_FORCE_PATH_STYLE.`);

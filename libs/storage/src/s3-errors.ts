@@ -9,12 +9,24 @@ interface S3ErrorLike {
 
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchUpload']);
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden', 'AllAccessDisabled', 'ExpiredToken']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'TimeoutError', 'RequestTimeout', 'SlowDown', 'ServiceUnavailable', 'InternalError']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'TimeoutError',
+  'RequestTimeout',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+]);
 
 /** True when an S3 call failed because the object (or upload) does not exist. */
 export function isNotFound(error: unknown): boolean {
   const e = error as S3ErrorLike;
-  return NOT_FOUND.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket';
+  return NOT_FOUND.has(e?.name ?? '') || (e?.$metadata?.httpStatusCode === 404 && e?.name !== 'NoSuchBucket');
 }
 
 /**

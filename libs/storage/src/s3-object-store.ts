@@ -266,16 +266,14 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.client.send(
         new ListObjectsV2Command({ Bucket: bucket, Prefix: ref.prefix, ...(continuationToken ? { ContinuationToken: continuationToken } : {}) }),
       );
-      const objects = (out.Contents ?? []).map(
-        (o): StoredObject => ({
-          bucket,
-          key: o.Key!,
-          size: o.Size ?? 0,
-          contentType: '',
-          ...(o.ETag ? { etag: o.ETag } : {}),
-          ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}),
-        }),
-      );
+      const objects = (out.Contents ?? []).map((o): StoredObject => ({
+        bucket,
+        key: o.Key!,
+        size: o.Size ?? 0,
+        contentType: '',
+        ...(o.ETag ? { etag: o.ETag } : {}),
+        ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}),
+      }));
       return { objects, ...(out.IsTruncated && out.NextContinuationToken ? { next: out.NextContinuationToken } : {}) };
     } catch (error) {
       throw toStorageError(error, ref.prefix, 'bucket');

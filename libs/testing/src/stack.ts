@@ -89,10 +89,14 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       worker = null;
     },
     waitForJob(apiKey, id, timeoutMs = 30_000) {
-      return eventually(async () => {
-        const res = await request(apiKey, 'GET', `/v1/jobs/${id}`);
-        return ['completed', 'failed', 'cancelled'].includes(res.body.status as string) ? res.body : undefined;
-      }, timeoutMs, `job ${id} to finish`);
+      return eventually(
+        async () => {
+          const res = await request(apiKey, 'GET', `/v1/jobs/${id}`);
+          return ['completed', 'failed', 'cancelled'].includes(res.body.status as string) ? res.body : undefined;
+        },
+        timeoutMs,
+        `job ${id} to finish`,
+      );
     },
     async close() {
       await worker?.close();

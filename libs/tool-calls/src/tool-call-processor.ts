@@ -56,7 +56,12 @@ export function createToolCallProcessor(deps: { config: Config; logger: Logger; 
       await assertDeliverableUrl(call.source.url, policy, 'source.url');
       const secret = await deps.secretFor(call.tenantId);
       if (!secret) return failed('the tenant has no signing secret.');
-      const body = JSON.stringify({ jobId: call.jobId, toolCallId: call.toolCallId, name: call.name, args: parseArgs(call.args) } satisfies ToolCallRequestBody);
+      const body = JSON.stringify({
+        jobId: call.jobId,
+        toolCallId: call.toolCallId,
+        name: call.name,
+        args: parseArgs(call.args),
+      } satisfies ToolCallRequestBody);
       const auth = Object.fromEntries(Object.entries(call.source.authHeaders ?? {}).filter(([name]) => !SIGNATURE_HEADERS.has(name.toLowerCase())));
       const headers = {
         ...auth,

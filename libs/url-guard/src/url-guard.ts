@@ -164,10 +164,7 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
   }
   const blocked = policy.allowPrivateNetworks ? undefined : addresses.find((a) => isPrivateAddress(a.address));
   if (blocked) {
-    throw refused(
-      `${param} host '${host}' resolves to ${blocked.address}, a private or reserved address; webhooks must go to a public host.`,
-      param,
-    );
+    throw refused(`${param} host '${host}' resolves to ${blocked.address}, a private or reserved address; webhooks must go to a public host.`, param);
   }
 }
 

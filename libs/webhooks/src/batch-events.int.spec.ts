@@ -38,7 +38,11 @@ async function setup(secret: string, overrides: Record<string, string> = {}) {
   closers.push(async () => (await queues.close(), redis.quit()));
   const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);
   const completed = (ids: string[]) =>
-    eventually(async () => ((await Promise.all(ids.map((id) => queues.webhooks.getJobState(id)))).every((s) => s === 'completed') ? true : undefined), 10_000, 'deliveries completed');
+    eventually(
+      async () => ((await Promise.all(ids.map((id) => queues.webhooks.getJobState(id)))).every((s) => s === 'completed') ? true : undefined),
+      10_000,
+      'deliveries completed',
+    );
   return { config, queues, webhooks, redis, endpoints, completed };
 }
 
@@ -74,9 +78,19 @@ describe('batch webhook events', () => {
     const own = await receiver(tenantSecret);
     const subscribedHook = await receiver('whsec_placeholder');
     const jobsOnlyHook = await receiver('whsec_placeholder');
-    const subscribed = await endpoints.create(TENANT, { url: subscribedHook.url, events: ['batch.cancelled', 'job.completed'], description: null, enabled: true });
+    const subscribed = await endpoints.create(TENANT, {
+      url: subscribedHook.url,
+      events: ['batch.cancelled', 'job.completed'],
+      description: null,
+      enabled: true,
+    });
     subscribedHook.setSecret(subscribed.secret);
-    const jobsOnly = await endpoints.create(TENANT, { url: jobsOnlyHook.url, events: ['job.completed', 'job.failed', 'job.cancelled'], description: null, enabled: true });
+    const jobsOnly = await endpoints.create(TENANT, {
+      url: jobsOnlyHook.url,
+      events: ['job.completed', 'job.failed', 'job.cancelled'],
+      description: null,
+      enabled: true,
+    });
     jobsOnlyHook.setSecret(jobsOnly.secret);
 
     const batch = finishedBatch('cancelled', { webhook: { url: own.url }, cancelling_at: Math.floor(Date.now() / 1000) - 1 });
@@ -85,7 +99,10 @@ describe('batch webhook events', () => {
     expect(ids).toHaveLength(2);
 
     const [atOwn, atEndpoint] = await Promise.all([own.waitFor(() => true), subscribedHook.waitFor(() => true)]);
-    for (const [webhook, secret] of [[atOwn, tenantSecret], [atEndpoint, subscribed.secret]] as const) {
+    for (const [webhook, secret] of [
+      [atOwn, tenantSecret],
+      [atEndpoint, subscribed.secret],
+    ] as const) {
       expect(webhook).toMatchObject({ verified: true, id: `evt_${batch.id}_cancelled` });
       expect(verify(secret, webhook)).toEqual(event);
       expect(webhook.body).toEqual({ id: event.id, type: 'batch.cancelled', timestamp: event.timestamp, data: batch });
@@ -98,7 +115,10 @@ describe('batch webhook events', () => {
     const { deliveries } = webhooks;
     const listed = await deliveries.list(TENANT, { jobId: batch.id, limit: 10 });
     expect(listed.deliveries.map((d) => [d.endpointId, d.eventType, d.state]).sort()).toEqual(
-      [[null, 'batch.cancelled', 'succeeded'], [subscribed.id, 'batch.cancelled', 'succeeded']].sort(),
+      [
+        [null, 'batch.cancelled', 'succeeded'],
+        [subscribed.id, 'batch.cancelled', 'succeeded'],
+      ].sort(),
     );
     const log = await readDeliveryLog(redis, config.redis.prefix, batch.id);
     expect(log.map((a) => a.url).sort()).toEqual([own.url, subscribedHook.url].sort());
@@ -143,14 +163,23 @@ describe('batch webhook events', () => {
 
     const deadLetters = async () => (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
     const [dead] = await eventually(async () => ((await deadLetters()).length ? deadLetters() : undefined), 10_000, 'dead letter');
-    expect(dead).toMatchObject({ eventId: `evt_${batch.id}_expired`, eventType: 'batch.expired', jobId: batch.id, tenantId: TENANT, attempts: 3, error: 'receiver answered 503' });
+    expect(dead).toMatchObject({
+      eventId: `evt_${batch.id}_expired`,
+      eventType: 'batch.expired',
+      jobId: batch.id,
+      tenantId: TENANT,
+      attempts: 3,
+      error: 'receiver answered 503',
+    });
     expect(own.received.every((w) => w.verified)).toBe(true);
     expect((await readDeliveryLog(redis, config.redis.prefix, batch.id)).map((a) => a.statusCode)).toEqual([503, 503, 503]);
   });
 
   it('refuses a batch that has not finished, even without targets', async () => {
     const { webhooks, queues } = await setup(generateWebhookSecret());
-    const error = await enqueueBatchEvent(webhooks, TENANT, batchObjectFixture({ status: 'in_progress', completed_at: null, webhook: null })).catch((e: unknown) => e);
+    const error = await enqueueBatchEvent(webhooks, TENANT, batchObjectFixture({ status: 'in_progress', completed_at: null, webhook: null })).catch(
+      (e: unknown) => e,
+    );
     expect(isAppError(error) && error.code).toBe('internal_error');
     expect(await queues.webhooks.count()).toBe(0);
   });

@@ -30,7 +30,13 @@ describe('attemptDelivery', () => {
   it('classifies a 503 as retryable with its Retry-After, and final on the last attempt', async () => {
     const { deps, hook } = await setup(() => ({ status: 503, headers: { 'Retry-After': '7' } }));
     const delivery = deliveryTo(hook.url);
-    expect(await attemptDelivery(deps, delivery, null, false)).toMatchObject({ kind: 'failed', reason: 'receiver answered 503', final: false, retryAfterMs: 7_000, gone: false });
+    expect(await attemptDelivery(deps, delivery, null, false)).toMatchObject({
+      kind: 'failed',
+      reason: 'receiver answered 503',
+      final: false,
+      retryAfterMs: 7_000,
+      gone: false,
+    });
     expect(await attemptDelivery(deps, delivery, null, true)).toMatchObject({ kind: 'failed', final: true });
   });
 
@@ -41,14 +47,27 @@ describe('attemptDelivery', () => {
 
   it('takes 410 Gone as final, and says the endpoint is gone', async () => {
     const { deps, hook } = await setup(() => 410);
-    expect(await attemptDelivery(deps, deliveryTo(hook.url), null, false)).toMatchObject({ kind: 'failed', reason: 'receiver answered 410 Gone', final: true, gone: true });
+    expect(await attemptDelivery(deps, deliveryTo(hook.url), null, false)).toMatchObject({
+      kind: 'failed',
+      reason: 'receiver answered 410 Gone',
+      final: true,
+      gone: true,
+    });
   });
 
   it('fails at once, sending nothing, without a secret or to a refused address', async () => {
     const { deps, hook } = await setup();
-    expect(await attemptDelivery(deps, { ...deliveryTo(hook.url), tenantId: 'no_secret' }, null, false)).toMatchObject({ kind: 'failed', reason: 'tenant has no webhook secret', final: true });
+    expect(await attemptDelivery(deps, { ...deliveryTo(hook.url), tenantId: 'no_secret' }, null, false)).toMatchObject({
+      kind: 'failed',
+      reason: 'tenant has no webhook secret',
+      final: true,
+    });
     const strict = { ...deps, policy: { allowPrivateNetworks: false, allowHttp: true } };
-    expect(await attemptDelivery(strict, deliveryTo(hook.url), null, false)).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^refused: /), final: true });
+    expect(await attemptDelivery(strict, deliveryTo(hook.url), null, false)).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringMatching(/^refused: /),
+      final: true,
+    });
     expect(hook.received).toHaveLength(0);
   });
 
@@ -56,6 +75,10 @@ describe('attemptDelivery', () => {
     const { deps, hook } = await setup();
     const url = hook.url;
     await hook.close();
-    expect(await attemptDelivery(deps, deliveryTo(url), null, false)).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^request failed: /), final: false });
+    expect(await attemptDelivery(deps, deliveryTo(url), null, false)).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringMatching(/^request failed: /),
+      final: false,
+    });
   });
 });

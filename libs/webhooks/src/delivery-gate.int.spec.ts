@@ -40,7 +40,11 @@ describe('gateDelivery', () => {
     const endpoint = await deps.endpoints.create(TENANT, { url: URL, events: ['job.completed'], description: null, enabled: true });
     const delivery = deliveryTo(URL, { endpointId: endpoint.id });
     expect(await gateDelivery(deps, delivery)).toMatchObject({ send: true, endpoint: { id: endpoint.id } });
-    expect(await gateDelivery(deps, { ...delivery, tenantId: 'someone_else' })).toMatchObject({ send: false, why: 'endpoint-gone', reason: 'endpoint deleted' });
+    expect(await gateDelivery(deps, { ...delivery, tenantId: 'someone_else' })).toMatchObject({
+      send: false,
+      why: 'endpoint-gone',
+      reason: 'endpoint deleted',
+    });
 
     await deps.endpoints.disable(endpoint, 'the receiver answered 410 Gone');
     expect(await gateDelivery(deps, delivery)).toMatchObject({

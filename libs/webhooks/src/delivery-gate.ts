@@ -44,7 +44,8 @@ export async function gateDelivery(
   let endpoint: WebhookEndpoint | null = null;
   if (delivery.endpointId) {
     endpoint = await deps.endpoints.read(delivery.endpointId);
-    if (!endpoint || endpoint.tenantId !== delivery.tenantId) return { send: false, why: 'endpoint-gone', state: 'cancelled', record, reason: 'endpoint deleted' };
+    if (!endpoint || endpoint.tenantId !== delivery.tenantId)
+      return { send: false, why: 'endpoint-gone', state: 'cancelled', record, reason: 'endpoint deleted' };
     if (!endpoint.enabled) {
       const reason = `endpoint disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ''}`;
       return { send: false, why: 'endpoint-disabled', state: 'cancelled', record, reason };

@@ -70,7 +70,11 @@ export async function readDeliveryLog(redis: Redis, prefix: string, jobId: strin
 }
 
 /** Adds an attempt to the delivery log of the event's subject, newest first. */
-export async function appendAttempt(deps: Pick<DeliveryDeps, 'redis' | 'prefix' | 'retentionSeconds'>, delivery: WebhookDelivery, entry: DeliveryAttempt): Promise<void> {
+export async function appendAttempt(
+  deps: Pick<DeliveryDeps, 'redis' | 'prefix' | 'retentionSeconds'>,
+  delivery: WebhookDelivery,
+  entry: DeliveryAttempt,
+): Promise<void> {
   // Keyed by the event's subject, a job or a batch; kept as long as its record, then gone with it.
   const key = deliveryLogKey(deps.prefix, delivery.event.data.id);
   await deps.redis

@@ -7,7 +7,15 @@ import { attemptDelivery } from './delivery-attempt';
 import { deliveryDeps, type DeliveryDeps, type SecretLookup } from './delivery-deps';
 import { gateDelivery } from './delivery-gate';
 import { deadLetter } from './delivery-log';
-import { recordDispatcherError, recordFailure, recordSkip, recordStart, recordSuccess, type AttemptContext, type DeliveryOutcome } from './delivery-transitions';
+import {
+  recordDispatcherError,
+  recordFailure,
+  recordSkip,
+  recordStart,
+  recordSuccess,
+  type AttemptContext,
+  type DeliveryOutcome,
+} from './delivery-transitions';
 import { WebhookRetryError } from './schedule';
 
 // The log, its keys and its line type lived here; kept importable from here.
@@ -48,7 +56,13 @@ export function createDeliveryProcessor(options: DeliveryProcessorDeps | Deliver
     const started = performance.now();
     // The event's job and the API request that submitted it: one grep follows a job from intake to webhook.
     const subject = delivery.event.type.startsWith('job.') ? { jobId: delivery.event.data.id } : { batchId: delivery.event.data.id };
-    const log = deps.logger.child({ deliveryId, eventId: delivery.event.id, attempt, ...subject, ...(delivery.requestId ? { requestId: delivery.requestId } : {}) });
+    const log = deps.logger.child({
+      deliveryId,
+      eventId: delivery.event.id,
+      attempt,
+      ...subject,
+      ...(delivery.requestId ? { requestId: delivery.requestId } : {}),
+    });
 
     const gate = await gateDelivery(deps, delivery);
     if (!gate.send) return recordSkip(deps, { attempt, log }, gate);

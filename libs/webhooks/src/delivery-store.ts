@@ -47,9 +47,7 @@ export interface DeliveryListOptions {
 }
 
 export type DeliveryTransition =
-  | { kind: 'ok'; previous: WebhookDeliveryState; record: DeliveryRecord }
-  | { kind: 'rejected'; current: WebhookDeliveryState }
-  | { kind: 'missing' };
+  { kind: 'ok'; previous: WebhookDeliveryState; record: DeliveryRecord } | { kind: 'rejected'; current: WebhookDeliveryState } | { kind: 'missing' };
 
 interface DeliveryScripts {
   voxqDeliveryCreate(...args: (string | number)[]): Promise<string>;
@@ -140,7 +138,26 @@ export class WebhookDeliveryStore {
       this.jobKey(subjectId),
       target.endpointId ? this.endpointKey(target.endpointId) : '',
     ];
-    const fields = ['id', id, 'tenantId', tenantId, 'eventId', event.id, 'eventType', event.type, 'jobId', subjectId, 'endpointId', target.endpointId ?? '', 'url', target.url, 'createdAt', at, 'updatedAt', at];
+    const fields = [
+      'id',
+      id,
+      'tenantId',
+      tenantId,
+      'eventId',
+      event.id,
+      'eventType',
+      event.type,
+      'jobId',
+      subjectId,
+      'endpointId',
+      target.endpointId ?? '',
+      'url',
+      target.url,
+      'createdAt',
+      at,
+      'updatedAt',
+      at,
+    ];
     const state = await this.redis.voxqDeliveryCreate(...keys, id, this.retentionSeconds, JSON.stringify(event), this.floor(now.getTime()), ...fields);
     return { id, state: state as WebhookDeliveryState | 'new' };
   }
@@ -217,4 +234,3 @@ export class WebhookDeliveryStore {
     return { deliveries: page.items, nextCursor: page.nextCursor };
   }
 }
-

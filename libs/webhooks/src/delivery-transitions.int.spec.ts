@@ -26,7 +26,15 @@ describe('delivery transitions', () => {
     const base = deliveryTo(URL, { endpointId: endpoint.id });
     const { id } = await deps.deliveries.record(TENANT, base.event, { url: URL, endpointId: endpoint.id });
     const delivery: WebhookDelivery = { ...base, deliveryId: id };
-    const ctx: AttemptContext = { delivery, deliveryId: id, attempt, record: await deps.deliveries.read(id), endpoint, started: performance.now(), log: deps.logger };
+    const ctx: AttemptContext = {
+      delivery,
+      deliveryId: id,
+      attempt,
+      record: await deps.deliveries.read(id),
+      endpoint,
+      started: performance.now(),
+      log: deps.logger,
+    };
     await recordStart(deps, ctx);
     const deadLetters = async () => (await unit.redis.lrange(deadLetterKey(deps.prefix), 0, -1)).map((l) => JSON.parse(l) as DeadLetter);
     return { deps, ctx, id, endpoint, deadLetters, redis: unit.redis };
@@ -34,17 +42,38 @@ describe('delivery transitions', () => {
 
   it('a failure before the last attempt: logged, record pending until the next one, a retry error with the delay', async () => {
     const { deps, ctx, id, deadLetters } = await setup();
-    const error = await recordFailure(deps, ctx, { kind: 'failed', reason: 'receiver answered 503', final: false, response: response(503), retryAfterMs: 30_000, gone: false });
+    const error = await recordFailure(deps, ctx, {
+      kind: 'failed',
+      reason: 'receiver answered 503',
+      final: false,
+      response: response(503),
+      retryAfterMs: 30_000,
+      gone: false,
+    });
     expect(error).toBeInstanceOf(WebhookRetryError);
     expect((error as WebhookRetryError).retryDelayMs).toBe(30_000); // Retry-After beats the 1 s of the schedule.
-    expect(await deps.deliveries.read(id)).toMatchObject({ state: 'pending', lastStatusCode: 503, lastError: 'receiver answered 503', nextAttemptAt: expect.any(String) });
-    expect(await readDeliveryLog(deps.redis, deps.prefix, ctx.delivery.event.data.id)).toMatchObject([{ attempt: 1, statusCode: 503, error: 'receiver answered 503', deliveryId: id }]);
+    expect(await deps.deliveries.read(id)).toMatchObject({
+      state: 'pending',
+      lastStatusCode: 503,
+      lastError: 'receiver answered 503',
+      nextAttemptAt: expect.any(String),
+    });
+    expect(await readDeliveryLog(deps.redis, deps.prefix, ctx.delivery.event.data.id)).toMatchObject([
+      { attempt: 1, statusCode: 503, error: 'receiver answered 503', deliveryId: id },
+    ]);
     expect(await deadLetters()).toEqual([]);
   });
 
   it('a final failure: record failed, dead-lettered, unrecoverable; a 410 also disables the endpoint', async () => {
     const { deps, ctx, id, endpoint, deadLetters } = await setup(3);
-    const error = await recordFailure(deps, ctx, { kind: 'failed', reason: 'receiver answered 410 Gone', final: true, response: response(410), retryAfterMs: null, gone: true });
+    const error = await recordFailure(deps, ctx, {
+      kind: 'failed',
+      reason: 'receiver answered 410 Gone',
+      final: true,
+      response: response(410),
+      retryAfterMs: null,
+      gone: true,
+    });
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect(await deps.deliveries.read(id)).toMatchObject({ state: 'failed', lastStatusCode: 410 });
     expect(await deps.endpoints.read(endpoint.id)).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' });
@@ -77,7 +106,18 @@ describe('delivery transitions', () => {
     const line = { attempt: 1, at: 'now', url: URL, status: 200, ms: 3, excerpt: null, error: null, addedLater: 'x' };
     await redis.lpush(deliveryLogKey(deps.prefix, 'job_x'), JSON.stringify(line));
     expect(await readDeliveryLog(redis, deps.prefix, 'job_x')).toEqual([
-      { object: 'webhook_attempt', deliveryId: null, endpointId: null, attempt: 1, at: 'now', url: URL, statusCode: 200, latencyMs: 3, responseExcerpt: null, error: null },
+      {
+        object: 'webhook_attempt',
+        deliveryId: null,
+        endpointId: null,
+        attempt: 1,
+        at: 'now',
+        url: URL,
+        statusCode: 200,
+        latencyMs: 3,
+        responseExcerpt: null,
+        error: null,
+      },
     ]);
     await redis.lpush(deliveryLogKey(deps.prefix, 'job_y'), JSON.stringify({ attempt: 'one' }));
     await expect(readDeliveryLog(redis, deps.prefix, 'job_y')).rejects.toMatchObject({ code: 'internal_error' });

@@ -150,6 +150,11 @@ export async function recordDispatcherError(
   const reason = `dispatcher error: ${error.message}`;
   // Best effort, both: the same outage that failed the attempt may fail these writes too,
   // and the job's own error (rethrown by the caller) must not be replaced by theirs.
-  if (ctx.record) await close(deps, ctx.record, 'failed', { lastError: reason, nextAttemptAt: null }).catch((e: unknown) => deps.logger.warn({ err: e, deliveryId: ctx.deliveryId }, 'could not fail the delivery record'));
-  await deadLetter(deps, ctx.deliveryId, ctx.delivery, ctx.attempt, reason).catch((e: unknown) => deps.logger.error({ err: e, deliveryId: ctx.deliveryId }, 'could not dead-letter the delivery'));
+  if (ctx.record)
+    await close(deps, ctx.record, 'failed', { lastError: reason, nextAttemptAt: null }).catch((e: unknown) =>
+      deps.logger.warn({ err: e, deliveryId: ctx.deliveryId }, 'could not fail the delivery record'),
+    );
+  await deadLetter(deps, ctx.deliveryId, ctx.delivery, ctx.attempt, reason).catch((e: unknown) =>
+    deps.logger.error({ err: e, deliveryId: ctx.deliveryId }, 'could not dead-letter the delivery'),
+  );
 }

@@ -43,10 +43,8 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
 
   const deliveries = async (jobId = 'job_01') =>
     (await redis.lrange(deliveryLogKey(config.redis.prefix, jobId), 0, -1)).map((s) => JSON.parse(s) as DeliveryAttempt);
-  const deadLetters = async () =>
-    (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
-  const stateOf = async (deliveryId: string, state: string) =>
-    (await queues.webhooks.getJobState(deliveryId)) === state ? true : undefined;
+  const deadLetters = async () => (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
+  const stateOf = async (deliveryId: string, state: string) => ((await queues.webhooks.getJobState(deliveryId)) === state ? true : undefined);
   return { config, queues, webhooks, redis, deliveries, deadLetters, stateOf, logs };
 }
 
@@ -76,7 +74,11 @@ describe('webhook dispatcher', () => {
 
     await eventually(() => stateOf(deliveryId as string, 'completed'), 10_000, 'delivery completed');
     const log = await deliveries();
-    expect(log.map((a) => [a.attempt, a.status])).toEqual([[3, 200], [2, 500], [1, 500]]);
+    expect(log.map((a) => [a.attempt, a.status])).toEqual([
+      [3, 200],
+      [2, 500],
+      [1, 500],
+    ]);
     expect(log[0]).toMatchObject({ url: hook.url, error: null, excerpt: 'status 200' });
     expect(log[1]).toMatchObject({ error: 'receiver answered 500', excerpt: 'status 500' });
   });
@@ -227,8 +229,18 @@ describe('signingSecrets', () => {
   it('adds the previous secret only until its grace period ends', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
     const endpoint = {
-      id: 'we_1', tenantId: TENANT, url: 'https://example.com', events: [], description: null, enabled: true, disabledReason: null,
-      secret: 'whsec_new', previousSecret: 'whsec_old', previousSecretExpiresAt: '2025-01-01T00:00:01.000Z', createdAt: '', updatedAt: '',
+      id: 'we_1',
+      tenantId: TENANT,
+      url: 'https://example.com',
+      events: [],
+      description: null,
+      enabled: true,
+      disabledReason: null,
+      secret: 'whsec_new',
+      previousSecret: 'whsec_old',
+      previousSecretExpiresAt: '2025-01-01T00:00:01.000Z',
+      createdAt: '',
+      updatedAt: '',
     } as const;
     expect(signingSecrets({ ...endpoint, events: [] }, now)).toEqual(['whsec_new', 'whsec_old']);
     expect(signingSecrets({ ...endpoint, events: [] }, now + 1_000)).toEqual(['whsec_new']);

@@ -163,10 +163,7 @@ async function fanOut(
   requestId?: string,
 ): Promise<string[]> {
   const subscribed = type ? (await endpoints.active(tenantId)).filter((e) => e.events.includes(type)) : [];
-  const targets: DeliveryTarget[] = [
-    ...(ownUrl ? [{ url: ownUrl, endpointId: null }] : []),
-    ...subscribed.map((e) => ({ url: e.url, endpointId: e.id })),
-  ];
+  const targets: DeliveryTarget[] = [...(ownUrl ? [{ url: ownUrl, endpointId: null }] : []), ...subscribed.map((e) => ({ url: e.url, endpointId: e.id }))];
   if (targets.length === 0) return [];
   const event = build();
 
@@ -199,9 +196,16 @@ export async function redeliverWebhook({ queue, endpoints, deliveries }: Webhook
     if (!endpoint) throw errors.conflict('endpoint_deleted', `Endpoint ${record.endpointId} of delivery ${deliveryId} was deleted.`);
     if (!endpoint.enabled) throw errors.conflict('endpoint_disabled', `Endpoint ${record.endpointId} is disabled; enable it before redelivering.`);
   }
-  const moved = await deliveries.transition(record, 'pending', FINAL_DELIVERY_STATES, { lastError: null, nextAttemptAt: new Date().toISOString() }, { mode: 'redeliver' });
+  const moved = await deliveries.transition(
+    record,
+    'pending',
+    FINAL_DELIVERY_STATES,
+    { lastError: null, nextAttemptAt: new Date().toISOString() },
+    { mode: 'redeliver' },
+  );
   if (moved.kind === 'missing') throw errors.notFound('webhook_delivery', deliveryId);
-  if (moved.kind === 'rejected') throw errors.conflict('delivery_in_progress', `Delivery ${deliveryId} is ${moved.current}; redeliver it once it has finished.`);
+  if (moved.kind === 'rejected')
+    throw errors.conflict('delivery_in_progress', `Delivery ${deliveryId} is ${moved.current}; redeliver it once it has finished.`);
   const { record: next } = moved;
   await enqueueWebhook(queue, { tenantId, url: next.url, event, deliveryId: next.id, endpointId: next.endpointId }, next.series);
   return next;

@@ -13,7 +13,10 @@ export const newEndpointId = (now = Date.now()) => `we_${hex12(now)}${randomByte
  * twice (a worker re-run, a retried enqueue) finds the first record instead of a second.
  */
 export function deliveryIdOf(eventTimeMs: number, eventId: string, endpointId: string | null, url: string): string {
-  const hash = createHash('sha256').update(`${eventId}\n${endpointId ?? ''}\n${url}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(`${eventId}\n${endpointId ?? ''}\n${url}`)
+    .digest('hex')
+    .slice(0, 16);
   return `wd_${hex12(eventTimeMs)}${hash}`;
 }
 

@@ -1,22 +1,7 @@
 export { deliverWebhook, EXCERPT_BYTES, isDelivered, WEBHOOK_USER_AGENT } from './deliver';
 export type { DeliveryRequest, DeliveryResponse } from './deliver';
-export {
-  createDeliveryProcessor,
-  deadLetterInvalid,
-  deadLetterKey,
-  DELIVERY_LOG_LENGTH,
-  deliveryLogKey,
-  readDeliveryLog,
-} from './delivery-processor';
-export type {
-  DeadLetter,
-  DeliveryAttempt,
-  DeliveryOutcome,
-  DeliveryProcessor,
-  DeliveryProcessorDeps,
-  SecretLookup,
-  WebhookJob,
-} from './delivery-processor';
+export { createDeliveryProcessor, deadLetterInvalid, deadLetterKey, DELIVERY_LOG_LENGTH, deliveryLogKey, readDeliveryLog } from './delivery-processor';
+export type { DeadLetter, DeliveryAttempt, DeliveryOutcome, DeliveryProcessor, DeliveryProcessorDeps, SecretLookup, WebhookJob } from './delivery-processor';
 export { attemptDelivery } from './delivery-attempt';
 export type { AttemptResult } from './delivery-attempt';
 export { deliveryDeps } from './delivery-deps';
@@ -30,14 +15,7 @@ export { FINAL_DELIVERY_STATES, OPEN_DELIVERY_STATES, toDeliveryView, WebhookDel
 export type { DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
 export { startDispatcher } from './dispatcher';
 export type { Dispatcher, DispatcherOptions } from './dispatcher';
-export {
-  ENDPOINT_CACHE_TTL_MS,
-  MAX_ENDPOINTS_PER_TENANT,
-  signingSecrets,
-  tenantHasEndpoints,
-  toEndpointView,
-  WebhookEndpointStore,
-} from './endpoint-store';
+export { ENDPOINT_CACHE_TTL_MS, MAX_ENDPOINTS_PER_TENANT, signingSecrets, tenantHasEndpoints, toEndpointView, WebhookEndpointStore } from './endpoint-store';
 export type { WebhookEndpoint } from './endpoint-store';
 export {
   buildBatchEvent,
@@ -52,13 +30,6 @@ export {
 } from './events';
 export type { WebhookDelivery, WebhookQueueContext } from './events';
 export { DELIVERY_ID_PATTERN, ENDPOINT_ID_PATTERN } from './ids';
-export {
-  createWebhookBackoffStrategy,
-  nextRetryDelayMs,
-  parseRetryAfter,
-  RETRY_AFTER_STATUSES,
-  scheduledDelayMs,
-  WebhookRetryError,
-} from './schedule';
+export { createWebhookBackoffStrategy, nextRetryDelayMs, parseRetryAfter, RETRY_AFTER_STATUSES, scheduledDelayMs, WebhookRetryError } from './schedule';
 export { generateWebhookSecret, signWebhook } from './signing';
 export type { WebhookSignatureHeaders } from './signing';

@@ -8,9 +8,7 @@ const jsonParser = (config: Config) => express.json({ limit: config.api.jsonLimi
 
 const unsupported = (req: express.Request, accepted: string) =>
   errors.unsupportedMediaType(
-    req.headers['content-type']
-      ? `Unsupported Content-Type '${req.headers['content-type']}': send ${accepted}.`
-      : `Missing Content-Type: send ${accepted}.`,
+    req.headers['content-type'] ? `Unsupported Content-Type '${req.headers['content-type']}': send ${accepted}.` : `Missing Content-Type: send ${accepted}.`,
   );
 
 /**

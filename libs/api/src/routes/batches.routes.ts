@@ -2,15 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Config } from '@voxq/config';
-import {
-  type BatchService,
-  expiresAfterSchema,
-  fileBatchSchema,
-  fileObject,
-  inlineBatchLines,
-  inlineBatchSchema,
-  listBatchesQuerySchema,
-} from '@voxq/batches';
+import { type BatchService, expiresAfterSchema, fileBatchSchema, fileObject, inlineBatchLines, inlineBatchSchema, listBatchesQuerySchema } from '@voxq/batches';
 import { errors } from '@voxq/errors';
 import { newBatchId, type FileRecord } from '@voxq/job-store';
 import { boundaryOf, parseOrThrow, readMultipart } from '@voxq/intake';
@@ -99,7 +91,10 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Router {
       if (body.webhook) await assertDeliverableUrl(body.webhook.url, deps.config.webhooks, 'webhook.url');
       const id = newBatchId();
       const file = await service.storeInlineFile(principal, inlineBatchLines(inline.jobs, deps.config.batches.maxRequests), id);
-      return void res.status(202).location(`/v1/batches/${id}`).json(await service.create(principal, { ...options, input_file_id: file.id, endpoint: '/v1/jobs' }, id));
+      return void res
+        .status(202)
+        .location(`/v1/batches/${id}`)
+        .json(await service.create(principal, { ...options, input_file_id: file.id, endpoint: '/v1/jobs' }, id));
     }
     const { input_file_id, endpoint } = parseOrThrow(fileBatchSchema, req.body);
     res.json(await service.create(principal, { ...options, input_file_id, endpoint }));

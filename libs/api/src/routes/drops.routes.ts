@@ -1,6 +1,15 @@
 import { Router, type Request } from 'express';
 import type { Config } from '@voxq/config';
-import { DropIntake, dropRuleRequestSchema, type DropClaims, type DropRuleStore, newDropRuleId, s3EventSchema, type DropOutcome, type DropRule } from '@voxq/drops';
+import {
+  DropIntake,
+  dropRuleRequestSchema,
+  type DropClaims,
+  type DropRuleStore,
+  newDropRuleId,
+  s3EventSchema,
+  type DropOutcome,
+  type DropRule,
+} from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { tenantPrefix, type ObjectStore } from '@voxq/storage';
@@ -94,7 +103,15 @@ export function dropsRoutes(deps: DropsRoutesDeps): Router {
         continue;
       }
       const { eTag, versionId, size } = record.s3.object;
-      counts[await intake.consider(rule, { bucket, key, ...(eTag ? { etag: eTag } : {}), ...(versionId ? { versionId } : {}), ...(size === undefined ? {} : { size }) })]++;
+      counts[
+        await intake.consider(rule, {
+          bucket,
+          key,
+          ...(eTag ? { etag: eTag } : {}),
+          ...(versionId ? { versionId } : {}),
+          ...(size === undefined ? {} : { size }),
+        })
+      ]++;
     }
     res.json({ object: 's3_event_receipt', received: event.Records.length, ...counts });
   });

@@ -1,14 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import type { Config } from '@voxq/config';
-import {
-  jobBatchRequestSchema,
-  jobOptionsSchema,
-  listJobsQuerySchema,
-  routingIntentSchema,
-  constraintsSchema,
-  metadataSchema,
-} from '@voxq/contracts';
+import { jobBatchRequestSchema, jobOptionsSchema, listJobsQuerySchema, routingIntentSchema, constraintsSchema, metadataSchema } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
@@ -51,7 +44,9 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
     const { jobs } = parseOrThrow(jobBatchRequestSchema, req.body);
     const submissions = jobs.map((job, i) => jsonSubmission(job, `jobs.${i}`));
     const key = idempotencyKeyOf(req);
-    const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`), { requestId: req.id });
+    const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`), {
+      requestId: req.id,
+    });
     res.status(202).json({ object: 'list', data: submitted.map((s) => s.view) });
   });
 

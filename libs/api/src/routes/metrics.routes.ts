@@ -11,7 +11,12 @@ export function metricsRoutes(token: string | undefined): Router {
   const router = Router();
   router.get('/metrics', async (req, res) => {
     if (!scrapeAllowed(req.header('authorization'), token)) {
-      throw new AppError({ code: 'invalid_metrics_token', type: 'authentication_error', status: 401, message: 'Send the metrics token: `Authorization: Bearer <METRICS_TOKEN>`.' });
+      throw new AppError({
+        code: 'invalid_metrics_token',
+        type: 'authentication_error',
+        status: 401,
+        message: 'Send the metrics token: `Authorization: Bearer <METRICS_TOKEN>`.',
+      });
     }
     const { contentType, body } = await renderMetrics();
     res.type(contentType).send(body);

@@ -47,7 +47,9 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
   const multipartLimit = deps.config.api.audioLimitBytes + 1_048_576;
   const rawMultipart = express.raw({ limit: multipartLimit, type: () => true });
   const multipart: express.RequestHandler = (req, res, next) =>
-    req.is('multipart/form-data') ? rawMultipart(req, res, next) : next(errors.unsupportedMediaType('Send the audio as multipart/form-data with a `file` field.'));
+    req.is('multipart/form-data')
+      ? rawMultipart(req, res, next)
+      : next(errors.unsupportedMediaType('Send the audio as multipart/form-data with a `file` field.'));
 
   /** The finished job's result, or the 202 / error a synchronous caller gets instead. */
   async function finished<R>(req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {

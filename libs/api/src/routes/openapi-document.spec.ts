@@ -87,7 +87,11 @@ describe('the OpenAPI document', () => {
         if (path.startsWith('/v1/')) {
           expect(operation.security, path).toEqual([{ apiKey: [] }]);
           expect(operation.responses['401'], path).toBeDefined();
-        } else expect(operation.security.some((s) => 'apiKey' in s), path).toBe(false);
+        } else
+          expect(
+            operation.security.some((s) => 'apiKey' in s),
+            path,
+          ).toBe(false);
       }
     }
     expect(doc.paths['/openapi.json']?.['get']?.security).toEqual([]);
@@ -109,7 +113,11 @@ describe('the OpenAPI document', () => {
       ((doc.paths[path]?.[method]?.parameters ?? []) as { in: string; name: string }[]).filter((p) => p.in === 'header').map((p) => p.name);
     expect(headerNames('post', '/v1/jobs')).toEqual(expect.arrayContaining(['Idempotency-Key', 'X-Voxq-Intent', 'X-Voxq-Webhook-Url']));
     expect(headerNames('post', '/v1/transcribe')).toEqual(expect.arrayContaining(['x-speko-intent', 'Prefer', 'Idempotency-Key']));
-    expect(Object.keys((doc.paths['/v1/jobs']?.['post']?.requestBody as { content: object }).content)).toEqual(['application/json', 'audio/*', 'application/octet-stream']);
+    expect(Object.keys((doc.paths['/v1/jobs']?.['post']?.requestBody as { content: object }).content)).toEqual([
+      'application/json',
+      'audio/*',
+      'application/octet-stream',
+    ]);
     expect(Object.keys((doc.paths['/v1/audio/transcriptions']?.['post']?.requestBody as { content: object }).content)).toEqual(['multipart/form-data']);
   });
 
@@ -142,7 +150,9 @@ describe('the OpenAPI document', () => {
       let checked = 0;
       for (const [path, item] of Object.entries(doc.paths)) {
         for (const [method, operation] of Object.entries(item)) {
-          const content = (operation.requestBody as { content?: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: unknown }> }> } | undefined)?.content;
+          const content = (
+            operation.requestBody as { content?: Record<string, { schema: { $ref?: string }; examples?: Record<string, { value: unknown }> }> } | undefined
+          )?.content;
           for (const media of Object.values(content ?? {})) {
             for (const [name, example] of Object.entries(media.examples ?? {})) {
               const check = ajv.compile({ $ref: `doc${media.schema.$ref}` });
@@ -155,7 +165,7 @@ describe('the OpenAPI document', () => {
       expect(checked).toBeGreaterThanOrEqual(10);
     });
 
-    it("every example is also accepted by the zod schema the route parses with", () => {
+    it('every example is also accepted by the zod schema the route parses with', () => {
       let checked = 0;
       for (const route of API_ROUTE_DOCS) {
         for (const media of Object.values(route.body?.content ?? {})) {

@@ -29,7 +29,13 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
   const audioBody: express.RequestHandler = (req, res, next) => {
     if (req.is(AUDIO)) return rawAudio(req, res, next);
     const type = req.headers['content-type'];
-    next(errors.unsupportedMediaType(type ? `Unsupported Content-Type '${type}': send the audio as audio/* (e.g. audio/wav).` : 'Missing Content-Type: send the audio as audio/* (e.g. audio/wav).'));
+    next(
+      errors.unsupportedMediaType(
+        type
+          ? `Unsupported Content-Type '${type}': send the audio as audio/* (e.g. audio/wav).`
+          : 'Missing Content-Type: send the audio as audio/* (e.g. audio/wav).',
+      ),
+    );
   };
 
   /**
@@ -56,7 +62,12 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
         else if (job.status === 'failed' || job.status === 'cancelled') sse.send('error', { ...envelope(jobError(job)), jobId: job.id });
         else {
           sse.send('error', {
-            error: { type: 'api_error', code: 'job_pending', message: `Job ${job.id} is still ${job.status} after ${oneShot.syncWaitMs} ms; poll /v1/jobs/${job.id}.`, param: null },
+            error: {
+              type: 'api_error',
+              code: 'job_pending',
+              message: `Job ${job.id} is still ${job.status} after ${oneShot.syncWaitMs} ms; poll /v1/jobs/${job.id}.`,
+              param: null,
+            },
             jobId: job.id,
           });
         }

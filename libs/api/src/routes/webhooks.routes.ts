@@ -5,14 +5,7 @@ import { createWebhookEndpointSchema, listWebhookDeliveriesQuerySchema, updateWe
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { assertDeliverableUrl } from '@voxq/url-guard';
-import {
-  readDeliveryLog,
-  redeliverWebhook,
-  toDeliveryView,
-  toEndpointView,
-  type WebhookQueueContext,
-  type WebhookEndpoint,
-} from '@voxq/webhooks';
+import { readDeliveryLog, redeliverWebhook, toDeliveryView, toEndpointView, type WebhookQueueContext, type WebhookEndpoint } from '@voxq/webhooks';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
 import { type JobService, parseOrThrow } from '@voxq/intake';
@@ -45,7 +38,10 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
     const input = parseOrThrow(createWebhookEndpointSchema, req.body);
     await assertDeliverableUrl(input.url, config.webhooks, 'url');
     const endpoint = await endpoints.create(principalOf(req).tenantId, input);
-    res.status(201).location(`/v1/webhooks/${endpoint.id}`).json(toEndpointView(endpoint, { withSecret: true }));
+    res
+      .status(201)
+      .location(`/v1/webhooks/${endpoint.id}`)
+      .json(toEndpointView(endpoint, { withSecret: true }));
   });
 
   router.get('/v1/webhooks', async (req, res) => {

@@ -16,10 +16,7 @@ export const synthesizeJob: JobKind<'synthesize'> = {
       'tts',
       payload,
       (provider, model, signal) =>
-        provider.synthesize(
-          { model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language },
-          { signal, logger: ctx.logger },
-        ),
+        provider.synthesize({ model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language }, { signal, logger: ctx.logger }),
       routeOptions(ctx),
     );
     const speech = routed.value;

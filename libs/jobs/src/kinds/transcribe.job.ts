@@ -28,10 +28,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
       'stt',
       payload,
       (provider, model, signal) =>
-        provider.transcribe(
-          { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language },
-          { signal, logger: ctx.logger },
-        ),
+        provider.transcribe({ model, audio: audio.data, contentType: input.audio.contentType, language: intent.language }, { signal, logger: ctx.logger }),
       routeOptions(ctx),
     );
     const transcript = routed.value;

@@ -62,10 +62,7 @@ describe('anthropic LLM against the simulator', () => {
   });
 
   it('maps tool_use back to tool calls, and sends the follow-up turn as tool_use and tool_result blocks', async () => {
-    const first = await llm.complete(
-      { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Call lookup_order for 42' }], tools: [lookup] },
-      ctx(),
-    );
+    const first = await llm.complete({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Call lookup_order for 42' }], tools: [lookup] }, ctx());
     expect(first).toMatchObject({ model: 'claude-haiku-4-5', finishReason: 'tool_calls', text: '' });
     expect(first.toolCalls).toEqual([{ id: expect.stringMatching(/^toolu_/), name: 'lookup_order', args: '{"orderId":"simulated"}' }]);
     const call = first.toolCalls?.[0];
@@ -108,12 +105,21 @@ describe('anthropic LLM against the simulator', () => {
   it.each([
     [{ status: 529 }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ status: 500 }, { code: 'provider_unavailable', retryable: true, failover: true }],
-    [{ status: 429, retryAfterSeconds: 2 }, { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 2 }],
-    [{ status: 404, message: 'model: claude-9' }, { code: 'provider_misconfigured', retryable: false, failover: true, message: 'anthropic: HTTP 404: not_found_error: model: claude-9' }],
+    [
+      { status: 429, retryAfterSeconds: 2 },
+      { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 2 },
+    ],
+    [
+      { status: 404, message: 'model: claude-9' },
+      { code: 'provider_misconfigured', retryable: false, failover: true, message: 'anthropic: HTTP 404: not_found_error: model: claude-9' },
+    ],
     [{ status: 403 }, { code: 'provider_misconfigured', retryable: false, failover: true }],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
     [{ status: 413 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
-    [{ malformed: true as const }, { code: 'provider_unavailable', retryable: true, failover: true, message: 'anthropic: malformed response: body is not JSON' }],
+    [
+      { malformed: true as const },
+      { code: 'provider_unavailable', retryable: true, failover: true, message: 'anthropic: malformed response: body is not JSON' },
+    ],
     [{ reset: true as const }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ cut: true as const }, { code: 'provider_unavailable', retryable: true, failover: true }],
   ])('maps the fault %j to %j', async (fault, expected) => {
@@ -137,14 +143,23 @@ describe('anthropic LLM against the simulator', () => {
 
   it('maps a request Anthropic refuses to provider_rejected_input', async () => {
     // A conversation may not start with the assistant; the simulator refuses it as Anthropic does.
-    const request: LlmRequest = { messages: [{ role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Hi' }] };
+    const request: LlmRequest = {
+      messages: [
+        { role: 'assistant', content: 'Hello!' },
+        { role: 'user', content: 'Hi' },
+      ],
+    };
     await expect(llm.complete(request, ctx())).rejects.toMatchObject({ code: 'provider_rejected_input', failover: false });
   });
 
   it('gives up on a hung upstream when the call times out', async () => {
     simulator.enqueueFaults([{ hang: true }], 'anthropic');
     const started = Date.now();
-    await expect(llm.complete(hi, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true, message: 'anthropic: timed out' });
+    await expect(llm.complete(hi, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({
+      code: 'provider_unavailable',
+      failover: true,
+      message: 'anthropic: timed out',
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

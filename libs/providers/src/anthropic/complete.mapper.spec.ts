@@ -84,11 +84,29 @@ describe('toWireRequest', () => {
       'm',
     );
     expect(messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'First.' }, { type: 'text', text: 'Second.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'First.' },
+          { type: 'text', text: 'Second.' },
+        ],
+      },
       // No empty text block: Anthropic refuses them.
       { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'get_weather', input: {} }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'sunny' }, { type: 'text', text: 'Thanks!' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'You are welcome.' }, { type: 'text', text: 'Anything else?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't1', content: 'sunny' },
+          { type: 'text', text: 'Thanks!' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'You are welcome.' },
+          { type: 'text', text: 'Anything else?' },
+        ],
+      },
     ]);
   });
 
@@ -121,7 +139,10 @@ describe('toWireRequest', () => {
     [undefined, true, undefined],
     [undefined, undefined, undefined],
   ] as const)('maps toolChoice %j with parallelToolCalls %s to %j', (toolChoice, parallelToolCalls, expected) => {
-    const body = toWireRequest({ ...hi, tools: [weather], ...(toolChoice ? { toolChoice } : {}), ...(parallelToolCalls === undefined ? {} : { parallelToolCalls }) }, 'm');
+    const body = toWireRequest(
+      { ...hi, tools: [weather], ...(toolChoice ? { toolChoice } : {}), ...(parallelToolCalls === undefined ? {} : { parallelToolCalls }) },
+      'm',
+    );
     expect(body.tool_choice).toEqual(expected);
   });
 
@@ -149,10 +170,22 @@ describe('toWireRequest', () => {
 describe('fromWireResponse', () => {
   const parse = (body: unknown) => wireResponseSchema.parse(body);
   const message = (content: unknown[], stop_reason: string | null = 'end_turn', extra: Record<string, unknown> = {}) =>
-    parse({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content, stop_reason, usage: { input_tokens: 12, output_tokens: 5 }, ...extra });
+    parse({
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content,
+      stop_reason,
+      usage: { input_tokens: 12, output_tokens: 5 },
+      ...extra,
+    });
 
   it('joins text blocks and maps usage and the model', () => {
-    const response = message([{ type: 'text', text: 'Hello, ' }, { type: 'text', text: 'world.' }]);
+    const response = message([
+      { type: 'text', text: 'Hello, ' },
+      { type: 'text', text: 'world.' },
+    ]);
     expect(fromWireResponse(response, 'claude-sonnet-4-5')).toEqual({
       text: 'Hello, world.',
       model: 'claude-sonnet-4-5-20250929',
@@ -198,7 +231,10 @@ describe('fromWireResponse', () => {
   });
 
   it('skips block types it does not use, such as thinking', () => {
-    const response = message([{ type: 'thinking', thinking: 'hmm', signature: 's' }, { type: 'text', text: 'Done.' }]);
+    const response = message([
+      { type: 'thinking', thinking: 'hmm', signature: 's' },
+      { type: 'text', text: 'Done.' },
+    ]);
     expect(fromWireResponse(response, 'm').text).toBe('Done.');
   });
 

@@ -43,14 +43,12 @@ function toBlocks(message: ChatMessage, index: number): { role: Role; blocks: Wi
         ],
       };
     case 'assistant': {
-      const calls = (message.toolCalls ?? []).map(
-        (call, i): WireBlock => ({
-          type: 'tool_use',
-          id: call.id,
-          name: call.name,
-          input: toolInput(call.args, `input.messages.${index}.toolCalls.${i}.args`),
-        }),
-      );
+      const calls = (message.toolCalls ?? []).map((call, i): WireBlock => ({
+        type: 'tool_use',
+        id: call.id,
+        name: call.name,
+        input: toolInput(call.args, `input.messages.${index}.toolCalls.${i}.args`),
+      }));
       return { role: 'assistant', blocks: [...text, ...calls] };
     }
     default:

@@ -22,9 +22,7 @@ export interface WireTool {
 }
 
 export type WireToolChoice =
-  | { type: 'auto' | 'any'; disable_parallel_tool_use?: true }
-  | { type: 'tool'; name: string; disable_parallel_tool_use?: true }
-  | { type: 'none' };
+  { type: 'auto' | 'any'; disable_parallel_tool_use?: true } | { type: 'tool'; name: string; disable_parallel_tool_use?: true } | { type: 'none' };
 
 export interface WireRequest {
   model: string;

@@ -42,7 +42,14 @@ describe('Cartesia TTS against the simulator', () => {
   });
 
   it('sends the request voice, model and a speed step, at the configured sample rate', async () => {
-    const narrowband = createCartesiaTts({ baseUrl: simulator.baseUrlFor('cartesia'), apiKey: 'k', version: '2024-11-13', defaultModel: 'sonic-2', defaultVoice: VOICE, sampleRate: 8_000 });
+    const narrowband = createCartesiaTts({
+      baseUrl: simulator.baseUrlFor('cartesia'),
+      apiKey: 'k',
+      version: '2024-11-13',
+      defaultModel: 'sonic-2',
+      defaultVoice: VOICE,
+      sampleRate: 8_000,
+    });
     const result = await narrowband.synthesize({ ...hello, voice: 'v-2', model: 'sonic-turbo', speed: 0.5 }, ctx());
     expect(result.contentType).toBe('audio/pcm;rate=8000');
     expect(result.durationSeconds).toBeCloseTo(0.96 / 0.8);

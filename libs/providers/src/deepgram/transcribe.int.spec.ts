@@ -72,7 +72,10 @@ describe('deepgram STT against the simulator', () => {
   it.each([
     [{ status: 500 }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ status: 503 }, { code: 'provider_unavailable', retryable: true, failover: true }],
-    [{ status: 429, retryAfterSeconds: 4 }, { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 4 }],
+    [
+      { status: 429, retryAfterSeconds: 4 },
+      { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 4 },
+    ],
     [{ status: 402 }, { code: 'provider_misconfigured', retryable: false, failover: true }],
     [{ status: 403 }, { code: 'provider_misconfigured', retryable: false, failover: true }],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],

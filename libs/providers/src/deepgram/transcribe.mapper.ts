@@ -8,9 +8,26 @@ import type { ListenResponse } from './wire.schema';
  * which would fail the job, so any other tag is sent as its primary subtag, always served.
  */
 const REGIONAL_TAGS = new Set(
-  ['en-US', 'en-AU', 'en-GB', 'en-IN', 'en-NZ', 'es-419', 'fr-CA', 'pt-BR', 'pt-PT', 'nl-BE', 'de-CH', 'da-DK', 'ko-KR', 'sv-SE', 'th-TH', 'zh-CN', 'zh-TW', 'zh-HK'].map((tag) =>
-    tag.toLowerCase(),
-  ),
+  [
+    'en-US',
+    'en-AU',
+    'en-GB',
+    'en-IN',
+    'en-NZ',
+    'es-419',
+    'fr-CA',
+    'pt-BR',
+    'pt-PT',
+    'nl-BE',
+    'de-CH',
+    'da-DK',
+    'ko-KR',
+    'sv-SE',
+    'th-TH',
+    'zh-CN',
+    'zh-TW',
+    'zh-HK',
+  ].map((tag) => tag.toLowerCase()),
 );
 
 /** The `language` query value for a BCP-47 tag from the intent. */

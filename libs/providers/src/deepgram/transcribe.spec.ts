@@ -95,10 +95,22 @@ describe('fromListenResponse', () => {
 });
 
 describe('segmentsFromWords', () => {
-  const word = (punctuated: string, start: number, end: number) => ({ word: punctuated.toLowerCase().replace(/[^a-z]/g, ''), start, end, punctuated_word: punctuated });
+  const word = (punctuated: string, start: number, end: number) => ({
+    word: punctuated.toLowerCase().replace(/[^a-z]/g, ''),
+    start,
+    end,
+    punctuated_word: punctuated,
+  });
 
   it('starts a segment after a sentence ends or after a pause of 0.8 s', () => {
-    const words = [word('Hello', 0, 0.3), word('there.', 0.35, 0.7), word('How', 0.75, 0.9), word('are', 0.95, 1.1), word('you', 2, 2.2), word('today?', 2.25, 2.6)];
+    const words = [
+      word('Hello', 0, 0.3),
+      word('there.', 0.35, 0.7),
+      word('How', 0.75, 0.9),
+      word('are', 0.95, 1.1),
+      word('you', 2, 2.2),
+      word('today?', 2.25, 2.6),
+    ];
     expect(segmentsFromWords(words)).toEqual([
       { start: 0, end: 0.7, text: 'Hello there.' },
       { start: 0.75, end: 1.1, text: 'How are' },

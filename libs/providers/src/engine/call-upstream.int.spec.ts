@@ -41,7 +41,16 @@ describe('callUpstream', () => {
   let server: Server;
   let url: string;
   const call = <T>(path: string, answer: UpstreamCall<T>['answer'], extra: Partial<UpstreamCall<T>> = {}) =>
-    callUpstream({ provider: 'x', url: `${url}${path}`, headers: {}, body: jsonBody({ a: 1 }), answer, readError, signal: AbortSignal.timeout(5_000), ...extra });
+    callUpstream({
+      provider: 'x',
+      url: `${url}${path}`,
+      headers: {},
+      body: jsonBody({ a: 1 }),
+      answer,
+      readError,
+      signal: AbortSignal.timeout(5_000),
+      ...extra,
+    });
 
   beforeAll(async () => ({ server, url } = await start()));
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

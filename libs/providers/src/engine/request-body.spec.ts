@@ -14,7 +14,9 @@ describe('encodeBody', () => {
   });
 
   it('encodes a form with its boundary in the content type', () => {
-    const { payload, contentType } = encodeBody(multipartBody({ model: 'whisper-1' }, { field: 'file', filename: 'a.wav', contentType: 'audio/wav', data: Buffer.from('RIFF') }));
+    const { payload, contentType } = encodeBody(
+      multipartBody({ model: 'whisper-1' }, { field: 'file', filename: 'a.wav', contentType: 'audio/wav', data: Buffer.from('RIFF') }),
+    );
     const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(contentType)?.[1];
     expect(boundary).toBeDefined();
     expect(payload.toString()).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`);

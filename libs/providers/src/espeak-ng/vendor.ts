@@ -12,5 +12,7 @@ export const espeakNg = defineVendor({
     ESPEAK_BIN: textVar('espeak-ng', 'The espeak-ng binary.'),
   }),
   providers: (env, { localEngines }) =>
-    env.ESPEAK_ENABLED ? [{ provider: createEspeakNgTts({ bin: env.ESPEAK_BIN, limiter: localEngines }), profile: ESPEAK_TTS_PROFILE }] : 'ESPEAK_ENABLED=false',
+    env.ESPEAK_ENABLED
+      ? [{ provider: createEspeakNgTts({ bin: env.ESPEAK_BIN, limiter: localEngines }), profile: ESPEAK_TTS_PROFILE }]
+      : 'ESPEAK_ENABLED=false',
 });

@@ -4,9 +4,7 @@ import { defineScripts, redisKeys, type RedisKeys, type ScriptPipeline } from '@
 import failureLua from './scripts/provider-failure.lua';
 
 /** `halfOpen`: usable only through the one probe (`claimProbe`) right before calling it. */
-export type Availability =
-  | { usable: true; halfOpen: boolean }
-  | { usable: false; until: number; reason: string };
+export type Availability = { usable: true; halfOpen: boolean } | { usable: false; until: number; reason: string };
 
 export interface BreakerOptions {
   /** Failures within `windowMs` that open the breaker. */
@@ -28,7 +26,17 @@ export interface ProviderStateView {
 const REFRESH_MS = 250;
 
 interface StateScripts {
-  voxqProviderFailure(failures: string, breaker: string, cooldown: string, probeClaim: string, windowMs: number, threshold: number, cooldownMs: number, cooldownValue: string, wasProbe: '1' | '0'): Promise<number>;
+  voxqProviderFailure(
+    failures: string,
+    breaker: string,
+    cooldown: string,
+    probeClaim: string,
+    windowMs: number,
+    threshold: number,
+    cooldownMs: number,
+    cooldownValue: string,
+    wasProbe: '1' | '0',
+  ): Promise<number>;
 }
 
 interface Snapshot {

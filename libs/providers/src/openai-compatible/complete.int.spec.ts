@@ -73,10 +73,7 @@ describe('openai-compatible LLM against the simulator', () => {
   });
 
   it('maps tool calls back, and sends the follow-up turn with tool_calls and the tool result', async () => {
-    const first = await llm.complete(
-      { model: 'gpt-4.1', messages: [{ role: 'user', content: 'Call lookup_order for 42' }], tools: [lookup] },
-      ctx(),
-    );
+    const first = await llm.complete({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Call lookup_order for 42' }], tools: [lookup] }, ctx());
     expect(first.finishReason).toBe('tool_calls');
     expect(first.toolCalls).toEqual([{ id: expect.any(String), name: 'lookup_order', args: '{"orderId":"simulated"}' }]);
     const call = first.toolCalls?.[0];
@@ -109,8 +106,14 @@ describe('openai-compatible LLM against the simulator', () => {
   it.each([
     [{ status: 500 }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ status: 503 }, { code: 'provider_unavailable', retryable: true, failover: true }],
-    [{ status: 429, retryAfterSeconds: 2 }, { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 2 }],
-    [{ status: 404, message: 'The model `gpt-9` does not exist' }, { code: 'provider_misconfigured', retryable: false, failover: true }],
+    [
+      { status: 429, retryAfterSeconds: 2 },
+      { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 2 },
+    ],
+    [
+      { status: 404, message: 'The model `gpt-9` does not exist' },
+      { code: 'provider_misconfigured', retryable: false, failover: true },
+    ],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
     [{ malformed: true as const }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ reset: true as const }, { code: 'provider_unavailable', retryable: true, failover: true }],

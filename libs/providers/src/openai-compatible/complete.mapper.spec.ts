@@ -85,7 +85,11 @@ describe('fromWireResponse', () => {
     const response = parse({
       choices: [
         {
-          message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+          },
           finish_reason: 'tool_calls',
         },
       ],

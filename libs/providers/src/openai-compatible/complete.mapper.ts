@@ -45,10 +45,7 @@ export function toWireRequest(request: LlmRequest, model: string): WireRequest {
     if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
   }
   if (request.toolChoice !== undefined) {
-    body.tool_choice =
-      typeof request.toolChoice === 'string'
-        ? request.toolChoice
-        : { type: 'function', function: { name: request.toolChoice.name } };
+    body.tool_choice = typeof request.toolChoice === 'string' ? request.toolChoice : { type: 'function', function: { name: request.toolChoice.name } };
   }
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;

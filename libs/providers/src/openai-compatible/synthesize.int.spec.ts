@@ -59,8 +59,14 @@ describe('openai-compatible TTS against the simulator', () => {
   it.each<[Fault, Record<string, unknown>]>([
     [{ status: 500 }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ status: 503 }, { code: 'provider_unavailable', retryable: true, failover: true }],
-    [{ status: 429, retryAfterSeconds: 2 }, { code: 'provider_unavailable', failover: true, retryAfterSeconds: 2 }],
-    [{ status: 404, message: 'The model `tts-9` does not exist' }, { code: 'provider_misconfigured', retryable: false, failover: true }],
+    [
+      { status: 429, retryAfterSeconds: 2 },
+      { code: 'provider_unavailable', failover: true, retryAfterSeconds: 2 },
+    ],
+    [
+      { status: 404, message: 'The model `tts-9` does not exist' },
+      { code: 'provider_misconfigured', retryable: false, failover: true },
+    ],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
     [{ malformed: true }, { code: 'provider_unavailable', message: 'openai: malformed response: expected audio, got application/json' }],
     [{ reset: true }, { code: 'provider_unavailable', failover: true }],

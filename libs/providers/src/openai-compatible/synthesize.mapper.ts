@@ -19,10 +19,7 @@ const MIN_SPEED = 0.25;
 const MAX_SPEED = 4;
 
 /** Our request → the speech body; `speed` is left out at 1, the documented default. */
-export function toSpeechRequest(
-  request: TtsRequest,
-  defaults: { model: string; voice: string; format: SpeechFormat },
-): SpeechWireRequest {
+export function toSpeechRequest(request: TtsRequest, defaults: { model: string; voice: string; format: SpeechFormat }): SpeechWireRequest {
   const body: SpeechWireRequest = {
     model: request.model ?? defaults.model,
     input: request.text,

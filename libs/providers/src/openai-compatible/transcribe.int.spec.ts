@@ -77,7 +77,13 @@ describe('openai-compatible STT against the simulator', () => {
       failover: true,
       retryable: false,
     });
-    const small = createOpenAiCompatibleStt({ name: 'openai', baseUrl: simulator.baseUrlFor('openai'), apiKey: 'k', defaultModel: 'whisper-1', maxUploadBytes: 1_000 });
+    const small = createOpenAiCompatibleStt({
+      name: 'openai',
+      baseUrl: simulator.baseUrlFor('openai'),
+      apiKey: 'k',
+      defaultModel: 'whisper-1',
+      maxUploadBytes: 1_000,
+    });
     await expect(small.transcribe(request, ctx())).rejects.toMatchObject({ code: 'provider_misconfigured', message: expect.stringContaining('upload limit') });
     expect(simulator.requests()).toEqual([]);
   });
@@ -93,7 +99,10 @@ describe('openai-compatible STT against the simulator', () => {
   it.each([
     [{ status: 500 }, { code: 'provider_unavailable', retryable: true, failover: true }],
     [{ status: 503 }, { code: 'provider_unavailable', retryable: true, failover: true }],
-    [{ status: 429, retryAfterSeconds: 3 }, { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 3 }],
+    [
+      { status: 429, retryAfterSeconds: 3 },
+      { code: 'provider_unavailable', retryable: true, failover: true, retryAfterSeconds: 3 },
+    ],
     [{ status: 401 }, { code: 'provider_misconfigured', retryable: false, failover: true }],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
     [{ malformed: true as const }, { code: 'provider_unavailable', retryable: true, failover: true }],

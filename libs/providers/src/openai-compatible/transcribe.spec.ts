@@ -78,7 +78,12 @@ describe('segmentsFromWire', () => {
   it('is undefined without segments, or when any segment lacks its timing or text', () => {
     expect(segmentsFromWire(undefined)).toBeUndefined();
     expect(segmentsFromWire([])).toBeUndefined();
-    expect(segmentsFromWire([{ start: 0, end: 1, text: 'a' }, { start: 1, text: 'b' }])).toBeUndefined();
+    expect(
+      segmentsFromWire([
+        { start: 0, end: 1, text: 'a' },
+        { start: 1, text: 'b' },
+      ]),
+    ).toBeUndefined();
     expect(segmentsFromWire([{ start: 0, end: 1, avg_logprob: -0.1 }])).toBeUndefined();
   });
 

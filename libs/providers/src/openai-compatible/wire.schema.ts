@@ -54,8 +54,5 @@ export type WireResponse = z.infer<typeof wireResponseSchema>;
 
 /** `{ error: { message, type, code } }`; compatible servers sometimes send a bare string. */
 export const wireErrorSchema = z.object({
-  error: z.union([
-    z.object({ message: z.string(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish() }),
-    z.string(),
-  ]),
+  error: z.union([z.object({ message: z.string(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish() }), z.string()]),
 });

@@ -3,7 +3,10 @@
  * its layout must be spelled out; for unknown types sox sniffs the header itself.
  */
 export function soxInputArgs(contentType: string): string[] {
-  const [mime = '', ...params] = contentType.toLowerCase().split(';').map((part) => part.trim());
+  const [mime = '', ...params] = contentType
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
   switch (mime) {
     case 'audio/wav':
     case 'audio/wave':

@@ -98,10 +98,7 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
         installHint: 'apt-get install -y pocketsphinx pocketsphinx-en-us',
       });
       if (recognised.exitCode !== 0) {
-        throw errors.providerUnavailable(
-          POCKETSPHINX_NAME,
-          `${bin} exited with ${recognised.exitCode}: ${excerpt(recognised.stderr) || 'no stderr'}`,
-        );
+        throw errors.providerUnavailable(POCKETSPHINX_NAME, `${bin} exited with ${recognised.exitCode}: ${excerpt(recognised.stderr) || 'no stderr'}`);
       }
 
       const { durationSeconds } = readWav(await readFile(converted));

@@ -17,7 +17,11 @@ export function mediaType(contentType: string): string {
  */
 export function pcmLayout(contentType: string): PcmLayout | null {
   if (mediaType(contentType) !== 'audio/pcm') return null;
-  const params = contentType.toLowerCase().split(';').slice(1).map((part) => part.trim());
+  const params = contentType
+    .toLowerCase()
+    .split(';')
+    .slice(1)
+    .map((part) => part.trim());
   const param = (name: string): number | undefined => {
     const value = Number(params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1));
     return Number.isInteger(value) && value > 0 ? value : undefined;

@@ -87,7 +87,9 @@ describe('simulator: anthropic', () => {
     const result = (id: string) => ({ type: 'tool_result', tool_use_id: id, content: 'sunny' });
     const tools = [tool('get_weather')];
     expect((await errorOf({ ...base, tools, messages: [ask, use, { role: 'user', content: 'well?' }] })).message).toContain('without `tool_result` blocks');
-    expect((await errorOf({ ...base, tools, messages: [ask, use, { role: 'user', content: [result('toolu_2')] }] })).message).toContain('unexpected `tool_use_id`');
+    expect((await errorOf({ ...base, tools, messages: [ask, use, { role: 'user', content: [result('toolu_2')] }] })).message).toContain(
+      'unexpected `tool_use_id`',
+    );
     const textFirst = { role: 'user', content: [{ type: 'text', text: 'here:' }, result('toolu_1')] };
     expect((await errorOf({ ...base, tools, messages: [ask, use, textFirst] })).message).toContain('must come before');
 
@@ -105,7 +107,12 @@ describe('simulator: anthropic', () => {
     ['none', 'get_weather', { type: 'none' }, []],
     ['auto, none named', 'hello', { type: 'auto' }, []],
   ])('calls tools when %s', async (_, text, toolChoice, expected) => {
-    const res = await send({ ...base, messages: [{ role: 'user', content: text }], tools: [tool('get_weather'), tool('book_table')], ...(toolChoice ? { tool_choice: toolChoice } : {}) });
+    const res = await send({
+      ...base,
+      messages: [{ role: 'user', content: text }],
+      tools: [tool('get_weather'), tool('book_table')],
+      ...(toolChoice ? { tool_choice: toolChoice } : {}),
+    });
     const content = res.body.content as Array<{ type: string; name?: string; id?: string; input?: unknown }>;
     expect(content.filter((b) => b.type === 'tool_use').map((b) => b.name)).toEqual(expected);
     expect(res.body.stop_reason).toBe(expected.length > 0 ? 'tool_use' : 'end_turn');
@@ -122,7 +129,9 @@ describe('simulator: anthropic', () => {
     expect(limited.headers.get('retry-after')).toBe('3');
     expect(await limited.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
     // Faults queued for anthropic leave the other vendors alone.
-    expect((await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify(hello) })).status).toBe(200);
+    expect(
+      (await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify(hello) })).status,
+    ).toBe(200);
   });
 
   it('answers an unknown path with not_found_error', async () => {

@@ -62,7 +62,12 @@ function ttsBytes(req: SimRequest): SimResponse {
   if (format.container === 'mp3') return { status: 200, headers: { 'content-type': 'audio/mpeg' }, body: mp3Frames(seconds) };
   const float = format.encoding === 'pcm_f32le';
   const pcm = float ? pcmToneF32(seconds, format.sample_rate) : pcmTone(seconds, format.sample_rate);
-  if (format.container === 'wav') return { status: 200, headers: { 'content-type': 'audio/wav' }, body: pcmToWav(pcm, { sampleRate: format.sample_rate, encoding: float ? 'pcm_f32le' : 'pcm_s16le' }) };
+  if (format.container === 'wav')
+    return {
+      status: 200,
+      headers: { 'content-type': 'audio/wav' },
+      body: pcmToWav(pcm, { sampleRate: format.sample_rate, encoding: float ? 'pcm_f32le' : 'pcm_s16le' }),
+    };
   // Cartesia's OpenAPI promises only `audio/*` and raw PCM has no registered type; clients
   // know the format from their own request, so the simulator sends the generic binary type.
   return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: pcm };

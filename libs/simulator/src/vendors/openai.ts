@@ -6,7 +6,11 @@ import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type
 /** OpenAI's error envelope. */
 function openAiError(status: number, message: string, retryAfterSeconds?: number, code: string | null = null): SimResponse {
   const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
-  return json(status, { error: { message, type, param: null, code: code ?? (status === 429 ? 'rate_limit_exceeded' : status === 404 ? 'unknown_url' : null) } }, retryAfterHeader(retryAfterSeconds));
+  return json(
+    status,
+    { error: { message, type, param: null, code: code ?? (status === 429 ? 'rate_limit_exceeded' : status === 404 ? 'unknown_url' : null) } },
+    retryAfterHeader(retryAfterSeconds),
+  );
 }
 
 function authenticate(req: SimRequest): SimResponse | null {

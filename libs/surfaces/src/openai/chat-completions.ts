@@ -80,7 +80,13 @@ export function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRe
       ...(maxTokens == null ? {} : { maxTokens }),
       ...(body.reasoning_effort == null ? {} : { reasoningEffort: body.reasoning_effort }),
       ...(body.tools?.length
-        ? { tools: body.tools.map((t) => ({ name: t.function.name, description: t.function.description ?? '', parameters: t.function.parameters ?? { type: 'object', properties: {} } })) }
+        ? {
+            tools: body.tools.map((t) => ({
+              name: t.function.name,
+              description: t.function.description ?? '',
+              parameters: t.function.parameters ?? { type: 'object', properties: {} },
+            })),
+          }
         : {}),
       ...(choice === undefined ? {} : { toolChoice: typeof choice === 'string' ? choice : { name: choice.function.name } }),
       ...(body.parallel_tool_calls === undefined ? {} : { parallelToolCalls: body.parallel_tool_calls }),
@@ -91,7 +97,8 @@ export function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRe
 
 const completionId = (job: JobView) => `chatcmpl-${job.id}`;
 const createdOf = (job: JobView) => Math.floor(Date.parse(job.createdAt) / 1000);
-const openAiToolCalls = (r: CompleteResult) => r.toolCalls?.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } }));
+const openAiToolCalls = (r: CompleteResult) =>
+  r.toolCalls?.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } }));
 const openAiUsage = (r: CompleteResult) => ({
   prompt_tokens: r.usage.promptTokens,
   completion_tokens: r.usage.completionTokens,
@@ -109,7 +116,12 @@ export function chatCompletion(job: JobView, r: CompleteResult) {
     choices: [
       {
         index: 0,
-        message: { role: 'assistant' as const, content: toolCalls?.length && !r.text ? null : r.text, refusal: null, ...(toolCalls?.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant' as const,
+          content: toolCalls?.length && !r.text ? null : r.text,
+          refusal: null,
+          ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: r.finishReason,
         logprobs: null,
       },

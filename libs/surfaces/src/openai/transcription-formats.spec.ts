@@ -86,7 +86,9 @@ describe('renderTranscription', () => {
 
   it('spans the whole audio with one cue when the result has no segments', () => {
     expect(renderTranscription('srt', bare, 'transcribe').body).toBe('1\n00:00:00,000 --> 00:00:04,200\nThe quick brown fox jumps over the lazy dog.\n\n');
-    expect(renderTranscription('vtt', bare, 'transcribe').body).toBe('WEBVTT\n\n00:00:00.000 --> 00:00:04.200\nThe quick brown fox jumps over the lazy dog.\n\n');
+    expect(renderTranscription('vtt', bare, 'transcribe').body).toBe(
+      'WEBVTT\n\n00:00:00.000 --> 00:00:04.200\nThe quick brown fox jumps over the lazy dog.\n\n',
+    );
   });
 
   it('writes no cues for silence, skips empty segments, and keeps a cue’s text from closing its timing line', () => {
@@ -112,8 +114,30 @@ describe('renderTranscription', () => {
         duration: 4.2,
         text: 'The quick brown fox jumps over the lazy dog.',
         segments: [
-          { id: 0, seek: 0, start: 0, end: 2.5, text: 'The quick brown fox', tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0, no_speech_prob: 0 },
-          { id: 1, seek: 0, start: 2.5, end: 4.2, text: 'jumps over the lazy dog.', tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 0, no_speech_prob: 0 },
+          {
+            id: 0,
+            seek: 0,
+            start: 0,
+            end: 2.5,
+            text: 'The quick brown fox',
+            tokens: [],
+            temperature: 0,
+            avg_logprob: 0,
+            compression_ratio: 0,
+            no_speech_prob: 0,
+          },
+          {
+            id: 1,
+            seek: 0,
+            start: 2.5,
+            end: 4.2,
+            text: 'jumps over the lazy dog.',
+            tokens: [],
+            temperature: 0,
+            avg_logprob: 0,
+            compression_ratio: 0,
+            no_speech_prob: 0,
+          },
         ],
         usage: { type: 'duration', seconds: 5 },
       },
