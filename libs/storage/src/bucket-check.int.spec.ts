@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '@voxq/testing';
@@ -28,5 +29,24 @@ describe('checkBucket', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^Object storage is not reachable for S3_BUCKET=\\S+ at S3_ENDPOINT=http://127.0.0.1:${port} \\(.*ECONNREFUSED.*\\)`),
     );
+  });
+
+  // A store busy with a large upload, or still starting beside the app, answers late: the
+  // check asks again instead of refusing to start (a definite no still fails at once, above).
+  it('asks again when the store does not answer in time, and passes once it does', async () => {
+    let requests = 0;
+    const server = createHttpServer((_req, res) => {
+      requests++;
+      if (requests === 1) return; // never answered: the check's 5 s timeout fires
+      res.writeHead(200, { 'x-amz-bucket-region': 'us-east-1' }).end();
+    });
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    try {
+      await expect(checkBucket(testConfig({ S3_ENDPOINT: `http://127.0.0.1:${port}` }))).resolves.toBeUndefined();
+      expect(requests).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -1,8 +1,20 @@
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from './s3-object-store';
 
-/** How long the check waits for the store's answer. */
+/** How long one HeadBucket waits for the store's answer. */
 const TIMEOUT_MS = 5_000;
+/**
+ * How long the check keeps asking a store that does not answer (as opposed to one that
+ * refuses the connection or answers no, which fail at once): a store still starting beside
+ * the app (compose, a pod's sidecar) or one busy with a large upload answers late, and a
+ * process that exits then only restarts into the same wait.
+ */
+const PATIENCE_MS = 30_000;
+
+const noAnswer = (error: unknown) => {
+  const name = (error as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+};
 
 /**
  * The configured bucket exists and these credentials may use it (HeadBucket), so a process
@@ -19,8 +31,16 @@ export async function checkBucket({ s3 }: { s3: S3Settings }): Promise<void> {
     ...(s3.credentials ? { credentials: s3.credentials } : {}),
     maxAttempts: 1,
   });
+  const giveUpAt = Date.now() + PATIENCE_MS;
   try {
-    await client.send(new HeadBucketCommand({ Bucket: s3.bucket }), { abortSignal: AbortSignal.timeout(TIMEOUT_MS) });
+    for (;;) {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: s3.bucket }), { abortSignal: AbortSignal.timeout(TIMEOUT_MS) });
+        return;
+      } catch (error) {
+        if (!noAnswer(error) || Date.now() + TIMEOUT_MS > giveUpAt) throw error;
+      }
+    }
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
@@ -44,7 +64,7 @@ export async function checkBucket({ s3 }: { s3: S3Settings }): Promise<void> {
       throw new Error(`Bucket ${where} answered ${reason}: check S3_REGION, S3_ENDPOINT and S3_FORCE_PATH_STYLE.`);
     }
     if (status !== undefined && status < 500) throw new Error(`Bucket ${where} answered ${reason}.`);
-    const detail = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (e.code ?? e.message ?? reason);
+    const detail = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${PATIENCE_MS / 1000} s` : (e.code ?? e.message ?? reason);
     throw new Error(`Object storage is not reachable for ${where} (${detail}): start it or fix S3_ENDPOINT.`);
   } finally {
     client.destroy();
