@@ -105,7 +105,8 @@ function startApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv): AppProcess {
     child,
     lines,
     exited,
-    logged: (msg, timeoutMs = 15_000) =>
+    // Start-up checks may wait up to 30 s for a busy S3 (bucket-check.ts): a harness limit, not a timing assertion.
+    logged: (msg, timeoutMs = 45_000) =>
       lines.includes(msg)
         ? Promise.resolve()
         : new Promise<void>((resolve, reject) => {
