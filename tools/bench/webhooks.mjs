@@ -15,7 +15,7 @@ async function loadLibs() {
   await build({
     stdin: {
       contents:
-        "export { enqueueJobEvent, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
+        "export { enqueueJobEvent, webhookQueueContext, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
       resolveDir: process.cwd(),
       loader: 'ts',
     },
@@ -83,6 +83,8 @@ export async function runWebhooks({ env, prefix, opts, step }) {
   const tenant = 'bench-hooks';
   const endpoints = new libs.WebhookEndpointStore(redis, prefix);
   await endpoints.create(tenant, { url: `http://127.0.0.1:${port}/hook`, events: ['job.completed'], description: 'bench', enabled: true });
+  // What a worker's root builds once: the queue with its endpoint and delivery stores.
+  const webhooks = libs.webhookQueueContext(queues.webhooks, redis, prefix, config.jobs.retentionSeconds, endpoints);
 
   const dispatcher = start('dispatcher', process.execPath, ['dist/apps/dispatcher/main.js'], { env: appEnv });
   let next = 0;
@@ -94,7 +96,7 @@ export async function runWebhooks({ env, prefix, opts, step }) {
       Array.from({ length: 64 }, async () => {
         while (i < count) {
           i += 1;
-          await libs.enqueueJobEvent(queues.webhooks, tenant, jobView(next++));
+          await libs.enqueueJobEvent(webhooks, tenant, jobView(next++));
         }
       }),
     );
