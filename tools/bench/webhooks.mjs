@@ -5,33 +5,16 @@
 // DISPATCHER_CONCURRENCY = BENCH_WEBHOOK_CONCURRENCY, 64) signs and POSTs each one. Measured
 // from the first enqueue until the receiver has them all; a warm-up of 200 goes first.
 import { createServer } from 'node:http';
-import { build } from 'esbuild';
+import { importLibs } from '../lib/import-libs.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
 import { sleep, until } from './wait.mjs';
 
 /** voxq's webhook and queue libs, bundled from source for this process (as the apps are). */
-async function loadLibs() {
-  const outfile = 'dist/bench/webhook-libs.mjs';
-  await build({
-    stdin: {
-      contents:
-        "export { enqueueJobEvent, webhookQueueContext, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: 'tsconfig.base.json',
-    // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
-    loader: { '.lua': 'text' },
-    logLevel: 'warning',
-  });
-  return import(`${process.cwd()}/${outfile}`);
-}
+const loadLibs = () =>
+  importLibs(
+    'webhook-libs',
+    "export { enqueueJobEvent, webhookQueueContext, WebhookEndpointStore } from '@voxq/webhooks'; export { Queues, createCommandConnection } from '@voxq/queues'; export { loadConfig } from '@voxq/config';",
+  );
 
 function jobView(i) {
   const now = new Date().toISOString();

@@ -2,31 +2,12 @@
 // each under its own Idempotency-Key so a submission cut off by the chaos (Redis restarting,
 // a 5xx, a reset connection) is simply repeated until it is accepted, exactly once; and
 // cancels some of them with DELETE /v1/jobs/:id shortly after they were accepted.
-import { build } from 'esbuild';
 import { Pool } from 'undici';
 import { sleep } from '../bench/wait.mjs';
+import { importLibs } from '../lib/import-libs.mjs';
 
-/**
- * voxq's one WAV writer (`libs/wav`), bundled from source for this process as the bench
- * bundles its libs: plain .mjs cannot import TypeScript, and a copy would drift.
- */
-async function loadWav() {
-  const outfile = 'dist/chaos/wav.mjs';
-  await build({
-    stdin: { contents: "export { sineWav } from '@voxq/wav';", resolveDir: process.cwd(), loader: 'ts' },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: 'tsconfig.base.json',
-    logLevel: 'warning',
-  });
-  return import(`${process.cwd()}/${outfile}`);
-}
-
-const { sineWav } = await loadWav();
+// voxq's one WAV writer (`libs/wav`): plain .mjs cannot import TypeScript, and a copy would drift.
+const { sineWav } = await importLibs('wav', "export { sineWav } from '@voxq/wav';");
 
 /** A 0.2 s 16 kHz mono WAV tone: what the transcribe jobs send (the simulator "hears" it). */
 const toneWav = () => sineWav({ seconds: 0.2, sampleRate: 16_000, amplitude: 8_000 });
