@@ -12,4 +12,4 @@ export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upl
 export type { UploadCompletion, UploadRecord } from './upload-store';
 export { BATCH_ID_PATTERN, BatchStore, derivedFileId, FILE_ID_PATTERN, newBatchId, newFileId } from './batch-store';
 export type { BatchProgress, BatchRecord, FileRecord } from './batch-store';
-export { JobEventPublisher, jobDoneChannel, jobEventsChannel } from './job-events';
+export { JobEventPublisher } from './job-events';

@@ -3,8 +3,6 @@ import type { JobLiveEventInput } from '@voxq/contracts';
 import { redisKeys } from '@voxq/redis-keys';
 
 /** The channel a job's run-time events are published on; its final status goes to `<record>:done`. */
-export const jobEventsChannel = (prefix: string, jobId: string) => redisKeys(prefix).channels.jobEvents(jobId);
-export const jobDoneChannel = (prefix: string, jobId: string) => redisKeys(prefix).channels.jobDone(jobId);
 
 /**
  * Publishes a job's run-time events for `GET /v1/jobs/:id/events`. Pub/sub, not a stream:
@@ -19,6 +17,6 @@ export class JobEventPublisher {
   ) {}
 
   publish(jobId: string, event: JobLiveEventInput): void {
-    this.redis.publish(jobEventsChannel(this.prefix, jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
+    this.redis.publish(redisKeys(this.prefix).channels.jobEvents(jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
   }
 }

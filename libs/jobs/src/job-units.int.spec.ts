@@ -2,7 +2,8 @@ import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
-import { JobEventPublisher, jobEventsChannel, JobStore, newJobFields, newJobId } from '@voxq/job-store';
+import { JobEventPublisher, JobStore, newJobFields, newJobId } from '@voxq/job-store';
+import { redisKeys } from '@voxq/redis-keys';
 import { createLogger } from '@voxq/logging';
 import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
@@ -80,7 +81,7 @@ describe('job processor units', () => {
   /** Live events of a job, as `GET /v1/jobs/:id/events` reads them. */
   const listen = async (jobId: string) => {
     const seen: Array<{ type: string }> = [];
-    await subscriber.subscribe(jobEventsChannel(config.redis.prefix, jobId));
+    await subscriber.subscribe(redisKeys(config.redis.prefix).channels.jobEvents(jobId));
     subscriber.on('message', (_channel, message: string) => seen.push(JSON.parse(message) as { type: string }));
     return seen;
   };

@@ -1,11 +1,9 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '@voxq/redis-keys';
 
-/** The pub/sub channel on which the API tells workers to abort a running job. */
-export const cancelChannel = (prefix: string) => redisKeys(prefix).channels.cancel();
-
 export async function publishCancel(redis: Redis, prefix: string, jobId: string): Promise<void> {
-  await redis.publish(cancelChannel(prefix), jobId);
+  // The channel on which the API tells workers to abort a running job.
+  await redis.publish(redisKeys(prefix).channels.cancel(), jobId);
 }
 
 /**
@@ -13,7 +11,7 @@ export async function publishCancel(redis: Redis, prefix: string, jobId: string)
  * `onCancel` with each cancelled job id. Returns a function that unsubscribes.
  */
 export async function subscribeCancels(subscriber: Redis, prefix: string, onCancel: (jobId: string) => void): Promise<() => Promise<void>> {
-  const channel = cancelChannel(prefix);
+  const channel = redisKeys(prefix).channels.cancel();
   const listener = (ch: string, message: string) => {
     if (ch === channel) onCancel(message);
   };

@@ -12,4 +12,4 @@ export type { CatalogHandler, CatalogJob, QueueWorkerOptions } from './queue-wor
 export { InvalidJobDataError } from './invalid-job-data-error';
 export { Queues } from './queues';
 export { createCommandConnection, createRedisConnection } from './redis-connection';
-export { cancelChannel, publishCancel, subscribeCancels } from './cancel-channel';
+export { publishCancel, subscribeCancels } from './cancel-channel';

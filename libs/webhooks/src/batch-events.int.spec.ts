@@ -8,7 +8,8 @@ import { createRedisConnection, Queues } from '@voxq/queues';
 import { openProcessResources } from '@voxq/runtime';
 import { cleanupPrefix, eventually, startWebhookReceiver, testConfig, type ReceivedWebhook } from '@voxq/testing';
 import { batchObjectFixture } from './batch-object.fixture';
-import { deadLetterKey, readDeliveryLog, type DeadLetter } from './delivery-processor';
+import { redisKeys } from '@voxq/redis-keys';
+import { readDeliveryLog, type DeadLetter } from './delivery-log';
 import { startDispatcher } from './dispatcher';
 import { WebhookEndpointStore } from './endpoint-store';
 import { buildBatchEvent, enqueueBatchEvent, webhookQueueContext } from './events';
@@ -161,7 +162,8 @@ describe('batch webhook events', () => {
     const batch = finishedBatch('expired', { webhook: { url: own.url } });
     await enqueueBatchEvent(webhooks, TENANT, batch);
 
-    const deadLetters = async () => (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
+    const deadLetters = async () =>
+      (await redis.lrange(redisKeys(config.redis.prefix).webhookDeliveries.deadLetter(), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
     const [dead] = await eventually(async () => ((await deadLetters()).length ? deadLetters() : undefined), 10_000, 'dead letter');
     expect(dead).toMatchObject({
       eventId: `evt_${batch.id}_expired`,

@@ -10,9 +10,6 @@ import type { DeliveryDeps } from './delivery-deps';
 /** Attempts kept per job in its delivery log. */
 export const DELIVERY_LOG_LENGTH = 50;
 
-export const deliveryLogKey = (prefix: string, jobId: string) => redisKeys(prefix).webhookDeliveries.attemptLog(jobId);
-export const deadLetterKey = (prefix: string) => redisKeys(prefix).webhookDeliveries.deadLetter();
-
 /**
  * One line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest
  * first): a job's, or a batch's for `batch.*` events (the key keeps its `job:` segment).
@@ -48,7 +45,7 @@ export interface DeadLetter {
 
 /** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
 export async function readDeliveryLog(redis: Redis, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
-  const lines = await redis.lrange(deliveryLogKey(prefix, jobId), 0, -1);
+  const lines = await redis.lrange(redisKeys(prefix).webhookDeliveries.attemptLog(jobId), 0, -1);
   return lines.map((line) => {
     const parsed = deliveryAttemptSchema.safeParse(JSON.parse(line));
     // Only the dispatcher writes these lines: one that does not parse is our bug, not the client's.
@@ -76,7 +73,7 @@ export async function appendAttempt(
   entry: DeliveryAttempt,
 ): Promise<void> {
   // Keyed by the event's subject, a job or a batch; kept as long as its record, then gone with it.
-  const key = deliveryLogKey(deps.prefix, delivery.event.data.id);
+  const key = redisKeys(deps.prefix).webhookDeliveries.attemptLog(delivery.event.data.id);
   await deps.redis
     .multi()
     .lpush(key, JSON.stringify(entry))
@@ -104,7 +101,7 @@ export async function deadLetter(
     error,
     at: new Date().toISOString(),
   };
-  await deps.redis.lpush(deadLetterKey(deps.prefix), JSON.stringify(entry));
+  await deps.redis.lpush(redisKeys(deps.prefix).webhookDeliveries.deadLetter(), JSON.stringify(entry));
   recordWebhookDeadLetter();
   // The URL's query string may carry a receiver's token: log its origin only.
   const target = delivery ? originOf(delivery.url) : null;

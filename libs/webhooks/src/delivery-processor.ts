@@ -18,12 +18,6 @@ import {
 } from './delivery-transitions';
 import { WebhookRetryError } from './schedule';
 
-// The log, its keys and its line type lived here; kept importable from here.
-export { DELIVERY_LOG_LENGTH, deadLetterKey, deliveryLogKey, readDeliveryLog } from './delivery-log';
-export type { DeadLetter, DeliveryAttempt } from './delivery-log';
-export type { DeliveryOutcome } from './delivery-transitions';
-export type { SecretLookup } from './delivery-deps';
-
 export interface DeliveryProcessorDeps {
   config: Config;
   logger: Logger;

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import type { WebhookDelivery } from '@voxq/queues';
 import type { DeliveryDeps } from './delivery-deps';
-import { deadLetterKey, deliveryLogKey, readDeliveryLog, type DeadLetter } from './delivery-log';
+import { redisKeys } from '@voxq/redis-keys';
+import { readDeliveryLog, type DeadLetter } from './delivery-log';
 import { recordDispatcherError, recordFailure, recordSkip, recordStart, recordSuccess, type AttemptContext } from './delivery-transitions';
 import { deliveryTo, TENANT, unitDeps } from './delivery-units.fixture';
 import { WebhookRetryError } from './schedule';
@@ -36,7 +37,8 @@ describe('delivery transitions', () => {
       log: deps.logger,
     };
     await recordStart(deps, ctx);
-    const deadLetters = async () => (await unit.redis.lrange(deadLetterKey(deps.prefix), 0, -1)).map((l) => JSON.parse(l) as DeadLetter);
+    const deadLetters = async () =>
+      (await unit.redis.lrange(redisKeys(deps.prefix).webhookDeliveries.deadLetter(), 0, -1)).map((l) => JSON.parse(l) as DeadLetter);
     return { deps, ctx, id, endpoint, deadLetters, redis: unit.redis };
   }
 
@@ -104,7 +106,7 @@ describe('delivery transitions', () => {
   it('reads the delivery log by parsing each line, tolerating fields it does not know', async () => {
     const { deps, redis } = await setup();
     const line = { attempt: 1, at: 'now', url: URL, status: 200, ms: 3, excerpt: null, error: null, addedLater: 'x' };
-    await redis.lpush(deliveryLogKey(deps.prefix, 'job_x'), JSON.stringify(line));
+    await redis.lpush(redisKeys(deps.prefix).webhookDeliveries.attemptLog('job_x'), JSON.stringify(line));
     expect(await readDeliveryLog(redis, deps.prefix, 'job_x')).toEqual([
       {
         object: 'webhook_attempt',
@@ -119,7 +121,7 @@ describe('delivery transitions', () => {
         error: null,
       },
     ]);
-    await redis.lpush(deliveryLogKey(deps.prefix, 'job_y'), JSON.stringify({ attempt: 'one' }));
+    await redis.lpush(redisKeys(deps.prefix).webhookDeliveries.attemptLog('job_y'), JSON.stringify({ attempt: 'one' }));
     await expect(readDeliveryLog(redis, deps.prefix, 'job_y')).rejects.toMatchObject({ code: 'internal_error' });
   });
 });

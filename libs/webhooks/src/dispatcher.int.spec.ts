@@ -8,8 +8,8 @@ import { createLogger } from '@voxq/logging';
 import { createRedisConnection, Queues } from '@voxq/queues';
 import { openProcessResources } from '@voxq/runtime';
 import { cleanupPrefix, eventually, startWebhookReceiver, testConfig } from '@voxq/testing';
-import type { DeadLetter, DeliveryAttempt } from './delivery-processor';
-import { deadLetterKey, deliveryLogKey } from './delivery-processor';
+import type { DeadLetter, DeliveryAttempt } from './delivery-log';
+import { redisKeys } from '@voxq/redis-keys';
 import { startDispatcher } from './dispatcher';
 import { signingSecrets, tenantHasEndpoints, WebhookEndpointStore } from './endpoint-store';
 import { buildJobEvent, enqueueJobEvent, enqueueWebhook, webhookQueueContext } from './events';
@@ -42,8 +42,9 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
   closers.push(async () => (await queues.close(), redis.quit()));
 
   const deliveries = async (jobId = 'job_01') =>
-    (await redis.lrange(deliveryLogKey(config.redis.prefix, jobId), 0, -1)).map((s) => JSON.parse(s) as DeliveryAttempt);
-  const deadLetters = async () => (await redis.lrange(deadLetterKey(config.redis.prefix), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
+    (await redis.lrange(redisKeys(config.redis.prefix).webhookDeliveries.attemptLog(jobId), 0, -1)).map((s) => JSON.parse(s) as DeliveryAttempt);
+  const deadLetters = async () =>
+    (await redis.lrange(redisKeys(config.redis.prefix).webhookDeliveries.deadLetter(), 0, -1)).map((s) => JSON.parse(s) as DeadLetter);
   const stateOf = async (deliveryId: string, state: string) => ((await queues.webhooks.getJobState(deliveryId)) === state ? true : undefined);
   return { config, queues, webhooks, redis, deliveries, deadLetters, stateOf, logs };
 }

@@ -1,7 +1,11 @@
 export { deliverWebhook, EXCERPT_BYTES, isDelivered, WEBHOOK_USER_AGENT } from './deliver';
 export type { DeliveryRequest, DeliveryResponse } from './deliver';
-export { createDeliveryProcessor, deadLetterInvalid, deadLetterKey, DELIVERY_LOG_LENGTH, deliveryLogKey, readDeliveryLog } from './delivery-processor';
-export type { DeadLetter, DeliveryAttempt, DeliveryOutcome, DeliveryProcessor, DeliveryProcessorDeps, SecretLookup, WebhookJob } from './delivery-processor';
+export { createDeliveryProcessor, deadLetterInvalid } from './delivery-processor';
+export type { DeliveryProcessor, DeliveryProcessorDeps, WebhookJob } from './delivery-processor';
+export { DELIVERY_LOG_LENGTH, readDeliveryLog } from './delivery-log';
+export type { DeadLetter, DeliveryAttempt } from './delivery-log';
+export type { DeliveryOutcome } from './delivery-transitions';
+export type { SecretLookup } from './delivery-deps';
 export { attemptDelivery } from './delivery-attempt';
 export type { AttemptResult } from './delivery-attempt';
 export { deliveryDeps } from './delivery-deps';

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
-import { JOB_ID_PATTERN, jobDoneChannel, jobEventsChannel } from '@voxq/job-store';
+import { JOB_ID_PATTERN } from '@voxq/job-store';
+import { redisKeys } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import type { JobChannels, JobService } from '@voxq/intake';
@@ -52,12 +53,12 @@ export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channe
 
     // Subscribed first, then the snapshot: nothing published in between is missed.
     stops.push(
-      await channels.listen(jobEventsChannel(prefix, id), (message) => {
+      await channels.listen(redisKeys(prefix).channels.jobEvents(id), (message) => {
         if (ended) return;
         const event = JSON.parse(message) as { type: string };
         sse.send(event.type, event);
       }),
-      await channels.listen(jobDoneChannel(prefix, id), check),
+      await channels.listen(redisKeys(prefix).channels.jobDone(id), check),
     );
     if (ended) return stops.forEach((stop) => stop());
     const job = await deps.jobs.get(principal, id);
