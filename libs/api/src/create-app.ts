@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
   app.use(spekoRoutes({ config, jobs, objects, waiter }));
-  app.use(openAiRoutes({ config, jobs, objects, waiter, providers }));
+  app.use(openAiRoutes({ config, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
   app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix }));
   app.use(notFoundHandler);

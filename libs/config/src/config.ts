@@ -26,7 +26,10 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       jsonLimitBytes: env.API_JSON_LIMIT_BYTES,
       audioLimitBytes: env.API_AUDIO_LIMIT_BYTES,
       syncWaitMs: env.API_SYNC_WAIT_MS,
+      openAiWaitMs: env.API_OPENAI_WAIT_MS,
     },
+    /** Streamed replies (`libs/job-stream`). */
+    streams: { ttlSeconds: env.STREAM_TTL_SECONDS, maxEntries: env.STREAM_MAX_ENTRIES },
     limits: {
       /** Per API key, unless the key has its own; 0 = unlimited. */
       rateLimit: { perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST },
