@@ -89,7 +89,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
     metrics: { host: env.METRICS_HOST, port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     /** Unset token: no dashboard (its routes answer 404). */
     admin: { token: env.ADMIN_TOKEN, queueActions: env.ADMIN_QUEUE_ACTIONS },
-    simulator: { port: env.SIMULATOR_PORT },
+    simulator: { port: env.SIMULATOR_PORT, tokenMs: env.SIMULATOR_TOKEN_MS },
     lifecycle: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, redisAllowEviction: env.REDIS_ALLOW_EVICTION },
   };
 }

@@ -213,6 +213,8 @@ export const envSchema = z.object({
 
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
+  /** The simulator's streaming pace: ms between a streamed answer's tokens (`PUT /_simulator/latency` changes it per vendor). */
+  SIMULATOR_TOKEN_MS: int(30, 0),
 
   /**
    * Process lifecycle (docs/operations.md). How long in-flight work may run after SIGTERM
