@@ -7,7 +7,7 @@ import { ReplyStreamWriter } from './reply-writer';
 import { followJobStream, type ChannelListen, type StreamItem } from './stream-follower';
 
 const config = testConfig();
-const logger = createLogger({ level: 'silent' });
+const logger = createLogger({ name: 'job-stream-test', level: 'silent' });
 
 /** A subscriber connection as the API's JobChannels keeps one: a channel → listeners map. */
 function channelsOn(subscriber: Redis): ChannelListen {

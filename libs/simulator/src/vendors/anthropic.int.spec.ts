@@ -147,7 +147,7 @@ describe('simulator: anthropic', () => {
       return (await res.text())
         .split('\n\n')
         .filter(Boolean)
-        .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, never> }));
+        .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, unknown> }));
     };
     const text = await events(hello);
     expect(text.map((e) => e.event)).toEqual([
