@@ -51,6 +51,8 @@ export const embedInputSchema = z.strictObject({
   ]),
   /** Length of each vector, for models that can shorten theirs (`text-embedding-3-*`); the model's own length when absent. */
   dimensions: z.number().int().min(1).max(65_536).optional(),
+  /** The end user the texts come from, passed to providers that take it (OpenAI's `user`, for abuse monitoring). */
+  user: z.string().min(1).max(256).optional(),
 });
 export type EmbedInput = z.infer<typeof embedInputSchema>;
 

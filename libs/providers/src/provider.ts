@@ -95,6 +95,8 @@ export interface EmbeddingRequest {
   input: string[];
   /** Shorter vectors, for models that can give them; the model's own length when absent. */
   dimensions?: number;
+  /** The end user the texts come from, for the provider's abuse monitoring. */
+  user?: string;
 }
 
 export interface EmbeddingResponse {

@@ -24,6 +24,7 @@ import { principalOf } from '../middleware/authenticate';
 import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
 import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, type OneShotDeps } from './one-shot';
+import { openAiEmbeddingRoutes } from './openai-embeddings.routes';
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
 export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
@@ -137,6 +138,7 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
   router.post('/v1/audio/transcriptions', multipart, transcription('transcribe'));
   router.post('/v1/audio/translations', multipart, transcription('translate'));
 
+  openAiEmbeddingRoutes(router, deps);
   router.use(openAiErrors);
   return router;
 }

@@ -17,7 +17,7 @@ export const embedJob: JobKind<'embed'> = {
       (provider, model, signal) => {
         // Named as the job names it; a model that cannot give the length fails the job, whoever serves it.
         checkDimensions(model, provider.models[model], input.dimensions, 'input.dimensions');
-        return provider.embed({ model, input: texts, dimensions: input.dimensions }, { signal, logger: ctx.logger });
+        return provider.embed({ model, input: texts, dimensions: input.dimensions, user: input.user }, { signal, logger: ctx.logger });
       },
       routeOptions(ctx),
     );

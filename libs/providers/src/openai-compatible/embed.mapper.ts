@@ -16,12 +16,13 @@ export function checkDimensions(model: string, spec: EmbeddingModelSpec | undefi
   }
 }
 
-/** Our request → the embeddings body; `dimensions` only when asked. */
+/** Our request → the embeddings body; `dimensions` and `user` only when given. */
 export function toEmbeddingsRequest(request: EmbeddingRequest, model: string): EmbeddingsWireRequest {
   return {
     model,
     input: request.input,
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+    ...(request.user === undefined ? {} : { user: request.user }),
     encoding_format: 'float',
   };
 }

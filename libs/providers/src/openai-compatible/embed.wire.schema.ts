@@ -5,6 +5,7 @@ export interface EmbeddingsWireRequest {
   model: string;
   input: string[];
   dimensions?: number;
+  user?: string;
   /** Always `float`: every compatible server understands it (some ignore or refuse `base64`). */
   encoding_format: 'float';
 }
