@@ -27,12 +27,12 @@ export const embeddingsRequestSchema = z.looseObject({
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 export type EmbeddingsFormat = 'float' | 'base64';
 
-/** OpenAI's own answer for a model it does not serve, in its words. */
+/** A model nobody serves: OpenAI's code and words, voxq's 404 type (as every 404 of voxq's). */
 export const modelNotFound = (model: string) =>
   new AppError({
     code: 'model_not_found',
     status: 404,
-    type: 'invalid_request_error',
+    type: 'not_found_error',
     message: `The model \`${model}\` does not exist or you do not have access to it.`,
     param: 'model',
   });
