@@ -139,8 +139,21 @@ export const openAiCases: SurfaceCase[] = [
     status: 400,
     param: 'encoding_format',
   },
-  { name: 'embeddings: zero dimensions', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: 'hi', dimensions: 0 }, status: 400, param: 'dimensions' },
-  { name: 'embeddings: a model nobody serves', path: '/v1/embeddings', body: { model: 'text-embedding-9', input: 'hi' }, status: 404, code: 'model_not_found', param: 'model' },
+  {
+    name: 'embeddings: zero dimensions',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'hi', dimensions: 0 },
+    status: 400,
+    param: 'dimensions',
+  },
+  {
+    name: 'embeddings: a model nobody serves',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-9', input: 'hi' },
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+  },
   { name: 'embeddings: over the JSON limit', path: '/v1/embeddings', body: { model: 'm', input: 'x'.repeat(JSON_LIMIT * 2) }, status: 413 },
 ];
 

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
 
 type Batch = Awaited<ReturnType<OpenAI['batches']['retrieve']>>;
-type Result = { provider: string; model: string; failoverCount: number; embeddings: number[][]; providerAttempts: Array<{ provider: string; error?: { code: string } }> };
+type Result = {
+  provider: string;
+  model: string;
+  failoverCount: number;
+  embeddings: number[][];
+  providerAttempts: Array<{ provider: string; error?: { code: string } }>;
+};
 
 const norm = (v: readonly number[]) => Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
 const jsonl = (lines: object[]) => new File([`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`], 'embeddings.jsonl', { type: 'application/jsonl' });
@@ -155,7 +161,12 @@ describe('embeddings', () => {
     const file = await client.files.create({
       file: jsonl([
         { custom_id: 'float', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 8 } },
-        { custom_id: 'b64', method: 'POST', url: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: 'a', dimensions: 8, encoding_format: 'base64' } },
+        {
+          custom_id: 'b64',
+          method: 'POST',
+          url: '/v1/embeddings',
+          body: { model: 'text-embedding-3-small', input: 'a', dimensions: 8, encoding_format: 'base64' },
+        },
       ]),
       purpose: 'batch',
     });
@@ -172,7 +183,10 @@ describe('embeddings', () => {
     const lines = (await (await client.files.content(batch.output_file_id!)).text())
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { custom_id: string; response: { status_code: number; body: { object: string; data: Array<{ embedding: number[] | string }> } } });
+      .map(
+        (l) =>
+          JSON.parse(l) as { custom_id: string; response: { status_code: number; body: { object: string; data: Array<{ embedding: number[] | string }> } } },
+      );
     const float = lines.find((l) => l.custom_id === 'float')!.response;
     expect(float.status_code).toBe(200);
     expect(float.body).toMatchObject({ object: 'list', model: 'text-embedding-3-small', data: [{ object: 'embedding', index: 0 }, { index: 1 }] });

@@ -84,7 +84,12 @@ describe('a job of each type, end to end with a signed webhook', () => {
     });
     const { embeddings } = job.result as { embeddings: number[][] };
     expect(embeddings.map((v) => v.length)).toEqual([16, 16]);
-    expect(stack.simulator.requests().at(-1)!.body).toEqual({ model: 'text-embedding-3-small', input: ['first', 'second'], dimensions: 16, encoding_format: 'float' });
+    expect(stack.simulator.requests().at(-1)!.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['first', 'second'],
+      dimensions: 16,
+      encoding_format: 'float',
+    });
 
     const hook = await receiver.waitFor((w) => (w.body as { data?: { id?: string } }).data?.id === job.id);
     expect(hook.verified).toBe(true);

@@ -40,7 +40,7 @@ export const embeddingsDocs: RouteDoc[] = [
     description:
       'Runs an `embed` job and waits for it, up to `API_SYNC_WAIT_MS`; past that, or with `Prefer: respond-async`, the answer is `202` with the job to poll. ' +
       '`model` must name an embedding model of a configured provider (`GET /v1/models?recommended_for=embedding`), else `404 model_not_found`; ' +
-      '`dimensions` past the model\'s length is a `400` naming `dimensions`. `input` is a string or up to 2048 strings; token ids are refused (`400`). ' +
+      "`dimensions` past the model's length is a `400` naming `dimensions`. `input` is a string or up to 2048 strings; token ids are refused (`400`). " +
       '`encoding_format: base64` (what the official SDKs send by default) answers little-endian float32 in base64, as OpenAI does.',
     auth: true,
     envelope: 'openai',

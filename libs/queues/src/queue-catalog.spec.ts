@@ -41,7 +41,10 @@ describe('QUEUE_CATALOG', () => {
 
   it('parses an embed job, and refuses one past its bounds', () => {
     const queued = { tenantId: 'acme', createdAt: '2026-01-01T00:00:00.000Z', payload: { type: 'embed', input: { input: ['a', 'b'], dimensions: 8 } } };
-    expect(parseQueuedJob(QUEUE_CATALOG.embed, jobOf('embed', queued)).data.payload).toMatchObject({ type: 'embed', input: { input: ['a', 'b'], dimensions: 8 } });
+    expect(parseQueuedJob(QUEUE_CATALOG.embed, jobOf('embed', queued)).data.payload).toMatchObject({
+      type: 'embed',
+      input: { input: ['a', 'b'], dimensions: 8 },
+    });
     const tooMany = { ...queued, payload: { type: 'embed', input: { input: Array.from({ length: 2049 }, () => 'x') } } };
     expect(() => parseQueuedJob(QUEUE_CATALOG.embed, jobOf('embed', tooMany))).toThrow(/^invalid job data for embed\/embed: payload\.input\.input/);
   });

@@ -69,7 +69,10 @@ describe('openai-compatible embeddings against the simulator', () => {
       { status: 429, retryAfterSeconds: 2 },
       { code: 'provider_unavailable', failover: true, retryAfterSeconds: 2 },
     ],
-    [{ status: 404, message: 'The model `x` does not exist' }, { code: 'provider_misconfigured', retryable: false, failover: true }],
+    [
+      { status: 404, message: 'The model `x` does not exist' },
+      { code: 'provider_misconfigured', retryable: false, failover: true },
+    ],
     [{ status: 400 }, { code: 'provider_rejected_input', retryable: false, failover: false }],
     [{ malformed: true }, { code: 'provider_unavailable', failover: true }],
     [{ reset: true }, { code: 'provider_unavailable', failover: true }],

@@ -60,7 +60,10 @@ describe('fromEmbeddingsResponse', () => {
 
   it('falls back to the asked model and zero tokens when the server says neither', () => {
     const wire = { data: [{ index: 0, embedding: [1] }] };
-    expect(fromEmbeddingsResponse('local', wire, { input: ['a'] }, 'nomic-embed-text')).toMatchObject({ model: 'nomic-embed-text', usage: { promptTokens: 0 } });
+    expect(fromEmbeddingsResponse('local', wire, { input: ['a'] }, 'nomic-embed-text')).toMatchObject({
+      model: 'nomic-embed-text',
+      usage: { promptTokens: 0 },
+    });
   });
 
   it.each([

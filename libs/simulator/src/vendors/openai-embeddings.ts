@@ -75,7 +75,8 @@ function embeddings(req: SimRequest): SimResponse {
     return invalid(`Invalid 'dimensions': ${model} makes vectors of at most ${spec.dimensions} dimensions.`, 'dimensions');
   }
   const raw = parsed.data.input;
-  const inputs: Array<string | number[]> = typeof raw === 'string' || typeof raw[0] === 'number' ? [raw as string | number[]] : (raw as Array<string | number[]>);
+  const inputs: Array<string | number[]> =
+    typeof raw === 'string' || typeof raw[0] === 'number' ? [raw as string | number[]] : (raw as Array<string | number[]>);
   const dimensions = asked ?? spec.dimensions;
   const data = inputs.map((input, index) => {
     const vector = simulatedEmbedding(model, typeof input === 'string' ? input : JSON.stringify(input), dimensions);

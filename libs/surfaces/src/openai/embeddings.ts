@@ -37,8 +37,7 @@ export const modelNotFound = (model: string) =>
     param: 'model',
   });
 
-const isText = (input: EmbeddingsRequest['input']): input is string | string[] =>
-  typeof input === 'string' || input.every((item) => typeof item === 'string');
+const isText = (input: EmbeddingsRequest['input']): input is string | string[] => typeof input === 'string' || input.every((item) => typeof item === 'string');
 
 /**
  * The embed job for an OpenAI embeddings request (validated by the caller). `model` must name
