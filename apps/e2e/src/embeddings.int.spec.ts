@@ -157,6 +157,19 @@ describe('embeddings', () => {
     expect(badDimensions.body.error).toMatchObject({ param: 'input.dimensions' });
   });
 
+  it('fails an embed job asking a length its model cannot give, without calling the provider', async () => {
+    const before = stack.simulator.requests().length;
+    const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', {
+      type: 'embed',
+      input: { input: 'x', dimensions: 2000 },
+      constraints: { allowedProviders: { embedding: ['openai'] }, models: { embedding: 'text-embedding-3-small' } },
+    });
+    expect(submitted.status).toBe(202);
+    const done = await stack.waitForJob(apiKey, submitted.body.id as string);
+    expect(done).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'invalid_request', param: 'input.dimensions', retryable: false } });
+    expect(stack.simulator.requests()).toHaveLength(before);
+  });
+
   it('runs /v1/embeddings lines through client.batches, output lines in OpenAI shape', async () => {
     const file = await client.files.create({
       file: jsonl([
