@@ -116,6 +116,10 @@ describe('embeddings', () => {
     const providers = await stack.request(apiKey, 'GET', '/v1/providers');
     const embedding = (providers.body['data'] as Array<{ id: string; capability: string }>).filter((p) => p.capability === 'embedding');
     expect(embedding.map((p) => p.id).sort()).toEqual(['local', 'openai']);
+    expect(embedding.find((p) => p.id === 'openai')).toMatchObject({
+      defaultModel: 'text-embedding-3-small',
+      models: { 'text-embedding-3-large': { maxDimensions: 3072 } },
+    });
   });
 
   it('runs an embed job from POST /v1/jobs, failing over when the first provider fails, and sends job.completed', async () => {

@@ -13,6 +13,8 @@ export function describeProviders(runtime: ProviderRuntime) {
       object: 'provider' as const,
       capability: provider.capability,
       defaultModel: provider.defaultModel,
+      // An embedding provider's models by name, with the vector lengths `dimensions` is checked against.
+      ...(provider.capability === 'embedding' ? { models: provider.models } : {}),
       languages: provider.languages,
       profile: provider.profile ?? UNKNOWN_PROFILE,
       limits: runtime.limiter.limitsOf(provider.name),
