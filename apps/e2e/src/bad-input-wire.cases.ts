@@ -126,6 +126,35 @@ export const openAiCases: SurfaceCase[] = [
     status: 413,
   },
   { name: 'translations: not multipart', path: '/v1/audio/translations', body: 'x', headers: { 'content-type': 'text/plain' }, status: 415 },
+  { name: 'embeddings: malformed JSON', path: '/v1/embeddings', ...badJson, status: 400, code: 'invalid_json' },
+  { name: 'embeddings: no model', path: '/v1/embeddings', body: { input: 'hi' }, status: 400, param: 'model' },
+  { name: 'embeddings: no input', path: '/v1/embeddings', body: { model: 'text-embedding-3-small' }, status: 400, param: 'input' },
+  { name: 'embeddings: an empty input array', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: [] }, status: 400, param: 'input' },
+  { name: 'embeddings: an empty text', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: ['a', ''] }, status: 400, param: 'input.1' },
+  { name: 'embeddings: token ids', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: [[1, 2]] }, status: 400, param: 'input' },
+  {
+    name: 'embeddings: an unknown encoding_format',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'hi', encoding_format: 'int8' },
+    status: 400,
+    param: 'encoding_format',
+  },
+  {
+    name: 'embeddings: zero dimensions',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'hi', dimensions: 0 },
+    status: 400,
+    param: 'dimensions',
+  },
+  {
+    name: 'embeddings: a model nobody serves',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-9', input: 'hi' },
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+  },
+  { name: 'embeddings: over the JSON limit', path: '/v1/embeddings', body: { model: 'm', input: 'x'.repeat(JSON_LIMIT * 2) }, status: 413 },
 ];
 
 export const batchCases: SurfaceCase[] = [

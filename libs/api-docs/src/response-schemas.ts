@@ -116,6 +116,8 @@ export const modelListSchema = listOf(
     owned_by: z.string(),
     capability: capabilitySchema,
     languages: z.array(z.string()),
+    /** Embedding models: the length of their vectors, and the most `dimensions` may ask for. */
+    dimensions: z.number().int().optional(),
     /** Only with `recommended_for`. */
     rank: z.number().int().optional(),
     score: z.number().optional(),

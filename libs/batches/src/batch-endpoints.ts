@@ -7,6 +7,9 @@ import {
   chatCompletion,
   chatCompletionRequestSchema,
   completeRequest,
+  embeddingsListOf,
+  embeddingsRequest,
+  embeddingsRequestSchema,
   pinModel,
   renderTranscription,
   speechReference,
@@ -78,6 +81,23 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     },
     /** Audio is not inlined: the line names the stored object and where to download it. */
     render: (job) => speechReference(job),
+  },
+  '/v1/embeddings': {
+    parse(body, providers) {
+      const line = embeddingsRequestSchema.safeParse(body);
+      if (!line.success) return invalid(line.error);
+      let request;
+      try {
+        request = embeddingsRequest(providers, line.data);
+      } catch (error) {
+        // An unknown model, token ids or a length the model cannot give: this line's error.
+        if (isAppError(error)) return { ok: false, message: `body.${error.param ?? 'model'}: ${error.message}` };
+        throw error;
+      }
+      // The format is a label on the job, read back when the output line is written.
+      return asJob({ ...request, metadata: { encodingFormat: line.data.encoding_format ?? 'float' } });
+    },
+    render: (job) => embeddingsListOf(job),
   },
   '/v1/jobs': {
     parse: (body) => asJob(body),

@@ -102,3 +102,11 @@ export const transcribeResultSchema = z.strictObject({
   segments: z.array(transcriptSegmentSchema).optional(),
 });
 export type TranscribeResult = z.infer<typeof transcribeResultSchema>;
+
+export const embedResultSchema = z.strictObject({
+  ...provenance,
+  /** One vector per input text, in the order of `input`. */
+  embeddings: z.array(z.array(z.number())),
+  usage: z.strictObject({ promptTokens: z.number().int().min(0) }),
+});
+export type EmbedResult = z.infer<typeof embedResultSchema>;

@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   webhook_delivery_not_found: notFound,
   object_not_found: notFound,
   bucket_not_found: notFound,
+  /** A `model` that no configured provider serves (OpenAI's code for it). */
+  model_not_found: notFound,
   // 409: the resource is not in a state that allows the request.
   job_cancelled: conflict,
   job_pending: conflict,

@@ -13,6 +13,8 @@ export function describeProviders(runtime: ProviderRuntime) {
       object: 'provider' as const,
       capability: provider.capability,
       defaultModel: provider.defaultModel,
+      // An embedding provider's models by name, with the vector lengths `dimensions` is checked against.
+      ...(provider.capability === 'embedding' ? { models: provider.models } : {}),
       languages: provider.languages,
       profile: provider.profile ?? UNKNOWN_PROFILE,
       limits: runtime.limiter.limitsOf(provider.name),
@@ -37,13 +39,29 @@ export function listModels(runtime: ProviderRuntime, recommendedFor?: Capability
   return capabilities.flatMap((capability) => {
     const providers: Provider[] = runtime.registry.list(capability);
     const candidates = providers.map((provider, i) => ({ provider, model: provider.defaultModel, rank: i + 1, reason: '' }));
-    return scoreCandidates(candidates, intent, (p) => runtime.health.get(providerKey(p))).map((c) => ({
-      id: c.model,
-      object: 'model' as const,
-      owned_by: c.provider.name,
-      capability,
-      languages: c.provider.languages,
-      ...(recommendedFor ? { rank: c.rank, score: c.score } : {}),
-    }));
+    return scoreCandidates(candidates, intent, (p) => runtime.health.get(providerKey(p))).flatMap((c) =>
+      modelsOf(c.provider).map(({ id, dimensions }) => ({
+        id,
+        object: 'model' as const,
+        owned_by: c.provider.name,
+        capability,
+        languages: c.provider.languages,
+        ...(dimensions === undefined ? {} : { dimensions }),
+        ...(recommendedFor ? { rank: c.rank, score: c.score } : {}),
+      })),
+    );
+  });
+}
+
+/**
+ * The models a provider answers to by name: its default, and for an embedding provider every
+ * model it knows the limits of, each with its vector length.
+ */
+function modelsOf(provider: Provider): Array<{ id: string; dimensions?: number }> {
+  if (provider.capability !== 'embedding') return [{ id: provider.defaultModel }];
+  const names = [provider.defaultModel, ...Object.keys(provider.models).filter((name) => name !== provider.defaultModel)];
+  return names.map((id) => {
+    const spec = provider.models[id];
+    return spec ? { id, dimensions: spec.maxDimensions } : { id };
   });
 }

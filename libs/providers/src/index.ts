@@ -1,5 +1,9 @@
 export type {
   CallContext,
+  EmbeddingModelSpec,
+  EmbeddingProvider,
+  EmbeddingRequest,
+  EmbeddingResponse,
   LlmDelta,
   LlmProvider,
   LlmRequest,
@@ -27,6 +31,9 @@ export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
 export type { ScoresRun } from './scores-run';
 export { createOpenAiCompatibleLlm } from './openai-compatible/complete';
 export type { OpenAiCompatibleOptions } from './openai-compatible/complete';
+export { createOpenAiCompatibleEmbedding } from './openai-compatible/embed';
+export type { OpenAiCompatibleEmbeddingOptions } from './openai-compatible/embed';
+export { checkDimensions } from './openai-compatible/embed.mapper';
 export { createEspeakNgTts } from './espeak-ng/synthesize';
 export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';

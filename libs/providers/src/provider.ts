@@ -102,7 +102,40 @@ export interface TtsProvider extends ProviderBase {
   synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse>;
 }
 
-export type Provider = LlmProvider | SttProvider | TtsProvider;
+export interface EmbeddingRequest {
+  /** The model to use; the provider's default when absent. */
+  model?: string;
+  /** The texts, embedded in one call; the answer keeps their order. */
+  input: string[];
+  /** Shorter vectors, for models that can give them; the model's own length when absent. */
+  dimensions?: number;
+  /** The end user the texts come from, for the provider's abuse monitoring. */
+  user?: string;
+}
+
+export interface EmbeddingResponse {
+  /** One vector per input text, in order. */
+  embeddings: number[][];
+  model: string;
+  usage: { promptTokens: number };
+}
+
+/** What voxq knows of an embedding model before calling it. */
+export interface EmbeddingModelSpec {
+  /** Length of its vectors, and the most `dimensions` may ask for. */
+  maxDimensions: number;
+  /** Whether it can shorten its vectors (`dimensions`); older models cannot. */
+  shortens: boolean;
+}
+
+export interface EmbeddingProvider extends ProviderBase {
+  readonly capability: 'embedding';
+  /** The models it serves by name, with their limits (the catalog lists each); the default among them. */
+  readonly models: Readonly<Record<string, EmbeddingModelSpec>>;
+  embed(request: EmbeddingRequest, ctx: CallContext): Promise<EmbeddingResponse>;
+}
+
+export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider;
 export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;
 
 /**
@@ -113,7 +146,7 @@ export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C
 export interface ProviderProfile {
   /** Relative quality for the capability, 0 to 1 (used by `optimizeFor: accuracy`). */
   quality: number;
-  /** USD per unit: 1M tokens (llm, input and output blended), one audio minute (stt), 1M characters (tts). */
+  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts). */
   costPerUnit: number;
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: number;

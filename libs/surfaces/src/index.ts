@@ -4,6 +4,15 @@ export { pinModel } from './pin-model';
 export { routingHeaders, type Provenance } from './routing-headers';
 export { ChatChunkStream, type ChunkStep } from './openai/chat-stream';
 export { chatCompletion, chatCompletionChunks, chatCompletionRequestSchema, completeRequest, type ChatCompletionRequest } from './openai/chat-completions';
+export {
+  embeddingsList,
+  embeddingsListOf,
+  embeddingsRequest,
+  embeddingsRequestSchema,
+  modelNotFound,
+  type EmbeddingsFormat,
+  type EmbeddingsRequest,
+} from './openai/embeddings';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
 export { speechReference, speechRequest, speechRequestSchema, type SpeechRequest } from './openai/speech';

@@ -1,6 +1,7 @@
-import type { ProviderProfile } from '../provider';
+import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
+import { createOpenAiCompatibleEmbedding } from './embed';
 import { createOpenAiCompatibleTts } from './synthesize';
 import { createOpenAiCompatibleStt } from './transcribe';
 
@@ -16,6 +17,8 @@ export interface CompatibleCapabilities {
   llm?: { model: string; profile: ProviderProfile };
   stt?: { model: string; profile: ProviderProfile };
   tts?: { model: string; voice: string; profile: ProviderProfile };
+  /** `models`: those it serves by name with their limits (the default among them). */
+  embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
 }
 
 /**
@@ -23,10 +26,18 @@ export interface CompatibleCapabilities {
  * so its folder holds only data (variables, defaults, profiles).
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
-  const { llm, stt, tts } = capabilities;
+  const { llm, stt, tts, embedding } = capabilities;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile }] : []),
     ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile }] : []),
     ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile }] : []),
+    ...(embedding
+      ? [
+          {
+            provider: createOpenAiCompatibleEmbedding({ ...server, defaultModel: embedding.model, ...(embedding.models ? { models: embedding.models } : {}) }),
+            profile: embedding.profile,
+          },
+        ]
+      : []),
   ];
 }
