@@ -54,5 +54,14 @@ export const configFileSchema = z.strictObject({
       }),
     )
     .default([]),
+  models: z
+    .strictObject({
+      /**
+       * Other names for configured models: `{"fast": "groq/llama-3.3-70b-versatile"}` or
+       * `{"gpt-4": "gpt-4o-mini"}`. A request naming the alias pins what it points at.
+       */
+      aliases: z.record(z.string().min(1).max(256), z.string().min(1).max(256)).default({}),
+    })
+    .default({ aliases: {} }),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,5 +1,16 @@
 import type { Logger } from '@voxq/logging';
-import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice, TranscriptSegment } from '@voxq/contracts';
+import type {
+  Capability,
+  ChatMessage,
+  ChatParam,
+  ChatTool,
+  ChatToolCall,
+  CompleteInput,
+  ExtraChoice,
+  TokenLogprob,
+  ToolChoice,
+  TranscriptSegment,
+} from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
 export interface CallContext {
@@ -8,7 +19,10 @@ export interface CallContext {
   logger: Logger;
 }
 
-export interface LlmRequest {
+/** `responseFormat`, `n`, `stop`, `topP`, …: each adapter sends what its vendor honours (see `chatParams`). */
+export type LlmSampling = Pick<CompleteInput, ChatParam>;
+
+export interface LlmRequest extends LlmSampling {
   /** The model to use; the provider's default when absent. */
   model?: string;
   messages: ChatMessage[];
@@ -27,6 +41,10 @@ export interface LlmResponse {
   usage: { promptTokens: number; completionTokens: number };
   finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   toolCalls?: ChatToolCall[];
+  /** Choice 0's token log probabilities, when `logprobs` was asked. */
+  logprobs?: TokenLogprob[];
+  /** With `n` > 1: choices 1 to n-1 (the fields above are choice 0, which the tool loop follows). */
+  moreChoices?: ExtraChoice[];
 }
 
 export interface SttRequest {
@@ -71,10 +89,17 @@ interface ProviderBase {
   readonly defaultModel: string;
   /** The catalog entry the router ranks by; set by the registry. */
   readonly profile?: ProviderProfile;
+  /** Its upstream is voxq's provider simulator (`npm start` without keys); set by the registry. */
+  readonly simulated?: boolean;
 }
 
 export interface LlmProvider extends ProviderBase {
   readonly capability: 'llm';
+  /**
+   * The chat parameters its vendor honours; a job asking for another (`logitBias` of
+   * Anthropic) is not sent to it. Absent: none beyond the core ones.
+   */
+  readonly chatParams?: readonly ChatParam[];
   complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse>;
 }
 
@@ -85,6 +110,11 @@ export interface SttProvider extends ProviderBase {
 
 export interface TtsProvider extends ProviderBase {
   readonly capability: 'tts';
+  /**
+   * The voices it has: a list (OpenAI's `alloy`, …), or `any` for a vendor that takes its
+   * own voice ids and checks them itself. Absent: `any`.
+   */
+  readonly voices?: readonly string[] | 'any';
   synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse>;
 }
 

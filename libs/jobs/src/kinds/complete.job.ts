@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
 import { AppError } from '@voxq/errors';
+import { requestedChatParams, samplingOf } from '@voxq/providers';
 import { runBuiltinTool } from '../builtin-tools';
 import { routeOptions, type JobContext, type JobKind, type Suspension } from '../job-kind';
 import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
@@ -15,7 +16,8 @@ function toolMessages(calls: readonly ServerToolCall[]): ChatMessage[] {
 async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state: ToolLoopState, ctx: JobContext) {
   const routed = await ctx.router.run(
     'llm',
-    payload,
+    // Only providers that honour the job's chat parameters are candidates.
+    { ...payload, requires: { chatParams: requestedChatParams(input) } },
     (provider, model, signal) =>
       provider.complete(
         {
@@ -28,6 +30,7 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
           tools: input.tools,
           toolChoice: state.hop > 0 && input.toolChoice === 'required' ? 'auto' : input.toolChoice,
           parallelToolCalls: input.parallelToolCalls,
+          ...samplingOf(input),
         },
         { signal, logger: ctx.logger },
       ),
@@ -72,6 +75,8 @@ export const completeJob: JobKind<'complete'> = {
             usage: state.usage,
             finishReason: reply.finishReason,
             ...(calls.length ? { toolCalls: calls } : {}),
+            ...(reply.logprobs ? { logprobs: reply.logprobs } : {}),
+            ...(reply.moreChoices ? { moreChoices: reply.moreChoices } : {}),
             ...(state.calls.length ? { serverToolCalls: state.calls.map((c) => ({ ...c, content: c.content ?? '', isError: c.isError ?? false })) } : {}),
             ...provenance(routed, reply.model),
             failoverCount: state.failoverCount,

@@ -1,3 +1,4 @@
+import type { ChatParam } from '@voxq/contracts';
 import type { ProviderProfile } from '../provider';
 
 // Approximate: list prices and typical latencies at the time of writing.
@@ -7,3 +8,10 @@ export const GROQ_STT_PROFILE: ProviderProfile = { quality: 0.82, costPerUnit: 0
 
 /** Groq `llama-3.3-70b-versatile`: USD 0.59 in / 0.79 out per 1M tokens; very fast inference. */
 export const GROQ_LLM_PROFILE: ProviderProfile = { quality: 0.75, costPerUnit: 0.64, latencyMs: 400, verticals: [] };
+
+/**
+ * What Groq's chat endpoint honours beyond the core parameters. It refuses `logprobs`,
+ * `logit_bias`, `top_logprobs` and `n` other than 1, and has none of OpenAI's platform
+ * features (stored completions, its service tiers, prompt caching, predicted outputs).
+ */
+export const GROQ_CHAT_PARAMS: readonly ChatParam[] = ['responseFormat', 'stop', 'seed', 'topP', 'presencePenalty', 'frequencyPenalty', 'user'];

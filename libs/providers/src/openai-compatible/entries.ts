@@ -1,3 +1,5 @@
+import type { ChatParam } from '@voxq/contracts';
+import { COMPATIBLE_CHAT_PARAMS } from '../chat-params';
 import type { ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
@@ -13,9 +15,11 @@ export interface CompatibleServer {
 
 /** The capabilities a compatible vendor serves: a default model and a catalog entry each. */
 export interface CompatibleCapabilities {
-  llm?: { model: string; profile: ProviderProfile };
+  /** `chatParams`: what the vendor's chat endpoint honours beyond the core parameters (default: the wire's own). */
+  llm?: { model: string; profile: ProviderProfile; chatParams?: readonly ChatParam[] };
   stt?: { model: string; profile: ProviderProfile };
-  tts?: { model: string; voice: string; profile: ProviderProfile };
+  /** `voices`: the voice names the vendor has. */
+  tts?: { model: string; voice: string; profile: ProviderProfile; voices?: readonly string[] | 'any' };
 }
 
 /**
@@ -24,9 +28,26 @@ export interface CompatibleCapabilities {
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
   const { llm, stt, tts } = capabilities;
+  const upstream = server.baseUrl;
   return [
-    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile }] : []),
-    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile }] : []),
-    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile }] : []),
+    ...(llm
+      ? [
+          {
+            provider: { ...createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), chatParams: llm.chatParams ?? COMPATIBLE_CHAT_PARAMS },
+            profile: llm.profile,
+            upstream,
+          },
+        ]
+      : []),
+    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile, upstream }] : []),
+    ...(tts
+      ? [
+          {
+            provider: { ...createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), voices: tts.voices ?? 'any' },
+            profile: tts.profile,
+            upstream,
+          },
+        ]
+      : []),
   ];
 }

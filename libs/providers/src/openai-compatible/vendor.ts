@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPATIBLE_CHAT_PARAMS } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { COMPATIBLE_LLM_PROFILE } from './profile';
@@ -13,7 +14,11 @@ export const compatibleServers = defineVendor({
   providers: (_env, { config }) =>
     config.providers.compatible.map((server) => ({
       // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
-      provider: createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
+      provider: {
+        ...createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
+        chatParams: COMPATIBLE_CHAT_PARAMS,
+      },
       profile: COMPATIBLE_LLM_PROFILE,
+      upstream: server.baseUrl,
     })),
 });
