@@ -110,6 +110,8 @@ export function samplingInput(body: ChatParamBody): Partial<CompleteInput> {
     input['responseFormat'] = { type: 'json_schema', jsonSchema: { name, description, schema, strict } };
   } else if (format) input['responseFormat'] = { type: format.type };
   if (typeof body.stop === 'string') input['stop'] = [body.stop];
+  // OpenAI takes an empty list as no stop sequence.
+  if (Array.isArray(body.stop) && body.stop.length === 0) delete input['stop'];
   return input as Partial<CompleteInput>;
 }
 
