@@ -205,6 +205,18 @@ describe('OpenAI SDK: chat parameters, models by name, parameter names in errors
     expect(error).toMatchObject({ param: 'voice' });
   });
 
+  it('sends an OpenAI voice to a provider that has it, with or without a model', async () => {
+    const pinned = await client.audio.speech.create({ model: 'tts-1', voice: 'nova', input: 'Hello.' });
+    expect(pinned.status).toBe(200);
+    expect(lastSent('openai')).toMatchObject({ model: 'tts-1', voice: 'nova' });
+
+    // No model: espeak-ng could serve it, but has no 'shimmer'.
+    const res = await stack.request(apiKey, 'POST', '/v1/audio/speech', { input: 'Hello.', voice: 'shimmer' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-speko-provider')).toBe('openai');
+    expect(lastSent('openai')).toMatchObject({ voice: 'shimmer' });
+  });
+
   it('lists and retrieves models with created, aliases and the simulator marked', async () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model);
