@@ -51,6 +51,11 @@ export const configFileSchema = z.strictObject({
         /** Name of the environment variable holding the key (local servers may need none). */
         apiKeyEnv: z.string().min(1).optional(),
         model: z.string().min(1),
+        /**
+         * The chat parameters the server honours, in voxq's names (`topP`, `logitBias`);
+         * unset: the sampling parameters of OpenAI's wire (docs/providers.md).
+         */
+        chatParams: z.array(z.string().min(1).max(64)).optional(),
       }),
     )
     .default([]),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectCandidates } from './candidates';
-import { hasVoice, requestedChatParams } from './chat-params';
+import { hasVoice, knownChatParams, requestedChatParams } from './chat-params';
 import type { LlmProvider, LlmRequest } from './provider';
 
 const llm = (name: string, chatParams?: LlmProvider['chatParams']): LlmProvider => ({
@@ -49,5 +49,12 @@ describe('hasVoice', () => {
     expect(hasVoice({ voices: ['alloy', 'nova'] }, 'en-us')).toBe(false);
     expect(hasVoice({ voices: 'any' }, 'alloy')).toBe(false);
     expect(hasVoice({}, 'en-us')).toBe(true);
+  });
+});
+
+describe('knownChatParams', () => {
+  it("takes a config file's list in voxq's names and refuses a typo", () => {
+    expect(knownChatParams('ollama', ['topP', 'stop'])).toEqual(['topP', 'stop']);
+    expect(() => knownChatParams('ollama', ['top_p'])).toThrow(/compatible server 'ollama' names unknown chat parameters top_p/);
   });
 });

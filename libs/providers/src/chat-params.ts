@@ -23,6 +23,15 @@ export const COMPATIBLE_CHAT_PARAMS: readonly ChatParam[] = [
   'user',
 ];
 
+/** A config file's list of chat parameters, checked against voxq's names (a typo would silently exclude a server). */
+export function knownChatParams(server: string, names: readonly string[]): ChatParam[] {
+  const unknown = names.filter((name) => !(CHAT_PARAMS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`VOXQ_CONFIG_FILE: compatible server '${server}' names unknown chat parameters ${unknown.join(', ')} (known: ${CHAT_PARAMS.join(', ')})`);
+  }
+  return names as ChatParam[];
+}
+
 /**
  * The parameters a request really asks of its provider: the ones set to something other
  * than what every provider does anyway (`n: 1`, `logprobs: false`, a `text` response format).

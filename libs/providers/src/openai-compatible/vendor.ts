@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPATIBLE_CHAT_PARAMS } from '../chat-params';
+import { COMPATIBLE_CHAT_PARAMS, knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { COMPATIBLE_LLM_PROFILE } from './profile';
@@ -16,7 +16,7 @@ export const compatibleServers = defineVendor({
       // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
       provider: {
         ...createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
-        chatParams: COMPATIBLE_CHAT_PARAMS,
+        chatParams: server.chatParams ? knownChatParams(server.name, server.chatParams) : COMPATIBLE_CHAT_PARAMS,
       },
       profile: COMPATIBLE_LLM_PROFILE,
       upstream: server.baseUrl,
