@@ -227,6 +227,7 @@ describe('OpenAI SDK: chat parameters, models by name, parameter names in errors
 
     expect(await client.models.retrieve('gpt-4o-mini')).toMatchObject({ id: 'gpt-4o-mini', object: 'model', owned_by: 'openai', created: expect.any(Number) });
     expect(await client.models.retrieve('gpt-4')).toMatchObject({ id: 'gpt-4', owned_by: 'openai', alias_for: 'openai/gpt-4o-mini' });
+    expect(await client.models.retrieve('anthropic/claude-sonnet-4-5')).toMatchObject({ id: 'anthropic/claude-sonnet-4-5', owned_by: 'anthropic' });
     await expect(client.models.retrieve('gpt-5-turbo')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 

@@ -26,9 +26,13 @@ export function resolveModel<C extends Capability>(runtime: ProviderRuntime, cap
   return { provider, model: provider.defaultModel };
 }
 
-/** `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields), or 404 `model_not_found`. */
+/**
+ * `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields) for any name a request
+ * may use (an id, an alias, a `provider/model` pair), or 404 `model_not_found`.
+ */
 export function retrieveModel(runtime: ProviderRuntime, id: string) {
-  const entry = listModels(runtime).find((m) => m.id === id);
+  const models = listModels(runtime);
+  const entry = models.find((m) => m.id === id) ?? models.find((m) => !('alias_for' in m) && `${m.owned_by}/${m.id}` === id);
   if (!entry) throw errors.modelNotFound(id);
-  return entry;
+  return { ...entry, id };
 }
