@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatParam } from '@voxq/contracts';
 import { selectCandidates } from './candidates';
 import { hasVoice, knownChatParams, requestedChatParams } from './chat-params';
 import type { LlmProvider, LlmRequest } from './provider';
 
-const llm = (name: string, chatParams?: LlmProvider['chatParams']): LlmProvider => ({
+const llm = (name: string, chatParams?: ChatParam[]): LlmProvider => ({
   name,
   capability: 'llm',
   languages: '*',
   defaultModel: `${name}-model`,
-  ...(chatParams ? { chatParams } : {}),
+  profile: { quality: 0.5, costPerUnit: 1, latencyMs: 1, verticals: [], ...(chatParams ? { chatParams } : {}) },
   complete: () => Promise.reject(new Error('not called')),
 });
 const intent = { language: 'en', optimizeFor: 'balanced' as const };
@@ -45,9 +46,10 @@ describe('selectCandidates with chat parameters', () => {
 
 describe('hasVoice', () => {
   it("gives OpenAI's voice names only to providers that list them", () => {
-    expect(hasVoice({ voices: ['alloy', 'nova'] }, 'alloy')).toBe(true);
-    expect(hasVoice({ voices: ['alloy', 'nova'] }, 'en-us')).toBe(false);
-    expect(hasVoice({ voices: 'any' }, 'alloy')).toBe(false);
+    const withVoices = (voices?: readonly string[] | 'any') => ({ profile: { quality: 1, costPerUnit: 1, latencyMs: 1, verticals: [], voices } });
+    expect(hasVoice(withVoices(['alloy', 'nova']), 'alloy')).toBe(true);
+    expect(hasVoice(withVoices(['alloy', 'nova']), 'en-us')).toBe(false);
+    expect(hasVoice(withVoices('any'), 'alloy')).toBe(false);
     expect(hasVoice({}, 'en-us')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { CHAT_PARAMS, type ChatParam } from '@voxq/contracts';
-import type { LlmProvider, LlmSampling, TtsProvider } from './provider';
+import type { LlmSampling, Provider } from './provider';
 
 /** Everything OpenAI's Chat Completions takes: OpenAI itself honours every parameter. */
 export const OPENAI_CHAT_PARAMS: readonly ChatParam[] = CHAT_PARAMS;
@@ -49,8 +49,8 @@ export function requestedChatParams(request: LlmSampling): ChatParam[] {
 }
 
 /** The requested parameters the provider does not honour. */
-export function unsupportedChatParams(provider: Pick<LlmProvider, 'chatParams'>, requested: readonly ChatParam[]): ChatParam[] {
-  const honoured = provider.chatParams ?? [];
+export function unsupportedChatParams(provider: Pick<Provider, 'profile'>, requested: readonly ChatParam[]): ChatParam[] {
+  const honoured = provider.profile?.chatParams ?? [];
   return requested.filter((param) => !honoured.includes(param));
 }
 
@@ -60,8 +60,8 @@ export function unsupportedChatParams(provider: Pick<LlmProvider, 'chatParams'>,
  */
 export const OPENAI_VOICES = ['alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'fable', 'marin', 'nova', 'onyx', 'sage', 'shimmer', 'verse'] as const;
 
-export function hasVoice(provider: Pick<TtsProvider, 'voices'>, voice: string): boolean {
-  const voices = provider.voices ?? 'any';
+export function hasVoice(provider: Pick<Provider, 'profile'>, voice: string): boolean {
+  const voices = provider.profile?.voices ?? 'any';
   if (voices === 'any') return !(OPENAI_VOICES as readonly string[]).includes(voice);
   return voices.includes(voice);
 }

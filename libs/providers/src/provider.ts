@@ -1,16 +1,6 @@
 import type { Logger } from '@voxq/logging';
-import type {
-  Capability,
-  ChatMessage,
-  ChatParam,
-  ChatTool,
-  ChatToolCall,
-  CompleteInput,
-  ExtraChoice,
-  TokenLogprob,
-  ToolChoice,
-  TranscriptSegment,
-} from '@voxq/contracts';
+import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice, TranscriptSegment } from '@voxq/contracts';
+import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
 export interface CallContext {
@@ -95,11 +85,6 @@ interface ProviderBase {
 
 export interface LlmProvider extends ProviderBase {
   readonly capability: 'llm';
-  /**
-   * The chat parameters its vendor honours; a job asking for another (`logitBias` of
-   * Anthropic) is not sent to it. Absent: none beyond the core ones.
-   */
-  readonly chatParams?: readonly ChatParam[];
   complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse>;
 }
 
@@ -110,11 +95,6 @@ export interface SttProvider extends ProviderBase {
 
 export interface TtsProvider extends ProviderBase {
   readonly capability: 'tts';
-  /**
-   * The voices it has: a list (OpenAI's `alloy`, …), or `any` for a vendor that takes its
-   * own voice ids and checks them itself. Absent: `any`.
-   */
-  readonly voices?: readonly string[] | 'any';
   synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse>;
 }
 
@@ -135,4 +115,14 @@ export interface ProviderProfile {
   latencyMs: number;
   /** Verticals the provider is known to be tuned for (`healthcare`, `finance`, …). */
   verticals: readonly string[];
+  /**
+   * llm: the chat parameters the vendor honours beyond the core ones (`chat-params.ts`); a
+   * job setting another (`logitBias` for Anthropic) is not sent to it. Absent: none.
+   */
+  chatParams?: readonly ChatParam[];
+  /**
+   * tts: the voices it has (OpenAI's `alloy`, …), or `any` for a vendor that takes its own
+   * voice ids and checks them itself. Absent: `any`.
+   */
+  voices?: readonly string[] | 'any';
 }

@@ -2,7 +2,7 @@ import type { ChatMessage, ToolChoice } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { requestedChatParams, unsupportedChatParams } from '../chat-params';
 import type { LlmRequest, LlmResponse } from '../provider';
-import { ANTHROPIC_CHAT_PARAMS } from './profile';
+import { ANTHROPIC_LLM_PROFILE } from './profile';
 import type { WireBlock, WireMessage, WireRequest, WireResponse, WireToolChoice } from './wire.schema';
 
 /** Anthropic requires `max_tokens`; ours is optional ("the provider's default"). */
@@ -102,11 +102,11 @@ function toWireToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boo
  *   `temperature` unset and forbids forced tool choice, so there is no faithful mapping.
  * - `tool_choice` is only sent beside tools; without tools there is nothing to choose.
  * - `stop` → `stop_sequences`, `topP` → `top_p`, `user` → `metadata.user_id`. Any other chat
- *   parameter has no faithful equivalent (`ANTHROPIC_CHAT_PARAMS`): the router never sends
+ *   parameter has no faithful equivalent (`ANTHROPIC_LLM_PROFILE.chatParams`): the router never sends
  *   such a job here, and a direct call is refused rather than the parameter dropped.
  */
 export function toWireRequest(request: LlmRequest, model: string): WireRequest {
-  const unsupported = unsupportedChatParams({ chatParams: ANTHROPIC_CHAT_PARAMS }, requestedChatParams(request));
+  const unsupported = unsupportedChatParams({ profile: ANTHROPIC_LLM_PROFILE }, requestedChatParams(request));
   if (unsupported.length > 0) {
     throw errors.invalidRequest(`Anthropic has no equivalent of ${unsupported.join(', ')}.`, `input.${unsupported[0]}`, 'unsupported_parameter');
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
 import { createAnthropicLlm } from './complete';
-import { ANTHROPIC_CHAT_PARAMS, ANTHROPIC_LLM_PROFILE } from './profile';
+import { ANTHROPIC_LLM_PROFILE } from './profile';
 
 /** Anthropic Messages API. */
 export const anthropic = defineVendor({
@@ -17,15 +17,12 @@ export const anthropic = defineVendor({
     env.ANTHROPIC_API_KEY
       ? [
           {
-            provider: {
-              ...createAnthropicLlm({
-                baseUrl: env.ANTHROPIC_BASE_URL,
-                apiKey: env.ANTHROPIC_API_KEY,
-                version: env.ANTHROPIC_VERSION,
-                defaultModel: env.ANTHROPIC_MODEL,
-              }),
-              chatParams: ANTHROPIC_CHAT_PARAMS,
-            },
+            provider: createAnthropicLlm({
+              baseUrl: env.ANTHROPIC_BASE_URL,
+              apiKey: env.ANTHROPIC_API_KEY,
+              version: env.ANTHROPIC_VERSION,
+              defaultModel: env.ANTHROPIC_MODEL,
+            }),
             profile: ANTHROPIC_LLM_PROFILE,
             upstream: env.ANTHROPIC_BASE_URL,
           },

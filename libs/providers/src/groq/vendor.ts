@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { openAiCompatibleEntries } from '../openai-compatible/entries';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
-import { GROQ_CHAT_PARAMS, GROQ_LLM_PROFILE, GROQ_STT_PROFILE } from './profile';
+import { GROQ_LLM_PROFILE, GROQ_STT_PROFILE } from './profile';
 
 /** Groq: OpenAI-compatible chat and Whisper, so only data. */
 export const groq = defineVendor({
@@ -17,10 +17,7 @@ export const groq = defineVendor({
     env.GROQ_API_KEY
       ? openAiCompatibleEntries(
           { name: 'groq', baseUrl: env.GROQ_BASE_URL, apiKey: env.GROQ_API_KEY },
-          {
-            llm: { model: env.GROQ_MODEL, profile: GROQ_LLM_PROFILE, chatParams: GROQ_CHAT_PARAMS },
-            stt: { model: env.GROQ_STT_MODEL, profile: GROQ_STT_PROFILE },
-          },
+          { llm: { model: env.GROQ_MODEL, profile: GROQ_LLM_PROFILE }, stt: { model: env.GROQ_STT_MODEL, profile: GROQ_STT_PROFILE } },
         )
       : 'GROQ_API_KEY unset',
 });

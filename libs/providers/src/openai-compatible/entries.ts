@@ -1,5 +1,3 @@
-import type { ChatParam } from '@voxq/contracts';
-import { COMPATIBLE_CHAT_PARAMS } from '../chat-params';
 import type { ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
@@ -15,11 +13,9 @@ export interface CompatibleServer {
 
 /** The capabilities a compatible vendor serves: a default model and a catalog entry each. */
 export interface CompatibleCapabilities {
-  /** `chatParams`: what the vendor's chat endpoint honours beyond the core parameters (default: the wire's own). */
-  llm?: { model: string; profile: ProviderProfile; chatParams?: readonly ChatParam[] };
+  llm?: { model: string; profile: ProviderProfile };
   stt?: { model: string; profile: ProviderProfile };
-  /** `voices`: the voice names the vendor has. */
-  tts?: { model: string; voice: string; profile: ProviderProfile; voices?: readonly string[] | 'any' };
+  tts?: { model: string; voice: string; profile: ProviderProfile };
 }
 
 /**
@@ -30,24 +26,8 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
   const { llm, stt, tts } = capabilities;
   const upstream = server.baseUrl;
   return [
-    ...(llm
-      ? [
-          {
-            provider: { ...createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), chatParams: llm.chatParams ?? COMPATIBLE_CHAT_PARAMS },
-            profile: llm.profile,
-            upstream,
-          },
-        ]
-      : []),
+    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
     ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile, upstream }] : []),
-    ...(tts
-      ? [
-          {
-            provider: { ...createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), voices: tts.voices ?? 'any' },
-            profile: tts.profile,
-            upstream,
-          },
-        ]
-      : []),
+    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile, upstream }] : []),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPATIBLE_CHAT_PARAMS, knownChatParams } from '../chat-params';
+import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { COMPATIBLE_LLM_PROFILE } from './profile';
@@ -14,11 +14,8 @@ export const compatibleServers = defineVendor({
   providers: (_env, { config }) =>
     config.providers.compatible.map((server) => ({
       // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
-      provider: {
-        ...createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
-        chatParams: server.chatParams ? knownChatParams(server.name, server.chatParams) : COMPATIBLE_CHAT_PARAMS,
-      },
-      profile: COMPATIBLE_LLM_PROFILE,
+      provider: createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
+      profile: server.chatParams ? { ...COMPATIBLE_LLM_PROFILE, chatParams: knownChatParams(server.name, server.chatParams) } : COMPATIBLE_LLM_PROFILE,
       upstream: server.baseUrl,
     })),
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { OPENAI_CHAT_PARAMS, OPENAI_VOICES } from '../chat-params';
 import { openAiCompatibleEntries } from '../openai-compatible/entries';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
@@ -21,9 +20,9 @@ export const openai = defineVendor({
       ? openAiCompatibleEntries(
           { name: 'openai', baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY },
           {
-            llm: { model: env.OPENAI_MODEL, profile: OPENAI_LLM_PROFILE, chatParams: OPENAI_CHAT_PARAMS },
+            llm: { model: env.OPENAI_MODEL, profile: OPENAI_LLM_PROFILE },
             stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE },
-            tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE, voices: OPENAI_VOICES },
+            tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
           },
         )
       : 'OPENAI_API_KEY unset',
