@@ -44,7 +44,7 @@ const transcriptionForm = {
   required: ['file'],
   properties: {
     file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The audio file.' },
-    model: { type: 'string', description: "A configured provider's model pins that provider; any other is ignored." },
+    model: { type: 'string', description: 'A configured model or alias pins its provider; any other is 404 `model_not_found`.' },
     language: { type: 'string', description: 'BCP-47 language of the audio (transcriptions only).' },
     response_format: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'json' },
   },
