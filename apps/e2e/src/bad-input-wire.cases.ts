@@ -64,7 +64,7 @@ export const openAiCases: SurfaceCase[] = [
   { name: 'chat: malformed JSON', path: '/v1/chat/completions', ...badJson, status: 400, code: 'invalid_json' },
   { name: 'chat: no messages', path: '/v1/chat/completions', body: { model: 'gpt-4o-mini' }, status: 400, param: 'messages' },
   { name: 'chat: an unknown role', path: '/v1/chat/completions', body: { messages: [{ role: 'robot', content: 'x' }] }, status: 400 },
-  { name: 'chat: a negative max_tokens', path: '/v1/chat/completions', body: { messages: msg, max_tokens: -5 }, status: 400 },
+  { name: 'chat: a negative max_tokens', path: '/v1/chat/completions', body: { messages: msg, max_tokens: -5 }, status: 400, param: 'max_tokens' },
   { name: 'chat: temperature is a string', path: '/v1/chat/completions', body: { messages: msg, temperature: 'warm' }, status: 400, param: 'temperature' },
   { name: 'chat: over the JSON limit', path: '/v1/chat/completions', body: { messages: [{ role: 'user', content: 'x'.repeat(JSON_LIMIT * 2) }] }, status: 413 },
   {
@@ -76,7 +76,7 @@ export const openAiCases: SurfaceCase[] = [
   },
   { name: 'speech: no input', path: '/v1/audio/speech', body: { model: 'tts-1', voice: 'alloy' }, status: 400, param: 'input' },
   { name: 'speech: speed is a word', path: '/v1/audio/speech', body: { input: 'hi', speed: 'fast' }, status: 400, param: 'speed' },
-  { name: 'speech: an absurd speed', path: '/v1/audio/speech', body: { input: 'hi', speed: 1e9 }, status: 400 },
+  { name: 'speech: an absurd speed', path: '/v1/audio/speech', body: { input: 'hi', speed: 1e9 }, status: 400, param: 'speed' },
   { name: 'transcriptions: not multipart', path: '/v1/audio/transcriptions', body: { file: 'x' }, status: 415 },
   { name: 'transcriptions: no file', path: '/v1/audio/transcriptions', ...multipart([{ name: 'model', value: 'whisper-1' }]), status: 400, param: 'file' },
   {
@@ -104,6 +104,7 @@ export const openAiCases: SurfaceCase[] = [
       { name: 'language', value: 'klingon please' },
     ]),
     status: 400,
+    param: 'language',
   },
   {
     name: 'transcriptions: garbage in a multipart content type',

@@ -85,6 +85,7 @@ export function openApiPathOf(expressPath: string): string {
   return expressPath
     .replaceAll('\\:', '\u0000')
     .replace(/:(\w+)/g, '{$1}')
+    .replace(/\*(\w+)/g, '{$1}')
     .replaceAll('\u0000', ':');
 }
 

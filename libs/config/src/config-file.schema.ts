@@ -53,8 +53,22 @@ export const configFileSchema = z.strictObject({
         model: z.string().min(1),
         /** An embedding model the server also serves (`nomic-embed-text`): it then serves the `embedding` capability too. */
         embeddingModel: z.string().min(1).optional(),
+        /**
+         * The chat parameters the server honours, in voxq's names (`topP`, `logitBias`);
+         * unset: the sampling parameters of OpenAI's wire (docs/providers.md).
+         */
+        chatParams: z.array(z.string().min(1).max(64)).optional(),
       }),
     )
     .default([]),
+  models: z
+    .strictObject({
+      /**
+       * Other names for configured models: `{"fast": "groq/llama-3.3-70b-versatile"}` or
+       * `{"gpt-4": "gpt-4o-mini"}`. A request naming the alias pins what it points at.
+       */
+      aliases: z.record(z.string().min(1).max(256), z.string().min(1).max(256)).default({}),
+    })
+    .default({ aliases: {} }),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -211,7 +211,10 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   ADMIN_QUEUE_ACTIONS: bool(false),
 
-  /** Port of the provider simulator app (tests, benchmarks, local start). */
+  /**
+   * Port of the provider simulator app (tests, benchmarks, local start). A provider whose
+   * base URL is a loopback address on this port is marked `simulated` in `/v1/models`.
+   */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
   /** The simulator's streaming pace: ms between a streamed answer's tokens (`PUT /_simulator/latency` changes it per vendor). */
   SIMULATOR_TOKEN_MS: int(30, 0),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatMessageSchema, chatToolSchema, toolChoiceSchema } from './chat.schema';
+import { chatSamplingFields } from './chat-params.schema';
 import { uploadIdSchema } from './upload.schema';
 
 /** `complete`: LLM chat (seed 001 `CompleteParams`). */
@@ -14,6 +15,7 @@ export const completeInputSchema = z.strictObject({
   toolChoice: toolChoiceSchema.optional(),
   parallelToolCalls: z.boolean().optional(),
   maxToolHops: z.number().int().min(1).max(16).default(8),
+  ...chatSamplingFields,
   /**
    * Ask the provider to stream and publish the reply as it is made: `delta` events on
    * `GET /v1/jobs/:id/events` (the OpenAI and Speko streaming routes set it themselves).

@@ -1,4 +1,5 @@
-import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
+import type { Capability, ChatParam, Constraints, RoutingIntent } from '@voxq/contracts';
+import { unsupportedChatParams } from './chat-params';
 import type { Provider } from './provider';
 
 export interface Candidate<P extends Provider = Provider> {
@@ -13,7 +14,7 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language';
+  by: 'allowedProviders' | 'language' | 'chatParams';
   reason: string;
 }
 
@@ -40,12 +41,19 @@ export function rankCandidates<P extends Provider>(eligible: readonly P[], _inte
   return eligible.map((provider, index) => ({ provider, reason: `configured order (${index + 1} of ${eligible.length})` }));
 }
 
-/** Filters the capability's providers by the job's constraints and language, then ranks them. */
+/** What the job itself asks of a provider, beyond its constraints. */
+export interface Requirements {
+  /** Chat parameters set to something only some providers honour (`requestedChatParams`). */
+  chatParams?: readonly ChatParam[];
+}
+
+/** Filters the capability's providers by the job's constraints, language and requirements, then ranks them. */
 export function selectCandidates<P extends Provider>(
   providers: readonly P[],
   capability: Capability,
   intent: RoutingIntent,
   constraints: Constraints,
+  requires: Requirements = {},
 ): CandidateSelection<P> {
   const allowed = constraints.allowedProviders?.[capability];
   const language = primaryLanguage(intent.language);
@@ -56,6 +64,9 @@ export function selectCandidates<P extends Provider>(
       excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
     } else if (!servesLanguage(provider, language)) {
       excluded.push({ provider: provider.name, by: 'language', reason: `language '${intent.language}' is not supported` });
+    } else if (provider.capability === 'llm' && requires.chatParams?.length && unsupportedChatParams(provider, requires.chatParams).length > 0) {
+      const missing = unsupportedChatParams(provider, requires.chatParams);
+      excluded.push({ provider: provider.name, by: 'chatParams', reason: `does not support ${missing.join(', ')}` });
     } else {
       eligible.push(provider);
     }
@@ -81,6 +92,7 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   if (notAllowed.length > 0) parts.push(`allowedProviders.${capability} excluded ${notAllowed.join(', ')}`);
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
+  for (const e of selection.excluded.filter((x) => x.by === 'chatParams')) parts.push(`${e.provider} ${e.reason}`);
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
     parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);

@@ -30,10 +30,27 @@ export function describeProviders(runtime: ProviderRuntime) {
 }
 
 /**
- * `GET /v1/models` (seed 004's catalog): every configured model, and with
- * `recommended_for` only that capability's, best first for a balanced English intent.
+ * When voxq's catalog dates its models (OpenAI's `created`, unix seconds): a model is
+ * whatever its provider serves under that name, so there is no release date of ours to give.
+ */
+export const MODEL_CATALOG_CREATED = 1_735_689_600;
+
+/**
+ * `GET /v1/models` (seed 004's catalog): every configured model, then the config file's
+ * aliases; with `recommended_for` only that capability's models, best first for a
+ * balanced English intent. A model served by the simulator says so (`simulated`).
  */
 export function listModels(runtime: ProviderRuntime, recommendedFor?: Capability) {
+  const models = configuredModels(runtime, recommendedFor);
+  if (recommendedFor) return models;
+  const aliases = Object.entries(runtime.registry.aliases).flatMap(([alias, target]) => {
+    const entry = models.find((m) => m.id === target || `${m.owned_by}/${m.id}` === target);
+    return entry ? [{ ...entry, id: alias, alias_for: `${entry.owned_by}/${entry.id}` }] : [];
+  });
+  return [...models, ...aliases];
+}
+
+function configuredModels(runtime: ProviderRuntime, recommendedFor?: Capability) {
   const capabilities = recommendedFor ? [recommendedFor] : CAPABILITIES;
   const intent: RoutingIntent = { language: 'en', optimizeFor: 'balanced' };
   return capabilities.flatMap((capability) => {
@@ -43,9 +60,11 @@ export function listModels(runtime: ProviderRuntime, recommendedFor?: Capability
       modelsOf(c.provider).map(({ id, dimensions }) => ({
         id,
         object: 'model' as const,
+        created: MODEL_CATALOG_CREATED,
         owned_by: c.provider.name,
         capability,
         languages: c.provider.languages,
+        ...(c.provider.simulated ? { simulated: true as const } : {}),
         ...(dimensions === undefined ? {} : { dimensions }),
         ...(recommendedFor ? { rank: c.rank, score: c.score } : {}),
       })),

@@ -8,6 +8,7 @@ export type {
   LlmProvider,
   LlmRequest,
   LlmResponse,
+  LlmSampling,
   Provider,
   ProviderOf,
   ProviderProfile,
@@ -39,4 +40,7 @@ export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';
 export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
 export { Semaphore } from './shared/semaphore';
-export { describeProviders, listModels } from './catalog';
+export { describeProviders, listModels, MODEL_CATALOG_CREATED } from './catalog';
+export { resolveModel, retrieveModel, type ResolvedModel } from './model-names';
+export { hasVoice, OPENAI_VOICES, requestedChatParams, samplingOf, unsupportedChatParams } from './chat-params';
+export { selectCandidates, type Requirements } from './candidates';

@@ -1,5 +1,6 @@
 import type { Logger } from '@voxq/logging';
 import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice, TranscriptSegment } from '@voxq/contracts';
+import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
 export interface CallContext {
@@ -20,9 +21,14 @@ export interface LlmDelta {
   index?: number;
   content?: string;
   toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }>;
+  /** The log probabilities of this piece's tokens, when the request asked for them. */
+  logprobs?: TokenLogprob[];
 }
 
-export interface LlmRequest {
+/** `responseFormat`, `n`, `stop`, `topP`, …: each adapter sends what its vendor honours (see `chatParams`). */
+export type LlmSampling = Pick<CompleteInput, ChatParam>;
+
+export interface LlmRequest extends LlmSampling {
   /** The model to use; the provider's default when absent. */
   model?: string;
   messages: ChatMessage[];
@@ -41,6 +47,10 @@ export interface LlmResponse {
   usage: { promptTokens: number; completionTokens: number };
   finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   toolCalls?: ChatToolCall[];
+  /** Choice 0's token log probabilities, when `logprobs` was asked. */
+  logprobs?: TokenLogprob[];
+  /** With `n` > 1: choices 1 to n-1 (the fields above are choice 0, which the tool loop follows). */
+  moreChoices?: ExtraChoice[];
 }
 
 export interface SttRequest {
@@ -85,6 +95,8 @@ interface ProviderBase {
   readonly defaultModel: string;
   /** The catalog entry the router ranks by; set by the registry. */
   readonly profile?: ProviderProfile;
+  /** Its upstream is voxq's provider simulator (`npm start` without keys); set by the registry. */
+  readonly simulated?: boolean;
 }
 
 export interface LlmProvider extends ProviderBase {
@@ -152,4 +164,14 @@ export interface ProviderProfile {
   latencyMs: number;
   /** Verticals the provider is known to be tuned for (`healthcare`, `finance`, …). */
   verticals: readonly string[];
+  /**
+   * llm: the chat parameters the vendor honours beyond the core ones (`chat-params.ts`); a
+   * job setting another (`logitBias` for Anthropic) is not sent to it. Absent: none.
+   */
+  chatParams?: readonly ChatParam[];
+  /**
+   * tts: the voices it has (OpenAI's `alloy`, …), or `any` for a vendor that takes its own
+   * voice ids and checks them itself. Absent: `any`.
+   */
+  voices?: readonly string[] | 'any';
 }

@@ -3,7 +3,15 @@
 export { pinModel } from './pin-model';
 export { routingHeaders, type Provenance } from './routing-headers';
 export { ChatChunkStream, type ChunkStep } from './openai/chat-stream';
-export { chatCompletion, chatCompletionChunks, chatCompletionRequestSchema, completeRequest, type ChatCompletionRequest } from './openai/chat-completions';
+export {
+  chatCompletion,
+  chatCompletionChunks,
+  chatCompletionRequestSchema,
+  chatSubmission,
+  completeRequest,
+  type ChatCompletionRequest,
+} from './openai/chat-completions';
+export { OPENAI_PARAM_NAMES, openAiPath } from './openai/chat-params';
 export {
   embeddingsList,
   embeddingsListOf,
@@ -15,7 +23,7 @@ export {
 } from './openai/embeddings';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
-export { speechReference, speechRequest, speechRequestSchema, type SpeechRequest } from './openai/speech';
+export { speechReference, speechRequest, speechRequestSchema, speechSubmission, type SpeechRequest } from './openai/speech';
 export { renderTranscription, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from './openai/transcription-formats';
 export { audioTypeOf, transcriptionFormatOf, transcriptionLineSchema, transcriptionRequest, type TranscriptionFields } from './openai/transcriptions';
 export { completeBodySchema, synthesizeBodySchema } from './speko/one-shot.schema';

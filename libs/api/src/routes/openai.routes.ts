@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
-import { jobRequestSchema, type CompleteResult, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
+import type { CompleteResult, SynthesizeResult, TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
@@ -12,12 +12,12 @@ import {
   chatCompletion,
   type ChunkStep,
   chatCompletionRequestSchema,
-  completeRequest,
+  chatSubmission,
   openAiErrorBody,
   renderTranscription,
   routingHeaders,
-  speechRequest,
   speechRequestSchema,
+  speechSubmission,
   transcriptionFormatOf,
   transcriptionRequest,
 } from '@voxq/surfaces';
@@ -65,9 +65,10 @@ export function openAiRoutes(deps: {
 
   router.post('/v1/chat/completions', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(chatCompletionRequestSchema, req.body);
-    // Checked like any job request, so bad input is a 400 naming the field (`input.messages.0.content`).
-    const request = completeRequest(deps.providers, body);
-    const submission = parseOrThrow(jobRequestSchema, body.stream ? { ...request, input: { ...request.input, stream: true } } : request) as Submission;
+    // Checked like any job request, with errors naming the request's fields (`messages.0.content`).
+    const checked = chatSubmission(deps.providers, body);
+    // A streamed job asks its provider to stream and publishes the pieces (docs/streaming.md).
+    const submission = body.stream && checked.type === 'complete' ? { ...checked, input: { ...checked.input, stream: true } } : checked;
     if (!body.stream) {
       const done = await finished<CompleteResult>(req, res, submission);
       if (!done) return;
@@ -116,7 +117,7 @@ export function openAiRoutes(deps: {
 
   router.post('/v1/audio/speech', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(speechRequestSchema, req.body);
-    const done = await finished<SynthesizeResult>(req, res, parseOrThrow(jobRequestSchema, speechRequest(deps.providers, body)) as Submission);
+    const done = await finished<SynthesizeResult>(req, res, speechSubmission(deps.providers, body));
     if (!done) return;
     const key = done.result.audio.key;
     if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', done.job.id);

@@ -27,15 +27,17 @@ export interface CompatibleCapabilities {
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
   const { llm, stt, tts, embedding } = capabilities;
+  const upstream = server.baseUrl;
   return [
-    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile }] : []),
-    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile }] : []),
-    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile }] : []),
+    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
+    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile, upstream }] : []),
+    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile, upstream }] : []),
     ...(embedding
       ? [
           {
             provider: createOpenAiCompatibleEmbedding({ ...server, defaultModel: embedding.model, ...(embedding.models ? { models: embedding.models } : {}) }),
             profile: embedding.profile,
+            upstream,
           },
         ]
       : []),

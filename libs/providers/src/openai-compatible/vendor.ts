@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { openAiCompatibleEntries } from './entries';
 import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
@@ -17,7 +18,10 @@ export const compatibleServers = defineVendor({
         // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
         { name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none' },
         {
-          llm: { model: server.model, profile: COMPATIBLE_LLM_PROFILE },
+          llm: {
+            model: server.model,
+            profile: server.chatParams ? { ...COMPATIBLE_LLM_PROFILE, chatParams: knownChatParams(server.name, server.chatParams) } : COMPATIBLE_LLM_PROFILE,
+          },
           ...(server.embeddingModel ? { embedding: { model: server.embeddingModel, profile: COMPATIBLE_EMBEDDING_PROFILE } } : {}),
         },
       ),

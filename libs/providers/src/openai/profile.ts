@@ -1,3 +1,4 @@
+import { OPENAI_CHAT_PARAMS, OPENAI_VOICES } from '../chat-params';
 import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
 
 /**
@@ -9,6 +10,7 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
   costPerUnit: 15,
   latencyMs: 1_200,
   verticals: [],
+  voices: OPENAI_VOICES,
 };
 
 // The STT entry is approximate too: list price and typical latency at the time of writing.
@@ -17,7 +19,7 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
 export const OPENAI_STT_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.006, latencyMs: 2_500, verticals: ['general'] };
 
 /** OpenAI `gpt-4o-mini`: USD 0.15 in / 0.60 out per 1M tokens, ~0.26 blended at 3:1. */
-export const OPENAI_LLM_PROFILE: ProviderProfile = { quality: 0.8, costPerUnit: 0.26, latencyMs: 1_200, verticals: [] };
+export const OPENAI_LLM_PROFILE: ProviderProfile = { quality: 0.8, costPerUnit: 0.26, latencyMs: 1_200, verticals: [], chatParams: OPENAI_CHAT_PARAMS };
 
 /** OpenAI `text-embedding-3-small`: USD 0.02 per 1M input tokens; one short call per batch of texts. */
 export const OPENAI_EMBEDDING_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.02, latencyMs: 300, verticals: [] };

@@ -51,7 +51,8 @@ export function transcriptionRequest(runtime: ProviderRuntime, fields: Transcrip
     input: { audio },
     // Translation to English is not done by the local engines: a translation runs a
     // transcribe job and returns the transcript in the spoken language.
-    intent: parseOrThrow(routingIntentSchema, language && task === 'transcribe' ? { language } : {}, 'language'),
+    // The intent's field is the form's `language`, so an error names it as the form does.
+    intent: parseOrThrow(routingIntentSchema, language && task === 'transcribe' ? { language } : {}),
     constraints: pinModel(runtime, 'stt', model),
     metadata: {},
   };
