@@ -13,8 +13,15 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language';
+  by: 'allowedProviders' | 'language' | 'feature';
   reason: string;
+}
+
+/** Something the job needs that only some providers of the capability do (a translation). */
+export interface Requirement {
+  /** What it is, for messages: `translation`. */
+  feature: string;
+  serves(provider: Provider): boolean;
 }
 
 export interface CandidateSelection<P extends Provider = Provider> {
@@ -46,6 +53,7 @@ export function selectCandidates<P extends Provider>(
   capability: Capability,
   intent: RoutingIntent,
   constraints: Constraints,
+  requirement?: Requirement,
 ): CandidateSelection<P> {
   const allowed = constraints.allowedProviders?.[capability];
   const language = primaryLanguage(intent.language);
@@ -56,6 +64,8 @@ export function selectCandidates<P extends Provider>(
       excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
     } else if (!servesLanguage(provider, language)) {
       excluded.push({ provider: provider.name, by: 'language', reason: `language '${intent.language}' is not supported` });
+    } else if (requirement && !requirement.serves(provider)) {
+      excluded.push({ provider: provider.name, by: 'feature', reason: `does not do ${requirement.feature}` });
     } else {
       eligible.push(provider);
     }
@@ -81,6 +91,8 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   if (notAllowed.length > 0) parts.push(`allowedProviders.${capability} excluded ${notAllowed.join(', ')}`);
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
+  const noFeature = selection.excluded.filter((e) => e.by === 'feature');
+  if (noFeature.length > 0) parts.push(noFeature.map((e) => `${e.provider} ${e.reason}`).join(', '));
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
     parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);

@@ -1,9 +1,14 @@
 import { errors, isAppError } from '@voxq/errors';
+import { TRANSLATION } from '@voxq/providers';
 import { tenantOfKey } from '@voxq/storage';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
-/** `transcribe`: speech to text from the audio object the API stored (or the upload it names). */
+/**
+ * `transcribe`: speech to text from the audio object the API stored (or the upload it names);
+ * with `task: translate`, the speech in English, from providers that translate only. Word
+ * timings are kept only when the job asks for them (`words`): they can outweigh the text.
+ */
 export const transcribeJob: JobKind<'transcribe'> = {
   type: 'transcribe',
   async handle(payload, ctx) {
@@ -24,12 +29,19 @@ export const transcribeJob: JobKind<'transcribe'> = {
       }
       throw error;
     });
+    const translate = input.task === 'translate';
     const routed = await ctx.router.run(
       'stt',
       payload,
-      (provider, model, signal) =>
-        provider.transcribe({ model, audio: audio.data, contentType: input.audio.contentType, language: intent.language }, { signal, logger: ctx.logger }),
-      routeOptions(ctx),
+      (provider, model, signal) => {
+        const request = { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language, ...(input.words ? { words: true } : {}) };
+        const call = { signal, logger: ctx.logger };
+        if (!translate) return provider.transcribe(request, call);
+        // The router offers a translation only to providers that translate; never a transcript instead.
+        if (!provider.translate) throw errors.noProvider(`${provider.name} does not translate.`);
+        return provider.translate(request, call);
+      },
+      { ...routeOptions(ctx), ...(translate ? { requires: TRANSLATION } : {}) },
     );
     const transcript = routed.value;
     return {
@@ -40,6 +52,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         ...(transcript.confidence === undefined ? {} : { confidence: transcript.confidence }),
         usage: { audioSeconds: transcript.durationSeconds },
         ...(transcript.segments === undefined ? {} : { segments: transcript.segments }),
+        ...(input.words && transcript.words ? { words: transcript.words } : {}),
         ...provenance(routed, transcript.model),
       },
     };

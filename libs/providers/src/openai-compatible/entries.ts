@@ -14,7 +14,8 @@ export interface CompatibleServer {
 /** The capabilities a compatible vendor serves: a default model and a catalog entry each. */
 export interface CompatibleCapabilities {
   llm?: { model: string; profile: ProviderProfile };
-  stt?: { model: string; profile: ProviderProfile };
+  /** `translateModel`: the server translates (Whisper's `/audio/translations`) with this model. */
+  stt?: { model: string; profile: ProviderProfile; translateModel?: string };
   tts?: { model: string; voice: string; profile: ProviderProfile };
 }
 
@@ -26,7 +27,14 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
   const { llm, stt, tts } = capabilities;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile }] : []),
-    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile }] : []),
+    ...(stt
+      ? [
+          {
+            provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model, ...(stt.translateModel ? { translateModel: stt.translateModel } : {}) }),
+            profile: stt.profile,
+          },
+        ]
+      : []),
     ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile }] : []),
   ];
 }

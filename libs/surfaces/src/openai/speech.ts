@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JobView, SynthesizeResult } from '@voxq/contracts';
+import { SPEECH_FORMATS, type JobView, type SynthesizeResult } from '@voxq/contracts';
 import type { ProviderRuntime } from '@voxq/providers';
 import { pinModel } from '../pin-model';
 
@@ -8,8 +8,8 @@ export const speechRequestSchema = z.looseObject({
   input: z.string(),
   voice: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
   speed: z.number().optional(),
-  /** Ignored: the audio comes in the format its provider produces (see `Content-Type`). */
-  response_format: z.string().optional(),
+  /** OpenAI's default is mp3; the provider makes the format when it can, else the worker converts (ffmpeg). */
+  response_format: z.enum(SPEECH_FORMATS, { error: `must be one of ${SPEECH_FORMATS.join(', ')}` }).default('mp3'),
 });
 export type SpeechRequest = z.infer<typeof speechRequestSchema>;
 
@@ -19,7 +19,7 @@ export function speechRequest(runtime: ProviderRuntime, body: SpeechRequest) {
   // OpenAI's voice names mean something only to the provider the model pinned; otherwise
   // the chosen provider's default voice is used.
   const voice = constraints.models?.tts && body.voice ? (typeof body.voice === 'string' ? body.voice : body.voice.id) : null;
-  return { type: 'synthesize' as const, input: { text: body.input, voice, speed: body.speed ?? 1 }, constraints };
+  return { type: 'synthesize' as const, input: { text: body.input, voice, speed: body.speed ?? 1, format: body.response_format }, constraints };
 }
 
 /** A speech result where audio cannot be inlined (a batch output line): the stored object and where to download it. */
