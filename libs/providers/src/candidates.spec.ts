@@ -66,4 +66,14 @@ describe('noCandidateMessage', () => {
       'No llm provider can serve this job: no llm provider is configured',
     );
   });
+
+  it('excludes providers without a required feature, and says which', () => {
+    const translator: SttProvider = { ...stt('whisper', '*'), translate: async () => ({ text: '', model: 'w', durationSeconds: 0 }) };
+    const requirement = { feature: 'translation', serves: (p: Provider) => p.capability === 'stt' && p.translate !== undefined };
+    const selection = selectCandidates([stt('deepgram', '*'), translator], 'stt', intent('en'), {}, requirement);
+    expect(names(selection)).toEqual(['whisper']);
+    expect(selection.excluded).toEqual([{ provider: 'deepgram', by: 'feature', reason: 'does not do translation' }]);
+    const none = selectCandidates([stt('deepgram', '*')], 'stt', intent('en'), {}, requirement);
+    expect(noCandidateMessage('stt', intent('en'), none)).toBe('No stt provider can serve this job: deepgram does not do translation');
+  });
 });
