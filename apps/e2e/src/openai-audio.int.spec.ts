@@ -203,4 +203,30 @@ describe('OpenAI SDK audio on the local engines', () => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     expect(verbose.segments?.length).toBeGreaterThan(0);
   }, 30_000);
+
+  it('takes format, task and words on POST /v1/jobs', async () => {
+    const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'synthesize', input: { text: 'Hi there.', format: 'flac' } });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+    expect(await stack.waitForJob(apiKey, id)).toMatchObject({
+      status: 'completed',
+      result: { audio: { contentType: 'audio/flac', key: expect.stringMatching(/\.flac$/) } },
+    });
+    const audio = await stack.request(apiKey, 'GET', `/v1/jobs/${id}/result`);
+    expect(audio.headers.get('content-type')).toBe('audio/flac');
+    expect(MAGIC.flac(audio.raw)).toBe(true);
+
+    // Nothing here translates: the job fails saying so rather than answering a transcript.
+    const data = sineWav().toString('base64');
+    const translate = await stack.request(apiKey, 'POST', '/v1/jobs', {
+      type: 'transcribe',
+      input: { audio: { data, contentType: 'audio/wav' }, task: 'translate' },
+    });
+    expect(await stack.waitForJob(apiKey, translate.body.id as string)).toMatchObject({
+      status: 'failed',
+      error: { code: 'no_provider_available', message: expect.stringContaining('pocketsphinx does not do translation') },
+    });
+    const refused = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'synthesize', input: { text: 'Hi', format: 'ogg' } });
+    expect(refused).toMatchObject({ status: 400, body: { error: { param: 'input.format' } } });
+  });
 });
