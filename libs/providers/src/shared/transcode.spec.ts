@@ -39,9 +39,11 @@ describe('createSpeechTranscoder (ffmpeg)', () => {
     expect(MAGIC.wav!(wav.audio)).toBe(true);
     expect(wav.audio.readUInt32LE(4)).toBe(wav.audio.length - 8);
     expect(readWav(wav.audio).durationSeconds).toBeCloseTo(0.5, 2);
+    expect(wav.durationSeconds).toBeCloseTo(0.5, 2);
 
     const pcm = await transcoder.transcode(sineWav({ seconds: 0.5, sampleRate: 22_050 }), 'audio/wav', 'pcm', signal);
     expect(pcm.contentType).toBe('audio/pcm;rate=24000');
+    expect(pcm.durationSeconds).toBeCloseTo(0.5, 1);
     expect(Math.abs(pcm.audio.length - 24_000)).toBeLessThan(200);
   });
 

@@ -1,6 +1,6 @@
 import { SPEECH_FORMAT_TYPES, type SpeechFormat } from '@voxq/contracts';
 import { AppError, ERROR_CODES, isAppError } from '@voxq/errors';
-import { withExactWavSizes } from '@voxq/wav';
+import { readWav, withExactWavSizes } from '@voxq/wav';
 import { excerpt } from './excerpt';
 import { mediaType, pcmLayout } from './audio';
 import { runProcess } from './run-process';
@@ -36,6 +36,9 @@ const OUTPUT_ARGS: Readonly<Record<SpeechFormat, readonly string[]>> = {
   pcm: ['-c:a', 'pcm_s16le', '-ar', String(PCM_RATE), '-ac', '1', '-f', 's16le'],
 };
 
+/** Errors only on stderr, which becomes the failure's message. */
+const QUIET = ['-hide_banner', '-loglevel', 'error'];
+
 /** How ffmpeg must read the input: headerless PCM needs its layout spelled out, containers it sniffs. */
 function inputArgs(contentType: string): string[] {
   const pcm = pcmLayout(contentType);
@@ -52,6 +55,8 @@ export interface SpeechTranscoderOptions {
 export interface TranscodedSpeech {
   audio: Buffer;
   contentType: string;
+  /** Told by WAV's header and raw PCM's length; compressed formats leave the source's. */
+  durationSeconds?: number;
 }
 
 /** Converts a provider's speech to the format a job asked for. */
@@ -71,19 +76,8 @@ export function createSpeechTranscoder(options: SpeechTranscoderOptions): Speech
   const bin = options.bin ?? 'ffmpeg';
   return {
     async transcode(audio, contentType, format, signal) {
-      const args = [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        ...inputArgs(contentType),
-        '-i',
-        'pipe:0',
-        '-vn',
-        '-map_metadata',
-        '-1',
-        ...OUTPUT_ARGS[format],
-        'pipe:1',
-      ];
+      const input = [...QUIET, ...inputArgs(contentType), '-i', 'pipe:0'];
+      const args = [...input, '-vn', '-map_metadata', '-1', ...OUTPUT_ARGS[format], 'pipe:1'];
       const result = await runProcess({
         provider: 'ffmpeg',
         bin,
@@ -94,13 +88,9 @@ export function createSpeechTranscoder(options: SpeechTranscoderOptions): Speech
         installHint: 'apt-get install -y ffmpeg',
       }).catch((error: unknown) => {
         const missing = isAppError(error) && (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-        if (missing)
-          throw failure(
-            'transcoder_unavailable',
-            `Converting speech to ${format} needs ffmpeg, which is not installed on the worker (${bin}: apt-get install -y ffmpeg).`,
-            error,
-          );
-        throw error;
+        if (!missing) throw error;
+        const message = `Converting speech to ${format} needs ffmpeg, which is not installed on the worker (${bin}: apt-get install -y ffmpeg).`;
+        throw failure('transcoder_unavailable', message, error);
       });
       if (result.exitCode !== 0 || result.stdout.length === 0) {
         throw failure(
@@ -108,8 +98,12 @@ export function createSpeechTranscoder(options: SpeechTranscoderOptions): Speech
           `ffmpeg could not convert ${mediaType(contentType)} to ${format}: ${excerpt(result.stderr) || `exit code ${result.exitCode}`}`,
         );
       }
+      const type = SPEECH_FORMAT_TYPES[format];
+      if (format === 'pcm') return { audio: result.stdout, contentType: type, durationSeconds: result.stdout.length / (PCM_RATE * 2) };
+      if (format !== 'wav') return { audio: result.stdout, contentType: type };
       // Written to a pipe, the WAV header cannot be rewound to state the real sizes.
-      return { audio: format === 'wav' ? withExactWavSizes(result.stdout) : result.stdout, contentType: SPEECH_FORMAT_TYPES[format] };
+      const wav = withExactWavSizes(result.stdout);
+      return { audio: wav, contentType: type, durationSeconds: readWav(wav).durationSeconds };
     },
   };
 }
