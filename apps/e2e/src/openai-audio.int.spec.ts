@@ -71,6 +71,10 @@ describe('OpenAI SDK audio and files (simulated OpenAI)', () => {
 
     const verbose = await client.audio.translations.create({ file: await toFile(wav, 'call.wav'), model: 'whisper-1', response_format: 'verbose_json' });
     expect(verbose).toMatchObject({ task: 'translate', language: 'english', text: translation.text });
+
+    // A model that pins a provider that does not translate (pocketsphinx's) is refused, naming the model.
+    const pinned = await client.audio.translations.create({ file: await toFile(wav, 'call.wav'), model: 'en-us' }).catch((error: unknown) => error);
+    expect(pinned).toMatchObject({ status: 400, code: 'no_translation_provider', param: 'model' });
   });
 
   it('verbose_json answers words with timestamp_granularities[]=word, and segments as asked', async () => {
@@ -179,7 +183,7 @@ describe('OpenAI SDK audio on the local engines', () => {
     const fresh = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: freshKey, maxRetries: 0 });
     const refused = await fresh.audio.translations.create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(refused).toMatchObject({ code: 'no_translation_provider', param: 'model' });
+    expect(refused).toMatchObject({ status: 400, code: 'no_translation_provider' });
     expect((refused as Error).message).toMatch(/No configured provider translates/);
     const jobs = await stack.request(freshKey, 'GET', '/v1/jobs');
     expect(jobs.body.data).toEqual([]);

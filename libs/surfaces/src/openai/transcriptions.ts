@@ -79,7 +79,8 @@ export function transcriptionRequest(runtime: ProviderRuntime, fields: Transcrip
       const pinned = allowed ? ` for model '${model}' (${allowed.join(', ')})` : '';
       throw errors.invalidRequest(
         `No configured provider translates speech${pinned}: translations need a Whisper provider with a translations endpoint (OpenAI or Groq). voxq does not answer a transcript instead.`,
-        'model',
+        // The model is at fault only when it pinned a provider that does not translate.
+        allowed ? 'model' : undefined,
         'no_translation_provider',
       );
     }
