@@ -33,6 +33,8 @@
 //             provider: jobs/s and peak RSS against raw BullMQ sleeping 1 s (BENCH_CAPACITY_JOBS
 //             16000, BENCH_CAPACITY_CONCURRENCY 2000; tools/bench/workers.mjs).
 //   scaling   then (BENCH_SCALING=0 skips it) 1 vs 2 worker processes (BENCH_SCALING_JOBS 20000).
+//   streaming then (BENCH_STREAMING=0 skips it) time to first token through voxq against direct
+//             to the same paced simulator, and 500 streams at once (tools/bench/streaming.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 //
 // This file runs the phases in order and writes the results; the options are read in
@@ -54,6 +56,7 @@ import { deletePrefix, ensureRedis } from './bench/redis.mjs';
 import { machine, printReport } from './bench/report.mjs';
 import { ensureS3 } from './bench/s3.mjs';
 import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
+import { printStreaming, runStreaming } from './bench/streaming.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
 
 /** voxq end to end over raw BullMQ, the better of single and bulk: the foundation issue's goal (BENCHMARKS.md). */
@@ -117,6 +120,8 @@ async function main() {
   if (opts.capacity) capacity = await runCapacity({ env, redis, prefix, opts, step });
   let scaling;
   if (opts.scaling) scaling = await runScaling({ env, redis, prefix, opts, step });
+  let streaming;
+  if (opts.streaming) streaming = await runStreaming({ env, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -138,6 +143,7 @@ async function main() {
     ...(intake ? { intake } : {}),
     ...(capacity ? { capacity } : {}),
     ...(scaling ? { scaling } : {}),
+    ...(streaming ? { streaming } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
@@ -146,6 +152,7 @@ async function main() {
   if (batches) printBatches(batches, baseline);
   if (intake) printIntake(intake);
   if (capacity || scaling) printWorkers(capacity, scaling);
+  if (streaming) printStreaming(streaming);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

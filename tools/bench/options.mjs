@@ -48,4 +48,10 @@ export const opts = {
   capacityHeapMb: int('BENCH_CAPACITY_HEAP_MB', 192),
   scaling: process.env.BENCH_SCALING !== '0' && process.env.BENCH_SCALING !== 'false',
   scalingJobs: Math.max(1000, int('BENCH_SCALING_JOBS', 20_000)),
+  streaming: process.env.BENCH_STREAMING !== '0' && process.env.BENCH_STREAMING !== 'false',
+  streamSamples: Math.max(1, int('BENCH_STREAM_SAMPLES', 40)),
+  streamTokens: Math.max(4, int('BENCH_STREAM_TOKENS', 20)),
+  streamTokenMs: int('BENCH_STREAM_TOKEN_MS', 100),
+  streamConcurrent: Math.max(1, int('BENCH_STREAM_CONCURRENT', 500)),
+  streamManyTokenMs: int('BENCH_STREAM_MANY_TOKEN_MS', 50),
 };

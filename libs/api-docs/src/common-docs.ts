@@ -15,6 +15,13 @@ export const preferHeader: HeaderDoc = {
   schema: { type: 'string', examples: ['respond-async'] },
 };
 
+export const lastEventIdHeader: HeaderDoc = {
+  name: 'Last-Event-ID',
+  description:
+    'Resume a stream after this event id (the `id:` of the last event received; docs/streaming.md). On a `POST`, send it with the same `Idempotency-Key` so it is the same job.',
+  schema: { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$' },
+};
+
 export const acceptEventStreamHeader: HeaderDoc = {
   name: 'Accept',
   description: '`text/event-stream` for server-sent events ending in `done` or `error` instead of one JSON answer.',

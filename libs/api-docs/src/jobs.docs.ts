@@ -1,5 +1,5 @@
 import { jobBatchRequestSchema, jobRequestSchema, jobViewSchema, listJobsQuerySchema } from '@voxq/contracts';
-import { binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam } from './common-docs';
+import { binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam, lastEventIdHeader } from './common-docs';
 import { jobBatchResponseSchema, jobListSchema, webhookAttemptListSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
 
@@ -148,12 +148,13 @@ export const jobsDocs: RouteDoc[] = [
     tag: 'Jobs',
     summary: "The job's life as server-sent events",
     description:
-      'Opens with `job` (the job now), then what the workers publish (`started`, `provider_attempt`, `attempt_failed`, `waiting`, `tool_calls`), and ends with `completed`, `failed` or `cancelled` carrying the finished job. A finished job gets `job` and its final event at once.',
+      'Opens with `job` (the job now), then what the workers publish (`started`, `provider_attempt`, `attempt_failed`, `waiting`, `tool_calls`), and ends with `completed`, `failed` or `cancelled` carrying the finished job. A finished job gets `job` and its final event at once. A streamed job (`input.stream`) also sends its reply as it is made: `reply` (provider, model, hop), `delta` (`content`, `toolCalls` pieces) and `delta_reset` (what was sent is void: the provider failed after it), each with an `id:` to resume after with `Last-Event-ID` (docs/streaming.md).',
     auth: true,
     envelope: 'voxq',
     pathParams: jobId,
+    headers: [lastEventIdHeader],
     responses: { 200: { description: 'The event stream; each `data:` line is JSON.', content: { 'text/event-stream': { schema: eventStream } } } },
-    errors: [404],
+    errors: [400, 404],
   },
   {
     method: 'get',

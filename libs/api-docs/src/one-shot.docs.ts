@@ -6,6 +6,7 @@ import {
   idempotencyKeyHeader,
   jsonHeaderParam,
   plainText,
+  lastEventIdHeader,
   preferHeader,
   routingHeaders,
 } from './common-docs';
@@ -24,6 +25,12 @@ const oneShotDescription =
 
 // Errors of a one-shot route: bad input, the job's own failure (by its error type), no provider.
 const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
+
+const openAiPending: ResponseDoc = { ...pending, description: 'Only with `Prefer: respond-async`: the job to poll, at once.' };
+const openAiDescription =
+  'Runs an ordinary job and waits for it as long as the official SDKs do (`API_OPENAI_WAIT_MS`, 10 minutes); past that the answer is `504 job_wait_timeout` naming the job, which goes on. `Prefer: respond-async` answers `202` with the job at once.';
+// The OpenAI routes wait longer, so they may also time out.
+const openAiErrors = [...oneShotErrors, 504];
 
 export const chatCompletionExample = {
   summary: 'A chat completion',
@@ -125,7 +132,7 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'complete',
     tag: 'One-shot (Speko)',
     summary: 'An LLM completion, answered when done',
-    description: `${oneShotDescription} Over SSE: \`meta\`, \`server_tool_call\`s, one \`delta\` with the text, \`tool_call\`s, then \`done\`.`,
+    description: `${oneShotDescription} Over SSE: \`meta\` as each reply starts (provider, model, tool-loop \`hop\`), a \`delta\` per piece of text as the provider makes it, then \`server_tool_call\`s, \`tool_call\`s and \`done\` (or \`error\`, \`stream_interrupted\` when the provider fails after pieces were sent; docs/streaming.md).`,
     auth: true,
     envelope: 'voxq',
     headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
@@ -154,10 +161,10 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createChatCompletion',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's chat completions",
-    description: `Unknown fields are ignored, as OpenAI-compatible servers do; \`stream: true\` answers \`chat.completion.chunk\` events ending \`data: [DONE]\`. ${oneShotDescription}`,
+    description: `Unknown fields are ignored, as OpenAI-compatible servers do; \`stream: true\` answers \`chat.completion.chunk\` events as the provider makes the tokens, ending \`data: [DONE]\`, or an error event (\`stream_interrupted\` when the provider fails after tokens were sent; docs/streaming.md). ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
-    headers: [idempotencyKeyHeader, preferHeader],
+    headers: [idempotencyKeyHeader, preferHeader, lastEventIdHeader],
     body: {
       required: true,
       content: { 'application/json': { schema: component('ChatCompletionRequest', chatCompletionRequestSchema), examples: { hi: chatCompletionExample } } },
@@ -168,9 +175,9 @@ export const oneShotDocs: RouteDoc[] = [
         content: { 'application/json': { schema: component('ChatCompletion', chatCompletionSchema) }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
-      202: pending,
+      202: openAiPending,
     },
-    errors: oneShotErrors,
+    errors: openAiErrors,
   },
   {
     method: 'post',
@@ -178,16 +185,16 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createSpeech',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's text to speech",
-    description: `\`voice\` is used only when \`model\` pins a provider. \`response_format\` (default \`mp3\`) is honoured: the provider makes the format when it can, else the worker converts with ffmpeg; \`Content-Type\` is \`audio/mpeg\`, \`audio/ogg\` (opus), \`audio/aac\`, \`audio/flac\`, \`audio/wav\` or \`audio/pcm;rate=24000\` (raw 16-bit mono). Another format is a 400 naming \`response_format\`. ${oneShotDescription}`,
+    description: `\`voice\` is used only when \`model\` pins a provider. \`response_format\` (default \`mp3\`) is honoured: the provider makes the format when it can, else the worker converts with ffmpeg; \`Content-Type\` is \`audio/mpeg\`, \`audio/ogg\` (opus), \`audio/aac\`, \`audio/flac\`, \`audio/wav\` or \`audio/pcm;rate=24000\` (raw 16-bit mono). Another format is a 400 naming \`response_format\`. ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'application/json': { schema: component('SpeechRequest', speechRequestSchema), examples: { hello: speechExample } } } },
     responses: {
       200: { description: 'The audio, in `response_format`.', content: { 'audio/*': { schema: binaryAudio } }, headers: routingHeaders },
-      202: pending,
+      202: openAiPending,
     },
-    errors: oneShotErrors,
+    errors: openAiErrors,
   },
   {
     method: 'post',
@@ -195,13 +202,13 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createTranscription',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's speech to text",
-    description: oneShotDescription,
+    description: openAiDescription,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
-    responses: { 200: transcriptionResponse('transcript'), 202: pending },
-    errors: oneShotErrors,
+    responses: { 200: transcriptionResponse('transcript'), 202: openAiPending },
+    errors: openAiErrors,
   },
   {
     method: 'post',
@@ -209,12 +216,12 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createTranslation',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's translation to English",
-    description: `Runs on providers that translate (OpenAI's and Groq's Whisper translations endpoint); when none is configured, or \`model\` pins one that does not, the answer is a 400 \`no_translation_provider\`, never a transcript. ${oneShotDescription}`,
+    description: `Runs on providers that translate (OpenAI's and Groq's Whisper translations endpoint); when none is configured, or \`model\` pins one that does not, the answer is a 400 \`no_translation_provider\`, never a transcript. ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
-    responses: { 200: transcriptionResponse('English translation'), 202: pending },
-    errors: oneShotErrors,
+    responses: { 200: transcriptionResponse('English translation'), 202: openAiPending },
+    errors: openAiErrors,
   },
 ];

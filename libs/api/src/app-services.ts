@@ -2,7 +2,7 @@ import { ApiKeyStore, ApiRateLimiter, UsageAllowance } from '@voxq/auth';
 import { batchServiceFor, type BatchService } from '@voxq/batches';
 import type { Config } from '@voxq/config';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
-import { createJobService, JobChannels, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
+import { createJobService, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
 import type { ServingResources } from '@voxq/runtime';
 import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
 
@@ -22,6 +22,8 @@ export interface AppServices {
   /** The process's one subscriber to jobs' channels (opened when a client first waits). */
   channels: JobChannels;
   waiter: JobWaiter;
+  /** Streamed jobs' replies as they are made, then the job (the streaming routes). */
+  feed: JobFeed;
   /** The `webhooks` queue with the endpoint and delivery stores its fan-out writes. */
   webhooks: WebhookQueueContext;
   uploads: UploadService;
@@ -39,13 +41,15 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
   const jobs = createJobService(config, redis, queues, objects, allowance, webhooks);
   // A subscribed client can run nothing else: the channels get a connection of their own.
   const channels = new JobChannels(() => resources.connection('subscriber'));
+  const waiter = new JobWaiter(config, jobs, channels);
   return {
     keys: new ApiKeyStore(redis, prefix),
     limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
     allowance,
     jobs,
     channels,
-    waiter: new JobWaiter(config, jobs, channels),
+    waiter,
+    feed: new JobFeed(redis, prefix, channels, waiter),
     webhooks,
     uploads: uploadServiceFor({ config, redis, objects }),
     batches: batchServiceFor({ config, redis, objects, queues }),

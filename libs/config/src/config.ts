@@ -26,7 +26,10 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       jsonLimitBytes: env.API_JSON_LIMIT_BYTES,
       audioLimitBytes: env.API_AUDIO_LIMIT_BYTES,
       syncWaitMs: env.API_SYNC_WAIT_MS,
+      openAiWaitMs: env.API_OPENAI_WAIT_MS,
     },
+    /** Streamed replies (`libs/job-stream`). */
+    streams: { ttlSeconds: env.STREAM_TTL_SECONDS, maxEntries: env.STREAM_MAX_ENTRIES },
     limits: {
       /** Per API key, unless the key has its own; 0 = unlimited. */
       rateLimit: { perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST },
@@ -86,7 +89,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
     metrics: { host: env.METRICS_HOST, port: env.METRICS_PORT, token: env.METRICS_TOKEN },
     /** Unset token: no dashboard (its routes answer 404). */
     admin: { token: env.ADMIN_TOKEN, queueActions: env.ADMIN_QUEUE_ACTIONS },
-    simulator: { port: env.SIMULATOR_PORT },
+    simulator: { port: env.SIMULATOR_PORT, tokenMs: env.SIMULATOR_TOKEN_MS },
     lifecycle: { shutdownGraceMs: env.SHUTDOWN_GRACE_MS, redisAllowEviction: env.REDIS_ALLOW_EVICTION },
   };
 }

@@ -78,6 +78,15 @@ export const envSchema = z.object({
   API_AUDIO_LIMIT_BYTES: int(25 * 1_048_576, 1024),
   /** How long the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …) wait for their job before answering 202. */
   API_SYNC_WAIT_MS: int(30_000, 0),
+  /**
+   * How long the OpenAI-compatible routes wait for their job, as the official SDKs do (their
+   * default timeout is 10 minutes); past it the answer is a 504 naming the job, which goes on.
+   */
+  API_OPENAI_WAIT_MS: int(600_000, 1_000),
+  /** How long a streamed job's reply stays readable (replay, `Last-Event-ID`) after its last piece. */
+  STREAM_TTL_SECONDS: int(3_600, 10),
+  /** Most entries a streamed job's reply keeps (older ones are trimmed). */
+  STREAM_MAX_ENTRIES: int(10_000, 100),
 
   /**
    * Rate limit of one API key, requests per second (0 = unlimited); a key's own limit
@@ -204,6 +213,8 @@ export const envSchema = z.object({
 
   /** Port of the provider simulator app (tests, benchmarks, local start). */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
+  /** The simulator's streaming pace: ms between a streamed answer's tokens (`PUT /_simulator/latency` changes it per vendor). */
+  SIMULATOR_TOKEN_MS: int(30, 0),
 
   /**
    * Process lifecycle (docs/operations.md). How long in-flight work may run after SIGTERM

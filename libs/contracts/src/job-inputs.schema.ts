@@ -14,6 +14,11 @@ export const completeInputSchema = z.strictObject({
   toolChoice: toolChoiceSchema.optional(),
   parallelToolCalls: z.boolean().optional(),
   maxToolHops: z.number().int().min(1).max(16).default(8),
+  /**
+   * Ask the provider to stream and publish the reply as it is made: `delta` events on
+   * `GET /v1/jobs/:id/events` (the OpenAI and Speko streaming routes set it themselves).
+   */
+  stream: z.boolean().optional(),
 });
 export type CompleteInput = z.infer<typeof completeInputSchema>;
 

@@ -91,6 +91,10 @@ export const ERROR_CODES = {
   provider_misconfigured: { status: 502, retryable: false, failover: true },
   all_providers_failed: { status: 502, retryable: true, failover: false },
   providers_busy: { status: 503, retryable: true, failover: false },
+  /** A caller waited as long as the route waits; the job goes on (its id is in the message). */
+  job_wait_timeout: { status: 504, retryable: true, failover: false },
+  /** A streamed reply's provider failed after pieces were sent; the job goes on without it. */
+  stream_interrupted: { status: 502, retryable: true, failover: false },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

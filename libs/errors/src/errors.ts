@@ -74,6 +74,22 @@ export const errors = {
 
   cancelled: (message = 'The job was cancelled.') => new AppError({ ...spec('job_cancelled'), message, type: 'invalid_request_error' }),
 
+  /** A caller waited as long as its route waits; the job goes on. */
+  jobWaitTimeout: (jobId: string, status: string, waitMs: number) =>
+    new AppError({
+      ...spec('job_wait_timeout'),
+      type: 'api_error',
+      message: `Job ${jobId} is still ${status} after ${Math.round(waitMs / 1000)} s; it goes on: poll GET /v1/jobs/${jobId}.`,
+    }),
+
+  /** A streamed reply's provider failed after part of it was sent; the job goes on. */
+  streamInterrupted: (jobId: string, provider: string, why: string) =>
+    new AppError({
+      ...spec('stream_interrupted'),
+      type: 'api_error',
+      message: `The reply from ${provider} stopped after part of it was sent (${why}). The job goes on with another provider or attempt; its whole result will be at GET /v1/jobs/${jobId}.`,
+    }),
+
   internal: (message: string, cause?: unknown) => new AppError({ ...spec('internal_error'), message, type: 'api_error', cause }),
 
   unavailable: (message: string, cause?: unknown) => new AppError({ ...spec('service_unavailable'), message, type: 'api_error', cause }),

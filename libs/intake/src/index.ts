@@ -12,3 +12,5 @@ export { boundaryOf, readMultipart } from './multipart-stream';
 export type { FilePart } from './multipart-stream';
 export { JobWaiter } from './job-waiter';
 export { JobChannels } from './job-channels';
+export { JobFeed } from './job-feed';
+export type { FeedItem, FollowJob } from './job-feed';

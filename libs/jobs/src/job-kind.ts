@@ -1,4 +1,5 @@
 import type { ChatToolCall, JobPayloadOf, JobResultOf, JobType, WebhookToolSource } from '@voxq/contracts';
+import type { JobDeltas } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import type { ProviderAttempt, ProviderRouter, RouteOptions, SpeechTranscoder } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
@@ -31,6 +32,8 @@ export interface JobContext {
   toolLoop?: ToolLoopState;
   /** Told of each provider call as it ends (published as the job's live events). */
   onProviderAttempt?: (attempt: ProviderAttempt) => void;
+  /** Where a streamed job's replies go as they are made; absent: the job is not streamed. */
+  deltas?: JobDeltas;
 }
 
 /** The router options every kind passes: the job's signal, logger, tenant and attempt listener. */

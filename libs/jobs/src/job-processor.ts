@@ -7,6 +7,7 @@ import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
 import type { QueuedJob } from '@voxq/queues';
 import { completeJob, notifyFinished, replayFinished, settleFailure } from './job-finish';
+import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { JobStorage } from './job-kind';
 import { JobLifecycle } from './job-lifecycle';
 import { runJobHandler, startJobAttempt } from './job-run';
@@ -31,6 +32,8 @@ export interface ProcessorDeps {
   drops?: DropOutput;
   /** Live job events (`GET /v1/jobs/:id/events`); absent: none published. */
   events?: JobEventPublisher;
+  /** Streamed jobs' replies as they are made; absent: providers are not asked to stream. */
+  streams?: ReplyStreamWriter;
 }
 
 /** What BullMQ keeps as the job's return value; the result itself lives in the record. */

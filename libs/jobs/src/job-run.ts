@@ -1,6 +1,7 @@
 import { WaitingChildrenError, type Job } from 'bullmq';
 import type { JobPayload, JobPayloadOf, JobType } from '@voxq/contracts';
 import type { JobStore, NewJobFields } from '@voxq/job-store';
+import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { QueuedJob } from '@voxq/queues';
 import type { HandlerOutput, JobContext, Suspension } from './job-kind';
 import { JOB_KINDS } from './job-kinds';
@@ -51,7 +52,7 @@ export async function startJobAttempt(deps: { store: JobStore; tools: ToolDispat
  * Throws `WaitingChildrenError` when the job now waits for calls (it holds no worker).
  */
 export async function runJobHandler(
-  deps: Pick<JobContext, 'router' | 'storage'> & { tools: ToolDispatch },
+  deps: Pick<JobContext, 'router' | 'storage'> & { tools: ToolDispatch; streams?: ReplyStreamWriter },
   job: Job<QueuedJob>,
   token: string | undefined,
   start: Extract<AttemptStart, { kind: 'started' }>,
@@ -66,6 +67,8 @@ export async function runJobHandler(
     ToolDispatch.markLost(toolLoop, (await deps.tools.resume(job, start.complete!)).missing);
   }
   const onProviderAttempt = lifecycle.providerListener();
+  // Only a job someone may read as it is made asks its providers to stream.
+  const deltas = deps.streams && payload.type === 'complete' && payload.input.stream ? deps.streams.forJob(job.id!) : undefined;
   for (;;) {
     const output = await runKindHandler(payload, {
       jobId: job.id!,
@@ -77,6 +80,7 @@ export async function runJobHandler(
       storage: deps.storage,
       ...(toolLoop ? { toolLoop } : {}),
       ...(onProviderAttempt ? { onProviderAttempt } : {}),
+      ...(deltas ? { deltas } : {}),
     });
     if (!('suspend' in output)) return output;
     lifecycle.toolCalls(output.suspend);

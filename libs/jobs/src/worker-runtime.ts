@@ -4,6 +4,7 @@ import type { JobType } from '@voxq/contracts';
 import { DropOutput, DropRuleStore } from '@voxq/drops';
 import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
+import { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
 import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
@@ -65,6 +66,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     running: new Map(),
     drops: new DropOutput({ objects, rules: new DropRuleStore(connection, config.redis.prefix), logger }),
     events: new JobEventPublisher(connection, config.redis.prefix),
+    streams: new ReplyStreamWriter(connection, config.redis.prefix, config.streams, logger),
   };
 
   const unsubscribe = await subscribeCancels(subscriber, config.redis.prefix, (jobId) => {

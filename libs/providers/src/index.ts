@@ -1,5 +1,6 @@
 export type {
   CallContext,
+  LlmDelta,
   LlmProvider,
   LlmRequest,
   LlmResponse,

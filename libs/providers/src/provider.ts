@@ -6,6 +6,20 @@ export interface CallContext {
   /** Aborted when the job is cancelled or the call times out. */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Set when someone may read the reply as it is made: an LLM adapter that can stream asks
+   * its upstream to, and hands over each piece as it arrives (it still returns the whole
+   * reply). Adapters that cannot stream ignore it.
+   */
+  onDelta?: (delta: LlmDelta) => void;
+}
+
+/** A piece of an LLM reply as the upstream streamed it. */
+export interface LlmDelta {
+  /** The choice it belongs to (`n` > 1); 0 when absent. */
+  index?: number;
+  content?: string;
+  toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }>;
 }
 
 export interface LlmRequest {

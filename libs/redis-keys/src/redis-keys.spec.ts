@@ -9,6 +9,7 @@ import { redisKeys } from './redis-keys';
 const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'jobs.record': [['job_1'], 'voxq:job:job_1'],
   'jobs.toolLoop': [['job_1'], 'voxq:job:job_1:tool-loop'],
+  'jobs.deltas': [['job_1'], 'voxq:job:job_1:deltas'],
   'indexes.tenantJobs': [['acme'], 'voxq:tenant:acme:jobs'],
   'indexes.jobsByStatus': [['acme', 'queued'], 'voxq:tenant:acme:jobs:status:queued'],
   'indexes.jobsByType': [['acme', 'transcribe'], 'voxq:tenant:acme:jobs:type:transcribe'],
@@ -51,6 +52,7 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'providers.scoresRun': [['sr_1'], 'voxq:scores-run:sr_1'],
   'channels.jobDone': [['job_1'], 'voxq:job:job_1:done'],
   'channels.jobEvents': [['job_1'], 'voxq:job:job_1:events'],
+  'channels.jobDeltas': [['job_1'], 'voxq:job:job_1:deltas:live'],
   'channels.cancel': [[], 'voxq:cancel'],
   'bull.prefix': [[], 'voxq:q'],
 };

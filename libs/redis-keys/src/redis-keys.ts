@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
       record: (jobId: string) => `${prefix}:job:${jobId}`,
       /** string (JSON): a `complete` job's tool loop between hops. */
       toolLoop: (jobId: string) => `${prefix}:job:${jobId}:tool-loop`,
+      /** stream (capped, expiring): a streamed job's reply as it is made (`libs/job-stream`), for replay and `Last-Event-ID`. */
+      deltas: (jobId: string) => `${prefix}:job:${jobId}:deltas`,
     },
 
     /** Per-tenant indexes of job records: sorted sets of job ids (score 0, newest first by id). */
@@ -148,6 +150,8 @@ export function redisKeys(prefix: string) {
       jobDone: (jobId: string) => `${prefix}:job:${jobId}:done`,
       /** A job's run-time events (`GET /v1/jobs/:id/events`). */
       jobEvents: (jobId: string) => `${prefix}:job:${jobId}:events`,
+      /** A streamed job's new delta entries, published with their stream ids as they are added. */
+      jobDeltas: (jobId: string) => `${prefix}:job:${jobId}:deltas:live`,
       /** Job ids the API asks workers to abort. */
       cancel: () => `${prefix}:cancel`,
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReply, chatRequestSchema, chooseTools, completionBody, sampleArgs, streamBody, type ChatRequest } from './chat-completion';
+import { buildReply, chatRequestSchema, chooseTools, completionBody, sampleArgs, streamFrames, type ChatRequest } from './chat-completion';
 
 const tool = (name: string, parameters?: Record<string, unknown>) => ({ type: 'function' as const, function: { name, ...(parameters ? { parameters } : {}) } });
 const request = (body: unknown): ChatRequest => chatRequestSchema.parse(body);
@@ -90,7 +90,7 @@ describe('buildReply', () => {
   });
 });
 
-describe('streamBody', () => {
+describe('streamFrames', () => {
   const events = (sse: string) =>
     sse
       .split('\n\n')
@@ -99,7 +99,7 @@ describe('streamBody', () => {
 
   it('streams the text as chunks that add up to the reply, then [DONE]', () => {
     const reply = buildReply(request({ model: 'm', messages: [{ role: 'user', content: 'stream me' }] }), []);
-    const raw = events(streamBody(reply, true));
+    const raw = events(streamFrames(reply, true).join(''));
     expect(raw.at(-1)).toBe('[DONE]');
     const chunks = raw
       .slice(0, -1)

@@ -182,8 +182,8 @@ export function completionBody(reply: SimReply): Record<string, unknown> {
   };
 }
 
-/** The SSE body of a streamed answer: `chat.completion.chunk` events, then `[DONE]`. */
-export function streamBody(reply: SimReply, includeUsage: boolean): string {
+/** A streamed answer's SSE frames: `chat.completion.chunk` events (one per word), then `[DONE]`. */
+export function streamFrames(reply: SimReply, includeUsage: boolean): string[] {
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
     id: reply.id,
     object: 'chat.completion.chunk',
@@ -206,5 +206,5 @@ export function streamBody(reply: SimReply, includeUsage: boolean): string {
   if (includeUsage) {
     events.push({ id: reply.id, object: 'chat.completion.chunk', created: reply.created, model: reply.model, choices: [], usage: reply.usage });
   }
-  return `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n`;
+  return [...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), 'data: [DONE]\n\n'];
 }

@@ -25,6 +25,8 @@ export const latencySchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(600_000),
   /** A uniformly random extra delay in [0, jitterMs). */
   jitterMs: z.number().int().min(0).max(600_000).default(0),
+  /** A streamed answer's pace: the delay between its events (tokens). */
+  tokenMs: z.number().int().min(0).max(60_000).default(0),
 });
 export type Latency = z.input<typeof latencySchema>;
 
@@ -53,7 +55,7 @@ export type Chaos = z.input<typeof chaosSchema>;
 /** The faults and latency the next requests will get. */
 export class FaultPlan {
   private queue: Fault[] = [];
-  private latency = { latencyMs: 0, jitterMs: 0 };
+  private latency = { latencyMs: 0, jitterMs: 0, tokenMs: 0 };
   private chaos: z.infer<typeof chaosSchema> | null = null;
   /** Requests being answered now, and the most there have been at once. */
   inFlight = 0;
@@ -91,7 +93,12 @@ export class FaultPlan {
     return this.queue;
   }
 
-  setLatency(latency: Latency): { latencyMs: number; jitterMs: number } {
+  /** @param defaultTokenMs the pace streams get until `setLatency` says otherwise, and after `reset`. */
+  constructor(private readonly defaultTokenMs = 0) {
+    this.latency.tokenMs = defaultTokenMs;
+  }
+
+  setLatency(latency: Latency): { latencyMs: number; jitterMs: number; tokenMs: number } {
     this.latency = latencySchema.parse(latency);
     return this.latency;
   }
@@ -102,9 +109,14 @@ export class FaultPlan {
     return jitterMs > 0 ? latencyMs + Math.floor(Math.random() * jitterMs) : latencyMs;
   }
 
+  /** The delay between a streamed answer's events. */
+  tokenMs(): number {
+    return this.latency.tokenMs;
+  }
+
   reset(): void {
     this.queue = [];
-    this.latency = { latencyMs: 0, jitterMs: 0 };
+    this.latency = { latencyMs: 0, jitterMs: 0, tokenMs: this.defaultTokenMs };
     this.chaos = null;
     this.maxInFlight = this.inFlight;
   }

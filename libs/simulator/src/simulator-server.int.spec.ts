@@ -60,6 +60,26 @@ describe('simulator server', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
+  it('paces a stream event by event, and a cut fault stops it halfway', async () => {
+    sim.setLatency({ latencyMs: 0, tokenMs: 40 });
+    const reads: string[] = [];
+    const res = await chat(sim, { ...hello, messages: [{ role: 'user', content: 'one two three four' }], stream: true });
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) reads.push(Buffer.from(chunk).toString('utf8'));
+    // Each event is its own write, so the client reads them apart (role, 7 words, finish, [DONE]).
+    expect(reads.length).toBeGreaterThan(5);
+    expect(reads.join('').endsWith('data: [DONE]\n\n')).toBe(true);
+
+    sim.enqueueFaults([{ cut: true }]);
+    const cut = await chat(sim, { ...hello, stream: true });
+    const got: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of cut.body as unknown as AsyncIterable<Uint8Array>) got.push(Buffer.from(chunk).toString('utf8'));
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(got.join('')).toContain('chat.completion.chunk');
+    expect(got.join('')).not.toContain('[DONE]');
+  });
+
   it('requires a bearer key, and refuses the revoked one', async () => {
     const anonymous = await fetch(`${sim.baseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify(hello) });
     expect(anonymous.status).toBe(401);
@@ -114,7 +134,12 @@ describe('simulator server', () => {
     const queued = await admin(sim, 'POST', 'faults', [{ status: 503 }]);
     expect(await queued.json()).toEqual({ provider: 'openai', pending: 1 });
     expect((await admin(sim, 'POST', 'faults', [{ status: 200 }])).status).toBe(400);
-    expect(await (await admin(sim, 'PUT', 'latency', { latencyMs: 5, jitterMs: 5 })).json()).toEqual({ provider: 'openai', latencyMs: 5, jitterMs: 5 });
+    expect(await (await admin(sim, 'PUT', 'latency', { latencyMs: 5, jitterMs: 5 })).json()).toEqual({
+      provider: 'openai',
+      latencyMs: 5,
+      jitterMs: 5,
+      tokenMs: 0,
+    });
 
     expect((await chat(sim, hello, 'sk-very-secret')).status).toBe(503);
     const recorded = (await (await admin(sim, 'GET', 'requests')).json()) as {

@@ -12,6 +12,12 @@ export interface StartSimulatorOptions {
   port?: number;
   /** @defaultValue `'127.0.0.1'` */
   host?: string;
+  /**
+   * The delay between a streamed answer's events (tokens), for every vendor until one is
+   * set with `setLatency`.
+   * @defaultValue 0
+   */
+  tokenMs?: number;
 }
 
 export interface Simulator {
@@ -74,7 +80,20 @@ function encode(response: SimResponse): { headers: Record<string, string>; body:
   return { headers: { ...(isRaw ? {} : { 'content-type': 'application/json' }), ...response.headers, 'content-length': String(body.length) }, body };
 }
 
-async function write(res: ServerResponse, response: SimResponse, fault?: Fault): Promise<void> {
+/** A streamed answer, frame by frame `tokenMs` apart; a `cut` fault stops it halfway (after at least one frame). */
+async function writeStream(res: ServerResponse, response: SimResponse, frames: readonly string[], tokenMs: number, fault?: Fault): Promise<void> {
+  res.writeHead(response.status, response.headers);
+  const last = fault && 'cut' in fault ? Math.max(1, Math.floor(frames.length / 2)) : frames.length;
+  for (let i = 0; i < last && !res.destroyed; i++) {
+    if (i > 0 && tokenMs > 0) await sleep(tokenMs);
+    res.write(frames[i]);
+  }
+  if (last < frames.length) return void res.socket?.destroy();
+  res.end();
+}
+
+async function write(res: ServerResponse, response: SimResponse, fault?: Fault, tokenMs = 0): Promise<void> {
+  if (response.stream) return writeStream(res, response, response.stream, tokenMs, fault);
   const { headers, body } = encode(response);
   res.writeHead(response.status, headers);
   if (fault && 'cut' in fault) {
@@ -109,9 +128,11 @@ function describeBody(raw: Buffer, json: unknown, contentType: string | undefine
 class Vendors {
   private readonly plans = new Map<string, FaultPlan>();
 
+  constructor(private readonly tokenMs: number) {}
+
   plan(name: string): FaultPlan {
     let plan = this.plans.get(name);
-    if (!plan) this.plans.set(name, (plan = new FaultPlan()));
+    if (!plan) this.plans.set(name, (plan = new FaultPlan(this.tokenMs)));
     return plan;
   }
 
@@ -163,7 +184,7 @@ async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL
   simReq.params = { ...match.path.exec(rest)?.groups };
   const denied = vendor.authenticate(simReq);
   if (denied) return write(res, denied);
-  return write(res, await match.handle(simReq), fault);
+  return write(res, await match.handle(simReq), fault, plan.tokenMs());
 }
 
 async function admin(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, vendors: Vendors, log: RequestLog) {
@@ -237,8 +258,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * process can be driven the same way.
  */
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<Simulator> {
-  const { port = 0, host = '127.0.0.1' } = options;
-  const vendors = new Vendors();
+  const { port = 0, host = '127.0.0.1', tokenMs = 0 } = options;
+  const vendors = new Vendors(tokenMs);
   const log = new RequestLog(1000);
   const server = createServer({ keepAlive: true }, handler(vendors, log));
   // Outlive clients' pooled sockets (undici keeps them 4 s) so reuse never races a close.

@@ -19,6 +19,11 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** An object is sent as JSON; a string or Buffer as is (set `content-type`). */
   body: unknown;
+  /**
+   * A streamed answer instead of `body`: server-sent event frames, written one at a time at
+   * the vendor's pace (`tokenMs`), as a model emits tokens.
+   */
+  stream?: readonly string[];
 }
 
 export interface VendorRoute {

@@ -2,6 +2,7 @@
 // jobs. No HTTP here: the routes in @voxq/api and the batch runner in @voxq/batches share them.
 export { pinModel } from './pin-model';
 export { routingHeaders, type Provenance } from './routing-headers';
+export { ChatChunkStream, type ChunkStep } from './openai/chat-stream';
 export { chatCompletion, chatCompletionChunks, chatCompletionRequestSchema, completeRequest, type ChatCompletionRequest } from './openai/chat-completions';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';

@@ -7,3 +7,4 @@ export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type 
 export { startSimulatedStack, startStack } from './stack';
 export type { SimulatedStack, StackOptions, TestResponse, TestStack } from './stack';
 export { sineWav } from './audio-fixture';
+export { parseSseEvents, type SseEvent } from './sse';

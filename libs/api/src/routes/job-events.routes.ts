@@ -1,12 +1,14 @@
 import { Router } from 'express';
+import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
+import { compareStreamIds, followJobStream, ReplyTracker, type StreamFollower, type StreamItem } from '@voxq/job-stream';
 import { redisKeys } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import type { JobChannels, JobService } from '@voxq/intake';
-import { openEventStream } from './one-shot';
+import { lastEventIdOf, openEventStream } from './one-shot';
 
 /** How often an open stream re-reads the job anyway (a final-status message lost in a reconnect). */
 const POLL_MS = 5_000;
@@ -17,19 +19,26 @@ const POLL_MS = 5_000;
  * job's channel (`started`, `provider_attempt`, `attempt_failed`, `waiting`, `tool_calls`),
  * and ends with `completed`, `failed` or `cancelled` carrying the finished job. A job that
  * has already ended gets `job` and its final event at once.
+ *
+ * A streamed job (`input.stream`) also sends its reply as it is made: `delta` events (with
+ * an `id:` to resume after with `Last-Event-ID`; replayed from the start otherwise), and
+ * `delta_reset` when the pieces sent so far are void (the provider sending them failed, and
+ * the job fails over or retries: the next `delta`s start the reply again).
  */
-export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channels: JobChannels }): Router {
+export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobService; channels: JobChannels }): Router {
   const router = Router();
 
   router.get('/v1/jobs/:id/events', async (req, res) => {
     const principal = principalOf(req);
     const id = String(req.params.id);
     if (!JOB_ID_PATTERN.test(id)) throw errors.notFound('job', id);
+    const after = lastEventIdOf(req);
     await deps.jobs.get(principal, id); // 404 before the stream opens
     const { channels } = deps;
     const prefix = deps.config.redis.prefix;
     const sse = openEventStream(res);
     let ended = false;
+    let finishing = false;
     const stops: Array<() => void> = [];
     const end = () => {
       if (ended) return;
@@ -38,10 +47,20 @@ export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channe
       stops.forEach((stop) => stop());
       sse.end();
     };
+    let following: (follower: StreamFollower | null) => void = () => undefined;
+    const follower = new Promise<StreamFollower | null>((resolve) => (following = resolve));
     const finish = (job: JobView) => {
-      if (ended) return;
-      sse.send(job.status, job);
-      end();
+      if (ended || finishing) return;
+      finishing = true;
+      // The worker wrote the whole reply before the job ended: send its tail first.
+      void follower
+        .then((f) => f?.drain())
+        .catch(() => undefined)
+        .then(() => {
+          if (ended) return;
+          sse.send(job.status, job);
+          end();
+        });
     };
     const check = () =>
       void deps.jobs.get(principal, id).then(
@@ -50,6 +69,19 @@ export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channe
       );
     const poll = setInterval(check, POLL_MS);
     res.on('close', end);
+
+    const tracker = new ReplyTracker();
+    const relay = (items: StreamItem[]) => {
+      for (const event of tracker.read(items)) {
+        if (ended || (after !== undefined && compareStreamIds(event.id, after) <= 0)) continue;
+        if (event.type === 'delta') {
+          const { i, c, tc } = event.delta;
+          sse.send('delta', { type: 'delta', index: i ?? 0, ...(c ? { content: c } : {}), ...(tc ? { toolCalls: tc } : {}) }, event.id);
+        } else if (event.type === 'reset') {
+          sse.send('delta_reset', { type: 'delta_reset', code: event.code, message: event.message, provider: event.provider }, event.id);
+        } else sse.send('reply', { type: 'reply', hop: event.hop, provider: event.provider, model: event.model }, event.id);
+      }
+    };
 
     // Subscribed first, then the snapshot: nothing published in between is missed.
     stops.push(
@@ -63,6 +95,17 @@ export function jobEventsRoutes(deps: { config: Config; jobs: JobService; channe
     if (ended) return stops.forEach((stop) => stop());
     const job = await deps.jobs.get(principal, id);
     sse.send('job', job);
+    // The reply's stream is read from its start (nothing in it can be missed), after `job`.
+    const listen = (channel: string, fn: (message: string) => void) => channels.listen(channel, fn);
+    try {
+      const reading = await followJobStream({ redis: deps.redis, prefix, listen, jobId: id, onItems: relay });
+      stops.push(() => reading.stop());
+      following(reading);
+    } catch (error) {
+      following(null);
+      throw error;
+    }
+    if (ended) return stops.forEach((stop) => stop());
     if (isTerminal(job.status)) finish(job);
   });
 

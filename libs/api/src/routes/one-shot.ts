@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Principal } from '@voxq/auth';
-import type { JobView } from '@voxq/contracts';
+import { streamIdSchema, type JobView } from '@voxq/contracts';
 import { AppError, errors, type ErrorType } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import { idempotencyKeyOf } from '../middleware/request-headers';
@@ -19,6 +19,15 @@ export interface OneShotDeps {
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
 export const prefersAsync = (req: Request) => /(^|[,;\s])respond-async([,;\s]|$)/i.test(req.header('prefer') ?? '');
+
+/** A reconnecting client's `Last-Event-ID` (a stream id), checked; undefined when absent. */
+export function lastEventIdOf(req: Request): string | undefined {
+  const value = req.header('last-event-id');
+  if (value === undefined || value === '') return undefined;
+  const parsed = streamIdSchema.safeParse(value);
+  if (!parsed.success) throw errors.invalidRequest(`Last-Event-ID ${parsed.error.issues[0]?.message ?? 'is invalid'}.`, 'Last-Event-ID');
+  return parsed.data;
+}
 
 export const wantsEventStream = (req: Request) => (req.header('accept') ?? '').toLowerCase().includes('text/event-stream');
 
@@ -78,7 +87,13 @@ export function jobError(job: JobView): AppError {
 }
 
 /** Server-sent events on `res`: headers flushed at once, a comment every 15 s keeps proxies from timing out. */
-export function openEventStream(res: Response): { send(event: string | null, data: unknown): void; end(): void } {
+export interface EventStream {
+  /** One event; `id` is the stream id a client resumes after (`Last-Event-ID`). */
+  send(event: string | null, data: unknown, id?: string): void;
+  end(): void;
+}
+
+export function openEventStream(res: Response): EventStream {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -88,9 +103,11 @@ export function openEventStream(res: Response): { send(event: string | null, dat
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   res.on('close', () => clearInterval(keepAlive));
   return {
-    send(event, data) {
+    send(event, data, id) {
       if (res.writableEnded || res.destroyed) return;
-      res.write(`${event === null ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+      res.write(
+        `${id === undefined ? '' : `id: ${id}\n`}${event === null ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`,
+      );
     },
     end() {
       clearInterval(keepAlive);

@@ -3,13 +3,14 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import type { Config } from '@voxq/config';
 import { jobRequestSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
-import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
+import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import {
   audioTypeOf,
+  ChatChunkStream,
   chatCompletion,
-  chatCompletionChunks,
+  type ChunkStep,
   chatCompletionRequestSchema,
   completeRequest,
   openAiErrorBody,
@@ -24,7 +25,7 @@ import {
 import { principalOf } from '../middleware/authenticate';
 import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
-import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, type OneShotDeps } from './one-shot';
+import { clientGone, jobError, lastEventIdOf, openEventStream, prefersAsync, sendPending, submitAndWait, type OneShotDeps } from './one-shot';
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
 export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
@@ -38,12 +39,20 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
 /**
  * OpenAI-style surfaces (seeds 002/004): `POST /v1/chat/completions`, `/v1/audio/speech`,
  * `/v1/audio/transcriptions` and `/v1/audio/translations`, so the official SDKs work with
- * `baseURL` pointed at voxq. Each runs an ordinary voxq job and waits for it (up to
- * `API_SYNC_WAIT_MS`; past it, or with `Prefer: respond-async`, 202 with the job).
+ * `baseURL` pointed at voxq. Each runs an ordinary voxq job and waits for it, as long as the
+ * SDKs do (`API_OPENAI_WAIT_MS`); 202 with the job only for `Prefer: respond-async`.
  */
-export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; providers: ProviderRuntime }): Router {
+export function openAiRoutes(deps: {
+  config: Config;
+  jobs: JobService;
+  objects: ObjectStore;
+  waiter: JobWaiter;
+  feed: JobFeed;
+  providers: ProviderRuntime;
+}): Router {
   const router = Router();
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs };
+  const waitMs = deps.config.api.openAiWaitMs;
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs };
   // The multipart body is read whole (bounded), then parsed by undici's FormData parser.
   const multipartLimit = deps.config.api.audioLimitBytes + 1_048_576;
   const rawMultipart = express.raw({ limit: multipartLimit, type: () => true });
@@ -52,12 +61,22 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
       ? rawMultipart(req, res, next)
       : next(errors.unsupportedMediaType('Send the audio as multipart/form-data with a `file` field.'));
 
-  /** The finished job's result, or the 202 / error a synchronous caller gets instead. */
+  /**
+   * The finished job's result, or the 202 a caller asking `Prefer: respond-async` gets. The
+   * official SDKs wait up to 10 minutes, so these routes wait as long (`API_OPENAI_WAIT_MS`)
+   * rather than turn a slow job into a job object the SDK would misread; past it, a 504
+   * naming the job.
+   */
   async function finished<R>(req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {
-    const { job } = await submitAndWait(oneShot, req, res, submission, prefersAsync(req) ? 0 : oneShot.syncWaitMs);
-    if (job.status === 'queued' || job.status === 'active') {
+    if (prefersAsync(req)) {
+      const { job } = await submitAndWait(oneShot, req, res, submission, 0);
       sendPending(res, job);
       return null;
+    }
+    const { job } = await submitAndWait(oneShot, req, res, submission, waitMs);
+    if (job.status === 'queued' || job.status === 'active') {
+      res.setHeader('X-Voxq-Job-Id', job.id);
+      throw errors.jobWaitTimeout(job.id, job.status, waitMs);
     }
     if (job.status !== 'completed' || !job.result) throw jobError(job);
     return { job, result: job.result as R };
@@ -66,34 +85,53 @@ export function openAiRoutes(deps: { config: Config; jobs: JobService; objects: 
   router.post('/v1/chat/completions', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(chatCompletionRequestSchema, req.body);
     // Checked like any job request, so bad input is a 400 naming the field (`input.messages.0.content`).
-    const submission = parseOrThrow(jobRequestSchema, completeRequest(deps.providers, body)) as Submission;
+    const request = completeRequest(deps.providers, body);
+    const submission = parseOrThrow(jobRequestSchema, body.stream ? { ...request, input: { ...request.input, stream: true } } : request) as Submission;
     if (!body.stream) {
       const done = await finished<CompleteResult>(req, res, submission);
       if (!done) return;
       res.set(routingHeaders(done.job, done.result));
       return void res.json(chatCompletion(done.job, done.result));
     }
+    if (prefersAsync(req)) return sendPending(res, (await submitAndWait(oneShot, req, res, submission, 0)).job);
+    await streamChat(req, res, submission, body.model, body.stream_options?.include_usage === true);
+  });
 
-    // Streaming: `chat.completion.chunk` events ending `data: [DONE]`. voxq jobs are not
-    // token-streamed (a worker produces the whole reply), so the content is one chunk.
-    const { job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
+  /**
+   * `chat.completion.chunk` events as the worker streams the reply (through the job's delta
+   * stream, so any replica serves it), ending `data: [DONE]`, or an error event. A client
+   * that reconnects with the same `Idempotency-Key` and `Last-Event-ID` gets the same job's
+   * stream from where it was.
+   */
+  async function streamChat(req: Request, res: Response, submission: Submission, model: string | undefined, includeUsage: boolean) {
+    const after = lastEventIdOf(req);
+    const { principal, job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
+    res.setHeader('X-Voxq-Job-Id', queued.id);
     const sse = openEventStream(res);
-    const fail = (error: AppError) => sse.send(null, openAiErrorBody(error));
+    const relay = new ChatChunkStream(queued, model, includeUsage, after);
+    const write = (step: ChunkStep) => {
+      for (const chunk of step.chunks) sse.send(null, chunk.data, chunk.id);
+      if (step.error) sse.send(null, openAiErrorBody(step.error));
+      return step.error !== undefined;
+    };
     try {
-      const job = await waitFor(oneShot, req, res, queued.id);
-      if (job.status === 'queued' || job.status === 'active') {
-        fail(errors.conflict('job_pending', `Job ${job.id} is still ${job.status} after ${oneShot.syncWaitMs} ms; poll /v1/jobs/${job.id}.`));
-      } else if (job.status !== 'completed' || !job.result) fail(jobError(job));
-      else {
-        const chunks = chatCompletionChunks(job, job.result as CompleteResult, body.stream_options?.include_usage === true);
-        for (const chunk of chunks) sse.send(null, chunk);
-        sse.send(null, '[DONE]');
+      // Read from the start even on resume: the relay must know where the reply stands.
+      const feed = deps.feed.follow(principal, queued.id, { waitMs, signal: clientGone(req, res) });
+      for await (const item of feed) {
+        if (item.kind === 'items') {
+          if (write(relay.items(item.items))) break;
+          continue;
+        }
+        const { job } = item;
+        if (job.status === 'queued' || job.status === 'active') write({ chunks: [], error: errors.jobWaitTimeout(job.id, job.status, waitMs) });
+        else if (job.status !== 'completed' || !job.result) write({ chunks: [], error: jobError(job) });
+        else if (!write(relay.finish(job, job.result as CompleteResult))) sse.send(null, '[DONE]');
       }
     } catch (error) {
-      fail(error instanceof AppError ? error : errors.internal('Internal server error.'));
+      write({ chunks: [], error: error instanceof AppError ? error : errors.internal('Internal server error.') });
     }
     sse.end();
-  });
+  }
 
   router.post('/v1/audio/speech', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(speechRequestSchema, req.body);

@@ -3,14 +3,26 @@ import express, { Router, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
 import { constraintsSchema, routingIntentSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
-import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
+import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
+import { compareStreamIds, ReplyTracker } from '@voxq/job-stream';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
 import { jsonHeader } from '../middleware/request-headers';
-import { jobError, openEventStream, prefersAsync, sendPending, submitAndWait, waitFor, wantsEventStream, type OneShotDeps } from './one-shot';
+import {
+  clientGone,
+  jobError,
+  lastEventIdOf,
+  openEventStream,
+  prefersAsync,
+  sendPending,
+  submitAndWait,
+  waitFor,
+  wantsEventStream,
+  type OneShotDeps,
+} from './one-shot';
 
 const AUDIO = ['audio/*', 'application/octet-stream'];
 
@@ -22,7 +34,7 @@ const errorData = (error: unknown) => envelope(error instanceof AppError ? error
  * or with `Prefer: respond-async`, the answer is 202 with the job to poll. With
  * `Accept: text/event-stream` the answer is server-sent events ending in `done` or `error`.
  */
-export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter }): Router {
+export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; feed: JobFeed }): Router {
   const router = Router();
   const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
@@ -123,8 +135,56 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
     );
   });
 
+  /**
+   * `/v1/complete` as server-sent events while the worker streams the reply: `meta` as each
+   * reply starts (its provider, model and tool-loop hop), `delta` per piece of text, then the
+   * server-side tool calls, the client's tool calls and `done`. A provider that fails after
+   * sending pieces ends the stream with an `error` (`stream_interrupted`): the pieces cannot
+   * be taken back, and the job goes on.
+   */
+  async function streamComplete(req: Request, res: Response, submission: Submission): Promise<void> {
+    const after = lastEventIdOf(req);
+    const { principal, job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
+    res.setHeader('X-Voxq-Job-Id', queued.id);
+    const sse = openEventStream(res);
+    const tracker = new ReplyTracker();
+    const fail = (error: unknown) => sse.send('error', { ...errorData(error), jobId: queued.id });
+    try {
+      for await (const item of deps.feed.follow(principal, queued.id, { waitMs: oneShot.syncWaitMs, signal: clientGone(req, res) })) {
+        if (item.kind === 'items') {
+          for (const event of tracker.read(item.items)) {
+            if (event.type === 'reset') throw errors.streamInterrupted(queued.id, event.provider, event.message);
+            if (after !== undefined && compareStreamIds(event.id, after) <= 0) continue;
+            if (event.type === 'reply') sse.send('meta', { jobId: queued.id, provider: event.provider, model: event.model, hop: event.hop }, event.id);
+            else if (event.delta.c) sse.send('delta', { text: event.delta.c }, event.id);
+          }
+          continue;
+        }
+        const { job } = item;
+        if (job.status === 'failed' || job.status === 'cancelled') throw jobError(job);
+        if (job.status !== 'completed' || !job.result) throw errors.jobWaitTimeout(job.id, job.status, oneShot.syncWaitMs);
+        const result = job.result as CompleteResult;
+        const outcome = tracker.outcome();
+        if (outcome === 'broken') throw errors.streamInterrupted(job.id, result.provider, 'a later provider call did not stream');
+        if (outcome === 'none') {
+          sse.send('meta', { jobId: job.id, ...provenanceOf(result) });
+          if (result.text) sse.send('delta', { text: result.text });
+        }
+        for (const call of result.serverToolCalls ?? []) sse.send('server_tool_call', call);
+        for (const call of result.toolCalls ?? []) sse.send('tool_call', call);
+        sse.send('done', { ...completeView(result), jobId: job.id });
+      }
+    } catch (error) {
+      fail(error);
+    }
+    sse.end();
+  }
+
   router.post('/v1/complete', jsonBody(deps.config), async (req, res) => {
     const { intent, constraints, metadata, ...input } = parseOrThrow(completeBodySchema, req.body);
+    if (wantsEventStream(req) && !prefersAsync(req)) {
+      return streamComplete(req, res, { type: 'complete', input: { ...input, stream: true }, intent, constraints, metadata });
+    }
     await run<CompleteResult>(
       req,
       res,
@@ -133,15 +193,8 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
         res.set(routingHeaders(job, result));
         res.json(completeView(result));
       },
-      (send, job, result) => {
-        send('meta', { jobId: job.id, ...provenanceOf(result) });
-        for (const call of result.serverToolCalls ?? []) send('server_tool_call', call);
-        // voxq jobs are not token-streamed (a worker produces the whole reply at once), so
-        // the text arrives as one delta once the job is done.
-        if (result.text) send('delta', { text: result.text });
-        for (const call of result.toolCalls ?? []) send('tool_call', call);
-        send('done', { ...completeView(result), jobId: job.id });
-      },
+      // Event streams are served by `streamComplete`.
+      () => undefined,
     );
   });
 

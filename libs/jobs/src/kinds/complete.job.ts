@@ -1,5 +1,7 @@
 import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
-import { AppError } from '@voxq/errors';
+import { AppError, toAppError } from '@voxq/errors';
+import { replyName, type ReplyMeta } from '@voxq/job-stream';
+import type { LlmDelta } from '@voxq/providers';
 import { runBuiltinTool } from '../builtin-tools';
 import { routeOptions, type JobContext, type JobKind, type Suspension } from '../job-kind';
 import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
@@ -13,31 +15,53 @@ function toolMessages(calls: readonly ServerToolCall[]): ChatMessage[] {
 }
 
 async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state: ToolLoopState, ctx: JobContext) {
+  let tries = 0;
   const routed = await ctx.router.run(
     'llm',
     payload,
     (provider, model, signal) =>
-      provider.complete(
-        {
-          model,
-          messages: [...input.messages, ...state.transcript],
-          systemPrompt: input.systemPrompt,
-          temperature: input.temperature,
-          maxTokens: input.maxTokens,
-          reasoningEffort: input.reasoningEffort,
-          tools: input.tools,
-          toolChoice: state.hop > 0 && input.toolChoice === 'required' ? 'auto' : input.toolChoice,
-          parallelToolCalls: input.parallelToolCalls,
-        },
-        { signal, logger: ctx.logger },
+      streamed(ctx, { r: replyName(ctx.attempt, state.hop, tries++), hop: state.hop, provider: provider.name, model }, (onDelta) =>
+        provider.complete(
+          {
+            model,
+            messages: [...input.messages, ...state.transcript],
+            systemPrompt: input.systemPrompt,
+            temperature: input.temperature,
+            maxTokens: input.maxTokens,
+            reasoningEffort: input.reasoningEffort,
+            tools: input.tools,
+            toolChoice: state.hop > 0 && input.toolChoice === 'required' ? 'auto' : input.toolChoice,
+            parallelToolCalls: input.parallelToolCalls,
+          },
+          { signal, logger: ctx.logger, ...(onDelta ? { onDelta } : {}) },
+        ),
       ),
     routeOptions(ctx),
   );
+  const reply = replyName(ctx.attempt, state.hop, tries - 1);
   state.usage.promptTokens += routed.value.usage.promptTokens;
   state.usage.completionTokens += routed.value.usage.completionTokens;
   state.failoverCount += routed.failoverCount;
   state.providerAttempts.push(...routed.attempts);
-  return routed;
+  return { routed, reply };
+}
+
+/**
+ * One provider call, streamed when the job is: its pieces go to the job's delta stream, then
+ * `end` on success or `cut` on failure, both in Redis before the router moves on.
+ */
+async function streamed<T>(ctx: JobContext, meta: ReplyMeta, call: (onDelta?: (delta: LlmDelta) => void) => Promise<T>): Promise<T> {
+  if (!ctx.deltas) return call();
+  const reply = ctx.deltas.reply(meta);
+  try {
+    const value = await call((delta) => reply.delta(delta));
+    await reply.end();
+    return value;
+  } catch (error) {
+    const { code, message } = toAppError(error);
+    await reply.cut({ code, message });
+    throw error;
+  }
 }
 
 /**
@@ -59,12 +83,13 @@ export const completeJob: JobKind<'complete'> = {
     }
 
     for (;;) {
-      const routed = await callModel(input, payload, state, ctx);
+      const { routed, reply: replyOfCall } = await callModel(input, payload, state, ctx);
       const reply = routed.value;
       const calls = reply.toolCalls ?? [];
       const serverSide = calls.filter((c) => tools.get(c.name)?.executionMode === 'webhook' || tools.get(c.name)?.executionMode === 'builtin');
       // Any inline call (or none at all) hands the turn back to the client.
       if (calls.length === 0 || serverSide.length < calls.length) {
+        await ctx.deltas?.final(replyOfCall);
         return {
           providerMs: routed.providerMs,
           result: {

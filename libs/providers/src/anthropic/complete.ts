@@ -1,5 +1,6 @@
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
-import { callUpstream, jsonAnswer, jsonBody } from '../engine';
+import { callUpstream, jsonAnswer, jsonBody, streamUpstream } from '../engine';
+import { MessageStreamReader } from './complete.stream';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
 import { readAnthropicError } from './errors';
 import { wireResponseSchema } from './wire.schema';
@@ -24,7 +25,7 @@ export interface AnthropicOptions {
   languages?: readonly string[] | '*';
 }
 
-/** An LLM provider speaking Anthropic's Messages API (`POST /v1/messages`). */
+/** An LLM provider speaking Anthropic's Messages API (`POST /v1/messages`); with `ctx.onDelta` it streams. */
 export function createAnthropicLlm(options: AnthropicOptions): LlmProvider {
   const { name = 'anthropic', defaultModel } = options;
   const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/messages`;
@@ -33,8 +34,14 @@ export function createAnthropicLlm(options: AnthropicOptions): LlmProvider {
 
   async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
     const model = request.model ?? defaultModel;
-    const body = jsonBody(toWireRequest(request, model));
-    const wire = await callUpstream({ provider: name, url, headers, body, answer, readError: readAnthropicError, signal: ctx.signal });
+    const wireRequest = toWireRequest(request, model);
+    if (ctx.onDelta) {
+      const reader = new MessageStreamReader(name, ctx.onDelta);
+      const body = jsonBody({ ...wireRequest, stream: true });
+      await streamUpstream({ provider: name, url, headers, body, readError: readAnthropicError, signal: ctx.signal }, reader.onEvent);
+      return fromWireResponse(reader.message(), model);
+    }
+    const wire = await callUpstream({ provider: name, url, headers, body: jsonBody(wireRequest), answer, readError: readAnthropicError, signal: ctx.signal });
     return fromWireResponse(wire, model);
   }
 

@@ -10,3 +10,5 @@ export type { AnswerSpec } from './answer';
 export { errorFromAnswer, errorFromFetchFailure } from './upstream-errors';
 export type { ErrorReader, ErrorReading } from './upstream-errors';
 export type { MultipartFields, MultipartFile } from './multipart';
+export { streamUpstream } from './stream-upstream';
+export type { StreamCall, UpstreamEvent } from './stream-upstream';

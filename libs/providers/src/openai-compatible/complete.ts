@@ -1,5 +1,6 @@
 import type { CallContext, LlmProvider, LlmRequest, LlmResponse } from '../provider';
-import { callUpstream, jsonAnswer, jsonBody } from '../engine';
+import { callUpstream, jsonAnswer, jsonBody, streamUpstream } from '../engine';
+import { ChatStreamReader } from './complete.stream';
 import { fromWireResponse, toWireRequest } from './complete.mapper';
 import { readOpenAiError } from './errors';
 import { wireResponseSchema } from './wire.schema';
@@ -20,7 +21,8 @@ export interface OpenAiCompatibleOptions {
 
 /**
  * An LLM provider speaking the OpenAI Chat Completions wire format, so one adapter serves
- * OpenAI and every compatible server (Groq, Ollama, vLLM, llama.cpp, the simulator).
+ * OpenAI and every compatible server (Groq, Ollama, vLLM, llama.cpp, the simulator). With
+ * `ctx.onDelta` it streams (`stream: true`) and hands on each piece as it arrives.
  */
 export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): LlmProvider {
   const { name, apiKey, defaultModel } = options;
@@ -30,8 +32,15 @@ export function createOpenAiCompatibleLlm(options: OpenAiCompatibleOptions): Llm
 
   async function complete(request: LlmRequest, ctx: CallContext): Promise<LlmResponse> {
     const model = request.model ?? defaultModel;
-    const body = jsonBody(toWireRequest(request, model));
-    const wire = await callUpstream({ provider: name, url, headers, body, answer, readError: readOpenAiError, signal: ctx.signal });
+    const wireRequest = toWireRequest(request, model);
+    if (ctx.onDelta) {
+      // Usage comes in a last chunk only when asked for.
+      const body = jsonBody({ ...wireRequest, stream: true, stream_options: { include_usage: true } });
+      const reader = new ChatStreamReader(name, ctx.onDelta);
+      await streamUpstream({ provider: name, url, headers, body, readError: readOpenAiError, signal: ctx.signal }, reader.onEvent);
+      return fromWireResponse(reader.reply(), model);
+    }
+    const wire = await callUpstream({ provider: name, url, headers, body: jsonBody(wireRequest), answer, readError: readOpenAiError, signal: ctx.signal });
     return fromWireResponse(wire, model);
   }
 

@@ -139,4 +139,34 @@ describe('simulator: anthropic', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
   });
+
+  it('streams a message as Anthropic does: message_start, content blocks with their deltas, message_delta, message_stop', async () => {
+    const events = async (body: unknown) => {
+      const res = await post({ ...(body as object), stream: true });
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      return (await res.text())
+        .split('\n\n')
+        .filter(Boolean)
+        .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, unknown> }));
+    };
+    const text = await events(hello);
+    expect(text.map((e) => e.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      ...Array(4).fill('content_block_delta'),
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(text.every((e) => e.data.type === e.event)).toBe(true);
+    const pieces = text.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { text: string }).text);
+    expect(pieces.join('')).toBe('Simulated reply to: hello');
+    expect(text.at(-2)!.data).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 4 } });
+
+    const calls = await events({ ...base, messages: [{ role: 'user', content: 'Use get_weather.' }], tools: [tool('get_weather')] });
+    expect(calls[1]!.data).toMatchObject({ content_block: { type: 'tool_use', name: 'get_weather', input: {} } });
+    const json = calls.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { partial_json: string }).partial_json);
+    expect(JSON.parse(json.join(''))).toEqual({ city: 'simulated' });
+    expect(calls.at(-2)!.data).toMatchObject({ delta: { stop_reason: 'tool_use' } });
+  });
 });

@@ -1,3 +1,4 @@
+import { messageStreamFrames } from './anthropic-stream';
 import { z } from 'zod';
 import { countWords, echoReply, sampleArgs } from '../chat-completion';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
@@ -182,8 +183,6 @@ function messages(req: SimRequest): SimResponse {
     return anthropicError(400, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
   }
   const request = parsed.data;
-  // The adapter does not stream; answering JSON to a stream request would hide a bug.
-  if (request.stream) return anthropicError(400, 'stream: streaming is not simulated');
   const problem = conversationProblem(request.messages);
   if (problem) return anthropicError(400, problem);
   if (request.tool_choice && !request.tools?.length) return anthropicError(400, 'tool_choice: may only be specified while providing tools');
@@ -191,7 +190,14 @@ function messages(req: SimRequest): SimResponse {
   const lastUserText = textOf(request.messages.findLast((m) => m.role === 'user' && textOf(m) !== ''));
   const tools = chooseTools(request, lastUserText);
   if (!Array.isArray(tools)) return anthropicError(400, `tool_choice.name: Tool '${tools.unknownTool}' not found in tools`);
-  return json(200, messageBody(request, tools, lastUserText));
+  const message = messageBody(request, tools, lastUserText);
+  if (!request.stream) return json(200, message);
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+    body: '',
+    stream: messageStreamFrames(message as never),
+  };
 }
 
 /** Anthropic's Messages API; its base URL (`https://api.anthropic.com`) has no version segment. */

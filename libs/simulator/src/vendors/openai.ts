@@ -1,4 +1,4 @@
-import { buildReply, chatRequestSchema, chooseTools, completionBody, streamBody } from '../chat-completion';
+import { buildReply, chatRequestSchema, chooseTools, completionBody, streamFrames } from '../chat-completion';
 import { speechRoutes } from './openai-speech';
 import { transcriptionRoutes } from './openai-transcriptions';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
@@ -35,7 +35,8 @@ function chatCompletions(req: SimRequest): SimResponse {
   return {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
-    body: streamBody(reply, parsed.data.stream_options?.include_usage === true),
+    body: '',
+    stream: streamFrames(reply, parsed.data.stream_options?.include_usage === true),
   };
 }
 

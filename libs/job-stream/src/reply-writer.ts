@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import type { StreamEntry } from '@voxq/contracts';
+import type { Logger } from '@voxq/logging';
+import { defineScripts, redisKeys } from '@voxq/redis-keys';
+import appendLua from './scripts/stream-append.lua';
+
+interface StreamScripts {
+  voxqStreamAppend(stream: string, channel: string, maxEntries: number, ttlMs: number, ...entries: string[]): Promise<number>;
+}
+
+export interface StreamLimits {
+  /** Most entries a job's stream keeps. */
+  maxEntries: number;
+  /** How long the stream outlives its last entry. */
+  ttlSeconds: number;
+}
+
+/** What a streamed reply's writer knows of the provider call making it. */
+export interface ReplyMeta {
+  /** `<attempt>.<hop>.<try>`: unique within the job. */
+  r: string;
+  hop: number;
+  provider: string;
+  model: string;
+}
+
+/**
+ * One provider call's reply, written as it is made: `start` before the first piece, the
+ * pieces, then `end` when the call succeeds or `cut` when it fails after pieces were
+ * written. A call that fails before its first piece leaves no trace, so a failover before
+ * the first token is invisible to readers.
+ */
+export interface ReplyStream {
+  delta(piece: { index?: number; content?: string; toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }> }): void;
+  /** The call succeeded; resolves once everything is in Redis (before the job's result is stored). */
+  end(): Promise<void>;
+  /** The call failed after `delta`s: what was written is void. */
+  cut(error: { code: string; message: string }): Promise<void>;
+}
+
+/** A job's delta stream: opens one `ReplyStream` per provider call. */
+export interface JobDeltas {
+  reply(meta: ReplyMeta): ReplyStream;
+  /** Names the reply the job's result is from; resolves once written (before the result is stored). */
+  final(r: string): Promise<void>;
+}
+
+/**
+ * Writes streamed jobs' replies into Redis for the API to relay: each job has a capped,
+ * expiring stream (replayed to late readers and on `Last-Event-ID`) and a channel on which
+ * the same entries are published with their ids (live readers need no extra read). Pieces
+ * arriving within one turn of the event loop (one network read) go in one script call, in
+ * order; a Redis failure loses live pieces, never the job: its result is stored apart.
+ */
+export class ReplyStreamWriter {
+  private readonly redis: Redis & StreamScripts;
+  private readonly keys: ReturnType<typeof redisKeys>;
+
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly limits: StreamLimits,
+    private readonly logger: Logger,
+  ) {
+    this.redis = defineScripts<StreamScripts>(redis, { voxqStreamAppend: { keys: 2, lua: appendLua } });
+    this.keys = redisKeys(prefix);
+  }
+
+  /** The job's stream; calls to its replies' methods are written in the order they are made. */
+  forJob(jobId: string): JobDeltas {
+    const stream = this.keys.jobs.deltas(jobId);
+    const channel = this.keys.channels.jobDeltas(jobId);
+    let pending: string[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    let scheduled = false;
+    const flush = (): Promise<void> => {
+      scheduled = false;
+      if (pending.length === 0) return flushing;
+      const entries = pending;
+      pending = [];
+      // One connection runs commands in order, so each batch lands after the one before.
+      flushing = this.redis.voxqStreamAppend(stream, channel, this.limits.maxEntries, this.limits.ttlSeconds * 1000, ...entries).then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ err: error, jobId, lost: entries.length }, 'could not write streamed reply pieces'),
+      );
+      return flushing;
+    };
+    const append = (entry: StreamEntry) => {
+      pending.push(JSON.stringify(entry));
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    };
+
+    return {
+      reply(meta) {
+        let started = false;
+        return {
+          delta(piece) {
+            if (!started) {
+              started = true;
+              append({ k: 'start', r: meta.r, hop: meta.hop, provider: meta.provider, model: meta.model });
+            }
+            append({
+              k: 'delta',
+              r: meta.r,
+              ...(piece.index ? { i: piece.index } : {}),
+              ...(piece.content ? { c: piece.content } : {}),
+              ...(piece.toolCalls?.length ? { tc: piece.toolCalls } : {}),
+            });
+          },
+          end() {
+            if (started) append({ k: 'end', r: meta.r });
+            return flush();
+          },
+          cut(error) {
+            if (started) append({ k: 'cut', r: meta.r, code: error.code, message: error.message });
+            return flush();
+          },
+        };
+      },
+      final(r) {
+        append({ k: 'fin', r });
+        return flush();
+      },
+    };
+  }
+}
