@@ -228,7 +228,7 @@ describe('OpenAI SDK audio on the local engines', () => {
     });
     expect(await stack.waitForJob(apiKey, translate.body.id as string)).toMatchObject({
       status: 'failed',
-      error: { code: 'no_provider_available', message: expect.stringContaining('pocketsphinx does not do translation') },
+      error: { code: 'no_provider_available', message: expect.stringContaining('pocketsphinx does not translate') },
     });
     const refused = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'synthesize', input: { text: 'Hi', format: 'ogg' } });
     expect(refused).toMatchObject({ status: 400, body: { error: { param: 'input.format' } } });

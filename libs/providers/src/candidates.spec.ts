@@ -67,13 +67,12 @@ describe('noCandidateMessage', () => {
     );
   });
 
-  it('excludes providers without a required feature, and says which', () => {
+  it('keeps only providers that translate for a translation, and says which do not', () => {
     const translator: SttProvider = { ...stt('whisper', '*'), translate: async () => ({ text: '', model: 'w', durationSeconds: 0 }) };
-    const requirement = { feature: 'translation', serves: (p: Provider) => p.capability === 'stt' && p.translate !== undefined };
-    const selection = selectCandidates([stt('deepgram', '*'), translator], 'stt', intent('en'), {}, requirement);
+    const selection = selectCandidates([stt('deepgram', '*'), translator], 'stt', intent('en'), {}, { translation: true });
     expect(names(selection)).toEqual(['whisper']);
-    expect(selection.excluded).toEqual([{ provider: 'deepgram', by: 'feature', reason: 'does not do translation' }]);
-    const none = selectCandidates([stt('deepgram', '*')], 'stt', intent('en'), {}, requirement);
-    expect(noCandidateMessage('stt', intent('en'), none)).toBe('No stt provider can serve this job: deepgram does not do translation');
+    expect(selection.excluded).toEqual([{ provider: 'deepgram', by: 'translation', reason: 'does not translate' }]);
+    const none = selectCandidates([stt('deepgram', '*')], 'stt', intent('en'), {}, { translation: true });
+    expect(noCandidateMessage('stt', intent('en'), none)).toBe('No stt provider can serve this job: deepgram does not translate');
   });
 });

@@ -13,16 +13,18 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language' | 'feature';
+  by: 'allowedProviders' | 'language' | 'translation';
   reason: string;
 }
 
-/** Something the job needs that only some providers of the capability do (a translation). */
-export interface Requirement {
-  /** What it is, for messages: `translation`. */
-  feature: string;
-  serves(provider: Provider): boolean;
+/** What the job itself asks of a provider, beyond its constraints. */
+export interface Requirements {
+  /** The speech in English (a translate job): only STT providers that translate. */
+  translation?: boolean;
 }
+
+/** Whether a provider translates speech into English (Whisper's translations). */
+export const translates = (provider: Provider): boolean => provider.capability === 'stt' && provider.translate !== undefined;
 
 export interface CandidateSelection<P extends Provider = Provider> {
   candidates: Array<Candidate<P>>;
@@ -47,13 +49,13 @@ export function rankCandidates<P extends Provider>(eligible: readonly P[], _inte
   return eligible.map((provider, index) => ({ provider, reason: `configured order (${index + 1} of ${eligible.length})` }));
 }
 
-/** Filters the capability's providers by the job's constraints and language, then ranks them. */
+/** Filters the capability's providers by the job's constraints, language and requirements, then ranks them. */
 export function selectCandidates<P extends Provider>(
   providers: readonly P[],
   capability: Capability,
   intent: RoutingIntent,
   constraints: Constraints,
-  requirement?: Requirement,
+  requires: Requirements = {},
 ): CandidateSelection<P> {
   const allowed = constraints.allowedProviders?.[capability];
   const language = primaryLanguage(intent.language);
@@ -64,8 +66,8 @@ export function selectCandidates<P extends Provider>(
       excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
     } else if (!servesLanguage(provider, language)) {
       excluded.push({ provider: provider.name, by: 'language', reason: `language '${intent.language}' is not supported` });
-    } else if (requirement && !requirement.serves(provider)) {
-      excluded.push({ provider: provider.name, by: 'feature', reason: `does not do ${requirement.feature}` });
+    } else if (requires.translation && !translates(provider)) {
+      excluded.push({ provider: provider.name, by: 'translation', reason: 'does not translate' });
     } else {
       eligible.push(provider);
     }
@@ -91,8 +93,7 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   if (notAllowed.length > 0) parts.push(`allowedProviders.${capability} excluded ${notAllowed.join(', ')}`);
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
-  const noFeature = selection.excluded.filter((e) => e.by === 'feature');
-  if (noFeature.length > 0) parts.push(noFeature.map((e) => `${e.provider} ${e.reason}`).join(', '));
+  for (const e of selection.excluded.filter((x) => x.by === 'translation')) parts.push(`${e.provider} ${e.reason}`);
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
     parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);

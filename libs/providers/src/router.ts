@@ -3,7 +3,7 @@ import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
 import { AppError, errors, isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { recordProviderError, recordProviderFailover } from '@voxq/metrics';
-import { noCandidateMessage, selectCandidates, type Requirement } from './candidates';
+import { noCandidateMessage, selectCandidates, type Requirements } from './candidates';
 import type { ProviderOf } from './provider';
 import { providerKey, type ProviderRuntime } from './provider-runtime';
 import { scoreCandidates, type ScoredCandidate } from './scoring';
@@ -26,6 +26,8 @@ export interface ProviderRouterOptions {
 export interface RoutingRequest {
   intent: RoutingIntent;
   constraints: Constraints;
+  /** What the job asks of a provider beyond its constraints (a translation). */
+  requires?: Requirements;
 }
 
 export interface RouteOptions {
@@ -36,8 +38,6 @@ export interface RouteOptions {
   tenantId?: string;
   /** Told of each provider call as it ends (live job events). */
   onAttempt?: (attempt: ProviderAttempt) => void;
-  /** Only providers that do this are candidates (a translation among STT providers). */
-  requires?: Requirement;
 }
 
 export interface ProviderAttempt {
@@ -80,7 +80,7 @@ export class ProviderRouter {
   async run<C extends Capability, T>(capability: C, routing: RoutingRequest, call: ProviderCall<C, T>, opts: RouteOptions): Promise<RoutedResult<T>> {
     if (opts.signal.aborted) throw errors.cancelled();
     const { runtime, timeoutMs, attemptDeadlineMs, maxCandidates } = this.options;
-    const selection = selectCandidates(runtime.registry.list(capability), capability, routing.intent, routing.constraints, opts.requires);
+    const selection = selectCandidates(runtime.registry.list(capability), capability, routing.intent, routing.constraints, routing.requires);
     if (selection.candidates.length === 0) throw errors.noProvider(noCandidateMessage(capability, routing.intent, selection));
     const ranked = scoreCandidates(selection.candidates, routing.intent, (p) => runtime.health.get(providerKey(p)));
 

@@ -1,5 +1,4 @@
 import { errors, isAppError } from '@voxq/errors';
-import { TRANSLATION } from '@voxq/providers';
 import { tenantOfKey } from '@voxq/storage';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
@@ -32,7 +31,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
     const translate = input.task === 'translate';
     const routed = await ctx.router.run(
       'stt',
-      payload,
+      translate ? { ...payload, requires: { translation: true } } : payload,
       (provider, model, signal) => {
         const request = { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language, ...(input.words ? { words: true } : {}) };
         const call = { signal, logger: ctx.logger };
@@ -41,7 +40,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         if (!provider.translate) throw errors.noProvider(`${provider.name} does not translate.`);
         return provider.translate(request, call);
       },
-      { ...routeOptions(ctx), ...(translate ? { requires: TRANSLATION } : {}) },
+      routeOptions(ctx),
     );
     const transcript = routed.value;
     return {
