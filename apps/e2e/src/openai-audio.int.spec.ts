@@ -232,5 +232,11 @@ describe('OpenAI SDK audio on the local engines', () => {
     });
     const refused = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'synthesize', input: { text: 'Hi', format: 'ogg' } });
     expect(refused).toMatchObject({ status: 400, body: { error: { param: 'input.format' } } });
+
+    // Speko's one-shot synthesize takes the same format.
+    const opus = await stack.request(apiKey, 'POST', '/v1/synthesize', { text: 'Hi there.', format: 'opus' });
+    expect(opus.status).toBe(200);
+    expect(opus.headers.get('content-type')).toBe('audio/ogg');
+    expect(MAGIC.opus(opus.raw)).toBe(true);
   });
 });
