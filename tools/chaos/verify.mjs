@@ -37,7 +37,7 @@ export async function readRecords(redis, prefix, ids) {
 /** BullMQ jobs not yet finished in every job queue and the webhooks queue. */
 async function queuedWork(redis, prefix) {
   const pipeline = redis.pipeline();
-  for (const queue of ['transcribe', 'synthesize', 'complete', 'webhooks']) {
+  for (const queue of ['transcribe', 'synthesize', 'complete', 'embed', 'webhooks']) {
     const q = `${redisKeys(prefix).bull.prefix()}:${queue}`;
     pipeline.llen(`${q}:wait`).llen(`${q}:active`).zcard(`${q}:delayed`).zcard(`${q}:prioritized`).zcard(`${q}:waiting-children`);
   }

@@ -6,7 +6,7 @@ import { intFlag, parseCommand, printJson, UsageError, type ApiEnv } from './api
 import { ProgressBar } from './progress-bar';
 
 export const JOBS_USAGE = `Jobs (VOXQ_URL, default ${'http://127.0.0.1:8080'}, and VOXQ_API_KEY, or --url / --api-key):
-  voxq submit <transcribe|synthesize|complete> [--text <t>] [--file <path>] [--messages <json|text>]
+  voxq submit <transcribe|synthesize|complete|embed> [--text <t>] [--file <path>] [--messages <json|text>]
               [--system <prompt>] [--language <tag>] [--voice <v>] [--upload-id <up_…>] [--audio-url <url>]
               [--webhook <url>] [--metadata k=v]... [--idempotency-key <k>] [--request <json|@file>]
               [--wait] [--timeout <s>] [-o <file>]
@@ -45,7 +45,7 @@ const EXTENSIONS: Record<string, string> = {
   'audio/webm': 'webm',
   'audio/mp4': 'm4a',
 };
-const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete'];
+const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete', 'embed'];
 
 const jobType = (value: unknown): JobType => {
   if (!JOB_TYPES.includes(value as JobType)) throw new UsageError(`The job type must be one of ${JOB_TYPES.join(', ')} (got '${String(value ?? '')}').`);
@@ -112,6 +112,11 @@ async function submitRequest(client: VoxqClient, type: JobType, values: Record<s
     if (!said) throw new UsageError('synthesize needs --text or --file <text file>.');
     const voice = values['voice'] as string | undefined;
     return { type, input: { text: said, ...(voice ? { voice } : {}) }, ...options };
+  }
+  if (type === 'embed') {
+    const said = text ?? (file ? await readFile(file, 'utf8') : undefined);
+    if (!said) throw new UsageError('embed needs --text or --file <text file>.');
+    return { type, input: { input: said }, ...options };
   }
   const uploadId = (values['upload-id'] as string | undefined) ?? (file ? await uploadFile(client, file) : undefined);
   const url = values['audio-url'] as string | undefined;
@@ -254,7 +259,7 @@ export async function jobsCommand(command: string, argv: string[], env: ApiEnv):
       const folder = positionals[0];
       if (!folder) throw new UsageError('submit-dir needs a folder.');
       const type = jobType(values['type']);
-      if (type === 'complete') throw new UsageError('submit-dir takes --type transcribe (audio files) or synthesize (.txt files).');
+      if (type === 'complete' || type === 'embed') throw new UsageError('submit-dir takes --type transcribe (audio files) or synthesize (.txt files).');
       const names = (await readdir(folder)).filter((name) => !name.startsWith('.')).sort();
       const files: string[] = [];
       for (const name of names) {

@@ -42,7 +42,7 @@ describe('operator dashboard: configuration', () => {
       const res = await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { queues: Array<{ readOnlyMode: boolean; allowRetries: boolean }> };
-      expect(body.queues).toHaveLength(6);
+      expect(body.queues).toHaveLength(7);
       expect(body.queues.every((q) => !q.readOnlyMode && q.allowRetries)).toBe(true);
       const page = await fetch(`${stack.url}/admin`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(await page.text()).not.toContain('read-only');
@@ -119,7 +119,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
         providers: Array<{ id: string; state: string }>;
         recentFailures: Array<Record<string, unknown>>;
       };
-      expect(status.queues.map((q) => q.name).sort()).toEqual(['batches', 'complete', 'synthesize', 'tools', 'transcribe', 'webhooks']);
+      expect(status.queues.map((q) => q.name).sort()).toEqual(['batches', 'complete', 'embed', 'synthesize', 'tools', 'transcribe', 'webhooks']);
       expect(status.queues.find((q) => q.name === 'complete')?.failed).toBe(1);
       expect(status.providers.find((p) => p.id === 'openai')).toMatchObject({ state: 'closed' });
       expect(status.recentFailures).toHaveLength(1);
@@ -154,7 +154,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
     const res = await get('/admin/queues/api/queues?activeQueue=complete&status=failed&page=1', `Bearer ${ADMIN_TOKEN}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
-    expect(body.queues.length).toBe(6);
+    expect(body.queues.length).toBe(7);
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
     const retry = await fetch(`${stack.url}/admin/queues/api/queues/complete/${failedJobId}/retry/failed`, {
       method: 'PUT',
@@ -186,7 +186,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
       expect(response?.status()).toBe(200);
       expect(await page.title()).toBe('voxq status');
       const queueRows = page.locator('#queues tbody tr');
-      expect(await queueRows.count()).toBe(6);
+      expect(await queueRows.count()).toBe(7);
       expect(await page.locator('#queues').innerText()).toContain('complete');
       // The simulated OpenAI serves each capability: one row per (provider, capability).
       expect(await page.locator('#providers tbody tr td:first-child', { hasText: /^openai$/ }).count()).toBeGreaterThan(0);

@@ -20,7 +20,7 @@ import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-w
 const cases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases];
 
 /** The OpenAI-style surfaces answer in OpenAI's envelope (key order as OpenAI sends it). */
-const OPENAI_PATH = /^\/v1\/(chat|audio|files|batches)\b/;
+const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|files|batches)\b/;
 
 describe('bad input on every surface', () => {
   let stack: TestStack;

@@ -3,6 +3,16 @@ import { msg, PUBLIC_HOOK, FAKE_JOB, FAKE_UPLOAD, wav, badJson, AUDIO_LIMIT, big
 
 /** Hostile requests on voxq's own surfaces: jobs, uploads, drop rules, webhooks. */
 export const jobsCases: SurfaceCase[] = [
+  { name: 'jobs: embed an empty text', path: '/v1/jobs', body: { type: 'embed', input: { input: '' } }, status: 400, param: 'input.input' },
+  { name: 'jobs: embed no texts', path: '/v1/jobs', body: { type: 'embed', input: { input: [] } }, status: 400, param: 'input.input' },
+  {
+    name: 'jobs: embed a fractional length',
+    path: '/v1/jobs',
+    body: { type: 'embed', input: { input: 'x', dimensions: 1.5 } },
+    status: 400,
+    param: 'input.dimensions',
+  },
+  { name: 'jobs: embed token ids', path: '/v1/jobs', body: { type: 'embed', input: { input: [1, 2] } }, status: 400, param: 'input.input' },
   // Audio by reference: SSRF and path tricks.
   ...[
     ['cloud metadata', 'https://169.254.169.254/latest/meta-data/'],

@@ -64,7 +64,7 @@ export const openAiCases: SurfaceCase[] = [
   { name: 'chat: malformed JSON', path: '/v1/chat/completions', ...badJson, status: 400, code: 'invalid_json' },
   { name: 'chat: no messages', path: '/v1/chat/completions', body: { model: 'gpt-4o-mini' }, status: 400, param: 'messages' },
   { name: 'chat: an unknown role', path: '/v1/chat/completions', body: { messages: [{ role: 'robot', content: 'x' }] }, status: 400 },
-  { name: 'chat: a negative max_tokens', path: '/v1/chat/completions', body: { messages: msg, max_tokens: -5 }, status: 400 },
+  { name: 'chat: a negative max_tokens', path: '/v1/chat/completions', body: { messages: msg, max_tokens: -5 }, status: 400, param: 'max_tokens' },
   { name: 'chat: temperature is a string', path: '/v1/chat/completions', body: { messages: msg, temperature: 'warm' }, status: 400, param: 'temperature' },
   { name: 'chat: over the JSON limit', path: '/v1/chat/completions', body: { messages: [{ role: 'user', content: 'x'.repeat(JSON_LIMIT * 2) }] }, status: 413 },
   {
@@ -76,7 +76,7 @@ export const openAiCases: SurfaceCase[] = [
   },
   { name: 'speech: no input', path: '/v1/audio/speech', body: { model: 'tts-1', voice: 'alloy' }, status: 400, param: 'input' },
   { name: 'speech: speed is a word', path: '/v1/audio/speech', body: { input: 'hi', speed: 'fast' }, status: 400, param: 'speed' },
-  { name: 'speech: an absurd speed', path: '/v1/audio/speech', body: { input: 'hi', speed: 1e9 }, status: 400 },
+  { name: 'speech: an absurd speed', path: '/v1/audio/speech', body: { input: 'hi', speed: 1e9 }, status: 400, param: 'speed' },
   { name: 'transcriptions: not multipart', path: '/v1/audio/transcriptions', body: { file: 'x' }, status: 415 },
   { name: 'transcriptions: no file', path: '/v1/audio/transcriptions', ...multipart([{ name: 'model', value: 'whisper-1' }]), status: 400, param: 'file' },
   {
@@ -104,6 +104,7 @@ export const openAiCases: SurfaceCase[] = [
       { name: 'language', value: 'klingon please' },
     ]),
     status: 400,
+    param: 'language',
   },
   {
     name: 'transcriptions: garbage in a multipart content type',
@@ -126,6 +127,35 @@ export const openAiCases: SurfaceCase[] = [
     status: 413,
   },
   { name: 'translations: not multipart', path: '/v1/audio/translations', body: 'x', headers: { 'content-type': 'text/plain' }, status: 415 },
+  { name: 'embeddings: malformed JSON', path: '/v1/embeddings', ...badJson, status: 400, code: 'invalid_json' },
+  { name: 'embeddings: no model', path: '/v1/embeddings', body: { input: 'hi' }, status: 400, param: 'model' },
+  { name: 'embeddings: no input', path: '/v1/embeddings', body: { model: 'text-embedding-3-small' }, status: 400, param: 'input' },
+  { name: 'embeddings: an empty input array', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: [] }, status: 400, param: 'input' },
+  { name: 'embeddings: an empty text', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: ['a', ''] }, status: 400, param: 'input.1' },
+  { name: 'embeddings: token ids', path: '/v1/embeddings', body: { model: 'text-embedding-3-small', input: [[1, 2]] }, status: 400, param: 'input' },
+  {
+    name: 'embeddings: an unknown encoding_format',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'hi', encoding_format: 'int8' },
+    status: 400,
+    param: 'encoding_format',
+  },
+  {
+    name: 'embeddings: zero dimensions',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-3-small', input: 'hi', dimensions: 0 },
+    status: 400,
+    param: 'dimensions',
+  },
+  {
+    name: 'embeddings: a model nobody serves',
+    path: '/v1/embeddings',
+    body: { model: 'text-embedding-9', input: 'hi' },
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+  },
+  { name: 'embeddings: over the JSON limit', path: '/v1/embeddings', body: { model: 'm', input: 'x'.repeat(JSON_LIMIT * 2) }, status: 413 },
 ];
 
 export const batchCases: SurfaceCase[] = [

@@ -66,6 +66,36 @@ describe('a job of each type, end to end with a signed webhook', () => {
     expect(hook.id).toBe((hook.body as { id: string }).id);
   });
 
+  it('embeds texts against the simulator and delivers job.completed with the vectors', async () => {
+    const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', {
+      type: 'embed',
+      input: { input: ['first', 'second'], dimensions: 16 },
+      webhook: { url: receiver.url },
+    });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({ object: 'job', type: 'embed', status: 'queued' });
+    const job = await waitForJob(submitted.body.id as string);
+    expect(job.result).toMatchObject({
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      failoverCount: 0,
+      usage: { promptTokens: expect.any(Number) },
+      timings: { queuedMs: expect.any(Number), processingMs: expect.any(Number), providerMs: expect.any(Number) },
+    });
+    const { embeddings } = job.result as { embeddings: number[][] };
+    expect(embeddings.map((v) => v.length)).toEqual([16, 16]);
+    expect(stack.simulator.requests().at(-1)!.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['first', 'second'],
+      dimensions: 16,
+      encoding_format: 'float',
+    });
+
+    const hook = await receiver.waitFor((w) => (w.body as { data?: { id?: string } }).data?.id === job.id);
+    expect(hook.verified).toBe(true);
+    expect(hook.body).toMatchObject({ type: 'job.completed', data: { id: job.id, type: 'embed', status: 'completed', result: { embeddings } } });
+  });
+
   it.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)('synthesizes with espeak-ng, then transcribes that audio with pocketsphinx', async () => {
     const synth = await stack.request(apiKey, 'POST', '/v1/jobs', {
       type: 'synthesize',

@@ -283,7 +283,7 @@ describe('infra/k8s manifests', () => {
   it("count each job queue's BullMQ wait, active and prioritized keys under REDIS_PREFIX", () => {
     const prefix = config?.data?.REDIS_PREFIX ?? 'voxq';
     const queues = loadConfig(environmentOf(deploymentFor('worker'))).worker.queues;
-    expect([...queues].sort()).toEqual([QUEUE_NAMES.complete, QUEUE_NAMES.synthesize, QUEUE_NAMES.transcribe].sort());
+    expect([...queues].sort()).toEqual([QUEUE_NAMES.complete, QUEUE_NAMES.synthesize, QUEUE_NAMES.transcribe, QUEUE_NAMES.embed].sort());
     expect(scaledObjects).toHaveLength(1);
     const so = scaledObjects[0] as IScaledObject;
     expect(so.spec.minReplicaCount ?? 0, 'the batches queue and the drop poller need a worker').toBeGreaterThanOrEqual(1);

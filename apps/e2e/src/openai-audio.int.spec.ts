@@ -163,15 +163,14 @@ describe('OpenAI SDK audio on the local engines', () => {
   });
 
   it.each(['mp3', 'opus', 'aac', 'flac', 'wav'] as const)('converts espeak-ng WAV to %s with ffmpeg', async (format) => {
-    // tts-1 names no configured model: the router picks espeak-ng, with its own voice.
-    const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello from the worker.', response_format: format });
+    const speech = await client.audio.speech.create({ model: 'espeak-ng', voice: 'en', input: 'Hello from the worker.', response_format: format });
     expect(speech.headers.get('content-type')).toBe(CONTENT_TYPES[format]);
     expect(speech.headers.get('x-speko-provider')).toBe('espeak-ng');
     expect(MAGIC[format](Buffer.from(await speech.arrayBuffer()))).toBe(true);
   });
 
   it('converts to raw 24 kHz PCM', async () => {
-    const pcm = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Samples.', response_format: 'pcm' });
+    const pcm = await client.audio.speech.create({ model: 'espeak-ng', voice: 'en', input: 'Samples.', response_format: 'pcm' });
     expect(pcm.headers.get('content-type')).toBe('audio/pcm;rate=24000');
     const samples = Buffer.from(await pcm.arrayBuffer());
     expect(samples.length % 2).toBe(0);
@@ -181,20 +180,21 @@ describe('OpenAI SDK audio on the local engines', () => {
   it('refuses a translation when no provider translates, queueing nothing', async () => {
     const { apiKey: freshKey } = await stack.createKey('openai-audio-no-translator');
     const fresh = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: freshKey, maxRetries: 0 });
-    const refused = await fresh.audio.translations.create({ file: await toFile(sineWav(), 'call.wav'), model: 'whisper-1' }).catch((error: unknown) => error);
+    // en-us is pocketsphinx's model, the only speech-to-text model here.
+    const refused = await fresh.audio.translations.create({ file: await toFile(sineWav(), 'call.wav'), model: 'en-us' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(refused).toMatchObject({ status: 400, code: 'no_translation_provider' });
+    expect(refused).toMatchObject({ status: 400, code: 'no_translation_provider', param: 'model' });
     expect((refused as Error).message).toMatch(/No configured provider translates/);
     const jobs = await stack.request(freshKey, 'GET', '/v1/jobs');
     expect(jobs.body.data).toEqual([]);
   });
 
   it("verbose_json carries pocketsphinx's word timings", async () => {
-    const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello world, this is voxq.', response_format: 'wav' });
+    const speech = await client.audio.speech.create({ model: 'espeak-ng', voice: 'en', input: 'Hello world, this is voxq.', response_format: 'wav' });
     const wav = Buffer.from(await speech.arrayBuffer());
     const verbose = await client.audio.transcriptions.create({
       file: await toFile(wav, 'speech.wav'),
-      model: 'whisper-1',
+      model: 'en-us',
       response_format: 'verbose_json',
       timestamp_granularities: ['word', 'segment'],
     });

@@ -73,8 +73,7 @@ describe('OpenAI SDK drop-in', () => {
 
   it('streams chat.completion.chunk events ending [DONE]', async () => {
     const stream = await client.chat.completions.create({
-      // Not a configured model: ignored, the router picks.
-      model: 'meta/llama-3.3-70b-instruct',
+      model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Solve: 23 * 47' }],
       stream: true,
       stream_options: { include_usage: true },
@@ -95,8 +94,7 @@ describe('OpenAI SDK drop-in', () => {
 
   it('streams tool calls', async () => {
     const stream = await client.chat.completions.create({
-      // Not a configured model: ignored, the router picks.
-      model: 'meta/llama-3.3-70b-instruct',
+      model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }],
       tools: [weatherTool],
       stream: true,

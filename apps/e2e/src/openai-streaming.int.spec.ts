@@ -87,6 +87,32 @@ describe('streaming through the queue (official openai SDK)', () => {
     expect(finish).toBe('tool_calls');
   });
 
+  it('streams every choice of n > 1 with its log probabilities, as the non-streamed answer has them', async () => {
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Two takes please' }],
+      n: 2,
+      logprobs: true,
+      top_logprobs: 2,
+      seed: 7,
+    };
+    const whole = await client.chat.completions.create(request);
+    const stream = await client.chat.completions.create({ ...request, stream: true });
+    const texts = ['', ''];
+    const tokens: string[][] = [[], []];
+    const finish: Array<string | null> = [null, null];
+    for await (const chunk of stream) {
+      for (const choice of chunk.choices) {
+        texts[choice.index] += choice.delta.content ?? '';
+        tokens[choice.index]!.push(...(choice.logprobs?.content ?? []).map((t) => t.token));
+        finish[choice.index] = choice.finish_reason ?? finish[choice.index]!;
+      }
+    }
+    expect(texts).toEqual(whole.choices.map((c) => c.message.content));
+    expect(tokens).toEqual(whole.choices.map((c) => c.logprobs!.content!.map((t) => t.token)));
+    expect(finish).toEqual(['stop', 'stop']);
+  });
+
   it('streams from Anthropic too (its Messages stream read piece by piece)', async () => {
     const prompt = 'Stream from Claude';
     const stream = await client.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: prompt }], stream: true });

@@ -21,6 +21,10 @@ export const jobRequestExamples = {
     summary: 'An LLM chat completion',
     value: { type: 'complete', input: { messages: [{ role: 'user', content: 'Hi!' }], systemPrompt: 'You are concise.' }, metadata: { order: '42' } },
   },
+  embed: {
+    summary: 'Embeddings of two texts, shortened, with a webhook',
+    value: { type: 'embed', input: { input: ['first text', 'second text'], dimensions: 512 }, webhook: { url: 'https://example.com/hooks' } },
+  },
 };
 
 export const jobsDocs: RouteDoc[] = [

@@ -1,5 +1,5 @@
 import { modelsQuerySchema } from '@voxq/surfaces';
-import { healthSchema, modelListSchema, providerListSchema, scoresRunSchema, usageViewSchema } from './response-schemas';
+import { healthSchema, modelListSchema, modelSchema, providerListSchema, scoresRunSchema, usageViewSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
 
 const Health = component('Health', healthSchema);
@@ -97,11 +97,25 @@ export const metaDocs: RouteDoc[] = [
     operationId: 'listModels',
     tag: 'Usage and providers',
     summary: 'The model catalog; with `recommended_for`, best first for a balanced job',
+    description:
+      'Every configured model (a model `id` or `owned_by/id` pins it in a request), then the aliases of the config file (`models.aliases`). A model whose provider is the simulator has `simulated: true`.',
     auth: true,
     envelope: 'voxq',
     query: modelsQuerySchema,
     responses: { 200: { description: 'The models.', content: { 'application/json': { schema: component('ModelList', modelListSchema) } } } },
     errors: [400],
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{id}',
+    operationId: 'retrieveModel',
+    tag: 'Usage and providers',
+    summary: "One model or alias (OpenAI's Model object)",
+    auth: true,
+    envelope: 'voxq',
+    pathParams: { id: 'A model id or alias; it may contain `/` (`openai/gpt-4o-mini`).' },
+    responses: { 200: { description: 'The model.', content: { 'application/json': { schema: component('Model', modelSchema) } } } },
+    errors: [404],
   },
   {
     method: 'get',

@@ -51,7 +51,7 @@ const transcriptionForm = {
   required: ['file'],
   properties: {
     file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The audio file.' },
-    model: { type: 'string', description: "A configured provider's model pins that provider; any other is ignored." },
+    model: { type: 'string', description: 'A configured model or alias pins its provider; any other is 404 `model_not_found`.' },
     language: { type: 'string', description: 'BCP-47 language of the audio (transcriptions only).' },
     response_format: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'json' },
     'timestamp_granularities[]': {
@@ -161,7 +161,7 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createChatCompletion',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's chat completions",
-    description: `Unknown fields are ignored, as OpenAI-compatible servers do; \`stream: true\` answers \`chat.completion.chunk\` events as the provider makes the tokens, ending \`data: [DONE]\`, or an error event (\`stream_interrupted\` when the provider fails after tokens were sent; docs/streaming.md). ${openAiDescription}`,
+    description: `Every OpenAI parameter reaches a provider that honours it (\`response_format\`, \`n\`, \`stop\`, \`seed\`, \`top_p\`, penalties, \`logit_bias\`, \`logprobs\`, \`user\`, \`metadata\`, …); a provider that cannot is not a candidate, and when none remains (or the model pins one) the answer is 400 naming the parameter, nothing queued. \`audio\`, audio \`modalities\`, \`functions\` and \`moderation\` are refused by name. A \`model\` that is not configured (nor an alias) is 404 \`model_not_found\`. Errors name the request's fields. Other unknown fields are ignored, as OpenAI-compatible servers do; \`stream: true\` answers \`chat.completion.chunk\` events as the provider makes the tokens, ending \`data: [DONE]\`, or an error event (\`stream_interrupted\` when the provider fails after tokens were sent; docs/streaming.md). ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader, lastEventIdHeader],
@@ -185,7 +185,7 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createSpeech',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's text to speech",
-    description: `\`voice\` is used only when \`model\` pins a provider. \`response_format\` (default \`mp3\`) is honoured: the provider makes the format when it can, else the worker converts with ffmpeg; \`Content-Type\` is \`audio/mpeg\`, \`audio/ogg\` (opus), \`audio/aac\`, \`audio/flac\`, \`audio/wav\` or \`audio/pcm;rate=24000\` (raw 16-bit mono). Another format is a 400 naming \`response_format\`. ${openAiDescription}`,
+    description: `A \`model\` that is not configured (nor an alias) is 404 \`model_not_found\`. \`voice\` goes only to providers that have it (OpenAI's names to OpenAI's speech); none: 400 naming \`voice\`. \`response_format\` (default \`mp3\`) is honoured: the provider makes the format when it can, else the worker converts with ffmpeg; \`Content-Type\` is \`audio/mpeg\`, \`audio/ogg\` (opus), \`audio/aac\`, \`audio/flac\`, \`audio/wav\` or \`audio/pcm;rate=24000\` (raw 16-bit mono). Another format is a 400 naming \`response_format\`. ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],

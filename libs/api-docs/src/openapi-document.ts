@@ -12,6 +12,7 @@ import {
   webhookTargetSchema,
 } from '@voxq/contracts';
 import { batchesDocs } from './batches.docs';
+import { embeddingsDocs } from './embeddings.docs';
 import { jobsDocs } from './jobs.docs';
 import { metaDocs } from './meta.docs';
 import { oneShotDocs } from './one-shot.docs';
@@ -20,7 +21,7 @@ import { openAiErrorEnvelopeSchema } from './response-schemas';
 import { component, isComponent, type Component, type JsonSchema, type MediaDoc, type ResponseDoc, type RouteDoc } from './route-doc';
 
 /** Every route `createApp` serves, documented. */
-export const API_ROUTE_DOCS: readonly RouteDoc[] = [...metaDocs, ...jobsDocs, ...oneShotDocs, ...resourcesDocs, ...batchesDocs];
+export const API_ROUTE_DOCS: readonly RouteDoc[] = [...metaDocs, ...jobsDocs, ...oneShotDocs, ...embeddingsDocs, ...resourcesDocs, ...batchesDocs];
 
 export const ErrorEnvelope = component('ErrorEnvelope', errorEnvelopeSchema);
 export const OpenAiErrorEnvelope = component('OpenAiErrorEnvelope', openAiErrorEnvelopeSchema);
@@ -84,6 +85,7 @@ export function openApiPathOf(expressPath: string): string {
   return expressPath
     .replaceAll('\\:', '\u0000')
     .replace(/:(\w+)/g, '{$1}')
+    .replace(/\*(\w+)/g, '{$1}')
     .replaceAll('\u0000', ':');
 }
 

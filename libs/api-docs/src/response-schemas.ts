@@ -117,18 +117,28 @@ export const providerListSchema = listOf(
   }),
 );
 
-export const modelListSchema = listOf(
-  z.strictObject({
-    id: z.string(),
-    object: z.literal('model'),
-    owned_by: z.string(),
-    capability: capabilitySchema,
-    languages: z.array(z.string()),
-    /** Only with `recommended_for`. */
-    rank: z.number().int().optional(),
-    score: z.number().optional(),
-  }),
-);
+/** OpenAI's Model object, with voxq's catalog fields. */
+export const modelSchema = z.strictObject({
+  id: z.string(),
+  object: z.literal('model'),
+  /** Unix seconds: the catalog's date (voxq does not know a vendor's release dates). */
+  created: z.number().int(),
+  /** The provider serving it. */
+  owned_by: z.string(),
+  capability: capabilitySchema,
+  languages: z.union([z.literal('*'), z.array(z.string())]),
+  /** True when its provider's upstream is voxq's simulator (`npm start` without keys). */
+  simulated: z.literal(true).optional(),
+  /** For an alias from the config file: the `provider/model` it names. */
+  alias_for: z.string().optional(),
+  /** Embedding models: the length of their vectors, and the most `dimensions` may ask for. */
+  dimensions: z.number().int().optional(),
+  /** Only with `recommended_for`. */
+  rank: z.number().int().optional(),
+  score: z.number().optional(),
+});
+
+export const modelListSchema = listOf(modelSchema);
 
 export const scoresRunSchema = z.looseObject({ object: z.literal('scores_run'), id: z.string() });
 
@@ -170,7 +180,20 @@ export const chatCompletionSchema = z.strictObject({
           .optional(),
       }),
       finish_reason: z.string(),
-      logprobs: z.null(),
+      /** With `logprobs: true`: each token's log probability (and `top_logprobs` alternatives). */
+      logprobs: z
+        .strictObject({
+          content: z.array(
+            z.strictObject({
+              token: z.string(),
+              logprob: z.number(),
+              bytes: z.array(z.number().int()).nullable(),
+              top_logprobs: z.array(z.strictObject({ token: z.string(), logprob: z.number(), bytes: z.array(z.number().int()).nullable() })),
+            }),
+          ),
+          refusal: z.null(),
+        })
+        .nullable(),
     }),
   ),
   usage: z.strictObject({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() }),

@@ -7,6 +7,10 @@ import {
   chatCompletion,
   chatCompletionRequestSchema,
   completeRequest,
+  embeddingsListOf,
+  embeddingsRequest,
+  embeddingsRequestSchema,
+  chatSubmission,
   pinModel,
   renderTranscription,
   speechReference,
@@ -36,6 +40,16 @@ function asJob(request: unknown): LineRequest {
   }
 }
 
+/** A line its mapping refuses (an unknown model, a voice or parameter no provider has) fails alone. */
+function lineOf(build: () => LineRequest): LineRequest {
+  try {
+    return build();
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
 const transcriptionFormatOf = (job: JobView) => (job.metadata['responseFormat'] ?? 'json') as TranscriptionFormat;
 
 export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler> = {
@@ -44,7 +58,7 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
       const chat = chatCompletionRequestSchema.safeParse(body);
       if (!chat.success) return invalid(chat.error);
       if (chat.data.stream) return { ok: false, message: 'body.stream: streaming is not supported in a batch.' };
-      return asJob(completeRequest(providers, chat.data));
+      return lineOf(() => ({ ok: true, submission: chatSubmission(providers, chat.data) }));
     },
     render: (job) => chatCompletion(job, job.result as CompleteResult),
   },
@@ -57,13 +71,15 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
       const intent = routingIntentSchema.safeParse(language ? { language } : {});
       if (!intent.success) return invalid(intent.error);
       // The format is a label on the job, read back when the output line is written.
-      return asJob({
-        type: 'transcribe',
-        input: { audio },
-        intent: intent.data,
-        constraints: pinModel(providers, 'stt', model),
-        metadata: { responseFormat: response_format },
-      });
+      return lineOf(() =>
+        asJob({
+          type: 'transcribe',
+          input: { audio },
+          intent: intent.data,
+          constraints: pinModel(providers, 'stt', model),
+          metadata: { responseFormat: response_format },
+        }),
+      );
     },
     render(job) {
       const r = job.result as TranscribeResult;
@@ -74,10 +90,27 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     parse(body, providers) {
       const speech = speechRequestSchema.safeParse(body);
       if (!speech.success) return invalid(speech.error);
-      return asJob(speechRequest(providers, speech.data));
+      return lineOf(() => asJob(speechRequest(providers, speech.data)));
     },
     /** Audio is not inlined: the line names the stored object and where to download it. */
     render: (job) => speechReference(job),
+  },
+  '/v1/embeddings': {
+    parse(body, providers) {
+      const line = embeddingsRequestSchema.safeParse(body);
+      if (!line.success) return invalid(line.error);
+      let request;
+      try {
+        request = embeddingsRequest(providers, line.data);
+      } catch (error) {
+        // An unknown model, token ids or a length the model cannot give: this line's error.
+        if (isAppError(error)) return { ok: false, message: `body.${error.param ?? 'model'}: ${error.message}` };
+        throw error;
+      }
+      // The format is a label on the job, read back when the output line is written.
+      return asJob({ ...request, metadata: { encodingFormat: line.data.encoding_format ?? 'float' } });
+    },
+    render: (job) => embeddingsListOf(job),
   },
   '/v1/jobs': {
     parse: (body) => asJob(body),

@@ -13,7 +13,7 @@ export type ProviderLimits = z.infer<typeof providerLimitsSchema>;
 export const catalogOverrideSchema = z.strictObject({
   /** Relative quality, 0 to 1. */
   quality: z.number().min(0).max(1).optional(),
-  /** USD per unit: 1M tokens (llm), one audio minute (stt), 1M characters (tts). */
+  /** USD per unit: 1M tokens (llm, embedding), one audio minute (stt), 1M characters (tts). */
   costPerUnit: z.number().min(0).optional(),
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: z.number().min(0).optional(),
@@ -42,7 +42,7 @@ export const configFileSchema = z.strictObject({
       }),
     )
     .default({}),
-  /** More OpenAI-compatible LLM servers (Ollama, vLLM, llama.cpp, Together…). */
+  /** More OpenAI-compatible LLM (and embedding) servers (Ollama, vLLM, llama.cpp, Together…). */
   compatible: z
     .array(
       z.strictObject({
@@ -51,8 +51,24 @@ export const configFileSchema = z.strictObject({
         /** Name of the environment variable holding the key (local servers may need none). */
         apiKeyEnv: z.string().min(1).optional(),
         model: z.string().min(1),
+        /** An embedding model the server also serves (`nomic-embed-text`): it then serves the `embedding` capability too. */
+        embeddingModel: z.string().min(1).optional(),
+        /**
+         * The chat parameters the server honours, in voxq's names (`topP`, `logitBias`);
+         * unset: the sampling parameters of OpenAI's wire (docs/providers.md).
+         */
+        chatParams: z.array(z.string().min(1).max(64)).optional(),
       }),
     )
     .default([]),
+  models: z
+    .strictObject({
+      /**
+       * Other names for configured models: `{"fast": "groq/llama-3.3-70b-versatile"}` or
+       * `{"gpt-4": "gpt-4o-mini"}`. A request naming the alias pins what it points at.
+       */
+      aliases: z.record(z.string().min(1).max(256), z.string().min(1).max(256)).default({}),
+    })
+    .default({ aliases: {} }),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

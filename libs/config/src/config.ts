@@ -65,6 +65,8 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       /** Per-provider switches, limits and catalog overrides from the config file. */
       overrides: file.providers,
     },
+    /** Alias → configured model (`model` or `provider/model`), from the config file. */
+    models: { aliases: file.models.aliases },
     s3: {
       /** Unset: AWS S3 itself. */
       endpoint: env.S3_ENDPOINT === undefined ? undefined : trim(env.S3_ENDPOINT),

@@ -99,7 +99,7 @@ export const envSchema = z.object({
   TENANT_MONTHLY_JOB_ALLOWANCE: int(0, 0),
 
   /** Job queues this worker process serves; one image scales per queue. */
-  WORKER_QUEUES: list('transcribe,synthesize,complete').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete'])).min(1)),
+  WORKER_QUEUES: list('transcribe,synthesize,complete,embed').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete', 'embed'])).min(1)),
   /** Jobs processed at once per queue by one worker process. */
   WORKER_CONCURRENCY: int(64, 1),
   /** Local engines spawn a process per job; they get their own, lower, limit. */
@@ -211,7 +211,10 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   ADMIN_QUEUE_ACTIONS: bool(false),
 
-  /** Port of the provider simulator app (tests, benchmarks, local start). */
+  /**
+   * Port of the provider simulator app (tests, benchmarks, local start). A provider whose
+   * base URL is a loopback address on this port is marked `simulated` in `/v1/models`.
+   */
   SIMULATOR_PORT: int(4010, 0).pipe(z.number().max(65535)),
   /** The simulator's streaming pace: ms between a streamed answer's tokens (`PUT /_simulator/latency` changes it per vendor). */
   SIMULATOR_TOKEN_MS: int(30, 0),

@@ -11,3 +11,4 @@ export * from './webhook-event.schema';
 export * from './webhook-endpoint.schema';
 export * from './tool-call.schema';
 export * from './upload.schema';
+export * from './chat-params.schema';

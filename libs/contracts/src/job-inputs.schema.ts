@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatMessageSchema, chatToolSchema, toolChoiceSchema } from './chat.schema';
+import { chatSamplingFields } from './chat-params.schema';
 import { uploadIdSchema } from './upload.schema';
 
 /** `complete`: LLM chat (seed 001 `CompleteParams`). */
@@ -14,6 +15,7 @@ export const completeInputSchema = z.strictObject({
   toolChoice: toolChoiceSchema.optional(),
   parallelToolCalls: z.boolean().optional(),
   maxToolHops: z.number().int().min(1).max(16).default(8),
+  ...chatSamplingFields,
   /**
    * Ask the provider to stream and publish the reply as it is made: `delta` events on
    * `GET /v1/jobs/:id/events` (the OpenAI and Speko streaming routes set it themselves).
@@ -50,6 +52,36 @@ export const synthesizeInputSchema = z.strictObject({
   format: speechFormatSchema.optional(),
 });
 export type SynthesizeInput = z.infer<typeof synthesizeInputSchema>;
+
+/** Most texts one `embed` job may carry (OpenAI's limit per request). */
+export const MAX_EMBED_INPUTS = 2048;
+/**
+ * Longest text to embed, in characters. A bound on what a job carries, not a token count:
+ * a text past its model's token limit is refused by the provider (`provider_rejected_input`).
+ */
+export const MAX_EMBED_INPUT_CHARS = 50_000;
+/** Most characters one `embed` job carries in all, so a job stays a small Redis value. */
+export const MAX_EMBED_TOTAL_CHARS = 2_000_000;
+
+const embedTextSchema = z.string().min(1, 'must not be empty').max(MAX_EMBED_INPUT_CHARS);
+
+/** `embed`: text to vectors (OpenAI's embeddings). */
+export const embedInputSchema = z.strictObject({
+  /** One text, or several embedded in one call (the result keeps their order). */
+  input: z.union([
+    embedTextSchema,
+    z
+      .array(embedTextSchema)
+      .min(1, 'must not be empty')
+      .max(MAX_EMBED_INPUTS)
+      .refine((texts) => texts.reduce((sum, t) => sum + t.length, 0) <= MAX_EMBED_TOTAL_CHARS, `must hold at most ${MAX_EMBED_TOTAL_CHARS} characters in all`),
+  ]),
+  /** Length of each vector, for models that can shorten theirs (`text-embedding-3-*`); the model's own length when absent. */
+  dimensions: z.number().int().min(1).max(65_536).optional(),
+  /** The end user the texts come from, passed to providers that take it (OpenAI's `user`, for abuse monitoring). */
+  user: z.string().min(1).max(256).optional(),
+});
+export type EmbedInput = z.infer<typeof embedInputSchema>;
 
 const AUDIO_TYPES = /^(audio\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
 export const audioContentTypeSchema = z.string().max(128).regex(AUDIO_TYPES, 'must be an audio content type such as audio/wav');

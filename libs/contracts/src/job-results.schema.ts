@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenLogprobSchema } from './chat-params.schema';
 import { chatToolCallSchema } from './chat.schema';
 
 /** What every result says about how it was produced (seed 000's routing fields). */
@@ -47,6 +48,15 @@ export const usageSchema = z.strictObject({
   completionTokens: z.number().int().min(0),
 });
 
+/** A choice after the first, when `n` > 1. */
+export const extraChoiceSchema = z.strictObject({
+  text: z.string(),
+  finishReason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
+  toolCalls: z.array(chatToolCallSchema).optional(),
+  logprobs: z.array(tokenLogprobSchema).optional(),
+});
+export type ExtraChoice = z.infer<typeof extraChoiceSchema>;
+
 export const completeResultSchema = z.strictObject({
   ...provenance,
   text: z.string(),
@@ -56,6 +66,10 @@ export const completeResultSchema = z.strictObject({
   toolCalls: z.array(chatToolCallSchema).optional(),
   /** The webhook and builtin tool calls voxq ran for the model, hop by hop. */
   serverToolCalls: z.array(serverToolCallSchema).optional(),
+  /** The first choice's token log probabilities, when `logprobs` was asked. */
+  logprobs: z.array(tokenLogprobSchema).optional(),
+  /** With `n` > 1: choices 1 to n-1 (the fields above are choice 0). */
+  moreChoices: z.array(extraChoiceSchema).optional(),
 });
 export type CompleteResult = z.infer<typeof completeResultSchema>;
 
@@ -112,3 +126,11 @@ export const transcribeResultSchema = z.strictObject({
   words: z.array(transcriptWordSchema).optional(),
 });
 export type TranscribeResult = z.infer<typeof transcribeResultSchema>;
+
+export const embedResultSchema = z.strictObject({
+  ...provenance,
+  /** One vector per input text, in the order of `input`. */
+  embeddings: z.array(z.array(z.number())),
+  usage: z.strictObject({ promptTokens: z.number().int().min(0) }),
+});
+export type EmbedResult = z.infer<typeof embedResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenLogprobSchema } from './chat-params.schema';
 
 /**
  * A streamed job's reply as it is made: the entries a worker appends to the job's delta
@@ -26,6 +27,8 @@ export const streamEntrySchema = z.discriminatedUnion('k', [
     i: z.number().int().min(0).optional(),
     c: z.string().optional(),
     tc: z.array(toolCallDeltaSchema).optional(),
+    /** The log probabilities of the piece's tokens (`logprobs: true`). */
+    lp: z.array(tokenLogprobSchema).optional(),
   }),
   /** The provider call that made the reply succeeded: the reply is whole. */
   z.object({ k: z.literal('end'), r: z.string() }),

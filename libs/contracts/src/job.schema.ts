@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ERROR_CODE_NAMES } from '@voxq/errors';
-import { completeInputSchema, synthesizeInputSchema, transcribeInputSchema, transcribeRequestInputSchema } from './job-inputs.schema';
-import { completeResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
+import { completeInputSchema, embedInputSchema, synthesizeInputSchema, transcribeInputSchema, transcribeRequestInputSchema } from './job-inputs.schema';
+import { completeResultSchema, embedResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
 import { constraintsSchema, routingIntentSchema } from './routing.schema';
 
 /** Job kinds. Stored in Redis and used as queue names: never rename one. */
-export const JOB_TYPES = ['transcribe', 'synthesize', 'complete'] as const;
+export const JOB_TYPES = ['transcribe', 'synthesize', 'complete', 'embed'] as const;
 export const jobTypeSchema = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof jobTypeSchema>;
 
@@ -41,6 +41,7 @@ export const jobRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('transcribe'), input: transcribeRequestInputSchema, ...common }),
   z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
   z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
+  z.strictObject({ type: z.literal('embed'), input: embedInputSchema, ...common }),
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
@@ -57,6 +58,7 @@ export const jobPayloadSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('transcribe'), input: transcribeInputSchema, ...common }),
   z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
   z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
+  z.strictObject({ type: z.literal('embed'), input: embedInputSchema, ...common }),
 ]);
 export type JobPayload = z.infer<typeof jobPayloadSchema>;
 export type JobPayloadOf<T extends JobType> = Extract<JobPayload, { type: T }>;
@@ -65,6 +67,7 @@ export const jobResultSchemas = {
   transcribe: transcribeResultSchema,
   synthesize: synthesizeResultSchema,
   complete: completeResultSchema,
+  embed: embedResultSchema,
 } as const;
 export type JobResultOf<T extends JobType> = z.infer<(typeof jobResultSchemas)[T]>;
 export type JobResult = JobResultOf<JobType>;
@@ -98,7 +101,7 @@ export const jobViewSchema = z.strictObject({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema]).nullable(),
+  result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema, embedResultSchema]).nullable(),
   error: serializedErrorSchema.nullable(),
   /** The batch the job is a line of; absent for jobs submitted on their own. */
   batchId: z.string().optional(),

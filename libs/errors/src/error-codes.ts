@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   no_provider_available: input,
   provider_rejected_input: input,
   max_tool_hops_exceeded: input,
+  /** A parameter no provider that may serve the request honours (OpenAI's code for it). */
+  unsupported_parameter: input,
   // 401 / 402
   invalid_api_key: unauthenticated,
   invalid_admin_token: unauthenticated,
@@ -59,6 +61,8 @@ export const ERROR_CODES = {
   webhook_delivery_not_found: notFound,
   object_not_found: notFound,
   bucket_not_found: notFound,
+  /** A `model` that is neither a configured model nor an alias (OpenAI's code for it). */
+  model_not_found: notFound,
   // 409: the resource is not in a state that allows the request.
   job_cancelled: conflict,
   job_pending: conflict,

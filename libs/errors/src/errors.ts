@@ -19,6 +19,15 @@ export const errors = {
   notFound: (what: NotFoundSubject, id: string) =>
     new AppError({ ...spec(`${what}_not_found`), message: `No ${what} with id '${id}'.`, type: 'not_found_error' }),
 
+  /** OpenAI's wording and code, so its SDK raises `NotFoundError` as it would against OpenAI. */
+  modelNotFound: (model: string) =>
+    new AppError({
+      ...spec('model_not_found'),
+      message: `The model '${model}' does not exist or you do not have access to it. GET /v1/models lists the configured models and aliases.`,
+      type: 'invalid_request_error',
+      param: 'model',
+    }),
+
   routeNotFound: (method: string, path: string) =>
     new AppError({ ...spec('route_not_found'), message: `No route ${method} ${path}.`, type: 'not_found_error' }),
 

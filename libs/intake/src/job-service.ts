@@ -77,7 +77,7 @@ export interface JobServiceDeps {
 }
 
 /**
- * The three job queues as one shape: each has one job name, its type's own, carrying a
+ * The job queues (one per job type) as one shape: each has one job name, its type's own, carrying a
  * `QueuedJob`. (Their catalog entries' union has no common job name, so `submitMany`, which
  * loops over the types, sees each through this.)
  */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StreamEntry } from '@voxq/contracts';
+import type { StreamEntry, TokenLogprob } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
 import { defineScripts, redisKeys } from '@voxq/redis-keys';
 import appendLua from './scripts/stream-append.lua';
@@ -31,7 +31,12 @@ export interface ReplyMeta {
  * the first token is invisible to readers.
  */
 export interface ReplyStream {
-  delta(piece: { index?: number; content?: string; toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }> }): void;
+  delta(piece: {
+    index?: number;
+    content?: string;
+    toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }>;
+    logprobs?: TokenLogprob[];
+  }): void;
   /** The call succeeded; resolves once everything is in Redis (before the job's result is stored). */
   end(): Promise<void>;
   /** The call failed after `delta`s: what was written is void. */
@@ -108,6 +113,7 @@ export class ReplyStreamWriter {
               ...(piece.index ? { i: piece.index } : {}),
               ...(piece.content ? { c: piece.content } : {}),
               ...(piece.toolCalls?.length ? { tc: piece.toolCalls } : {}),
+              ...(piece.logprobs?.length ? { lp: piece.logprobs } : {}),
             });
           },
           end() {

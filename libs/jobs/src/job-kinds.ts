@@ -1,6 +1,7 @@
 import type { JobType } from '@voxq/contracts';
 import type { JobKind } from './job-kind';
 import { completeJob } from './kinds/complete.job';
+import { embedJob } from './kinds/embed.job';
 import { synthesizeJob } from './kinds/synthesize.job';
 import { transcribeJob } from './kinds/transcribe.job';
 
@@ -9,4 +10,5 @@ export const JOB_KINDS: { [T in JobType]: JobKind<T> } = {
   transcribe: transcribeJob,
   synthesize: synthesizeJob,
   complete: completeJob,
+  embed: embedJob,
 };

@@ -1,4 +1,5 @@
-import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
+import type { Capability, ChatParam, Constraints, RoutingIntent } from '@voxq/contracts';
+import { unsupportedChatParams } from './chat-params';
 import type { Provider } from './provider';
 
 export interface Candidate<P extends Provider = Provider> {
@@ -13,14 +14,8 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language' | 'translation';
+  by: 'allowedProviders' | 'language' | 'chatParams' | 'translation';
   reason: string;
-}
-
-/** What the job itself asks of a provider, beyond its constraints. */
-export interface Requirements {
-  /** The speech in English (a translate job): only STT providers that translate. */
-  translation?: boolean;
 }
 
 /** Whether a provider translates speech into English (Whisper's translations). */
@@ -49,6 +44,14 @@ export function rankCandidates<P extends Provider>(eligible: readonly P[], _inte
   return eligible.map((provider, index) => ({ provider, reason: `configured order (${index + 1} of ${eligible.length})` }));
 }
 
+/** What the job itself asks of a provider, beyond its constraints. */
+export interface Requirements {
+  /** Chat parameters set to something only some providers honour (`requestedChatParams`). */
+  chatParams?: readonly ChatParam[];
+  /** The speech in English (a translate job): only STT providers that translate. */
+  translation?: boolean;
+}
+
 /** Filters the capability's providers by the job's constraints, language and requirements, then ranks them. */
 export function selectCandidates<P extends Provider>(
   providers: readonly P[],
@@ -66,6 +69,9 @@ export function selectCandidates<P extends Provider>(
       excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
     } else if (!servesLanguage(provider, language)) {
       excluded.push({ provider: provider.name, by: 'language', reason: `language '${intent.language}' is not supported` });
+    } else if (provider.capability === 'llm' && requires.chatParams?.length && unsupportedChatParams(provider, requires.chatParams).length > 0) {
+      const missing = unsupportedChatParams(provider, requires.chatParams);
+      excluded.push({ provider: provider.name, by: 'chatParams', reason: `does not support ${missing.join(', ')}` });
     } else if (requires.translation && !translates(provider)) {
       excluded.push({ provider: provider.name, by: 'translation', reason: 'does not translate' });
     } else {
@@ -93,6 +99,7 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   if (notAllowed.length > 0) parts.push(`allowedProviders.${capability} excluded ${notAllowed.join(', ')}`);
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
+  for (const e of selection.excluded.filter((x) => x.by === 'chatParams')) parts.push(`${e.provider} ${e.reason}`);
   for (const e of selection.excluded.filter((x) => x.by === 'translation')) parts.push(`${e.provider} ${e.reason}`);
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';

@@ -13,6 +13,8 @@ export function describeProviders(runtime: ProviderRuntime) {
       object: 'provider' as const,
       capability: provider.capability,
       defaultModel: provider.defaultModel,
+      // An embedding provider's models by name, with the vector lengths `dimensions` is checked against.
+      ...(provider.capability === 'embedding' ? { models: provider.models } : {}),
       languages: provider.languages,
       profile: provider.profile ?? UNKNOWN_PROFILE,
       limits: runtime.limiter.limitsOf(provider.name),
@@ -28,22 +30,57 @@ export function describeProviders(runtime: ProviderRuntime) {
 }
 
 /**
- * `GET /v1/models` (seed 004's catalog): every configured model, and with
- * `recommended_for` only that capability's, best first for a balanced English intent.
+ * When voxq's catalog dates its models (OpenAI's `created`, unix seconds): a model is
+ * whatever its provider serves under that name, so there is no release date of ours to give.
+ */
+export const MODEL_CATALOG_CREATED = 1_735_689_600;
+
+/**
+ * `GET /v1/models` (seed 004's catalog): every configured model, then the config file's
+ * aliases; with `recommended_for` only that capability's models, best first for a
+ * balanced English intent. A model served by the simulator says so (`simulated`).
  */
 export function listModels(runtime: ProviderRuntime, recommendedFor?: Capability) {
+  const models = configuredModels(runtime, recommendedFor);
+  if (recommendedFor) return models;
+  const aliases = Object.entries(runtime.registry.aliases).flatMap(([alias, target]) => {
+    const entry = models.find((m) => m.id === target || `${m.owned_by}/${m.id}` === target);
+    return entry ? [{ ...entry, id: alias, alias_for: `${entry.owned_by}/${entry.id}` }] : [];
+  });
+  return [...models, ...aliases];
+}
+
+function configuredModels(runtime: ProviderRuntime, recommendedFor?: Capability) {
   const capabilities = recommendedFor ? [recommendedFor] : CAPABILITIES;
   const intent: RoutingIntent = { language: 'en', optimizeFor: 'balanced' };
   return capabilities.flatMap((capability) => {
     const providers: Provider[] = runtime.registry.list(capability);
     const candidates = providers.map((provider, i) => ({ provider, model: provider.defaultModel, rank: i + 1, reason: '' }));
-    return scoreCandidates(candidates, intent, (p) => runtime.health.get(providerKey(p))).map((c) => ({
-      id: c.model,
-      object: 'model' as const,
-      owned_by: c.provider.name,
-      capability,
-      languages: c.provider.languages,
-      ...(recommendedFor ? { rank: c.rank, score: c.score } : {}),
-    }));
+    return scoreCandidates(candidates, intent, (p) => runtime.health.get(providerKey(p))).flatMap((c) =>
+      modelsOf(c.provider).map(({ id, dimensions }) => ({
+        id,
+        object: 'model' as const,
+        created: MODEL_CATALOG_CREATED,
+        owned_by: c.provider.name,
+        capability,
+        languages: c.provider.languages,
+        ...(c.provider.simulated ? { simulated: true as const } : {}),
+        ...(dimensions === undefined ? {} : { dimensions }),
+        ...(recommendedFor ? { rank: c.rank, score: c.score } : {}),
+      })),
+    );
+  });
+}
+
+/**
+ * The models a provider answers to by name: its default, and for an embedding provider every
+ * model it knows the limits of, each with its vector length.
+ */
+function modelsOf(provider: Provider): Array<{ id: string; dimensions?: number }> {
+  if (provider.capability !== 'embedding') return [{ id: provider.defaultModel }];
+  const names = [provider.defaultModel, ...Object.keys(provider.models).filter((name) => name !== provider.defaultModel)];
+  return names.map((id) => {
+    const spec = provider.models[id];
+    return spec ? { id, dimensions: spec.maxDimensions } : { id };
   });
 }

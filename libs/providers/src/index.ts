@@ -1,9 +1,14 @@
 export type {
   CallContext,
+  EmbeddingModelSpec,
+  EmbeddingProvider,
+  EmbeddingRequest,
+  EmbeddingResponse,
   LlmDelta,
   LlmProvider,
   LlmRequest,
   LlmResponse,
+  LlmSampling,
   Provider,
   ProviderOf,
   ProviderProfile,
@@ -26,10 +31,12 @@ export type { ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions
 export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
 export { translators } from './translation';
 export { translates } from './candidates';
-export type { Requirements } from './candidates';
 export type { ScoresRun } from './scores-run';
 export { createOpenAiCompatibleLlm } from './openai-compatible/complete';
 export type { OpenAiCompatibleOptions } from './openai-compatible/complete';
+export { createOpenAiCompatibleEmbedding } from './openai-compatible/embed';
+export type { OpenAiCompatibleEmbeddingOptions } from './openai-compatible/embed';
+export { checkDimensions } from './openai-compatible/embed.mapper';
 export { createEspeakNgTts } from './espeak-ng/synthesize';
 export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';
@@ -37,4 +44,7 @@ export type { PocketsphinxOptions } from './pocketsphinx/transcribe';
 export { Semaphore } from './shared/semaphore';
 export { createSpeechTranscoder, isSpeechFormat } from './shared/transcode';
 export type { SpeechTranscoder, SpeechTranscoderOptions, TranscodedSpeech } from './shared/transcode';
-export { describeProviders, listModels } from './catalog';
+export { describeProviders, listModels, MODEL_CATALOG_CREATED } from './catalog';
+export { resolveModel, retrieveModel, type ResolvedModel } from './model-names';
+export { hasVoice, OPENAI_VOICES, requestedChatParams, samplingOf, unsupportedChatParams } from './chat-params';
+export { selectCandidates, type Requirements } from './candidates';

@@ -1,5 +1,6 @@
 import type { Logger } from '@voxq/logging';
 import type { Capability, ChatMessage, ChatTool, ChatToolCall, SpeechFormat, ToolChoice, TranscriptSegment, TranscriptWord } from '@voxq/contracts';
+import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
 export interface CallContext {
@@ -20,9 +21,14 @@ export interface LlmDelta {
   index?: number;
   content?: string;
   toolCalls?: Array<{ index: number; id?: string; name?: string; args?: string }>;
+  /** The log probabilities of this piece's tokens, when the request asked for them. */
+  logprobs?: TokenLogprob[];
 }
 
-export interface LlmRequest {
+/** `responseFormat`, `n`, `stop`, `topP`, …: each adapter sends what its vendor honours (see `chatParams`). */
+export type LlmSampling = Pick<CompleteInput, ChatParam>;
+
+export interface LlmRequest extends LlmSampling {
   /** The model to use; the provider's default when absent. */
   model?: string;
   messages: ChatMessage[];
@@ -41,6 +47,10 @@ export interface LlmResponse {
   usage: { promptTokens: number; completionTokens: number };
   finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   toolCalls?: ChatToolCall[];
+  /** Choice 0's token log probabilities, when `logprobs` was asked. */
+  logprobs?: TokenLogprob[];
+  /** With `n` > 1: choices 1 to n-1 (the fields above are choice 0, which the tool loop follows). */
+  moreChoices?: ExtraChoice[];
 }
 
 export interface SttRequest {
@@ -94,6 +104,8 @@ interface ProviderBase {
   readonly defaultModel: string;
   /** The catalog entry the router ranks by; set by the registry. */
   readonly profile?: ProviderProfile;
+  /** Its upstream is voxq's provider simulator (`npm start` without keys); set by the registry. */
+  readonly simulated?: boolean;
 }
 
 export interface LlmProvider extends ProviderBase {
@@ -116,7 +128,40 @@ export interface TtsProvider extends ProviderBase {
   synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse>;
 }
 
-export type Provider = LlmProvider | SttProvider | TtsProvider;
+export interface EmbeddingRequest {
+  /** The model to use; the provider's default when absent. */
+  model?: string;
+  /** The texts, embedded in one call; the answer keeps their order. */
+  input: string[];
+  /** Shorter vectors, for models that can give them; the model's own length when absent. */
+  dimensions?: number;
+  /** The end user the texts come from, for the provider's abuse monitoring. */
+  user?: string;
+}
+
+export interface EmbeddingResponse {
+  /** One vector per input text, in order. */
+  embeddings: number[][];
+  model: string;
+  usage: { promptTokens: number };
+}
+
+/** What voxq knows of an embedding model before calling it. */
+export interface EmbeddingModelSpec {
+  /** Length of its vectors, and the most `dimensions` may ask for. */
+  maxDimensions: number;
+  /** Whether it can shorten its vectors (`dimensions`); older models cannot. */
+  shortens: boolean;
+}
+
+export interface EmbeddingProvider extends ProviderBase {
+  readonly capability: 'embedding';
+  /** The models it serves by name, with their limits (the catalog lists each); the default among them. */
+  readonly models: Readonly<Record<string, EmbeddingModelSpec>>;
+  embed(request: EmbeddingRequest, ctx: CallContext): Promise<EmbeddingResponse>;
+}
+
+export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider;
 export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;
 
 /**
@@ -127,10 +172,20 @@ export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C
 export interface ProviderProfile {
   /** Relative quality for the capability, 0 to 1 (used by `optimizeFor: accuracy`). */
   quality: number;
-  /** USD per unit: 1M tokens (llm, input and output blended), one audio minute (stt), 1M characters (tts). */
+  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts). */
   costPerUnit: number;
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: number;
   /** Verticals the provider is known to be tuned for (`healthcare`, `finance`, …). */
   verticals: readonly string[];
+  /**
+   * llm: the chat parameters the vendor honours beyond the core ones (`chat-params.ts`); a
+   * job setting another (`logitBias` for Anthropic) is not sent to it. Absent: none.
+   */
+  chatParams?: readonly ChatParam[];
+  /**
+   * tts: the voices it has (OpenAI's `alloy`, …), or `any` for a vendor that takes its own
+   * voice ids and checks them itself. Absent: `any`.
+   */
+  voices?: readonly string[] | 'any';
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
@@ -9,6 +12,7 @@ describe('createProviderRegistry', () => {
   it('leaves openai out when it has no key, so it is never a candidate', () => {
     const registry = createProviderRegistry(loadConfig({}), logger);
     expect(registry.list('llm')).toEqual([]);
+    expect(registry.list('embedding')).toEqual([]);
     expect(registry.list('tts').map((p) => p.name)).toEqual(['espeak-ng']);
     expect(registry.list('stt').map((p) => p.name)).toEqual(['pocketsphinx']);
   });
@@ -19,6 +23,32 @@ describe('createProviderRegistry', () => {
       logger,
     );
     expect(registry.get('llm', 'openai')).toMatchObject({ capability: 'llm', defaultModel: 'gpt-4.1-mini', languages: '*' });
+  });
+
+  it('serves embeddings from openai, its models with their lengths, and from a compatible server naming an embedding model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxq-registry-'));
+    try {
+      const file = join(dir, 'voxq.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          compatible: [
+            { name: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', embeddingModel: 'nomic-embed-text' },
+            { name: 'vllm', baseUrl: 'http://127.0.0.1:8000/v1', model: 'qwen' },
+          ],
+        }),
+      );
+      const registry = createProviderRegistry(loadConfig({ OPENAI_API_KEY: 'sk-test', VOXQ_CONFIG_FILE: file }), logger);
+      expect(registry.list('embedding').map((p) => p.name)).toEqual(['openai', 'ollama']);
+      expect(registry.get('embedding', 'openai')).toMatchObject({
+        defaultModel: 'text-embedding-3-small',
+        models: { 'text-embedding-3-small': { maxDimensions: 1536 }, 'text-embedding-3-large': { maxDimensions: 3072 } },
+      });
+      expect(registry.get('embedding', 'ollama')).toMatchObject({ defaultModel: 'nomic-embed-text', models: {} });
+      expect(registry.list('llm').map((p) => p.name)).toEqual(['openai', 'ollama', 'vllm']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('honours the local engine switches', () => {

@@ -34,7 +34,11 @@ export const providerEnv: readonly EnvFragment[] = VENDORS.map((vendor) => vendo
 export class ProviderRegistry {
   private readonly byKey = new Map<string, Provider>();
 
-  constructor(providers: readonly Provider[]) {
+  /** `aliases`: other names for configured models (the config file's `models.aliases`). */
+  constructor(
+    providers: readonly Provider[],
+    readonly aliases: Readonly<Record<string, string>> = {},
+  ) {
     for (const provider of providers) {
       const key = `${provider.capability}:${provider.name}`;
       if (this.byKey.has(key)) throw new Error(`Provider '${key}' is registered twice`);
@@ -71,15 +75,29 @@ export function createProviderRegistry(config: Config, logger: Logger, vendors: 
   }
 
   const overrides = config.providers.overrides;
-  const providers = entries.flatMap(({ provider, profile }) => {
+  const providers = entries.flatMap(({ provider, profile, upstream }) => {
     const override = overrides[provider.name];
     if (override?.enabled === false) {
       skipped.push(`${provider.capability}:${provider.name} (disabled in the config file)`);
       return [];
     }
     const { languages, ...catalog } = override?.catalog ?? {};
-    return [{ ...provider, ...(languages ? { languages } : {}), profile: { ...profile, ...catalog } } as Provider];
+    const simulated = upstream !== undefined && isSimulator(upstream, config.simulator.port);
+    return [{ ...provider, ...(languages ? { languages } : {}), profile: { ...profile, ...catalog }, ...(simulated ? { simulated } : {}) } as Provider];
   });
   logger.info({ providers: providers.map((x) => `${x.capability}:${x.name}`), ...(skipped.length ? { skipped } : {}) }, 'providers registered');
-  return new ProviderRegistry(providers);
+  return new ProviderRegistry(providers, config.models.aliases);
+}
+
+/**
+ * `npm start` without keys points the vendors at the simulator on a loopback address and
+ * `SIMULATOR_PORT`: what it serves is marked so `/v1/models` does not pass it off as the vendor.
+ */
+function isSimulator(baseUrl: string, simulatorPort: number): boolean {
+  try {
+    const url = new URL(baseUrl);
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && Number(url.port) === simulatorPort;
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,8 @@ import type { Semaphore } from './shared/semaphore';
 export interface VendorEntry {
   provider: Provider;
   profile: ProviderProfile;
+  /** The base URL it calls, for a vendor with one: tells the registry when it is the simulator. */
+  upstream?: string;
 }
 
 /** What the registry gives every vendor besides its own variables. */

@@ -21,7 +21,7 @@ const toolCall = {
 
 describe('QUEUE_CATALOG', () => {
   it('keeps the stored queue names', () => {
-    expect(Object.values(QUEUE_CATALOG).map((q) => q.name)).toEqual(['transcribe', 'synthesize', 'complete', 'webhooks', 'tools', 'batches']);
+    expect(Object.values(QUEUE_CATALOG).map((q) => q.name)).toEqual(['transcribe', 'synthesize', 'complete', 'embed', 'webhooks', 'tools', 'batches']);
   });
 
   it('parses a job by its name and narrows its data', () => {
@@ -37,6 +37,16 @@ describe('QUEUE_CATALOG', () => {
     expect(job.data).toMatchObject({ toolCallId: 'call_1', source: { url: toolCall.source.url } });
     const run = parseQueuedJob(QUEUE_CATALOG.batches, jobOf('run', { tenantId: 'acme', batchId: 'batch_1', priority: 3 }));
     expect(run.data).toMatchObject({ tenantId: 'acme', batchId: 'batch_1' });
+  });
+
+  it('parses an embed job, and refuses one past its bounds', () => {
+    const queued = { tenantId: 'acme', createdAt: '2026-01-01T00:00:00.000Z', payload: { type: 'embed', input: { input: ['a', 'b'], dimensions: 8 } } };
+    expect(parseQueuedJob(QUEUE_CATALOG.embed, jobOf('embed', queued)).data.payload).toMatchObject({
+      type: 'embed',
+      input: { input: ['a', 'b'], dimensions: 8 },
+    });
+    const tooMany = { ...queued, payload: { type: 'embed', input: { input: Array.from({ length: 2049 }, () => 'x') } } };
+    expect(() => parseQueuedJob(QUEUE_CATALOG.embed, jobOf('embed', tooMany))).toThrow(/^invalid job data for embed\/embed: payload\.input\.input/);
   });
 
   it('rejects data that does not fit, unrecoverably and saying where', () => {

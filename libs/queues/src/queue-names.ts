@@ -9,6 +9,7 @@ export const QUEUE_NAMES = {
   transcribe: 'transcribe',
   synthesize: 'synthesize',
   complete: 'complete',
+  embed: 'embed',
   /** Webhook deliveries, consumed by the dispatcher. */
   webhooks: 'webhooks',
   /** Webhook-mode tool calls of `complete` jobs, consumed by the dispatcher. */

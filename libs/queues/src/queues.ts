@@ -19,7 +19,7 @@ export class Queues {
       const entry = QUEUE_CATALOG[key];
       return new Queue(entry.name, { connection, prefix, defaultJobOptions: entry.defaults(config) });
     };
-    this.jobs = { transcribe: make('transcribe'), synthesize: make('synthesize'), complete: make('complete') };
+    this.jobs = { transcribe: make('transcribe'), synthesize: make('synthesize'), complete: make('complete'), embed: make('embed') };
     this.webhooks = make('webhooks');
     this.tools = make('tools');
     this.batches = make('batches');

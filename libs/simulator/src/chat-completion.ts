@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cutAtStop, cutAtTokens, logprobsOf, sampleJson } from './chat-params';
 
 const contentSchema = z.union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]);
 
@@ -22,6 +23,20 @@ export const chatRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().optional(),
   stream: z.boolean().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  response_format: z
+    .discriminatedUnion('type', [
+      z.looseObject({ type: z.literal('text') }),
+      z.looseObject({ type: z.literal('json_object') }),
+      z.looseObject({ type: z.literal('json_schema'), json_schema: z.looseObject({ name: z.string(), schema: z.record(z.string(), z.unknown()).optional() }) }),
+    ])
+    .optional(),
+  n: z.number().int().min(1).max(128).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  seed: z.number().int().nullish(),
+  max_tokens: z.number().int().min(1).nullish(),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 type Tool = z.infer<typeof toolSchema>;
@@ -32,14 +47,22 @@ export interface SimToolCall {
   function: { name: string; arguments: string };
 }
 
-/** The reply in a form both the JSON and the SSE writers render. */
-export interface SimReply {
+/** One choice of a reply. */
+export interface SimChoice {
+  content: string | null;
+  toolCalls: SimToolCall[];
+  finishReason: 'stop' | 'length' | 'tool_calls';
+  /** OpenAI's `logprobs.content`, when the request asked for logprobs. */
+  logprobs: ReturnType<typeof logprobsOf> | null;
+}
+
+/** The reply in a form both the JSON and the SSE writers render; the top-level choice fields are choice 0. */
+export interface SimReply extends SimChoice {
   id: string;
   created: number;
   model: string;
-  content: string | null;
-  toolCalls: SimToolCall[];
-  finishReason: 'stop' | 'tool_calls';
+  /** Every choice (`n` of them), choice 0 first. */
+  choices: SimChoice[];
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
@@ -118,7 +141,21 @@ function toolRoundsSinceUser(request: ChatRequest): number {
 
 let sequence = 0;
 
-/** A deterministic answer: the same request always gets the same content and tool calls. */
+/** The text the simulated model writes: an echo, or JSON when a JSON response format is asked. */
+function replyText(request: ChatRequest, lastUser: string, choice: number): string {
+  const echo = choice === 0 ? echoReply(lastUser) : `${echoReply(lastUser)} (choice ${choice + 1})`;
+  const format = request.response_format;
+  if (format?.type === 'json_object') return JSON.stringify({ reply: echo });
+  if (format?.type === 'json_schema') return JSON.stringify(sampleJson(format.json_schema.schema));
+  return echo;
+}
+
+/**
+ * A deterministic answer: the same request always gets the same content and tool calls
+ * (`seed` changes nothing, since nothing is random). `n` gives n choices, `stop` cuts the
+ * text before a stop sequence, `max_tokens` at that many words (`finish_reason: length`),
+ * and `logprobs` adds a log probability per word.
+ */
 export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
   const n = ++sequence;
   const promptTokens = Math.max(
@@ -128,6 +165,12 @@ export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
   const model = request.model ?? 'simulator';
   const created = Math.floor(Date.now() / 1000);
   const base = { id: `chatcmpl-sim${n}`, created, model };
+  const count = request.n ?? 1;
+  const usage = (completionTokens: number) => ({
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  });
 
   if (tools.length > 0) {
     const toolCalls = tools.map((tool, i): SimToolCall => ({
@@ -136,25 +179,20 @@ export function buildReply(request: ChatRequest, tools: Tool[]): SimReply {
       function: { name: tool.function.name, arguments: JSON.stringify(sampleArgs(tool.function.parameters)) },
     }));
     const completionTokens = toolCalls.reduce((sum, c) => sum + 2 + countWords(c.function.arguments), 0);
-    return {
-      ...base,
-      content: null,
-      toolCalls,
-      finishReason: 'tool_calls',
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-    };
+    const choice: SimChoice = { content: null, toolCalls, finishReason: 'tool_calls', logprobs: null };
+    return { ...base, ...choice, choices: Array.from({ length: count }, () => choice), usage: usage(completionTokens * count) };
   }
 
   const lastUser = text(request.messages.findLast((m) => m.role === 'user')?.content);
-  const content = echoReply(lastUser);
-  const completionTokens = Math.max(1, countWords(content));
-  return {
-    ...base,
-    content,
-    toolCalls: [],
-    finishReason: 'stop',
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-  };
+  const stop = request.stop == null ? [] : ([] as string[]).concat(request.stop);
+  const limit = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const choices = Array.from({ length: count }, (_, i): SimChoice => {
+    const { text: content, cut } = cutAtTokens(cutAtStop(replyText(request, lastUser, i), stop), limit);
+    const logprobs = request.logprobs ? logprobsOf(content, request.top_logprobs ?? 0) : null;
+    return { content, toolCalls: [], finishReason: cut ? 'length' : 'stop', logprobs };
+  });
+  const completionTokens = choices.reduce((sum, c) => sum + Math.max(1, countWords(c.content ?? '')), 0);
+  return { ...base, ...choices[0]!, choices, usage: usage(completionTokens) };
 }
 
 /** The `chat.completion` object. */
@@ -164,19 +202,17 @@ export function completionBody(reply: SimReply): Record<string, unknown> {
     object: 'chat.completion',
     created: reply.created,
     model: reply.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: reply.content,
-          ...(reply.toolCalls.length > 0 ? { tool_calls: reply.toolCalls } : {}),
-          refusal: null,
-        },
-        logprobs: null,
-        finish_reason: reply.finishReason,
+    choices: reply.choices.map((choice, index) => ({
+      index,
+      message: {
+        role: 'assistant',
+        content: choice.content,
+        ...(choice.toolCalls.length > 0 ? { tool_calls: choice.toolCalls } : {}),
+        refusal: null,
       },
-    ],
+      logprobs: choice.logprobs ? { content: choice.logprobs, refusal: null } : null,
+      finish_reason: choice.finishReason,
+    })),
     usage: reply.usage,
     system_fingerprint: 'fp_simulator',
   };
@@ -184,25 +220,38 @@ export function completionBody(reply: SimReply): Record<string, unknown> {
 
 /** A streamed answer's SSE frames: `chat.completion.chunk` events (one per word), then `[DONE]`. */
 export function streamFrames(reply: SimReply, includeUsage: boolean): string[] {
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
+  const chunk = (index: number, delta: Record<string, unknown>, finishReason: string | null = null, logprobs: unknown = null) => ({
     id: reply.id,
     object: 'chat.completion.chunk',
     created: reply.created,
     model: reply.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index, delta, logprobs, finish_reason: finishReason }],
+  });
+  // Each choice's events; with `n` > 1 the choices take turns, as OpenAI interleaves them.
+  const perChoice = reply.choices.map((choice, index) => {
+    const events: unknown[] = [];
+    if (choice.toolCalls.length > 0) {
+      events.push(chunk(index, { role: 'assistant', content: null, refusal: null }));
+      choice.toolCalls.forEach((call, i) => {
+        events.push(chunk(index, { tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+        events.push(chunk(index, { tool_calls: [{ index: i, function: { arguments: call.function.arguments } }] }));
+      });
+    } else {
+      events.push(chunk(index, { role: 'assistant', content: '', refusal: null }));
+      (choice.content ?? '')
+        .split(/(?<= )/)
+        .filter(Boolean)
+        .forEach((piece, i) => {
+          const logprob = choice.logprobs?.[i];
+          events.push(chunk(index, { content: piece }, null, logprob ? { content: [logprob], refusal: null } : null));
+        });
+    }
+    events.push(chunk(index, {}, choice.finishReason));
+    return events;
   });
   const events: unknown[] = [];
-  if (reply.toolCalls.length > 0) {
-    events.push(chunk({ role: 'assistant', content: null, refusal: null }));
-    reply.toolCalls.forEach((call, index) => {
-      events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
-      events.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments } }] }));
-    });
-  } else {
-    events.push(chunk({ role: 'assistant', content: '', refusal: null }));
-    for (const piece of (reply.content ?? '').split(/(?<= )/)) events.push(chunk({ content: piece }));
-  }
-  events.push(chunk({}, reply.finishReason));
+  for (let i = 0; i < Math.max(...perChoice.map((e) => e.length)); i++)
+    for (const choiceEvents of perChoice) if (i < choiceEvents.length) events.push(choiceEvents[i]);
   if (includeUsage) {
     events.push({ id: reply.id, object: 'chat.completion.chunk', created: reply.created, model: reply.model, choices: [], usage: reply.usage });
   }

@@ -171,7 +171,7 @@ describe('simulator server', () => {
   });
 
   it('answers unknown routes with a 404 envelope', async () => {
-    const res = await fetch(`${sim.baseUrl}/embeddings`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{}' });
+    const res = await fetch(`${sim.baseUrl}/moderations`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: '{}' });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'unknown_url' } });
   });

@@ -3,10 +3,27 @@
 export { pinModel } from './pin-model';
 export { routingHeaders, type Provenance } from './routing-headers';
 export { ChatChunkStream, type ChunkStep } from './openai/chat-stream';
-export { chatCompletion, chatCompletionChunks, chatCompletionRequestSchema, completeRequest, type ChatCompletionRequest } from './openai/chat-completions';
+export {
+  chatCompletion,
+  chatCompletionChunks,
+  chatCompletionRequestSchema,
+  chatSubmission,
+  completeRequest,
+  type ChatCompletionRequest,
+} from './openai/chat-completions';
+export { OPENAI_PARAM_NAMES, openAiPath } from './openai/chat-params';
+export {
+  embeddingsList,
+  embeddingsListOf,
+  embeddingsRequest,
+  embeddingsRequestSchema,
+  modelNotFound,
+  type EmbeddingsFormat,
+  type EmbeddingsRequest,
+} from './openai/embeddings';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
-export { speechReference, speechRequest, speechRequestSchema, type SpeechRequest } from './openai/speech';
+export { speechReference, speechRequest, speechRequestSchema, speechSubmission, type SpeechRequest } from './openai/speech';
 export { renderTranscription, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from './openai/transcription-formats';
 export {
   audioTypeOf,

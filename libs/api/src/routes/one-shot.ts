@@ -60,6 +60,27 @@ export function waitFor(deps: OneShotDeps, req: Request, res: Response, jobId: s
   return deps.waiter().waitForJob(principalOf(req), jobId, waitMs, clientGone(req, res));
 }
 
+/**
+ * An OpenAI route's finished job and result, or null once it has answered `202` to a caller
+ * asking `Prefer: respond-async`. The official SDKs wait up to 10 minutes, so these routes
+ * wait as long (`deps.syncWaitMs` is `API_OPENAI_WAIT_MS` for them) rather than turn a slow
+ * job into a job object the SDK would misread; past it, a 504 naming the job.
+ */
+export async function openAiResult<R>(deps: OneShotDeps, req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {
+  if (prefersAsync(req)) {
+    const { job } = await submitAndWait(deps, req, res, submission, 0);
+    sendPending(res, job);
+    return null;
+  }
+  const { job } = await submitAndWait(deps, req, res, submission);
+  if (job.status === 'queued' || job.status === 'active') {
+    res.setHeader('X-Voxq-Job-Id', job.id);
+    throw errors.jobWaitTimeout(job.id, job.status, deps.syncWaitMs);
+  }
+  if (job.status !== 'completed' || !job.result) throw jobError(job);
+  return { job, result: job.result as R };
+}
+
 /** 202 with the job to poll, as `POST /v1/jobs` answers. */
 export function sendPending(res: Response, job: JobView): void {
   res.status(202).location(`/v1/jobs/${job.id}`).setHeader('X-Voxq-Job-Id', job.id);

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
-import { jobRequestSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
+import type { CompleteResult, SynthesizeResult, TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
@@ -12,12 +12,12 @@ import {
   chatCompletion,
   type ChunkStep,
   chatCompletionRequestSchema,
-  completeRequest,
+  chatSubmission,
   openAiErrorBody,
   renderTranscription,
   routingHeaders,
-  speechRequest,
   speechRequestSchema,
+  speechSubmission,
   timestampGranularitiesOf,
   transcriptionFormatOf,
   transcriptionRequest,
@@ -25,7 +25,8 @@ import {
 import { principalOf } from '../middleware/authenticate';
 import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
-import { clientGone, jobError, lastEventIdOf, openEventStream, prefersAsync, sendPending, submitAndWait, type OneShotDeps } from './one-shot';
+import { clientGone, jobError, lastEventIdOf, openAiResult, openEventStream, prefersAsync, sendPending, submitAndWait, type OneShotDeps } from './one-shot';
+import { openAiEmbeddingRoutes } from './openai-embeddings.routes';
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
 export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
@@ -61,32 +62,14 @@ export function openAiRoutes(deps: {
       ? rawMultipart(req, res, next)
       : next(errors.unsupportedMediaType('Send the audio as multipart/form-data with a `file` field.'));
 
-  /**
-   * The finished job's result, or the 202 a caller asking `Prefer: respond-async` gets. The
-   * official SDKs wait up to 10 minutes, so these routes wait as long (`API_OPENAI_WAIT_MS`)
-   * rather than turn a slow job into a job object the SDK would misread; past it, a 504
-   * naming the job.
-   */
-  async function finished<R>(req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {
-    if (prefersAsync(req)) {
-      const { job } = await submitAndWait(oneShot, req, res, submission, 0);
-      sendPending(res, job);
-      return null;
-    }
-    const { job } = await submitAndWait(oneShot, req, res, submission, waitMs);
-    if (job.status === 'queued' || job.status === 'active') {
-      res.setHeader('X-Voxq-Job-Id', job.id);
-      throw errors.jobWaitTimeout(job.id, job.status, waitMs);
-    }
-    if (job.status !== 'completed' || !job.result) throw jobError(job);
-    return { job, result: job.result as R };
-  }
+  const finished = <R>(req: Request, res: Response, submission: Submission) => openAiResult<R>(oneShot, req, res, submission);
 
   router.post('/v1/chat/completions', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(chatCompletionRequestSchema, req.body);
-    // Checked like any job request, so bad input is a 400 naming the field (`input.messages.0.content`).
-    const request = completeRequest(deps.providers, body);
-    const submission = parseOrThrow(jobRequestSchema, body.stream ? { ...request, input: { ...request.input, stream: true } } : request) as Submission;
+    // Checked like any job request, with errors naming the request's fields (`messages.0.content`).
+    const checked = chatSubmission(deps.providers, body);
+    // A streamed job asks its provider to stream and publishes the pieces (docs/streaming.md).
+    const submission = body.stream && checked.type === 'complete' ? { ...checked, input: { ...checked.input, stream: true } } : checked;
     if (!body.stream) {
       const done = await finished<CompleteResult>(req, res, submission);
       if (!done) return;
@@ -135,7 +118,7 @@ export function openAiRoutes(deps: {
 
   router.post('/v1/audio/speech', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(speechRequestSchema, req.body);
-    const done = await finished<SynthesizeResult>(req, res, parseOrThrow(jobRequestSchema, speechRequest(deps.providers, body)) as Submission);
+    const done = await finished<SynthesizeResult>(req, res, speechSubmission(deps.providers, body));
     if (!done) return;
     const key = done.result.audio.key;
     if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', done.job.id);
@@ -178,6 +161,7 @@ export function openAiRoutes(deps: {
   router.post('/v1/audio/transcriptions', multipart, transcription('transcribe'));
   router.post('/v1/audio/translations', multipart, transcription('translate'));
 
+  openAiEmbeddingRoutes(router, deps);
   router.use(openAiErrors);
   return router;
 }

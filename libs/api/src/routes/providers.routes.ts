@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { errors } from '@voxq/errors';
-import { describeProviders, getScoresRun, listModels, type ProviderRuntime } from '@voxq/providers';
+import { describeProviders, getScoresRun, listModels, retrieveModel, type ProviderRuntime } from '@voxq/providers';
 import { modelsQuerySchema } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { parseOrThrow } from '@voxq/intake';
@@ -15,6 +15,12 @@ export function providersRoutes(deps: { runtime: ProviderRuntime; redis: Redis; 
   router.get('/v1/models', (req, res) => {
     const query = parseOrThrow(modelsQuerySchema, req.query, 'query');
     res.json({ object: 'list', data: listModels(deps.runtime, query.recommended_for) });
+  });
+
+  /** OpenAI's Model object; an id may hold slashes (`meta/llama-3.3-70b-instruct`, `openai/gpt-4o-mini`). */
+  router.get('/v1/models/*id', (req, res) => {
+    const id = ([] as string[]).concat(req.params.id ?? []).join('/');
+    res.json(retrieveModel(deps.runtime, id));
   });
 
   router.get('/v1/providers', (_req, res) => {

@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
 import { AppError, toAppError } from '@voxq/errors';
 import { replyName, type ReplyMeta } from '@voxq/job-stream';
-import type { LlmDelta } from '@voxq/providers';
+import { requestedChatParams, samplingOf, type LlmDelta } from '@voxq/providers';
 import { runBuiltinTool } from '../builtin-tools';
 import { routeOptions, type JobContext, type JobKind, type Suspension } from '../job-kind';
 import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
@@ -18,7 +18,8 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
   let tries = 0;
   const routed = await ctx.router.run(
     'llm',
-    payload,
+    // Only providers that honour the job's chat parameters are candidates.
+    { ...payload, requires: { chatParams: requestedChatParams(input) } },
     (provider, model, signal) =>
       streamed(ctx, { r: replyName(ctx.attempt, state.hop, tries++), hop: state.hop, provider: provider.name, model }, (onDelta) =>
         provider.complete(
@@ -32,6 +33,7 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
             tools: input.tools,
             toolChoice: state.hop > 0 && input.toolChoice === 'required' ? 'auto' : input.toolChoice,
             parallelToolCalls: input.parallelToolCalls,
+            ...samplingOf(input),
           },
           { signal, logger: ctx.logger, ...(onDelta ? { onDelta } : {}) },
         ),
@@ -97,6 +99,8 @@ export const completeJob: JobKind<'complete'> = {
             usage: state.usage,
             finishReason: reply.finishReason,
             ...(calls.length ? { toolCalls: calls } : {}),
+            ...(reply.logprobs ? { logprobs: reply.logprobs } : {}),
+            ...(reply.moreChoices ? { moreChoices: reply.moreChoices } : {}),
             ...(state.calls.length ? { serverToolCalls: state.calls.map((c) => ({ ...c, content: c.content ?? '', isError: c.isError ?? false })) } : {}),
             ...provenance(routed, reply.model),
             failoverCount: state.failoverCount,

@@ -1,6 +1,8 @@
 import type { ChatMessage, ToolChoice } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
+import { requestedChatParams, unsupportedChatParams } from '../chat-params';
 import type { LlmRequest, LlmResponse } from '../provider';
+import { ANTHROPIC_LLM_PROFILE } from './profile';
 import type { WireBlock, WireMessage, WireRequest, WireResponse, WireToolChoice } from './wire.schema';
 
 /** Anthropic requires `max_tokens`; ours is optional ("the provider's default"). */
@@ -99,8 +101,15 @@ function toWireToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boo
  * - `reasoningEffort` is not sent: Anthropic's extended thinking takes a token budget, needs
  *   `temperature` unset and forbids forced tool choice, so there is no faithful mapping.
  * - `tool_choice` is only sent beside tools; without tools there is nothing to choose.
+ * - `stop` → `stop_sequences`, `topP` → `top_p`, `user` → `metadata.user_id`. Any other chat
+ *   parameter has no faithful equivalent (`ANTHROPIC_LLM_PROFILE.chatParams`): the router never sends
+ *   such a job here, and a direct call is refused rather than the parameter dropped.
  */
 export function toWireRequest(request: LlmRequest, model: string): WireRequest {
+  const unsupported = unsupportedChatParams({ profile: ANTHROPIC_LLM_PROFILE }, requestedChatParams(request));
+  if (unsupported.length > 0) {
+    throw errors.invalidRequest(`Anthropic has no equivalent of ${unsupported.join(', ')}.`, `input.${unsupported[0]}`, 'unsupported_parameter');
+  }
   const system = [
     ...(request.systemPrompt ? [request.systemPrompt] : []),
     ...request.messages.filter((m) => m.role === 'system' && m.content !== '').map((m) => m.content),
@@ -112,6 +121,9 @@ export function toWireRequest(request: LlmRequest, model: string): WireRequest {
     messages: toWireMessages(request.messages),
   };
   if (request.temperature !== undefined) body.temperature = Math.min(request.temperature, MAX_TEMPERATURE);
+  if (request.stop !== undefined) body.stop_sequences = request.stop;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
   const tools = request.tools ?? [];
   if (tools.length > 0) {
     body.tools = tools.map((tool) => ({

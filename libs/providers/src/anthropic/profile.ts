@@ -1,4 +1,13 @@
+import type { ChatParam } from '@voxq/contracts';
 import type { ProviderProfile } from '../provider';
+
+/**
+ * The chat parameters the Messages API has a faithful equivalent for (see the mapper):
+ * `stop` → `stop_sequences`, `topP` → `top_p`, `user` → `metadata.user_id`. It has no
+ * `n`, seed, penalties, logit bias or logprobs, and no JSON mode: `responseFormat` would
+ * need a forced tool, which changes what the model may do with the caller's own tools.
+ */
+export const ANTHROPIC_CHAT_PARAMS: readonly ChatParam[] = ['stop', 'topP', 'user'];
 
 /**
  * Anthropic's Messages API with a Sonnet-class default model.
@@ -10,4 +19,5 @@ export const ANTHROPIC_LLM_PROFILE: ProviderProfile = {
   costPerUnit: 6,
   latencyMs: 1500,
   verticals: [],
+  chatParams: ANTHROPIC_CHAT_PARAMS,
 };

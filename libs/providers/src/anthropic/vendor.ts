@@ -24,6 +24,7 @@ export const anthropic = defineVendor({
               defaultModel: env.ANTHROPIC_MODEL,
             }),
             profile: ANTHROPIC_LLM_PROFILE,
+            upstream: env.ANTHROPIC_BASE_URL,
           },
         ]
       : 'ANTHROPIC_API_KEY unset',

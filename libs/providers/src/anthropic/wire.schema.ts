@@ -31,6 +31,9 @@ export interface WireRequest {
   system?: string;
   messages: WireMessage[];
   temperature?: number;
+  stop_sequences?: string[];
+  top_p?: number;
+  metadata?: { user_id: string };
   tools?: WireTool[];
   tool_choice?: WireToolChoice;
 }

@@ -26,6 +26,7 @@ export const cartesia = defineVendor({
               defaultVoice: env.CARTESIA_VOICE,
             }),
             profile: CARTESIA_TTS_PROFILE,
+            upstream: env.CARTESIA_BASE_URL,
           },
         ]
       : 'CARTESIA_API_KEY unset',

@@ -18,6 +18,7 @@ export const deepgram = defineVendor({
           {
             provider: createDeepgramStt({ baseUrl: env.DEEPGRAM_BASE_URL, apiKey: env.DEEPGRAM_API_KEY, defaultModel: env.DEEPGRAM_MODEL }),
             profile: DEEPGRAM_STT_PROFILE,
+            upstream: env.DEEPGRAM_BASE_URL,
           },
         ]
       : 'DEEPGRAM_API_KEY unset',

@@ -24,6 +24,7 @@ export const elevenlabs = defineVendor({
               defaultVoice: env.ELEVENLABS_VOICE,
             }),
             profile: ELEVENLABS_TTS_PROFILE,
+            upstream: env.ELEVENLABS_BASE_URL,
           },
         ]
       : 'ELEVENLABS_API_KEY unset',

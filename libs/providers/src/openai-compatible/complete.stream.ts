@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { errors } from '@voxq/errors';
 import type { UpstreamEvent } from '../engine';
 import type { LlmDelta } from '../provider';
-import type { WireResponse } from './wire.schema';
+import { fromWireLogprobs } from './complete.mapper';
+import { wireTokenLogprobSchema, type WireResponse } from './wire.schema';
 
 const chunkSchema = z.object({
   model: z.string().optional(),
@@ -25,6 +26,7 @@ const chunkSchema = z.object({
           })
           .nullish(),
         finish_reason: z.string().nullish(),
+        logprobs: z.object({ content: z.array(wireTokenLogprobSchema).nullish() }).nullish(),
       }),
     )
     .default([]),
@@ -35,6 +37,8 @@ const chunkSchema = z.object({
 
 interface ChoiceState {
   text: string;
+  /** The wire's `logprobs.content` entries so far, when asked for. */
+  logprobs: Array<z.infer<typeof wireTokenLogprobSchema>> | null;
   calls: Map<number, { id: string; name: string; args: string }>;
   finishReason?: string;
 }
@@ -76,12 +80,16 @@ export class ChatStreamReader {
 
   private read(choice: z.infer<typeof chunkSchema>['choices'][number]): void {
     let state = this.choices.get(choice.index);
-    if (!state) this.choices.set(choice.index, (state = { text: '', calls: new Map() }));
+    if (!state) this.choices.set(choice.index, (state = { text: '', logprobs: null, calls: new Map() }));
     if (choice.finish_reason) state.finishReason = choice.finish_reason;
     const delta: LlmDelta = choice.index === 0 ? {} : { index: choice.index };
     if (choice.delta?.content) {
       state.text += choice.delta.content;
       delta.content = choice.delta.content;
+    }
+    if (choice.logprobs?.content?.length) {
+      (state.logprobs ??= []).push(...choice.logprobs.content);
+      delta.logprobs = fromWireLogprobs(choice.logprobs);
     }
     for (const piece of choice.delta?.tool_calls ?? []) {
       let call = state.calls.get(piece.index);
@@ -96,7 +104,7 @@ export class ChatStreamReader {
         ...(piece.function?.arguments ? { args: piece.function.arguments } : {}),
       });
     }
-    if (delta.content !== undefined || delta.toolCalls) this.onDelta(delta);
+    if (delta.content !== undefined || delta.toolCalls || delta.logprobs) this.onDelta(delta);
   }
 
   /** The whole reply; a stream that stopped before `[DONE]` and any finish reason was cut off. */
@@ -119,6 +127,7 @@ export class ChatStreamReader {
             : {}),
         },
         finish_reason: c.finishReason ?? 'stop',
+        ...(c.logprobs ? { logprobs: { content: c.logprobs } } : {}),
       }));
     return { ...(this.model ? { model: this.model } : {}), choices, usage: this.usage };
   }

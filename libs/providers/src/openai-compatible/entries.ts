@@ -1,6 +1,7 @@
-import type { ProviderProfile } from '../provider';
+import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
+import { createOpenAiCompatibleEmbedding } from './embed';
 import { createOpenAiCompatibleTts } from './synthesize';
 import { createOpenAiCompatibleStt } from './transcribe';
 
@@ -17,6 +18,8 @@ export interface CompatibleCapabilities {
   /** `translateModel`: the server translates (Whisper's `/audio/translations`) with this model. */
   stt?: { model: string; profile: ProviderProfile; translateModel?: string };
   tts?: { model: string; voice: string; profile: ProviderProfile };
+  /** `models`: those it serves by name with their limits (the default among them). */
+  embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
 }
 
 /**
@@ -24,17 +27,28 @@ export interface CompatibleCapabilities {
  * so its folder holds only data (variables, defaults, profiles).
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
-  const { llm, stt, tts } = capabilities;
+  const { llm, stt, tts, embedding } = capabilities;
+  const upstream = server.baseUrl;
   return [
-    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile }] : []),
+    ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
     ...(stt
       ? [
           {
             provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model, ...(stt.translateModel ? { translateModel: stt.translateModel } : {}) }),
             profile: stt.profile,
+            upstream,
           },
         ]
       : []),
-    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile }] : []),
+    ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile, upstream }] : []),
+    ...(embedding
+      ? [
+          {
+            provider: createOpenAiCompatibleEmbedding({ ...server, defaultModel: embedding.model, ...(embedding.models ? { models: embedding.models } : {}) }),
+            profile: embedding.profile,
+            upstream,
+          },
+        ]
+      : []),
   ];
 }

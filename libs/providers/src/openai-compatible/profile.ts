@@ -1,4 +1,8 @@
+import { COMPATIBLE_CHAT_PARAMS } from '../chat-params';
 import type { ProviderProfile } from '../provider';
 
 /** A self-hosted OpenAI-compatible server (Ollama, vLLM, llama.cpp): no per-token bill, unknown quality. */
-export const COMPATIBLE_LLM_PROFILE: ProviderProfile = { quality: 0.6, costPerUnit: 0, latencyMs: 1_500, verticals: [] };
+export const COMPATIBLE_LLM_PROFILE: ProviderProfile = { quality: 0.6, costPerUnit: 0, latencyMs: 1_500, verticals: [], chatParams: COMPATIBLE_CHAT_PARAMS };
+
+/** A self-hosted embedding model: no per-token bill, unknown quality, a short call. */
+export const COMPATIBLE_EMBEDDING_PROFILE: ProviderProfile = { quality: 0.6, costPerUnit: 0, latencyMs: 500, verticals: [] };

@@ -1,19 +1,29 @@
 import { z } from 'zod';
+import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
-import { createOpenAiCompatibleLlm } from './complete';
-import { COMPATIBLE_LLM_PROFILE } from './profile';
+import { openAiCompatibleEntries } from './entries';
+import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
 
 /**
- * The extra OpenAI-compatible LLM servers listed in `VOXQ_CONFIG_FILE` (`compatible[]`):
- * no variables of its own, each server naming the variable that holds its key.
+ * The extra OpenAI-compatible servers listed in `VOXQ_CONFIG_FILE` (`compatible[]`): no
+ * variables of its own, each server naming the variable that holds its key. Each serves chat,
+ * and embeddings when it names an `embeddingModel`.
  */
 export const compatibleServers = defineVendor({
   name: 'compatible',
   env: z.object({}),
   providers: (_env, { config }) =>
-    config.providers.compatible.map((server) => ({
-      // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
-      provider: createOpenAiCompatibleLlm({ name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none', defaultModel: server.model }),
-      profile: COMPATIBLE_LLM_PROFILE,
-    })),
+    config.providers.compatible.flatMap((server) =>
+      openAiCompatibleEntries(
+        // Local servers (Ollama, llama.cpp) often take no key; they still get a placeholder header.
+        { name: server.name, baseUrl: server.baseUrl, apiKey: server.apiKey ?? 'none' },
+        {
+          llm: {
+            model: server.model,
+            profile: server.chatParams ? { ...COMPATIBLE_LLM_PROFILE, chatParams: knownChatParams(server.name, server.chatParams) } : COMPATIBLE_LLM_PROFILE,
+          },
+          ...(server.embeddingModel ? { embedding: { model: server.embeddingModel, profile: COMPATIBLE_EMBEDDING_PROFILE } } : {}),
+        },
+      ),
+    ),
 });

@@ -24,7 +24,32 @@ export interface WireRequest {
   max_tokens?: number;
   temperature?: number;
   reasoning_effort?: 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+  response_format?:
+    | { type: 'text' | 'json_object' }
+    | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null } };
+  n?: number;
+  stop?: string[];
+  seed?: number;
+  top_p?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  logit_bias?: Record<string, number>;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  user?: string;
+  metadata?: Record<string, string>;
+  service_tier?: string;
+  store?: boolean;
+  verbosity?: string;
+  prediction?: Record<string, unknown>;
+  web_search_options?: Record<string, unknown>;
+  prompt_cache_key?: string;
+  prompt_cache_retention?: string;
+  safety_identifier?: string;
 }
+
+const wireLogprobSchema = z.object({ token: z.string(), logprob: z.number(), bytes: z.array(z.number().int()).nullish() });
+export const wireTokenLogprobSchema = wireLogprobSchema.extend({ top_logprobs: z.array(wireLogprobSchema).nullish() });
 
 const wireToolCallSchema = z.object({
   id: z.string().min(1),
@@ -45,6 +70,8 @@ export const wireResponseSchema = z.object({
           tool_calls: z.array(wireToolCallSchema).nullish(),
         }),
         finish_reason: z.string().nullish(),
+        index: z.number().int().min(0).optional(),
+        logprobs: z.object({ content: z.array(wireTokenLogprobSchema).nullish() }).nullish(),
       }),
     )
     .min(1),

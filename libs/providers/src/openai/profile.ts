@@ -1,4 +1,5 @@
-import type { ProviderProfile } from '../provider';
+import { OPENAI_CHAT_PARAMS, OPENAI_VOICES } from '../chat-params';
+import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
 
 /**
  * OpenAI `tts-1`: $15 per 1M characters at list price (`tts-1-hd` is $30). Quality and
@@ -9,6 +10,7 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
   costPerUnit: 15,
   latencyMs: 1_200,
   verticals: [],
+  voices: OPENAI_VOICES,
 };
 
 // The STT entry is approximate too: list price and typical latency at the time of writing.
@@ -17,4 +19,14 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
 export const OPENAI_STT_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.006, latencyMs: 2_500, verticals: ['general'] };
 
 /** OpenAI `gpt-4o-mini`: USD 0.15 in / 0.60 out per 1M tokens, ~0.26 blended at 3:1. */
-export const OPENAI_LLM_PROFILE: ProviderProfile = { quality: 0.8, costPerUnit: 0.26, latencyMs: 1_200, verticals: [] };
+export const OPENAI_LLM_PROFILE: ProviderProfile = { quality: 0.8, costPerUnit: 0.26, latencyMs: 1_200, verticals: [], chatParams: OPENAI_CHAT_PARAMS };
+
+/** OpenAI `text-embedding-3-small`: USD 0.02 per 1M input tokens; one short call per batch of texts. */
+export const OPENAI_EMBEDDING_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.02, latencyMs: 300, verticals: [] };
+
+/** OpenAI's embedding models and their vector lengths (its documentation); only the `-3` ones shorten theirs. */
+export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, EmbeddingModelSpec>> = {
+  'text-embedding-3-small': { maxDimensions: 1536, shortens: true },
+  'text-embedding-3-large': { maxDimensions: 3072, shortens: true },
+  'text-embedding-ada-002': { maxDimensions: 1536, shortens: false },
+};

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { openAiCompatibleEntries } from '../openai-compatible/entries';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
-import { OPENAI_LLM_PROFILE, OPENAI_STT_PROFILE, OPENAI_TTS_PROFILE } from './profile';
+import { OPENAI_EMBEDDING_MODELS, OPENAI_EMBEDDING_PROFILE, OPENAI_LLM_PROFILE, OPENAI_STT_PROFILE, OPENAI_TTS_PROFILE } from './profile';
 
-/** OpenAI (chat, Whisper, speech), or any OpenAI-compatible server by base URL. */
+/** OpenAI (chat, Whisper, speech, embeddings), or any OpenAI-compatible server by base URL. */
 export const openai = defineVendor({
   name: 'openai',
   env: z.object({
@@ -14,6 +14,7 @@ export const openai = defineVendor({
     OPENAI_STT_MODEL: textVar('whisper-1', 'Transcription model when a job names none.'),
     OPENAI_TTS_MODEL: textVar('tts-1', 'Speech model when a job names none.'),
     OPENAI_TTS_VOICE: textVar('alloy', 'Voice when a job names none.'),
+    OPENAI_EMBEDDING_MODEL: textVar('text-embedding-3-small', 'Embedding model when a job names none.'),
   }),
   providers: (env) =>
     env.OPENAI_API_KEY
@@ -24,6 +25,7 @@ export const openai = defineVendor({
             // whisper-1 is the model OpenAI's translations endpoint serves.
             stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE, translateModel: 'whisper-1' },
             tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
+            embedding: { model: env.OPENAI_EMBEDDING_MODEL, models: OPENAI_EMBEDDING_MODELS, profile: OPENAI_EMBEDDING_PROFILE },
           },
         )
       : 'OPENAI_API_KEY unset',

@@ -52,13 +52,21 @@ type Tool = z.infer<typeof toolSchema>;
 
 const parallel = { disable_parallel_tool_use: z.boolean().optional() };
 
-/** Just enough of the Messages request to answer it as Anthropic would, or refuse it as Anthropic would. */
-const messagesRequestSchema = z.looseObject({
+/**
+ * Just enough of the Messages request to answer it as Anthropic would, or refuse it as
+ * Anthropic would: unknown top-level fields (OpenAI's `n`, `logit_bias`, `seed`) are
+ * refused as the real API refuses them, so a parameter sent where it has no meaning shows.
+ */
+const messagesRequestSchema = z.strictObject({
   model: z.string().min(1),
   max_tokens: z.number().int().min(1),
   system: z.union([z.string(), z.array(textBlockSchema)]).optional(),
   messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(blockSchema)]) })).min(1),
   temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  stop_sequences: z.array(z.string().min(1)).optional(),
+  metadata: z.strictObject({ user_id: z.string().max(256).nullish() }).optional(),
   tools: z.array(toolSchema).optional(),
   tool_choice: z
     .discriminatedUnion('type', [
@@ -162,13 +170,19 @@ function messageBody(request: MessagesRequest, tools: Tool[], lastUserText: stri
     const output_tokens = content.reduce((sum, c) => sum + 2 + countWords(JSON.stringify(c.input)), 0);
     return { ...base, content, stop_reason: 'tool_use', usage: { input_tokens, output_tokens } };
   }
-  const words = echoReply(lastUserText).split(' ');
+  const echo = echoReply(lastUserText);
+  const stopAt = (request.stop_sequences ?? [])
+    .map((s) => ({ s, at: echo.indexOf(s) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)[0];
+  const words = (stopAt ? echo.slice(0, stopAt.at) : echo).split(' ');
   const cut = words.length > request.max_tokens;
   const text = (cut ? words.slice(0, request.max_tokens) : words).join(' ');
   return {
     ...base,
     content: [{ type: 'text', text }],
-    stop_reason: cut ? 'max_tokens' : 'end_turn',
+    stop_reason: cut ? 'max_tokens' : stopAt ? 'stop_sequence' : 'end_turn',
+    stop_sequence: !cut && stopAt ? stopAt.s : null,
     usage: { input_tokens, output_tokens: Math.max(1, countWords(text)) },
   };
 }
@@ -180,6 +194,7 @@ function messages(req: SimRequest): SimResponse {
   const parsed = messagesRequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue?.code === 'unrecognized_keys') return anthropicError(400, `${issue.keys[0]}: Extra inputs are not permitted`);
     return anthropicError(400, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
   }
   const request = parsed.data;

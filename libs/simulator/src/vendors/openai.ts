@@ -1,4 +1,5 @@
 import { buildReply, chatRequestSchema, chooseTools, completionBody, streamFrames } from '../chat-completion';
+import { embeddingRoutes } from './openai-embeddings';
 import { speechRoutes } from './openai-speech';
 import { transcriptionRoutes } from './openai-transcriptions';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
@@ -52,6 +53,7 @@ export function openAiCompatibleVendor(name: string, basePath: string): SimVendo
       { method: 'POST', path: new RegExp(`^${escaped}/chat/completions$`), handle: chatCompletions },
       ...transcriptionRoutes(escaped),
       ...speechRoutes(escaped),
+      ...embeddingRoutes(escaped),
     ],
   };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { ChatMessage, CompleteResult, JobView } from '@voxq/contracts';
+import type { ChatMessage, CompleteResult, JobView, TokenLogprob } from '@voxq/contracts';
+import type { Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 import { pinModel } from '../pin-model';
+import { chatParamFields, checkChatParams, samplingInput, validateChatJob } from './chat-params';
 
 // Request shapes are OpenAI's; unknown fields are ignored, as OpenAI-compatible servers do.
 
@@ -42,6 +44,7 @@ export const chatCompletionRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional(),
+  ...chatParamFields,
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
@@ -90,14 +93,25 @@ export function completeRequest(runtime: ProviderRuntime, body: ChatCompletionRe
         : {}),
       ...(choice === undefined ? {} : { toolChoice: typeof choice === 'string' ? choice : { name: choice.function.name } }),
       ...(body.parallel_tool_calls === undefined ? {} : { parallelToolCalls: body.parallel_tool_calls }),
+      ...samplingInput(body),
     },
     constraints: pinModel(runtime, 'llm', body.model),
   };
 }
 
+/**
+ * The checked job for a chat request: its errors name the request's fields, an unknown
+ * `model` is 404 and a parameter no candidate provider honours is 400, nothing queued.
+ */
+export function chatSubmission(runtime: ProviderRuntime, body: ChatCompletionRequest): Submission {
+  const job = validateChatJob(completeRequest(runtime, body), body);
+  if (job.type === 'complete') checkChatParams(runtime, job);
+  return job as Submission;
+}
+
 const completionId = (job: JobView) => `chatcmpl-${job.id}`;
 const createdOf = (job: JobView) => Math.floor(Date.parse(job.createdAt) / 1000);
-const openAiToolCalls = (r: CompleteResult) =>
+const openAiToolCalls = (r: Pick<CompleteResult, 'toolCalls'>) =>
   r.toolCalls?.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } }));
 const openAiUsage = (r: CompleteResult) => ({
   prompt_tokens: r.usage.promptTokens,
@@ -105,49 +119,64 @@ const openAiUsage = (r: CompleteResult) => ({
   total_tokens: r.usage.promptTokens + r.usage.completionTokens,
 });
 
-/** OpenAI's `chat.completion` object. */
+export const openAiLogprobs = (logprobs: TokenLogprob[] | undefined) =>
+  logprobs
+    ? {
+        content: logprobs.map(({ topLogprobs, ...token }) => ({ ...token, top_logprobs: topLogprobs })),
+        refusal: null,
+      }
+    : null;
+
+type Choice = Pick<CompleteResult, 'text' | 'finishReason' | 'toolCalls' | 'logprobs'>;
+
+function openAiChoice(choice: Choice, index: number) {
+  const toolCalls = openAiToolCalls(choice);
+  return {
+    index,
+    message: {
+      role: 'assistant' as const,
+      content: toolCalls?.length && !choice.text ? null : choice.text,
+      refusal: null,
+      ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+    },
+    finish_reason: choice.finishReason,
+    logprobs: openAiLogprobs(choice.logprobs),
+  };
+}
+
+/** OpenAI's `chat.completion` object: one choice, or `n` of them. */
 export function chatCompletion(job: JobView, r: CompleteResult) {
-  const toolCalls = openAiToolCalls(r);
   return {
     id: completionId(job),
     object: 'chat.completion' as const,
     created: createdOf(job),
     model: r.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant' as const,
-          content: toolCalls?.length && !r.text ? null : r.text,
-          refusal: null,
-          ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
-        },
-        finish_reason: r.finishReason,
-        logprobs: null,
-      },
-    ],
+    choices: [r, ...(r.moreChoices ?? [])].map(openAiChoice),
     usage: openAiUsage(r),
   };
 }
 
 /**
- * The `chat.completion.chunk` events of a finished job, in order (without the closing
- * `[DONE]`). voxq jobs are not token-streamed (a worker produces the whole reply), so the
- * content is one chunk.
+ * A finished job's result as `chat.completion.chunk` events, in order (without the closing
+ * `[DONE]`), for a stream whose provider did not stream: each choice's text in one chunk
+ * (with its logprobs), its tool calls, then its finish reason.
  */
 export function chatCompletionChunks(job: JobView, r: CompleteResult, includeUsage: boolean): object[] {
-  const chunk = (delta: object, finishReason: string | null) => ({
+  const chunk = (index: number, delta: object, finishReason: string | null, logprobs: object | null = null) => ({
     id: completionId(job),
     object: 'chat.completion.chunk',
     created: createdOf(job),
     model: r.model,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+    choices: [{ index, delta, finish_reason: finishReason, logprobs }],
   });
-  const chunks: object[] = [chunk({ role: 'assistant', content: '' }, null)];
-  if (r.text) chunks.push(chunk({ content: r.text }, null));
-  const toolCalls = openAiToolCalls(r);
-  if (toolCalls?.length) chunks.push(chunk({ tool_calls: toolCalls.map((c, index) => ({ index, ...c })) }, null));
-  chunks.push(chunk({}, r.finishReason));
-  if (includeUsage) chunks.push({ ...chunk({}, null), choices: [], usage: openAiUsage(r) });
+  const chunks: object[] = [];
+  [r, ...(r.moreChoices ?? [])].forEach((choice: Choice, index) => {
+    chunks.push(chunk(index, { role: 'assistant', content: '' }, null));
+    if (choice.text || choice.logprobs) chunks.push(chunk(index, { content: choice.text }, null, openAiLogprobs(choice.logprobs)));
+    const toolCalls = openAiToolCalls(choice);
+    if (toolCalls?.length) chunks.push(chunk(index, { tool_calls: toolCalls.map((c, i) => ({ index: i, ...c })) }, null));
+    chunks.push(chunk(index, {}, choice.finishReason));
+  });
+  if (includeUsage) chunks.push({ ...chunk(0, {}, null), choices: [], usage: openAiUsage(r) });
   return chunks;
 }

@@ -1,7 +1,7 @@
 import type { CompleteResult, JobView, StreamDelta } from '@voxq/contracts';
 import { errors, type AppError } from '@voxq/errors';
 import { compareStreamIds, ReplyTracker, type StreamItem } from '@voxq/job-stream';
-import { chatCompletionChunks } from './chat-completions';
+import { chatCompletionChunks, openAiLogprobs } from './chat-completions';
 
 /** What to write next: chunks (with the stream id they resume after), and whether the stream ends with an error instead of `[DONE]`. */
 export interface ChunkStep {
@@ -39,13 +39,13 @@ export class ChatChunkStream {
     this.model = requestedModel ?? '';
   }
 
-  private chunk(index: number, delta: object, finishReason: string | null = null): object {
+  private chunk(index: number, delta: object, finishReason: string | null = null, logprobs: object | null = null): object {
     return {
       id: this.id,
       object: 'chat.completion.chunk',
       created: this.created,
       model: this.model,
-      choices: [{ index, delta, finish_reason: finishReason, logprobs: null }],
+      choices: [{ index, delta, finish_reason: finishReason, logprobs }],
     };
   }
 
@@ -56,7 +56,7 @@ export class ChatChunkStream {
       this.started.add(index);
       out.push(this.chunk(index, { role: 'assistant', content: delta.tc && !delta.c ? null : '', refusal: null }));
     }
-    if (delta.c) out.push(this.chunk(index, { content: delta.c }));
+    if (delta.c || delta.lp) out.push(this.chunk(index, { content: delta.c ?? '' }, null, openAiLogprobs(delta.lp)));
     if (delta.tc?.length) {
       const calls = delta.tc.map((c) => ({
         index: c.index,
@@ -88,7 +88,8 @@ export class ChatChunkStream {
     if (outcome === 'none') return { chunks: chatCompletionChunks(job, result, this.includeUsage).map((data) => ({ data })) };
     if (outcome === 'broken') return { chunks: [], error: errors.streamInterrupted(job.id, result.provider, 'a later provider call did not stream') };
     this.model = result.model;
-    const chunks = [...this.started].sort((a, b) => a - b).map((index) => this.chunk(index, {}, result.finishReason));
+    const choices = [result, ...(result.moreChoices ?? [])];
+    const chunks = [...this.started].sort((a, b) => a - b).map((index) => this.chunk(index, {}, choices[index]?.finishReason ?? result.finishReason));
     if (this.includeUsage) {
       const usage = {
         prompt_tokens: result.usage.promptTokens,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { SPEECH_FORMATS, type JobView, type SynthesizeResult } from '@voxq/contracts';
-import type { ProviderRuntime } from '@voxq/providers';
+import { jobRequestSchema, SPEECH_FORMATS, type JobView, type SynthesizeResult } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { toValidationError, type Submission } from '@voxq/intake';
+import { hasVoice, type ProviderRuntime } from '@voxq/providers';
 import { pinModel } from '../pin-model';
 
 export const speechRequestSchema = z.looseObject({
@@ -13,13 +15,40 @@ export const speechRequestSchema = z.looseObject({
 });
 export type SpeechRequest = z.infer<typeof speechRequestSchema>;
 
-/** The synthesize job request for an OpenAI speech request (validated by the caller). */
+/**
+ * The synthesize job request for an OpenAI speech request (validated by the caller). A
+ * voice goes only to providers that have it (OpenAI's `alloy` to OpenAI's speech, never to
+ * another engine's default voice); when none of those that may serve the request has it,
+ * the answer is a 400 naming `voice`.
+ */
 export function speechRequest(runtime: ProviderRuntime, body: SpeechRequest) {
   const constraints = pinModel(runtime, 'tts', body.model);
-  // OpenAI's voice names mean something only to the provider the model pinned; otherwise
-  // the chosen provider's default voice is used.
-  const voice = constraints.models?.tts && body.voice ? (typeof body.voice === 'string' ? body.voice : body.voice.id) : null;
-  return { type: 'synthesize' as const, input: { text: body.input, voice, speed: body.speed ?? 1, format: body.response_format }, constraints };
+  const voice = body.voice === undefined ? null : typeof body.voice === 'string' ? body.voice : body.voice.id;
+  const input = { text: body.input, voice, speed: body.speed ?? 1, format: body.response_format };
+  if (voice === null) return { type: 'synthesize' as const, input, constraints };
+  const pinned = constraints.allowedProviders?.tts;
+  const eligible = runtime.registry.list('tts').filter((p) => !pinned || pinned.includes(p.name));
+  const having = eligible.filter((p) => hasVoice(p, voice)).map((p) => p.name);
+  if (having.length === 0) {
+    const who = pinned ? `the model '${body.model}' (${pinned.join(', ')})` : `any configured speech provider (${eligible.map((p) => p.name).join(', ')})`;
+    throw errors.invalidRequest(`voice: '${voice}' is not a voice of ${who}; nothing was queued.`, 'voice');
+  }
+  return { type: 'synthesize' as const, input, constraints: pinned ? constraints : { ...constraints, allowedProviders: { tts: having } } };
+}
+
+/** A job request path as the speech request named it (`input.text` → `input`). */
+const SPEECH_PATHS: Record<string, string> = { 'input.text': 'input', 'input.voice': 'voice', 'input.speed': 'speed', 'input.format': 'response_format' };
+
+/** The checked job for a speech request, with errors naming the request's fields. */
+export function speechSubmission(runtime: ProviderRuntime, body: SpeechRequest): Submission {
+  const parsed = jobRequestSchema.safeParse(speechRequest(runtime, body));
+  if (parsed.success) return parsed.data as Submission;
+  const issues = parsed.error.issues.map((issue) => {
+    const internal = issue.path.map(String).join('.');
+    const path = issue.path[0] === 'constraints' ? ['model'] : [SPEECH_PATHS[internal] ?? internal.replace(/^input\./, '')];
+    return { ...issue, path };
+  });
+  throw toValidationError(new z.ZodError(issues));
 }
 
 /** A speech result where audio cannot be inlined (a batch output line): the stored object and where to download it. */

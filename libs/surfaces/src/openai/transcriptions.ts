@@ -89,7 +89,8 @@ export function transcriptionRequest(runtime: ProviderRuntime, fields: Transcrip
     type: 'transcribe',
     input: { audio, ...(task === 'translate' ? { task } : {}), ...(fields.words ? { words: true } : {}) },
     // A translation's language is its output's (English): the spoken one is Whisper's to detect.
-    intent: parseOrThrow(routingIntentSchema, language && task === 'transcribe' ? { language } : {}, 'language'),
+    // The intent's field is the form's `language`, so an error names it as the form does.
+    intent: parseOrThrow(routingIntentSchema, language && task === 'transcribe' ? { language } : {}),
     constraints,
     metadata: {},
   };

@@ -1,0 +1,38 @@
+import type { Capability } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { listModels } from './catalog';
+import type { ProviderOf } from './provider';
+import type { ProviderRuntime } from './provider-runtime';
+
+/** A model a request named, as the provider that serves it and the model id to send. */
+export interface ResolvedModel<C extends Capability = Capability> {
+  provider: ProviderOf<C>;
+  model: string;
+}
+
+/**
+ * The configured model a request's `model` names: a model id (`gpt-4o-mini`), a
+ * `provider/model` pair, or an alias from the config file that points at either. Anything
+ * else is OpenAI's 404 `model_not_found`: never a silent fall back to some other model.
+ */
+export function resolveModel<C extends Capability>(runtime: ProviderRuntime, capability: C, name: string): ResolvedModel<C> {
+  const target = runtime.registry.aliases[name] ?? name;
+  const providers = runtime.registry.list(capability);
+  const byId = providers.find((p) => p.defaultModel === target);
+  const slash = target.indexOf('/');
+  const byPair = slash > 0 ? providers.find((p) => p.name === target.slice(0, slash) && p.defaultModel === target.slice(slash + 1)) : undefined;
+  const provider = byId ?? byPair;
+  if (!provider) throw errors.modelNotFound(name);
+  return { provider, model: provider.defaultModel };
+}
+
+/**
+ * `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields) for any name a request
+ * may use (an id, an alias, a `provider/model` pair), or 404 `model_not_found`.
+ */
+export function retrieveModel(runtime: ProviderRuntime, id: string) {
+  const models = listModels(runtime);
+  const entry = models.find((m) => m.id === id) ?? models.find((m) => !('alias_for' in m) && `${m.owned_by}/${m.id}` === id);
+  if (!entry) throw errors.modelNotFound(id);
+  return { ...entry, id };
+}
