@@ -6,7 +6,6 @@ import type { ProviderRuntime } from '@voxq/providers';
 import {
   chatCompletion,
   chatCompletionRequestSchema,
-  completeRequest,
   embeddingsListOf,
   embeddingsRequest,
   embeddingsRequestSchema,
