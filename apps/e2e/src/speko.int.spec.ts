@@ -97,7 +97,12 @@ describe('Speko one-shot endpoints (seed 000/001)', () => {
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
     // The simulator streams word by word: the pieces arrive as it sent them.
     expect(deltas).toEqual(['Simulated ', 'reply ', 'to: ', 'Stream ', 'me.']);
-    expect(events.at(-1)!.data).toMatchObject({ text: 'Simulated reply to: Stream me.', provider: 'openai', failoverCount: 0, scoresRunId: expect.stringMatching(/^sr_/) });
+    expect(events.at(-1)!.data).toMatchObject({
+      text: 'Simulated reply to: Stream me.',
+      provider: 'openai',
+      failoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+    });
   });
 
   it('streams tool_call events for inline tool calls, before done', async () => {
