@@ -7,9 +7,10 @@ COPY . .
 RUN node tools/build-app.mjs api worker dispatcher simulator cli && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# Local engines: espeak-ng (TTS) and pocketsphinx (STT) need no key and no network.
+# Local engines: espeak-ng (TTS) and pocketsphinx (STT) need no key and no network; ffmpeg
+# converts speech to the format a job asks for when its provider cannot make it.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng pocketsphinx pocketsphinx-en-us sox \
+ && apt-get install -y --no-install-recommends espeak-ng pocketsphinx pocketsphinx-en-us sox ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production API_HOST=0.0.0.0 VOXQ_APP=api

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { batchObjectSchema } from '@voxq/contracts';
-import { fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema } from '@voxq/batches';
-import { batchListSchema, deletedSchema, fileObjectSchema } from './response-schemas';
+import { fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema, listFilesQuerySchema } from '@voxq/batches';
+import { batchListSchema, deletedSchema, fileListSchema, fileObjectSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
 
 const Batch = component('Batch', batchObjectSchema);
@@ -46,6 +46,20 @@ export const batchesDocs: RouteDoc[] = [
     body: { required: true, content: { 'multipart/form-data': { schema: uploadForm } } },
     responses: { 200: { description: 'The file.', content: { 'application/json': { schema: FileObject } } } },
     errors: [400, 413, 415, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/files',
+    operationId: 'listFiles',
+    tag: 'Batches (OpenAI)',
+    summary: "The tenant's files (batch inputs, outputs and errors), newest first by default",
+    description:
+      "OpenAI's list: `after` is the last id of the previous page (`has_more` says whether there is one), `order` `asc` or `desc` by creation, `purpose` keeps one purpose (`batch`, `batch_output`). Only the calling key's tenant's files are listed.",
+    auth: true,
+    envelope: 'openai',
+    query: listFilesQuerySchema,
+    responses: { 200: { description: 'A page of files.', content: { 'application/json': { schema: component('FileList', fileListSchema) } } } },
+    errors: [400],
   },
   {
     method: 'get',

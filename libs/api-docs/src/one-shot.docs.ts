@@ -54,6 +54,11 @@ const transcriptionForm = {
     model: { type: 'string', description: 'A configured model or alias pins its provider; any other is 404 `model_not_found`.' },
     language: { type: 'string', description: 'BCP-47 language of the audio (transcriptions only).' },
     response_format: { type: 'string', enum: [...TRANSCRIPTION_FORMATS], default: 'json' },
+    'timestamp_granularities[]': {
+      type: 'array',
+      items: { type: 'string', enum: ['segment', 'word'] },
+      description: '`verbose_json` only (transcriptions): `segments` and/or `words` (`[{word, start, end}]`); default `segment`.',
+    },
   },
 };
 
@@ -112,7 +117,8 @@ export const oneShotDocs: RouteDoc[] = [
     },
     responses: {
       200: {
-        description: 'The audio, in the format its provider produced.',
+        description:
+          'The audio: in `format` when given (converted by the worker with ffmpeg when the provider cannot make it), else as its provider produced it.',
         content: { 'audio/*': { schema: binaryAudio }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
@@ -179,12 +185,15 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'createSpeech',
     tag: 'OpenAI-compatible',
     summary: "OpenAI's text to speech",
-    description: `A \`model\` that is not configured (nor an alias) is 404 \`model_not_found\`. \`voice\` goes only to providers that have it (OpenAI's names to OpenAI's speech); none: 400 naming \`voice\`. \`response_format\` is ignored (see \`Content-Type\`). ${openAiDescription}`,
+    description: `A \`model\` that is not configured (nor an alias) is 404 \`model_not_found\`. \`voice\` goes only to providers that have it (OpenAI's names to OpenAI's speech); none: 400 naming \`voice\`. \`response_format\` (default \`mp3\`) is honoured: the provider makes the format when it can, else the worker converts with ffmpeg; \`Content-Type\` is \`audio/mpeg\`, \`audio/ogg\` (opus), \`audio/aac\`, \`audio/flac\`, \`audio/wav\` or \`audio/pcm;rate=24000\` (raw 16-bit mono). Another format is a 400 naming \`response_format\`. ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'application/json': { schema: component('SpeechRequest', speechRequestSchema), examples: { hello: speechExample } } } },
-    responses: { 200: { description: 'The audio.', content: { 'audio/*': { schema: binaryAudio } }, headers: routingHeaders }, 202: openAiPending },
+    responses: {
+      200: { description: 'The audio, in `response_format`.', content: { 'audio/*': { schema: binaryAudio } }, headers: routingHeaders },
+      202: openAiPending,
+    },
     errors: openAiErrors,
   },
   {
@@ -206,13 +215,13 @@ export const oneShotDocs: RouteDoc[] = [
     path: '/v1/audio/translations',
     operationId: 'createTranslation',
     tag: 'OpenAI-compatible',
-    summary: "OpenAI's translation to English (runs a transcription)",
-    description: `The local engines do not translate: the answer is the transcript in the spoken language. ${openAiDescription}`,
+    summary: "OpenAI's translation to English",
+    description: `Runs on providers that translate (OpenAI's and Groq's Whisper translations endpoint); when none is configured, or \`model\` pins one that does not, the answer is a 400 \`no_translation_provider\`, never a transcript. ${openAiDescription}`,
     auth: true,
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
-    responses: { 200: transcriptionResponse('transcript'), 202: openAiPending },
+    responses: { 200: transcriptionResponse('English translation'), 202: openAiPending },
     errors: openAiErrors,
   },
 ];

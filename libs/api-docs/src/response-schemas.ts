@@ -73,6 +73,14 @@ export const fileObjectSchema = z.strictObject({
   status_details: z.null(),
 });
 
+export const fileListSchema = z.strictObject({
+  object: z.literal('list'),
+  data: z.array(fileObjectSchema),
+  first_id: z.string().nullable(),
+  last_id: z.string().nullable(),
+  has_more: z.boolean(),
+});
+
 export const batchListSchema = z.strictObject({
   object: z.literal('list'),
   data: z.array(batchObjectSchema),

@@ -43,3 +43,12 @@ export const listBatchesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   after: z.string().max(64).optional(),
 });
+
+/** `GET /v1/files`: OpenAI's list parameters (its defaults: every file, newest first). */
+export const listFilesQuerySchema = z.object({
+  purpose: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(10_000).default(10_000),
+  after: z.string().max(64).optional(),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+export type ListFilesQuery = z.infer<typeof listFilesQuerySchema>;

@@ -8,7 +8,8 @@ import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
 import type { Redis } from 'ioredis';
-import { fileKey } from './batch-files';
+import { fileKey, fileObject } from './batch-files';
+import type { ListFilesQuery } from './batch-request.schema';
 import { scheduleFileExpiry } from './batch-file-expiry';
 import { runJobId } from './batch-runner-deps';
 import { batchObject, nowSeconds } from './batch-view';
@@ -79,6 +80,19 @@ export class BatchService {
     const record = await this.deps.store.getFile(principal.tenantId, id);
     if (!record) throw errors.notFound('file', id);
     return record;
+  }
+
+  /** OpenAI's file list: the tenant's files only, a page after `after` in `order`. */
+  async listFiles(principal: Principal, query: ListFilesQuery) {
+    const page = await this.deps.store.listFiles(principal.tenantId, {
+      limit: query.limit,
+      order: query.order,
+      ...(query.after ? { after: query.after } : {}),
+      ...(query.purpose ? { purpose: query.purpose } : {}),
+    });
+    if (!page) throw errors.invalidRequest(`after names no file of yours (got '${query.after}'): pass the id of a file from the previous page.`, 'after');
+    const data = page.files.map(fileObject);
+    return { object: 'list' as const, data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.hasMore };
   }
 
   async deleteFile(principal: Principal, id: string): Promise<void> {

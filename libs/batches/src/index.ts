@@ -3,7 +3,8 @@
 // jobs, watches and finalizes each batch, and expires its files.
 export { fileKey, fileObject, JsonlUpload } from './batch-files';
 export { inlineBatchLines, linesOf, MAX_CUSTOM_ID_LENGTH, parseLine } from './batch-lines';
-export { expiresAfterSchema, fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema } from './batch-request.schema';
+export { expiresAfterSchema, fileBatchSchema, inlineBatchSchema, listBatchesQuerySchema, listFilesQuerySchema } from './batch-request.schema';
+export type { ListFilesQuery } from './batch-request.schema';
 export { BatchService, batchServiceFor } from './batch-service';
 export type { BatchServiceDeps, BatchServiceWiring, NewBatch } from './batch-service';
 export { batchObject } from './batch-view';

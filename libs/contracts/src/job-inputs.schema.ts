@@ -24,12 +24,32 @@ export const completeInputSchema = z.strictObject({
 });
 export type CompleteInput = z.infer<typeof completeInputSchema>;
 
+/**
+ * The audio formats a `synthesize` job can answer in (OpenAI's speech `response_format`s):
+ * `opus` is Ogg Opus, `aac` ADTS, `pcm` raw 24 kHz 16-bit signed little-endian mono.
+ */
+export const SPEECH_FORMATS = ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'] as const;
+export const speechFormatSchema = z.enum(SPEECH_FORMATS);
+export type SpeechFormat = z.infer<typeof speechFormatSchema>;
+
+/** The Content-Type of each speech format, as the result and the HTTP answer carry it. */
+export const SPEECH_FORMAT_TYPES: Readonly<Record<SpeechFormat, string>> = {
+  mp3: 'audio/mpeg',
+  opus: 'audio/ogg',
+  aac: 'audio/aac',
+  flac: 'audio/flac',
+  wav: 'audio/wav',
+  pcm: 'audio/pcm;rate=24000',
+};
+
 /** `synthesize`: text to speech (seed 000). */
 export const synthesizeInputSchema = z.strictObject({
   text: z.string().trim().min(1, 'must not be empty').max(20_000),
   /** Provider voice id; null or absent picks the provider's default for the language. */
   voice: z.string().min(1).max(128).nullable().optional(),
   speed: z.number().min(0.25).max(4).default(1),
+  /** The audio format wanted; absent: whatever the provider produces (see the result's `contentType`). */
+  format: speechFormatSchema.optional(),
 });
 export type SynthesizeInput = z.infer<typeof synthesizeInputSchema>;
 
@@ -88,11 +108,23 @@ export const audioReferenceInputSchema = z.union([
 ]);
 export type AudioReferenceInput = z.infer<typeof audioReferenceInputSchema>;
 
+/** What a `transcribe` job asks besides the audio, the same in the request and in the queue. */
+const transcribeOptions = {
+  /**
+   * `translate`: the speech in English, whatever language it is spoken in (Whisper's
+   * translations); only providers that translate are candidates. Absent: `transcribe`.
+   */
+  task: z.enum(['transcribe', 'translate']).optional(),
+  /** Keep the words' timings in the result (`words`), from providers that report them. */
+  words: z.boolean().optional(),
+};
+
 /** `transcribe` as submitted in JSON: the audio inline, or a reference to it. */
 export const transcribeRequestInputSchema = z.strictObject({
   audio: z.union([inlineAudioInputSchema, ...audioReferenceInputSchema.options], {
     error: 'must be {data, contentType} (base64 audio), {uploadId} or {url} (s3:// or https://)',
   }),
+  ...transcribeOptions,
 });
 export type TranscribeRequestInput = z.infer<typeof transcribeRequestInputSchema>;
 
@@ -111,5 +143,5 @@ export const audioRefSchema = z.strictObject({
 export type AudioRef = z.infer<typeof audioRefSchema>;
 
 /** `transcribe` as a job carries it. */
-export const transcribeInputSchema = z.strictObject({ audio: audioRefSchema });
+export const transcribeInputSchema = z.strictObject({ audio: audioRefSchema, ...transcribeOptions });
 export type TranscribeInput = z.infer<typeof transcribeInputSchema>;

@@ -102,6 +102,14 @@ export const transcriptSegmentSchema = z.strictObject({
 });
 export type TranscriptSegment = z.infer<typeof transcriptSegmentSchema>;
 
+/** One word of the transcript with when it was spoken, in seconds from the start of the audio. */
+export const transcriptWordSchema = z.strictObject({
+  word: z.string(),
+  start: z.number().min(0),
+  end: z.number().min(0),
+});
+export type TranscriptWord = z.infer<typeof transcriptWordSchema>;
+
 export const transcribeResultSchema = z.strictObject({
   ...provenance,
   text: z.string(),
@@ -114,6 +122,8 @@ export const transcribeResultSchema = z.strictObject({
    * timings and from results stored before voxq kept them.
    */
   segments: z.array(transcriptSegmentSchema).optional(),
+  /** Each word timed, when the job asked for them (`input.words`) and its provider reports them. */
+  words: z.array(transcriptWordSchema).optional(),
 });
 export type TranscribeResult = z.infer<typeof transcribeResultSchema>;
 

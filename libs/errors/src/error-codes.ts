@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   input_forbidden: input,
   input_expired: input,
   audio_url_unreachable: input,
+  /** A translation was asked for and no configured provider translates. */
+  no_translation_provider: input,
   webhook_url_refused: input,
   /** The host does not resolve now; the dispatcher retries a delivery on this code (it may later). */
   webhook_url_unresolved: input,
@@ -83,6 +85,10 @@ export const ERROR_CODES = {
   internal_error: { status: 500, retryable: true, failover: false },
   storage_misconfigured: { status: 500, retryable: false, failover: false },
   storage_error: { status: 500, retryable: false, failover: false },
+  /** The worker cannot convert speech to the format asked for (ffmpeg is missing); a retry on the same machine cannot help. */
+  transcoder_unavailable: { status: 500, retryable: false, failover: false },
+  /** ffmpeg refused the provider's audio. */
+  transcode_failed: { status: 500, retryable: false, failover: false },
   storage_unavailable: { status: 503, retryable: true, failover: false },
   service_unavailable: { status: 503, retryable: true, failover: false },
   provider_unavailable: { status: 502, retryable: true, failover: true },

@@ -17,6 +17,6 @@ export function jsonSubmission(body: unknown, root = ''): Submission {
   if (request.type !== 'transcribe') return request;
   const { audio } = request.input;
   // A reference ({uploadId} or {url}) is resolved by the job service; inline audio is decoded here.
-  if (!('data' in audio)) return { ...request, input: { audio } };
-  return { ...request, input: { audio: { data: Buffer.from(audio.data, 'base64'), contentType: audio.contentType } } };
+  if (!('data' in audio)) return { ...request, input: { ...request.input, audio } };
+  return { ...request, input: { ...request.input, audio: { data: Buffer.from(audio.data, 'base64'), contentType: audio.contentType } } };
 }

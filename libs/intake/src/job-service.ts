@@ -10,6 +10,7 @@ import {
   type JobView,
   type ListJobsQuery,
   type QueuedJob,
+  type TranscribeRequestInput,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
@@ -58,7 +59,8 @@ type Slot = { kind: 'new'; id: string; reserved?: { key: string; bodyHash: strin
 
 /** A validated request with any audio decoded: what the routes hand to `submit`. */
 export type Submission =
-  Exclude<JobRequest, { type: 'transcribe' }> | (JobOptions & { type: 'transcribe'; input: { audio: InlineAudio | AudioReferenceInput } });
+  | Exclude<JobRequest, { type: 'transcribe' }>
+  | (JobOptions & { type: 'transcribe'; input: Omit<TranscribeRequestInput, 'audio'> & { audio: InlineAudio | AudioReferenceInput } });
 
 export interface JobServiceDeps {
   config: Config;
@@ -206,7 +208,8 @@ export class JobService {
 
   private async toPayload(tenantId: string, jobId: string, request: Submission): Promise<JobPayload> {
     if (request.type !== 'transcribe') return request;
-    if (!('data' in request.input.audio)) return { ...request, input: { audio: await resolveAudioSource(this.deps, tenantId, request.input.audio) } };
+    if (!('data' in request.input.audio))
+      return { ...request, input: { ...request.input, audio: await resolveAudioSource(this.deps, tenantId, request.input.audio) } };
     const bytes = request.input.audio;
     if (bytes.data.length > this.deps.config.api.audioLimitBytes) {
       throw errors.payloadTooLarge(`Audio is larger than the limit of ${this.deps.config.api.audioLimitBytes} bytes.`);
@@ -216,7 +219,7 @@ export class JobService {
     // idempotent repeat of an interrupted submission rewrites the same object).
     const key = jobInputKey(tenantId, jobId);
     await this.deps.objects.putBuffer(key, bytes.data, { contentType: bytes.contentType, metadata: { 'job-id': jobId } });
-    return { ...request, input: { audio: { key, contentType: bytes.contentType, bytes: bytes.data.length } } };
+    return { ...request, input: { ...request.input, audio: { key, contentType: bytes.contentType, bytes: bytes.data.length } } };
   }
 
   async get(principal: Principal, id: string): Promise<JobView> {
@@ -265,7 +268,7 @@ function hashSubmission(request: Submission): string {
   if (request.type !== 'transcribe' || !('data' in request.input.audio)) return IdempotencyStore.hashBody(request);
   const { audio } = request.input;
   const audioHash = createHash('sha256').update(audio.data).digest('hex');
-  return IdempotencyStore.hashBody({ ...request, input: { audio: { sha256: audioHash, contentType: audio.contentType } } });
+  return IdempotencyStore.hashBody({ ...request, input: { ...request.input, audio: { sha256: audioHash, contentType: audio.contentType } } });
 }
 
 /** Every URL a job will make voxq call (its webhook, its webhook tools), with its field. */

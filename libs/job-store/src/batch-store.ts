@@ -87,6 +87,7 @@ export class BatchStore {
   }
 
   private fileKey = (tenantId: string, id: string) => this.keys.file(tenantId, id);
+  private filesIndex = (tenantId: string) => this.keys.tenantFiles(tenantId);
   private batchKey = (tenantId: string, id: string) => this.keys.record(tenantId, id);
   private batchIndex = (tenantId: string) => this.keys.tenantIndex(tenantId);
   private jobsKey = (tenantId: string, id: string) => this.keys.jobs(tenantId, id);
@@ -101,8 +102,20 @@ export class BatchStore {
     return record.expiresAt === null ? this.retentionSeconds : Math.max(1, record.expiresAt - Math.floor(Date.now() / 1000));
   }
 
+  /**
+   * Writes the record and indexes it for the tenant's listing. A rewrite (a finalize step run
+   * twice) keeps its first place. The index lives as long as its longest-lived file.
+   */
   async putFile(record: FileRecord): Promise<void> {
-    await this.redis.set(this.fileKey(record.tenantId, record.id), JSON.stringify(record), 'EX', this.fileTtl(record));
+    const ttl = this.fileTtl(record);
+    const index = this.filesIndex(record.tenantId);
+    await this.redis
+      .multi()
+      .set(this.fileKey(record.tenantId, record.id), JSON.stringify(record), 'EX', ttl)
+      .zadd(index, 'NX', Date.now(), record.id)
+      .expire(index, ttl, 'NX')
+      .expire(index, ttl, 'GT')
+      .exec();
   }
 
   async getFile(tenantId: string, id: string): Promise<FileRecord | null> {
@@ -112,7 +125,67 @@ export class BatchStore {
   }
 
   async deleteFile(tenantId: string, id: string): Promise<boolean> {
-    return (await this.redis.del(this.fileKey(tenantId, id))) === 1;
+    const [[, deleted]] = (await this.redis.multi().del(this.fileKey(tenantId, id)).zrem(this.filesIndex(tenantId), id).exec()) as [[unknown, number], unknown];
+    return deleted === 1;
+  }
+
+  /**
+   * A page of the tenant's files in the order they were written (`desc`: newest first), after
+   * the file `after`, keyset-paginated on (write time, id) so files written meanwhile neither
+   * repeat nor shift a page. Null when `after` names no indexed file. Members whose records
+   * expired are dropped from the index as they are met.
+   */
+  async listFiles(
+    tenantId: string,
+    options: { limit: number; after?: string; order: 'asc' | 'desc'; purpose?: string },
+  ): Promise<{ files: FileRecord[]; hasMore: boolean } | null> {
+    const index = this.filesIndex(tenantId);
+    const desc = options.order === 'desc';
+    let cursor: { score: number; id: string } | null = null;
+    if (options.after) {
+      const score = await this.redis.zscore(index, options.after);
+      if (score === null) return null;
+      cursor = { score: Number(score), id: options.after };
+    }
+    const files: FileRecord[] = [];
+    const batch = Math.max(options.limit + 1, 20);
+    for (let round = 0; round < 50 && files.length <= options.limit; round++) {
+      const ids = await this.idsAfter(index, cursor, desc, batch);
+      if (ids.length === 0) break;
+      const raws = ((await this.redis.mget(...ids.map(({ id }) => this.fileKey(tenantId, id)))) ?? []) as Array<string | null>;
+      const gone = ids.filter((_, i) => raws[i] === null).map(({ id }) => id);
+      if (gone.length) await this.redis.zrem(index, ...gone);
+      for (const [i, raw] of raws.entries()) {
+        cursor = ids[i]!;
+        if (raw === null) continue;
+        const record = { expiresAt: null, ...JSON.parse(raw) } as FileRecord;
+        if (options.purpose === undefined || record.purpose === options.purpose) files.push(record);
+        if (files.length > options.limit) break;
+      }
+      if (ids.length < batch) break;
+    }
+    return { files: files.slice(0, options.limit), hasMore: files.length > options.limit };
+  }
+
+  /** Up to `count` index members past `cursor` in the listing's order: its score's later ids first, then later scores. */
+  private async idsAfter(index: string, cursor: { score: number; id: string } | null, desc: boolean, count: number) {
+    const pairs = (list: string[]) => {
+      const out: Array<{ id: string; score: number }> = [];
+      for (let i = 0; i + 1 < list.length; i += 2) out.push({ id: list[i]!, score: Number(list[i + 1]) });
+      return out;
+    };
+    const range = (from: string, to: string) =>
+      desc
+        ? this.redis.zrange(index, from, to, 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES')
+        : this.redis.zrange(index, from, to, 'BYSCORE', 'LIMIT', 0, count, 'WITHSCORES');
+    const end = desc ? '-inf' : '+inf';
+    if (!cursor) return pairs(await range(desc ? '+inf' : '-inf', end));
+    const { score, id } = cursor;
+    // Ids sharing the cursor's write time (rare: the same millisecond) sort by id.
+    const same = pairs(await this.redis.zrange(index, score, score, 'BYSCORE', 'WITHSCORES'))
+      .filter((m) => (desc ? m.id < id : m.id > id))
+      .sort((a, b) => (desc ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id)));
+    return [...same, ...pairs(await range(`(${score}`, end))].slice(0, count);
   }
 
   /** Writes a new batch, or a runner's update of one (the cancel request field is kept). */

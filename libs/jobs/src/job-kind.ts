@@ -1,17 +1,19 @@
 import type { ChatToolCall, JobPayloadOf, JobResultOf, JobType, WebhookToolSource } from '@voxq/contracts';
 import type { JobDeltas } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
-import type { ProviderAttempt, ProviderRouter, RouteOptions } from '@voxq/providers';
+import type { ProviderAttempt, ProviderRouter, RouteOptions, SpeechTranscoder } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
 import type { ToolLoopState } from './tool-loop';
 
-/** The object store and the limits handlers apply to what they read and hand out. */
+/** The object store, the limits handlers apply to what they read and hand out, and the audio converter. */
 export interface JobStorage {
   objects: ObjectStore;
   /** Largest input audio a handler reads into memory (`API_AUDIO_LIMIT_BYTES`). */
   audioLimitBytes: number;
   /** Lifetime of the presigned URLs results carry (`S3_PRESIGN_TTL_SECONDS`). */
   presignTtlSeconds: number;
+  /** Converts speech a provider made to the format the job asked for (ffmpeg). */
+  transcoder: SpeechTranscoder;
 }
 
 /** What a handler may use. Handlers never see BullMQ. */

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
-import { createProviderRuntime, ProviderRouter } from '@voxq/providers';
+import { createProviderRuntime, createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
 import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { startSimulator, type Simulator } from '@voxq/simulator';
@@ -33,7 +33,12 @@ describe('job processor', () => {
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     deps = {
       store: new JobStore(redis, cfg.redis.prefix, 60),
-      storage: { objects: createObjectStore(cfg), audioLimitBytes: cfg.api.audioLimitBytes, presignTtlSeconds: 60 },
+      storage: {
+        objects: createObjectStore(cfg),
+        audioLimitBytes: cfg.api.audioLimitBytes,
+        presignTtlSeconds: 60,
+        transcoder: createSpeechTranscoder({ limiter: new Semaphore(1) }),
+      },
       router: new ProviderRouter({
         runtime: createProviderRuntime(cfg, redis, logger),
         redis,

@@ -7,7 +7,7 @@ import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
 import { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
-import { ProviderRouter } from '@voxq/providers';
+import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
 import { bullPrefix, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
 import type { ServingResources } from '@voxq/runtime';
 import { tenantHasEndpoints, type WebhookQueueContext } from '@voxq/webhooks';
@@ -43,7 +43,13 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
   const deps: ProcessorDeps = {
     store,
-    storage: { objects, audioLimitBytes: config.api.audioLimitBytes, presignTtlSeconds: config.s3.presignTtlSeconds },
+    storage: {
+      objects,
+      audioLimitBytes: config.api.audioLimitBytes,
+      presignTtlSeconds: config.s3.presignTtlSeconds,
+      // ffmpeg is a CPU-bound child process like the local engines, under a limit of the same size.
+      transcoder: createSpeechTranscoder({ limiter: new Semaphore(config.worker.localEngineConcurrency) }),
+    },
     router: new ProviderRouter({
       runtime: providers,
       redis: connection,

@@ -66,4 +66,13 @@ describe('noCandidateMessage', () => {
       'No llm provider can serve this job: no llm provider is configured',
     );
   });
+
+  it('keeps only providers that translate for a translation, and says which do not', () => {
+    const translator: SttProvider = { ...stt('whisper', '*'), translate: async () => ({ text: '', model: 'w', durationSeconds: 0 }) };
+    const selection = selectCandidates([stt('deepgram', '*'), translator], 'stt', intent('en'), {}, { translation: true });
+    expect(names(selection)).toEqual(['whisper']);
+    expect(selection.excluded).toEqual([{ provider: 'deepgram', by: 'translation', reason: 'does not translate' }]);
+    const none = selectCandidates([stt('deepgram', '*')], 'stt', intent('en'), {}, { translation: true });
+    expect(noCandidateMessage('stt', intent('en'), none)).toBe('No stt provider can serve this job: deepgram does not translate');
+  });
 });

@@ -14,9 +14,12 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language' | 'chatParams';
+  by: 'allowedProviders' | 'language' | 'chatParams' | 'translation';
   reason: string;
 }
+
+/** Whether a provider translates speech into English (Whisper's translations). */
+export const translates = (provider: Provider): boolean => provider.capability === 'stt' && provider.translate !== undefined;
 
 export interface CandidateSelection<P extends Provider = Provider> {
   candidates: Array<Candidate<P>>;
@@ -45,6 +48,8 @@ export function rankCandidates<P extends Provider>(eligible: readonly P[], _inte
 export interface Requirements {
   /** Chat parameters set to something only some providers honour (`requestedChatParams`). */
   chatParams?: readonly ChatParam[];
+  /** The speech in English (a translate job): only STT providers that translate. */
+  translation?: boolean;
 }
 
 /** Filters the capability's providers by the job's constraints, language and requirements, then ranks them. */
@@ -67,6 +72,8 @@ export function selectCandidates<P extends Provider>(
     } else if (provider.capability === 'llm' && requires.chatParams?.length && unsupportedChatParams(provider, requires.chatParams).length > 0) {
       const missing = unsupportedChatParams(provider, requires.chatParams);
       excluded.push({ provider: provider.name, by: 'chatParams', reason: `does not support ${missing.join(', ')}` });
+    } else if (requires.translation && !translates(provider)) {
+      excluded.push({ provider: provider.name, by: 'translation', reason: 'does not translate' });
     } else {
       eligible.push(provider);
     }
@@ -93,6 +100,7 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
   for (const e of selection.excluded.filter((x) => x.by === 'chatParams')) parts.push(`${e.provider} ${e.reason}`);
+  for (const e of selection.excluded.filter((x) => x.by === 'translation')) parts.push(`${e.provider} ${e.reason}`);
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
     parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);

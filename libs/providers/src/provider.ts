@@ -1,5 +1,5 @@
 import type { Logger } from '@voxq/logging';
-import type { Capability, ChatMessage, ChatTool, ChatToolCall, ToolChoice, TranscriptSegment } from '@voxq/contracts';
+import type { Capability, ChatMessage, ChatTool, ChatToolCall, SpeechFormat, ToolChoice, TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
@@ -59,6 +59,8 @@ export interface SttRequest {
   contentType: string;
   /** BCP-47 tag from the intent. */
   language: string;
+  /** The job keeps word timings: a vendor that charges or waits for them asks only then. */
+  words?: boolean;
 }
 
 export interface SttResponse {
@@ -69,6 +71,8 @@ export interface SttResponse {
   durationSeconds: number;
   /** Timed stretches of `text`, when the vendor reports timings. */
   segments?: TranscriptSegment[];
+  /** Each word timed, when the vendor reports word timings. */
+  words?: TranscriptWord[];
 }
 
 export interface TtsRequest {
@@ -77,6 +81,11 @@ export interface TtsRequest {
   voice?: string | null;
   speed: number;
   language: string;
+  /**
+   * The format the job wants. A provider that can produce it asks for it; one that cannot
+   * answers its own, and the worker converts it.
+   */
+  format?: SpeechFormat;
 }
 
 export interface TtsResponse {
@@ -107,6 +116,11 @@ export interface LlmProvider extends ProviderBase {
 export interface SttProvider extends ProviderBase {
   readonly capability: 'stt';
   transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse>;
+  /**
+   * The speech in English, whatever language it is spoken in (Whisper's translations).
+   * Absent: the provider does not translate, and is no candidate for a translation.
+   */
+  translate?(request: SttRequest, ctx: CallContext): Promise<SttResponse>;
 }
 
 export interface TtsProvider extends ProviderBase {

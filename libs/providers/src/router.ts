@@ -26,7 +26,7 @@ export interface ProviderRouterOptions {
 export interface RoutingRequest {
   intent: RoutingIntent;
   constraints: Constraints;
-  /** What the job asks of a provider beyond its constraints (chat parameters). */
+  /** What the job asks of a provider beyond its constraints (chat parameters, a translation). */
   requires?: Requirements;
 }
 

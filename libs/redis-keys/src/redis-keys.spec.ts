@@ -16,6 +16,7 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'idempotency.reservation': [['acme', 'abc123'], 'voxq:idem:acme:abc123'],
   'uploads.record': [['acme', 'up_1'], 'voxq:tenant:acme:upload:up_1'],
   'batches.file': [['acme', 'file-1'], 'voxq:tenant:acme:file:file-1'],
+  'batches.tenantFiles': [['acme'], 'voxq:tenant:acme:files'],
   'batches.record': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1'],
   'batches.tenantIndex': [['acme'], 'voxq:tenant:acme:batches'],
   'batches.jobs': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1:jobs'],

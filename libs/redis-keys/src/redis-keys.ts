@@ -54,6 +54,8 @@ export function redisKeys(prefix: string) {
     batches: {
       /** string (JSON, TTL = the file's life): a file's record; its bytes are in S3. */
       file: (tenantId: string, fileId: string) => `${tenant(tenantId)}:file:${fileId}`,
+      /** zset (score: ms the record was written): a tenant's file ids, for `GET /v1/files`. */
+      tenantFiles: (tenantId: string) => `${tenant(tenantId)}:files`,
       /** hash (`id`, `json`, `cancelRequestedAt`): a batch's record. */
       record: (tenantId: string, batchId: string) => `${tenant(tenantId)}:batch:${batchId}`,
       /** zset: a tenant's batch ids. */

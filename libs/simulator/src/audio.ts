@@ -3,6 +3,7 @@
  * headers, content types, durations a client can check), not sound: every answer is a
  * quiet 440 Hz tone, identical for identical input.
  */
+import { spawn } from 'node:child_process';
 import { sinePcm } from '@voxq/wav';
 
 /** Speech runs about 60 ms per character of text (at speed 1). */
@@ -51,4 +52,30 @@ export function mp3Frames(seconds: number): Buffer {
   const out = Buffer.alloc(frames * MP3_FRAME_BYTES);
   for (let i = 0; i < frames; i++) MP3_FRAME_HEADER.copy(out, i * MP3_FRAME_BYTES);
   return out;
+}
+
+/** ffmpeg's output options for the compressed formats the simulator encodes for real. */
+const ENCODERS = {
+  opus: ['-c:a', 'libopus', '-b:a', '32k', '-ar', '48000', '-f', 'ogg'],
+  aac: ['-c:a', 'aac', '-b:a', '64k', '-f', 'adts'],
+  flac: ['-c:a', 'flac', '-f', 'flac'],
+} as const;
+
+/**
+ * Mono 16-bit PCM encoded by ffmpeg as Ogg Opus, ADTS AAC or FLAC, so what a client decodes
+ * is what the Content-Type says. Rejects when ffmpeg is missing or fails.
+ */
+export function encodePcm(pcm: Buffer, sampleRate: number, format: keyof typeof ENCODERS): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', 'pipe:0', ...ENCODERS[format], 'pipe:1'];
+    const child = spawn('ffmpeg', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2048)));
+    child.stdin.on('error', () => undefined);
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`))));
+    child.stdin.end(pcm);
+  });
 }

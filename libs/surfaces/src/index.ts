@@ -25,6 +25,15 @@ export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
 export { speechReference, speechRequest, speechRequestSchema, speechSubmission, type SpeechRequest } from './openai/speech';
 export { renderTranscription, TRANSCRIPTION_FORMATS, type TranscriptionFormat } from './openai/transcription-formats';
-export { audioTypeOf, transcriptionFormatOf, transcriptionLineSchema, transcriptionRequest, type TranscriptionFields } from './openai/transcriptions';
+export {
+  audioTypeOf,
+  timestampGranularitiesOf,
+  TIMESTAMP_GRANULARITIES,
+  transcriptionFormatOf,
+  transcriptionLineSchema,
+  transcriptionRequest,
+  type TimestampGranularity,
+  type TranscriptionFields,
+} from './openai/transcriptions';
 export { completeBodySchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';

@@ -2,7 +2,16 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import type { z } from 'zod';
 import type { Config } from '@voxq/config';
-import { type BatchService, expiresAfterSchema, fileBatchSchema, fileObject, inlineBatchLines, inlineBatchSchema, listBatchesQuerySchema } from '@voxq/batches';
+import {
+  type BatchService,
+  expiresAfterSchema,
+  fileBatchSchema,
+  fileObject,
+  inlineBatchLines,
+  inlineBatchSchema,
+  listBatchesQuerySchema,
+  listFilesQuerySchema,
+} from '@voxq/batches';
 import { errors } from '@voxq/errors';
 import { newBatchId, type FileRecord } from '@voxq/job-store';
 import { boundaryOf, parseOrThrow, readMultipart } from '@voxq/intake';
@@ -20,7 +29,8 @@ export interface BatchesRoutesDeps {
 }
 
 /**
- * OpenAI's Files and Batch APIs (the `purpose=batch` subset): `/v1/files` and `/v1/batches`,
+ * OpenAI's Files and Batch APIs (the `purpose=batch` subset): `/v1/files` (upload, list, read,
+ * delete) and `/v1/batches`,
  * so `client.files.create` + `client.batches.create` run a JSONL of chat completions, speech
  * or transcriptions as voxq jobs; `POST /v1/batches {jobs: [...]}` is voxq's inline form.
  */
@@ -55,6 +65,10 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Router {
       throw error;
     }
     res.json(fileObject(await service.saveFile(stored, expiresAfter?.seconds)));
+  });
+
+  router.get('/v1/files', async (req, res) => {
+    res.json(await service.listFiles(principalOf(req), parseOrThrow(listFilesQuerySchema, req.query)));
   });
 
   router.get('/v1/files/:id', async (req, res) => {

@@ -18,6 +18,7 @@ import {
   routingHeaders,
   speechRequestSchema,
   speechSubmission,
+  timestampGranularitiesOf,
   transcriptionFormatOf,
   transcriptionRequest,
 } from '@voxq/surfaces';
@@ -136,6 +137,7 @@ export function openAiRoutes(deps: {
       const file = form.get('file');
       if (!file || typeof file === 'string') throw errors.invalidRequest('A `file` field with the audio is required.', 'file');
       const format = transcriptionFormatOf(String(form.get('response_format') ?? 'json'));
+      const granularities = timestampGranularitiesOf(form.getAll('timestamp_granularities[]').map(String), format);
       const language = form.get('language');
       const data = Buffer.from(await file.arrayBuffer());
       if (data.length === 0) throw errors.invalidRequest('The audio file is empty.', 'file');
@@ -145,11 +147,12 @@ export function openAiRoutes(deps: {
         audio: { data, contentType: audioTypeOf(file) },
         language: typeof language === 'string' ? language : undefined,
         model: typeof model === 'string' ? model : undefined,
+        words: granularities.includes('word'),
       });
       const done = await finished<TranscribeResult>(req, res, submission);
       if (!done) return;
       res.set(routingHeaders(done.job, done.result));
-      const { contentType, body } = renderTranscription(format, done.result, task, submission.intent.language);
+      const { contentType, body } = renderTranscription(format, done.result, task, submission.intent.language, granularities);
       if (typeof body !== 'string') return void res.json(body);
       res.setHeader('Content-Type', contentType);
       res.send(body);

@@ -1,12 +1,15 @@
 import { jobResultPath } from '@voxq/contracts';
 import { jobResultKey } from '@voxq/job-store';
+import { isSpeechFormat } from '@voxq/providers';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
 /**
  * `synthesize`: text to speech. The audio goes to S3 (`tenants/<t>/results/<jobId>.<ext>`),
  * never into the record: the result carries its key, the API path that streams it, and a
- * presigned URL that expires after `S3_PRESIGN_TTL_SECONDS`.
+ * presigned URL that expires after `S3_PRESIGN_TTL_SECONDS`. With `input.format`, the audio
+ * is in that format: the provider's own when it could make it, else converted by ffmpeg
+ * after the provider answered (a conversion failure is the worker's, never a failover).
  */
 export const synthesizeJob: JobKind<'synthesize'> = {
   type: 'synthesize',
@@ -16,10 +19,17 @@ export const synthesizeJob: JobKind<'synthesize'> = {
       'tts',
       payload,
       (provider, model, signal) =>
-        provider.synthesize({ model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language }, { signal, logger: ctx.logger }),
+        provider.synthesize(
+          { model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language, ...(input.format ? { format: input.format } : {}) },
+          { signal, logger: ctx.logger },
+        ),
       routeOptions(ctx),
     );
-    const speech = routed.value;
+    const made = routed.value;
+    const speech =
+      input.format && !isSpeechFormat(made.contentType, input.format)
+        ? { ...made, ...(await ctx.storage.transcoder.transcode(made.audio, made.contentType, input.format, ctx.signal)) }
+        : made;
     const { objects, presignTtlSeconds } = ctx.storage;
     const key = jobResultKey(ctx.tenantId, ctx.jobId, speech.contentType);
     // A retry after this point writes the same key again: the last attempt's audio wins.

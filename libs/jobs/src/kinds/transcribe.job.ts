@@ -3,7 +3,11 @@ import { tenantOfKey } from '@voxq/storage';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
-/** `transcribe`: speech to text from the audio object the API stored (or the upload it names). */
+/**
+ * `transcribe`: speech to text from the audio object the API stored (or the upload it names);
+ * with `task: translate`, the speech in English, from providers that translate only. Word
+ * timings are kept only when the job asks for them (`words`): they can outweigh the text.
+ */
 export const transcribeJob: JobKind<'transcribe'> = {
   type: 'transcribe',
   async handle(payload, ctx) {
@@ -24,11 +28,18 @@ export const transcribeJob: JobKind<'transcribe'> = {
       }
       throw error;
     });
+    const translate = input.task === 'translate';
     const routed = await ctx.router.run(
       'stt',
-      payload,
-      (provider, model, signal) =>
-        provider.transcribe({ model, audio: audio.data, contentType: input.audio.contentType, language: intent.language }, { signal, logger: ctx.logger }),
+      translate ? { ...payload, requires: { translation: true } } : payload,
+      (provider, model, signal) => {
+        const request = { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language, ...(input.words ? { words: true } : {}) };
+        const call = { signal, logger: ctx.logger };
+        if (!translate) return provider.transcribe(request, call);
+        // The router offers a translation only to providers that translate; never a transcript instead.
+        if (!provider.translate) throw errors.noProvider(`${provider.name} does not translate.`);
+        return provider.translate(request, call);
+      },
       routeOptions(ctx),
     );
     const transcript = routed.value;
@@ -40,6 +51,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         ...(transcript.confidence === undefined ? {} : { confidence: transcript.confidence }),
         usage: { audioSeconds: transcript.durationSeconds },
         ...(transcript.segments === undefined ? {} : { segments: transcript.segments }),
+        ...(input.words && transcript.words ? { words: transcript.words } : {}),
         ...provenance(routed, transcript.model),
       },
     };

@@ -96,4 +96,14 @@ describe('Cartesia TTS against the simulator', () => {
     await expect(tts.synthesize(hello, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+
+  it('asks Cartesia for the MP3 and WAV containers when the job wants them', async () => {
+    const mp3 = await tts.synthesize({ ...hello, format: 'mp3' }, ctx());
+    expect(mp3.contentType).toBe('audio/mpeg');
+    expect(mp3.audio.readUInt16BE(0)).toBe(0xfffb);
+    const wav = await tts.synthesize({ ...hello, format: 'wav' }, ctx());
+    expect(wav).toMatchObject({ contentType: 'audio/wav', durationSeconds: expect.closeTo(0.96) });
+    expect(wav.audio.toString('latin1', 0, 4)).toBe('RIFF');
+    expect(simulator.requests('cartesia').map((r) => (r.body as { output_format: { container: string } }).output_format.container)).toEqual(['mp3', 'wav']);
+  });
 });

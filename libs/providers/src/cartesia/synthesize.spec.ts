@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cartesiaSpeed, toWireRequest } from './synthesize';
+import { cartesiaOutput, cartesiaSpeed, toWireRequest } from './synthesize';
 
 const defaults = { model: 'sonic-2', voice: 'voice-default', sampleRate: 24_000 as const };
 
@@ -35,5 +35,15 @@ describe('cartesiaSpeed', () => {
     [4, 'fast'],
   ])('maps %d to %s', (speed, step) => {
     expect(cartesiaSpeed(speed)).toBe(step);
+  });
+});
+
+describe('cartesiaOutput', () => {
+  it('asks Cartesia for MP3 and WAV itself, raw PCM at 24 kHz for pcm, and raw PCM for formats the worker converts', () => {
+    expect(cartesiaOutput('mp3', 22_050)).toEqual({ container: 'mp3', sample_rate: 44_100, bit_rate: 128_000 });
+    expect(cartesiaOutput('wav', 22_050)).toEqual({ container: 'wav', encoding: 'pcm_s16le', sample_rate: 22_050 });
+    expect(cartesiaOutput('pcm', 16_000)).toEqual({ container: 'raw', encoding: 'pcm_s16le', sample_rate: 24_000 });
+    expect(cartesiaOutput('opus', 16_000)).toEqual({ container: 'raw', encoding: 'pcm_s16le', sample_rate: 16_000 });
+    expect(cartesiaOutput(undefined, 16_000)).toEqual({ container: 'raw', encoding: 'pcm_s16le', sample_rate: 16_000 });
   });
 });

@@ -1,6 +1,7 @@
 import { errors } from '@voxq/errors';
 import type { CallContext, TtsProvider, TtsRequest, TtsResponse } from '../provider';
 import { audioAnswer, callUpstream, jsonBody } from '../engine';
+import { readWav, withExactWavSizes } from '@voxq/wav';
 import { readCartesiaError } from './errors';
 import { CARTESIA_LANGUAGES } from './languages';
 import type { CartesiaSampleRate, WireRequest } from './wire.schema';
@@ -39,13 +40,23 @@ export function cartesiaSpeed(speed: number): WireRequest['speed'] {
   return undefined;
 }
 
+/**
+ * The `output_format` for a job's format: Cartesia makes MP3 and WAV itself, and raw PCM for
+ * the rest (OpenAI's `pcm` at 24 kHz; other formats are converted by the worker).
+ */
+export function cartesiaOutput(format: TtsRequest['format'], sampleRate: CartesiaSampleRate): WireRequest['output_format'] {
+  if (format === 'mp3') return { container: 'mp3', sample_rate: 44_100, bit_rate: 128_000 };
+  if (format === 'wav') return { container: 'wav', encoding: 'pcm_s16le', sample_rate: sampleRate };
+  return { container: 'raw', encoding: 'pcm_s16le', sample_rate: format === 'pcm' ? 24_000 : sampleRate };
+}
+
 /** Our request → the `/tts/bytes` body. `language` takes the primary subtag (`pt-BR` → `pt`). */
 export function toWireRequest(request: TtsRequest, defaults: { model: string; voice: string; sampleRate: CartesiaSampleRate }): WireRequest {
   const body: WireRequest = {
     model_id: request.model ?? defaults.model,
     transcript: request.text,
     voice: { mode: 'id', id: request.voice ?? defaults.voice },
-    output_format: { container: 'raw', encoding: 'pcm_s16le', sample_rate: defaults.sampleRate },
+    output_format: cartesiaOutput(request.format, defaults.sampleRate),
     language: (request.language.split('-')[0] ?? request.language).toLowerCase(),
   };
   const speed = cartesiaSpeed(request.speed);
@@ -54,9 +65,9 @@ export function toWireRequest(request: TtsRequest, defaults: { model: string; vo
 }
 
 /**
- * Text to speech with Cartesia Sonic over `/tts/bytes`. The answer is raw PCM whatever its
- * content type says (the API promises only `audio/*`), so the result is labelled with the
- * format we asked for, `audio/pcm;rate=<rate>`, and its duration follows from its length.
+ * Text to speech with Cartesia Sonic over `/tts/bytes`. The answer is in the container we
+ * asked for whatever its content type says (the API promises only `audio/*`), so the result
+ * is labelled with it: raw PCM as `audio/pcm;rate=<rate>`, its duration from its length.
  */
 export function createCartesiaTts(options: CartesiaOptions): TtsProvider {
   const { apiKey, version, defaultModel, defaultVoice } = options;
@@ -69,14 +80,24 @@ export function createCartesiaTts(options: CartesiaOptions): TtsProvider {
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
     const wire = toWireRequest(request, { model: defaultModel, voice: defaultVoice, sampleRate });
     const { audio } = await callUpstream({ provider: name, url, headers, body: jsonBody(wire), answer, readError: readCartesiaError, signal: ctx.signal });
+    const output = wire.output_format;
+    if (output.container === 'mp3') return { audio, contentType: 'audio/mpeg', model: wire.model_id };
+    if (output.container === 'wav') {
+      try {
+        const wav = withExactWavSizes(audio);
+        return { audio: wav, contentType: 'audio/wav', model: wire.model_id, durationSeconds: readWav(wav).durationSeconds };
+      } catch (error) {
+        throw errors.providerUnavailable(name, `malformed response: ${(error as Error).message}`, error);
+      }
+    }
     if (audio.length % BYTES_PER_SAMPLE !== 0) {
       throw errors.providerUnavailable(name, `malformed response: ${audio.length} bytes is not whole 16-bit samples`);
     }
     return {
       audio,
-      contentType: `audio/pcm;rate=${sampleRate}`,
+      contentType: `audio/pcm;rate=${output.sample_rate}`,
       model: wire.model_id,
-      durationSeconds: audio.length / (BYTES_PER_SAMPLE * sampleRate),
+      durationSeconds: audio.length / (BYTES_PER_SAMPLE * output.sample_rate),
     };
   }
 

@@ -4,14 +4,16 @@ import { z } from 'zod';
 export type CartesiaSampleRate = 8000 | 16000 | 22050 | 24000 | 44100 | 48000;
 
 /**
- * `POST /tts/bytes`, as far as voxq speaks it: always raw 16-bit little-endian PCM, whose
- * length alone gives the duration. These types stay in this folder.
+ * `POST /tts/bytes`, as far as voxq speaks it: raw 16-bit little-endian PCM (its length alone
+ * gives the duration), WAV or MP3. These types stay in this folder.
  */
 export interface WireRequest {
   model_id: string;
   transcript: string;
   voice: { mode: 'id'; id: string };
-  output_format: { container: 'raw'; encoding: 'pcm_s16le'; sample_rate: CartesiaSampleRate };
+  output_format:
+    | { container: 'raw' | 'wav'; encoding: 'pcm_s16le'; sample_rate: CartesiaSampleRate }
+    | { container: 'mp3'; sample_rate: CartesiaSampleRate; bit_rate: number };
   language: string;
   /**
    * The top-level `speed` enum the 2024-11-13 API documents (experimental there). Later

@@ -36,7 +36,13 @@ describe('deepgram STT against the simulator', () => {
         { start: expect.closeTo(2 / 3), end: expect.closeTo(4 / 3), text: `${wav.length} bytes of` },
         { start: expect.closeTo(4 / 3), end: 2, text: 'audio/wav by nova-2' },
       ],
+      // Each of the nine words timed, the last ending with the audio.
+      words: expect.arrayContaining([
+        { word: 'Simulated', start: 0, end: expect.closeTo(2 / 9) },
+        { word: 'nova-2', start: expect.closeTo(16 / 9), end: 2 },
+      ]),
     });
+    expect(response.words).toHaveLength(9);
     expect(deepgram.name).toBe('deepgram');
     const [received] = simulator.requests('deepgram');
     expect(received).toMatchObject({

@@ -1,4 +1,4 @@
-import type { TranscriptSegment } from '@voxq/contracts';
+import type { TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
 import { pcmLayout } from '../shared/audio';
 import type { ListenResponse } from './wire.schema';
@@ -97,12 +97,22 @@ export function segmentsFromListen(response: ListenResponse): TranscriptSegment[
   return words?.length ? segmentsFromWords(words) : undefined;
 }
 
+/** The best alternative's words as written (`punctuated_word`), timed; undefined when it timed none. */
+export function wordsFromListen(words: readonly Word[] | undefined): TranscriptWord[] | undefined {
+  if (!words?.length) return undefined;
+  return words.map((word) => {
+    const start = Math.max(0, word.start);
+    return { word: word.punctuated_word ?? word.word, start, end: Math.max(start, word.end) };
+  });
+}
+
 /** The `/v1/listen` answer → ours: the first channel's best alternative. */
 export function fromListenResponse(response: ListenResponse, language: string, model: string): SttResponse {
   // The schema requires at least one channel and one alternative.
   const channel = response.results.channels[0]!;
   const best = channel.alternatives[0]!;
   const segments = segmentsFromListen(response);
+  const words = wordsFromListen(best.words);
   return {
     text: best.transcript.trim(),
     model,
@@ -110,5 +120,6 @@ export function fromListenResponse(response: ListenResponse, language: string, m
     confidence: Math.min(1, Math.max(0, best.confidence)),
     durationSeconds: response.metadata.duration,
     ...(segments === undefined ? {} : { segments }),
+    ...(words === undefined ? {} : { words }),
   };
 }

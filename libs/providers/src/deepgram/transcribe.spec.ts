@@ -60,7 +60,20 @@ describe('fromListenResponse', () => {
       confidence: 0.98,
       durationSeconds: 3.25,
       segments: [{ start: 0, end: 0.4, text: 'hello' }],
+      words: [{ word: 'hello', start: 0, end: 0.4 }],
     });
+  });
+
+  it('times each word as written (punctuated_word) when Deepgram punctuates', () => {
+    const words = [
+      { word: 'hello', punctuated_word: 'Hello,', start: 0.1, end: 0.4, confidence: 0.99 },
+      { word: 'world', punctuated_word: 'world.', start: 0.5, end: 0.9, confidence: 0.99 },
+    ];
+    const response = listenResponseSchema.parse(body({ alternatives: [{ transcript: 'Hello, world.', confidence: 0.98, words }] }));
+    expect(fromListenResponse(response, 'en', 'nova-2').words).toEqual([
+      { word: 'Hello,', start: 0.1, end: 0.4 },
+      { word: 'world.', start: 0.5, end: 0.9 },
+    ]);
   });
 
   it("times segments by channel 0's utterances when Deepgram sends them", () => {

@@ -84,4 +84,10 @@ describe('ElevenLabs TTS against the simulator', () => {
     await expect(tts.synthesize(hello, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+
+  it('asks for pcm_24000 when the job wants pcm, and labels it with its rate and duration', async () => {
+    const result = await tts.synthesize({ ...hello, format: 'pcm' }, ctx());
+    expect(result).toMatchObject({ contentType: 'audio/pcm;rate=24000', durationSeconds: result.audio.length / 48_000 });
+    expect(simulator.requests('elevenlabs')[0]?.query).toEqual({ output_format: 'pcm_24000' });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toWireRequest } from './synthesize';
+import { elevenLabsOutput, toWireRequest } from './synthesize';
 
 describe('elevenlabs toWireRequest', () => {
   const hello = { text: 'Hello', language: 'en', speed: 1 };
@@ -15,5 +15,13 @@ describe('elevenlabs toWireRequest', () => {
     [4, 1.2],
   ])('sends speed %d as voice_settings.speed %d (ElevenLabs takes 0.7–1.2)', (speed, sent) => {
     expect(toWireRequest({ ...hello, speed }, 'm').voice_settings).toEqual({ speed: sent });
+  });
+});
+
+describe('elevenLabsOutput', () => {
+  it('asks for PCM at 24 kHz for pcm and MP3 for everything else', () => {
+    expect(elevenLabsOutput('pcm')).toEqual({ outputFormat: 'pcm_24000', contentType: 'audio/pcm;rate=24000' });
+    expect(elevenLabsOutput('flac')).toEqual({ outputFormat: 'mp3_44100_128', contentType: 'audio/mpeg' });
+    expect(elevenLabsOutput(undefined)).toEqual({ outputFormat: 'mp3_44100_128', contentType: 'audio/mpeg' });
   });
 });

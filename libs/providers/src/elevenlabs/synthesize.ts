@@ -4,8 +4,18 @@ import { readElevenLabsError } from './errors';
 import { ELEVENLABS_LANGUAGES } from './languages';
 import type { WireRequest } from './wire.schema';
 
-/** MP3 at 44.1 kHz, 128 kbps: available on every plan (higher bitrates and PCM are not). */
+/** MP3 at 44.1 kHz, 128 kbps: available on every plan (higher bitrates and 44.1 kHz PCM are not). */
 export const ELEVENLABS_OUTPUT_FORMAT = 'mp3_44100_128';
+
+/**
+ * The `output_format` for a job's format, and what the answer then is. ElevenLabs makes MP3
+ * and raw PCM at 24 kHz (OpenAI's `pcm`) on every plan; any other format is asked as MP3 and
+ * converted by the worker.
+ */
+export function elevenLabsOutput(format: TtsRequest['format']): { outputFormat: string; contentType: string } {
+  if (format === 'pcm') return { outputFormat: 'pcm_24000', contentType: 'audio/pcm;rate=24000' };
+  return { outputFormat: ELEVENLABS_OUTPUT_FORMAT, contentType: 'audio/mpeg' };
+}
 
 /** ElevenLabs' documented `voice_settings.speed` range; it answers 400 outside it. */
 const MIN_SPEED = 0.7;
@@ -36,7 +46,7 @@ export function toWireRequest(request: TtsRequest, model: string): WireRequest {
   return body;
 }
 
-/** Text to speech with ElevenLabs: MP3, so the result carries no duration. */
+/** Text to speech with ElevenLabs: MP3 (no duration in the result), or PCM when the job asks for it. */
 export function createElevenLabsTts(options: ElevenLabsOptions): TtsProvider {
   const { apiKey, defaultModel, defaultVoice } = options;
   const name = options.name ?? 'elevenlabs';
@@ -47,10 +57,11 @@ export function createElevenLabsTts(options: ElevenLabsOptions): TtsProvider {
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
     const model = request.model ?? defaultModel;
     const voice = encodeURIComponent(request.voice ?? defaultVoice);
-    const url = `${base}/v1/text-to-speech/${voice}?output_format=${ELEVENLABS_OUTPUT_FORMAT}`;
+    const { outputFormat, contentType } = elevenLabsOutput(request.format);
+    const url = `${base}/v1/text-to-speech/${voice}?output_format=${outputFormat}`;
     const body = jsonBody(toWireRequest(request, model));
     const { audio } = await callUpstream({ provider: name, url, headers, body, answer, readError: readElevenLabsError, signal: ctx.signal });
-    return { audio, contentType: 'audio/mpeg', model };
+    return { audio, contentType, model, ...(request.format === 'pcm' ? { durationSeconds: audio.length / 48_000 } : {}) };
   }
 
   return { name, capability: 'tts', languages: options.languages ?? ELEVENLABS_LANGUAGES, defaultModel, synthesize };

@@ -9,6 +9,6 @@ export type { AudioAnswer } from './audio-answer';
 export type { AnswerSpec } from './answer';
 export { errorFromAnswer, errorFromFetchFailure } from './upstream-errors';
 export type { ErrorReader, ErrorReading } from './upstream-errors';
-export type { MultipartFile } from './multipart';
+export type { MultipartFields, MultipartFile } from './multipart';
 export { streamUpstream } from './stream-upstream';
 export type { StreamCall, UpstreamEvent } from './stream-upstream';

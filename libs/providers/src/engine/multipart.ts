@@ -8,6 +8,9 @@ export interface MultipartFile {
   data: Buffer;
 }
 
+/** Text fields by name; a list repeats the field (`timestamp_granularities[]`). */
+export type MultipartFields = Readonly<Record<string, string | readonly string[]>>;
+
 export interface MultipartBody {
   body: Buffer;
   /** `multipart/form-data; boundary=…`, for the request's Content-Type. */
@@ -22,11 +25,13 @@ const quoted = (value: string) => `"${value.replace(/"/g, '%22').replace(/\r/g, 
  * Building it by hand costs one copy of the audio, where a FormData/Blob body streams it
  * through several layers; the random boundary cannot plausibly occur in the data.
  */
-export function encodeMultipart(fields: Readonly<Record<string, string>>, file: MultipartFile): MultipartBody {
+export function encodeMultipart(fields: MultipartFields, file: MultipartFile): MultipartBody {
   const boundary = `voxq-${randomBytes(16).toString('hex')}`;
   let head = '';
-  for (const [name, value] of Object.entries(fields)) {
-    head += `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`;
+  for (const [name, values] of Object.entries(fields)) {
+    for (const value of typeof values === 'string' ? [values] : values) {
+      head += `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}\r\n\r\n${value}\r\n`;
+    }
   }
   head +=
     `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(file.field)}; filename=${quoted(file.filename)}\r\n` +

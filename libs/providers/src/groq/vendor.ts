@@ -17,7 +17,11 @@ export const groq = defineVendor({
     env.GROQ_API_KEY
       ? openAiCompatibleEntries(
           { name: 'groq', baseUrl: env.GROQ_BASE_URL, apiKey: env.GROQ_API_KEY },
-          { llm: { model: env.GROQ_MODEL, profile: GROQ_LLM_PROFILE }, stt: { model: env.GROQ_STT_MODEL, profile: GROQ_STT_PROFILE } },
+          {
+            llm: { model: env.GROQ_MODEL, profile: GROQ_LLM_PROFILE },
+            // Groq translates with whisper-large-v3 only (its turbo model transcribes only).
+            stt: { model: env.GROQ_STT_MODEL, profile: GROQ_STT_PROFILE, translateModel: 'whisper-large-v3' },
+          },
         )
       : 'GROQ_API_KEY unset',
 });

@@ -15,7 +15,8 @@ export interface CompatibleServer {
 /** The capabilities a compatible vendor serves: a default model and a catalog entry each. */
 export interface CompatibleCapabilities {
   llm?: { model: string; profile: ProviderProfile };
-  stt?: { model: string; profile: ProviderProfile };
+  /** `translateModel`: the server translates (Whisper's `/audio/translations`) with this model. */
+  stt?: { model: string; profile: ProviderProfile; translateModel?: string };
   tts?: { model: string; voice: string; profile: ProviderProfile };
   /** `models`: those it serves by name with their limits (the default among them). */
   embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
@@ -30,7 +31,15 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
   const upstream = server.baseUrl;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
-    ...(stt ? [{ provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model }), profile: stt.profile, upstream }] : []),
+    ...(stt
+      ? [
+          {
+            provider: createOpenAiCompatibleStt({ ...server, defaultModel: stt.model, ...(stt.translateModel ? { translateModel: stt.translateModel } : {}) }),
+            profile: stt.profile,
+            upstream,
+          },
+        ]
+      : []),
     ...(tts ? [{ provider: createOpenAiCompatibleTts({ ...server, defaultModel: tts.model, defaultVoice: tts.voice }), profile: tts.profile, upstream }] : []),
     ...(embedding
       ? [

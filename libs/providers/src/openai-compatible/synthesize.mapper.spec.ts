@@ -65,3 +65,19 @@ describe('fromSpeechAudio', () => {
     expect(() => fromSpeechAudio('openai', wav(24_000, 10), 'mp3', 'm')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
   });
 });
+
+describe('speech formats', () => {
+  it("asks for the job's format over the adapter's", () => {
+    expect(toSpeechRequest({ ...hello, format: 'opus' }, defaults).response_format).toBe('opus');
+  });
+
+  it('labels each format by its bytes, and refuses bytes that are not it', () => {
+    const ogg = Buffer.from('OggS\u0000\u0002');
+    expect(fromSpeechAudio('openai', ogg, 'opus', 'm').contentType).toBe('audio/ogg');
+    expect(fromSpeechAudio('openai', Buffer.from('fLaC\u0000'), 'flac', 'm').contentType).toBe('audio/flac');
+    expect(fromSpeechAudio('openai', Buffer.from([0xff, 0xf1, 0x50, 0x80]), 'aac', 'm').contentType).toBe('audio/aac');
+    expect(fromSpeechAudio('openai', Buffer.alloc(24_000), 'pcm', 'm')).toMatchObject({ contentType: 'audio/pcm;rate=24000', durationSeconds: 0.5 });
+    expect(() => fromSpeechAudio('openai', ogg, 'flac', 'm')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+    expect(() => fromSpeechAudio('openai', Buffer.alloc(3), 'pcm', 'm')).toThrow(expect.objectContaining({ code: 'provider_unavailable' }));
+  });
+});

@@ -14,8 +14,8 @@ export interface OpenAiCompatibleTtsOptions {
   /** The voice when a job names none, e.g. `alloy`. */
   defaultVoice: string;
   /**
-   * What to ask for. WAV carries its sample rate and length, so the result states its
-   * duration; MP3 is about a tenth the size but has no duration here.
+   * What to ask for when the job names no format. WAV carries its sample rate and length, so
+   * the result states its duration; MP3 is about a tenth the size but has no duration here.
    * @defaultValue `'wav'`
    */
   responseFormat?: SpeechFormat;
@@ -41,7 +41,7 @@ export function createOpenAiCompatibleTts(options: OpenAiCompatibleTtsOptions): 
   async function synthesize(request: TtsRequest, ctx: CallContext): Promise<TtsResponse> {
     const speech = toSpeechRequest(request, { model: defaultModel, voice: defaultVoice, format });
     const { audio } = await callUpstream({ provider: name, url, headers, body: jsonBody(speech), answer, readError: readOpenAiError, signal: ctx.signal });
-    return fromSpeechAudio(name, audio, format, speech.model);
+    return fromSpeechAudio(name, audio, speech.response_format, speech.model);
   }
 
   return { name, capability: 'tts', languages: options.languages ?? '*', defaultModel, synthesize };

@@ -127,4 +127,26 @@ describe('openai-compatible STT against the simulator', () => {
     await expect(openai.transcribe(request, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
+  it('asks for word timings only when the job wants them, keeping the segments', async () => {
+    const plain = await openai.transcribe(request, ctx());
+    expect(plain.words).toBeUndefined();
+    const timed = await openai.transcribe({ ...request, words: true }, ctx());
+    expect(timed.segments).toHaveLength(3);
+    expect(timed.words?.map((w) => w.word)).toEqual(`Simulated transcript of ${wav.length} bytes of audio/wav by whisper-1`.split(' '));
+    expect(timed.words?.at(-1)).toMatchObject({ end: 1.5 });
+  });
+
+  it('translates over /audio/translations with the translation model, in English, and only when it has one', async () => {
+    const groq = createOpenAiCompatibleStt({
+      name: 'groq',
+      baseUrl: simulator.baseUrlFor('groq'),
+      apiKey: 'gsk-test',
+      defaultModel: 'whisper-large-v3-turbo',
+      translateModel: 'whisper-large-v3',
+    });
+    const translated = await groq.translate!({ ...request, model: 'whisper-large-v3-turbo' }, ctx());
+    expect(translated).toMatchObject({ text: `Simulated English translation of ${wav.length} bytes of audio/wav by whisper-large-v3`, language: 'en' });
+    expect(simulator.requests('groq')[0]?.path).toBe('/groq/openai/v1/audio/translations');
+    expect(openai.translate).toBeUndefined();
+  });
 });

@@ -1,30 +1,34 @@
-import type { TranscriptSegment } from '@voxq/contracts';
+import type { TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import type { SttRequest, SttResponse } from '../provider';
 import { pcmToWav } from '@voxq/wav';
 import { audioDurationSeconds, audioExtension, pcmLayout } from '../shared/audio';
-import type { MultipartFile } from '../engine';
+import type { MultipartFields, MultipartFile } from '../engine';
 import type { WireTranscription } from './transcribe.wire.schema';
 import { whisperLanguageCode } from './whisper-languages';
 
 /** The multipart form of one transcription request. */
 export interface TranscriptionForm {
-  fields: Record<string, string>;
+  fields: MultipartFields;
   file: MultipartFile;
 }
 
 /**
- * Our request → the `/audio/transcriptions` form. Whisper tells formats by the file name's
- * extension, so the name must match the audio; raw PCM, which it does not take, goes as
- * WAV. Null when the format cannot be told, so the caller can let another provider try.
+ * Our request → the `/audio/transcriptions` (or `/audio/translations`) form. Whisper tells
+ * formats by the file name's extension, so the name must match the audio; raw PCM, which it
+ * does not take, goes as WAV. Null when the format cannot be told, so the caller can let
+ * another provider try. Word timings cost latency, so they are asked for only when wanted;
+ * asking for words alone would drop the segments, so both are named.
  */
-export function toTranscriptionForm(request: SttRequest, model: string): TranscriptionForm | null {
+export function toTranscriptionForm(request: SttRequest, model: string, task: 'transcribe' | 'translate' = 'transcribe'): TranscriptionForm | null {
   const pcm = pcmLayout(request.contentType);
   const extension = pcm ? 'wav' : audioExtension(request.contentType, request.audio);
   if (!extension) return null;
-  const fields: Record<string, string> = { model, response_format: 'verbose_json' };
+  const fields: Record<string, string | string[]> = { model, response_format: 'verbose_json' };
   // The API takes ISO-639-1 only; for any other primary subtag Whisper detects the language.
+  // A translation takes no language: it always answers in English.
   const language = request.language.split('-')[0]?.toLowerCase() ?? '';
-  if (/^[a-z]{2}$/.test(language)) fields.language = language;
+  if (task === 'transcribe' && /^[a-z]{2}$/.test(language)) fields.language = language;
+  if (task === 'transcribe' && request.words) fields['timestamp_granularities[]'] = ['segment', 'word'];
   return {
     fields,
     file: {
@@ -72,19 +76,38 @@ export function segmentsFromWire(segments: WireTranscription['segments']): Trans
   return timed;
 }
 
-/** The `verbose_json` answer → ours. The API names no model, so the requested one stands. */
-export function fromWireTranscription(response: WireTranscription, request: SttRequest, model: string): SttResponse {
+/** The words Whisper timed, trimmed; undefined when it sent none (words were not asked for). */
+export function wordsFromWire(words: WireTranscription['words']): TranscriptWord[] | undefined {
+  if (!words?.length) return undefined;
+  return words.map(({ word, start, end }) => {
+    const from = Math.max(0, start);
+    return { word: word.trim(), start: from, end: Math.max(from, end) };
+  });
+}
+
+/**
+ * The `verbose_json` answer → ours. The API names no model, so the requested one stands. A
+ * translation is in English whatever was spoken.
+ */
+export function fromWireTranscription(
+  response: WireTranscription,
+  request: SttRequest,
+  model: string,
+  task: 'transcribe' | 'translate' = 'transcribe',
+): SttResponse {
   const reported = response.language ? whisperLanguageCode(response.language) : undefined;
-  const requested = request.language.split('-')[0]?.toLowerCase();
+  const requested = task === 'translate' ? 'en' : request.language.split('-')[0]?.toLowerCase();
   const confidence = confidenceFromSegments(response.segments);
   const segments = segmentsFromWire(response.segments);
+  const words = wordsFromWire(response.words);
   return {
     text: response.text.trim(),
     model,
     // Whisper answers in the language it was told; a name we cannot read falls back to that.
-    ...((reported ?? requested) ? { language: reported ?? requested } : {}),
+    ...((reported ?? requested) ? { language: task === 'translate' ? 'en' : (reported ?? requested) } : {}),
     durationSeconds: response.duration ?? audioDurationSeconds(request.audio, request.contentType),
     ...(confidence === undefined ? {} : { confidence }),
     ...(segments === undefined ? {} : { segments }),
+    ...(words === undefined ? {} : { words }),
   };
 }

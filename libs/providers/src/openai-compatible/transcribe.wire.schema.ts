@@ -24,5 +24,7 @@ export const wireTranscriptionSchema = z.object({
       }),
     )
     .nullish(),
+  /** Only with `timestamp_granularities[]=word`. */
+  words: z.array(z.object({ word: z.string(), start: z.number(), end: z.number() })).nullish(),
 });
 export type WireTranscription = z.infer<typeof wireTranscriptionSchema>;

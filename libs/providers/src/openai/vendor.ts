@@ -22,7 +22,8 @@ export const openai = defineVendor({
           { name: 'openai', baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY },
           {
             llm: { model: env.OPENAI_MODEL, profile: OPENAI_LLM_PROFILE },
-            stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE },
+            // whisper-1 is the model OpenAI's translations endpoint serves.
+            stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE, translateModel: 'whisper-1' },
             tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
             embedding: { model: env.OPENAI_EMBEDDING_MODEL, models: OPENAI_EMBEDDING_MODELS, profile: OPENAI_EMBEDDING_PROFILE },
           },

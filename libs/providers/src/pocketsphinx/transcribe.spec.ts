@@ -37,12 +37,22 @@ describe('recognitionFromOutput', () => {
     '',
   ].join('\n');
 
-  it('joins the hypotheses and times each utterance from its first word to its last', () => {
+  it('joins the hypotheses, times each utterance from its first word to its last, and times each word', () => {
     expect(recognitionFromOutput(output)).toEqual({
       text: 'well the system we can call it',
       segments: [
         { start: 0.3, end: 1.72, text: 'well the system' },
         { start: 8.18, end: 9.56, text: 'we can call it' },
+      ],
+      // Markers, silences and fillers are not words; `the(2)` is an alternate pronunciation of `the`.
+      words: [
+        { word: 'well', start: 0.3, end: 0.65 },
+        { word: 'the', start: 1, end: 1.28 },
+        { word: 'system', start: 1.41, end: 1.72 },
+        { word: 'we', start: 8.18, end: 8.51 },
+        { word: 'can', start: 8.52, end: 8.87 },
+        { word: 'call', start: 8.88, end: 9.01 },
+        { word: 'it', start: 9.54, end: 9.56 },
       ],
     });
   });
@@ -52,11 +62,15 @@ describe('recognitionFromOutput', () => {
     expect(recognitionFromOutput(`${silent}\n  hello world \nhello 1.300 1.600 0.9\nworld 1.610 2.000 0.9\n`)).toEqual({
       text: 'hello world',
       segments: [{ start: 1.3, end: 2, text: 'hello world' }],
+      words: [
+        { word: 'hello', start: 1.3, end: 1.6 },
+        { word: 'world', start: 1.61, end: 2 },
+      ],
     });
-    expect(recognitionFromOutput('')).toEqual({ text: '', segments: [] });
+    expect(recognitionFromOutput('')).toEqual({ text: '', segments: [], words: [] });
   });
 
   it('reads output without timings as the transcript alone', () => {
-    expect(recognitionFromOutput('hello world\n\n  this is a test \n')).toEqual({ text: 'hello world this is a test', segments: [] });
+    expect(recognitionFromOutput('hello world\n\n  this is a test \n')).toEqual({ text: 'hello world this is a test', segments: [], words: [] });
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TranscriptSegment } from '@voxq/contracts';
+import type { TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import type { CallContext, SttProvider, SttRequest, SttResponse } from '../provider';
 import { excerpt } from '../shared/excerpt';
@@ -28,10 +28,11 @@ const TIMING_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?(?:e[-
 /** Markers and fillers in the timings, not words: `<s>`, `</s>`, `<sil>`, `[NOISE]`, `++UH++`. */
 const NOT_A_WORD = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
 
-/** What `pocketsphinx_continuous -time yes` printed: the transcript and one segment per utterance. */
+/** What `pocketsphinx_continuous -time yes` printed: the transcript, one segment per utterance, and each word timed. */
 export interface Recognition {
   text: string;
   segments: TranscriptSegment[];
+  words: TranscriptWord[];
 }
 
 /**
@@ -40,15 +41,20 @@ export interface Recognition {
  * from its first word's start to its last word's end; an empty hypothesis adds none.
  */
 export function recognitionFromOutput(stdout: string): Recognition {
-  const utterances: Array<{ text: string; times: Array<{ start: number; end: number }> }> = [];
+  const utterances: Array<{ text: string; times: TranscriptWord[] }> = [];
   for (const line of stdout.split('\n').map((l) => l.trim())) {
     const timing = TIMING_LINE.exec(line);
     if (!timing) utterances.push({ text: line, times: [] });
-    else if (!NOT_A_WORD.test(timing[1]!)) utterances.at(-1)?.times.push({ start: Number(timing[2]), end: Number(timing[3]) });
+    else if (!NOT_A_WORD.test(timing[1]!)) {
+      const start = Number(timing[2]);
+      // Alternate pronunciations are marked `word(2)`: the word is the same.
+      utterances.at(-1)?.times.push({ word: timing[1]!.replace(/\(\d+\)$/, ''), start, end: Math.max(start, Number(timing[3])) });
+    }
   }
   const spoken = utterances.filter((u) => u.text);
   return {
     text: spoken.map((u) => u.text).join(' '),
+    words: spoken.flatMap((u) => u.times),
     segments: spoken.flatMap(({ text, times }) => {
       const first = times[0];
       const last = times.at(-1);
@@ -102,13 +108,14 @@ export function createPocketsphinxStt(options: PocketsphinxOptions): SttProvider
       }
 
       const { durationSeconds } = readWav(await readFile(converted));
-      const { text, segments } = recognitionFromOutput(recognised.stdout.toString('utf8'));
+      const { text, segments, words } = recognitionFromOutput(recognised.stdout.toString('utf8'));
       return {
         text,
         model: request.model ?? MODEL,
         language: 'en',
         durationSeconds,
         ...(segments.length ? { segments } : {}),
+        ...(words.length ? { words } : {}),
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mp3Frames, speechSeconds } from '../audio';
+import { mp3Frames, pcmTone, speechSeconds } from '../audio';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
 
 /** `detail.status` codes ElevenLabs sends for a status. */
@@ -43,16 +43,19 @@ function textToSpeech(req: SimRequest): SimResponse {
   const parsed = ttsRequestSchema.safeParse(body);
   if (!parsed.success) return validationError(parsed.error);
   const format = req.query.get('output_format') ?? 'mp3_44100_128';
-  if (!/^mp3_\d+_\d+$/.test(format)) {
-    return elevenLabsError(400, `The simulator serves mp3_* output formats only, not '${format}'.`, undefined, 'invalid_output_format');
+  const pcmRate = /^pcm_(16000|22050|24000|44100)$/.exec(format)?.[1];
+  if (!pcmRate && !/^mp3_\d+_\d+$/.test(format)) {
+    return elevenLabsError(400, `The simulator serves mp3_* and pcm_* output formats only, not '${format}'.`, undefined, 'invalid_output_format');
   }
   const seconds = speechSeconds(parsed.data.text, parsed.data.voice_settings?.speed ?? 1);
+  // `pcm_*` is headerless 16-bit little-endian mono at that rate.
+  if (pcmRate) return { status: 200, headers: { 'content-type': 'audio/pcm' }, body: pcmTone(seconds, Number(pcmRate)) };
   return { status: 200, headers: { 'content-type': 'audio/mpeg' }, body: mp3Frames(seconds) };
 }
 
 /**
  * ElevenLabs' wire format (`https://api.elevenlabs.io`): `POST /v1/text-to-speech/{voice_id}`
- * with `xi-api-key`, answering MP3 frames whose length follows the text.
+ * with `xi-api-key`, answering MP3 frames (or PCM for `pcm_*`) whose length follows the text.
  */
 export const elevenlabs: SimVendor = {
   name: 'elevenlabs',

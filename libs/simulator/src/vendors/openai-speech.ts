@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pcmToWav } from '@voxq/wav';
-import { mp3Frames, pcmTone, speechSeconds } from '../audio';
+import { encodePcm, mp3Frames, pcmTone, speechSeconds } from '../audio';
 import { json, type SimRequest, type SimResponse, type VendorRoute } from '../vendor';
 
 /** OpenAI speaks at 24 kHz in `wav` and `pcm`. */
@@ -21,7 +21,10 @@ const speechRequestSchema = z.looseObject({
 const invalid = (message: string, param: string | null = null): SimResponse =>
   json(400, { error: { message, type: 'invalid_request_error', param, code: null } });
 
-function speech(req: SimRequest): SimResponse {
+/** What each encoded format is labelled, as OpenAI labels it. */
+const ENCODED_TYPES = { opus: 'audio/ogg', aac: 'audio/aac', flac: 'audio/flac' } as const;
+
+async function speech(req: SimRequest): Promise<SimResponse> {
   const body = req.json();
   if (body === undefined) return invalid('We could not parse the JSON body of your request.');
   const parsed = speechRequestSchema.safeParse(body);
@@ -39,14 +42,20 @@ function speech(req: SimRequest): SimResponse {
       return { status: 200, headers: { 'content-type': 'audio/pcm' }, body: pcmTone(seconds, SAMPLE_RATE) };
     case 'mp3':
       return { status: 200, headers: { 'content-type': 'audio/mpeg' }, body: mp3Frames(seconds) };
-    default:
-      return invalid(`The simulator serves response_format mp3, wav and pcm, not '${format}'.`, 'response_format');
+    default: {
+      // Real encoded bytes (ffmpeg), so the Content-Type is true all the way to the client.
+      const encoded = await encodePcm(pcmTone(seconds, SAMPLE_RATE), SAMPLE_RATE, format).catch((error: Error) => error);
+      if (encoded instanceof Error)
+        return json(500, { error: { message: `The simulator could not encode ${format}: ${encoded.message}`, type: 'server_error', param: null, code: null } });
+      return { status: 200, headers: { 'content-type': ENCODED_TYPES[format] }, body: encoded };
+    }
   }
 }
 
 /**
  * OpenAI-style `POST <base>/audio/speech`: a deterministic tone whose length follows the
- * input (60 ms a character, divided by `speed`), in the format asked for.
+ * input (60 ms a character, divided by `speed`), in the format asked for (opus, aac and flac
+ * encoded by ffmpeg).
  */
 export function speechRoutes(basePattern: string): VendorRoute[] {
   return [{ method: 'POST', path: new RegExp(`^${basePattern}/audio/speech$`), handle: speech }];

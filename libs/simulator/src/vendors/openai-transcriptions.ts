@@ -91,7 +91,18 @@ function field(form: FormData, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function transcriptions(req: SimRequest): Promise<SimResponse> {
+/**
+ * What the simulated Whisper translates any audio to: a deterministic English text that no
+ * transcript equals, so a test sees which endpoint answered.
+ */
+export function simulatedTranslation(audio: Buffer, contentType: string, model: string): SimulatedHearing {
+  const { durationSeconds } = simulatedHearing(audio, contentType, model);
+  return { transcript: `Simulated English translation of ${audio.length} bytes of ${contentType} by ${model}`, durationSeconds };
+}
+
+const GRANULARITIES = new Set(['segment', 'word']);
+
+async function transcriptions(req: SimRequest, task: 'transcribe' | 'translate'): Promise<SimResponse> {
   const contentType = headerValue(req, 'content-type') ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) return invalid('Invalid Content-Type header: expected multipart/form-data.');
   let form: FormData;
@@ -116,39 +127,62 @@ async function transcriptions(req: SimRequest): Promise<SimResponse> {
   const format = field(form, 'response_format') ?? 'json';
   if (!RESPONSE_FORMATS.has(format)) return invalid(`response_format '${format}' is not simulated; use json, text or verbose_json.`, 'response_format');
   const code = field(form, 'language');
+  // The translations endpoint takes no language: it always writes English.
+  if (task === 'translate' && code !== undefined) return invalid("Unrecognized request argument supplied: 'language'.", 'language');
   if (code !== undefined && !/^[a-z]{2}$/.test(code)) {
     return invalid(`Invalid language '${code}'. Language parameter must be specified in ISO-639-1 format.`, 'language');
   }
+  const granularities = form.getAll('timestamp_granularities[]').map(String);
+  if (granularities.some((g) => !GRANULARITIES.has(g))) return invalid('timestamp_granularities[] must be segment and/or word.', 'timestamp_granularities');
+  if (granularities.length > 0 && (task === 'translate' || format !== 'verbose_json')) {
+    return invalid('timestamp_granularities[] needs response_format verbose_json on transcriptions.', 'timestamp_granularities');
+  }
 
-  const hearing = simulatedHearing(audio, file.type || 'application/octet-stream', model);
+  const contentTypeOfFile = file.type || 'application/octet-stream';
+  const hearing = task === 'translate' ? simulatedTranslation(audio, contentTypeOfFile, model) : simulatedHearing(audio, contentTypeOfFile, model);
   const { transcript, durationSeconds } = hearing;
   if (format === 'text') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${transcript}\n` };
   const usage = { type: 'duration', seconds: Math.ceil(durationSeconds) };
   if (format === 'json') return json(200, { text: transcript, usage });
+  // Segments by default; asking for words alone leaves them out, as OpenAI does.
+  const withSegments = granularities.length === 0 || granularities.includes('segment');
   return json(200, {
-    task: 'transcribe',
+    task,
     // Whisper names the language (`english`) rather than echoing the code it was given.
     language: code ? (languageNames.of(code) ?? code).toLowerCase() : 'english',
     duration: durationSeconds,
     text: transcript,
+    ...(granularities.includes('word')
+      ? { words: simulatedWords(hearing).map(({ word, start, end }) => ({ word, start: toWhisperTime(start), end: toWhisperTime(end) })) }
+      : {}),
     // Whisper's segment texts start with the space its tokens carry.
-    segments: simulatedPhrases(hearing).map((phrase, id) => ({
-      id,
-      seek: 0,
-      start: toWhisperTime(phrase.start),
-      end: toWhisperTime(phrase.end),
-      text: ` ${phrase.text}`,
-      tokens: [],
-      temperature: 0,
-      avg_logprob: Math.log(SIMULATED_CONFIDENCE),
-      compression_ratio: 1,
-      no_speech_prob: 0.01,
-    })),
+    ...(withSegments ? { segments: verboseSegments(hearing) } : {}),
     usage,
   });
 }
 
-/** OpenAI-style `POST <base>/audio/transcriptions` (multipart), for OpenAI and Groq. */
+function verboseSegments(hearing: SimulatedHearing) {
+  return simulatedPhrases(hearing).map((phrase, id) => ({
+    id,
+    seek: 0,
+    start: toWhisperTime(phrase.start),
+    end: toWhisperTime(phrase.end),
+    text: ` ${phrase.text}`,
+    tokens: [],
+    temperature: 0,
+    avg_logprob: Math.log(SIMULATED_CONFIDENCE),
+    compression_ratio: 1,
+    no_speech_prob: 0.01,
+  }));
+}
+
+/**
+ * OpenAI-style `POST <base>/audio/transcriptions` and `/audio/translations` (multipart), for
+ * OpenAI and Groq; a translation answers {@link simulatedTranslation}.
+ */
 export function transcriptionRoutes(basePattern: string): VendorRoute[] {
-  return [{ method: 'POST', path: new RegExp(`^${basePattern}/audio/transcriptions$`), handle: transcriptions }];
+  return [
+    { method: 'POST', path: new RegExp(`^${basePattern}/audio/transcriptions$`), handle: (req) => transcriptions(req, 'transcribe') },
+    { method: 'POST', path: new RegExp(`^${basePattern}/audio/translations$`), handle: (req) => transcriptions(req, 'translate') },
+  ];
 }

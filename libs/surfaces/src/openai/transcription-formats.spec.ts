@@ -155,4 +155,19 @@ describe('renderTranscription', () => {
     expect(renderTranscription('verbose_json', bare, 'transcribe').body).toMatchObject({ segments: [{ id: 0, start: 0, end: 4.2 }] });
     expect(renderTranscription('verbose_json', result({ language: 'x-klingon' }), 'transcribe').body).toMatchObject({ language: 'x-klingon' });
   });
+
+  it('answers words and/or segments as timestamp_granularities ask', () => {
+    const words = [
+      { word: 'The', start: 0, end: 0.3 },
+      { word: 'quick', start: 0.3, end: 0.7 },
+    ];
+    const both = renderTranscription('verbose_json', result({ words }), 'transcribe', undefined, ['word', 'segment']).body;
+    expect(both).toMatchObject({ words, segments: [{ id: 0 }, { id: 1 }] });
+    const wordsOnly = renderTranscription('verbose_json', result({ words }), 'transcribe', undefined, ['word']).body;
+    expect(wordsOnly).toMatchObject({ words });
+    expect(wordsOnly).not.toHaveProperty('segments');
+    // Asked for words, a result without any (silence) answers an empty list; not asked, none.
+    expect(renderTranscription('verbose_json', result(), 'transcribe', undefined, ['word']).body).toMatchObject({ words: [] });
+    expect(renderTranscription('verbose_json', result({ words }), 'transcribe').body).not.toHaveProperty('words');
+  });
 });

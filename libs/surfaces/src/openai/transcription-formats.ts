@@ -59,14 +59,16 @@ const cues = (result: TranscribeResult) =>
 /**
  * A finished transcription as OpenAI answers it in `format`: `json` `{text, usage}`, `text`
  * the transcript and a newline, `srt` and `vtt` one cue per segment, `verbose_json` Whisper's
- * fields with zeros for the decoder statistics voxq does not have. `language` (the request's)
- * stands in when the result names none.
+ * fields with zeros for the decoder statistics voxq does not have, its `segments` and/or
+ * `words` as `granularities` ask (OpenAI's `timestamp_granularities[]`, `segment` by
+ * default). `language` (the request's) stands in when the result names none.
  */
 export function renderTranscription(
   format: TranscriptionFormat,
   result: TranscribeResult,
   task: 'transcribe' | 'translate',
   language?: string,
+  granularities: ReadonlyArray<'segment' | 'word'> = ['segment'],
 ): RenderedTranscription {
   // Whisper bills by the started second.
   const usage = { type: 'duration', seconds: Math.ceil(result.usage.audioSeconds) };
@@ -99,22 +101,29 @@ export function renderTranscription(
           language: whisperLanguageName(spoken ?? 'en'),
           duration: result.usage.audioSeconds,
           text: result.text,
-          segments: segmentsOf(result).map((segment, id) => ({
-            id,
-            // Whisper's seek: the start of the 30 s window decoded, in 10 ms frames.
-            seek: Math.floor(segment.start / 30) * 3000,
-            start: segment.start,
-            end: segment.end,
-            text: segment.text,
-            tokens: [],
-            temperature: 0,
-            avg_logprob: 0,
-            compression_ratio: 0,
-            no_speech_prob: 0,
-          })),
+          // Silence has no words: an empty list, as Whisper answers it.
+          ...(granularities.includes('word') ? { words: (result.words ?? []).map(({ word, start, end }) => ({ word, start, end })) } : {}),
+          ...(granularities.includes('segment') ? { segments: verboseSegments(result) } : {}),
           usage,
         },
       };
     }
   }
+}
+
+/** Whisper's segment objects, from the result's segments. */
+function verboseSegments(result: TranscribeResult) {
+  return segmentsOf(result).map((segment, id) => ({
+    id,
+    // Whisper's seek: the start of the 30 s window decoded, in 10 ms frames.
+    seek: Math.floor(segment.start / 30) * 3000,
+    start: segment.start,
+    end: segment.end,
+    text: segment.text,
+    tokens: [],
+    temperature: 0,
+    avg_logprob: 0,
+    compression_ratio: 0,
+    no_speech_prob: 0,
+  }));
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { routingIntentSchema, type RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { parseOrThrow, type Submission } from '@voxq/intake';
-import type { ProviderRuntime } from '@voxq/providers';
+import { translators, type ProviderRuntime } from '@voxq/providers';
 import { pinModel } from '../pin-model';
 import { TRANSCRIPTION_FORMATS, type TranscriptionFormat } from './transcription-formats';
 
@@ -35,25 +35,63 @@ export function transcriptionFormatOf(requested: string): TranscriptionFormat {
   return format;
 }
 
+/** The `timestamp_granularities[]` OpenAI takes, with `verbose_json` only. */
+export const TIMESTAMP_GRANULARITIES = ['segment', 'word'] as const;
+export type TimestampGranularity = (typeof TIMESTAMP_GRANULARITIES)[number];
+
+/**
+ * The `timestamp_granularities[]` form fields, checked: OpenAI's default is `segment`, and
+ * they need `verbose_json` (the only format that carries timings as data).
+ */
+export function timestampGranularitiesOf(requested: readonly string[], format: TranscriptionFormat): TimestampGranularity[] {
+  if (requested.length === 0) return ['segment'];
+  const known = requested.map((value) => TIMESTAMP_GRANULARITIES.find((g) => g === value));
+  if (known.some((g) => g === undefined)) {
+    throw errors.invalidRequest(`timestamp_granularities[] must be segment and/or word (got ${requested.join(', ')}).`, 'timestamp_granularities');
+  }
+  if (format !== 'verbose_json') throw errors.invalidRequest('timestamp_granularities[] needs response_format verbose_json.', 'timestamp_granularities');
+  return [...new Set(known as TimestampGranularity[])];
+}
+
 /** The form fields of `/v1/audio/transcriptions` and `/v1/audio/translations` besides the file. */
 export interface TranscriptionFields {
   task: 'transcribe' | 'translate';
   audio: { data: Buffer; contentType: string };
   language: string | undefined;
   model: string | undefined;
+  /** Word timings wanted (`timestamp_granularities[]=word`). */
+  words?: boolean;
 }
 
-/** The transcribe job for an OpenAI transcription or translation form. */
+/**
+ * The transcribe job for an OpenAI transcription or translation form. A translation goes
+ * only to providers that translate (into English, as OpenAI's endpoint does); when none is
+ * configured (or the pinned model's provider does not), the answer says so, never a
+ * transcript instead.
+ */
 export function transcriptionRequest(runtime: ProviderRuntime, fields: TranscriptionFields): Submission & { type: 'transcribe'; intent: RoutingIntent } {
   const { task, audio, language, model } = fields;
+  const constraints = pinModel(runtime, 'stt', model);
+  if (task === 'translate') {
+    const allowed = constraints.allowedProviders?.stt;
+    const able = translators(runtime).filter((provider) => !allowed || allowed.includes(provider.name));
+    if (able.length === 0) {
+      const pinned = allowed ? ` for model '${model}' (${allowed.join(', ')})` : '';
+      throw errors.invalidRequest(
+        `No configured provider translates speech${pinned}: translations need a Whisper provider with a translations endpoint (OpenAI or Groq). voxq does not answer a transcript instead.`,
+        // The model is at fault only when it pinned a provider that does not translate.
+        allowed ? 'model' : undefined,
+        'no_translation_provider',
+      );
+    }
+  }
   return {
     type: 'transcribe',
-    input: { audio },
-    // Translation to English is not done by the local engines: a translation runs a
-    // transcribe job and returns the transcript in the spoken language.
+    input: { audio, ...(task === 'translate' ? { task } : {}), ...(fields.words ? { words: true } : {}) },
+    // A translation's language is its output's (English): the spoken one is Whisper's to detect.
     // The intent's field is the form's `language`, so an error names it as the form does.
     intent: parseOrThrow(routingIntentSchema, language && task === 'transcribe' ? { language } : {}),
-    constraints: pinModel(runtime, 'stt', model),
+    constraints,
     metadata: {},
   };
 }
