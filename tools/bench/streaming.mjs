@@ -10,6 +10,7 @@
 //             (tokens BENCH_STREAM_MANY_TOKEN_MS, 50 ms apart), then as many direct: the delay
 //             between consecutive content chunks (p50/p99 of each), streams completed, and the
 //             api's and worker's peak RSS.
+import { cpuSeconds } from './processes.mjs';
 import { startBenchStack, memoryOf } from './stack.mjs';
 
 const percentile = (values, p) => {
@@ -21,7 +22,9 @@ const percentile = (values, p) => {
 /** One streamed completion: ms to the first content piece, the gaps between pieces, and the pieces. */
 async function streamOnce(url, headers, body) {
   const started = performance.now();
+  const startedAt = Date.now();
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const headersMs = performance.now() - started;
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   const decoder = new TextDecoder();
   const pieces = [];
@@ -54,7 +57,16 @@ async function streamOnce(url, headers, body) {
       }
     }
   }
-  return { ttftMs: at[0] ?? null, gaps: at.slice(1).map((t, i) => t - at[i]), pieces, done, error };
+  return {
+    ttftMs: at[0] ?? null,
+    gaps: at.slice(1).map((t, i) => t - at[i]),
+    pieces,
+    done,
+    error,
+    headersMs,
+    startedAt,
+    jobId: res.headers.get('x-voxq-job-id'),
+  };
 }
 
 const words = (n) => Array.from({ length: Math.max(1, n - 3) }, (_, i) => `w${i}`).join(' ');
@@ -95,7 +107,22 @@ export async function runStreaming({ env, opts, step }) {
     step(`streaming: ${concurrent} streams at once through one api and one worker, tokens ${manyTokenMs} ms apart (then as many direct)`);
     await pace(manyTokenMs);
     const before = { api: memoryOf(stack.api.pid), worker: memoryOf(stack.workers[0].pid) };
+    const pids = { api: stack.api.pid, worker: stack.workers[0].pid, simulator: stack.simulator.pid, client: process.pid };
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+    const manyStarted = performance.now();
     const manyVoxq = await Promise.all(Array.from({ length: concurrent }, () => voxq().catch((e) => ({ error: String(e), gaps: [], done: false }))));
+    const manySeconds = (performance.now() - manyStarted) / 1000;
+    // Where the first token's wait went: the API's answer (submitted) and the queue (job started).
+    const started = await Promise.all(
+      manyVoxq
+        .filter((r) => r.jobId)
+        .map(async (r) => {
+          const job = await (await fetch(`${stack.url}/v1/jobs/${r.jobId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+          return Date.parse(job.startedAt) - r.startedAt;
+        }),
+    );
+    // Share of one core each process used while the streams ran.
+    const cpu = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuSeconds(pid) - cpuBefore[name]) / manySeconds]));
     const after = { api: memoryOf(stack.api.pid), worker: memoryOf(stack.workers[0].pid) };
     const manyDirect = await Promise.all(Array.from({ length: concurrent }, () => direct().catch((e) => ({ error: String(e), gaps: [], done: false }))));
     const gaps = (runs) => runs.flatMap((r) => r.gaps);
@@ -131,6 +158,13 @@ export async function runStreaming({ env, opts, step }) {
         tokenMs: manyTokenMs,
         voxq: summary(manyVoxq),
         direct: summary(manyDirect),
+        seconds: manySeconds,
+        headersP50Ms: percentile(
+          manyVoxq.map((r) => r.headersMs).filter((x) => x != null),
+          50,
+        ),
+        jobStartedP50Ms: percentile(started, 50),
+        cpu,
         apiRssMiB: { before: before.api.rssMiB, peak: after.api.peakMiB },
         workerRssMiB: { before: before.worker.rssMiB, peak: after.worker.peakMiB },
       },
@@ -154,6 +188,13 @@ export function printStreaming(s) {
   row('  chunk gap p50 voxq / direct', `${n(m.voxq.gapP50Ms)} ms / ${n(m.direct.gapP50Ms)} ms`);
   row('  chunk gap p99 voxq / direct', `${n(m.voxq.gapP99Ms)} ms / ${n(m.direct.gapP99Ms)} ms  (overhead ${n(m.voxq.gapP99Ms - m.direct.gapP99Ms)} ms)`);
   row('  first token p50 voxq / direct', `${n(m.voxq.ttftP50Ms)} ms / ${n(m.direct.ttftP50Ms)} ms`);
+  row('  voxq answer headers / job started p50', `${n(m.headersP50Ms)} ms / ${n(m.jobStartedP50Ms)} ms after the request`);
+  row(
+    '  voxq run, CPU share of a core',
+    `${n(m.seconds)} s; ${Object.entries(m.cpu)
+      .map(([name, share]) => `${name} ${n(share, 2)}`)
+      .join(', ')}`,
+  );
   row('  api RSS before / peak', `${n(m.apiRssMiB.before, 0)} / ${n(m.apiRssMiB.peak, 0)} MiB`);
   row('  worker RSS before / peak', `${n(m.workerRssMiB.before, 0)} / ${n(m.workerRssMiB.peak, 0)} MiB`);
 }

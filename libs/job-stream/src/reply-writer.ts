@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { StreamEntry, TokenLogprob } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
-import { defineScripts, redisKeys } from '@voxq/redis-keys';
+import { defineScripts, redisKeys, type ScriptPipeline } from '@voxq/redis-keys';
 import appendLua from './scripts/stream-append.lua';
 
 interface StreamScripts {
@@ -54,12 +54,18 @@ export interface JobDeltas {
  * Writes streamed jobs' replies into Redis for the API to relay: each job has a capped,
  * expiring stream (replayed to late readers and on `Last-Event-ID`) and a channel on which
  * the same entries are published with their ids (live readers need no extra read). Pieces
- * arriving within one turn of the event loop (one network read) go in one script call, in
- * order; a Redis failure loses live pieces, never the job: its result is stored apart.
+ * arriving within one turn of the event loop, from every job of the process, go out in one
+ * pipeline (one script call per job, one socket write for all), in order; a Redis failure
+ * loses live pieces, never the job: its result is stored apart.
  */
 export class ReplyStreamWriter {
   private readonly redis: Redis & StreamScripts;
   private readonly keys: ReturnType<typeof redisKeys>;
+  /** Entries waiting for the next pipeline, by job stream. */
+  private pending = new Map<string, { jobId: string; channel: string; entries: string[] }>();
+  private scheduled = false;
+  /** The last pipeline sent: once it is done, so is everything sent before it (one connection runs in order). */
+  private sent: Promise<void> = Promise.resolve();
 
   constructor(
     redis: Redis,
@@ -71,33 +77,39 @@ export class ReplyStreamWriter {
     this.keys = redisKeys(prefix);
   }
 
+  private append(jobId: string, entry: StreamEntry): void {
+    const stream = this.keys.jobs.deltas(jobId);
+    let job = this.pending.get(stream);
+    if (!job) this.pending.set(stream, (job = { jobId, channel: this.keys.channels.jobDeltas(jobId), entries: [] }));
+    job.entries.push(JSON.stringify(entry));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Sends what is pending; resolves once it (and everything before it) is in Redis. */
+  private flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.pending.size === 0) return this.sent;
+    const jobs = this.pending;
+    this.pending = new Map();
+    const pipeline = this.redis.pipeline() as ScriptPipeline<StreamScripts>;
+    for (const [stream, job] of jobs) pipeline.voxqStreamAppend(stream, job.channel, this.limits.maxEntries, this.limits.ttlSeconds * 1000, ...job.entries);
+    const lost = (error: unknown, job: { jobId: string; entries: string[] }) =>
+      this.logger.warn({ err: error, jobId: job.jobId, lost: job.entries.length }, 'could not write streamed reply pieces');
+    const batch = [...jobs.values()];
+    this.sent = pipeline.exec().then(
+      (results) => results?.forEach(([error], i) => error && lost(error, batch[i]!)),
+      (error: unknown) => batch.forEach((job) => lost(error, job)),
+    );
+    return this.sent;
+  }
+
   /** The job's stream; calls to its replies' methods are written in the order they are made. */
   forJob(jobId: string): JobDeltas {
-    const stream = this.keys.jobs.deltas(jobId);
-    const channel = this.keys.channels.jobDeltas(jobId);
-    let pending: string[] = [];
-    let flushing: Promise<void> = Promise.resolve();
-    let scheduled = false;
-    const flush = (): Promise<void> => {
-      scheduled = false;
-      if (pending.length === 0) return flushing;
-      const entries = pending;
-      pending = [];
-      // One connection runs commands in order, so each batch lands after the one before.
-      flushing = this.redis.voxqStreamAppend(stream, channel, this.limits.maxEntries, this.limits.ttlSeconds * 1000, ...entries).then(
-        () => undefined,
-        (error: unknown) => this.logger.warn({ err: error, jobId, lost: entries.length }, 'could not write streamed reply pieces'),
-      );
-      return flushing;
-    };
-    const append = (entry: StreamEntry) => {
-      pending.push(JSON.stringify(entry));
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    };
-
+    const append = (entry: StreamEntry) => this.append(jobId, entry);
+    const flush = () => this.flush();
     return {
       reply(meta) {
         let started = false;

@@ -93,8 +93,7 @@ export function openAiRoutes(deps: {
     const sse = openEventStream(res);
     const relay = new ChatChunkStream(queued, model, includeUsage, after);
     const write = (step: ChunkStep) => {
-      for (const chunk of step.chunks) sse.send(null, chunk.data, chunk.id);
-      if (step.error) sse.send(null, openAiErrorBody(step.error));
+      sse.sendAll([...step.chunks.map((chunk) => ({ event: null, ...chunk })), ...(step.error ? [{ event: null, data: openAiErrorBody(step.error) }] : [])]);
       return step.error !== undefined;
     };
     try {
