@@ -161,6 +161,24 @@ describe('OpenAI SDK: chat parameters, models by name, parameter names in errors
     expect((await stack.request(apiKey, 'GET', '/v1/jobs')).body.data).toHaveLength(jobsBefore.length);
   });
 
+  it('refuses the same on /v1/jobs, /v1/jobs:batch and /v1/complete, naming the field as each takes it, nothing queued', async () => {
+    const jobsBefore = ((await stack.request(apiKey, 'GET', '/v1/jobs')).body.data as unknown[]).length;
+    const sentBefore = stack.simulator.requests().length;
+    const onAnthropic = { constraints: { allowedProviders: { llm: ['anthropic'] } } };
+    const job = { type: 'complete', input: { messages: ask('hi'), logitBias: { '1': 5 } }, ...onAnthropic };
+    const single = await stack.request(apiKey, 'POST', '/v1/jobs', job);
+    expect(single.status).toBe(400);
+    expect(single.body.error).toMatchObject({ code: 'unsupported_parameter', param: 'input.logitBias' });
+    const batch = await stack.request(apiKey, 'POST', '/v1/jobs:batch', { jobs: [{ ...job, input: { messages: ask('fine') } }, job] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error).toMatchObject({ code: 'unsupported_parameter', param: 'jobs.1.input.logitBias' });
+    const speko = await stack.request(apiKey, 'POST', '/v1/complete', { messages: ask('hi'), logitBias: { '1': 5 }, ...onAnthropic });
+    expect(speko.status).toBe(400);
+    expect(speko.body.error).toMatchObject({ code: 'unsupported_parameter', param: 'logitBias' });
+    expect(stack.simulator.requests()).toHaveLength(sentBefore);
+    expect((await stack.request(apiKey, 'GET', '/v1/jobs')).body.data).toHaveLength(jobsBefore);
+  });
+
   it('routes a job with a parameter only some providers honour to one that does', async () => {
     const run = async (input: Record<string, unknown>) => {
       // `accuracy` ranks Anthropic first (its catalog quality is higher).

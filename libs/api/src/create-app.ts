@@ -55,12 +55,12 @@ export function createApp(deps: AppDeps): Express {
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
   app.use('/v1', authenticate(services.keys), rateLimit(services.limiter));
   app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter }));
-  app.use(jobsRoutes({ config, jobs, objects }));
+  app.use(jobsRoutes({ config, jobs, objects, providers }));
   app.use(jobEventsRoutes({ config, redis, jobs, channels: services.channels }));
   app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
-  app.use(spekoRoutes({ config, jobs, objects, waiter, feed: services.feed }));
+  app.use(spekoRoutes({ config, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(openAiRoutes({ config, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
   app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix }));

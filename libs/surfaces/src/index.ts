@@ -11,7 +11,7 @@ export {
   completeRequest,
   type ChatCompletionRequest,
 } from './openai/chat-completions';
-export { OPENAI_PARAM_NAMES, openAiPath } from './openai/chat-params';
+export { checkChatParams, OPENAI_PARAM_NAMES, openAiPath } from './openai/chat-params';
 export {
   embeddingsList,
   embeddingsListOf,

@@ -9,6 +9,8 @@ import { principalOf } from '../middleware/authenticate';
 import { jobBody, jsonBody } from '../middleware/job-body';
 import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
 import { type JobService, jsonSubmission, parseOrThrow, type Submission } from '@voxq/intake';
+import type { ProviderRuntime } from '@voxq/providers';
+import { checkChatParams } from '@voxq/surfaces';
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {
@@ -29,11 +31,16 @@ function jobIdOf(req: Request): string {
   return id;
 }
 
-export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore }): Router {
+export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; providers: ProviderRuntime }): Router {
   const router = Router();
+  /** A chat parameter no configured provider honours is a 400 naming it (`input.logitBias`), before anything is queued. */
+  const checked = (submission: Submission, root = '') => {
+    if (submission.type === 'complete') checkChatParams(deps.providers, submission, (param) => `${root}input.${param}`);
+    return submission;
+  };
 
   router.post('/v1/jobs', jobBody(deps.config), async (req, res) => {
-    const submission = Buffer.isBuffer(req.body) ? binarySubmission(req) : jsonSubmission(req.body);
+    const submission = Buffer.isBuffer(req.body) ? binarySubmission(req) : checked(jsonSubmission(req.body));
     const { view, replayed } = await deps.jobs.submit(principalOf(req), submission, idempotencyKeyOf(req), { requestId: req.id });
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(202).location(`/v1/jobs/${view.id}`).json(view);
@@ -42,7 +49,7 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
   /** Many jobs in one request: `{jobs: [<job request>, ...]}`, validated all or nothing. */
   router.post('/v1/jobs\\:batch', jsonBody(deps.config), async (req, res) => {
     const { jobs } = parseOrThrow(jobBatchRequestSchema, req.body);
-    const submissions = jobs.map((job, i) => jsonSubmission(job, `jobs.${i}`));
+    const submissions = jobs.map((job, i) => checked(jsonSubmission(job, `jobs.${i}`), `jobs.${i}.`));
     const key = idempotencyKeyOf(req);
     const submitted = await deps.jobs.submitMany(principalOf(req), submissions, key === undefined ? undefined : submissions.map((_, i) => `${key}#${i}`), {
       requestId: req.id,

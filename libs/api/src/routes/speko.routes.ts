@@ -5,8 +5,9 @@ import { constraintsSchema, routingIntentSchema, type CompleteResult, type JobVi
 import { AppError, errors } from '@voxq/errors';
 import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import { compareStreamIds, ReplyTracker } from '@voxq/job-stream';
+import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
-import { completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
+import { checkChatParams, completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
@@ -34,7 +35,14 @@ const errorData = (error: unknown) => envelope(error instanceof AppError ? error
  * or with `Prefer: respond-async`, the answer is 202 with the job to poll. With
  * `Accept: text/event-stream` the answer is server-sent events ending in `done` or `error`.
  */
-export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; feed: JobFeed }): Router {
+export function spekoRoutes(deps: {
+  config: Config;
+  jobs: JobService;
+  objects: ObjectStore;
+  waiter: JobWaiter;
+  feed: JobFeed;
+  providers: ProviderRuntime;
+}): Router {
   const router = Router();
   const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
@@ -182,6 +190,8 @@ export function spekoRoutes(deps: { config: Config; jobs: JobService; objects: O
 
   router.post('/v1/complete', jsonBody(deps.config), async (req, res) => {
     const { intent, constraints, metadata, ...input } = parseOrThrow(completeBodySchema, req.body);
+    // A parameter no configured provider honours is a 400 naming it, before anything is queued.
+    checkChatParams(deps.providers, { type: 'complete', input, intent, constraints, metadata }, (param) => param);
     if (wantsEventStream(req) && !prefersAsync(req)) {
       return streamComplete(req, res, { type: 'complete', input: { ...input, stream: true }, intent, constraints, metadata });
     }

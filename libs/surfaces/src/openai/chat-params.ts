@@ -178,7 +178,12 @@ export function validateChatJob(job: unknown, body: Parameters<typeof openAiPath
  * that rules every candidate out. A request no provider can serve for other reasons (its
  * language, `allowedProviders`) is left to the router, which says why.
  */
-export function checkChatParams(runtime: ProviderRuntime, job: Extract<JobRequest, { type: 'complete' }>): void {
+export function checkChatParams(
+  runtime: ProviderRuntime,
+  job: Extract<JobRequest, { type: 'complete' }>,
+  /** How the request names a parameter: OpenAI's names here, voxq's on `/v1/jobs` (`input.logitBias`). */
+  nameOf: (param: ChatParam) => string = (param) => OPENAI_PARAM_NAMES[param],
+): void {
   const requested = requestedChatParams(job.input);
   if (requested.length === 0) return;
   const providers = runtime.registry.list('llm');
@@ -189,9 +194,9 @@ export function checkChatParams(runtime: ProviderRuntime, job: Extract<JobReques
   const pinned = job.constraints.models?.llm;
   const who = pinned ? `the model '${pinned}' (${eligible.join(', ')})` : `any configured chat provider (${eligible.join(', ')})`;
   if (blocking) {
-    const name = OPENAI_PARAM_NAMES[blocking];
+    const name = nameOf(blocking);
     throw errors.invalidRequest(`${name} is not supported by ${who}; nothing was queued.`, name, 'unsupported_parameter');
   }
-  const names = requested.map((p) => OPENAI_PARAM_NAMES[p]);
+  const names = requested.map(nameOf);
   throw errors.invalidRequest(`No provider of ${who} supports ${names.join(' together with ')}; nothing was queued.`, names[0], 'unsupported_parameter');
 }
