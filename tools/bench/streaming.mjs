@@ -10,14 +10,15 @@
 //             (tokens BENCH_STREAM_MANY_TOKEN_MS, 50 ms apart), then as many direct: the delay
 //             between consecutive content chunks (p50/p99 of each), streams completed, and the
 //             api's and worker's peak RSS.
+import { percentile as percentileOfSorted } from './http-load.mjs';
 import { cpuSeconds } from './processes.mjs';
 import { startBenchStack, memoryOf } from './stack.mjs';
 
-const percentile = (values, p) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
+const percentile = (values, p) =>
+  percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 
 /** One streamed completion: ms to the first content piece, the gaps between pieces, and the pieces. */
 async function streamOnce(url, headers, body) {

@@ -1,21 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
-
-/** Parses a server-sent event stream into `{event, data}` pairs. */
-function parseSse(text: string): Array<{ event: string; data: Record<string, unknown> }> {
-  return text
-    .split('\n\n')
-    .filter((block) => block.includes('data:'))
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block
-        .split('\n')
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .join('\n');
-      return { event, data: JSON.parse(data) as Record<string, unknown> };
-    });
-}
+import { parseSseEvents, sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 const weatherTool = {
   name: 'get_weather',
@@ -43,7 +27,8 @@ describe('Speko one-shot endpoints (seed 000/001)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    return parseSse(await res.text());
+    // Every data line of these streams is JSON.
+    return parseSseEvents(await res.text()).map((e) => ({ event: e.event, data: JSON.parse(e.data) as Record<string, unknown> }));
   };
 
   it('POST /v1/complete answers the seed CompleteResult with routing headers', async () => {

@@ -76,3 +76,15 @@ describe('ReplyTracker', () => {
     expect(types(tracker, [delta('1.0.0', 'late'), delta('1.0.1', 'now')])).toEqual(['delta:now']);
   });
 });
+
+describe('ReplyTracker resuming after a Last-Event-ID', () => {
+  it('reads the whole stream but marks what the client has already seen', () => {
+    const items = [start('1.0.0'), delta('1.0.0', 'a'), delta('1.0.0', 'b')];
+    const tracker = new ReplyTracker(items[1]!.id);
+    expect(tracker.read(items).map((e) => [e.type, e.replayed])).toEqual([
+      ['reply', true],
+      ['delta', true],
+      ['delta', false],
+    ]);
+  });
+});

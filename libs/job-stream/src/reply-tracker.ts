@@ -1,16 +1,21 @@
 import type { StreamDelta } from '@voxq/contracts';
-import type { StreamItem } from './stream-follower';
+import { compareStreamIds, type StreamItem } from './stream-follower';
 
 /** What a relay shows its client, read off the stream. */
 export type ReplyEvent =
   /** A new reply begins (the first one, or the next hop of a tool loop). */
-  | { type: 'reply'; id: string; hop: number; provider: string; model: string }
-  | { type: 'delta'; id: string; delta: StreamDelta }
-  /**
-   * The pieces shown so far are void: the provider making them failed after sending some
-   * (the job fails over or retries), or the job started its reply over (a retried attempt).
-   */
-  | { type: 'reset'; id: string; code: string; message: string; provider: string };
+  (
+    | { type: 'reply'; id: string; hop: number; provider: string; model: string }
+    | { type: 'delta'; id: string; delta: StreamDelta }
+    /**
+     * The pieces shown so far are void: the provider making them failed after sending some
+     * (the job fails over or retries), or the job started its reply over (a retried attempt).
+     */
+    | { type: 'reset'; id: string; code: string; message: string; provider: string }
+  ) & {
+    /** At or before the resuming client's `Last-Event-ID`: it has this event already. */
+    replayed: boolean;
+  };
 
 /** Reply names are `<attempt>.<hop>.<try>`. */
 export const replyName = (attempt: number, hop: number, attemptTry: number) => `${attempt}.${hop}.${attemptTry}`;
@@ -36,6 +41,12 @@ interface Current {
  * the stream) are skipped, as no one saw them.
  */
 export class ReplyTracker {
+  /**
+   * @param resumeAfter a reconnecting client's `Last-Event-ID`: the stream is read from its
+   * start (to know where the reply stands), and the events up to it come marked `replayed`.
+   */
+  constructor(private readonly resumeAfter?: string) {}
+
   private current: Current | null = null;
   private lastEnded: Current | null = null;
   /** A piece was shown since the last reset. */
@@ -47,6 +58,7 @@ export class ReplyTracker {
     const cutHere = new Set(items.flatMap(({ entry }) => (entry.k === 'cut' ? [entry.r] : [])));
     const events: ReplyEvent[] = [];
     for (const { id, entry } of items) {
+      const replayed = this.resumeAfter !== undefined && compareStreamIds(id, this.resumeAfter) <= 0;
       const mine = this.current?.r === entry.r;
       const unseen = cutHere.has(entry.r) && !(mine && this.current?.shown);
       switch (entry.k) {
@@ -54,18 +66,25 @@ export class ReplyTracker {
           if (unseen) break;
           const previous = this.current ?? this.lastEnded;
           if (previous?.shown && (!previous.ended || entry.hop <= previous.hop)) {
-            events.push({ type: 'reset', id, code: 'stream_restarted', message: 'The reply started over (the job was retried).', provider: previous.provider });
+            events.push({
+              type: 'reset',
+              id,
+              replayed,
+              code: 'stream_restarted',
+              message: 'The reply started over (the job was retried).',
+              provider: previous.provider,
+            });
             this.shownSinceReset = false;
           }
           this.current = { r: entry.r, hop: entry.hop, provider: entry.provider, shown: false, ended: false };
-          events.push({ type: 'reply', id, hop: entry.hop, provider: entry.provider, model: entry.model });
+          events.push({ type: 'reply', id, replayed, hop: entry.hop, provider: entry.provider, model: entry.model });
           break;
         }
         case 'delta':
           if (!mine || unseen) break;
           this.current!.shown = true;
           this.shownSinceReset = true;
-          events.push({ type: 'delta', id, delta: entry });
+          events.push({ type: 'delta', id, replayed, delta: entry });
           break;
         case 'end':
           if (!mine) break;
@@ -76,7 +95,7 @@ export class ReplyTracker {
         case 'cut':
           if (!mine) break;
           if (this.current!.shown) {
-            events.push({ type: 'reset', id, code: entry.code, message: entry.message, provider: this.current!.provider });
+            events.push({ type: 'reset', id, replayed, code: entry.code, message: entry.message, provider: this.current!.provider });
             this.shownSinceReset = false;
           }
           this.current = null;

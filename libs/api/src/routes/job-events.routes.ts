@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
-import { compareStreamIds, followJobStream, ReplyTracker, type StreamFollower, type StreamItem } from '@voxq/job-stream';
+import { followJobStream, ReplyTracker, type StreamFollower, type StreamItem } from '@voxq/job-stream';
 import { redisKeys } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
@@ -70,10 +70,10 @@ export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobS
     const poll = setInterval(check, POLL_MS);
     res.on('close', end);
 
-    const tracker = new ReplyTracker();
+    const tracker = new ReplyTracker(after);
     const relay = (items: StreamItem[]) => {
       for (const event of tracker.read(items)) {
-        if (ended || (after !== undefined && compareStreamIds(event.id, after) <= 0)) continue;
+        if (ended || event.replayed) continue;
         if (event.type === 'delta') {
           const { i, c, tc } = event.delta;
           sse.send('delta', { type: 'delta', index: i ?? 0, ...(c ? { content: c } : {}), ...(tc ? { toolCalls: tc } : {}) }, event.id);

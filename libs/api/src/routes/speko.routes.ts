@@ -4,7 +4,7 @@ import type { Config } from '@voxq/config';
 import { constraintsSchema, routingIntentSchema, type CompleteResult, type JobView, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
-import { compareStreamIds, ReplyTracker } from '@voxq/job-stream';
+import { ReplyTracker } from '@voxq/job-stream';
 import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { checkChatParams, completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
@@ -155,14 +155,14 @@ export function spekoRoutes(deps: {
     const { principal, job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
     res.setHeader('X-Voxq-Job-Id', queued.id);
     const sse = openEventStream(res);
-    const tracker = new ReplyTracker();
+    const tracker = new ReplyTracker(after);
     const fail = (error: unknown) => sse.send('error', { ...errorData(error), jobId: queued.id });
     try {
       for await (const item of deps.feed.follow(principal, queued.id, { waitMs: oneShot.syncWaitMs, signal: clientGone(req, res) })) {
         if (item.kind === 'items') {
           for (const event of tracker.read(item.items)) {
             if (event.type === 'reset') throw errors.streamInterrupted(queued.id, event.provider, event.message);
-            if (after !== undefined && compareStreamIds(event.id, after) <= 0) continue;
+            if (event.replayed) continue;
             if (event.type === 'reply') sse.send('meta', { jobId: queued.id, provider: event.provider, model: event.model, hop: event.hop }, event.id);
             else if (event.delta.c) sse.send('delta', { text: event.delta.c }, event.id);
           }

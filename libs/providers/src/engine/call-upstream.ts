@@ -23,6 +23,22 @@ export interface UpstreamCall<T> {
   timeoutMs?: number;
 }
 
+/** The call's signal: the job's, and the call's own budget when it has one (its expiry is a timeout). */
+export const callSignal = (call: Pick<UpstreamCall<unknown>, 'signal' | 'timeoutMs'>): AbortSignal =>
+  call.timeoutMs === undefined ? call.signal : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
+
+/** The POST itself, for `callUpstream` and `streamUpstream`: the body encoded, the vendor's headers, the shared pool. */
+export function postUpstream(call: Pick<UpstreamCall<unknown>, 'url' | 'headers' | 'body'>, accept: string, signal: AbortSignal) {
+  const { payload, contentType } = encodeBody(call.body);
+  return request(call.url, {
+    method: 'POST',
+    dispatcher: upstreamAgent,
+    headers: { 'content-type': contentType, accept, ...call.headers },
+    body: payload,
+    signal,
+  });
+}
+
 /**
  * The one upstream call engine: posts, maps a transport failure or abort and every non-2xx
  * status to voxq's typed errors (with `Retry-After` on 429s), and parses the answer. A
@@ -31,17 +47,10 @@ export interface UpstreamCall<T> {
  */
 export async function callUpstream<T>(call: UpstreamCall<T>): Promise<T> {
   const { provider, answer } = call;
-  const signal = call.timeoutMs === undefined ? call.signal : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
-  const { payload, contentType } = encodeBody(call.body);
+  const signal = callSignal(call);
   let raw: RawAnswer;
   try {
-    const response = await request(call.url, {
-      method: 'POST',
-      dispatcher: upstreamAgent,
-      headers: { 'content-type': contentType, accept: answer.accept, ...call.headers },
-      body: payload,
-      signal,
-    });
+    const response = await postUpstream(call, answer.accept, signal);
     const body = await answer.read(response.body as AnswerStream);
     raw = { status: response.statusCode, headers: response.headers, body, contentType: headerValue(response.headers, 'content-type')?.toLowerCase() ?? null };
   } catch (error) {

@@ -1,9 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { request } from 'undici';
 import { AppError, errors } from '@voxq/errors';
-import type { UpstreamCall } from './call-upstream';
-import { encodeBody } from './request-body';
-import { headerValue, upstreamAgent } from './upstream-agent';
+import { callSignal, postUpstream, type UpstreamCall } from './call-upstream';
+import { headerValue } from './upstream-agent';
 import { errorFromAnswer, errorFromFetchFailure } from './upstream-errors';
 
 /** A streamed call: everything `callUpstream` takes but the answer, which is server-sent events. */
@@ -24,8 +22,7 @@ const MAX_STREAM_BYTES = 64 * 1024 * 1024;
  */
 export async function streamUpstream(call: StreamCall, onEvent: (event: UpstreamEvent) => void): Promise<void> {
   const { provider } = call;
-  const signal = call.timeoutMs === undefined ? call.signal : AbortSignal.any([call.signal, AbortSignal.timeout(call.timeoutMs)]);
-  const { payload, contentType } = encodeBody(call.body);
+  const signal = callSignal(call);
   let failure: unknown;
   const parser = createParser({
     onEvent: (event) => {
@@ -33,13 +30,7 @@ export async function streamUpstream(call: StreamCall, onEvent: (event: Upstream
     },
   });
   try {
-    const response = await request(call.url, {
-      method: 'POST',
-      dispatcher: upstreamAgent,
-      headers: { 'content-type': contentType, accept: 'text/event-stream', ...call.headers },
-      body: payload,
-      signal,
-    });
+    const response = await postUpstream(call, 'text/event-stream', signal);
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const text = await response.body.text();
       failure = errorFromAnswer(provider, response.statusCode, text, headerValue(response.headers, 'retry-after'), call.readError);

@@ -113,7 +113,7 @@ const completionId = (job: JobView) => `chatcmpl-${job.id}`;
 const createdOf = (job: JobView) => Math.floor(Date.parse(job.createdAt) / 1000);
 const openAiToolCalls = (r: Pick<CompleteResult, 'toolCalls'>) =>
   r.toolCalls?.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args } }));
-const openAiUsage = (r: CompleteResult) => ({
+export const openAiUsage = (r: CompleteResult) => ({
   prompt_tokens: r.usage.promptTokens,
   completion_tokens: r.usage.completionTokens,
   total_tokens: r.usage.promptTokens + r.usage.completionTokens,

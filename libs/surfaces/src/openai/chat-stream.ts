@@ -1,7 +1,7 @@
 import type { CompleteResult, JobView, StreamDelta } from '@voxq/contracts';
 import { errors, type AppError } from '@voxq/errors';
-import { compareStreamIds, ReplyTracker, type StreamItem } from '@voxq/job-stream';
-import { chatCompletionChunks, openAiLogprobs } from './chat-completions';
+import { ReplyTracker, type StreamItem } from '@voxq/job-stream';
+import { chatCompletionChunks, openAiLogprobs, openAiUsage } from './chat-completions';
 
 /** What to write next: chunks (with the stream id they resume after), and whether the stream ends with an error instead of `[DONE]`. */
 export interface ChunkStep {
@@ -18,22 +18,20 @@ export interface ChunkStep {
  * (`stream_interrupted`) rather than run another provider's text on after it.
  */
 export class ChatChunkStream {
-  private readonly tracker = new ReplyTracker();
+  private readonly tracker: ReplyTracker;
   private readonly started = new Set<number>();
   private model: string;
   private readonly id: string;
   private readonly created: number;
 
-  /**
-   * @param resumeAfter a reconnecting client's `Last-Event-ID`: the stream is read from its
-   * start (to know where the reply stands) but only what comes after it is sent.
-   */
+  /** @param resumeAfter a reconnecting client's `Last-Event-ID`: only what comes after it is sent. */
   constructor(
     private readonly job: JobView,
     requestedModel: string | undefined,
     private readonly includeUsage: boolean,
-    private readonly resumeAfter?: string,
+    resumeAfter?: string,
   ) {
+    this.tracker = new ReplyTracker(resumeAfter);
     this.id = `chatcmpl-${job.id}`;
     this.created = Math.floor(Date.parse(job.createdAt) / 1000);
     this.model = requestedModel ?? '';
@@ -72,11 +70,11 @@ export class ChatChunkStream {
   items(items: readonly StreamItem[]): ChunkStep {
     const chunks: ChunkStep['chunks'] = [];
     for (const event of this.tracker.read(items)) {
-      const seen = this.resumeAfter !== undefined && compareStreamIds(event.id, this.resumeAfter) <= 0;
       if (event.type === 'reply') this.model = event.model;
       else if (event.type === 'delta') {
+        // A replayed piece still counts (its choice has had its role chunk); it is not sent again.
         const out = this.piece(event.delta);
-        if (!seen) chunks.push(...out.map((data) => ({ id: event.id, data })));
+        if (!event.replayed) chunks.push(...out.map((data) => ({ id: event.id, data })));
       } else return { chunks, error: errors.streamInterrupted(this.job.id, event.provider, event.message) };
     }
     return { chunks };
@@ -91,12 +89,7 @@ export class ChatChunkStream {
     const choices = [result, ...(result.moreChoices ?? [])];
     const chunks = [...this.started].sort((a, b) => a - b).map((index) => this.chunk(index, {}, choices[index]?.finishReason ?? result.finishReason));
     if (this.includeUsage) {
-      const usage = {
-        prompt_tokens: result.usage.promptTokens,
-        completion_tokens: result.usage.completionTokens,
-        total_tokens: result.usage.promptTokens + result.usage.completionTokens,
-      };
-      chunks.push({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage });
+      chunks.push({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: openAiUsage(result) });
     }
     return { chunks: chunks.map((data) => ({ data })) };
   }
