@@ -21,6 +21,22 @@ const cases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...s
 
 /** The OpenAI-style surfaces answer in OpenAI's envelope (key order as OpenAI sends it). */
 const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|files|batches)\b/;
+/** Speko's one-shot routes answer in Speko's `{error: "<message>", code: "<CODE>"}` (401s included: it is the path's surface). */
+const SPEKO_PATH = /^\/v1\/(transcribe|synthesize|complete)$/;
+
+/** The error's fields whichever surface's body carries them (Speko's code is voxq's, upper-cased). */
+function errorOf(path: string, status: number, body: Record<string, unknown>) {
+  if (SPEKO_PATH.test(path)) {
+    expect(Object.keys(body)).toEqual(['error', 'code', 'type', 'param']);
+    return { type: body.type, code: String(body.code).toLowerCase(), message: body.error, param: body.param };
+  }
+  expect(Object.keys(body)).toEqual(['error']);
+  const error = body.error as Record<string, unknown>;
+  // Authentication runs before any router, so a 401 is voxq's envelope on the OpenAI routes.
+  const openAi = OPENAI_PATH.test(path) && status !== 401;
+  expect(Object.keys(error)).toEqual(openAi ? ['message', 'type', 'param', 'code'] : ['type', 'code', 'message', 'param']);
+  return error;
+}
 
 describe('bad input on every surface', () => {
   let stack: TestStack;
@@ -125,20 +141,17 @@ describe('bad input on every surface', () => {
     const before = await snapshot();
     const res = await stack.request(key, c.method ?? 'POST', path, body, c.headers);
     expect(res.status, JSON.stringify(res.body)).toBe(c.status);
-    expect(Object.keys(res.body)).toEqual(['error']);
-    // Authentication runs before any router, so a 401 is voxq's envelope everywhere.
-    const openAi = OPENAI_PATH.test(path) && c.status !== 401;
-    expect(Object.keys(res.body.error!)).toEqual(openAi ? ['message', 'type', 'param', 'code'] : ['type', 'code', 'message', 'param']);
-    expect(res.body.error).toEqual({
+    const error = errorOf(path, c.status, res.body);
+    expect(error).toEqual({
       type: expect.any(String),
       code: expect.any(String),
       message: expect.any(String),
       param: expect.toSatisfy((p) => p === null || typeof p === 'string'),
     });
-    if (c.code) expect(res.body.error!.code).toBe(c.code);
-    if (c.param) expect(res.body.error!.param).toBe(c.param);
-    if (c.message) expect(res.body.error!.message).toMatch(c.message);
-    if (c.status === 404) expect(res.body.error!.type).toBe('not_found_error');
+    if (c.code) expect(error.code).toBe(c.code);
+    if (c.param) expect(error.param).toBe(c.param);
+    if (c.message) expect(error.message).toMatch(c.message);
+    if (c.status === 404) expect(error.type).toBe('not_found_error');
     expect(await snapshot()).toEqual(before);
   });
 

@@ -78,7 +78,14 @@ describe('Speko one-shot endpoints (seed 000/001)', () => {
     const events = await stream('/v1/complete', { messages: [{ role: 'user', content: 'Stream me.' }] });
     const names = [...new Set(events.map((e) => e.event))];
     expect(names).toEqual(['meta', 'delta', 'done']);
-    expect(events[0]!.data).toMatchObject({ jobId: expect.any(String), provider: 'openai', model: expect.any(String), hop: 0 });
+    expect(events[0]!.data).toMatchObject({
+      jobId: expect.any(String),
+      provider: 'openai',
+      model: expect.any(String),
+      hop: 0,
+      failoverCount: 0,
+      totalFailoverCount: 0,
+    });
     const deltas = events.filter((e) => e.event === 'delta').map((e) => (e.data as { text: string }).text);
     // The simulator streams word by word: the pieces arrive as it sent them.
     expect(deltas).toEqual(['Simulated ', 'reply ', 'to: ', 'Stream ', 'me.']);
@@ -103,18 +110,19 @@ describe('Speko one-shot endpoints (seed 000/001)', () => {
     stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
     const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Fail please.' }] });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: expect.any(String), message: expect.stringContaining('bad shape') });
+    // Speko's error body: the message as a string, the code in its upper case.
+    expect(res.body).toMatchObject({ error: expect.stringContaining('bad shape'), code: expect.stringMatching(/^[A-Z_]+$/), type: 'invalid_request_error' });
 
     stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
     const events = await stream('/v1/complete', { messages: [{ role: 'user', content: 'Fail the stream.' }] });
     expect(events.map((e) => e.event)).toEqual(['error']);
-    expect(events[0]!.data).toMatchObject({ error: { type: 'invalid_request_error' }, jobId: expect.any(String) });
+    expect(events[0]!.data).toMatchObject({ error: expect.stringContaining('bad shape'), type: 'invalid_request_error', jobId: expect.any(String) });
   });
 
   it('rejects a bad body with a 400 naming the field', async () => {
     const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [] });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+    expect(res.body).toMatchObject({ error: expect.stringContaining('messages'), code: 'INVALID_REQUEST', type: 'invalid_request_error', param: 'messages' });
   });
 
   it('POST /v1/transcribe takes binary audio with intent and constraints headers', async () => {
@@ -136,7 +144,7 @@ describe('Speko one-shot endpoints (seed 000/001)', () => {
 
     const bad = await stack.request(apiKey, 'POST', '/v1/transcribe', wav, { 'content-type': 'audio/wav', 'x-speko-intent': '{nope' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ param: 'x-speko-intent' });
+    expect(bad.body).toMatchObject({ error: expect.any(String), param: 'x-speko-intent' });
   });
 
   it('POST /v1/synthesize answers the audio with its content type and routing headers', async () => {
@@ -172,11 +180,18 @@ describe('one-shot wait bound', () => {
     await stack?.close();
   });
 
-  it('answers 202 with the job and its Location once API_SYNC_WAIT_MS has passed', async () => {
-    const started = Date.now();
-    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Slow.' }] });
+  it('answers a 504 naming the job once API_SYNC_WAIT_MS has passed (never the job as if it were the result)', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/synthesize', { text: 'Slow.' });
+    expect(res.status).toBe(504);
+    expect(res.body).toMatchObject({ error: expect.stringContaining('poll GET /v1/jobs/'), code: 'JOB_WAIT_TIMEOUT' });
+    const jobId = res.headers.get('x-voxq-job-id')!;
+    // The job goes on (a client that stays until the answer is not a client that went away).
+    expect((await stack.request(apiKey, 'GET', `/v1/jobs/${jobId}`)).body.status).toBe('queued');
+  });
+
+  it('answers 202 with the job and its Location only for Prefer: respond-async', async () => {
+    const res = await stack.request(apiKey, 'POST', '/v1/complete', { messages: [{ role: 'user', content: 'Slow.' }] }, { prefer: 'respond-async' });
     expect(res.status).toBe(202);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(res.body).toMatchObject({ id: expect.any(String), object: 'job', status: 'queued' });
     expect(res.headers.get('location')).toBe(`/v1/jobs/${res.body.id}`);
   });

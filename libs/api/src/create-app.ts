@@ -60,8 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
-  app.use(spekoRoutes({ config, jobs, objects, waiter, feed: services.feed, providers }));
-  app.use(openAiRoutes({ config, jobs, objects, waiter, feed: services.feed, providers }));
+  app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
+  app.use(openAiRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
   app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix }));
   app.use(notFoundHandler);

@@ -76,8 +76,12 @@ export const envSchema = z.object({
   API_JSON_LIMIT_BYTES: int(8 * 1_048_576, 1024),
   /** Largest audio upload accepted inline (binary body or base64), in bytes. */
   API_AUDIO_LIMIT_BYTES: int(25 * 1_048_576, 1024),
-  /** How long the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …) wait for their job before answering 202. */
-  API_SYNC_WAIT_MS: int(30_000, 0),
+  /**
+   * How long Speko's one-shot routes (`/v1/transcribe|synthesize|complete`) wait for their job.
+   * The Speko SDK reads the answer as the result, never a job to poll, and gives up at its own
+   * timeout (30 s unless its caller sets one), which cancels the job; past this, a 504 naming the job.
+   */
+  API_SYNC_WAIT_MS: int(600_000, 0),
   /**
    * How long the OpenAI-compatible routes wait for their job, as the official SDKs do (their
    * default timeout is 10 minutes); past it the answer is a 504 naming the job, which goes on.

@@ -1,17 +1,29 @@
-import type { StreamDelta } from '@voxq/contracts';
+import type { StreamDelta, ToolProgress } from '@voxq/contracts';
 import { compareStreamIds, type StreamItem } from './stream-follower';
 
 /** What a relay shows its client, read off the stream. */
 export type ReplyEvent =
   /** A new reply begins (the first one, or the next hop of a tool loop). */
   (
-    | { type: 'reply'; id: string; hop: number; provider: string; model: string }
+    | {
+        type: 'reply';
+        id: string;
+        hop: number;
+        provider: string;
+        model: string;
+        /** Providers that failed before this one in its hop and in the whole job (absent from older writers). */
+        failoverCount?: number;
+        totalFailoverCount?: number;
+        scoresRunId?: string;
+      }
     | { type: 'delta'; id: string; delta: StreamDelta }
     /**
      * The pieces shown so far are void: the provider making them failed after sending some
      * (the job fails over or retries), or the job started its reply over (a retried attempt).
      */
     | { type: 'reset'; id: string; code: string; message: string; provider: string }
+    /** A server-side tool call started or answered (tool-loop progress; not part of any reply's text). */
+    | { type: 'tool'; id: string; call: ToolProgress }
   ) & {
     /** At or before the resuming client's `Last-Event-ID`: it has this event already. */
     replayed: boolean;
@@ -59,8 +71,9 @@ export class ReplyTracker {
     const events: ReplyEvent[] = [];
     for (const { id, entry } of items) {
       const replayed = this.resumeAfter !== undefined && compareStreamIds(id, this.resumeAfter) <= 0;
-      const mine = this.current?.r === entry.r;
-      const unseen = cutHere.has(entry.r) && !(mine && this.current?.shown);
+      const r = 'r' in entry ? entry.r : undefined;
+      const mine = r !== undefined && this.current?.r === r;
+      const unseen = r !== undefined && cutHere.has(r) && !(mine && this.current?.shown);
       switch (entry.k) {
         case 'start': {
           if (unseen) break;
@@ -77,7 +90,17 @@ export class ReplyTracker {
             this.shownSinceReset = false;
           }
           this.current = { r: entry.r, hop: entry.hop, provider: entry.provider, shown: false, ended: false };
-          events.push({ type: 'reply', id, replayed, hop: entry.hop, provider: entry.provider, model: entry.model });
+          events.push({
+            type: 'reply',
+            id,
+            replayed,
+            hop: entry.hop,
+            provider: entry.provider,
+            model: entry.model,
+            ...(entry.fc === undefined ? {} : { failoverCount: entry.fc }),
+            ...(entry.tfc === undefined ? {} : { totalFailoverCount: entry.tfc }),
+            ...(entry.run === undefined ? {} : { scoresRunId: entry.run }),
+          });
           break;
         }
         case 'delta':
@@ -103,6 +126,11 @@ export class ReplyTracker {
         case 'fin':
           this.final = entry.r;
           break;
+        case 'tool': {
+          const { k: _k, ...call } = entry;
+          events.push({ type: 'tool', id, replayed, call });
+          break;
+        }
       }
     }
     return events;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StreamEntry, TokenLogprob } from '@voxq/contracts';
+import type { StreamEntry, TokenLogprob, ToolProgress } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
 import { defineScripts, redisKeys, type ScriptPipeline } from '@voxq/redis-keys';
 import appendLua from './scripts/stream-append.lua';
@@ -22,6 +22,10 @@ export interface ReplyMeta {
   hop: number;
   provider: string;
   model: string;
+  /** Providers that failed before this one in its hop, and in the whole job so far. */
+  failovers?: { hop: number; total: number };
+  /** The scores run that ranked the providers. */
+  scoresRunId?: string;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface JobDeltas {
   reply(meta: ReplyMeta): ReplyStream;
   /** Names the reply the job's result is from; resolves once written (before the result is stored). */
   final(r: string): Promise<void>;
+  /** A server-side tool call's progress; resolves once written. */
+  tool(progress: ToolProgress): Promise<void>;
 }
 
 /**
@@ -117,7 +123,15 @@ export class ReplyStreamWriter {
           delta(piece) {
             if (!started) {
               started = true;
-              append({ k: 'start', r: meta.r, hop: meta.hop, provider: meta.provider, model: meta.model });
+              append({
+                k: 'start',
+                r: meta.r,
+                hop: meta.hop,
+                provider: meta.provider,
+                model: meta.model,
+                ...(meta.failovers ? { fc: meta.failovers.hop, tfc: meta.failovers.total } : {}),
+                ...(meta.scoresRunId ? { run: meta.scoresRunId } : {}),
+              });
             }
             append({
               k: 'delta',
@@ -140,6 +154,10 @@ export class ReplyStreamWriter {
       },
       final(r) {
         append({ k: 'fin', r });
+        return flush();
+      },
+      tool(progress) {
+        append({ k: 'tool', ...progress });
         return flush();
       },
     };

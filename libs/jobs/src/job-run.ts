@@ -60,15 +60,16 @@ export async function runJobHandler(
   lifecycle: JobLifecycle,
 ): Promise<HandlerOutput<JobType>> {
   const { tenantId, payload } = job.data;
+  const streamed = payload.type === 'complete' && payload.input.stream === true;
   let toolLoop = start.toolLoop;
   if (toolLoop && start.missing.length > 0) {
     // Back after a crash before the calls went out (or with calls lost): send them again.
-    if (await deps.tools.suspend(job, token, tenantId, { state: toolLoop, calls: start.missing })) throw new WaitingChildrenError();
+    if (await deps.tools.suspend(job, token, tenantId, { state: toolLoop, calls: start.missing }, streamed)) throw new WaitingChildrenError();
     ToolDispatch.markLost(toolLoop, (await deps.tools.resume(job, start.complete!)).missing);
   }
   const onProviderAttempt = lifecycle.providerListener();
   // Only a job someone may read as it is made asks its providers to stream.
-  const deltas = deps.streams && payload.type === 'complete' && payload.input.stream ? deps.streams.forJob(job.id!) : undefined;
+  const deltas = deps.streams && streamed ? deps.streams.forJob(job.id!) : undefined;
   for (;;) {
     const output = await runKindHandler(payload, {
       jobId: job.id!,
@@ -84,7 +85,7 @@ export async function runJobHandler(
     });
     if (!('suspend' in output)) return output;
     lifecycle.toolCalls(output.suspend);
-    if (await deps.tools.suspend(job, token, tenantId, output.suspend)) throw new WaitingChildrenError();
+    if (await deps.tools.suspend(job, token, tenantId, output.suspend, streamed)) throw new WaitingChildrenError();
     // Nothing to wait for (only background calls, or the answers are already in).
     toolLoop = (await deps.tools.resume(job, start.complete!)).state;
   }

@@ -35,14 +35,14 @@ export class ToolDispatch {
   }
 
   /** Saves the loop and sends its calls; true when the job now waits (throw `WaitingChildrenError`). */
-  async suspend(job: Job, token: string | undefined, tenantId: string, suspension: Suspension): Promise<boolean> {
+  async suspend(job: Job, token: string | undefined, tenantId: string, suspension: Suspension, stream = false): Promise<boolean> {
     const { state, calls } = suspension;
     await this.loops.save(job.id!, state);
     await Promise.all(
       calls.map(({ call, source, wait }) =>
         enqueue(this.tools, QUEUE_CATALOG.tools, {
           job: 'tool-call',
-          payload: { jobId: job.id!, tenantId, hop: state.hop, toolCallId: call.id, name: call.name, args: call.args, source },
+          payload: { jobId: job.id!, tenantId, hop: state.hop, toolCallId: call.id, name: call.name, args: call.args, source, ...(stream ? { stream } : {}) },
           options: {
             jobId: toolCallJobId(job.id!, state.hop, call.id),
             // A child that fails outright must not hold its parent for ever; the parent

@@ -27,7 +27,7 @@ export { scoreCandidates, WEIGHTS } from './scoring';
 export type { ScoredCandidate, ScoreComponents } from './scoring';
 export type { Availability, ProviderStateView } from './health/provider-states';
 export type { HealthSample } from './health/provider-health';
-export type { ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions, RoutedResult, RoutingRequest } from './router';
+export type { CallPlace, ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions, RoutedResult, RoutingRequest } from './router';
 export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
 export { translators } from './translation';
 export { translates } from './candidates';

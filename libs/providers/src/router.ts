@@ -60,7 +60,13 @@ export interface RoutedResult<T> {
   attempts: ProviderAttempt[];
 }
 
-export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, model: string, signal: AbortSignal) => Promise<T>;
+/** Where a call stands in its routing: the providers that failed before it, and the scores run that ranked them. */
+export interface CallPlace {
+  failoverCount: number;
+  scoresRunId: string;
+}
+
+export type ProviderCall<C extends Capability, T> = (provider: ProviderOf<C>, model: string, signal: AbortSignal, place: CallPlace) => Promise<T>;
 
 /** How long jobs with the same routing input share a scores run (the ranking is the same). */
 const SCORES_RUN_REUSE_MS = 1_000;
@@ -131,7 +137,7 @@ export class ProviderRouter {
       const { signal, done } = callSignal(opts.signal, callTimeout);
       const started = performance.now();
       try {
-        const value = await untilAborted(() => call(provider, model, signal), signal).finally(done);
+        const value = await untilAborted(() => call(provider, model, signal, { failoverCount: attempts.length, scoresRunId }), signal).finally(done);
         const providerMs = Math.round(performance.now() - started);
         attempts.push({ provider: provider.name, model, ms: providerMs });
         opts.onAttempt?.(attempts.at(-1)!);

@@ -45,6 +45,8 @@ export const toolCallJobSchema = z.object({
   args: z.string(),
   // The API validated the source strictly; read back from the queue, unknown fields are ignored.
   source: webhookToolSourceSchema.strip(),
+  /** The `complete` job streams: the call's progress goes to its delta stream (`started`, then `completed` or `failed`). */
+  stream: z.boolean().optional(),
 });
 export type ToolCallJob = z.infer<typeof toolCallJobSchema>;
 

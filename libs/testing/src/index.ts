@@ -8,3 +8,12 @@ export { startSimulatedStack, startStack } from './stack';
 export type { SimulatedStack, StackOptions, TestResponse, TestStack } from './stack';
 export { sineWav } from './audio-fixture';
 export { parseSseEvents, type SseEvent } from './sse';
+export {
+  readSseBlocks,
+  SPEKO_SDK_USER_AGENT,
+  SpekoWireClient,
+  SpekoWireError,
+  type RoutingOptions,
+  type StreamEvent,
+  type WireEvent,
+} from './speko-wire-client';

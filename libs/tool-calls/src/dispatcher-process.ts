@@ -1,5 +1,6 @@
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
+import { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import { openProcessResources, type ProcessResources } from '@voxq/runtime';
 import { startDispatcher, WebhookEndpointStore } from '@voxq/webhooks';
@@ -26,7 +27,8 @@ export async function startDispatcherProcess(config: Config, logger: Logger): Pr
     await resources.close();
     throw error;
   });
-  const tools = startToolWorker({ resources, config, logger, secretFor });
+  const streams = new ReplyStreamWriter(resources.redis, config.redis.prefix, config.streams, logger);
+  const tools = startToolWorker({ resources, config, logger, secretFor, streams });
   return {
     resources,
     async close(deadline) {

@@ -1,4 +1,5 @@
 import type { Config } from '@voxq/config';
+import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
 import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
@@ -16,8 +17,11 @@ export function startToolWorker(options: {
   config: Config;
   logger: Logger;
   secretFor: SecretLookup;
+  /** Where a streamed `complete` job's readers learn that a call answered. */
+  streams: ReplyStreamWriter;
 }): { close(deadline?: AbortSignal): Promise<void> } {
-  const { config, logger } = options;
+  const { config, logger, streams } = options;
+  const callTool = createToolCallProcessor(options);
   const worker = startQueueWorker(
     QUEUE_CATALOG.tools,
     {
@@ -26,7 +30,12 @@ export function startToolWorker(options: {
       concurrency: config.webhooks.concurrency,
       onInvalid: (job, error) => logger.error({ toolCallJobId: job.id, reason: error.detail }, 'tool call job data invalid: failed unread'),
     },
-    createToolCallProcessor(options),
+    async (job) => {
+      const answer = await callTool(job);
+      const { jobId, toolCallId, name, hop, stream } = job.data;
+      if (stream) await streams.forJob(jobId).tool({ id: toolCallId, name, hop, status: answer.isError ? 'failed' : 'completed' });
+      return answer;
+    },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'tool worker error'));
   return { close: async (deadline) => void (await drainWorker(worker, deadline)) };

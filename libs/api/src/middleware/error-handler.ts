@@ -1,7 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { ErrorEnvelope } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
+import { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoErrorBody } from '@voxq/surfaces';
 
 /**
  * body-parser's errors carry a `type`; map each to what the client did wrong. The router's
@@ -29,14 +30,22 @@ export function envelope(error: AppError): ErrorEnvelope {
   return { error: { type: error.type, code: error.code, message: error.message, param: error.param ?? null } };
 }
 
-/** The one place errors become HTTP responses, all in the same envelope. */
+/**
+ * The error body a request gets: Speko's `{error: "<message>", code}` on Speko's one-shot
+ * routes and for the Speko SDK anywhere (it reads no other shape), else voxq's envelope.
+ */
+export function errorBodyFor(req: Pick<Request, 'path' | 'header'>, error: AppError): object {
+  return SPEKO_ONE_SHOT_PATHS.has(req.path) || isSpekoSdk(req.header('user-agent')) ? spekoErrorBody(error) : envelope(error);
+}
+
+/** The one place errors become HTTP responses, in the envelope of the surface asked. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown, req, res, _next) => {
     const error = thrown instanceof AppError ? thrown : (fromExpress(thrown as object) ?? errors.internal('Internal server error.', thrown));
     if (error.status >= 500) logger.error({ err: thrown, reqId: req.id, path: req.path }, 'request failed');
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return void res.end();
-    res.status(error.status).json(envelope(error));
+    res.status(error.status).json(errorBodyFor(req, error));
   };
 }
 

@@ -1,7 +1,11 @@
+import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { Principal } from '@voxq/auth';
-import { streamIdSchema, type JobView } from '@voxq/contracts';
+import { streamIdSchema, type JobView, type SynthesizeResult } from '@voxq/contracts';
 import { AppError, errors, type ErrorType } from '@voxq/errors';
+import type { Logger } from '@voxq/logging';
+import { tenantOfKey, type ObjectStore } from '@voxq/storage';
+import { routingHeaders } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { idempotencyKeyOf } from '../middleware/request-headers';
 import type { JobService, JobWaiter, Submission } from '@voxq/intake';
@@ -15,6 +19,7 @@ export interface OneShotDeps {
   jobs: JobService;
   waiter: () => JobWaiter;
   syncWaitMs: number;
+  logger: Logger;
 }
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
@@ -47,6 +52,36 @@ export interface Outcome {
   job: JobView;
 }
 
+/**
+ * A synchronous call's job belongs to its caller: when the client goes away before the
+ * answer is whole, the job is cancelled (a running provider call is aborted), so an aborted
+ * SDK call neither runs on nor bills. Unless the client may come back for it: a webhook
+ * will tell it, or it sent an `Idempotency-Key` (a repeat, or a stream resumed with
+ * `Last-Event-ID`, finds the job again).
+ */
+export function cancelIfAbandoned(deps: OneShotDeps, req: Request, res: Response, submission: Submission, jobId: string): void {
+  if (req.header('idempotency-key') !== undefined || submission.webhook) return;
+  const principal = principalOf(req);
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    deps.jobs.cancel(principal, jobId).then(
+      () => deps.logger.info({ jobId, reqId: req.id }, 'client went away: job cancelled'),
+      (error: unknown) => {
+        // It ended first (or is gone): nothing left to cancel.
+        if (error instanceof AppError && (error.code === 'job_not_cancellable' || error.code === 'job_not_found')) return;
+        deps.logger.warn({ err: error, jobId, reqId: req.id }, 'could not cancel the job of a client that went away');
+      },
+    );
+  });
+}
+
+/** Submits a synchronous call's job (cancelled if its client goes away) without waiting. */
+export async function submitSync(deps: OneShotDeps, req: Request, res: Response, submission: Submission): Promise<Outcome> {
+  const outcome = await submitAndWait(deps, req, res, submission, 0);
+  cancelIfAbandoned(deps, req, res, submission, outcome.job.id);
+  return outcome;
+}
+
 /** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
 export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
   const principal = principalOf(req);
@@ -61,24 +96,40 @@ export function waitFor(deps: OneShotDeps, req: Request, res: Response, jobId: s
 }
 
 /**
- * An OpenAI route's finished job and result, or null once it has answered `202` to a caller
- * asking `Prefer: respond-async`. The official SDKs wait up to 10 minutes, so these routes
- * wait as long (`deps.syncWaitMs` is `API_OPENAI_WAIT_MS` for them) rather than turn a slow
- * job into a job object the SDK would misread; past it, a 504 naming the job.
+ * A one-shot route's finished job and result, or null once it has answered `202` to a caller
+ * asking `Prefer: respond-async`. The SDKs wait long (OpenAI's up to 10 minutes, Speko's as
+ * long as its caller's timeout), so these routes wait as long (`API_OPENAI_WAIT_MS`,
+ * `API_SPEKO_WAIT_MS`) rather than turn a slow job into a job object the SDK would misread
+ * as its result; past it, a 504 naming the job. A client that goes away cancels the job.
  */
-export async function openAiResult<R>(deps: OneShotDeps, req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {
+export async function syncResult<R>(deps: OneShotDeps, req: Request, res: Response, submission: Submission): Promise<{ job: JobView; result: R } | null> {
   if (prefersAsync(req)) {
     const { job } = await submitAndWait(deps, req, res, submission, 0);
     sendPending(res, job);
     return null;
   }
-  const { job } = await submitAndWait(deps, req, res, submission);
+  const { job: queued } = await submitSync(deps, req, res, submission);
+  const job = await waitFor(deps, req, res, queued.id);
   if (job.status === 'queued' || job.status === 'active') {
     res.setHeader('X-Voxq-Job-Id', job.id);
     throw errors.jobWaitTimeout(job.id, job.status, deps.syncWaitMs);
   }
   if (job.status !== 'completed' || !job.result) throw jobError(job);
   return { job, result: job.result as R };
+}
+
+/** A synthesize job's audio as the answer, with its routing headers (Speko's `/v1/synthesize`, OpenAI's speech). */
+export async function sendAudio(objects: ObjectStore, req: Request, res: Response, done: { job: JobView; result: SynthesizeResult }): Promise<void> {
+  const key = done.result.audio.key;
+  if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', done.job.id);
+  const { body, object } = await objects.getStream({ key });
+  res.set(routingHeaders(done.job, done.result));
+  res.setHeader('Content-Type', object.contentType);
+  res.setHeader('Content-Length', String(object.size));
+  // The wait's and the cancel's listeners are on `res` already; the pipeline adds its own.
+  res.setMaxListeners(20);
+  // A client gone mid-body ends the pipeline: nothing left to answer.
+  await pipeline(body, res).catch(() => undefined);
 }
 
 /** 202 with the job to poll, as `POST /v1/jobs` answers. */
@@ -119,15 +170,19 @@ export interface EventStream {
   end(): void;
 }
 
-export function openEventStream(res: Response): EventStream {
+/**
+ * @param keepAlive a comment every 15 s so proxies keep an idle stream open. Off for clients
+ * that read a comment as an event (the Speko SDK yields it as a `message`).
+ */
+export function openEventStream(res: Response, keepAlive = true): EventStream {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
   res.setHeader('Connection', 'keep-alive');
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  res.on('close', () => clearInterval(keepAlive));
+  const timer = keepAlive ? setInterval(() => res.write(': keep-alive\n\n'), 15_000) : undefined;
+  res.on('close', () => clearInterval(timer));
   return {
     send(event, data, id) {
       if (res.writableEnded || res.destroyed) return;
@@ -138,7 +193,7 @@ export function openEventStream(res: Response): EventStream {
       res.write(events.map((e) => frame(e.event, e.data, e.id)).join(''));
     },
     end() {
-      clearInterval(keepAlive);
+      clearInterval(timer);
       if (!res.writableEnded) res.end();
     },
   };

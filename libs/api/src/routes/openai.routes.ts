@@ -1,11 +1,11 @@
-import { pipeline } from 'node:stream/promises';
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
 import type { CompleteResult, SynthesizeResult, TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
 import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
-import { tenantOfKey, type ObjectStore } from '@voxq/storage';
+import type { ObjectStore } from '@voxq/storage';
 import {
   audioTypeOf,
   ChatChunkStream,
@@ -22,10 +22,21 @@ import {
   transcriptionFormatOf,
   transcriptionRequest,
 } from '@voxq/surfaces';
-import { principalOf } from '../middleware/authenticate';
 import { fromExpress } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
-import { clientGone, jobError, lastEventIdOf, openAiResult, openEventStream, prefersAsync, sendPending, submitAndWait, type OneShotDeps } from './one-shot';
+import {
+  clientGone,
+  jobError,
+  lastEventIdOf,
+  openEventStream,
+  prefersAsync,
+  sendAudio,
+  sendPending,
+  submitAndWait,
+  submitSync,
+  syncResult,
+  type OneShotDeps,
+} from './one-shot';
 import { openAiEmbeddingRoutes } from './openai-embeddings.routes';
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
@@ -45,6 +56,7 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
  */
 export function openAiRoutes(deps: {
   config: Config;
+  logger: Logger;
   jobs: JobService;
   objects: ObjectStore;
   waiter: JobWaiter;
@@ -53,7 +65,7 @@ export function openAiRoutes(deps: {
 }): Router {
   const router = Router();
   const waitMs = deps.config.api.openAiWaitMs;
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs };
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs, logger: deps.logger };
   // The multipart body is read whole (bounded), then parsed by undici's FormData parser.
   const multipartLimit = deps.config.api.audioLimitBytes + 1_048_576;
   const rawMultipart = express.raw({ limit: multipartLimit, type: () => true });
@@ -62,7 +74,7 @@ export function openAiRoutes(deps: {
       ? rawMultipart(req, res, next)
       : next(errors.unsupportedMediaType('Send the audio as multipart/form-data with a `file` field.'));
 
-  const finished = <R>(req: Request, res: Response, submission: Submission) => openAiResult<R>(oneShot, req, res, submission);
+  const finished = <R>(req: Request, res: Response, submission: Submission) => syncResult<R>(oneShot, req, res, submission);
 
   router.post('/v1/chat/completions', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(chatCompletionRequestSchema, req.body);
@@ -88,7 +100,7 @@ export function openAiRoutes(deps: {
    */
   async function streamChat(req: Request, res: Response, submission: Submission, model: string | undefined, includeUsage: boolean) {
     const after = lastEventIdOf(req);
-    const { principal, job: queued } = await submitAndWait(oneShot, req, res, submission, 0);
+    const { principal, job: queued } = await submitSync(oneShot, req, res, submission);
     res.setHeader('X-Voxq-Job-Id', queued.id);
     const sse = openEventStream(res);
     const relay = new ChatChunkStream(queued, model, includeUsage, after);
@@ -119,13 +131,7 @@ export function openAiRoutes(deps: {
     const body = parseOrThrow(speechRequestSchema, req.body);
     const done = await finished<SynthesizeResult>(req, res, speechSubmission(deps.providers, body));
     if (!done) return;
-    const key = done.result.audio.key;
-    if (!key || tenantOfKey(key) !== principalOf(req).tenantId) throw errors.notFound('result', done.job.id);
-    const { body: audio, object } = await deps.objects.getStream({ key });
-    res.set(routingHeaders(done.job, done.result));
-    res.setHeader('Content-Type', object.contentType);
-    res.setHeader('Content-Length', String(object.size));
-    await pipeline(audio, res).catch(() => undefined);
+    await sendAudio(deps.objects, req, res, done);
   });
 
   const transcription = (task: 'transcribe' | 'translate') =>

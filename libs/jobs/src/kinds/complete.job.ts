@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
 import { AppError, toAppError } from '@voxq/errors';
 import { replyName, type ReplyMeta } from '@voxq/job-stream';
-import { requestedChatParams, samplingOf, type LlmDelta } from '@voxq/providers';
+import { requestedChatParams, samplingOf, type CallPlace, type LlmDelta } from '@voxq/providers';
 import { runBuiltinTool } from '../builtin-tools';
 import { routeOptions, type JobContext, type JobKind, type Suspension } from '../job-kind';
 import { freshToolLoop, type ServerToolCall, type ToolLoopState } from '../tool-loop';
@@ -20,8 +20,8 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
     'llm',
     // Only providers that honour the job's chat parameters are candidates.
     { ...payload, requires: { chatParams: requestedChatParams(input) } },
-    (provider, model, signal) =>
-      streamed(ctx, { r: replyName(ctx.attempt, state.hop, tries++), hop: state.hop, provider: provider.name, model }, (onDelta) =>
+    (provider, model, signal, place) =>
+      streamed(ctx, replyMeta(ctx, state, tries++, provider.name, model, place), (onDelta) =>
         provider.complete(
           {
             model,
@@ -46,6 +46,17 @@ async function callModel(input: Input, payload: JobPayloadOf<'complete'>, state:
   state.failoverCount += routed.failoverCount;
   state.providerAttempts.push(...routed.attempts);
   return { routed, reply };
+}
+
+function replyMeta(ctx: JobContext, state: ToolLoopState, attemptTry: number, provider: string, model: string, place: CallPlace): ReplyMeta {
+  return {
+    r: replyName(ctx.attempt, state.hop, attemptTry),
+    hop: state.hop,
+    provider,
+    model,
+    failovers: { hop: place.failoverCount, total: state.failoverCount + place.failoverCount },
+    scoresRunId: place.scoresRunId,
+  };
 }
 
 /**
@@ -123,6 +134,7 @@ export const completeJob: JobKind<'complete'> = {
       const outgoing: Suspension['calls'] = [];
       for (const call of serverSide) state.calls.push(runOrDispatch(call, tools.get(call.name)!, state.hop, outgoing));
       const hopCalls = state.calls.filter((c) => c.hop === state.hop);
+      await publishProgress(ctx, hopCalls);
       if (outgoing.length > 0) {
         state.awaiting = outgoing.some((o) => o.wait);
         if (!state.awaiting) state.transcript.push(...toolMessages(hopCalls));
@@ -132,6 +144,19 @@ export const completeJob: JobKind<'complete'> = {
     }
   },
 };
+
+/**
+ * Tool-loop progress for streaming readers: every call `started`; a builtin has its answer
+ * already. A webhook call's answer is published by the dispatcher that makes the call.
+ */
+async function publishProgress(ctx: JobContext, calls: readonly ServerToolCall[]): Promise<void> {
+  if (!ctx.deltas) return;
+  for (const call of calls) {
+    const progress = { id: call.id, name: call.name, hop: call.hop };
+    await ctx.deltas.tool({ ...progress, status: 'started' });
+    if (call.executionMode === 'builtin') await ctx.deltas.tool({ ...progress, status: call.isError ? 'failed' : 'completed' });
+  }
+}
 
 /** Runs a builtin now; a webhook call is queued for the dispatcher (async ones answer at once). */
 function runOrDispatch(call: ChatToolCall, tool: ChatTool, hop: number, outgoing: Suspension['calls']): ServerToolCall {

@@ -75,7 +75,8 @@ export class ChatChunkStream {
         // A replayed piece still counts (its choice has had its role chunk); it is not sent again.
         const out = this.piece(event.delta);
         if (!event.replayed) chunks.push(...out.map((data) => ({ id: event.id, data })));
-      } else return { chunks, error: errors.streamInterrupted(this.job.id, event.provider, event.message) };
+      } else if (event.type === 'reset') return { chunks, error: errors.streamInterrupted(this.job.id, event.provider, event.message) };
+      // Server-side tool progress has no place in OpenAI's chunks: the calls run inside voxq.
     }
     return { chunks };
   }

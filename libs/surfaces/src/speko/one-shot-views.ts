@@ -1,13 +1,14 @@
 import type { CompleteResult, TranscribeResult } from '@voxq/contracts';
 import type { Provenance } from '../routing-headers';
 
-export const provenanceOf = (r: Provenance) => ({ provider: r.provider, model: r.model, failoverCount: r.failoverCount, scoresRunId: r.scoresRunId });
+/** Which provider and model answered, how many failed first, and the scores run that ranked them (`null` when none). */
+export const provenanceOf = (r: Provenance) => ({ provider: r.provider, model: r.model, failoverCount: r.failoverCount, scoresRunId: r.scoresRunId ?? null });
 
-/** The seed's transcribe answer. */
+/** The seed's transcribe answer; `confidence` is null from providers that give none (the SDK's `number | null`). */
 export const transcribeView = (r: TranscribeResult) => ({
   text: r.text,
   ...provenanceOf(r),
-  ...(r.confidence === undefined ? {} : { confidence: r.confidence }),
+  confidence: r.confidence ?? null,
 });
 
 /** The seed's `CompleteResult`. */

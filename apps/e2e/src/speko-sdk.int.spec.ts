@@ -1,0 +1,205 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, sineWav, SpekoWireClient, SpekoWireError, startSimulatedStack, type SimulatedStack, type StreamEvent } from '@voxq/testing';
+
+/**
+ * voxq as a drop-in for the Speko SDK (issue 14): every call here goes through
+ * `SpekoWireClient`, which speaks exactly as `@spekoai/sdk` does (its headers, no `Accept`,
+ * its reading of events and errors), with the base URL a user would give the SDK.
+ */
+const weatherTool = {
+  name: 'get_weather',
+  description: 'The weather in a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const all: StreamEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+describe('the Speko SDK wire against voxq', () => {
+  let stack: SimulatedStack;
+  let speko: SpekoWireClient;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    stack = await startSimulatedStack((sim) => ({ ANTHROPIC_API_KEY: 'sk-sim-test', ANTHROPIC_BASE_URL: sim.baseUrlFor('anthropic') }));
+    apiKey = (await stack.createKey('speko-sdk')).apiKey;
+    // The base URL as the SDK takes it: the SDK appends `/v1/...` itself.
+    speko = new SpekoWireClient({ apiKey, baseUrl: stack.url });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  afterEach(() => stack.simulator.reset());
+
+  const jobOf = async (jobId: string) => (await stack.request(apiKey, 'GET', `/v1/jobs/${jobId}`)).body;
+
+  it('transcribe: the result from the `done` event', async () => {
+    const wav = sineWav();
+    const result = await speko.transcribe(wav, { language: 'en-US', constraints: { allowedProviders: { stt: ['openai'] } } });
+    expect(result).toEqual({
+      text: `Simulated transcript of ${wav.length} bytes of audio/wav by whisper-1`,
+      provider: 'openai',
+      model: 'whisper-1',
+      confidence: expect.any(Number),
+      failoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+    });
+  });
+
+  it('transcribeStream: meta, the final transcript, done', async () => {
+    const events = await collect(speko.transcribeStream(sineWav(), { language: 'en', constraints: { allowedProviders: { stt: ['openai'] } } }));
+    expect(events.map((e) => e.type)).toEqual(['meta', 'transcript', 'done']);
+    expect(events[0]).toMatchObject({ provider: 'openai', model: 'whisper-1', failoverCount: 0, scoresRunId: expect.stringMatching(/^sr_/) });
+    expect(events[1]).toMatchObject({ text: expect.stringContaining('Simulated transcript'), isFinal: true });
+  });
+
+  it('synthesize and synthesizeStream: the audio itself with its routing headers', async () => {
+    const result = await speko.synthesize('Hello, world.', { language: 'en', constraints: { allowedProviders: { tts: ['openai'] } } });
+    expect(result.contentType).toMatch(/^audio\//);
+    expect(result.audio.byteLength).toBeGreaterThan(100);
+    expect(result).toMatchObject({ provider: 'openai', failoverCount: 0, scoresRunId: expect.stringMatching(/^sr_/) });
+
+    const streamed = await speko.synthesizeStream('Stream it.', { language: 'en', constraints: { allowedProviders: { tts: ['openai'] } } });
+    let bytes = 0;
+    for await (const chunk of streamed.response.body!) bytes += (chunk as Uint8Array).byteLength;
+    expect(streamed.provider).toBe('openai');
+    expect(bytes).toBeGreaterThan(100);
+  });
+
+  it('complete: the result from `done`; a pinned provider is the one that answers', async () => {
+    const result = await speko.complete({ messages: [{ role: 'user', content: 'Hi!' }], intent: { language: 'en' } });
+    expect(result).toEqual({
+      text: 'Simulated reply to: Hi!',
+      provider: 'openai',
+      model: expect.any(String),
+      usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) },
+      failoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+    });
+    const pinned = await speko.complete({
+      messages: [{ role: 'user', content: 'Hi!' }],
+      intent: { language: 'en' },
+      constraints: { allowedProviders: { llm: ['anthropic'] } },
+    });
+    expect(pinned.provider).toBe('anthropic');
+  });
+
+  it('completeStream: meta with its hop and failovers, the reply token by token, done', async () => {
+    const events = await collect(speko.completeStream({ messages: [{ role: 'user', content: 'Stream me please.' }], intent: { language: 'en' } }));
+    expect([...new Set(events.map((e) => e.type))]).toEqual(['meta', 'delta', 'done']);
+    expect(events[0]).toEqual({
+      type: 'meta',
+      provider: 'openai',
+      model: expect.any(String),
+      failoverCount: 0,
+      totalFailoverCount: 0,
+      scoresRunId: expect.stringMatching(/^sr_/),
+      hop: 0,
+      jobId: expect.any(String),
+    });
+    const deltas = events.filter((e) => e.type === 'delta').map((e) => e.text);
+    expect(deltas.length).toBeGreaterThan(2);
+    expect(deltas.join('')).toBe('Simulated reply to: Stream me please.');
+    expect(events.at(-1)).toMatchObject({ type: 'done', text: deltas.join(''), provider: 'openai' });
+  });
+
+  it('a failover before the first token shows in meta, not in the text', async () => {
+    stack.simulator.enqueueFaults([{ status: 503 }], 'openai');
+    const events = await collect(
+      speko.completeStream({
+        messages: [{ role: 'user', content: 'Fail over.' }],
+        intent: { language: 'en' },
+        constraints: { allowedProviders: { llm: ['openai', 'anthropic'] } },
+      }),
+    );
+    const meta = events.find((e) => e.type === 'meta')!;
+    expect(meta).toMatchObject({ provider: 'anthropic', failoverCount: 1, totalFailoverCount: 1 });
+    expect(events.at(-1)).toMatchObject({ type: 'done', provider: 'anthropic', failoverCount: 1 });
+  });
+
+  it('inline tools come back as tool_call events and toolCalls; toolChoice as the SDK types it', async () => {
+    const result = await speko.complete({
+      messages: [{ role: 'user', content: 'Call get_weather for Paris.' }],
+      intent: { language: 'en' },
+      tools: [weatherTool],
+    });
+    expect(result.toolCalls).toEqual([{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }]);
+    const events = await collect(
+      speko.completeStream({ messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }], intent: { language: 'en' }, tools: [weatherTool] }),
+    );
+    expect(events.map((e) => e.type).filter((t) => t !== 'delta')).toEqual(['meta', 'tool_call', 'done']);
+  });
+
+  it('builtin tools: server_tool_call started then completed as they run, then the next hop', async () => {
+    const events = await collect(
+      speko.completeStream({
+        messages: [{ role: 'user', content: 'What time is it? use current_time' }],
+        intent: { language: 'en' },
+        tools: [{ name: 'current_time', description: 'The time now.', parameters: { type: 'object', properties: {} }, executionMode: 'builtin' }],
+      }),
+    );
+    const tools = events.filter((e) => e.type === 'server_tool_call');
+    expect(tools.map((e) => [e.name, e.status, e.hop])).toEqual([
+      ['current_time', 'started', 1],
+      ['current_time', 'completed', 1],
+    ]);
+    const metas = events.filter((e) => e.type === 'meta');
+    expect(metas.map((m) => m.hop)).toEqual([0, 1]);
+    // The tool's progress comes between the two replies.
+    expect(events.indexOf(tools[0]!)).toBeGreaterThan(events.indexOf(metas[0]!));
+    expect(events.indexOf(tools[1]!)).toBeLessThan(events.indexOf(metas[1]!));
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+  });
+
+  it('errors read as their messages: 401, 400 and an error event', async () => {
+    const stranger = new SpekoWireClient({ apiKey: 'sk_live_nope', baseUrl: stack.url });
+    const denied = await stranger.complete({ messages: [{ role: 'user', content: 'Hi' }], intent: { language: 'en' } }).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(SpekoWireError);
+    expect(denied).toMatchObject({ kind: 'auth', status: 401, message: expect.stringMatching(/API key/) });
+
+    const bad = await speko.complete({ messages: [], intent: { language: 'en' } }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ kind: 'api', status: 400, code: 'INVALID_REQUEST', message: expect.stringContaining('messages') });
+    expect((bad as Error).message).not.toContain('[object Object]');
+
+    stack.simulator.enqueueFaults([{ status: 400, message: 'messages: bad shape' }], 'openai');
+    const failed = await speko
+      .complete({ messages: [{ role: 'user', content: 'Fail please.' }], intent: { language: 'en' }, constraints: { allowedProviders: { llm: ['openai'] } } })
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({ kind: 'api', code: expect.stringMatching(/^[A-Z_]+$/), message: expect.stringContaining('bad shape') });
+  });
+
+  it('an aborted call cancels its job: no provider call runs on', async () => {
+    stack.simulator.setLatency({ latencyMs: 0, tokenMs: 300 });
+    const abort = new AbortController();
+    let jobId = '';
+    const reading = (async () => {
+      for await (const event of speko.completeStream(
+        { messages: [{ role: 'user', content: 'A long answer please, word by word.' }], intent: { language: 'en' } },
+        abort.signal,
+      )) {
+        if (event.type === 'meta') jobId = String(event.jobId);
+        if (event.type === 'delta') abort.abort();
+      }
+    })();
+    await expect(reading).rejects.toThrow();
+    expect(jobId).not.toBe('');
+    await eventually(async () => ((await jobOf(jobId)).status === 'cancelled' ? true : undefined), 15_000, 'the aborted job cancelled');
+
+    // The SDK's own timeout aborts the same way.
+    stack.simulator.setLatency({ latencyMs: 3_000 });
+    const impatient = new SpekoWireClient({ apiKey, baseUrl: stack.url, timeout: 500 });
+    const before = (await stack.request(apiKey, 'GET', '/v1/jobs?type=transcribe&limit=1')).body.data as Array<{ id: string }>;
+    await expect(impatient.transcribe(sineWav(), { language: 'en', constraints: { allowedProviders: { stt: ['openai'] } } })).rejects.toThrow();
+    await eventually(
+      async () => {
+        const [latest] = (await stack.request(apiKey, 'GET', '/v1/jobs?type=transcribe&limit=1')).body.data as Array<{ id: string; status: string }>;
+        return latest && latest.id !== before[0]?.id && latest.status === 'cancelled' ? true : undefined;
+      },
+      15_000,
+      'the timed-out job cancelled',
+    );
+  });
+});
