@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { eventually, sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 const weatherTool = {
   type: 'function' as const,
@@ -46,6 +46,24 @@ describe('OpenAI SDK drop-in', () => {
     // The configured model pinned the provider and model.
     const sent = stack.simulator.requests().at(-1)!;
     expect((sent.body as { model: string; max_tokens?: number; max_completion_tokens?: number }).model).toBe('gpt-4o-mini');
+  });
+
+  it('an aborted call cancels its job (a client gone is a job no one will read)', async () => {
+    stack.simulator.setLatency({ latencyMs: 5_000 });
+    const abort = new AbortController();
+    const call = client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Abandon me.' }] }, { signal: abort.signal });
+    // The job exists once the provider is called; then the client goes away.
+    const calls = stack.simulator.requests().length;
+    await eventually(() => (stack.simulator.requests().length > calls ? true : undefined), 15_000, 'the provider called');
+    abort.abort();
+    await expect(call).rejects.toThrow();
+    stack.simulator.reset();
+    const { data } = (await stack.request(client.apiKey, 'GET', '/v1/jobs?type=complete&limit=1')).body as { data: Array<{ id: string }> };
+    await eventually(
+      async () => ((await stack.request(client.apiKey, 'GET', `/v1/jobs/${data[0]!.id}`)).body.status === 'cancelled' ? true : undefined),
+      15_000,
+      'the job cancelled',
+    );
   });
 
   it('round-trips tool calls: assistant tool_calls and tool messages', async () => {

@@ -1,5 +1,16 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sineWav, SpekoWireClient, SpekoWireError, startSimulatedStack, type SimulatedStack, type StreamEvent } from '@voxq/testing';
+import {
+  eventually,
+  SPEKO_SDK_USER_AGENT,
+  sineWav,
+  SpekoWireClient,
+  SpekoWireError,
+  startSimulatedStack,
+  type SimulatedStack,
+  type StreamEvent,
+} from '@voxq/testing';
 
 /**
  * voxq as a drop-in for the Speko SDK (issue 14): every call here goes through
@@ -201,5 +212,62 @@ describe('the Speko SDK wire against voxq', () => {
       15_000,
       'the timed-out job cancelled',
     );
+  });
+
+  it('answers JSON to curl and to a client that asks for it, events to the SDK', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${stack.url}/v1/complete`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'Which form?' }], intent: { language: 'en' } }),
+      });
+    const curl = await post({ accept: '*/*', 'user-agent': 'curl/8.5.0' });
+    expect(curl.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await curl.json()).toMatchObject({ text: 'Simulated reply to: Which form?' });
+    const sdkAsksJson = await post({ accept: 'application/json', 'user-agent': SPEKO_SDK_USER_AGENT });
+    expect(sdkAsksJson.headers.get('content-type')).toMatch(/^application\/json/);
+    await sdkAsksJson.body?.cancel();
+    const sdk = await post({ accept: '*/*', 'user-agent': SPEKO_SDK_USER_AGENT });
+    expect(sdk.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await sdk.text()).toMatch(/event: done\n/);
+  });
+
+  it("errors on voxq's own routes read as their messages for the SDK too", async () => {
+    const stranger = new SpekoWireClient({ apiKey: 'sk_live_nope', baseUrl: stack.url });
+    await expect(stranger.usage.get()).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/API key/) });
+    const missing = await speko.webhooks.get('we_nope').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND', message: "No webhook_endpoint with id 'we_nope'." });
+  });
+
+  it('webhook tools: server_tool_call started when the call goes out, completed when it answers', async () => {
+    let answered = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ content: `Sunny ${++answered}` })), 200),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tool`;
+    try {
+      const tool = { ...weatherTool, executionMode: 'webhook', source: { kind: 'webhook', url } };
+      const events = await collect(
+        speko.completeStream({ messages: [{ role: 'user', content: 'Weather? use get_weather' }], intent: { language: 'en' }, tools: [tool] }),
+      );
+      const kinds = events
+        .filter((e) => e.type !== 'delta')
+        .map((e) => (e.type === 'server_tool_call' ? `tool:${String(e.status)}` : `${e.type}${e.hop ?? ''}`));
+      expect(kinds).toEqual(['meta0', 'tool:started', 'tool:completed', 'meta1', 'done']);
+      expect(events.find((e) => e.type === 'server_tool_call')).toEqual({
+        type: 'server_tool_call',
+        id: expect.any(String),
+        name: 'get_weather',
+        status: 'started',
+        hop: 1,
+      });
+      expect(answered).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -87,4 +87,30 @@ describe('ReplyTracker resuming after a Last-Event-ID', () => {
       ['delta', false],
     ]);
   });
+
+  it('passes tool-loop progress through between replies, without touching the replies', () => {
+    const tracker = new ReplyTracker();
+    const tool = (status: 'started' | 'completed' | 'failed') => item({ k: 'tool', id: 'call_1', name: 'get_weather', hop: 1, status });
+    const events = tracker.read([
+      item({ k: 'start', r: '1.0.0', hop: 0, provider: 'openai', model: 'm', fc: 1, tfc: 1, run: 'sr_1' }),
+      item({ k: 'delta', r: '1.0.0', tc: [{ index: 0, id: 'call_1', name: 'get_weather', args: '{}' }] }),
+      item({ k: 'end', r: '1.0.0' }),
+      tool('started'),
+      tool('completed'),
+      start('1.1.0'),
+      delta('1.1.0', 'Sunny'),
+      item({ k: 'end', r: '1.1.0' }),
+      item({ k: 'fin', r: '1.1.0' }),
+    ]);
+    expect(events.map((e) => (e.type === 'tool' ? `tool:${e.call.status}` : e.type))).toEqual([
+      'reply',
+      'delta',
+      'tool:started',
+      'tool:completed',
+      'reply',
+      'delta',
+    ]);
+    expect(events[0]).toMatchObject({ type: 'reply', failoverCount: 1, totalFailoverCount: 1, scoresRunId: 'sr_1' });
+    expect(tracker.outcome()).toBe('whole');
+  });
 });
