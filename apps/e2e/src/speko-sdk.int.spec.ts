@@ -75,7 +75,7 @@ describe('the Speko SDK wire against voxq', () => {
 
     const streamed = await speko.synthesizeStream('Stream it.', { language: 'en', constraints: { allowedProviders: { tts: ['openai'] } } });
     let bytes = 0;
-    for await (const chunk of streamed.response.body!) bytes += (chunk as Uint8Array).byteLength;
+    for await (const chunk of streamed) bytes += chunk.byteLength;
     expect(streamed.provider).toBe('openai');
     expect(bytes).toBeGreaterThan(100);
   });

@@ -25,7 +25,7 @@ export const embeddingsExample = {
 };
 
 const pending: ResponseDoc = {
-  description: 'Still queued or running after `API_SYNC_WAIT_MS` (or `Prefer: respond-async`): the job to poll.',
+  description: 'Only with `Prefer: respond-async`: the job to poll, at once.',
   content: { 'application/json': { schema: Job } },
   headers: { Location: '`/v1/jobs/{id}`', 'X-Voxq-Job-Id': 'The job.' },
 };
@@ -38,7 +38,7 @@ export const embeddingsDocs: RouteDoc[] = [
     tag: 'OpenAI-compatible',
     summary: "OpenAI's embeddings",
     description:
-      'Runs an `embed` job and waits for it, up to `API_SYNC_WAIT_MS`; past that, or with `Prefer: respond-async`, the answer is `202` with the job to poll. ' +
+      'Runs an `embed` job and waits for it as long as the official SDKs do (`API_OPENAI_WAIT_MS`); past that, `504 job_wait_timeout` naming the job. `Prefer: respond-async` answers `202` with the job at once; a client that goes away first cancels it. ' +
       '`model` must name an embedding model of a configured provider (`GET /v1/models?recommended_for=embedding`), else `404 model_not_found`; ' +
       "`dimensions` past the model's length is a `400` naming `dimensions`. `input` is a string or up to 2048 strings; token ids are refused (`400`). " +
       '`encoding_format: base64` (what the official SDKs send by default) answers little-endian float32 in base64, as OpenAI does.',
@@ -57,6 +57,6 @@ export const embeddingsDocs: RouteDoc[] = [
       },
       202: pending,
     },
-    errors: [400, 402, 404, 409, 413, 415, 500, 502, 503],
+    errors: [400, 402, 404, 409, 413, 415, 500, 502, 503, 504],
   },
 ];

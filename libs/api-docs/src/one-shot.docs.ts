@@ -21,12 +21,16 @@ const pending: ResponseDoc = {
 };
 
 const oneShotDescription =
-  'Runs an ordinary job and waits for it, up to `API_SYNC_WAIT_MS`; past that, or with `Prefer: respond-async`, the answer is `202` with the job to poll.';
+  'Speko\'s wire, as its SDK speaks it (docs/speko.md): runs an ordinary job and waits for it as long as `API_SYNC_WAIT_MS` (10 minutes); past that the answer is `504 job_wait_timeout` naming the job, which goes on. `Prefer: respond-async` answers `202` with the job at once. A client that goes away first cancels the job (unless it sent an `Idempotency-Key`). Errors are Speko\'s `{error: "<message>", code: "<CODE>"}`.';
+const eventsOrJson =
+  'Server-sent events when `Accept` ranks `text/event-stream` first, or names neither it nor `application/json` and the caller is the Speko SDK (`User-Agent: @spekoai/sdk/…`); JSON otherwise.';
 
 // Errors of a one-shot route: bad input, the job's own failure (by its error type), no provider.
 const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
 
-const openAiPending: ResponseDoc = { ...pending, description: 'Only with `Prefer: respond-async`: the job to poll, at once.' };
+const asyncPending: ResponseDoc = { ...pending, description: 'Only with `Prefer: respond-async`: the job to poll, at once.' };
+// Speko's routes wait long, so they may also time out.
+const spekoErrors = [...oneShotErrors, 504];
 const openAiDescription =
   'Runs an ordinary job and waits for it as long as the official SDKs do (`API_OPENAI_WAIT_MS`, 10 minutes); past that the answer is `504 job_wait_timeout` naming the job, which goes on. `Prefer: respond-async` answers `202` with the job at once.';
 // The OpenAI routes wait longer, so they may also time out.
@@ -75,9 +79,9 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'transcribe',
     tag: 'One-shot (Speko)',
     summary: 'Speech to text, answered when done',
-    description: `The audio is the body; the intent and constraints are JSON headers. ${oneShotDescription}`,
+    description: `The audio is the body; the intent and constraints are JSON headers. ${oneShotDescription} ${eventsOrJson} Events: \`meta\`, \`transcript\`, then \`done\` or \`error\`.`,
     auth: true,
-    envelope: 'voxq',
+    envelope: 'speko',
     headers: [
       jsonHeaderParam('x-speko-intent', 'The routing intent'),
       jsonHeaderParam('x-speko-constraints', 'The constraints'),
@@ -92,9 +96,9 @@ export const oneShotDocs: RouteDoc[] = [
         content: { 'application/json': { schema: component('SpekoTranscription', spekoTranscriptionSchema) }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
-      202: pending,
+      202: asyncPending,
     },
-    errors: oneShotErrors,
+    errors: spekoErrors,
   },
   {
     method: 'post',
@@ -102,9 +106,9 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'synthesize',
     tag: 'One-shot (Speko)',
     summary: 'Text to speech, answered with the audio',
-    description: `${oneShotDescription} Over SSE the \`done\` event carries the result with its download URL instead of the bytes.`,
+    description: `${oneShotDescription} Server-sent events only for an \`Accept\` that names \`text/event-stream\`: the \`done\` event carries the result with its download URL instead of the bytes.`,
     auth: true,
-    envelope: 'voxq',
+    envelope: 'speko',
     headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
     body: {
       required: true,
@@ -122,9 +126,9 @@ export const oneShotDocs: RouteDoc[] = [
         content: { 'audio/*': { schema: binaryAudio }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
-      202: pending,
+      202: asyncPending,
     },
-    errors: oneShotErrors,
+    errors: spekoErrors,
   },
   {
     method: 'post',
@@ -132,9 +136,9 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'complete',
     tag: 'One-shot (Speko)',
     summary: 'An LLM completion, answered when done',
-    description: `${oneShotDescription} Over SSE: \`meta\` as each reply starts (provider, model, tool-loop \`hop\`), a \`delta\` per piece of text as the provider makes it, then \`server_tool_call\`s, \`tool_call\`s and \`done\` (or \`error\`, \`stream_interrupted\` when the provider fails after pieces were sent; docs/streaming.md).`,
+    description: `${oneShotDescription} ${eventsOrJson} Events: \`meta\` as each reply starts (provider, model, \`failoverCount\`, \`totalFailoverCount\`, \`scoresRunId\`, tool-loop \`hop\`), a \`delta\` per piece of text as the provider makes it, \`server_tool_call\` as each server-side call starts and answers (\`status\`), the client's \`tool_call\`s and \`done\` (or \`error\`, \`STREAM_INTERRUPTED\` when the provider fails after pieces were sent).`,
     auth: true,
-    envelope: 'voxq',
+    envelope: 'speko',
     headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
     body: {
       required: true,
@@ -151,9 +155,9 @@ export const oneShotDocs: RouteDoc[] = [
         content: { 'application/json': { schema: component('SpekoCompletion', spekoCompletionSchema) }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
-      202: pending,
+      202: asyncPending,
     },
-    errors: oneShotErrors,
+    errors: spekoErrors,
   },
   {
     method: 'post',
@@ -175,7 +179,7 @@ export const oneShotDocs: RouteDoc[] = [
         content: { 'application/json': { schema: component('ChatCompletion', chatCompletionSchema) }, 'text/event-stream': { schema: eventStream } },
         headers: routingHeaders,
       },
-      202: openAiPending,
+      202: asyncPending,
     },
     errors: openAiErrors,
   },
@@ -192,7 +196,7 @@ export const oneShotDocs: RouteDoc[] = [
     body: { required: true, content: { 'application/json': { schema: component('SpeechRequest', speechRequestSchema), examples: { hello: speechExample } } } },
     responses: {
       200: { description: 'The audio, in `response_format`.', content: { 'audio/*': { schema: binaryAudio } }, headers: routingHeaders },
-      202: openAiPending,
+      202: asyncPending,
     },
     errors: openAiErrors,
   },
@@ -207,7 +211,7 @@ export const oneShotDocs: RouteDoc[] = [
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
-    responses: { 200: transcriptionResponse('transcript'), 202: openAiPending },
+    responses: { 200: transcriptionResponse('transcript'), 202: asyncPending },
     errors: openAiErrors,
   },
   {
@@ -221,7 +225,7 @@ export const oneShotDocs: RouteDoc[] = [
     envelope: 'openai',
     headers: [idempotencyKeyHeader, preferHeader],
     body: { required: true, content: { 'multipart/form-data': { schema: transcriptionForm } } },
-    responses: { 200: transcriptionResponse('English translation'), 202: openAiPending },
+    responses: { 200: transcriptionResponse('English translation'), 202: asyncPending },
     errors: openAiErrors,
   },
 ];

@@ -17,7 +17,7 @@ import { jobsDocs } from './jobs.docs';
 import { metaDocs } from './meta.docs';
 import { oneShotDocs } from './one-shot.docs';
 import { resourcesDocs } from './resources.docs';
-import { openAiErrorEnvelopeSchema } from './response-schemas';
+import { openAiErrorEnvelopeSchema, spekoErrorBodySchema } from './response-schemas';
 import { component, isComponent, type Component, type JsonSchema, type MediaDoc, type ResponseDoc, type RouteDoc } from './route-doc';
 
 /** Every route `createApp` serves, documented. */
@@ -25,6 +25,12 @@ export const API_ROUTE_DOCS: readonly RouteDoc[] = [...metaDocs, ...jobsDocs, ..
 
 export const ErrorEnvelope = component('ErrorEnvelope', errorEnvelopeSchema);
 export const OpenAiErrorEnvelope = component('OpenAiErrorEnvelope', openAiErrorEnvelopeSchema);
+export const SpekoErrorBody = component('SpekoErrorBody', spekoErrorBodySchema);
+const ENVELOPES = {
+  voxq: { prefix: 'Error', schema: ErrorEnvelope },
+  openai: { prefix: 'OpenAiError', schema: OpenAiErrorEnvelope },
+  speko: { prefix: 'SpekoError', schema: SpekoErrorBody },
+} as const;
 
 /** Parts several request bodies share, named so the reference shows them once (as clients send them). */
 const SHARED_REQUEST_PARTS = [
@@ -175,13 +181,13 @@ class ErrorResponses {
   constructor(private readonly components: ComponentSet) {}
 
   ref(envelope: RouteDoc['envelope'], status: number): JsonSchema {
-    const name = `${envelope === 'openai' ? 'OpenAiError' : 'Error'}${status}`;
+    const name = `${ENVELOPES[envelope].prefix}${status}`;
     this.all[name] ??= {
       description: ERROR_DESCRIPTIONS[status] ?? 'An error.',
       ...(status === 429 || status === 503
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
         : {}),
-      content: { 'application/json': { schema: this.components.add(envelope === 'openai' ? OpenAiErrorEnvelope : ErrorEnvelope, 'output') } },
+      content: { 'application/json': { schema: this.components.add(ENVELOPES[envelope].schema, 'output') } },
     };
     return { $ref: `#/components/responses/${name}` };
   }

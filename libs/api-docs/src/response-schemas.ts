@@ -26,6 +26,14 @@ export const openAiErrorEnvelopeSchema = z.strictObject({
   }),
 });
 
+/** Speko's error body, as its SDK reads it (Speko's one-shot routes; every route for the Speko SDK): docs/speko.md. */
+export const spekoErrorBodySchema = z.strictObject({
+  error: z.string().describe('The message.'),
+  code: z.string().describe("voxq's error code in upper case, e.g. `INVALID_REQUEST`."),
+  type: z.string(),
+  param: z.string().nullable(),
+});
+
 const listOf = <T extends z.ZodType>(item: T) => z.strictObject({ object: z.literal('list'), data: z.array(item) });
 
 export const jobListSchema = z.strictObject({

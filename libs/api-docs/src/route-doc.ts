@@ -57,7 +57,8 @@ export interface RouteDoc {
   /** Outside `/v1`: a route's own optional bearer token (`METRICS_TOKEN`) instead of the API key. */
   ownToken?: 'metricsToken';
   /** Which error envelope the route answers with: voxq's, or OpenAI's (the OpenAI-compatible surfaces). */
-  envelope: 'voxq' | 'openai';
+  /** The error body's shape: voxq's envelope, OpenAI's, or Speko's `{error: "<message>", code}`. */
+  envelope: 'voxq' | 'openai' | 'speko';
   /** Path parameters by name. */
   pathParams?: Record<string, string>;
   /** The query string's zod schema (each property becomes a parameter). */

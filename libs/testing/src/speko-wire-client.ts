@@ -189,19 +189,23 @@ export class SpekoWireClient {
     const body = { text, intent: this.intent(options), ...rest, ...(constraints ? { constraints } : {}) };
     const response = await this.send('POST', '/v1/synthesize', { headers: this.headers(true), body: JSON.stringify(body) }, signal);
     const header = (name: string) => response.headers.get(name);
+    // As the SDK's `SynthesizeStreamResult`: the routing headers, and the body's chunks to iterate.
     return {
       contentType: header('content-type') ?? 'application/octet-stream',
       provider: header('x-speko-provider') ?? 'unknown',
       model: header('x-speko-model') ?? 'unknown',
       failoverCount: parseInt(header('x-speko-failover-count') ?? '0', 10),
       scoresRunId: header('x-speko-scores-run-id') || null,
-      response,
+      [Symbol.asyncIterator]: () => (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](),
     };
   }
 
   async synthesize(text: string, options: Parameters<SpekoWireClient['synthesizeStream']>[1], signal?: AbortSignal) {
-    const { response, ...meta } = await this.synthesizeStream(text, options, signal);
-    return { ...meta, audio: new Uint8Array(await response.arrayBuffer()) };
+    const streamed = await this.synthesizeStream(text, options, signal);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of streamed) chunks.push(chunk);
+    const { contentType, provider, model, failoverCount, scoresRunId } = streamed;
+    return { audio: new Uint8Array(Buffer.concat(chunks)), contentType, provider, model, failoverCount, scoresRunId };
   }
 
   async *completeStream(params: Record<string, unknown>, signal?: AbortSignal): AsyncGenerator<StreamEvent> {
