@@ -271,3 +271,36 @@ describe('the Speko SDK wire against voxq', () => {
     }
   });
 });
+
+describe('the Speko SDK wire: 402 and 429 read as the SDK reads them', () => {
+  let stack: SimulatedStack;
+
+  beforeAll(async () => {
+    stack = await startSimulatedStack({ TENANT_MONTHLY_JOB_ALLOWANCE: '1', API_RATE_LIMIT_PER_SECOND: '1', API_RATE_LIMIT_BURST: '1' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('a spent allowance is a 402 whose message says so', async () => {
+    const speko = new SpekoWireClient({ apiKey: (await stack.createKey('speko-allowance')).apiKey, baseUrl: stack.url });
+    await speko.complete({ messages: [{ role: 'user', content: 'One.' }], intent: { language: 'en' } });
+    const refused = await eventually(
+      () =>
+        speko.complete({ messages: [{ role: 'user', content: 'Two.' }], intent: { language: 'en' } }).then(
+          () => new Error('a second job passed the allowance'),
+          (error: unknown) => (error instanceof SpekoWireError && error.status === 429 ? undefined : error),
+        ),
+      15_000,
+      'an answer past the rate limit',
+    );
+    expect(refused).toMatchObject({ kind: 'api', status: 402, code: 'ALLOWANCE_EXHAUSTED', message: expect.stringMatching(/allowance/i) });
+  });
+
+  it('past the rate limit, SpekoRateLimitError with its Retry-After', async () => {
+    const speko = new SpekoWireClient({ apiKey: (await stack.createKey('speko-rate')).apiKey, baseUrl: stack.url });
+    const answers = await Promise.allSettled([speko.usage.get(), speko.usage.get(), speko.usage.get()]);
+    const limited = answers.find((a) => a.status === 'rejected') as PromiseRejectedResult | undefined;
+    expect(limited?.reason).toMatchObject({ kind: 'rate_limit', status: 429, retryAfter: expect.any(Number), message: expect.stringMatching(/per second/) });
+  });
+});
