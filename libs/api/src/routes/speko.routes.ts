@@ -7,7 +7,16 @@ import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submi
 import { ReplyTracker } from '@voxq/job-stream';
 import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
-import { checkChatParams, completeBodySchema, completeView, provenanceOf, routingHeaders, synthesizeBodySchema, transcribeView } from '@voxq/surfaces';
+import {
+  checkChatParams,
+  checkSpeechModel,
+  completeBodySchema,
+  completeView,
+  provenanceOf,
+  routingHeaders,
+  synthesizeBodySchema,
+  transcribeView,
+} from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { envelope } from '../middleware/error-handler';
 import { jsonBody } from '../middleware/job-body';
@@ -125,6 +134,8 @@ export function spekoRoutes(deps: {
 
   router.post('/v1/synthesize', jsonBody(deps.config), async (req, res) => {
     const { intent, constraints, metadata, ...input } = parseOrThrow(synthesizeBodySchema, req.body);
+    // A `model` no configured speech provider serves is a 404, before anything is queued.
+    checkSpeechModel(deps.providers, { type: 'synthesize', input, intent, constraints, metadata });
     await run<SynthesizeResult>(
       req,
       res,
