@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '@voxq/simulator';
-import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 type Attempt = { provider: string; model: string; error?: { code: string } };
 type Result = { provider: string; model: string; failoverCount: number; providerAttempts: Attempt[]; unusedParams?: string[]; spokenForm?: string };
@@ -73,6 +73,19 @@ describe('synthesize model, instructions and spokenForm', () => {
     const speko = await stack.request(key, 'POST', '/v1/synthesize', { text: 'Hi.', model: 'sonic-2' });
     expect(speko.status).toBe(404);
     expect(stack.simulator.requests('openai')).toHaveLength(openaiCalls);
+  });
+
+  it('fails a batch line whose model no speech provider serves, naming the line', async () => {
+    const created = await stack.request(key, 'POST', '/v1/batches', { jobs: [synthesize({}), synthesize({ model: 'sonic-2' })] });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const batch = await eventually(async () => {
+      const res = await stack.request(key, 'GET', `/v1/batches/${created.body.id as string}`);
+      return ['failed', 'completed'].includes(res.body.status as string) ? res.body : undefined;
+    });
+    expect(batch.status).toBe('failed');
+    expect((batch.errors as { data: unknown[] }).data).toEqual([
+      expect.objectContaining({ code: 'invalid_request', line: 2, message: expect.stringContaining("'sonic-2'") }),
+    ]);
   });
 
   it('refuses a model whose provider the job rules out with a 400', async () => {

@@ -10,6 +10,7 @@ import {
   embeddingsRequest,
   embeddingsRequestSchema,
   chatSubmission,
+  checkSpeechModel,
   pinModel,
   renderTranscription,
   speechReference,
@@ -112,7 +113,16 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     render: (job) => embeddingsListOf(job),
   },
   '/v1/jobs': {
-    parse: (body) => asJob(body),
+    parse(body, providers) {
+      const line = asJob(body);
+      if (!line.ok || line.submission.type !== 'synthesize') return line;
+      const job = line.submission;
+      // A synthesize `model` no speech provider serves fails the line, as it is a 404 on `POST /v1/jobs`.
+      return lineOf(() => {
+        checkSpeechModel(providers, job, 'body.input.model');
+        return line;
+      });
+    },
     render: (job) => job,
   },
 };
