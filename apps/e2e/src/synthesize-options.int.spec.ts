@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '@voxq/simulator';
-import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { eventually, parseSseEvents, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 type Attempt = { provider: string; model: string; error?: { code: string } };
 type Result = { provider: string; model: string; failoverCount: number; providerAttempts: Attempt[]; unusedParams?: string[]; spokenForm?: string };
@@ -111,6 +111,16 @@ describe('synthesize model, instructions and spokenForm', () => {
     expect(done.result).toMatchObject({ provider: 'espeak-ng', unusedParams: ['instructions'] });
     // The sync answer carries the audio and says what went unused.
     if (res.headers.get('content-type')?.startsWith('audio/')) expect(res.headers.get('x-voxq-unused-params')).toBe('instructions');
+  });
+
+  it('says what went unused in the done event of a streamed synthesize too', async () => {
+    const res = await fetch(`${stack.url}/v1/synthesize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ text: 'Hi, 2 cats.', instructions: 'Slowly.', spokenForm: true, constraints: { allowedProviders: { tts: ['espeak-ng'] } } }),
+    });
+    const done = parseSseEvents(await res.text()).find((e) => e.event === 'done');
+    expect(JSON.parse(done!.data)).toMatchObject({ provider: 'espeak-ng', unusedParams: ['instructions'], spokenForm: 'full' });
   });
 
   it('forwards instructions from the OpenAI speech surface too', async () => {

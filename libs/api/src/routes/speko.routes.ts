@@ -150,7 +150,17 @@ export function spekoRoutes(deps: {
         await pipeline(body, res).catch(() => undefined);
       },
       // The audio itself is not sent over SSE: `done` carries the result with its download URL.
-      (send, job, result) => send('done', { ...provenanceOf(result), audio: result.audio, usage: result.usage, jobId: job.id }),
+      (send, job, result) => {
+        const { unusedParams, spokenForm } = result;
+        send('done', {
+          ...provenanceOf(result),
+          audio: result.audio,
+          usage: result.usage,
+          ...(unusedParams ? { unusedParams } : {}),
+          ...(spokenForm ? { spokenForm } : {}),
+          jobId: job.id,
+        });
+      },
     );
   });
 
