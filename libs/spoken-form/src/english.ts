@@ -87,7 +87,7 @@ const NUMBERS: Rule[] = [
     (code, whole, fraction, scale) => money(CURRENCIES[code as string] as CurrencyUnit, whole as string, fraction, scale),
   ],
   [
-    new RegExp(String.raw`${AMOUNT}\s?(USD|EUR|GBP|€)(?!\w)`, 'g'),
+    new RegExp(String.raw`(?<![\w.,])${AMOUNT}\s?(USD|EUR|GBP|€)(?!\w)`, 'g'),
     (whole, fraction, scale, code) => money(CURRENCIES[code as string] as CurrencyUnit, whole as string, fraction, scale),
   ],
   [

@@ -1,4 +1,6 @@
-const EMAIL = /\b(?:mailto:)?([\w.+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\b/g;
+// Bounded as addresses are (a local part of at most 64 characters, labels of 63), so a long run
+// of word characters without an `@` is not scanned again from each of its positions.
+const EMAIL = /(?<![\w.+-])(?:mailto:)?([\w.+-]{1,64})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})\b/g;
 /** A URL with a scheme, or a bare `www.` host; trailing sentence punctuation is not part of it. */
 const URL = /\b(?:https?:\/\/|www\.)[^\s<>()"']+?(?=[.,;:!?)\]]*(?:\s|$))/gi;
 

@@ -7,19 +7,27 @@ const LINE_PREFIX = /^\s*(?:#{1,6}\s+|>\s?|(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\
 /** An ATX heading, whose closing hashes (`## Title ##`) go too. */
 const HEADING = /^\s*#{1,6}\s/;
 
-/** Inline markup, in order: images and links keep their text, code its content, emphasis its words. */
+/**
+ * Inline markup, in order: images and links keep their text, code its content, emphasis its
+ * words. No span may hold its own delimiter, so an unclosed one costs a short scan, not one to
+ * the end of the line (the text is the client's, up to 20,000 characters).
+ */
 const INLINE: ReadonlyArray<[RegExp, string]> = [
-  [/!\[([^\]]*)\]\([^)]*\)/g, '$1'],
-  [/\[([^\]]+)\]\([^)]*\)/g, '$1'],
+  [/!\[([^[\]]*)\]\([^()]*\)/g, '$1'],
+  [/\[([^[\]]+)\]\([^()]*\)/g, '$1'],
   [/<((?:https?:\/\/|mailto:)[^>\s]+)>/g, '$1'],
   [/`([^`]+)`/g, '$1'],
-  [/(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1/g, '$2'],
-  [/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2'],
-  [/~~(?=\S)(.+?)(?<=\S)~~/g, '$1'],
+  [/\*\*\*(?=\S)([^*]+?)(?<=\S)\*\*\*/g, '$1'],
+  [/___(?=\S)([^_]+?)(?<=\S)___/g, '$1'],
+  [/\*\*(?=\S)([^*]+?)(?<=\S)\*\*/g, '$1'],
+  [/__(?=\S)([^_]+?)(?<=\S)__/g, '$1'],
+  [/~~(?=\S)([^~]+?)(?<=\S)~~/g, '$1'],
   [/(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])/g, '$1'],
   // `_x_` only at word edges, so snake_case names keep their underscores.
   [/(?<![\w_])_(?=\S)([^_]+?)(?<=\S)_(?![\w_])/g, '$1'],
 ];
+
+const inline = (line: string) => INLINE.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), line);
 
 /**
  * Markdown reduced to the words a listener should hear: headings, emphasis, lists, quotes,
@@ -33,7 +41,8 @@ export function stripMarkdown(text: string): string {
     .map((line) => {
       const bare = line.replace(LINE_PREFIX, '');
       const content = HEADING.test(line) ? bare.replace(/\s+#+\s*$/, '') : bare;
-      return INLINE.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), content);
+      // Twice: a span inside another (`**bold *and* italic**`) hides the outer one's closing on the first pass.
+      return inline(inline(content));
     })
     .join('\n');
 }

@@ -19,6 +19,8 @@ describe('toSpokenForm, English', () => {
     ['![a cat](cat.png)', 'a cat'],
     ['before\n---\nafter', 'before\nafter'],
     ['keep snake_case_names', 'keep snake_case_names'],
+    ['an **unclosed bold stays', 'an **unclosed bold stays'],
+    ['**bold with *italic* inside**', 'bold with italic inside'],
     // URLs and e-mail addresses.
     ['Visit https://www.example.com/docs/setup?x=1#top.', 'Visit example dot com slash docs slash setup.'],
     ['Go to www.voxq.dev today', 'Go to voxq dot dev today'],
