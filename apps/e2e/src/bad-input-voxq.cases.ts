@@ -22,6 +22,13 @@ export const jobsCases: SurfaceCase[] = [
     param: 'input.instructions',
   },
   {
+    name: 'jobs: synthesize only markup, read as spoken',
+    path: '/v1/jobs',
+    body: { type: 'synthesize', input: { text: '---', spokenForm: true } },
+    status: 400,
+    param: 'input.text',
+  },
+  {
     name: 'jobs: synthesize spokenForm not a boolean',
     path: '/v1/jobs',
     body: { type: 'synthesize', input: { text: 'hi', spokenForm: 'yes' } },

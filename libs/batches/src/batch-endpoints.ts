@@ -10,7 +10,7 @@ import {
   embeddingsRequest,
   embeddingsRequestSchema,
   chatSubmission,
-  checkSpeechModel,
+  checkSynthesizeJob,
   pinModel,
   renderTranscription,
   speechReference,
@@ -117,9 +117,9 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
       const line = asJob(body);
       if (!line.ok || line.submission.type !== 'synthesize') return line;
       const job = line.submission;
-      // A synthesize `model` no speech provider serves fails the line, as it is a 404 on `POST /v1/jobs`.
+      // A synthesize job POST /v1/jobs refuses (an unknown `model`, a spoken form with nothing to say) fails its line.
       return lineOf(() => {
-        checkSpeechModel(providers, job, 'body.input.model');
+        checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
         return line;
       });
     },

@@ -37,4 +37,4 @@ export {
 } from './openai/transcriptions';
 export { completeBodySchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';
-export { checkSpeechModel } from './speech-model';
+export { checkSynthesizeJob } from './synthesize-check';

@@ -9,7 +9,7 @@ import type { ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import {
   checkChatParams,
-  checkSpeechModel,
+  checkSynthesizeJob,
   completeBodySchema,
   completeView,
   provenanceOf,
@@ -134,8 +134,8 @@ export function spekoRoutes(deps: {
 
   router.post('/v1/synthesize', jsonBody(deps.config), async (req, res) => {
     const { intent, constraints, metadata, ...input } = parseOrThrow(synthesizeBodySchema, req.body);
-    // A `model` no configured speech provider serves is a 404, before anything is queued.
-    checkSpeechModel(deps.providers, { type: 'synthesize', input, intent, constraints, metadata });
+    // A `model` no configured speech provider serves is a 404 (and a spoken form with nothing to say a 400), before anything is queued.
+    checkSynthesizeJob(deps.providers, { type: 'synthesize', input, intent, constraints, metadata });
     await run<SynthesizeResult>(
       req,
       res,
