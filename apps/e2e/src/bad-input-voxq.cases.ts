@@ -13,6 +13,28 @@ export const jobsCases: SurfaceCase[] = [
     param: 'input.dimensions',
   },
   { name: 'jobs: embed token ids', path: '/v1/jobs', body: { type: 'embed', input: { input: [1, 2] } }, status: 400, param: 'input.input' },
+  // Synthesize's Speko options are checked like the rest (an unknown model: synthesize-options.int.spec.ts).
+  {
+    name: 'jobs: synthesize blank instructions',
+    path: '/v1/jobs',
+    body: { type: 'synthesize', input: { text: 'hi', instructions: ' ' } },
+    status: 400,
+    param: 'input.instructions',
+  },
+  {
+    name: 'jobs: synthesize only markup, read as spoken',
+    path: '/v1/jobs',
+    body: { type: 'synthesize', input: { text: '---', spokenForm: true } },
+    status: 400,
+    param: 'input.text',
+  },
+  {
+    name: 'jobs: synthesize spokenForm not a boolean',
+    path: '/v1/jobs',
+    body: { type: 'synthesize', input: { text: 'hi', spokenForm: 'yes' } },
+    status: 400,
+    param: 'input.spokenForm',
+  },
   // Audio by reference: SSRF and path tricks.
   ...[
     ['cloud metadata', 'https://169.254.169.254/latest/meta-data/'],

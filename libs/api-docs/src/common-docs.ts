@@ -49,4 +49,6 @@ export const routingHeaders: Record<string, string> = {
   'X-Speko-Failover-Count': 'How many providers failed before this one.',
   'X-Speko-Scores-Run-Id': 'The routing decision (`GET /v1/scores-runs/{id}`).',
   'X-Voxq-Job-Id': 'The voxq job that ran the request.',
+  'X-Voxq-Unused-Params':
+    'Only when the job set parameters the provider and model that ran do not honour (synthesize `instructions` on a model without them): their names, comma-separated. They were accepted and not sent; the result lists them in `unusedParams`.',
 };

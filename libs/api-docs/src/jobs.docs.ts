@@ -13,6 +13,13 @@ export const jobRequestExamples = {
     summary: 'Text to speech, with a webhook',
     value: { type: 'synthesize', input: { text: 'Hello from voxq.' }, intent: { language: 'en-US' }, webhook: { url: 'https://example.com/hooks' } },
   },
+  synthesizeStyled: {
+    summary: 'Text to speech on a named model, with a speaking style, read as spoken',
+    value: {
+      type: 'synthesize',
+      input: { text: 'Dr. Smith paid **$12.50**.', model: 'gpt-4o-mini-tts', instructions: 'Warm and unhurried.', spokenForm: true },
+    },
+  },
   transcribe: {
     summary: 'Speech to text from an upload',
     value: { type: 'transcribe', input: { audio: { uploadId: 'up_0192f3a4b5c6d7e8f9a0b1c2d3e4' } }, intent: { language: 'en' } },

@@ -25,6 +25,10 @@ const oneShotDescription =
 const eventsOrJson =
   'Server-sent events when `Accept` ranks `text/event-stream` first, or names neither it nor `application/json` and the caller is the Speko SDK (`User-Agent: @spekoai/sdk/…`); JSON otherwise.';
 
+/** What synthesize's `model`, `instructions` and `spokenForm` do (the same on `POST /v1/jobs`). */
+export const synthesizeOptionsDescription =
+  "`model` (an upstream model such as `gpt-4o-mini-tts`, a `provider/model` pair or an alias) puts the provider serving it first, with that model; failover candidates keep their own models. A model no configured speech provider serves is `404 model_not_found`, one whose provider the request rules out (`constraints.allowedProviders`, the language) a `400`, before anything is queued. `instructions` (a speaking style, up to 4096 characters) go only to models that take them (OpenAI `gpt-4o-mini-tts`); when the model that ran does not, the job still succeeds and says so: the result's `unusedParams` and the `X-Voxq-Unused-Params` header. `spokenForm: true` rewrites the text as it is read aloud before any provider sees it (markdown, URLs and e-mail addresses; for English also numbers, amounts, percentages, times, years, ordinals and abbreviations); the result's `spokenForm` says `full` or `partial` (another language: the language-neutral rules only). Default: the literal text.";
+
 // Errors of a one-shot route: bad input, the job's own failure (by its error type), no provider.
 const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
 
@@ -106,7 +110,7 @@ export const oneShotDocs: RouteDoc[] = [
     operationId: 'synthesize',
     tag: 'One-shot (Speko)',
     summary: 'Text to speech, answered with the audio',
-    description: `${oneShotDescription} Server-sent events only for an \`Accept\` that names \`text/event-stream\`: the \`done\` event carries the result with its download URL instead of the bytes.`,
+    description: `${oneShotDescription} Server-sent events only for an \`Accept\` that names \`text/event-stream\`: the \`done\` event carries the result with its download URL instead of the bytes. ${synthesizeOptionsDescription}`,
     auth: true,
     envelope: 'speko',
     headers: [idempotencyKeyHeader, preferHeader, acceptEventStreamHeader],
@@ -115,7 +119,13 @@ export const oneShotDocs: RouteDoc[] = [
       content: {
         'application/json': {
           schema: component('SpekoSynthesizeRequest', synthesizeBodySchema),
-          examples: { hello: { summary: 'Hello', value: { text: 'Hello from voxq.', intent: { language: 'en-US' } } } },
+          examples: {
+            hello: { summary: 'Hello', value: { text: 'Hello from voxq.', intent: { language: 'en-US' } } },
+            styled: {
+              summary: 'A named model, a speaking style, and the text read as spoken',
+              value: { text: 'Your total is $12.50, due by 3:30pm.', model: 'gpt-4o-mini-tts', instructions: 'Warm and unhurried.', spokenForm: true },
+            },
+          },
         },
       },
     },

@@ -10,6 +10,7 @@ import {
   embeddingsRequest,
   embeddingsRequestSchema,
   chatSubmission,
+  checkSynthesizeJob,
   pinModel,
   renderTranscription,
   speechReference,
@@ -112,7 +113,16 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     render: (job) => embeddingsListOf(job),
   },
   '/v1/jobs': {
-    parse: (body) => asJob(body),
+    parse(body, providers) {
+      const line = asJob(body);
+      if (!line.ok || line.submission.type !== 'synthesize') return line;
+      const job = line.submission;
+      // A synthesize job POST /v1/jobs refuses (an unknown `model`, a spoken form with nothing to say) fails its line.
+      return lineOf(() => {
+        checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
+        return line;
+      });
+    },
     render: (job) => job,
   },
 };

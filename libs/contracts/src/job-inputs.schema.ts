@@ -42,6 +42,9 @@ export const SPEECH_FORMAT_TYPES: Readonly<Record<SpeechFormat, string>> = {
   pcm: 'audio/pcm;rate=24000',
 };
 
+/** Longest speaking-style instruction, OpenAI's own limit on speech `instructions`. */
+export const MAX_SPEECH_INSTRUCTIONS_CHARS = 4096;
+
 /** `synthesize`: text to speech (seed 000). */
 export const synthesizeInputSchema = z.strictObject({
   text: z.string().trim().min(1, 'must not be empty').max(20_000),
@@ -50,6 +53,22 @@ export const synthesizeInputSchema = z.strictObject({
   speed: z.number().min(0.25).max(4).default(1),
   /** The audio format wanted; absent: whatever the provider produces (see the result's `contentType`). */
   format: speechFormatSchema.optional(),
+  /**
+   * An upstream model (`gpt-4o-mini-tts`, `eleven_multilingual_v2`), a `provider/model` pair or
+   * an alias: the provider serving it is tried first, with it; failover candidates keep their
+   * own models. One no configured speech provider serves is a 404 `model_not_found`.
+   */
+  model: z.string().min(1).max(128).optional(),
+  /**
+   * A free-text speaking style ("calm, slower"), sent only to models that honour it (OpenAI
+   * `gpt-4o-mini-tts`); when the one that ran does not, the result lists it in `unusedParams`.
+   */
+  instructions: z.string().trim().min(1, 'must not be empty').max(MAX_SPEECH_INSTRUCTIONS_CHARS).optional(),
+  /**
+   * Read the text as it would be spoken before synthesis (markdown, URLs, numbers, currency,
+   * abbreviations): see the result's `spokenForm`. Absent or false: the literal text.
+   */
+  spokenForm: z.boolean().optional(),
 });
 export type SynthesizeInput = z.infer<typeof synthesizeInputSchema>;
 

@@ -73,6 +73,10 @@ export const completeResultSchema = z.strictObject({
 });
 export type CompleteResult = z.infer<typeof completeResultSchema>;
 
+/** Synthesize parameters only some providers or models honour; a job may set them for any. */
+export const SPEECH_OPTIONAL_PARAMS = ['instructions'] as const;
+export type SpeechOptionalParam = (typeof SPEECH_OPTIONAL_PARAMS)[number];
+
 export const synthesizeResultSchema = z.strictObject({
   ...provenance,
   audio: z.strictObject({
@@ -91,6 +95,13 @@ export const synthesizeResultSchema = z.strictObject({
     presignedUrlExpiresAt: z.string().optional(),
   }),
   usage: z.strictObject({ characters: z.number().int().min(0) }),
+  /** Parameters the job set that the provider and model that ran do not honour (`instructions`): accepted, not sent. */
+  unusedParams: z.array(z.enum(SPEECH_OPTIONAL_PARAMS)).optional(),
+  /**
+   * With `spokenForm: true`, how much of it applied: `full` (English: every rule) or `partial`
+   * (another language: markdown, URLs and e-mail addresses only; numbers and abbreviations stay as written).
+   */
+  spokenForm: z.enum(['full', 'partial']).optional(),
 });
 export type SynthesizeResult = z.infer<typeof synthesizeResultSchema>;
 

@@ -86,6 +86,8 @@ export interface TtsRequest {
    * answers its own, and the worker converts it.
    */
   format?: SpeechFormat;
+  /** A speaking-style instruction; set only for a model that honours it (`honoursInstructions`). */
+  instructions?: string;
 }
 
 export interface TtsResponse {
@@ -188,4 +190,9 @@ export interface ProviderProfile {
    * voice ids and checks them itself. Absent: `any`.
    */
   voices?: readonly string[] | 'any';
+  /**
+   * tts: the models that honour a free-text `instructions` (OpenAI's `gpt-4o-mini-tts`); a
+   * dated snapshot of one (`gpt-4o-mini-tts-2025-03-20`) does too. Absent: none.
+   */
+  instructionModels?: readonly string[];
 }

@@ -5,6 +5,7 @@ import type { Logger } from '@voxq/logging';
 import { recordProviderError, recordProviderFailover } from '@voxq/metrics';
 import { noCandidateMessage, selectCandidates, type Requirements } from './candidates';
 import type { ProviderOf } from './provider';
+import { resolvePrimaryModel, withPrimaryFirst } from './primary-model';
 import { providerKey, type ProviderRuntime } from './provider-runtime';
 import { scoreCandidates, type ScoredCandidate } from './scoring';
 import { newScoresRunId, saveScoresRun, type ScoresRun } from './scores-run';
@@ -28,6 +29,11 @@ export interface RoutingRequest {
   constraints: Constraints;
   /** What the job asks of a provider beyond its constraints (chat parameters, a translation). */
   requires?: Requirements;
+  /**
+   * A model the job named (`synthesize`'s `model`): its provider is tried first with it, the
+   * others after it with their own models (`resolvePrimaryModel`).
+   */
+  primaryModel?: string;
 }
 
 export interface RouteOptions {
@@ -86,9 +92,12 @@ export class ProviderRouter {
   async run<C extends Capability, T>(capability: C, routing: RoutingRequest, call: ProviderCall<C, T>, opts: RouteOptions): Promise<RoutedResult<T>> {
     if (opts.signal.aborted) throw errors.cancelled();
     const { runtime, timeoutMs, attemptDeadlineMs, maxCandidates } = this.options;
+    // Resolved again here, not only at intake: the configuration may have changed since.
+    const primary = routing.primaryModel === undefined ? undefined : resolvePrimaryModel(runtime, capability, { ...routing, name: routing.primaryModel });
     const selection = selectCandidates(runtime.registry.list(capability), capability, routing.intent, routing.constraints, routing.requires);
     if (selection.candidates.length === 0) throw errors.noProvider(noCandidateMessage(capability, routing.intent, selection));
-    const ranked = scoreCandidates(selection.candidates, routing.intent, (p) => runtime.health.get(providerKey(p)));
+    const scored = scoreCandidates(selection.candidates, routing.intent, (p) => runtime.health.get(providerKey(p)));
+    const ranked = primary ? withPrimaryFirst(scored, primary) : scored;
 
     const now = Date.now();
     const usable: Array<{ candidate: ScoredCandidate<ProviderOf<C>>; halfOpen: boolean }> = [];
@@ -183,7 +192,9 @@ export class ProviderRouter {
     excluded: ScoresRun['excluded'],
   ): Promise<string> {
     const signature = ranked.map((c) => `${c.provider.name}:${c.score}`).join(',') + excluded.map((e) => e.provider).join(',');
-    const key = [capability, tenantId ?? '', JSON.stringify(routing.intent), JSON.stringify(routing.constraints), signature].join('\u0000');
+    const key = [capability, tenantId ?? '', JSON.stringify(routing.intent), JSON.stringify(routing.constraints), routing.primaryModel ?? '', signature].join(
+      '\u0000',
+    );
     const now = Date.now();
     const recent = this.recentRuns.get(key);
     if (recent && recent.until > now) return recent.id;

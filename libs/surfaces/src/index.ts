@@ -38,3 +38,4 @@ export {
 export { completeBodySchema, sessionIdSchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';
 export { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoAnswerForm, spekoErrorBody } from './speko/speko-wire';
+export { checkSynthesizeJob } from './synthesize-check';

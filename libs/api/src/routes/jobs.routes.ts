@@ -10,7 +10,7 @@ import { jobBody, jsonBody } from '../middleware/job-body';
 import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
 import { type JobService, jsonSubmission, parseOrThrow, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
-import { checkChatParams } from '@voxq/surfaces';
+import { checkChatParams, checkSynthesizeJob } from '@voxq/surfaces';
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {
@@ -33,9 +33,13 @@ function jobIdOf(req: Request): string {
 
 export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: ObjectStore; providers: ProviderRuntime }): Router {
   const router = Router();
-  /** A chat parameter no configured provider honours is a 400 naming it (`input.logitBias`), before anything is queued. */
+  /**
+   * A chat parameter no configured provider honours is a 400 naming it (`input.logitBias`), and a
+   * speech `model` none serves a 404 (`input.model`; `checkSynthesizeJob`), before anything is queued.
+   */
   const checked = (submission: Submission, root = '') => {
     if (submission.type === 'complete') checkChatParams(deps.providers, submission, (param) => `${root}input.${param}`);
+    if (submission.type === 'synthesize') checkSynthesizeJob(deps.providers, submission, (field) => `${root}input.${field}`);
     return submission;
   };
 

@@ -8,6 +8,7 @@ import type { ProviderRuntime } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
 import {
   checkChatParams,
+  checkSynthesizeJob,
   completeBodySchema,
   completeView,
   provenanceOf,
@@ -94,12 +95,22 @@ export function spekoRoutes(deps: {
   router.post('/v1/synthesize', jsonBody(deps.config), async (req, res) => {
     const { intent, constraints, metadata, ...input } = parseOrThrow(synthesizeBodySchema, req.body);
     const submission: Submission = { type: 'synthesize', input, intent, constraints, metadata: withSession(metadata, req) };
+    // A `model` no configured speech provider serves is a 404 (and a spoken form with nothing to say a 400), before anything is queued.
+    checkSynthesizeJob(deps.providers, submission);
     // The SDK reads the audio itself; events only for a client that names them.
     if (!prefersAsync(req) && spekoAnswerForm(req.header('accept'), undefined) === 'events') {
       // The audio is not sent over SSE: `done` carries the result with its download URL.
-      return streamWhole<SynthesizeResult>(oneShot, req, res, submission, (send, job, result) =>
-        send('done', { ...provenanceOf(result), audio: result.audio, usage: result.usage, jobId: job.id }),
-      );
+      return streamWhole<SynthesizeResult>(oneShot, req, res, submission, (send, job, result) => {
+        const { unusedParams, spokenForm } = result;
+        send('done', {
+          ...provenanceOf(result),
+          audio: result.audio,
+          usage: result.usage,
+          ...(unusedParams ? { unusedParams } : {}),
+          ...(spokenForm ? { spokenForm } : {}),
+          jobId: job.id,
+        });
+      });
     }
     const done = await syncResult<SynthesizeResult>(oneShot, req, res, submission);
     if (!done) return;

@@ -1,6 +1,7 @@
 import { jobResultPath } from '@voxq/contracts';
 import { jobResultKey } from '@voxq/job-store';
-import { isSpeechFormat } from '@voxq/providers';
+import { isSpeechFormat, unusedSpeechParams } from '@voxq/providers';
+import { toSpokenForm } from '@voxq/spoken-form';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
 
@@ -10,22 +11,29 @@ import { provenance } from './provenance';
  * presigned URL that expires after `S3_PRESIGN_TTL_SECONDS`. With `input.format`, the audio
  * is in that format: the provider's own when it could make it, else converted by ffmpeg
  * after the provider answered (a conversion failure is the worker's, never a failover).
+ * `model` puts its provider first; `instructions` go only to a model that takes them (else the
+ * result lists them in `unusedParams`); `spokenForm` rewrites the text before any provider sees it.
  */
 export const synthesizeJob: JobKind<'synthesize'> = {
   type: 'synthesize',
   async handle(payload, ctx) {
     const { input, intent } = payload;
+    const spoken = input.spokenForm ? toSpokenForm(input.text, intent.language) : undefined;
+    const text = spoken?.text ?? input.text;
     const routed = await ctx.router.run(
       'tts',
-      payload,
-      (provider, model, signal) =>
-        provider.synthesize(
-          { model, text: input.text, voice: input.voice, speed: input.speed, language: intent.language, ...(input.format ? { format: input.format } : {}) },
-          { signal, logger: ctx.logger },
-        ),
+      { ...payload, ...(input.model ? { primaryModel: input.model } : {}) },
+      async (provider, model, signal) => {
+        // Decided per candidate: a failover may land on a model that does not take them.
+        const unusedParams = unusedSpeechParams(provider, model, input);
+        const instructions = input.instructions && !unusedParams.includes('instructions') ? { instructions: input.instructions } : {};
+        const request = { model, text, voice: input.voice, speed: input.speed, language: intent.language, ...(input.format ? { format: input.format } : {}) };
+        const made = await provider.synthesize({ ...request, ...instructions }, { signal, logger: ctx.logger });
+        return { made, unusedParams };
+      },
       routeOptions(ctx),
     );
-    const made = routed.value;
+    const { made, unusedParams } = routed.value;
     const speech =
       input.format && !isSpeechFormat(made.contentType, input.format)
         ? { ...made, ...(await ctx.storage.transcoder.transcode(made.audio, made.contentType, input.format, ctx.signal)) }
@@ -47,8 +55,11 @@ export const synthesizeJob: JobKind<'synthesize'> = {
           presignedUrl,
           presignedUrlExpiresAt: new Date(Date.now() + presignTtlSeconds * 1000).toISOString(),
         },
-        usage: { characters: input.text.length },
+        // What the provider was sent (and charges for), after any spoken-form rewrite.
+        usage: { characters: text.length },
         ...provenance(routed, speech.model),
+        ...(unusedParams.length > 0 ? { unusedParams } : {}),
+        ...(spoken ? { spokenForm: spoken.applied } : {}),
       },
     };
   },

@@ -37,6 +37,14 @@ describe('toSpeechRequest', () => {
     });
   });
 
+  it('sends instructions when the request carries them (the job sets them only for models that take them)', () => {
+    expect(toSpeechRequest({ ...hello, model: 'gpt-4o-mini-tts', instructions: 'Calm.' }, defaults)).toMatchObject({
+      model: 'gpt-4o-mini-tts',
+      instructions: 'Calm.',
+    });
+    expect(toSpeechRequest(hello, defaults)).not.toHaveProperty('instructions');
+  });
+
   it('keeps speed within OpenAI range', () => {
     expect(toSpeechRequest({ ...hello, speed: 0.1 }, defaults).speed).toBe(0.25);
     expect(toSpeechRequest({ ...hello, speed: 9 }, defaults).speed).toBe(4);

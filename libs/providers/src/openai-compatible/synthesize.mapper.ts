@@ -13,6 +13,8 @@ export interface SpeechWireRequest {
   voice: string;
   response_format: SpeechFormat;
   speed?: number;
+  /** The speaking style, for the models that take one (`gpt-4o-mini-tts`). */
+  instructions?: string;
 }
 
 /** OpenAI's documented speed range. */
@@ -32,6 +34,7 @@ export function toSpeechRequest(request: TtsRequest, defaults: { model: string; 
   };
   const speed = Math.min(MAX_SPEED, Math.max(MIN_SPEED, request.speed));
   if (speed !== 1) body.speed = speed;
+  if (request.instructions) body.instructions = request.instructions;
   return body;
 }
 

@@ -11,6 +11,8 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
   latencyMs: 1_200,
   verticals: [],
   voices: OPENAI_VOICES,
+  // Only the GPT-4o speech models take a speaking style; `tts-1` and `tts-1-hd` do not.
+  instructionModels: ['gpt-4o-mini-tts'],
 };
 
 // The STT entry is approximate too: list price and typical latency at the time of writing.

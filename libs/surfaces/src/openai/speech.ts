@@ -10,6 +10,8 @@ export const speechRequestSchema = z.looseObject({
   input: z.string(),
   voice: z.union([z.string(), z.looseObject({ id: z.string() })]).optional(),
   speed: z.number().optional(),
+  /** OpenAI's speaking style (`gpt-4o-mini-tts`); a model without it lists it in the result's `unusedParams`. */
+  instructions: z.string().optional(),
   /** OpenAI's default is mp3; the provider makes the format when it can, else the worker converts (ffmpeg). */
   response_format: z.enum(SPEECH_FORMATS, { error: `must be one of ${SPEECH_FORMATS.join(', ')}` }).default('mp3'),
 });
@@ -24,7 +26,13 @@ export type SpeechRequest = z.infer<typeof speechRequestSchema>;
 export function speechRequest(runtime: ProviderRuntime, body: SpeechRequest) {
   const constraints = pinModel(runtime, 'tts', body.model);
   const voice = body.voice === undefined ? null : typeof body.voice === 'string' ? body.voice : body.voice.id;
-  const input = { text: body.input, voice, speed: body.speed ?? 1, format: body.response_format };
+  const input = {
+    text: body.input,
+    voice,
+    speed: body.speed ?? 1,
+    format: body.response_format,
+    ...(body.instructions === undefined ? {} : { instructions: body.instructions }),
+  };
   if (voice === null) return { type: 'synthesize' as const, input, constraints };
   const pinned = constraints.allowedProviders?.tts;
   const eligible = runtime.registry.list('tts').filter((p) => !pinned || pinned.includes(p.name));
@@ -37,7 +45,13 @@ export function speechRequest(runtime: ProviderRuntime, body: SpeechRequest) {
 }
 
 /** A job request path as the speech request named it (`input.text` → `input`). */
-const SPEECH_PATHS: Record<string, string> = { 'input.text': 'input', 'input.voice': 'voice', 'input.speed': 'speed', 'input.format': 'response_format' };
+const SPEECH_PATHS: Record<string, string> = {
+  'input.text': 'input',
+  'input.voice': 'voice',
+  'input.speed': 'speed',
+  'input.format': 'response_format',
+  'input.instructions': 'instructions',
+};
 
 /** The checked job for a speech request, with errors naming the request's fields. */
 export function speechSubmission(runtime: ProviderRuntime, body: SpeechRequest): Submission {

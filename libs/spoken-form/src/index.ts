@@ -1,0 +1,2 @@
+export { toSpokenForm, type SpokenForm } from './spoken-form';
+export { decimalWords, integerWords, ordinalWords, yearWords } from './number-words';
