@@ -43,6 +43,8 @@ export const webhookDeliveryListSchema = z.strictObject({
   data: z.array(webhookDeliveryViewSchema),
   nextCursor: z.string().nullable(),
   hasMore: z.boolean(),
+  /** The tenant's endpoints, to filter by (the Speko SDK's `endpointOptions`). */
+  endpointOptions: z.array(z.strictObject({ id: z.string(), name: z.string(), kind: z.literal('workspace'), deleted: z.boolean() })),
 });
 export const webhookAttemptListSchema = listOf(webhookAttemptViewSchema);
 
