@@ -45,7 +45,7 @@ const timeoutMs = z.number().int().min(100).max(30_000);
 /** A Standard Webhooks secret: `whsec_` + base64 of 24 to 64 random bytes (what receivers' libraries verify with). */
 const signingSecret = z
   .string()
-  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be a Standard Webhooks secret: whsec_ + base64')
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { message: 'must be a Standard Webhooks secret: whsec_ + base64', abort: true })
   .refine((s) => {
     const bytes = Buffer.from(s.slice('whsec_'.length), 'base64').length;
     return bytes >= 24 && bytes <= 64;
