@@ -200,6 +200,7 @@ describe("the Speko SDK's usage and webhooks resources", () => {
     expect(page.endpointOptions).toEqual([{ id, name: 'Orders v2', kind: 'workspace', deleted: false }]);
     expect((await speko<Page>('GET', '/v1/webhook-deliveries?event=job.failed')).data).toEqual([]);
     expect((await speko<Page>('GET', '/v1/webhook-deliveries?status=failed')).data).toEqual([]);
+    expect((await speko<Page>('GET', `/v1/webhook-deliveries?sessionId=${job.body.id as string}`)).data.map((d) => d.id)).toEqual([delivery.id]);
 
     const detail = await speko(`GET`, `/v1/webhook-deliveries/${delivery.id as string}`);
     expect(detail).toMatchObject({ id: delivery.id, attemptCount: 1, requestPayload: { type: 'job.completed', data: { id: job.body.id } } });

@@ -81,5 +81,8 @@ describe('deliveries query', () => {
     });
     expect(listWebhookDeliveriesQuerySchema.safeParse({ state: 'failed', status: 'succeeded' }).success).toBe(false);
     expect(listWebhookDeliveriesQuerySchema.safeParse({ event: 'call.report' }).success).toBe(false);
+    expect(listWebhookDeliveriesQuerySchema.parse({ sessionId: 'job_1' })).toMatchObject({ sessionId: 'job_1' });
+    expect(listWebhookDeliveriesQuerySchema.safeParse({ jobId: 'job_1', sessionId: 'job_2' }).success).toBe(false);
+    expect(listWebhookDeliveriesQuerySchema.safeParse({ agentId: 'agent_1' }).success).toBe(false); // voxq has no agents
   });
 });

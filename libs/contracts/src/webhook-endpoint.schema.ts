@@ -246,6 +246,8 @@ export const listWebhookDeliveriesQuerySchema = z
     status: webhookDeliveryStateSchema.optional(),
     event: eventType.optional(),
     jobId: z.string().max(64).optional(),
+    /** The Speko SDK's name for the event's subject: a voxq job (or batch) id, like `jobId`. */
+    sessionId: z.string().max(64).optional(),
     endpointId: z.string().max(64).optional(),
     /** Deliveries recorded at or after / at or before (ISO 8601 dates or timestamps; a date `to` takes its whole day). */
     from: isoInstantSchema.optional(),
@@ -254,7 +256,8 @@ export const listWebhookDeliveriesQuerySchema = z
     /** Opaque cursor from a previous page's `nextCursor`. */
     cursor: z.string().max(256).optional(),
   })
-  .refine((q) => !q.state || !q.status || q.state === q.status, { path: ['status'], message: 'state and status are the same filter: send one' });
+  .refine((q) => !q.state || !q.status || q.state === q.status, { path: ['status'], message: 'state and status are the same filter: send one' })
+  .refine((q) => !q.jobId || !q.sessionId || q.jobId === q.sessionId, { path: ['sessionId'], message: 'jobId and sessionId are the same filter: send one' });
 export type ListWebhookDeliveriesQuery = z.infer<typeof listWebhookDeliveriesQuerySchema>;
 
 /** One HTTP attempt at a job's webhook, as `GET /v1/jobs/:id/deliveries` lists them (newest first). */

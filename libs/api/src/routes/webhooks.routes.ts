@@ -89,17 +89,18 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
     res.json(toEndpointView(found(endpoint, idOf(req)), { withSecret: true }));
   });
 
-  /** `status` and `event` are the Speko SDK's names for `state` and the event type; `endpointOptions` its endpoint filter's choices. */
+  /** `status`, `event` and `sessionId` are the Speko SDK's names for `state`, the event type and `jobId`; `endpointOptions` its endpoint filter's choices. */
   router.get('/v1/webhook-deliveries', async (req, res) => {
     const query = parseOrThrow(listWebhookDeliveriesQuerySchema, req.query, 'query');
     const { tenantId } = principalOf(req);
     const state = query.state ?? query.status;
+    const jobId = query.jobId ?? query.sessionId;
     const [page, endpointsById] = await Promise.all([
       deliveries.list(tenantId, {
         limit: query.limit,
         ...(state ? { state } : {}),
         ...(query.event ? { eventType: query.event } : {}),
-        ...(query.jobId ? { jobId: query.jobId } : {}),
+        ...(jobId ? { jobId } : {}),
         ...(query.endpointId ? { endpointId: query.endpointId } : {}),
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
