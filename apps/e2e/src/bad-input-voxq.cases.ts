@@ -293,6 +293,23 @@ export const webhookCases: SurfaceCase[] = [
   { name: 'webhooks: a caller-chosen secret', path: '/v1/webhooks', body: { url: PUBLIC_HOOK, secret: 'whsec_mine' }, status: 400, param: 'secret' },
   { name: 'webhooks: enabled is not a boolean', path: '/v1/webhooks', body: { url: PUBLIC_HOOK, enabled: 'yes' }, status: 400, param: 'enabled' },
   { name: 'webhooks: over the JSON limit', path: '/v1/webhooks', body: bigJson({ url: PUBLIC_HOOK }), status: 413 },
+  // The Speko SDK's endpoint fields voxq has no meaning for, unless neutral.
+  { name: 'webhooks: agents voxq does not have', path: '/v1/webhooks', body: { url: PUBLIC_HOOK, agentIds: ['agent_1'] }, status: 400, param: 'agentIds' },
+  {
+    name: 'webhooks: a header replacing the signature',
+    path: '/v1/webhooks',
+    body: { url: PUBLIC_HOOK, headers: { 'Webhook-Signature': 'v1,x' } },
+    status: 400,
+    param: 'headers',
+  },
+  {
+    name: 'webhooks: a custom signing secret missing',
+    path: '/v1/webhooks',
+    body: { url: PUBLIC_HOOK, signingSecretSource: 'custom' },
+    status: 400,
+    param: 'signingSecret',
+  },
+  { name: 'webhooks: a ten-minute timeout', path: '/v1/webhooks', body: { url: PUBLIC_HOOK, timeoutMs: 600_000 }, status: 400, param: 'timeoutMs' },
   {
     name: 'webhooks: moving an endpoint into the private network',
     method: 'PATCH',
@@ -307,6 +324,12 @@ export const webhookCases: SurfaceCase[] = [
   { name: "webhooks: rotating another tenant's secret", path: (f) => `/v1/webhooks/${f.endpointA}/rotate-secret`, status: 404 },
   { name: 'deliveries: an unknown state', method: 'GET', path: '/v1/webhook-deliveries?state=exploded', status: 400 },
   { name: 'deliveries: an absurd limit', method: 'GET', path: '/v1/webhook-deliveries?limit=99999', status: 400 },
+  { name: 'deliveries: state and status disagree', method: 'GET', path: '/v1/webhook-deliveries?state=failed&status=succeeded', status: 400 },
+  { name: 'deliveries: a from that is not a date', method: 'GET', path: '/v1/webhook-deliveries?from=soon', status: 400 },
+  { name: 'usage: a from that is not a date', method: 'GET', path: '/v1/usage?from=yesterday', status: 400, param: 'query.from' },
+  { name: 'usage: from after to', method: 'GET', path: '/v1/usage?from=2026-12-05&to=2026-12-01', status: 400, param: 'from' },
+  { name: 'usage: longer than usage is kept', method: 'GET', path: '/v1/usage?from=2020-01-01&to=2026-12-01', status: 400, param: 'from' },
+  { name: 'usage: an unknown parameter', method: 'GET', path: '/v1/usage?since=2026-12-01', status: 400 },
   { name: "deliveries: another tenant's delivery", method: 'GET', path: (f) => `/v1/webhook-deliveries/${f.deliveryA}`, status: 404 },
   { name: "deliveries: redelivering another tenant's delivery", path: (f) => `/v1/webhook-deliveries/${f.deliveryA}/redeliver`, status: 404 },
 ];

@@ -1,3 +1,4 @@
+import { usageQuerySchema } from '@voxq/contracts';
 import { modelsQuerySchema } from '@voxq/surfaces';
 import { healthSchema, modelListSchema, modelSchema, providerListSchema, scoresRunSchema, usageViewSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
@@ -74,11 +75,16 @@ export const metaDocs: RouteDoc[] = [
     path: '/v1/usage',
     operationId: 'getUsage',
     tag: 'Usage and providers',
-    summary: "The tenant's jobs this UTC month against its allowance, and the key's rate limit",
+    summary: "The tenant's jobs this UTC month against its allowance, the key's rate limit, and what completed jobs used, priced",
+    description:
+      "voxq's fields (`period`, `jobs`, `allowance`, `remaining`, `resetsAt`, `rateLimit`: this month) beside the Speko SDK's `UsageSummary` for the UTC days `from` to `to` " +
+      '(ISO 8601 dates or timestamps, both days included, at most 400 days; default this month): completed jobs, audio minutes, and cost by capability and provider at the current catalog prices ' +
+      '(per audio minute for stt, per 1M characters for tts, per 1M tokens for llm and embedding). `balanceUsd` is null: voxq keeps no prepaid balance.',
     auth: true,
     envelope: 'voxq',
+    query: usageQuerySchema,
     responses: { 200: { description: 'Usage (`null` = unlimited).', content: { 'application/json': { schema: component('Usage', usageViewSchema) } } } },
-    errors: [],
+    errors: [400],
   },
   {
     method: 'get',

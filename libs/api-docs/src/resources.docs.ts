@@ -4,8 +4,9 @@ import {
   presignUploadRequestSchema,
   updateWebhookEndpointSchema,
   uploadViewSchema,
-  webhookDeliveryViewSchema,
+  webhookDeliveryDetailSchema,
   webhookEndpointViewSchema,
+  webhookRedeliveryViewSchema,
 } from '@voxq/contracts';
 import { dropRuleRequestSchema, dropRuleSchema, s3EventSchema } from '@voxq/drops';
 import { binaryAudio } from './common-docs';
@@ -13,7 +14,6 @@ import { deletedSchema, dropRuleListSchema, s3EventReceiptSchema, webhookDeliver
 import { component, type RouteDoc } from './route-doc';
 
 const Endpoint = component('WebhookEndpoint', webhookEndpointViewSchema);
-const Delivery = component('WebhookDelivery', webhookDeliveryViewSchema);
 const Upload = component('Upload', uploadViewSchema);
 const DropRule = component('DropRule', dropRuleSchema);
 const Deleted = component('Deleted', deletedSchema);
@@ -28,7 +28,11 @@ const webhooksDocs: RouteDoc[] = [
     operationId: 'createWebhookEndpoint',
     tag: 'Webhooks',
     summary: 'Add a webhook endpoint',
-    description: 'It receives every event type unless `events` narrows it. The answer carries its `secret`, shown only here and on rotation.',
+    description:
+      'It receives every event type unless `events` narrows it. The answer carries its `secret`, shown only here and on rotation. ' +
+      "Takes the Speko SDK's `WebhookEndpointInput`: `name` (default: the URL's host), `headers` sent with each delivery (never the signature's), `timeoutMs`, " +
+      "`signingSecretSource: 'custom'` with a Standard Webhooks `signingSecret` (write-only) to sign with your own secret. " +
+      "Its fields voxq has no use for are accepted only with their neutral value (`allAgents: true`, empty `agentIds`, `filterTags`, `authHeaders`, `extractionFields`, `contentMode: 'full'`); anything else is a 400 naming the field.",
     auth: true,
     envelope: 'voxq',
     body: {
@@ -36,7 +40,20 @@ const webhooksDocs: RouteDoc[] = [
       content: {
         'application/json': {
           schema: component('CreateWebhookEndpoint', createWebhookEndpointSchema),
-          examples: { jobs: { summary: 'Job events only', value: { url: 'https://example.com/hooks', events: ['job.completed', 'job.failed'] } } },
+          examples: {
+            jobs: { summary: 'Job events only', value: { url: 'https://example.com/hooks', events: ['job.completed', 'job.failed'] } },
+            speko: {
+              summary: 'As the Speko SDK sends it',
+              value: {
+                name: 'Orders',
+                url: 'https://example.com/hooks',
+                events: ['job.completed'],
+                headers: { 'x-team': 'orders' },
+                timeoutMs: 5000,
+                signingSecretSource: 'workspace',
+              },
+            },
+          },
         },
       },
     },
@@ -110,6 +127,8 @@ const webhooksDocs: RouteDoc[] = [
     operationId: 'listWebhookDeliveries',
     tag: 'Webhooks',
     summary: "Deliveries to endpoints and to jobs' own URLs, newest first",
+    description:
+      "`status` and `event` (the Speko SDK's names) filter like `state` and the event type; `from`/`to` bound when deliveries were recorded. A filtered page may come back short with a `nextCursor` to continue from.",
     auth: true,
     envelope: 'voxq',
     query: listWebhookDeliveriesQuerySchema,
@@ -121,11 +140,13 @@ const webhooksDocs: RouteDoc[] = [
     path: '/v1/webhook-deliveries/{id}',
     operationId: 'getWebhookDelivery',
     tag: 'Webhooks',
-    summary: 'A delivery',
+    summary: 'A delivery, with its event body and its attempts',
+    description:
+      "`attempts` is here the list of attempts (the Speko SDK's `WebhookDeliveryDetail`); `attemptCount` is the current series' count, `attempts` in the listing.",
     auth: true,
     envelope: 'voxq',
     pathParams: byId('delivery'),
-    responses: { 200: { description: 'The delivery.', content: json(Delivery) } },
+    responses: { 200: { description: 'The delivery.', content: json(component('WebhookDeliveryDetail', webhookDeliveryDetailSchema)) } },
     errors: [404],
   },
   {
@@ -137,7 +158,15 @@ const webhooksDocs: RouteDoc[] = [
     auth: true,
     envelope: 'voxq',
     pathParams: byId('delivery'),
-    responses: { 202: { description: 'The delivery, starting a new series of attempts.', content: json(Delivery) } },
+    description:
+      "Waits for the new series' first attempt (at most the endpoint's timeout and 5 s) and answers its outcome: `delivered`, `httpStatus`, `error` (what the Speko SDK reads).",
+    responses: {
+      200: { description: 'The delivery after its first new attempt.', content: json(component('WebhookRedelivery', webhookRedeliveryViewSchema)) },
+      202: {
+        description: 'The first new attempt had not finished within the wait: `delivered: false`, the series goes on.',
+        content: json(component('WebhookRedelivery', webhookRedeliveryViewSchema)),
+      },
+    },
     errors: [404, 409],
   },
 ];

@@ -51,6 +51,8 @@ export const webhookDeliveryListSchema = z.strictObject({
   data: z.array(webhookDeliveryViewSchema),
   nextCursor: z.string().nullable(),
   hasMore: z.boolean(),
+  /** The tenant's endpoints, to filter by (the Speko SDK's `endpointOptions`). */
+  endpointOptions: z.array(z.strictObject({ id: z.string(), name: z.string(), kind: z.literal('workspace'), deleted: z.boolean() })),
 });
 export const webhookAttemptListSchema = listOf(webhookAttemptViewSchema);
 
@@ -97,6 +99,8 @@ export const batchListSchema = z.strictObject({
   has_more: z.boolean(),
 });
 
+const capabilitySchema = z.enum(CAPABILITIES);
+
 export const usageViewSchema = z.strictObject({
   object: z.literal('usage'),
   /** The UTC month, `2026-11`. */
@@ -108,9 +112,35 @@ export const usageViewSchema = z.strictObject({
   resetsAt: z.string(),
   /** The calling key's limit; null: unlimited. */
   rateLimit: z.strictObject({ perSecond: z.number(), burst: z.number() }).nullable(),
+  /** The UTC days the fields below cover, both included (`from`/`to` of the query; default: this month up to today). */
+  from: z.string(),
+  to: z.string(),
+  /** Completed jobs in those days (the Speko SDK's `totalSessions`). */
+  totalSessions: z.number().int(),
+  /** Audio minutes: transcribed (input) plus synthesized (output). */
+  totalMinutes: z.number(),
+  /** USD at the current catalog prices (computed when read: a changed price reprices past usage). */
+  totalCost: z.number(),
+  breakdown: z.array(
+    z.strictObject({
+      provider: z.string(),
+      /** The capability: `stt`, `tts`, `llm`, or `embedding`. */
+      type: capabilitySchema,
+      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens']),
+      /** Always `MANAGED`: tenants use the operator's provider keys. */
+      keySource: z.literal('MANAGED'),
+      quantity: z.number(),
+      /** USD; 0 for what the capability is not priced by (jobs, a TTS job's audio minutes). */
+      cost: z.number(),
+      /** The catalog price applied, per `unit`; null when the metric is not priced or the provider is no longer configured. */
+      unitPriceUsd: z.number().nullable(),
+      unit: z.string().nullable(),
+    }),
+  ),
+  /** voxq keeps no prepaid balance: always null. */
+  balanceUsd: z.null(),
+  currency: z.literal('USD'),
 });
-
-const capabilitySchema = z.enum(CAPABILITIES);
 
 export const providerListSchema = listOf(
   z.looseObject({

@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
 import { createJobService, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
 import type { ServingResources } from '@voxq/runtime';
+import { UsageReport } from '@voxq/usage';
 import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
 
 /** What the API's stores and services are built on: its process's resources. */
@@ -18,6 +19,8 @@ export interface AppServices {
   keys: ApiKeyStore;
   limiter: ApiRateLimiter;
   allowance: UsageAllowance;
+  /** What completed jobs used, priced with the current catalog (`GET /v1/usage`). */
+  usage: UsageReport;
   jobs: JobService;
   /** The process's one subscriber to jobs' channels (opened when a client first waits). */
   channels: JobChannels;
@@ -46,6 +49,8 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
     keys: new ApiKeyStore(redis, prefix),
     limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
     allowance,
+    // Priced when read, from the profiles configured now: a provider no longer configured has no price.
+    usage: new UsageReport(redis, prefix, (capability, name) => resources.providers.registry.get(capability, name)?.profile?.costPerUnit),
     jobs,
     channels,
     waiter,

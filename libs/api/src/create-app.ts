@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
   app.use('/v1', authenticate(services.keys), rateLimit(services.limiter));
-  app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter }));
+  app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter, usage: services.usage }));
   app.use(jobsRoutes({ config, jobs, objects, providers }));
   app.use(jobEventsRoutes({ config, redis, jobs, channels: services.channels }));
   app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));

@@ -11,4 +11,5 @@ export * from './webhook-event.schema';
 export * from './webhook-endpoint.schema';
 export * from './tool-call.schema';
 export * from './upload.schema';
+export * from './usage.schema';
 export * from './chat-params.schema';

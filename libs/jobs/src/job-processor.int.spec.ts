@@ -7,6 +7,7 @@ import { createProviderRuntime, createSpeechTranscoder, ProviderRouter, Semaphor
 import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { startSimulator, type Simulator } from '@voxq/simulator';
+import { UsageMeter } from '@voxq/usage';
 import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
@@ -33,6 +34,7 @@ describe('job processor', () => {
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     deps = {
       store: new JobStore(redis, cfg.redis.prefix, 60),
+      meter: new UsageMeter(redis, cfg.redis.prefix, 60),
       storage: {
         objects: createObjectStore(cfg),
         audioLimitBytes: cfg.api.audioLimitBytes,

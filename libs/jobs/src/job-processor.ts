@@ -6,6 +6,7 @@ import { newJobFields, type JobEventPublisher, type JobStore } from '@voxq/job-s
 import type { Logger } from '@voxq/logging';
 import type { ProviderRouter } from '@voxq/providers';
 import type { QueuedJob } from '@voxq/queues';
+import type { UsageMeter } from '@voxq/usage';
 import { completeJob, notifyFinished, replayFinished, settleFailure } from './job-finish';
 import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { JobStorage } from './job-kind';
@@ -17,6 +18,8 @@ export { failJob } from './job-finish';
 
 export interface ProcessorDeps {
   store: JobStore;
+  /** Counts what completed jobs used (`GET /v1/usage`), once per job. */
+  meter: Pick<UsageMeter, 'record'>;
   storage: JobStorage;
   router: ProviderRouter;
   /** The `webhooks` queue and its stores: finished jobs' events go there. */

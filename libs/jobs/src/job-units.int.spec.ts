@@ -8,7 +8,8 @@ import { createLogger } from '@voxq/logging';
 import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
-import { completeJob, settleFailure, type FinishDeps } from './job-finish';
+import { UsageMeter, utcDay } from '@voxq/usage';
+import { completeJob, replayFinished, settleFailure, type FinishDeps } from './job-finish';
 import type { HandlerOutput } from './job-kind';
 import { JobLifecycle } from './job-lifecycle';
 import { startJobAttempt } from './job-run';
@@ -32,6 +33,7 @@ describe('job processor units', () => {
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
     deps = {
       store: new JobStore(redis, config.redis.prefix, 60),
+      meter: new UsageMeter(redis, config.redis.prefix, 60),
       webhooks: webhookQueueContext(new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }), redis, config.redis.prefix, 60),
       hasEndpoints: async () => false,
       tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, config.redis.prefix, 60)),
@@ -47,8 +49,8 @@ describe('job processor units', () => {
     await cleanupPrefix(config);
   });
 
-  const payload = (webhook: boolean): QueuedJob => ({
-    tenantId: 'acme',
+  const payload = (webhook: boolean, tenantId = 'acme'): QueuedJob => ({
+    tenantId,
     createdAt: new Date(Date.now() - 1_000).toISOString(),
     payload: {
       type: 'complete',
@@ -60,9 +62,9 @@ describe('job processor units', () => {
     },
   });
   /** A job as the worker gets it: added, read back, parsed by the catalog. */
-  const queued = async (webhook = false, attempts = 3) => {
+  const queued = async (webhook = false, attempts = 3, tenantId = 'acme') => {
     const id = newJobId();
-    await queue.add('complete', payload(webhook), { jobId: id, attempts });
+    await queue.add('complete', payload(webhook, tenantId), { jobId: id, attempts });
     const job = parseQueuedJob(QUEUE_CATALOG.complete, (await queue.getJob(id))!) as Job<QueuedJob>;
     return { job, fields: newJobFields(id, job.data) };
   };
@@ -103,6 +105,31 @@ describe('job processor units', () => {
     expect((record?.result as { timings: { queuedMs: number } }).timings.queuedMs).toBeGreaterThanOrEqual(1_000);
     const deliveries = await deps.webhooks.queue.getJobs(['waiting', 'delayed']);
     expect(deliveries.filter((d) => d.data.event.data.id === job.id).map((d) => d.name)).toEqual(['job.completed']);
+  });
+
+  /** The tenant's usage counters for today, as `GET /v1/usage` reads them. */
+  const usageToday = (tenantId: string) => redis.hgetall(redisKeys(config.redis.prefix).metering.day(tenantId, utcDay(new Date())));
+
+  it('completeJob records the usage once, and a re-run of the finish records nothing more', async () => {
+    const { job, fields } = await queued(false, 3, `meter-${newJobId()}`);
+    await startJobAttempt(deps, job, fields);
+    expect(await completeJob(deps, fields, job.data, output, new JobLifecycle(job.id!, 'complete', undefined), logger, false)).toBe('completed');
+    // The worker dies after this and BullMQ re-runs the job: it finds it terminal and replays the finish, twice over.
+    expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'terminal' });
+    await replayFinished(deps, fields);
+    await replayFinished(deps, fields);
+    expect(await usageToday(fields.tenantId)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '1', 'llm|openai|output_tokens': '1' });
+  });
+
+  it('a worker that died between storing the result and recording it: the re-run records it, once', async () => {
+    const { job, fields } = await queued(false, 3, `meter-${newJobId()}`);
+    await startJobAttempt(deps, job, fields);
+    // What completeJob stores, without the step after it (the process died there).
+    await deps.store.complete(fields, { ...output.result, usage: { promptTokens: 7, completionTokens: 3 } });
+    expect(await usageToday(fields.tenantId)).toEqual({});
+    await replayFinished(deps, fields);
+    await replayFinished(deps, fields);
+    expect(await usageToday(fields.tenantId)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '7', 'llm|openai|output_tokens': '3' });
   });
 
   it('completeJob discards the result of a job cancelled meanwhile', async () => {

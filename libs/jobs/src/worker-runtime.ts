@@ -10,6 +10,7 @@ import { drainWorker } from '@voxq/process';
 import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
 import { bullPrefix, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
 import type { ServingResources } from '@voxq/runtime';
+import { UsageMeter } from '@voxq/usage';
 import { tenantHasEndpoints, type WebhookQueueContext } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
@@ -43,6 +44,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
   const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
   const deps: ProcessorDeps = {
     store,
+    meter: new UsageMeter(connection, config.redis.prefix, config.jobs.retentionSeconds),
     storage: {
       objects,
       audioLimitBytes: config.api.audioLimitBytes,

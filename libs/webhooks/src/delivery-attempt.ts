@@ -63,8 +63,9 @@ export async function attemptDelivery(
     response = await deliverWebhook({
       url: delivery.url,
       body,
-      headers: signWebhook(secrets, { id: delivery.event.id, timestamp: new Date(), body }),
-      timeoutMs: deps.timeoutMs,
+      // The endpoint's own headers first: the signature's (refused in them at the API) always win.
+      headers: { ...endpoint?.headers, ...signWebhook(secrets, { id: delivery.event.id, timestamp: new Date(), body }) },
+      timeoutMs: endpoint?.timeoutMs ?? deps.timeoutMs,
       policy: deps.policy,
     });
   } catch (error) {

@@ -26,6 +26,8 @@ export const deliveryAttemptSchema = z.object({
   /** The delivery record and endpoint of the attempt (absent in entries written before they existed). */
   deliveryId: z.string().nullable().optional(),
   endpointId: z.string().nullable().optional(),
+  /** The delivery's series: 0 for its first, +1 per redelivery (absent in entries written before it was kept). */
+  series: z.number().optional(),
 });
 export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
 

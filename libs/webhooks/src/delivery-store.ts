@@ -13,8 +13,11 @@ import { DELIVERY_ID_PATTERN, deliveryIdOf, idFloor } from './ids';
 import createLua from './scripts/delivery-create.lua';
 import transitionLua from './scripts/delivery-transition.lua';
 
+/** The view's fields in the Speko SDK's names, derived from the record (and its endpoint) when shown. */
+type DerivedDeliveryField = 'status' | 'event' | 'httpStatus' | 'error' | 'endpointName' | 'occurredAt' | 'deliveredAt' | 'canRedeliver';
+
 /** A delivery as stored: the view's fields plus its tenant and attempt series. */
-export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object'> {
+export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object' | DerivedDeliveryField> {
   /**
    * The event's subject (`event.data.id`): a job id for `job.*` events, a batch id for
    * `batch.*` ones. The field kept its stored and listed name, so a batch's deliveries are
@@ -38,6 +41,10 @@ export const OPEN_DELIVERY_STATES: readonly WebhookDeliveryState[] = ['pending',
 
 export interface DeliveryListOptions {
   state?: WebhookDeliveryState;
+  eventType?: WebhookEventType;
+  /** Recorded at or after / at or before. */
+  from?: Date;
+  to?: Date;
   /** A job's id, or a batch's for its `batch.*` deliveries. */
   jobId?: string;
   endpointId?: string;
@@ -77,9 +84,33 @@ function parse(hash: Record<string, string>): DeliveryRecord | null {
   };
 }
 
-export function toDeliveryView(record: DeliveryRecord): WebhookDeliveryView {
+/** What a delivery's view needs of its endpoint: its name, and whether it can take a redelivery. */
+export interface DeliveryEndpointInfo {
+  name: string;
+  enabled: boolean;
+}
+
+/**
+ * The API's view of a delivery: voxq's fields, and the Speko SDK's names for them.
+ * `endpoint` is the delivery's endpoint as it is now (undefined: deleted, or none for a
+ * job's own `webhook.url`).
+ */
+export function toDeliveryView(record: DeliveryRecord, endpoint?: DeliveryEndpointInfo): WebhookDeliveryView {
   const { tenantId: _tenant, series: _series, ...rest } = record;
-  return { ...rest, object: 'webhook_delivery' };
+  const targetUsable = record.endpointId === null || endpoint?.enabled === true;
+  return {
+    ...rest,
+    object: 'webhook_delivery',
+    status: record.state,
+    event: record.eventType,
+    httpStatus: record.lastStatusCode,
+    error: record.lastError,
+    endpointName: record.endpointId === null ? null : (endpoint?.name ?? null),
+    occurredAt: record.createdAt,
+    deliveredAt: record.state === 'succeeded' ? record.updatedAt : null,
+    // What redeliverWebhook accepts (an expired one's event is past retention).
+    canRedeliver: FINAL_DELIVERY_STATES.includes(record.state) && record.state !== 'expired' && targetUsable,
+  };
 }
 
 /** Changes to record with a transition (null clears a field). */
@@ -219,7 +250,10 @@ export class WebhookDeliveryStore {
       r.tenantId === tenantId &&
       (!options.state || r.state === options.state) &&
       (!options.jobId || r.jobId === options.jobId) &&
-      (!options.endpointId || r.endpointId === options.endpointId);
+      (!options.endpointId || r.endpointId === options.endpointId) &&
+      (!options.eventType || r.eventType === options.eventType) &&
+      (!options.from || Date.parse(r.createdAt) >= options.from.getTime()) &&
+      (!options.to || Date.parse(r.createdAt) <= options.to.getTime());
     await this.redis.zremrangebylex(index, '-', `(${this.floor()}`);
 
     const page = await readIndexPage(this.redis, {

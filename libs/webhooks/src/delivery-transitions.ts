@@ -87,6 +87,7 @@ export async function recordSuccess(
     error: null,
     deliveryId: delivery.deliveryId ?? null,
     endpointId: delivery.endpointId ?? null,
+    series: record?.series ?? 0,
   });
   if (record) await close(deps, record, 'succeeded', { lastStatusCode: response.status, lastError: null, nextAttemptAt: null });
   recordWebhookAttempt('delivered', response.status, response.ms);
@@ -121,6 +122,7 @@ export async function recordFailure(
     error: reason,
     deliveryId: delivery.deliveryId ?? null,
     endpointId: delivery.endpointId ?? null,
+    series: record?.series ?? 0,
   });
   const lastStatusCode = response?.status ?? null;
   recordWebhookAttempt(final ? 'failed' : 'retry', lastStatusCode, response?.ms ?? null);

@@ -235,6 +235,10 @@ describe('signingSecrets', () => {
       url: 'https://example.com',
       events: [],
       description: null,
+      name: 'example.com',
+      headers: {},
+      timeoutMs: null,
+      customSecret: null,
       enabled: true,
       disabledReason: null,
       secret: 'whsec_new',
@@ -245,5 +249,7 @@ describe('signingSecrets', () => {
     } as const;
     expect(signingSecrets({ ...endpoint, events: [] }, now)).toEqual(['whsec_new', 'whsec_old']);
     expect(signingSecrets({ ...endpoint, events: [] }, now + 1_000)).toEqual(['whsec_new']);
+    // A tenant's own secret (`signingSecretSource: 'custom'`) signs alone.
+    expect(signingSecrets({ ...endpoint, events: [], customSecret: 'whsec_mine' }, now)).toEqual(['whsec_mine']);
   });
 });

@@ -19,8 +19,15 @@ export interface WebhookEndpoint {
   id: string;
   tenantId: string;
   url: string;
+  name: string;
   events: WebhookEventType[];
   description: string | null;
+  /** Extra headers sent with each delivery (lowercased names, never a signature header). */
+  headers: Record<string, string>;
+  /** One request's budget; null: `WEBHOOK_TIMEOUT_MS`. */
+  timeoutMs: number | null;
+  /** The tenant's own signing secret (`signingSecretSource: 'custom'`); null: voxq's `secret` signs. */
+  customSecret: string | null;
   enabled: boolean;
   disabledReason: string | null;
   secret: string;
@@ -36,12 +43,24 @@ interface EndpointScripts {
   voxqEndpointRotate(key: string, tenantId: string, secret: string, expiresAt: string, now: string): Promise<string[]>;
 }
 
+/** What `create` takes: the API's parsed body; fields added after the first release may be absent. */
+export type NewWebhookEndpoint = Pick<CreateWebhookEndpoint, 'url' | 'events' | 'description' | 'enabled'> &
+  Partial<Pick<CreateWebhookEndpoint, 'name' | 'headers' | 'timeoutMs' | 'signingSecretSource' | 'signingSecret'>>;
+
+/** An endpoint's default name: its URL's host, so clients that never name endpoints keep working. */
+const defaultName = (url: string) => new URL(url).host;
+
 function parse(hash: Record<string, string>): WebhookEndpoint | null {
   if (!hash.id || !hash.tenantId || !hash.url || !hash.secret) return null;
   return {
     id: hash.id,
     tenantId: hash.tenantId,
     url: hash.url,
+    // Endpoints stored before names existed are named by their host, as new unnamed ones are.
+    name: hash.name || defaultName(hash.url),
+    headers: hash.headers ? (JSON.parse(hash.headers) as Record<string, string>) : {},
+    timeoutMs: hash.timeoutMs ? Number(hash.timeoutMs) : null,
+    customSecret: hash.customSecret || null,
     events: (hash.events ?? '').split(',').filter((e): e is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(e)),
     description: hash.description ? (JSON.parse(hash.description) as string | null) : null,
     enabled: hash.enabled === '1',
@@ -63,6 +82,11 @@ export function toEndpointView(endpoint: WebhookEndpoint, { withSecret = false, 
     url: endpoint.url,
     events: endpoint.events,
     description: endpoint.description,
+    name: endpoint.name,
+    headers: endpoint.headers,
+    timeoutMs: endpoint.timeoutMs,
+    signingSecretSource: endpoint.customSecret ? 'custom' : 'workspace',
+    hasCustomSigningSecret: endpoint.customSecret !== null,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     previousSecretExpiresAt: graceLeft ? endpoint.previousSecretExpiresAt : null,
@@ -72,8 +96,12 @@ export function toEndpointView(endpoint: WebhookEndpoint, { withSecret = false, 
   };
 }
 
-/** The secrets that sign a delivery to `endpoint` now: its own, and the previous one while its grace lasts. */
+/**
+ * The secrets that sign a delivery to `endpoint` now: the tenant's custom one when it set
+ * one, else the endpoint's own, and the previous one while its grace lasts.
+ */
 export function signingSecrets(endpoint: WebhookEndpoint, now = Date.now()): string[] {
+  if (endpoint.customSecret) return [endpoint.customSecret];
   const grace = endpoint.previousSecret !== null && endpoint.previousSecretExpiresAt !== null && Date.parse(endpoint.previousSecretExpiresAt) > now;
   return grace ? [endpoint.secret, endpoint.previousSecret as string] : [endpoint.secret];
 }
@@ -104,7 +132,7 @@ export class WebhookEndpointStore {
   private recordKey = (id: string) => this.keys.record(id);
   private indexKey = (tenantId: string) => this.keys.tenantIndex(tenantId);
 
-  async create(tenantId: string, input: CreateWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint> {
+  async create(tenantId: string, input: NewWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint> {
     if ((await this.redis.zcard(this.indexKey(tenantId))) >= MAX_ENDPOINTS_PER_TENANT) {
       throw errors.conflict('too_many_webhook_endpoints', `A tenant may register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints; delete one first.`);
     }
@@ -113,8 +141,12 @@ export class WebhookEndpointStore {
       id: newEndpointId(now.getTime()),
       tenantId,
       url: input.url,
+      name: input.name ?? defaultName(input.url),
       events: input.events,
       description: input.description,
+      headers: input.headers ?? {},
+      timeoutMs: input.timeoutMs ?? null,
+      customSecret: input.signingSecretSource === 'custom' ? (input.signingSecret ?? null) : null,
       enabled: input.enabled,
       disabledReason: null,
       secret: generateWebhookSecret(),
@@ -129,8 +161,12 @@ export class WebhookEndpointStore {
         id: endpoint.id,
         tenantId,
         url: endpoint.url,
+        name: endpoint.name,
         events: endpoint.events.join(','),
         description: JSON.stringify(endpoint.description),
+        headers: JSON.stringify(endpoint.headers),
+        timeoutMs: endpoint.timeoutMs === null ? '' : String(endpoint.timeoutMs),
+        customSecret: endpoint.customSecret ?? '',
         enabled: endpoint.enabled ? '1' : '0',
         secret: endpoint.secret,
         createdAt: at,
@@ -168,6 +204,11 @@ export class WebhookEndpointStore {
   async update(tenantId: string, id: string, patch: UpdateWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint | null> {
     const pairs: string[] = [];
     if (patch.url !== undefined) pairs.push('url', patch.url);
+    if (patch.name !== undefined) pairs.push('name', patch.name);
+    if (patch.headers !== undefined) pairs.push('headers', JSON.stringify(patch.headers));
+    if (patch.timeoutMs !== undefined) pairs.push('timeoutMs', patch.timeoutMs === null ? '' : String(patch.timeoutMs));
+    // `workspace` drops the custom secret: the endpoint's own signs again.
+    if (patch.signingSecretSource !== undefined) pairs.push('customSecret', patch.signingSecretSource === 'custom' ? (patch.signingSecret ?? '') : '');
     if (patch.events !== undefined) pairs.push('events', patch.events.join(','));
     if (patch.description !== undefined) pairs.push('description', JSON.stringify(patch.description));
     if (patch.enabled !== undefined) pairs.push('enabled', patch.enabled ? '1' : '0', 'disabledReason', '');

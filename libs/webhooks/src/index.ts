@@ -16,11 +16,13 @@ export { appendAttempt, deadLetter, deliveryAttemptSchema } from './delivery-log
 export { recordDispatcherError, recordFailure, recordSkip, recordStart, recordSuccess } from './delivery-transitions';
 export type { AttemptContext } from './delivery-transitions';
 export { FINAL_DELIVERY_STATES, OPEN_DELIVERY_STATES, toDeliveryView, WebhookDeliveryStore } from './delivery-store';
-export type { DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
+export type { DeliveryEndpointInfo, DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
+export { awaitFirstAttempt, deliveryViews, endpointInfo, endpointOptions, readDeliveryDetail } from './delivery-views';
+export type { DeliveryViewDeps, FirstAttempt } from './delivery-views';
 export { startDispatcher } from './dispatcher';
 export type { Dispatcher, DispatcherOptions } from './dispatcher';
 export { ENDPOINT_CACHE_TTL_MS, MAX_ENDPOINTS_PER_TENANT, signingSecrets, tenantHasEndpoints, toEndpointView, WebhookEndpointStore } from './endpoint-store';
-export type { WebhookEndpoint } from './endpoint-store';
+export type { NewWebhookEndpoint, WebhookEndpoint } from './endpoint-store';
 export {
   buildBatchEvent,
   buildJobEvent,

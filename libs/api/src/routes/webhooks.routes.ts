@@ -5,7 +5,19 @@ import { createWebhookEndpointSchema, listWebhookDeliveriesQuerySchema, updateWe
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { assertDeliverableUrl } from '@voxq/url-guard';
-import { readDeliveryLog, redeliverWebhook, toDeliveryView, toEndpointView, type WebhookQueueContext, type WebhookEndpoint } from '@voxq/webhooks';
+import {
+  awaitFirstAttempt,
+  deliveryViews,
+  endpointInfo,
+  endpointOptions,
+  readDeliveryDetail,
+  readDeliveryLog,
+  redeliverWebhook,
+  toDeliveryView,
+  toEndpointView,
+  type WebhookQueueContext,
+  type WebhookEndpoint,
+} from '@voxq/webhooks';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
 import { type JobService, parseOrThrow } from '@voxq/intake';
@@ -19,6 +31,9 @@ export interface WebhooksRoutesDeps {
 }
 
 const idOf = (req: Request) => String(req.params.id);
+
+/** A redeliver waits for its first attempt this long beyond the request's own budget (the dispatcher picking it up). */
+const REDELIVER_WAIT_MARGIN_MS = 5_000;
 
 /**
  * A tenant's webhook endpoints (`/v1/webhooks`), the deliveries made to them and to jobs'
@@ -74,28 +89,55 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
     res.json(toEndpointView(found(endpoint, idOf(req)), { withSecret: true }));
   });
 
+  /** `status`, `event` and `sessionId` are the Speko SDK's names for `state`, the event type and `jobId`; `endpointOptions` its endpoint filter's choices. */
   router.get('/v1/webhook-deliveries', async (req, res) => {
     const query = parseOrThrow(listWebhookDeliveriesQuerySchema, req.query, 'query');
-    const page = await deliveries.list(principalOf(req).tenantId, {
-      limit: query.limit,
-      ...(query.state ? { state: query.state } : {}),
-      ...(query.jobId ? { jobId: query.jobId } : {}),
-      ...(query.endpointId ? { endpointId: query.endpointId } : {}),
-      ...(query.cursor ? { after: query.cursor } : {}),
+    const { tenantId } = principalOf(req);
+    const state = query.state ?? query.status;
+    const jobId = query.jobId ?? query.sessionId;
+    const [page, endpointsById] = await Promise.all([
+      deliveries.list(tenantId, {
+        limit: query.limit,
+        ...(state ? { state } : {}),
+        ...(query.event ? { eventType: query.event } : {}),
+        ...(jobId ? { jobId } : {}),
+        ...(query.endpointId ? { endpointId: query.endpointId } : {}),
+        ...(query.from ? { from: query.from } : {}),
+        ...(query.to ? { to: query.to } : {}),
+        ...(query.cursor ? { after: query.cursor } : {}),
+      }),
+      endpointInfo(endpoints, tenantId),
+    ]);
+    res.json({
+      object: 'list',
+      data: deliveryViews(page.deliveries, endpointsById),
+      nextCursor: page.nextCursor,
+      hasMore: page.nextCursor !== null,
+      endpointOptions: endpointOptions(endpointsById),
     });
-    res.json({ object: 'list', data: page.deliveries.map(toDeliveryView), nextCursor: page.nextCursor, hasMore: page.nextCursor !== null });
   });
 
   router.get('/v1/webhook-deliveries/:id', async (req, res) => {
-    const delivery = await deliveries.get(principalOf(req).tenantId, idOf(req));
-    if (!delivery) throw errors.notFound('webhook_delivery', idOf(req));
-    res.json(toDeliveryView(delivery));
+    res.json(await readDeliveryDetail({ ...deps.webhooks, redis: deps.redis, prefix: config.redis.prefix }, principalOf(req).tenantId, idOf(req)));
   });
 
-  /** The same event (same `webhook-id`) again, as a new series of attempts. */
+  /**
+   * The same event (same `webhook-id`) again, as a new series of attempts. Answers the first
+   * attempt's outcome (`delivered`, `httpStatus`, `error`: what the Speko SDK reads) when it
+   * finishes within the endpoint's timeout and a margin; else 202 with `delivered: false`.
+   */
   router.post('/v1/webhook-deliveries/:id/redeliver', async (req, res) => {
-    const delivery = await redeliverWebhook(deps.webhooks, principalOf(req).tenantId, idOf(req));
-    res.status(202).json(toDeliveryView(delivery));
+    const { tenantId } = principalOf(req);
+    const started = await redeliverWebhook(deps.webhooks, tenantId, idOf(req));
+    const endpoint = started.endpointId ? await endpoints.get(tenantId, started.endpointId) : null;
+    const timeoutMs = endpoint?.timeoutMs ?? config.webhooks.timeoutMs;
+    const first = await awaitFirstAttempt(deliveries, started, timeoutMs + REDELIVER_WAIT_MARGIN_MS);
+    const view = toDeliveryView(first.record, endpoint ?? undefined);
+    if (!first.done) {
+      res.status(202).json({ ...view, delivered: false, httpStatus: null, error: null });
+      return;
+    }
+    res.json({ ...view, delivered: first.record.series === started.series && first.record.state === 'succeeded' });
   });
 
   /** Every HTTP attempt at the job's webhooks, newest first. */
