@@ -1,54 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, sineWav, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import {
+  eventually,
+  sineWav,
+  SpekoWireClient,
+  SpekoWireError,
+  startSimulatedStack,
+  startWebhookReceiver,
+  type SimulatedStack,
+  type WebhookReceiver,
+} from '@voxq/testing';
 
 type Json = Record<string, unknown>;
 
-/** What the Speko SDK raises for a non-2xx: its message is `error` of the body (or the text), its code `code`. */
-class SpekoLikeError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * A client that speaks as `@spekoai/sdk` 0.5.x does (its `http.ts`): bearer key, its
- * User-Agent, JSON bodies with their content type, no Accept header, and errors read as
- * `{error, code}`. Read from the SDK's public source; none of its code is used.
- */
+/** The SDK's generic request (`http.request`), through `SpekoWireClient`, which speaks as the SDK does. */
 function spekoClient(baseUrl: string, apiKey: string) {
-  return async function call<T = Json>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${apiKey}`,
-        'User-Agent': '@spekoai/sdk/0.5.4',
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let json: { error?: unknown; code?: unknown } | undefined;
-      try {
-        json = JSON.parse(text) as typeof json;
-      } catch {
-        json = undefined;
-      }
-      throw new SpekoLikeError(res.status, String(json?.error ?? text), String(json?.code ?? 'UNKNOWN'));
-    }
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const client = new SpekoWireClient({ apiKey, baseUrl });
+  return <T = Json>(method: string, path: string, body?: unknown) => client.json<T>(method, path, body);
 }
 
 const statusOf = (call: Promise<unknown>) =>
   call.then(
     () => 200,
-    (error: unknown) => (error instanceof SpekoLikeError ? error.status : -1),
+    (error: unknown) => (error instanceof SpekoWireError ? error.status : -1),
   );
 
 describe("the Speko SDK's usage and webhooks resources", () => {
@@ -170,8 +144,9 @@ describe("the Speko SDK's usage and webhooks resources", () => {
       { headers: { 'Webhook-Signature': 'v1,x' } },
     ]) {
       const refused = await speko('POST', '/v1/webhooks', { ...input, ...bad }).catch((e: unknown) => e);
-      expect(refused, JSON.stringify(bad)).toBeInstanceOf(SpekoLikeError);
-      expect((refused as SpekoLikeError).status).toBe(400);
+      expect(refused, JSON.stringify(bad)).toBeInstanceOf(SpekoWireError);
+      // Read as the SDK reads it: the message names what was refused.
+      expect(refused).toMatchObject({ status: 400, code: 'INVALID_REQUEST', message: expect.stringContaining(Object.keys(bad)[0]!) });
     }
 
     await new Promise((r) => setTimeout(r, 1_100)); // Workers learn of new endpoints within a second.
