@@ -12,3 +12,4 @@ export * from './webhook-endpoint.schema';
 export * from './tool-call.schema';
 export * from './upload.schema';
 export * from './chat-params.schema';
+export * from './tenant-secret.schema';

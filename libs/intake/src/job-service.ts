@@ -276,7 +276,7 @@ function outboundUrls(request: Submission, at: string): Array<[string, string]> 
   const urls: Array<[string, string]> = request.webhook ? [[request.webhook.url, `${at}webhook.url`]] : [];
   if (request.type === 'complete') {
     request.input.tools?.forEach((tool, i) => {
-      if (tool.source) urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
+      if (tool.source?.kind === 'webhook') urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
     });
   }
   return urls;
