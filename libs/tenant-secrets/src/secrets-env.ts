@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, readEnvFragment, type Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
 import { SECRET_KEY_BYTES, SecretKeyring } from './secret-keyring';
 
 const base64Key = z
@@ -50,4 +51,13 @@ export function secretsKeyringFor(config: Config): { keyring: SecretKeyring; dev
     throw new ConfigError(['SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64: openssl rand -base64 32)']);
   }
   return { keyring: new SecretKeyring(DEVELOPMENT_KEY, older), development: true };
+}
+
+/**
+ * A start-up check (api, dispatcher): the process refuses to start in production without a
+ * key, and says once when it seals with the development key.
+ */
+export async function checkSecretsKey(config: Config, logger: Pick<Logger, 'warn'>): Promise<void> {
+  const { development } = secretsKeyringFor(config);
+  if (development) logger.warn('tenant secrets are sealed with the development key: set SECRETS_ENCRYPTION_KEY (openssl rand -base64 32) for real secrets');
 }

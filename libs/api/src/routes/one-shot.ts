@@ -15,6 +15,8 @@ export interface OneShotDeps {
   jobs: JobService;
   waiter: () => JobWaiter;
   syncWaitMs: number;
+  /** How the route's body names the job's `input` fields (`SubmitOptions.inputRoot`): `` for Speko's flat bodies. */
+  inputRoot?: string;
 }
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
@@ -50,7 +52,10 @@ export interface Outcome {
 /** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
 export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
   const principal = principalOf(req);
-  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), { requestId: req.id });
+  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), {
+    requestId: req.id,
+    ...(deps.inputRoot === undefined ? {} : { inputRoot: deps.inputRoot }),
+  });
   if (waitMs <= 0) return { principal, job: view };
   return { principal, job: await waitFor(deps, req, res, view.id, waitMs) };
 }
