@@ -4,7 +4,8 @@
 // is unset. Production runs each app on its own
 // (`node dist/apps/<app>/main.js`); this is the development and evaluation path.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,6 +23,17 @@ const defaults = {
   TENANT_MONTHLY_JOB_ALLOWANCE: '0',
 };
 for (const [k, v] of Object.entries(defaults)) env[k] ||= v;
+
+// Tenant secrets (tools' secretRefs) are sealed with SECRETS_ENCRYPTION_KEY: a random one is
+// made once and kept in .voxq/, so secrets stored in one run open in the next.
+if (!env.SECRETS_ENCRYPTION_KEY) {
+  const keyFile = '.voxq/secrets.key';
+  if (!existsSync(keyFile)) {
+    mkdirSync('.voxq', { recursive: true });
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  env.SECRETS_ENCRYPTION_KEY = readFileSync(keyFile, 'utf8').trim();
+}
 
 const useSimulator = !env.OPENAI_API_KEY;
 if (useSimulator) {

@@ -23,6 +23,7 @@
 // This file holds the variants and the shared set-up (the simulator, the providers' env);
 // failover-run.mjs runs one variant, failover-figures.mjs and failover-breaker.mjs measure
 // it, failover-print.mjs prints the phase.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,8 @@ export async function runFailover({ env, redis, prefix, opts, step }) {
     WORKER_CONCURRENCY: String(opts.concurrency),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // Production refuses to start without a tenant secrets key; the run's apps share this one.
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // The bench measures failover, not the per-key and per-tenant limits.
     API_RATE_LIMIT_PER_SECOND: '0',
     TENANT_MONTHLY_JOB_ALLOWANCE: '0',

@@ -1,6 +1,7 @@
 // A voxq deployment for one benchmark phase: the simulator, the api and N worker processes
 // (each its own process, as in production) on the run's Redis and S3. `close()` stops them all.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../lib/net.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
@@ -36,6 +37,8 @@ export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEn
     WORKER_QUEUES: 'complete',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // Production refuses to start without a tenant secrets key; the run's apps share this one.
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     // The bench measures throughput and latency, not the per-key and per-tenant limits.
     API_RATE_LIMIT_PER_SECOND: '0',
     TENANT_MONTHLY_JOB_ALLOWANCE: '0',

@@ -4,6 +4,7 @@
 // `enqueueJobEvent` (delivery records and all), while the dispatcher app (its own process,
 // DISPATCHER_CONCURRENCY = BENCH_WEBHOOK_CONCURRENCY, 64) signs and POSTs each one. Measured
 // from the first enqueue until the receiver has them all; a warm-up of 200 goes first.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { importLibs } from '../lib/import-libs.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
@@ -45,6 +46,8 @@ export async function runWebhooks({ env, prefix, opts, step }) {
     ...env,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The dispatcher refuses to start in production without a tenant secrets key.
+    SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DISPATCHER_CONCURRENCY: String(concurrency),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_ALLOW_HTTP: 'true',

@@ -2,12 +2,18 @@
 // own Redis and S3, both LLM vendors and the speech routes on the provider simulator, and
 // timeouts, retries and breakers shortened so that the faults play out within the run.
 
+import { randomBytes } from 'node:crypto';
+
+// Production settings need a key for tenant secrets; every app of one run shares it.
+const SECRETS_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
 export function chaosEnv({ s3Env, redisUrl, prefix, apiPort, simulatorPort, simulatorUrl }) {
   return {
     ...process.env,
     ...s3Env,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     NODE_ENV: 'production',
+    SECRETS_ENCRYPTION_KEY,
     LOG_LEVEL: 'warn',
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,

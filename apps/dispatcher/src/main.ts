@@ -1,5 +1,6 @@
 import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService } from '@voxq/process';
+import { checkSecretsKey, tenantSecretsEnv } from '@voxq/tenant-secrets';
 import { startDispatcherProcess } from '@voxq/tool-calls';
 
 /** Webhook deliveries and webhook-mode tool calls: everything voxq sends out to clients. */
@@ -16,5 +17,5 @@ await runService(
       },
     };
   },
-  { checks: [checkRedis] },
+  { checks: [checkRedis, checkSecretsKey], env: [tenantSecretsEnv] },
 );

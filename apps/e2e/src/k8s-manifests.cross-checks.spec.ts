@@ -19,6 +19,7 @@ import type { Logger } from '@voxq/logging';
 import { startMetricsServer } from '@voxq/metrics';
 import { providerEnv } from '@voxq/providers';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { tenantSecretsEnv } from '@voxq/tenant-secrets';
 import {
   config,
   configMaps,
@@ -117,7 +118,7 @@ describe('infra/k8s manifests', () => {
   });
 
   it('give every env source a ConfigMap or Secret, with only variables voxq reads, that load', () => {
-    const known = new Set([envSchema, ...providerEnv].flatMap((schema) => Object.keys(schema.shape)));
+    const known = new Set([envSchema, ...providerEnv, tenantSecretsEnv].flatMap((schema) => Object.keys(schema.shape)));
     expect(config).toBeDefined();
     const sources = new Map<string, string[]>([[`ConfigMap/${config?.metadata.name}`, Object.keys(config?.data ?? {})]]);
     for (const d of deployments) {

@@ -220,6 +220,8 @@ describe('a 1 GiB streamed upload', () => {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
+        // Production refuses to start without a tenant secrets key.
+        SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         LOG_LEVEL: 'warn',
         API_HOST: '127.0.0.1',
         API_PORT: String(port),

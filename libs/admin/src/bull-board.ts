@@ -27,8 +27,11 @@ export const BULL_BOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Keys whose values are secrets wherever they appear in a job (a webhook tool's `authHeaders`). */
-const SECRET_KEYS = /^(authHeaders|authorization|apiKey|api_key|secret|webhookSecret|password|token)$/i;
+/**
+ * Keys whose values are secrets wherever they appear in a job: a webhook tool's `authHeaders`
+ * and its `headers` (sent as given: clients put credentials there too).
+ */
+const SECRET_KEYS = /^(authHeaders|headers|authorization|apiKey|api_key|secret|webhookSecret|password|token)$/i;
 
 /** A copy of bull-board's answer with every secret-named value blanked, however deep. */
 export function redactSecrets(value: unknown): unknown {

@@ -17,11 +17,20 @@ import { jobsDocs } from './jobs.docs';
 import { metaDocs } from './meta.docs';
 import { oneShotDocs } from './one-shot.docs';
 import { resourcesDocs } from './resources.docs';
+import { secretsDocs } from './secrets.docs';
 import { openAiErrorEnvelopeSchema, spekoErrorBodySchema } from './response-schemas';
 import { component, isComponent, type Component, type JsonSchema, type MediaDoc, type ResponseDoc, type RouteDoc } from './route-doc';
 
 /** Every route `createApp` serves, documented. */
-export const API_ROUTE_DOCS: readonly RouteDoc[] = [...metaDocs, ...jobsDocs, ...oneShotDocs, ...embeddingsDocs, ...resourcesDocs, ...batchesDocs];
+export const API_ROUTE_DOCS: readonly RouteDoc[] = [
+  ...metaDocs,
+  ...jobsDocs,
+  ...oneShotDocs,
+  ...embeddingsDocs,
+  ...resourcesDocs,
+  ...secretsDocs,
+  ...batchesDocs,
+];
 
 export const ErrorEnvelope = component('ErrorEnvelope', errorEnvelopeSchema);
 export const OpenAiErrorEnvelope = component('OpenAiErrorEnvelope', openAiErrorEnvelopeSchema);

@@ -6,7 +6,7 @@ import type { z } from 'zod';
  * check), so a route added without its docs fails the tests.
  */
 
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** A JSON Schema written by hand, for what zod does not describe (binary audio, plain text, SSE). */
 export type JsonSchema = Record<string, unknown>;

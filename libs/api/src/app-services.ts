@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
 import { createJobService, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
 import type { ServingResources } from '@voxq/runtime';
+import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
 import { UsageReport } from '@voxq/usage';
 import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
 
@@ -33,10 +34,14 @@ export interface AppServices {
   batches: BatchService;
   dropRules: DropRuleStore;
   dropClaims: DropClaims;
+  /** Tenants' secrets for tools (sealed with the process's keyring). */
+  secrets: TenantSecretStore;
 }
 
 export function buildAppServices(config: Config, resources: AppResources): AppServices {
   const { redis, queues, objects } = resources;
+  // Without SECRETS_ENCRYPTION_KEY in production this throws (a ConfigError): the API does not start.
+  const { keyring } = secretsKeyringFor(config);
   const { prefix } = config.redis;
   const allowance = new UsageAllowance(redis, prefix, config.limits.monthlyJobAllowance);
   const endpoints = new WebhookEndpointStore(redis, prefix);
@@ -60,5 +65,6 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
     batches: batchServiceFor({ config, redis, objects, queues }),
     dropRules: new DropRuleStore(redis, prefix),
     dropClaims: new DropClaims(redis, prefix, config.jobs.retentionSeconds),
+    secrets: new TenantSecretStore(redis, prefix, keyring),
   };
 }

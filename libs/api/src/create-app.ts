@@ -17,6 +17,7 @@ import { jobsRoutes } from './routes/jobs.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { openAiRoutes } from './routes/openai.routes';
 import { providersRoutes } from './routes/providers.routes';
+import { secretsRoutes } from './routes/secrets.routes';
 import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
 import { usageRoutes } from './routes/usage.routes';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jobsRoutes({ config, jobs, objects, providers }));
   app.use(jobEventsRoutes({ config, redis, jobs, channels: services.channels }));
   app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));
+  app.use(secretsRoutes({ config, secrets: services.secrets }));
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
   app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));

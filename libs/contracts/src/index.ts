@@ -13,3 +13,4 @@ export * from './tool-call.schema';
 export * from './upload.schema';
 export * from './usage.schema';
 export * from './chat-params.schema';
+export * from './tenant-secret.schema';

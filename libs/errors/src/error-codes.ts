@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   max_tool_hops_exceeded: input,
   /** A parameter no provider that may serve the request honours (OpenAI's code for it). */
   unsupported_parameter: input,
+  /** A job's tool names a tenant secret (`secretRef`) the tenant has not defined; nothing was queued. */
+  secret_not_found: input,
   // 401 / 402
   invalid_api_key: unauthenticated,
   invalid_admin_token: unauthenticated,
@@ -63,6 +65,8 @@ export const ERROR_CODES = {
   bucket_not_found: notFound,
   /** A `model` that is neither a configured model nor an alias (OpenAI's code for it). */
   model_not_found: notFound,
+  /** `GET|PUT|DELETE /v1/secrets/:name` for a name the tenant has not defined. */
+  tenant_secret_not_found: notFound,
   // 409: the resource is not in a state that allows the request.
   job_cancelled: conflict,
   job_pending: conflict,
@@ -73,6 +77,9 @@ export const ERROR_CODES = {
   upload_not_received: conflict,
   idempotency_key_reused: conflict,
   too_many_webhook_endpoints: conflict,
+  /** `POST /v1/secrets` with a name the tenant already has (`PUT` rotates it). */
+  secret_exists: conflict,
+  too_many_secrets: conflict,
   delivery_in_progress: conflict,
   event_expired: conflict,
   endpoint_deleted: conflict,

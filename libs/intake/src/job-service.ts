@@ -11,11 +11,13 @@ import {
   type ListJobsQuery,
   type QueuedJob,
   type TranscribeRequestInput,
+  toolSecretRefs,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
 import { enqueue, enqueueMany, publishCancel, QUEUE_CATALOG, type EnqueueRequest, type QueueEntry, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
+import { undefinedSecretsLookup, type UndefinedSecretsLookup } from '@voxq/tenant-secrets';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import { enqueueJobEvent, webhookQueueContext, type WebhookQueueContext } from '@voxq/webhooks';
 import type { Redis } from 'ioredis';
@@ -48,6 +50,12 @@ export interface SubmitOptions {
   charged?: boolean;
   /** The API request submitting them (`X-Request-Id`): the worker's and dispatcher's log lines for the jobs carry it. */
   requestId?: string;
+  /**
+   * How the request named the job's `input` fields, for the errors that name one: `input.`
+   * on `/v1/jobs` (the default), `` on Speko's flat `/v1/complete` body (`tools.0.source.secretRef`).
+   * @defaultValue 'input.'
+   */
+  inputRoot?: string;
 }
 
 /**
@@ -74,6 +82,8 @@ export interface JobServiceDeps {
   allowance: UsageAllowance;
   /** The `webhooks` queue and its stores: a cancel queues the job's event there. */
   webhooks: WebhookQueueContext;
+  /** Which tenant secrets named by a job's tools are not defined (checked before anything is queued). */
+  undefinedSecrets: UndefinedSecretsLookup;
 }
 
 /**
@@ -112,6 +122,7 @@ export class JobService {
     const { tenantId } = principal;
     const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '')).reverse());
     await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
+    await this.assertSecretsDefined(tenantId, requests, options.inputRoot ?? 'input.');
 
     const settled = await Promise.allSettled(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -176,6 +187,34 @@ export class JobService {
       }),
     );
     return slots.map((slot) => (slot.kind === 'replay' ? { view: slot.view, replayed: true } : { view: views.get(slot.id)!, replayed: false }));
+  }
+
+  /**
+   * Every `secretRef` the jobs' tools name must be a secret the tenant has (their values are
+   * read when the calls are sent): else a 400 naming the first one, before anything is reserved
+   * or queued.
+   */
+  private async assertSecretsDefined(tenantId: string, requests: Submission[], inputRoot: string): Promise<void> {
+    const refs = requests.flatMap((r, i) =>
+      r.type === 'complete'
+        ? toolSecretRefs(r.input.tools).map((ref) => ({ ...ref, path: `${requests.length > 1 ? `jobs.${i}.` : ''}${inputRoot}${ref.path}` }))
+        : [],
+    );
+    if (refs.length === 0) return;
+    const missing = new Set(
+      await this.deps.undefinedSecrets(
+        tenantId,
+        refs.map((ref) => ref.name),
+      ),
+    );
+    const first = refs.find((ref) => missing.has(ref.name));
+    if (first) {
+      throw errors.invalidRequest(
+        `${first.path}: no secret named '${first.name}' is defined for this tenant (POST /v1/secrets creates one); nothing was queued.`,
+        first.path,
+        'secret_not_found',
+      );
+    }
   }
 
   /**
@@ -276,7 +315,7 @@ function outboundUrls(request: Submission, at: string): Array<[string, string]> 
   const urls: Array<[string, string]> = request.webhook ? [[request.webhook.url, `${at}webhook.url`]] : [];
   if (request.type === 'complete') {
     request.input.tools?.forEach((tool, i) => {
-      if (tool.source) urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
+      if (tool.source?.kind === 'webhook') urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
     });
   }
   return urls;
@@ -304,5 +343,6 @@ export function createJobService(
     objects,
     queues,
     idempotency: new IdempotencyStore(redis, config.redis.prefix),
+    undefinedSecrets: undefinedSecretsLookup(redis, config.redis.prefix),
   });
 }

@@ -72,6 +72,6 @@ export class ToolDispatch {
 
 function sourceOf(payload: JobPayloadOf<'complete'>, call: ServerToolCall): WebhookToolSource {
   const source = payload.input.tools?.find((t) => t.name === call.name)?.source;
-  if (!source) throw new Error(`tool '${call.name}' has no webhook source`);
+  if (source?.kind !== 'webhook') throw new Error(`tool '${call.name}' has no webhook source`);
   return source;
 }

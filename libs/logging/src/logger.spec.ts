@@ -20,6 +20,8 @@ describe('logger redaction', () => {
         source: { authHeaders: { 'x-tool': 't-plain' } },
         tool: { source: { authHeaders: { 'x-tool': 't2-plain' } } },
         tenant: { webhookSecret: 'w-plain' },
+        body: { name: 'crm.token', value: 'v-plain' },
+        call: { source: { headers: { 'x-api-key': 'h-plain' } } },
       },
       'hello',
     );

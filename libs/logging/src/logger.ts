@@ -27,6 +27,12 @@ export const REDACTED_PATHS = [
   '*.*.authHeaders',
   'webhookSecret',
   '*.webhookSecret',
+  // A tenant secret's value (`POST|PUT /v1/secrets` bodies), and a tool's source `headers`
+  // (sent as given, where clients put credentials too).
+  'req.body.value',
+  'body.value',
+  'source.headers',
+  '*.source.headers',
 ];
 
 /**

@@ -21,6 +21,7 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'batches.tenantIndex': [['acme'], 'voxq:tenant:acme:batches'],
   'batches.jobs': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1:jobs'],
   'batches.progress': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1:progress'],
+  'tenantSecrets.tenantIndex': [['acme'], 'voxq:tenant:acme:secrets'],
   'webhookEndpoints.record': [['we_1'], 'voxq:webhook-endpoint:we_1'],
   'webhookEndpoints.tenantIndex': [['acme'], 'voxq:tenant:acme:webhook-endpoints'],
   'webhookDeliveries.record': [['wd_1'], 'voxq:webhook-delivery:wd_1'],

@@ -66,6 +66,12 @@ export function redisKeys(prefix: string) {
       progress: (tenantId: string, batchId: string) => `${tenant(tenantId)}:batch:${batchId}:progress`,
     },
 
+    /** Tenants' named secrets for tools (`libs/tenant-secrets`); values encrypted (AES-256-GCM). */
+    tenantSecrets: {
+      /** hash: secret name → JSON {version, ciphertext, createdAt, updatedAt}. */
+      tenantIndex: (tenantId: string) => `${tenant(tenantId)}:secrets`,
+    },
+
     /** Registered webhook endpoints. */
     webhookEndpoints: {
       /** hash: an endpoint (url, events, secrets, enabled). */

@@ -3,12 +3,10 @@ import type { ToolCallAnswer, ToolCallRequestBody } from '@voxq/contracts';
 import type { CatalogJob, QUEUE_CATALOG } from '@voxq/queues';
 import type { Logger } from '@voxq/logging';
 import { assertDeliverableUrl } from '@voxq/url-guard';
-import { signWebhook } from '@voxq/webhooks';
 import { postToTool } from './call-tool';
+import { toolRequestHeaders, type SecretLookup, type ToolSecrets } from './tool-request-headers';
 
-export type SecretLookup = (tenantId: string) => Promise<string | null>;
-
-const SIGNATURE_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host']);
+export type { SecretLookup } from './tool-request-headers';
 
 function parseArgs(args: string): unknown {
   try {
@@ -38,11 +36,11 @@ const failed = (content: string): ToolCallAnswer => ({ content: `Tool error: ${c
 
 /**
  * Runs one webhook-mode tool call: a Standard-Webhooks-signed POST of `{jobId, toolCallId,
- * name, args}` to the tool's URL, with its auth headers. It never throws: a refusal, a
+ * name, args}` to the tool's URL, with its headers (`toolRequestHeaders`). It never throws: a refusal, a
  * timeout or a non-2xx answer becomes an error result the model sees (seed 001), so the
  * LLM job always resumes.
  */
-export function createToolCallProcessor(deps: { config: Config; logger: Logger; secretFor: SecretLookup }) {
+export function createToolCallProcessor(deps: { config: Config; logger: Logger; secretFor: SecretLookup; secrets: ToolSecrets }) {
   const { config, logger } = deps;
   const policy = { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp };
 
@@ -54,21 +52,13 @@ export function createToolCallProcessor(deps: { config: Config; logger: Logger; 
     const started = Date.now();
     try {
       await assertDeliverableUrl(call.source.url, policy, 'source.url');
-      const secret = await deps.secretFor(call.tenantId);
-      if (!secret) return failed('the tenant has no signing secret.');
       const body = JSON.stringify({
         jobId: call.jobId,
         toolCallId: call.toolCallId,
         name: call.name,
         args: parseArgs(call.args),
       } satisfies ToolCallRequestBody);
-      const auth = Object.fromEntries(Object.entries(call.source.authHeaders ?? {}).filter(([name]) => !SIGNATURE_HEADERS.has(name.toLowerCase())));
-      const headers = {
-        ...auth,
-        'content-type': 'application/json',
-        'user-agent': 'voxq-tools/0.1',
-        ...signWebhook(secret, { id: `${call.jobId}.${call.hop}.${call.toolCallId}`, timestamp: new Date(), body }),
-      };
+      const headers = await toolRequestHeaders(call, body, { secrets: deps.secrets, tenantSecret: deps.secretFor });
       const answer = await postToTool(call.source.url, body, headers, call.source.timeoutMs, policy);
       log.info({ status: answer.status, ms: Date.now() - started }, 'tool called');
       if (answer.status < 200 || answer.status >= 300) return failed(`HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);

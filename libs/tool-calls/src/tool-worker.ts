@@ -4,7 +4,8 @@ import type { Logger } from '@voxq/logging';
 import { drainWorker } from '@voxq/process';
 import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
 import type { ProcessResources } from '@voxq/runtime';
-import { createToolCallProcessor, type SecretLookup } from './tool-call-processor';
+import { createToolCallProcessor } from './tool-call-processor';
+import type { SecretLookup, ToolSecrets } from './tool-request-headers';
 
 /**
  * The dispatcher's worker for webhook-mode tool calls; parallel calls run concurrently.
@@ -19,6 +20,8 @@ export function startToolWorker(options: {
   secretFor: SecretLookup;
   /** Where a streamed `complete` job's readers learn that a call answered. */
   streams: ReplyStreamWriter;
+  /** The tenants' secrets that tools' `secretRef`s name. */
+  secrets: ToolSecrets;
 }): { close(deadline?: AbortSignal): Promise<void> } {
   const { config, logger, streams } = options;
   const callTool = createToolCallProcessor(options);

@@ -20,6 +20,8 @@ export interface OneShotDeps {
   waiter: () => JobWaiter;
   syncWaitMs: number;
   logger: Logger;
+  /** How the route's body names the job's `input` fields (`SubmitOptions.inputRoot`): `` for Speko's flat bodies. */
+  inputRoot?: string;
 }
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
@@ -85,7 +87,10 @@ export async function submitSync(deps: OneShotDeps, req: Request, res: Response,
 /** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
 export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
   const principal = principalOf(req);
-  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), { requestId: req.id });
+  const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), {
+    requestId: req.id,
+    ...(deps.inputRoot === undefined ? {} : { inputRoot: deps.inputRoot }),
+  });
   if (waitMs <= 0) return { principal, job: view };
   return { principal, job: await waitFor(deps, req, res, view.id, waitMs) };
 }

@@ -52,7 +52,7 @@ export function spekoRoutes(deps: {
   providers: ProviderRuntime;
 }): Router {
   const router = Router();
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs, logger: deps.logger };
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs, logger: deps.logger, inputRoot: '' };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
   const audioBody: express.RequestHandler = (req, res, next) => {
     if (req.is(AUDIO)) return rawAudio(req, res, next);

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatTool, ChatToolCall, JobPayloadOf, WebhookToolSource } from '@voxq/contracts';
+import { builtinNameOf, type ChatMessage, type ChatTool, type ChatToolCall, type JobPayloadOf, type WebhookToolSource } from '@voxq/contracts';
 import { AppError, toAppError } from '@voxq/errors';
 import { replyName, type ReplyMeta } from '@voxq/job-stream';
 import { requestedChatParams, samplingOf, type CallPlace, type LlmDelta } from '@voxq/providers';
@@ -161,7 +161,7 @@ async function publishProgress(ctx: JobContext, calls: readonly ServerToolCall[]
 /** Runs a builtin now; a webhook call is queued for the dispatcher (async ones answer at once). */
 function runOrDispatch(call: ChatToolCall, tool: ChatTool, hop: number, outgoing: Suspension['calls']): ServerToolCall {
   const base = { hop, id: call.id, name: call.name, args: call.args };
-  if (tool.executionMode === 'builtin') return { ...base, executionMode: 'builtin', ...runBuiltinTool(call.name, call.args) };
+  if (tool.executionMode === 'builtin') return { ...base, executionMode: 'builtin', ...runBuiltinTool(builtinNameOf(tool), call.args) };
   const source = tool.source as WebhookToolSource;
   const wait = source.responseMode === 'sync';
   outgoing.push({ call, source, wait });
