@@ -136,7 +136,10 @@ describe('the Speko SDK wire against voxq', () => {
       messages: [{ role: 'user', content: 'Call get_weather for Paris.' }],
       intent: { language: 'en' },
       tools: [weatherTool],
+      toolChoice: { type: 'function', function: { name: 'get_weather' } },
     });
+    const sent = stack.simulator.requests('openai').at(-1)!.body as { tool_choice?: unknown };
+    expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'get_weather' } });
     expect(result.toolCalls).toEqual([{ id: expect.any(String), name: 'get_weather', args: expect.any(String) }]);
     const events = await collect(
       speko.completeStream({ messages: [{ role: 'user', content: 'Use get_weather for Oslo.' }], intent: { language: 'en' }, tools: [weatherTool] }),
@@ -239,25 +242,34 @@ describe('the Speko SDK wire against voxq', () => {
     expect(missing).toMatchObject({ status: 404, code: 'WEBHOOK_ENDPOINT_NOT_FOUND', message: "No webhook_endpoint with id 'we_nope'." });
   });
 
-  it('webhook tools: server_tool_call started when the call goes out, completed when it answers', async () => {
-    let answered = 0;
+  it('webhook tools as the SDK types them (secretRef, authHeaders by secretRef, headers, preToolSpeech) and builtins by source', async () => {
+    await speko.json('POST', '/v1/secrets', { name: 'tool_signing', value: 'tool-signing-key-1' });
+    await speko.json('POST', '/v1/secrets', { name: 'crm.token', value: 'Bearer crm-123' });
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
     const server = createServer((req, res) => {
+      seen.push(req.headers);
       req.resume();
-      req.on('end', () =>
-        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ content: `Sunny ${++answered}` })), 200),
-      );
+      req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ content: 'Sunny' })), 200));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tool`;
     try {
-      const tool = { ...weatherTool, executionMode: 'webhook', source: { kind: 'webhook', url } };
+      const source = {
+        kind: 'webhook',
+        url,
+        secretRef: 'tool_signing',
+        headers: { 'x-team': 'orders' },
+        authHeaders: [{ name: 'x-crm', secretRef: 'crm.token' }],
+      };
+      const tool = { ...weatherTool, executionMode: 'webhook', source, preToolSpeech: 'always' };
       const events = await collect(
         speko.completeStream({ messages: [{ role: 'user', content: 'Weather? use get_weather' }], intent: { language: 'en' }, tools: [tool] }),
       );
-      const kinds = events
-        .filter((e) => e.type !== 'delta')
-        .map((e) => (e.type === 'server_tool_call' ? `tool:${String(e.status)}` : `${e.type}${e.hop ?? ''}`));
-      expect(kinds).toEqual(['meta0', 'tool:started', 'tool:completed', 'meta1', 'done']);
+      const kinds = events.map((e) => (e.type === 'server_tool_call' ? `tool:${String(e.status)}` : e.type === 'meta' ? `meta${String(e.hop)}` : e.type));
+      // The lead-in is said before the tool runs; the tool's progress as it happens; then the next hop's reply.
+      expect(kinds.slice(0, 4)).toEqual(['meta0', 'delta', 'tool:started', 'tool:completed']);
+      expect(events[1]).toEqual({ type: 'delta', text: 'One moment.' });
+      expect(kinds.slice(4)).toEqual(expect.arrayContaining(['meta1', 'done']));
       expect(events.find((e) => e.type === 'server_tool_call')).toEqual({
         type: 'server_tool_call',
         id: expect.any(String),
@@ -265,7 +277,24 @@ describe('the Speko SDK wire against voxq', () => {
         status: 'started',
         hop: 1,
       });
-      expect(answered).toBe(1);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ 'x-team': 'orders', 'x-crm': 'Bearer crm-123', 'webhook-signature': expect.stringMatching(/^v1,/) });
+
+      const clock = {
+        name: 'clock',
+        description: 'The time now.',
+        parameters: { type: 'object', properties: {} },
+        executionMode: 'builtin',
+        source: { kind: 'builtin', name: 'current_time' },
+      };
+      const timed = await collect(
+        speko.completeStream({ messages: [{ role: 'user', content: 'What time is it? use clock' }], intent: { language: 'en' }, tools: [clock] }),
+      );
+      expect(timed.filter((e) => e.type === 'server_tool_call').map((e) => [e.name, e.status])).toEqual([
+        ['clock', 'started'],
+        ['clock', 'completed'],
+      ]);
+      expect(timed.at(-1)).toMatchObject({ type: 'done' });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

@@ -54,6 +54,8 @@ export const streamEntrySchema = z.discriminatedUnion('k', [
     hop: z.number().int().min(0),
     status: z.enum(['started', 'completed', 'failed']),
   }),
+  /** A lead-in the service says before a hop's server-side tools run (a tool's `preToolSpeech: always`, the model having said nothing). */
+  z.object({ k: z.literal('lead'), hop: z.number().int().min(0), text: z.string() }),
   /** The job's result is reply `r`'s (streamed or not): written once, before the result is stored. */
   z.object({ k: z.literal('fin'), r: z.string() }),
 ]);

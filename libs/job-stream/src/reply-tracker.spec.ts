@@ -95,6 +95,7 @@ describe('ReplyTracker resuming after a Last-Event-ID', () => {
       item({ k: 'start', r: '1.0.0', hop: 0, provider: 'openai', model: 'm', fc: 1, tfc: 1, run: 'sr_1' }),
       item({ k: 'delta', r: '1.0.0', tc: [{ index: 0, id: 'call_1', name: 'get_weather', args: '{}' }] }),
       item({ k: 'end', r: '1.0.0' }),
+      item({ k: 'lead', hop: 1, text: 'One moment.' }),
       tool('started'),
       tool('completed'),
       start('1.1.0'),

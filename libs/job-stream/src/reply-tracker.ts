@@ -24,6 +24,8 @@ export type ReplyEvent =
     | { type: 'reset'; id: string; code: string; message: string; provider: string }
     /** A server-side tool call started or answered (tool-loop progress; not part of any reply's text). */
     | { type: 'tool'; id: string; call: ToolProgress }
+    /** What the service says before a hop's tools run (`preToolSpeech`): text of no reply. */
+    | { type: 'lead'; id: string; hop: number; text: string }
   ) & {
     /** At or before the resuming client's `Last-Event-ID`: it has this event already. */
     replayed: boolean;
@@ -125,6 +127,9 @@ export class ReplyTracker {
           break;
         case 'fin':
           this.final = entry.r;
+          break;
+        case 'lead':
+          events.push({ type: 'lead', id, replayed, hop: entry.hop, text: entry.text });
           break;
         case 'tool': {
           const { k: _k, ...call } = entry;

@@ -54,6 +54,8 @@ export interface JobDeltas {
   final(r: string): Promise<void>;
   /** A server-side tool call's progress; resolves once written. */
   tool(progress: ToolProgress): Promise<void>;
+  /** A lead-in before a hop's tools run; resolves once written. */
+  lead(hop: number, text: string): Promise<void>;
 }
 
 /**
@@ -158,6 +160,10 @@ export class ReplyStreamWriter {
       },
       tool(progress) {
         append({ k: 'tool', ...progress });
+        return flush();
+      },
+      lead(hop, text) {
+        append({ k: 'lead', hop, text });
         return flush();
       },
     };

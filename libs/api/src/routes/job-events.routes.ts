@@ -79,6 +79,8 @@ export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobS
           sse.send('delta', { type: 'delta', index: i ?? 0, ...(c ? { content: c } : {}), ...(tc ? { toolCalls: tc } : {}) }, event.id);
         } else if (event.type === 'reset') {
           sse.send('delta_reset', { type: 'delta_reset', code: event.code, message: event.message, provider: event.provider }, event.id);
+        } else if (event.type === 'lead') {
+          sse.send('lead_in', { type: 'lead_in', hop: event.hop, text: event.text }, event.id);
         } else if (event.type === 'tool') {
           sse.send('server_tool_call', { type: 'server_tool_call', ...event.call }, event.id);
         } else sse.send('reply', { type: 'reply', hop: event.hop, provider: event.provider, model: event.model }, event.id);

@@ -86,6 +86,8 @@ export async function streamComplete(deps: OneShotDeps & { feed: JobFeed }, req:
             };
             sse.send('meta', { ...meta, jobId: queued.id }, event.id);
           } else if (event.type === 'tool') sse.send('server_tool_call', toolEvent(event.call), event.id);
+          // A lead-in is text to say (or show) while the tools run: a delta, as the SDK renders it.
+          else if (event.type === 'lead') sse.send('delta', { text: event.text }, event.id);
           else if (event.delta.c) sse.send('delta', { text: event.delta.c }, event.id);
         }
         continue;

@@ -134,6 +134,9 @@ export const completeJob: JobKind<'complete'> = {
       const outgoing: Suspension['calls'] = [];
       for (const call of serverSide) state.calls.push(runOrDispatch(call, tools.get(call.name)!, state.hop, outgoing));
       const hopCalls = state.calls.filter((c) => c.hop === state.hop);
+      if (ctx.deltas && !reply.text.trim() && serverSide.some((c) => tools.get(c.name)?.preToolSpeech === 'always')) {
+        await ctx.deltas.lead(state.hop, leadIn(payload.intent.language));
+      }
       await publishProgress(ctx, hopCalls);
       if (outgoing.length > 0) {
         state.awaiting = outgoing.some((o) => o.wait);
@@ -144,6 +147,23 @@ export const completeJob: JobKind<'complete'> = {
     }
   },
 };
+
+const LEAD_INS: Readonly<Record<string, string>> = {
+  en: 'One moment.',
+  es: 'Un momento.',
+  fr: 'Un instant.',
+  de: 'Einen Moment.',
+  pt: 'Um momento.',
+  it: 'Un momento.',
+};
+
+/**
+ * What a tool with `preToolSpeech: always` has said before it runs when the model said
+ * nothing (the Speko SDK's "the gateway injects one"), in the intent's language (English
+ * for a language without one). `auto` and `never` inject none: voxq has no voice pipeline
+ * to keep from going quiet, so it decides never to (docs/speko.md).
+ */
+const leadIn = (language: string) => LEAD_INS[language.split('-')[0]!.toLowerCase()] ?? LEAD_INS.en!;
 
 /**
  * Tool-loop progress for streaming readers: every call `started`; a builtin has its answer

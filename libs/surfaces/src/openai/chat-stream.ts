@@ -76,7 +76,7 @@ export class ChatChunkStream {
         const out = this.piece(event.delta);
         if (!event.replayed) chunks.push(...out.map((data) => ({ id: event.id, data })));
       } else if (event.type === 'reset') return { chunks, error: errors.streamInterrupted(this.job.id, event.provider, event.message) };
-      // Server-side tool progress has no place in OpenAI's chunks: the calls run inside voxq.
+      // Server-side tool progress and lead-ins have no place in OpenAI's chunks: the calls run inside voxq.
     }
     return { chunks };
   }
