@@ -106,6 +106,7 @@ describe('ReplyTracker resuming after a Last-Event-ID', () => {
     expect(events.map((e) => (e.type === 'tool' ? `tool:${e.call.status}` : e.type))).toEqual([
       'reply',
       'delta',
+      'lead',
       'tool:started',
       'tool:completed',
       'reply',
