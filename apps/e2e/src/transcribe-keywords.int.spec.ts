@@ -77,6 +77,23 @@ describe('transcribe keywords', () => {
     expect(await res.json()).toMatchObject({ provider: 'pocketsphinx', unusedParams: ['keywords'] });
   });
 
+  it.skipIf(!HAS_POCKETSPHINX)('are decided per candidate: sent to Whisper, then reported unused when pocketsphinx takes over', async () => {
+    stack.simulator.enqueueFaults([{ status: 500 }], 'openai');
+    const audio = { data: sineWav().toString('base64'), contentType: 'audio/wav' };
+    const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', {
+      type: 'transcribe',
+      input: { audio, keywords: KEYWORDS },
+      // Accuracy ranks Whisper first; pocketsphinx is the fallback.
+      intent: { language: 'en-US', optimizeFor: 'accuracy' },
+      constraints: { allowedProviders: { stt: ['openai', 'pocketsphinx'] } },
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const done = await stack.waitForJob(apiKey, submitted.body.id as string, 60_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.result).toMatchObject({ provider: 'pocketsphinx', failoverCount: 1, unusedParams: ['keywords'] });
+    expect(lastRequest('openai')?.form).toMatchObject({ prompt: 'Acme, Dr. Chen' });
+  });
+
   it('leave no unused-params header when the provider took them', async () => {
     const res = await postTranscribe({ 'x-speko-stt-options': JSON.stringify({ keywords: KEYWORDS }), 'x-speko-constraints': JSON.stringify(only('openai')) });
     expect(res.status).toBe(200);
@@ -120,5 +137,23 @@ describe('transcribe keywords', () => {
     const refused = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio, keywords: [] } });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: 'invalid_request', param: 'input.keywords' });
+  });
+});
+
+describe('transcribe keywords on Deepgram nova-3', () => {
+  let stack: SimulatedStack;
+  let speko: SpekoWireClient;
+  beforeAll(async () => {
+    stack = await startSimulatedStack((sim) => ({ ...sttVendors(sim), DEEPGRAM_MODEL: 'nova-3' }));
+    speko = new SpekoWireClient({ apiKey: (await stack.createKey(`keyterm-${Date.now()}`)).apiKey, baseUrl: stack.url });
+  });
+  afterAll(() => stack?.close());
+
+  it('go as keyterm, which nova-3 takes (the simulated Deepgram refuses keywords there, as Deepgram does)', async () => {
+    const result = await speko.transcribe(sineWav(), { language: 'en-US', keywords: KEYWORDS, constraints: only('deepgram') });
+    expect(result).toMatchObject({ provider: 'deepgram', model: 'nova-3' });
+    const sent = stack.simulator.requests('deepgram').at(-1)?.query;
+    expect(sent).toMatchObject({ model: 'nova-3', keyterm: KEYWORDS });
+    expect(sent).not.toHaveProperty('keywords');
   });
 });
