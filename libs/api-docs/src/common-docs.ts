@@ -50,5 +50,5 @@ export const routingHeaders: Record<string, string> = {
   'X-Speko-Scores-Run-Id': 'The routing decision (`GET /v1/scores-runs/{id}`).',
   'X-Voxq-Job-Id': 'The voxq job that ran the request.',
   'X-Voxq-Unused-Params':
-    'Only when the job set parameters the provider and model that ran do not honour (synthesize `instructions` on a model without them): their names, comma-separated. They were accepted and not sent; the result lists them in `unusedParams`.',
+    'Only when the job set parameters the provider and model that ran do not honour (synthesize `instructions` on a model without them, transcribe `keywords` on a provider without keyword biasing): their names, comma-separated. They were accepted and not sent; the result lists them in `unusedParams`.',
 };

@@ -12,7 +12,7 @@ import {
 } from './common-docs';
 import { Job } from './jobs.docs';
 import { chatCompletionSchema, spekoCompletionSchema, spekoTranscriptionSchema, transcriptionSchema } from './response-schemas';
-import { component, type ResponseDoc, type RouteDoc } from './route-doc';
+import { component, type HeaderDoc, type ResponseDoc, type RouteDoc } from './route-doc';
 
 const pending: ResponseDoc = {
   description: 'Still queued or running after `API_SYNC_WAIT_MS` (or `Prefer: respond-async`): the job to poll.',
@@ -28,6 +28,14 @@ const eventsOrJson =
 /** What synthesize's `model`, `instructions` and `spokenForm` do (the same on `POST /v1/jobs`). */
 export const synthesizeOptionsDescription =
   "`model` (an upstream model such as `gpt-4o-mini-tts`, a `provider/model` pair or an alias) puts the provider serving it first, with that model; failover candidates keep their own models. A model no configured speech provider serves is `404 model_not_found`, one whose provider the request rules out (`constraints.allowedProviders`, the language) a `400`, before anything is queued. `instructions` (a speaking style, up to 4096 characters) go only to models that take them (OpenAI `gpt-4o-mini-tts`); when the model that ran does not, the job still succeeds and says so: the result's `unusedParams` and the `X-Voxq-Unused-Params` header. `spokenForm: true` rewrites the text as it is read aloud before any provider sees it (markdown, URLs and e-mail addresses; for English also numbers, amounts, percentages, times, years, ordinals and abbreviations); the result's `spokenForm` says `full` or `partial` (another language: the language-neutral rules only). Default: the literal text.";
+
+/** The Speko SDK's `transcribe` options header: keywords to bias recognition toward (a job's `input.keywords`). */
+const sttOptionsHeader: HeaderDoc = {
+  name: 'x-speko-stt-options',
+  description:
+    'The SDK\'s transcribe options, as JSON: `{"keywords": ["Acme", "Dr. Chen"]}` (1 to 100 non-empty strings of up to 100 characters, casing kept). Sent to the provider that runs in its terms (Whisper: the comma-joined `prompt`, capped at 600 characters; Deepgram: `keywords` on nova-2, `keyterm` on nova-3); a provider that takes none (pocketsphinx) still transcribes, and the answer says so: `unusedParams: ["keywords"]` and `X-Voxq-Unused-Params`. Any other field, or a malformed value, is a `400`.',
+  schema: { type: 'string', contentMediaType: 'application/json' },
+};
 
 // Errors of a one-shot route: bad input, the job's own failure (by its error type), no provider.
 const oneShotErrors = [400, 402, 404, 409, 413, 415, 500, 502, 503];
@@ -89,6 +97,7 @@ export const oneShotDocs: RouteDoc[] = [
     headers: [
       jsonHeaderParam('x-speko-intent', 'The routing intent'),
       jsonHeaderParam('x-speko-constraints', 'The constraints'),
+      sttOptionsHeader,
       idempotencyKeyHeader,
       preferHeader,
       acceptEventStreamHeader,

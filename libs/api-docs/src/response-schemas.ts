@@ -4,6 +4,7 @@ import {
   CAPABILITIES,
   chatToolCallSchema,
   jobViewSchema,
+  TRANSCRIBE_OPTIONAL_PARAMS,
   webhookAttemptViewSchema,
   webhookDeliveryViewSchema,
   webhookEndpointViewSchema,
@@ -190,7 +191,13 @@ const provenance = {
 };
 
 /** `POST /v1/transcribe`'s answer (Speko's). */
-export const spekoTranscriptionSchema = z.strictObject({ text: z.string(), ...provenance, confidence: z.number().optional() });
+export const spekoTranscriptionSchema = z.strictObject({
+  text: z.string(),
+  ...provenance,
+  confidence: z.number().optional(),
+  /** `keywords` the provider that ran does not take (`X-Speko-Stt-Options`): accepted, not sent. */
+  unusedParams: z.array(z.enum(TRANSCRIBE_OPTIONAL_PARAMS)).optional(),
+});
 
 /** `POST /v1/complete`'s answer (Speko's `CompleteResult`). */
 export const spekoCompletionSchema = z.strictObject({

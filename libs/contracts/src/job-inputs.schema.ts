@@ -127,6 +127,19 @@ export const audioReferenceInputSchema = z.union([
 ]);
 export type AudioReferenceInput = z.infer<typeof audioReferenceInputSchema>;
 
+/** Most keywords one `transcribe` job may carry, and the longest one (Deepgram's keyword boosting and AssemblyAI's key terms stay well inside both). */
+export const MAX_TRANSCRIBE_KEYWORDS = 100;
+export const MAX_TRANSCRIBE_KEYWORD_CHARS = 100;
+
+/**
+ * Domain words to bias recognition toward (`Acme`, `Dr. Chen`): trimmed, casing kept (it
+ * matters for proper nouns). 100 of 100 characters at most, so a job stays a small Redis value.
+ */
+export const transcribeKeywordsSchema = z
+  .array(z.string().trim().min(1, 'must not be empty').max(MAX_TRANSCRIBE_KEYWORD_CHARS))
+  .min(1, 'must not be empty')
+  .max(MAX_TRANSCRIBE_KEYWORDS);
+
 /** What a `transcribe` job asks besides the audio, the same in the request and in the queue. */
 const transcribeOptions = {
   /**
@@ -136,6 +149,11 @@ const transcribeOptions = {
   task: z.enum(['transcribe', 'translate']).optional(),
   /** Keep the words' timings in the result (`words`), from providers that report them. */
   words: z.boolean().optional(),
+  /**
+   * Domain keywords, sent to providers that take them (Whisper as its `prompt`, Deepgram as
+   * `keywords` or `keyterm`); when the one that ran does not, the result lists them in `unusedParams`.
+   */
+  keywords: transcribeKeywordsSchema.optional(),
 };
 
 /** `transcribe` as submitted in JSON: the audio inline, or a reference to it. */

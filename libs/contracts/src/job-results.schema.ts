@@ -121,6 +121,10 @@ export const transcriptWordSchema = z.strictObject({
 });
 export type TranscriptWord = z.infer<typeof transcriptWordSchema>;
 
+/** Transcribe parameters only some providers honour; a job may set them for any. */
+export const TRANSCRIBE_OPTIONAL_PARAMS = ['keywords'] as const;
+export type TranscribeOptionalParam = (typeof TRANSCRIBE_OPTIONAL_PARAMS)[number];
+
 export const transcribeResultSchema = z.strictObject({
   ...provenance,
   text: z.string(),
@@ -135,6 +139,8 @@ export const transcribeResultSchema = z.strictObject({
   segments: z.array(transcriptSegmentSchema).optional(),
   /** Each word timed, when the job asked for them (`input.words`) and its provider reports them. */
   words: z.array(transcriptWordSchema).optional(),
+  /** Parameters the job set that the provider that ran does not honour (`keywords`): accepted, not sent. */
+  unusedParams: z.array(z.enum(TRANSCRIBE_OPTIONAL_PARAMS)).optional(),
 });
 export type TranscribeResult = z.infer<typeof transcribeResultSchema>;
 

@@ -48,5 +48,5 @@ export { describeProviders, listModels, MODEL_CATALOG_CREATED } from './catalog'
 export { resolveModel, retrieveModel, type ResolvedModel } from './model-names';
 export { hasVoice, OPENAI_VOICES, requestedChatParams, samplingOf, unsupportedChatParams } from './chat-params';
 export { selectCandidates, type Requirements } from './candidates';
-export { honoursInstructions, unusedSpeechParams } from './speech-params';
+export { honoursInstructions, unusedSpeechParams, unusedTranscribeParams } from './speech-params';
 export { resolvePrimaryModel, withPrimaryFirst, type PrimaryModelRequest } from './primary-model';

@@ -61,6 +61,8 @@ export interface SttRequest {
   language: string;
   /** The job keeps word timings: a vendor that charges or waits for them asks only then. */
   words?: boolean;
+  /** Domain words to bias recognition toward, casing kept; sent only to providers with `keywords: true`. */
+  keywords?: readonly string[];
 }
 
 export interface SttResponse {
@@ -117,6 +119,13 @@ export interface LlmProvider extends ProviderBase {
 
 export interface SttProvider extends ProviderBase {
   readonly capability: 'stt';
+  /**
+   * It biases recognition toward the request's `keywords` (Whisper's prompt, Deepgram's
+   * keyword boosting). Declared by the adapter that sends them, not the catalog, so a config
+   * override cannot claim what the code does not do. Absent: a job's keywords are not sent to
+   * it, and its result lists them in `unusedParams`.
+   */
+  readonly keywords?: true;
   transcribe(request: SttRequest, ctx: CallContext): Promise<SttResponse>;
   /**
    * The speech in English, whatever language it is spoken in (Whisper's translations).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ESPEAK_TTS_PROFILE } from './espeak-ng/profile';
 import { OPENAI_TTS_PROFILE } from './openai/profile';
-import { honoursInstructions, unusedSpeechParams } from './speech-params';
+import { honoursInstructions, unusedSpeechParams, unusedTranscribeParams } from './speech-params';
 
 const openai = { profile: OPENAI_TTS_PROFILE };
 const espeak = { profile: ESPEAK_TTS_PROFILE };
@@ -22,5 +22,13 @@ describe('speech parameters only some models honour', () => {
     expect(unusedSpeechParams(espeak, 'espeak-ng', { instructions: 'Calm.' })).toEqual(['instructions']);
     expect(unusedSpeechParams(openai, 'gpt-4o-mini-tts', { instructions: 'Calm.' })).toEqual([]);
     expect(unusedSpeechParams(espeak, 'espeak-ng', {})).toEqual([]);
+  });
+});
+
+describe('transcribe parameters only some providers honour', () => {
+  it('lists keywords as unused only when set and the provider does not take them', () => {
+    expect(unusedTranscribeParams({}, { keywords: ['Acme'] })).toEqual(['keywords']);
+    expect(unusedTranscribeParams({ keywords: true }, { keywords: ['Acme'] })).toEqual([]);
+    expect(unusedTranscribeParams({}, {})).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestLog, redactHeaders } from './request-log';
+import { formFields, queryParams, RequestLog, redactHeaders } from './request-log';
 
 const entry = (n: number) => ({ provider: 'openai', query: {}, method: 'POST', path: `/${n}`, headers: {}, body: n });
 
@@ -23,5 +23,32 @@ describe('redactHeaders', () => {
     });
     expect(redactHeaders({ authorization: 'Basic abc' }).authorization).toBe('Basic ***');
     expect(redactHeaders({ 'x-api-key': 'sk-ant', 'xi-api-key': 'el' })).toEqual({ 'x-api-key': '***', 'xi-api-key': '***' });
+  });
+});
+
+describe('queryParams', () => {
+  it('keeps a single value as a string and every value of a repeated one, in order', () => {
+    expect(queryParams(new URLSearchParams('model=nova-2&keywords=Acme&keywords=Dr.+Chen'))).toEqual({ model: 'nova-2', keywords: ['Acme', 'Dr. Chen'] });
+  });
+});
+
+describe('formFields', () => {
+  it('reads a multipart body’s fields, naming files by size and type', async () => {
+    const form = new FormData();
+    form.set('model', 'whisper-1');
+    form.set('prompt', 'Acme, Dr. Chen');
+    form.set('file', new Blob([Buffer.alloc(10)], { type: 'audio/wav' }), 'audio.wav');
+    const request = new Request('http://sim/', { method: 'POST', body: form });
+    const raw = Buffer.from(await request.arrayBuffer());
+    expect(await formFields(raw, request.headers.get('content-type')!)).toEqual({
+      model: 'whisper-1',
+      prompt: 'Acme, Dr. Chen',
+      file: '<10 bytes of audio/wav>',
+    });
+  });
+
+  it('is undefined for a body that is not multipart, or not readable as one', async () => {
+    expect(await formFields(Buffer.from('{}'), 'application/json')).toBeUndefined();
+    expect(await formFields(Buffer.from('garbage'), 'multipart/form-data; boundary=x')).toBeUndefined();
   });
 });

@@ -9,8 +9,10 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON when the body was JSON, else the raw text (binary bodies: their size). */
   body: unknown;
-  /** The query string's parameters. */
-  query: Record<string, string>;
+  /** The query string's parameters; one sent more than once (Deepgram's `keywords`) as all its values, in order. */
+  query: Record<string, string | string[]>;
+  /** A multipart body's fields (Whisper's `prompt`, `model`), files as `<n bytes of type>`; absent for other bodies. */
+  form?: Record<string, string | string[]>;
 }
 
 /** The last `capacity` requests, in a ring so recording stays O(1) under benchmark load. */
@@ -56,5 +58,32 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
   if (out.authorization !== undefined) out.authorization = out.authorization.replace(/^(\w+\s+).*/s, '$1***').replace(/^[^*\s]+$/, '***');
   // Vendors that take keys in their own headers (Anthropic, ElevenLabs, Cartesia).
   for (const name of ['x-api-key', 'xi-api-key']) if (out[name] !== undefined) out[name] = '***';
+  return out;
+}
+
+/** A query string's parameters, keeping every value of a repeated one. */
+export function queryParams(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    out[name] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+/** A multipart body's fields as a test reads them; undefined when the body is not multipart (or not readable as one). */
+export async function formFields(raw: Buffer, contentType: string | undefined): Promise<Record<string, string | string[]> | undefined> {
+  if (!/^multipart\/form-data/i.test(contentType ?? '')) return undefined;
+  let form: FormData;
+  try {
+    form = await new Response(raw, { headers: { 'content-type': contentType! } }).formData();
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string | string[]> = {};
+  for (const name of new Set(form.keys())) {
+    const values = form.getAll(name).map((v) => (typeof v === 'string' ? v : `<${v.size} bytes of ${v.type || 'unknown type'}>`));
+    out[name] = values.length === 1 ? values[0]! : values;
+  }
   return out;
 }

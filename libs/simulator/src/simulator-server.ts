@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { chaosSchema, FaultPlan, faultSchema, latencySchema, type Chaos, type Fault, type Latency } from './faults';
-import { RequestLog, redactHeaders, type RecordedRequest } from './request-log';
+import { formFields, queryParams, RequestLog, redactHeaders, type RecordedRequest } from './request-log';
 import type { SimRequest, SimResponse, SimVendor } from './vendor';
 import { DEFAULT_VENDOR, VENDORS } from './vendors';
 
@@ -157,13 +157,15 @@ async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL
       return json;
     },
   };
+  const form = await formFields(raw, req.headers['content-type']);
   log.record({
     provider: vendor.name,
     method: simReq.method,
     path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
+    query: queryParams(url.searchParams),
     headers: redactHeaders(req.headers),
     body: describeBody(raw, simReq.json(), req.headers['content-type']),
+    ...(form ? { form } : {}),
   });
 
   const plan = vendors.plan(vendor.name);

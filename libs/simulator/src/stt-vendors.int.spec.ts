@@ -92,6 +92,12 @@ describe('simulated STT vendors', () => {
       expect(await res.json()).toEqual({ error: { message, type: 'invalid_request_error', param, code: null } });
     });
 
+    it('takes a prompt and records the form fields it was sent, the file by its size', async () => {
+      const res = await transcribe(form({ model: 'whisper-1', prompt: 'Acme, Dr. Chen' }));
+      expect(res.status).toBe(200);
+      expect(sim.requests('openai')[0]?.form).toEqual({ model: 'whisper-1', prompt: 'Acme, Dr. Chen', file: `<${audio.length} bytes of audio/wav>` });
+    });
+
     it('refuses a body that is not multipart, and an anonymous caller', async () => {
       const json = await fetch(`${sim.baseUrlFor('openai')}/audio/transcriptions`, {
         method: 'POST',
@@ -151,6 +157,24 @@ describe('simulated STT vendors', () => {
         expect.objectContaining({ word: 'by' }),
         expect.objectContaining({ word: 'nova-2', end: 1.5 }),
       ]);
+    });
+
+    it('takes keywords on nova-2 and keyterm on nova-3, recording every value of each', async () => {
+      expect((await listen(audio, 'model=nova-2&keywords=Acme&keywords=Dr.+Chen')).status).toBe(200);
+      expect((await listen(audio, 'model=nova-3&keyterm=Acme&keyterm=Dr.+Chen')).status).toBe(200);
+      expect(sim.requests('deepgram').map((r) => r.query)).toEqual([
+        { model: 'nova-2', keywords: ['Acme', 'Dr. Chen'] },
+        { model: 'nova-3', keyterm: ['Acme', 'Dr. Chen'] },
+      ]);
+    });
+
+    it.each([
+      ['keywords on nova-3', 'model=nova-3&keywords=Acme'],
+      ['keyterm on nova-2', 'model=nova-2&keyterm=Acme'],
+    ])('refuses %s with a 400, as Deepgram does', async (_, query) => {
+      const res = await listen(audio, query);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ err_code: 'Bad Request', err_msg: expect.stringMatching(/^Bad Request: /) });
     });
 
     it('reports a detected language only when asked to detect one', async () => {

@@ -35,7 +35,7 @@ export {
   type TimestampGranularity,
   type TranscriptionFields,
 } from './openai/transcriptions';
-export { completeBodySchema, sessionIdSchema, synthesizeBodySchema } from './speko/one-shot.schema';
+export { completeBodySchema, sessionIdSchema, sttOptionsHeaderSchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';
 export { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoAnswerForm, spekoErrorBody } from './speko/speko-wire';
 export { checkSynthesizeJob } from './synthesize-check';

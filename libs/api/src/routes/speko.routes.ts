@@ -15,6 +15,7 @@ import {
   routingHeaders,
   sessionIdSchema,
   spekoAnswerForm,
+  sttOptionsHeaderSchema,
   synthesizeBodySchema,
   transcribeView,
 } from '@voxq/surfaces';
@@ -70,9 +71,10 @@ export function spekoRoutes(deps: {
 
   router.post('/v1/transcribe', audioBody, async (req, res) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw errors.invalidRequest('The audio body is empty.', 'body');
+    const { keywords } = parseOrThrow(sttOptionsHeaderSchema, jsonHeader(req, 'x-speko-stt-options') ?? {}, 'x-speko-stt-options');
     const submission: Submission = {
       type: 'transcribe',
-      input: { audio: { data: req.body, contentType: req.header('content-type')! } },
+      input: { audio: { data: req.body, contentType: req.header('content-type')! }, ...(keywords ? { keywords } : {}) },
       intent: parseOrThrow(routingIntentSchema, jsonHeader(req, 'x-speko-intent') ?? {}, 'x-speko-intent'),
       constraints: parseOrThrow(constraintsSchema, jsonHeader(req, 'x-speko-constraints') ?? {}, 'x-speko-constraints'),
       metadata: withSession({}, req),

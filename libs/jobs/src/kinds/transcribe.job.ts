@@ -1,4 +1,5 @@
 import { errors, isAppError } from '@voxq/errors';
+import { unusedTranscribeParams } from '@voxq/providers';
 import { tenantOfKey } from '@voxq/storage';
 import { routeOptions, type JobKind } from '../job-kind';
 import { provenance } from './provenance';
@@ -7,6 +8,7 @@ import { provenance } from './provenance';
  * `transcribe`: speech to text from the audio object the API stored (or the upload it names);
  * with `task: translate`, the speech in English, from providers that translate only. Word
  * timings are kept only when the job asks for them (`words`): they can outweigh the text.
+ * `keywords` go only to providers that take them (else the result lists them in `unusedParams`).
  */
 export const transcribeJob: JobKind<'transcribe'> = {
   type: 'transcribe',
@@ -32,17 +34,27 @@ export const transcribeJob: JobKind<'transcribe'> = {
     const routed = await ctx.router.run(
       'stt',
       translate ? { ...payload, requires: { translation: true } } : payload,
-      (provider, model, signal) => {
-        const request = { model, audio: audio.data, contentType: input.audio.contentType, language: intent.language, ...(input.words ? { words: true } : {}) };
+      async (provider, model, signal) => {
+        // Decided per candidate: a failover may land on a provider that does not take them.
+        const unusedParams = unusedTranscribeParams(provider, input);
+        const keywords = input.keywords && !unusedParams.includes('keywords') ? { keywords: input.keywords } : {};
+        const request = {
+          model,
+          audio: audio.data,
+          contentType: input.audio.contentType,
+          language: intent.language,
+          ...(input.words ? { words: true } : {}),
+          ...keywords,
+        };
         const call = { signal, logger: ctx.logger };
-        if (!translate) return provider.transcribe(request, call);
+        if (!translate) return { transcript: await provider.transcribe(request, call), unusedParams };
         // The router offers a translation only to providers that translate; never a transcript instead.
         if (!provider.translate) throw errors.noProvider(`${provider.name} does not translate.`);
-        return provider.translate(request, call);
+        return { transcript: await provider.translate(request, call), unusedParams };
       },
       routeOptions(ctx),
     );
-    const transcript = routed.value;
+    const { transcript, unusedParams } = routed.value;
     return {
       providerMs: routed.providerMs,
       result: {
@@ -53,6 +65,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
         ...(transcript.segments === undefined ? {} : { segments: transcript.segments }),
         ...(input.words && transcript.words ? { words: transcript.words } : {}),
         ...provenance(routed, transcript.model),
+        ...(unusedParams.length > 0 ? { unusedParams } : {}),
       },
     };
   },

@@ -38,8 +38,17 @@ export function deepgramLanguage(tag: string): string {
 }
 
 /**
+ * The query parameter Deepgram biases a model with: nova-3 (and its vertical variants) takes
+ * `keyterm` prompting and refuses `keywords`; earlier models (nova-2, enhanced, base) take
+ * `keywords` boosting only.
+ */
+export function keywordParam(model: string): 'keyterm' | 'keywords' {
+  return /^nova-3\b/.test(model) ? 'keyterm' : 'keywords';
+}
+
+/**
  * Our request → the `/v1/listen` query. Deepgram sniffs containers itself; headerless PCM
- * needs its layout spelled out.
+ * needs its layout spelled out. Each keyword is its own parameter, as Deepgram reads them.
  */
 export function toListenQuery(request: SttRequest, model: string): URLSearchParams {
   // `utterances` adds timed stretches of the transcript (no extra charge).
@@ -50,6 +59,8 @@ export function toListenQuery(request: SttRequest, model: string): URLSearchPara
     query.set('sample_rate', String(pcm.sampleRate));
     query.set('channels', String(pcm.channels));
   }
+  const param = keywordParam(model);
+  for (const keyword of request.keywords ?? []) query.append(param, keyword);
   return query;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SttRequest } from '../provider';
-import { deepgramLanguage, fromListenResponse, segmentsFromWords, toListenQuery } from './transcribe.mapper';
+import { deepgramLanguage, fromListenResponse, keywordParam, segmentsFromWords, toListenQuery } from './transcribe.mapper';
 import { listenResponseSchema } from './wire.schema';
 
 const request = (overrides: Partial<SttRequest> = {}): SttRequest => ({ audio: Buffer.alloc(4), contentType: 'audio/wav', language: 'en-US', ...overrides });
@@ -29,12 +29,43 @@ describe('toListenQuery', () => {
     });
   });
 
+  it('sends each keyword as its own keywords parameter to nova-2, casing kept', () => {
+    const query = toListenQuery(request({ keywords: ['Acme', 'Dr. Chen'] }), 'nova-2');
+    expect(query.getAll('keywords')).toEqual(['Acme', 'Dr. Chen']);
+    expect(query.has('keyterm')).toBe(false);
+    expect(query.toString()).toContain('keywords=Acme&keywords=Dr.+Chen');
+  });
+
+  it('sends them as keyterm to nova-3, which refuses keywords', () => {
+    const query = toListenQuery(request({ keywords: ['Acme', 'Dr. Chen'] }), 'nova-3-medical');
+    expect(query.getAll('keyterm')).toEqual(['Acme', 'Dr. Chen']);
+    expect(query.has('keywords')).toBe(false);
+  });
+
+  it('sends neither without keywords', () => {
+    const query = toListenQuery(request(), 'nova-3');
+    expect(query.has('keyterm') || query.has('keywords')).toBe(false);
+  });
+
   it('describes headerless PCM', () => {
     expect(Object.fromEntries(toListenQuery(request({ contentType: 'audio/pcm;rate=8000;channels=2' }), 'nova-2-phonecall'))).toMatchObject({
       encoding: 'linear16',
       sample_rate: '8000',
       channels: '2',
     });
+  });
+});
+
+describe('keywordParam', () => {
+  it.each([
+    ['nova-3', 'keyterm'],
+    ['nova-3-medical', 'keyterm'],
+    ['nova-2', 'keywords'],
+    ['nova-2-phonecall', 'keywords'],
+    ['enhanced', 'keywords'],
+    ['nova-30', 'keywords'],
+  ])('biases %s with %s', (model, param) => {
+    expect(keywordParam(model)).toBe(param);
   });
 });
 

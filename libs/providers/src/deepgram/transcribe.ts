@@ -80,5 +80,6 @@ export function createDeepgramStt(options: DeepgramOptions): SttProvider {
     return fromListenResponse(parsed, deepgramLanguage(request.language), model);
   }
 
-  return { name, capability: 'stt', languages: options.languages ?? DEEPGRAM_LANGUAGES, defaultModel, transcribe };
+  // Keywords go as `keywords` or `keyterm` query parameters (`toListenQuery`).
+  return { name, capability: 'stt', languages: options.languages ?? DEEPGRAM_LANGUAGES, defaultModel, keywords: true, transcribe };
 }

@@ -6,6 +6,29 @@ import type { MultipartFields, MultipartFile } from '../engine';
 import type { WireTranscription } from './transcribe.wire.schema';
 import { whisperLanguageCode } from './whisper-languages';
 
+/**
+ * Longest keyword prompt sent, in characters. Whisper reads only the last 224 tokens of a
+ * prompt (more are cut silently, from the front); at ~4 characters a token for Latin text,
+ * 600 leaves room for proper nouns, which split into more tokens than common words.
+ */
+export const MAX_WHISPER_PROMPT_CHARS = 600;
+
+/**
+ * The keywords as Whisper's `prompt`: comma-joined, in the caller's order and casing. The
+ * prompt is a style and vocabulary hint (text the model takes as already said), not a list
+ * it must match, so the spellings it holds are the ones it leans to. Keywords are kept whole
+ * while they fit under {@link MAX_WHISPER_PROMPT_CHARS}; the rest are left out rather than cut.
+ */
+export function whisperPrompt(keywords: readonly string[]): string | undefined {
+  let prompt = '';
+  for (const keyword of keywords) {
+    const next = prompt ? `${prompt}, ${keyword}` : keyword;
+    if (next.length > MAX_WHISPER_PROMPT_CHARS) break;
+    prompt = next;
+  }
+  return prompt || undefined;
+}
+
 /** The multipart form of one transcription request. */
 export interface TranscriptionForm {
   fields: MultipartFields;
@@ -17,7 +40,7 @@ export interface TranscriptionForm {
  * formats by the file name's extension, so the name must match the audio; raw PCM, which it
  * does not take, goes as WAV. Null when the format cannot be told, so the caller can let
  * another provider try. Word timings cost latency, so they are asked for only when wanted;
- * asking for words alone would drop the segments, so both are named.
+ * asking for words alone would drop the segments, so both are named. Keywords go as the prompt.
  */
 export function toTranscriptionForm(request: SttRequest, model: string, task: 'transcribe' | 'translate' = 'transcribe'): TranscriptionForm | null {
   const pcm = pcmLayout(request.contentType);
@@ -29,6 +52,9 @@ export function toTranscriptionForm(request: SttRequest, model: string, task: 't
   const language = request.language.split('-')[0]?.toLowerCase() ?? '';
   if (task === 'transcribe' && /^[a-z]{2}$/.test(language)) fields.language = language;
   if (task === 'transcribe' && request.words) fields['timestamp_granularities[]'] = ['segment', 'word'];
+  // Both endpoints take a prompt (a translation's guides the English it writes).
+  const prompt = request.keywords ? whisperPrompt(request.keywords) : undefined;
+  if (prompt) fields.prompt = prompt;
   return {
     fields,
     file: {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { SttRequest } from '../provider';
 import { readWav, sinePcm, sineWav } from '@voxq/wav';
-import { confidenceFromSegments, fromWireTranscription, segmentsFromWire, toTranscriptionForm } from './transcribe.mapper';
+import {
+  confidenceFromSegments,
+  fromWireTranscription,
+  MAX_WHISPER_PROMPT_CHARS,
+  segmentsFromWire,
+  toTranscriptionForm,
+  whisperPrompt,
+} from './transcribe.mapper';
 import { wireTranscriptionSchema } from './transcribe.wire.schema';
 import { WHISPER_LANGUAGES, whisperLanguageCode } from './whisper-languages';
 
@@ -44,6 +51,34 @@ describe('toTranscriptionForm', () => {
 
   it('gives up on audio it cannot name', () => {
     expect(toTranscriptionForm(request({ contentType: 'audio/aac', audio: Buffer.alloc(16) }), 'm')).toBeNull();
+  });
+});
+
+describe('keywords as the prompt', () => {
+  it('sends them comma-joined as the prompt, casing kept, for transcriptions and translations', () => {
+    const keywords = ['Acme', 'Dr. Chen', 'iPhone'];
+    expect(toTranscriptionForm(request({ keywords }), 'whisper-1')?.fields).toMatchObject({ prompt: 'Acme, Dr. Chen, iPhone' });
+    expect(toTranscriptionForm(request({ keywords }), 'whisper-1', 'translate')?.fields).toMatchObject({ prompt: 'Acme, Dr. Chen, iPhone' });
+  });
+
+  it('sends no prompt without keywords', () => {
+    expect(toTranscriptionForm(request(), 'whisper-1')?.fields).not.toHaveProperty('prompt');
+  });
+
+  it('keeps whole keywords while they fit under the cap, leaving the rest out', () => {
+    const keywords = Array.from({ length: 100 }, (_, i) => `Keyword${i}`.padEnd(20, 'x'));
+    const prompt = whisperPrompt(keywords)!;
+    expect(prompt.length).toBeLessThanOrEqual(MAX_WHISPER_PROMPT_CHARS);
+    const sent = prompt.split(', ');
+    expect(sent).toEqual(keywords.slice(0, sent.length));
+    // Another keyword would not have fitted.
+    expect(`${prompt}, ${keywords[sent.length]}`.length).toBeGreaterThan(MAX_WHISPER_PROMPT_CHARS);
+  });
+
+  it('fits exactly at the cap, and sends nothing when even the first keyword cannot fit', () => {
+    const half = 'a'.repeat((MAX_WHISPER_PROMPT_CHARS - 2) / 2);
+    expect(whisperPrompt([half, half, 'more'])).toBe(`${half}, ${half}`);
+    expect(whisperPrompt(['a'.repeat(MAX_WHISPER_PROMPT_CHARS + 1)])).toBeUndefined();
   });
 });
 

@@ -64,6 +64,8 @@ export function createOpenAiCompatibleStt(options: OpenAiCompatibleSttOptions): 
     capability: 'stt',
     languages: options.languages ?? WHISPER_LANGUAGES,
     defaultModel,
+    // Sent as the prompt (`toTranscriptionForm`).
+    keywords: true,
     transcribe,
     ...(translateModel ? { translate } : {}),
   };

@@ -44,6 +44,11 @@ function listen(req: SimRequest): SimResponse {
     return deepgramError(400, 'Bad Request: failed to process audio: corrupt or unsupported data');
   }
   const model = req.query.get('model') ?? 'base';
+  // Deepgram's two ways to bias a model: nova-3 takes `keyterm` prompting only, older models `keywords` boosting only.
+  const nova3 = /^nova-3\b/.test(model);
+  if (nova3 && req.query.has('keywords'))
+    return deepgramError(400, 'Bad Request: Keywords are not supported for Nova-3 models; use keyterm prompting instead.');
+  if (!nova3 && req.query.has('keyterm')) return deepgramError(400, 'Bad Request: Keyterm prompting is only available for Nova-3 models.');
   const hearing = simulatedHearing(req.body, contentType, model);
   const { transcript, durationSeconds } = hearing;
   const phrases = simulatedPhrases(hearing);
