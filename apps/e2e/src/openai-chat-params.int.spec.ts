@@ -196,13 +196,23 @@ describe('OpenAI SDK: chat parameters, models by name, parameter names in errors
     expect(chat).toMatchObject({ status: 404, code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
     expect((chat as Error).message).toContain("The model 'meta/llama-3.3-70b-instruct' does not exist");
 
-    const speech = await client.audio.speech.create({ model: 'tts-1-hd', voice: 'alloy', input: 'hi' }).catch((e: unknown) => e);
+    const speech = await client.audio.speech.create({ model: 'eleven_v3', voice: 'alloy', input: 'hi' }).catch((e: unknown) => e);
     expect(speech).toBeInstanceOf(OpenAI.NotFoundError);
     const transcription = await client.audio.transcriptions
       .create({ file: await toFile(sineWav(), 'a.wav'), model: 'gpt-4o-transcribe' })
       .catch((e: unknown) => e);
     expect(transcription).toBeInstanceOf(OpenAI.NotFoundError);
     expect(stack.simulator.requests()).toHaveLength(sentBefore);
+  });
+
+  it("serves each of a speech provider's models by name (tts-1-hd, gpt-4o-mini-tts), and lists them", async () => {
+    for (const model of ['tts-1-hd', 'gpt-4o-mini-tts']) {
+      const speech = await client.audio.speech.create({ model, voice: 'alloy', input: 'Named model.' });
+      expect(speech.headers.get('x-speko-model')).toBe(model);
+      expect((stack.simulator.requests('openai').at(-1)!.body as { model: string }).model).toBe(model);
+    }
+    const listed = (await client.models.list()).data.map((m) => m.id);
+    expect(listed).toEqual(expect.arrayContaining(['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts']));
   });
 
   it('refuses an OpenAI voice on a model whose provider does not have it, rather than using another voice', async () => {

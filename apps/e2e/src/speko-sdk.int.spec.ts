@@ -80,6 +80,27 @@ describe('the Speko SDK wire against voxq', () => {
     expect(bytes).toBeGreaterThan(100);
   });
 
+  it("synthesize with the SDK's model, instructions and spokenForm: each does what it says", async () => {
+    const styled = await speko.synthesize('Call Dr. Chen at 3:30pm.', {
+      language: 'en',
+      model: 'gpt-4o-mini-tts',
+      instructions: 'Speak calmly.',
+      spokenForm: true,
+    });
+    expect(styled).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini-tts' });
+    const sent = stack.simulator.requests('openai').at(-1)!.body as Record<string, unknown>;
+    expect(sent).toMatchObject({ model: 'gpt-4o-mini-tts', instructions: 'Speak calmly.', input: expect.stringContaining('Doctor Chen') });
+    expect(sent.input).not.toContain('3:30');
+    // A model that takes no instructions: they are accepted and reported unused, never dropped silently.
+    const plain = await fetch(`${stack.url}/v1/synthesize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'user-agent': SPEKO_SDK_USER_AGENT },
+      body: JSON.stringify({ text: 'Hi.', intent: { language: 'en' }, model: 'tts-1', instructions: 'Speak calmly.' }),
+    });
+    expect(plain.headers.get('x-voxq-unused-params')).toBe('instructions');
+    await plain.body?.cancel();
+  });
+
   it('complete: the result from `done`; a pinned provider is the one that answers', async () => {
     const result = await speko.complete({ messages: [{ role: 'user', content: 'Hi!' }], intent: { language: 'en' } });
     expect(result).toEqual({

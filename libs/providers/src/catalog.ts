@@ -72,12 +72,17 @@ function configuredModels(runtime: ProviderRuntime, recommendedFor?: Capability)
   });
 }
 
+/** The models a provider answers to by name: its default, and a speech provider's other `speechModels`. */
+export function namedModels(provider: Pick<Provider, 'defaultModel' | 'profile'>): string[] {
+  return [provider.defaultModel, ...(provider.profile?.speechModels ?? []).filter((m) => m !== provider.defaultModel)];
+}
+
 /**
  * The models a provider answers to by name: its default, and for an embedding provider every
  * model it knows the limits of, each with its vector length.
  */
 function modelsOf(provider: Provider): Array<{ id: string; dimensions?: number }> {
-  if (provider.capability !== 'embedding') return [{ id: provider.defaultModel }];
+  if (provider.capability !== 'embedding') return namedModels(provider).map((id) => ({ id }));
   const names = [provider.defaultModel, ...Object.keys(provider.models).filter((name) => name !== provider.defaultModel)];
   return names.map((id) => {
     const spec = provider.models[id];

@@ -1,7 +1,7 @@
 import type { Capability } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { listModels } from './catalog';
-import type { ProviderOf } from './provider';
+import { listModels, namedModels } from './catalog';
+import type { Provider, ProviderOf } from './provider';
 import type { ProviderRuntime } from './provider-runtime';
 
 /** A model a request named, as the provider that serves it and the model id to send. */
@@ -18,13 +18,16 @@ export interface ResolvedModel<C extends Capability = Capability> {
 export function resolveModel<C extends Capability>(runtime: ProviderRuntime, capability: C, name: string): ResolvedModel<C> {
   const target = runtime.registry.aliases[name] ?? name;
   const providers = runtime.registry.list(capability);
-  const byId = providers.find((p) => p.defaultModel === target);
+  const byId = providers.find((p) => servesModel(p, target));
+  if (byId) return { provider: byId, model: target };
   const slash = target.indexOf('/');
-  const byPair = slash > 0 ? providers.find((p) => p.name === target.slice(0, slash) && p.defaultModel === target.slice(slash + 1)) : undefined;
-  const provider = byId ?? byPair;
-  if (!provider) throw errors.modelNotFound(name);
-  return { provider, model: provider.defaultModel };
+  const model = target.slice(slash + 1);
+  const byPair = slash > 0 ? providers.find((p) => p.name === target.slice(0, slash) && servesModel(p, model)) : undefined;
+  if (!byPair) throw errors.modelNotFound(name);
+  return { provider: byPair, model };
 }
+
+const servesModel = (provider: Pick<Provider, 'defaultModel' | 'profile'>, model: string) => namedModels(provider).includes(model);
 
 /**
  * `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields) for any name a request

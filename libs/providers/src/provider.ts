@@ -204,4 +204,10 @@ export interface ProviderProfile {
    * dated snapshot of one (`gpt-4o-mini-tts-2025-03-20`) does too. Absent: none.
    */
   instructionModels?: readonly string[];
+  /**
+   * tts: the models it serves by name besides its default (OpenAI's `tts-1-hd` and
+   * `gpt-4o-mini-tts`, ElevenLabs' `eleven_v3`): a request naming one gets that model from
+   * this provider. Absent: its default only.
+   */
+  speechModels?: readonly string[];
 }

@@ -10,4 +10,5 @@ export const CARTESIA_TTS_PROFILE: ProviderProfile = {
   costPerUnit: 40,
   latencyMs: 300,
   verticals: [],
+  speechModels: ['sonic-2', 'sonic-turbo', 'sonic'],
 };

@@ -10,4 +10,5 @@ export const ELEVENLABS_TTS_PROFILE: ProviderProfile = {
   costPerUnit: 150,
   latencyMs: 900,
   verticals: [],
+  speechModels: ['eleven_multilingual_v2', 'eleven_turbo_v2_5', 'eleven_flash_v2_5', 'eleven_v3'],
 };

@@ -13,6 +13,7 @@ export const OPENAI_TTS_PROFILE: ProviderProfile = {
   voices: OPENAI_VOICES,
   // Only the GPT-4o speech models take a speaking style; `tts-1` and `tts-1-hd` do not.
   instructionModels: ['gpt-4o-mini-tts'],
+  speechModels: ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts'],
 };
 
 // The STT entry is approximate too: list price and typical latency at the time of writing.
