@@ -57,6 +57,15 @@ export const spekoCases: SurfaceCase[] = [
     path: '/v1/complete',
     body: { messages: msg, tools: [{ name: 't', executionMode: 'webhook', source: { kind: 'webhook', url: 'https://127.0.0.1:6379/' } }] },
     status: 400,
+    // Named as this route's flat body names it.
+    param: 'tools.0.source.url',
+  },
+  {
+    name: 'transcribe: x-speko-stt-options with a keyword list that is a string',
+    path: '/v1/transcribe',
+    body: wav,
+    headers: { 'content-type': 'audio/wav', 'x-speko-stt-options': JSON.stringify({ keywords: 'Acme' }) },
+    status: 400,
   },
 ];
 

@@ -120,9 +120,10 @@ export class JobService {
    */
   async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[], options: SubmitOptions = {}): Promise<SubmittedJob[]> {
     const { tenantId } = principal;
-    const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '')).reverse());
+    const inputRoot = options.inputRoot ?? 'input.';
+    const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '', inputRoot)).reverse());
     await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
-    await this.assertSecretsDefined(tenantId, requests, options.inputRoot ?? 'input.');
+    await this.assertSecretsDefined(tenantId, requests, inputRoot);
 
     const settled = await Promise.allSettled(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -310,12 +311,12 @@ function hashSubmission(request: Submission): string {
   return IdempotencyStore.hashBody({ ...request, input: { ...request.input, audio: { sha256: audioHash, contentType: audio.contentType } } });
 }
 
-/** Every URL a job will make voxq call (its webhook, its webhook tools), with its field. */
-function outboundUrls(request: Submission, at: string): Array<[string, string]> {
+/** Every URL a job will make voxq call (its webhook, its webhook tools), with its field as the request named it. */
+function outboundUrls(request: Submission, at: string, inputRoot: string): Array<[string, string]> {
   const urls: Array<[string, string]> = request.webhook ? [[request.webhook.url, `${at}webhook.url`]] : [];
   if (request.type === 'complete') {
     request.input.tools?.forEach((tool, i) => {
-      if (tool.source?.kind === 'webhook') urls.push([tool.source.url, `${at}input.tools.${i}.source.url`]);
+      if (tool.source?.kind === 'webhook') urls.push([tool.source.url, `${at}${inputRoot}tools.${i}.source.url`]);
     });
   }
   return urls;
