@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appEnvOverrides, metricsBanner } from './lib/app-env.mjs';
 import { redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -61,7 +62,7 @@ let localS3 = null;
 let stopping = false;
 
 function run(name, args, { critical = true } = {}) {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...env, ...appEnvOverrides(env, name) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}]`.padEnd(13);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -176,7 +177,7 @@ voxq is starting with local defaults:
   S3           ${s3Source}
   LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : (env.OPENAI_BASE_URL ?? 'OpenAI')}
   TTS / STT    espeak-ng / pocketsphinx, when installed
-  Webhooks     private-network and http URLs allowed (local development only)
+  Webhooks     private-network and http URLs allowed (local development only)${metricsBanner(env) ? `\n  Metrics      ${metricsBanner(env)}` : ''}
 Create an API key:  npm run keys -- create --tenant demo
 Stop with Ctrl-C.
 `);
