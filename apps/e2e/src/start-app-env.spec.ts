@@ -1,6 +1,12 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ES module of the launcher's, without type declarations.
-import { appEnvOverrides, metricsBanner } from '../../../tools/lib/app-env.mjs';
+
+// The launcher's own module (plain JS outside the workspace's projects), loaded as `npm start` loads it.
+const { appEnvOverrides, metricsBanner } = (await import(pathToFileURL(join(process.cwd(), 'tools/lib/app-env.mjs')).href)) as {
+  appEnvOverrides(env: Record<string, string>, app: string): Record<string, string>;
+  metricsBanner(env: Record<string, string>): string | null;
+};
 
 describe('npm start: each app its own metrics port', () => {
   it('gives the worker METRICS_PORT and the dispatcher the next, so both can listen (it crashed with one port for both)', () => {
