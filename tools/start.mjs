@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appEnvOverrides, metricsBanner } from './lib/app-env.mjs';
-import { redisAnswers } from './lib/net.mjs';
+import { portFree, redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
@@ -57,12 +57,24 @@ if (useLocalS3) {
   });
 }
 
-const children = [];
+/** The apps (stopped first), and what they stand on: the private Redis and the local S3 (stopped last). */
+const apps = [];
+let privateRedis = null;
 let localS3 = null;
 let stopping = false;
 
+/**
+ * Every child runs in its own process group (`detached`), so a Ctrl-C in the terminal reaches
+ * only this launcher, which then stops them in order with one SIGTERM each: a child that got
+ * the terminal's SIGINT and then the launcher's SIGTERM would take it as a second signal and
+ * skip its grace period. The apps watch this launcher (`VOXQ_PARENT_PID`) and stop if it dies.
+ */
 function run(name, args, { critical = true } = {}) {
-  const child = spawn(process.execPath, args, { env: { ...env, ...appEnvOverrides(env, name) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...env, ...appEnvOverrides(env, name), VOXQ_PARENT_PID: String(process.pid) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = `[${name}]`.padEnd(13);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -78,28 +90,62 @@ function run(name, args, { critical = true } = {}) {
     console.error(`${prefix}exited (${signal ?? code}); stopping everything.`);
     if (critical) void stop(1);
   });
-  children.push(child);
+  apps.push(child);
   return child;
 }
 
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+/** SIGTERM, then wait for the exit (SIGKILL after `ms`: a child must not outlive the launcher). */
+function terminate(child, ms) {
+  return new Promise((resolve) => {
+    if (exited(child)) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The apps first (each drains within its grace period), then Redis and S3, which they need until the end. */
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  const graceMs = Number(env.SHUTDOWN_GRACE_MS || 25_000);
+  await Promise.all(apps.map((child) => terminate(child, graceMs + 10_000)));
+  if (privateRedis) await terminate(privateRedis, 10_000);
   await localS3?.close().catch(() => undefined);
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+
+let interrupts = 0;
+function onSignal() {
+  // A second Ctrl-C: the apps hand back their in-flight work now (their own second signal).
+  if (++interrupts === 2) for (const child of apps) if (!exited(child)) child.kill('SIGINT');
+  void stop(0);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// Whatever ends this process, its children end with it.
+process.on('exit', () => {
+  for (const child of [...apps, privateRedis]) if (child && !exited(child)) child.kill('SIGKILL');
+});
+// `kill <npm pid>` ends npm and leaves this launcher to init: it then stops too.
+const launchedBy = process.ppid;
+setInterval(() => {
+  if (process.ppid !== launchedBy) void stop(0);
+}, 1_000).unref();
+
+/** A port something already listens on stops the start with a plain sentence, not an EADDRINUSE stack. */
+async function ensurePortFree(port, what, variable) {
+  if (await portFree(Number(port))) return;
+  console.error(
+    `Port ${port} (${what}) is in use: is voxq already running (\`npm start\` in another terminal)? Stop it, or set ${variable} in .env to another port.`,
+  );
+  process.exit(1);
+}
 
 async function ensureRedis() {
   if (await redisAnswers(env.REDIS_URL)) return `Redis at ${env.REDIS_URL}`;
@@ -115,12 +161,11 @@ async function ensureRedis() {
   }
   mkdirSync('.voxq/redis', { recursive: true });
   // Private to this launcher; AOF on and noeviction, as BullMQ needs to never lose a job.
-  const redis = spawn(
+  privateRedis = spawn(
     'redis-server',
     ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', '.voxq/redis', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', detached: true },
   );
-  children.push(redis);
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers(env.REDIS_URL)) return `a private redis-server on port ${port || 6379} (data in .voxq/redis)`;
     await new Promise((r) => setTimeout(r, 100));
@@ -160,10 +205,12 @@ async function ensureLocalS3() {
   return `s3rver on port ${localS3Port}, bucket ${env.S3_BUCKET} (data in .voxq/s3)`;
 }
 
-const apps = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
-const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...apps], { stdio: 'inherit' });
+const builds = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
+const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...builds], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+await ensurePortFree(env.API_PORT || '8080', 'the API', 'API_PORT');
+if (useSimulator) await ensurePortFree(env.SIMULATOR_PORT, 'the provider simulator', 'SIMULATOR_PORT');
 const redisSource = await ensureRedis();
 const s3Source = useLocalS3 ? await ensureLocalS3() : `${env.S3_ENDPOINT}, bucket ${env.S3_BUCKET || 'voxq'}`;
 if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator/main.js']);
