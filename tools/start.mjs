@@ -36,6 +36,17 @@ if (!env.SECRETS_ENCRYPTION_KEY) {
   env.SECRETS_ENCRYPTION_KEY = readFileSync(keyFile, 'utf8').trim();
 }
 
+// The operator dashboard (/admin) needs ADMIN_TOKEN: a random one is made once and kept in
+// .voxq/, and the banner shows it, so the dashboard opens from a browser on a first evening.
+if (!env.ADMIN_TOKEN) {
+  const tokenFile = '.voxq/admin.token';
+  if (!existsSync(tokenFile)) {
+    mkdirSync('.voxq', { recursive: true });
+    writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  env.ADMIN_TOKEN = readFileSync(tokenFile, 'utf8').trim();
+}
+
 const useSimulator = !env.OPENAI_API_KEY;
 if (useSimulator) {
   env.OPENAI_API_KEY = 'sk-sim-local';
@@ -217,13 +228,23 @@ if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator
 for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', `dist/apps/${app}/main.js`]);
 
 const port = env.API_PORT || '8080';
+const base = `http://127.0.0.1:${port}`;
+// Say plainly what answers as whom: without OPENAI_API_KEY, "openai" is the simulator.
+const simulated = useSimulator
+  ? `the provider simulator (${env.OPENAI_BASE_URL}) answers as "openai" for chat, embeddings, whisper-1 and tts-1:
+               simulated replies, transcripts ("Simulated transcript of …") and a tone for speech.
+               Set OPENAI_API_KEY to use OpenAI itself.`
+  : `OpenAI at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}`;
 console.log(`
 voxq is starting with local defaults:
-  API          http://127.0.0.1:${port}   (GET /healthz, POST /v1/jobs)
+  API          ${base}   (GET /healthz, POST /v1/jobs)
+  API docs     ${base}/docs   (the OpenAPI document: ${base}/openapi.json)
+  Dashboard    ${base}/admin   (user admin, password ${env.ADMIN_TOKEN}; ADMIN_TOKEN, kept in .voxq/admin.token)
   Redis        ${redisSource}
   S3           ${s3Source}
-  LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : (env.OPENAI_BASE_URL ?? 'OpenAI')}
-  TTS / STT    espeak-ng / pocketsphinx, when installed
+  Providers    ${simulated}
+               espeak-ng (speech) and pocketsphinx (transcripts) run for real when installed;
+               a job picks them by ranking, or pin them: constraints.allowedProviders {tts: ["espeak-ng"], stt: ["pocketsphinx"]}.
   Webhooks     private-network and http URLs allowed (local development only)${metricsBanner(env) ? `\n  Metrics      ${metricsBanner(env)}` : ''}
 Create an API key:  npm run keys -- create --tenant demo
 Stop with Ctrl-C.
