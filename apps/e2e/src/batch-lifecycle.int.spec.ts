@@ -140,7 +140,9 @@ describe('batch lifecycle', () => {
     const job = await stack.request(apiKey, 'GET', `/v1/jobs/${second.id}`);
     expect(job.body).toMatchObject({ batchId: id });
     // The speech's download link lasts as long as S3 allows (7 days), not the 15 minutes it was first signed for.
-    const speech = out.find((o) => o.custom_id === '2')!.response!.body as { result: { audio: { presignedUrl: string; presignedUrlExpiresAt: string } } };
+    const speech = out.find((o) => o.custom_id === '2')!.response!.body as unknown as {
+      result: { audio: { presignedUrl: string; presignedUrlExpiresAt: string } };
+    };
     const lasts = Date.parse(speech.result.audio.presignedUrlExpiresAt) - Date.now();
     expect(lasts).toBeGreaterThan(6 * 24 * 3600 * 1000);
     expect(new URL(speech.result.audio.presignedUrl).searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
