@@ -68,6 +68,29 @@ if (useLocalS3) {
   });
 }
 
+/**
+ * The apps log JSON (what a log pipeline wants); on a terminal the launcher shows each line
+ * as a person reads it: time, level, message, fields on one line. `LOG_FORMAT=json` keeps
+ * JSON on a terminal, `LOG_FORMAT=pretty` asks for the readable form anywhere. pino-pretty
+ * comes with `npm ci`; without it (an install without dev dependencies) lines stay JSON.
+ */
+const wantsPretty = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stdout.isTTY);
+const pretty = wantsPretty
+  ? await import('pino-pretty').then(
+      ({ prettyFactory }) =>
+        prettyFactory({ colorize: Boolean(process.stdout.isTTY), singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' }),
+      () => null,
+    )
+  : null;
+const readable = (line) => {
+  if (!pretty || !line.startsWith('{')) return `${line}\n`;
+  try {
+    return pretty(line);
+  } catch {
+    return `${line}\n`;
+  }
+};
+
 /** The apps (stopped first), and what they stand on: the private Redis and the local S3 (stopped last). */
 const apps = [];
 let privateRedis = null;
@@ -93,7 +116,7 @@ function run(name, args, { critical = true } = {}) {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop();
-      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
+      for (const line of lines) process.stdout.write(`${prefix}${readable(line)}`);
     });
   }
   child.on('exit', (code, signal) => {

@@ -44,7 +44,7 @@ interface Launch {
  * `npm start`'s launcher (`node tools/start.mjs`) as a user runs it, on ports of its own and
  * with a private redis-server of its own (nothing answers at its REDIS_URL).
  */
-async function launch(wrap?: (args: string[]) => { command: string; args: string[] }): Promise<Launch> {
+async function launch(wrap?: (args: string[]) => { command: string; args: string[] }, extra: NodeJS.ProcessEnv = {}): Promise<Launch> {
   const ports = { api: await freePort(), simulator: await freePort(), s3: await freePort(), redis: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -54,6 +54,7 @@ async function launch(wrap?: (args: string[]) => { command: string; args: string
     REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
     SHUTDOWN_GRACE_MS: '10000',
     LOG_LEVEL: 'info',
+    ...extra,
   };
   for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'S3_ENDPOINT', 'REDIS_PREFIX', 'NODE_ENV']) delete env[name];
   const { command, args } = wrap ? wrap(['tools/start.mjs']) : { command: process.execPath, args: ['tools/start.mjs'] };
@@ -79,14 +80,16 @@ describe('npm start: the launcher stops what it started, in order (issue 15, poi
     for (const server of blockers.splice(0)) server.close();
   });
 
-  it('Ctrl-C stops the apps within their grace (one signal each), then Redis and S3, and exits 0', async () => {
-    const started = await launch();
+  it('Ctrl-C stops the apps within their grace (one signal each), then Redis and S3, and exits 0; logs read as lines for people', async () => {
+    // What a terminal gets (LOG_FORMAT=pretty is what a TTY gets by default).
+    const started = await launch(undefined, { LOG_FORMAT: 'pretty' });
     running.push(started.child);
     started.child.kill('SIGINT');
     expect(await started.exited).toBe(0);
     const output = started.output();
     expect(output).not.toMatch(/second signal|did not stop in time|grace period over|ECONNREFUSED|Unhandled error event/);
-    for (const app of ['api', 'worker', 'dispatcher']) expect(output).toMatch(new RegExp(`\\[${app}\\] .*"msg":"stopped"`));
+    for (const app of ['api', 'worker', 'dispatcher']) expect(output).toMatch(new RegExp(`\\[${app}\\] +\\[\\d\\d:\\d\\d:\\d\\d\\] INFO: stopped`));
+    expect(output).not.toMatch(/^\[api\] +\{"level"/m);
     await allStopped(started.ports);
   }, 150_000);
 
