@@ -1,12 +1,12 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { SurfaceCase } from './bad-input-surfaces.fixture';
-import { msg, multipart, wav } from './bad-input-surfaces.fixture';
+import { jsonl, msg, multipart, wav } from './bad-input-surfaces.fixture';
 
 /**
  * Bodies whose `Content-Encoding` does not hold: garbage that is not gzip or brotli, a gzip
  * stream cut short, an encoding nobody knows. Each route that parses its body answers 400
- * (the body is unreadable) or 415 (the encoding is unknown); `/v1/uploads` stores bytes as
- * sent, so it refuses every encoding with 415. Nothing is queued or stored either way.
+ * (the body is unreadable) or 415 (the encoding is unknown); `/v1/uploads` and `/v1/files`
+ * store bytes as sent, so they refuse every encoding with 415. Nothing is queued or stored either way.
  */
 const truncatedGzip = (body: Buffer | string) => {
   const whole = gzipSync(body);
@@ -35,6 +35,10 @@ function parsedRoute(path: string, contentType: string, valid: Buffer | string):
 
 const chat = JSON.stringify({ messages: msg });
 const form = multipart([{ name: 'file', value: wav, filename: 'a.wav', type: 'audio/wav' }]);
+const batchForm = multipart([
+  { name: 'purpose', value: 'batch' },
+  { name: 'file', value: jsonl, filename: 'in.jsonl' },
+]);
 
 export const encodingCases: SurfaceCase[] = [
   ...parsedRoute('/v1/jobs', 'application/json', JSON.stringify({ type: 'complete', input: { messages: msg } })),
@@ -49,6 +53,19 @@ export const encodingCases: SurfaceCase[] = [
     path: '/v1/uploads',
     body: c.body,
     headers: c.headers,
+    status: 415,
+    code: 'unsupported_media_type',
+    message: new RegExp(`Content-Encoding '${c.encoding}'`),
+  })),
+  // A batch input file is streamed to S3 as sent too.
+  ...[
+    { label: 'well-formed gzip', body: gzipSync(batchForm.body), encoding: 'gzip' },
+    { label: 'an unknown encoding', body: batchForm.body, encoding: 'x-voxq-unknown' },
+  ].map((c) => ({
+    name: `/v1/files: ${c.label}`,
+    path: '/v1/files',
+    body: c.body,
+    headers: { ...batchForm.headers, 'content-encoding': c.encoding },
     status: 415,
     code: 'unsupported_media_type',
     message: new RegExp(`Content-Encoding '${c.encoding}'`),

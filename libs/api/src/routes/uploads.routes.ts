@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
 import type { Config } from '@voxq/config';
 import { presignUploadRequestSchema } from '@voxq/contracts';
-import { errors } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
+import { refuseContentEncoding } from '../middleware/request-headers';
 import { parseOrThrow, type UploadService } from '@voxq/intake';
 
 export interface UploadsRoutesDeps {
@@ -16,18 +16,6 @@ const filenameSchema = presignUploadRequestSchema.shape.filename;
 function contentLengthOf(req: Request): number | undefined {
   const header = req.header('content-length');
   return header === undefined || !/^\d{1,16}$/.test(header) ? undefined : Number(header);
-}
-
-/**
- * The streamed upload stores the body as sent, so a `Content-Encoding` is refused (415)
- * rather than decompressed: audio codecs are compressed already (gzip gains next to nothing
- * on them), the stored object and its `sha256` stay exactly the client's bytes, and the
- * size limit keeps counting what lands in the bucket. Before, gzip bytes were stored as audio.
- */
-function refuseContentEncoding(req: Request): void {
-  const encoding = req.header('content-encoding')?.trim().toLowerCase();
-  if (!encoding || encoding === 'identity') return;
-  throw errors.unsupportedMediaType(`Content-Encoding '${encoding}' is not accepted on /v1/uploads: send the audio uncompressed, as is.`);
 }
 
 /**
@@ -50,7 +38,7 @@ export function uploadsRoutes(deps: UploadsRoutesDeps): Router {
     };
     req.once('close', onClose);
     try {
-      refuseContentEncoding(req);
+      refuseContentEncoding(req, '/v1/uploads');
       const view = await uploads.ingest(principal, req, { ...incoming, signal: aborted.signal });
       res.status(201).location(`/v1/uploads/${view.id}`).json(view);
     } catch (error) {
