@@ -9,22 +9,41 @@ interface RawAnswer {
   body: string;
 }
 
-/** Writes `bytes` on a fresh socket and reads until the server closes it: the answer only ends when the socket does. */
-function sendRaw(url: string, bytes: string): Promise<RawAnswer> {
+function parseAnswer(text: string): RawAnswer {
+  const [head = '', body = ''] = text.split('\r\n\r\n', 2);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
+}
+
+/**
+ * Writes each of `requests` on one socket, the next once the answer to the one before is
+ * whole (by its Content-Length), and reads until the server closes the socket: the last
+ * answer only ends when the socket does.
+ */
+function sendRaw(url: string, ...requests: string[]): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head = '', body = ''] = text.split('\r\n\r\n', 2);
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    let received = '';
+    let pending = [...requests];
+    const writeNextIfAnswered = () => {
+      const answered =
+        received.includes('\r\n\r\n') && Buffer.byteLength(parseAnswer(received).body) >= Number(parseAnswer(received).headers['content-length']);
+      if (pending.length > 0 && answered) {
+        received = '';
+        socket.write(pending[0]!);
+        pending = pending.slice(1);
+      }
+    };
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      writeNextIfAnswered();
     });
-    socket.write(bytes);
+    socket.on('error', reject);
+    socket.on('end', () => resolve(parseAnswer(received)));
+    socket.write(pending.shift()!);
   });
 }
 
@@ -111,5 +130,12 @@ describe("requests Node's HTTP parser refuses", () => {
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     expect(await res.json()).toMatchObject({ error: { code: 'headers_too_large' } });
     expect(refusedLines()).toBe(before + 1);
+  });
+
+  it('answers a malformed request after a good one on the same keep-alive connection', async () => {
+    const answer = await sendRaw(stack.url, 'GET /healthz HTTP/1.1\r\nHost: voxq\r\n\r\n', 'GET /healthz HTTP/1.1 junk\r\nHost: voxq\r\n\r\n');
+    expect(answer.status, answer.body).toBe(400);
+    expect(answer.headers['x-request-id']).toMatch(/^req_/);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'malformed_request' } });
   });
 });
