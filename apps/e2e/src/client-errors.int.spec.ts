@@ -100,6 +100,18 @@ describe("requests Node's HTTP parser refuses", () => {
       code: 'malformed_request',
     },
     {
+      name: 'a space before the colon of Transfer-Encoding (smuggling)',
+      bytes: () => `POST /v1/jobs HTTP/1.1\r\nHost: voxq\r\nContent-Length: 5\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n`,
+      status: 400,
+      code: 'malformed_request',
+    },
+    {
+      name: 'a Transfer-Encoding that does not end in chunked (smuggling)',
+      bytes: () => `POST /v1/jobs HTTP/1.1\r\nHost: voxq\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n`,
+      status: 400,
+      code: 'malformed_request',
+    },
+    {
       name: 'two Content-Length headers that disagree',
       bytes: () => `POST /v1/jobs HTTP/1.1\r\nHost: voxq\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
       status: 400,
