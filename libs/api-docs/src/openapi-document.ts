@@ -59,13 +59,13 @@ const SHARED_RESPONSE_PARTS = [
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`).",
+  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_content_encoding` when the body does not decompress as its `Content-Encoding` says.",
   401: 'No API key, or an invalid or revoked one.',
   402: "The tenant's monthly job allowance is used up (`allowance_exhausted`); idempotent replays are free.",
   404: "Not found, or another tenant's (never 403).",
   409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job).',
   413: 'The body is larger than the limit (`API_JSON_LIMIT_BYTES`, `API_AUDIO_LIMIT_BYTES`, `UPLOAD_MAX_BYTES`).',
-  415: 'Unsupported `Content-Type`: the message says what is accepted.',
+  415: 'Unsupported `Content-Type` or `Content-Encoding` (`/v1/uploads` and `/v1/files` take none, other routes gzip, deflate or br): the message says what is accepted.',
   429: "The key's rate limit is exceeded: retry after `Retry-After` seconds.",
   500: 'An internal error, or a job that failed with one.',
   502: 'Every candidate provider failed.',
