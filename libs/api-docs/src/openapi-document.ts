@@ -72,7 +72,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'Redis, S3 or every provider is unavailable for now: retry.',
 };
 
-export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+/**
+ * OpenAPI 3.1's own dialect (JSON Schema 2020-12 with OpenAPI's vocabulary): the default, and
+ * the one Swagger UI supports; any other value puts a red warning on `/docs`.
+ */
+export const JSON_SCHEMA_DIALECT = 'https://spec.openapis.org/oas/3.1/dialect/base';
 
 /** An OpenAPI 3.1 document (the parts this module writes). */
 export interface OpenApiDocument {
