@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import type { Fixtures } from './bad-input-surfaces.fixture';
+import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, wav } from './bad-input-surfaces.fixture';
+import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
+import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
+import { OpenApiAnswerValidator } from './openapi-answers.validator';
+
+/**
+ * Every answer the API gives is one `GET /openapi.json` describes: each operation is driven
+ * once with a valid request, then with every hostile request of the bad-input suites, and
+ * each answer's status, content type and JSON body are checked against the operation's
+ * response in the document. A status the API sends but the document lacks fails here.
+ */
+
+interface Call {
+  method: string;
+  path: (f: Fixtures & Extra) => string;
+  body?: (f: Fixtures & Extra) => unknown;
+  headers?: Record<string, string>;
+  as?: 'a' | 'none';
+}
+
+const json = (body: unknown) => () => body;
+
+const audioForm = multipart([
+  { name: 'model', value: 'whisper-1' },
+  { name: 'file', value: wav, filename: 'a.wav', type: 'audio/wav' },
+]);
+
+/** Valid requests that need the worker to run their job: sent while it runs, checked below. */
+const RUN_CALLS: Call[] = [
+  { method: 'POST', path: () => '/v1/transcribe', body: () => wav, headers: { 'content-type': 'audio/wav' } },
+  { method: 'POST', path: () => '/v1/synthesize', body: json({ text: 'hi' }) },
+  { method: 'POST', path: () => '/v1/complete', body: json({ messages: msg }) },
+  { method: 'POST', path: () => '/v1/chat/completions', body: json({ model: 'gpt-4o-mini', messages: msg }) },
+  { method: 'POST', path: () => '/v1/audio/speech', body: json({ model: 'tts-1', input: 'hi', voice: 'alloy' }) },
+  { method: 'POST', path: () => '/v1/audio/transcriptions', body: () => audioForm.body, headers: audioForm.headers },
+  { method: 'POST', path: () => '/v1/audio/translations', body: () => audioForm.body, headers: audioForm.headers },
+  { method: 'POST', path: () => '/v1/embeddings', body: json({ model: 'text-embedding-3-small', input: 'hi' }) },
+];
+
+/** What the success calls need beyond the bad-input fixtures. */
+interface Extra {
+  completedJobA: string;
+  scoresRunA: string;
+  modelId: string;
+  pendingUploadA: string;
+  secretName: string;
+}
+
+/** One valid request per operation (a delete last on its resource, so the reads before it find it). */
+const SUCCESS_CALLS: Call[] = [
+  { method: 'GET', path: () => '/healthz', as: 'none' },
+  { method: 'GET', path: () => '/readyz', as: 'none' },
+  { method: 'GET', path: () => '/metrics', as: 'none' },
+  { method: 'GET', path: () => '/openapi.json', as: 'none' },
+  { method: 'GET', path: () => '/docs', as: 'none' },
+  { method: 'GET', path: () => '/v1/usage' },
+  { method: 'GET', path: () => '/v1/providers' },
+  { method: 'GET', path: () => '/v1/models' },
+  { method: 'GET', path: () => '/v1/models?recommended_for=llm' },
+  { method: 'GET', path: (f) => `/v1/models/${f.modelId}` },
+  { method: 'GET', path: (f) => `/v1/scores-runs/${f.scoresRunA}` },
+  { method: 'POST', path: () => '/v1/jobs', body: json({ type: 'complete', input: { messages: msg } }) },
+  { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [{ type: 'complete', input: { messages: msg } }] }) },
+  { method: 'GET', path: () => '/v1/jobs' },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/result` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/events` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/deliveries` },
+  { method: 'DELETE', path: (f) => `/v1/jobs/${f.jobA}` },
+  { method: 'GET', path: () => '/v1/webhooks' },
+  { method: 'GET', path: (f) => `/v1/webhooks/${f.endpointA}` },
+  { method: 'PATCH', path: (f) => `/v1/webhooks/${f.endpointA}`, body: json({ description: 'renamed' }) },
+  { method: 'POST', path: (f) => `/v1/webhooks/${f.endpointA}/rotate-secret` },
+  { method: 'GET', path: () => '/v1/webhook-deliveries' },
+  { method: 'GET', path: (f) => `/v1/webhook-deliveries/${f.deliveryA}` },
+  { method: 'POST', path: (f) => `/v1/webhook-deliveries/${f.deliveryA}/redeliver` },
+  { method: 'DELETE', path: (f) => `/v1/webhooks/${f.endpointA}` },
+  { method: 'POST', path: () => '/v1/uploads:presign', body: json({ contentType: 'audio/wav', filename: 'call.wav' }) },
+  { method: 'POST', path: (f) => `/v1/uploads/${f.pendingUploadA}/complete` },
+  { method: 'GET', path: (f) => `/v1/uploads/${f.uploadA}` },
+  { method: 'DELETE', path: (f) => `/v1/uploads/${f.uploadA}` },
+  { method: 'GET', path: () => '/v1/drop-rules' },
+  { method: 'GET', path: (f) => `/v1/drop-rules/${f.dropRuleA}` },
+  { method: 'DELETE', path: (f) => `/v1/drop-rules/${f.dropRuleA}` },
+  { method: 'POST', path: () => '/v1/s3-events', body: json({ Records: [] }) },
+  { method: 'POST', path: () => '/v1/secrets', body: json({ name: 'crm.other', value: 'v' }) },
+  { method: 'GET', path: () => '/v1/secrets' },
+  { method: 'GET', path: (f) => `/v1/secrets/${f.secretName}` },
+  { method: 'PUT', path: (f) => `/v1/secrets/${f.secretName}`, body: json({ value: 'rotated' }) },
+  { method: 'DELETE', path: (f) => `/v1/secrets/${f.secretName}` },
+  { method: 'GET', path: () => '/v1/files' },
+  { method: 'GET', path: (f) => `/v1/files/${f.fileA}` },
+  { method: 'GET', path: (f) => `/v1/files/${f.fileA}/content` },
+  { method: 'GET', path: () => '/v1/batches' },
+  { method: 'GET', path: (f) => `/v1/batches/${f.batchA}` },
+  { method: 'POST', path: (f) => `/v1/batches/${f.batchA}/cancel` },
+  { method: 'DELETE', path: (f) => `/v1/files/${f.fileA}` },
+];
+
+/** Conditional GETs: Express answers `304` to a matching `If-None-Match`. */
+const CONDITIONAL_PATHS = ['/v1/providers', '/v1/models', '/v1/webhooks', '/v1/jobs'];
+
+const badInputCases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases];
+
+describe('OpenAPI document against real answers', () => {
+  let stack: SimulatedStack;
+  let validator: OpenApiAnswerValidator;
+  const keys: Record<'a' | 'b', string> = { a: '', b: '' };
+  const f = {} as Fixtures & Extra;
+  const setupProblems: string[] = [];
+  const ranAnswers = new Map<Call, { status: number; body: unknown; problems: string[] }>();
+
+  const keyOf = (as: string | undefined) =>
+    as === 'none' ? null : as === 'bogus' ? `vq_${'0'.repeat(40)}` : as === 'a' ? keys.a : as === 'b' ? keys.b : keys.a;
+
+  beforeAll(async () => {
+    stack = await startSimulatedStack(
+      {
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+        WEBHOOK_ALLOW_HTTP: 'false',
+        API_JSON_LIMIT_BYTES: String(JSON_LIMIT),
+        API_AUDIO_LIMIT_BYTES: String(AUDIO_LIMIT),
+        UPLOAD_MAX_BYTES: String(AUDIO_LIMIT),
+        BATCH_MAX_FILE_BYTES: String(JSON_LIMIT * 2),
+        BATCH_MAX_REQUESTS: '3',
+        API_RATE_LIMIT_PER_SECOND: '0',
+      },
+      // No dispatcher: the webhooks point at a public address this machine must not call.
+      { dispatcher: false },
+    );
+    const doc = await stack.request(null, 'GET', '/openapi.json');
+    validator = new OpenApiAnswerValidator(doc.body as ConstructorParameters<typeof OpenApiAnswerValidator>[0]);
+    const run = randomUUID().slice(0, 8);
+    f.tenantA = `doc-a-${run}`;
+    f.tenantB = `doc-b-${run}`;
+    keys.a = (await stack.createKey(f.tenantA)).apiKey;
+    keys.b = (await stack.createKey(f.tenantB)).apiKey;
+
+    /** A setup request is an answer too: checked against the document like the tests' own. */
+    const ok = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+      const res = await stack.request(keys.a, method, path, body, headers);
+      expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+      setupProblems.push(...validator.checkAnswer(method, path, res));
+      return res.body as Record<string, unknown> & { id: string };
+    };
+    for (const c of RUN_CALLS) {
+      const res = await stack.request(keys.a, c.method, c.path(f), c.body?.(f), c.headers);
+      ranAnswers.set(c, { status: res.status, body: res.body, problems: validator.checkAnswer(c.method, c.path(f), res) });
+    }
+    f.completedJobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg } })).id;
+    const completed = (await stack.waitForJob(keys.a, f.completedJobA)) as { result?: { scoresRunId?: string } };
+    f.scoresRunA = completed.result?.scoresRunId ?? '';
+    // From here on jobs stay queued, so they can be cancelled.
+    await stack.stopWorker();
+    f.jobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg } })).id;
+    f.cancelledJobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg }, webhook: { url: PUBLIC_HOOK } })).id;
+    await ok('DELETE', `/v1/jobs/${f.cancelledJobA}`);
+    f.deliveryA = ((await ok('GET', `/v1/webhook-deliveries?jobId=${f.cancelledJobA}`)).data as { id: string }[])[0]!.id;
+    f.modelId = ((await ok('GET', '/v1/models')).data as { id: string }[])[0]!.id;
+    f.uploadA = (await ok('POST', '/v1/uploads', wav, { 'content-type': 'audio/wav' })).id;
+    const presigned = await ok('POST', '/v1/uploads:presign', { contentType: 'audio/wav', filename: 'a.wav' });
+    const target = presigned['upload'] as { url: string; method: string; headers: Record<string, string> };
+    await (await fetch(target.url, { method: target.method, headers: target.headers, body: wav })).arrayBuffer();
+    f.pendingUploadA = presigned.id;
+    f.endpointA = (await ok('POST', '/v1/webhooks', { url: PUBLIC_HOOK })).id;
+    f.endpointB = (await stack.request(keys.b, 'POST', '/v1/webhooks', { url: PUBLIC_HOOK })).body['id'] as string;
+    const file = multipart([
+      { name: 'purpose', value: 'batch' },
+      { name: 'file', value: jsonl, filename: 'in.jsonl' },
+    ]);
+    f.fileA = (await ok('POST', '/v1/files', file.body, file.headers)).id;
+    f.batchA = (await ok('POST', '/v1/batches', { input_file_id: f.fileA, endpoint: '/v1/chat/completions', completion_window: '24h' })).id;
+    f.dropRuleA = (
+      await ok('POST', '/v1/drop-rules', { prefix: `tenants/${f.tenantA}/in/`, outputPrefix: `tenants/${f.tenantA}/out/`, type: 'transcribe' })
+    ).id;
+    f.secretName = 'crm.token';
+    await ok('POST', '/v1/secrets', { name: f.secretName, value: 'Bearer x' });
+    f.bucket = stack.config.s3.bucket;
+    f.uploadKeyA = `tenants/${f.tenantA}/uploads/${f.uploadA}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answered the setup requests as documented', () => {
+    expect(setupProblems).toEqual([]);
+  });
+
+  it.each(RUN_CALLS.map((c) => ({ c, name: c.path({} as Fixtures & Extra) })))('a valid POST $name runs and answers as documented', ({ c }) => {
+    const answer = ranAnswers.get(c)!;
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+    expect(answer.problems).toEqual([]);
+  });
+
+  const check = async (method: string, path: string, body: unknown, headers: Record<string, string> | undefined, as: string | undefined) => {
+    const res = await stack.request(keyOf(as), method, path, body, headers);
+    return { res, problems: validator.checkAnswer(method, path, res) };
+  };
+
+  it.each(SUCCESS_CALLS.map((c) => ({ ...c, name: `${c.method} ${c.path.toString().replace(/^.*=>\s*/, '')}` })))(
+    'a valid $name is a 2xx the document describes',
+    async (c) => {
+      const { res, problems } = await check(c.method, c.path(f), c.body?.(f), c.headers, c.as);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('a conditional GET answers 304, as documented', async () => {
+    for (const path of CONDITIONAL_PATHS) {
+      const first = await stack.request(keys.a, 'GET', path);
+      const etag = first.headers.get('etag');
+      expect(etag, path).toBeTruthy();
+      const again = await stack.request(keys.a, 'GET', path, undefined, { 'if-none-match': etag! });
+      expect(again.status, path).toBe(304);
+      expect(validator.checkAnswer('GET', path, again)).toEqual([]);
+    }
+  });
+
+  it.each(badInputCases.map((c) => ({ ...c, caseName: c.name })))('bad input: $caseName is an answer the document describes', async (c) => {
+    const path = typeof c.path === 'function' ? c.path(f) : c.path;
+    const body = c.bodyOf ? c.bodyOf(f) : c.body;
+    const { res, problems } = await check(c.method ?? 'POST', path, body, c.headers, c.as ?? 'b');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(problems).toEqual([]);
+  });
+
+  it('names an {id} that is not valid percent-encoding 400 invalid_url, as documented, on every {id} route', async () => {
+    const doc = (await stack.request(null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const idRoutes = Object.entries(doc.paths).flatMap(([template, item]) =>
+      template.includes('{') ? Object.keys(item).map((method) => ({ method: method.toUpperCase(), path: template.replace(/\{\w+\}/g, '%E0%A4%A') })) : [],
+    );
+    expect(idRoutes.length).toBeGreaterThan(20);
+    for (const { method, path } of idRoutes) {
+      const res = await stack.request(keys.a, method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(validator.checkAnswer(method, path, res)).toEqual([]);
+    }
+  });
+
+  it('reached a success answer of every operation', () => {
+    const doc = validator['doc'] as { paths: Record<string, Record<string, { operationId: string }>> };
+    const operations = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    const succeeded = new Set([...validator.seen].filter((s) => /\s2\d\d$/.test(s)).map((s) => s.split(' ')[0]));
+    expect(operations.filter((id) => !succeeded.has(id))).toEqual([]);
+  });
+});
