@@ -37,6 +37,11 @@ export class OpenApiAnswerValidator {
     this.ajv.addSchema({ ...doc, $id: 'openapi.json' });
   }
 
+  /** Every operation's `operationId`. */
+  operationIds(): string[] {
+    return Object.values(this.doc.paths).flatMap((item) => Object.values(item).map((operation) => String(operation['operationId'])));
+  }
+
   /** The documented template a concrete path is an instance of (`/v1/jobs/job_1` → `/v1/jobs/{id}`). */
   templateOf(path: string): string | undefined {
     const bare = path.split('?')[0]!;
@@ -84,6 +89,19 @@ export class OpenApiAnswerValidator {
     const validate = this.validatorFor(`${pointer}/content/${pointerSegment(documentedType)}/schema`);
     if (validate(body)) return [];
     return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
+  }
+
+  /**
+   * A path no operation serves answers 404 in voxq's envelope (the document's `ErrorEnvelope`):
+   * there is no operation to hold it, so it is checked against the component itself.
+   */
+  checkUnrouted(method: string, path: string, answer: Answer): string[] {
+    const where = `${method.toUpperCase()} ${path} → ${answer.status}`;
+    if (this.templateOf(path) && this.doc.paths[this.templateOf(path)!]?.[method.toLowerCase()]) return [`${where}: a documented operation`];
+    if (answer.status !== 404) return [`${where}: an unrouted path must answer 404`];
+    const validate = this.validatorFor('#/components/schemas/ErrorEnvelope');
+    if (validate(JSON.parse(answer.raw.toString()))) return [];
+    return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(body)'} ${e.message}`);
   }
 
   private validatorFor(pointer: string): ValidateFunction {

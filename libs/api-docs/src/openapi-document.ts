@@ -59,11 +59,11 @@ const SHARED_RESPONSE_PARTS = [
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`).",
+  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_url` when a path parameter is not valid percent-encoding (`%E0%A4%A`).",
   401: 'No API key, or an invalid or revoked one.',
   402: "The tenant's monthly job allowance is used up (`allowance_exhausted`); idempotent replays are free.",
   404: "Not found, or another tenant's (never 403).",
-  409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job).',
+  409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job, `too_many_webhook_endpoints`).',
   413: 'The body is larger than the limit (`API_JSON_LIMIT_BYTES`, `API_AUDIO_LIMIT_BYTES`, `UPLOAD_MAX_BYTES`).',
   415: 'Unsupported `Content-Type`: the message says what is accepted.',
   429: "The key's rate limit is exceeded: retry after `Retry-After` seconds.",
@@ -202,6 +202,24 @@ class ErrorResponses {
   }
 }
 
+/**
+ * Errors a route answers because of how it is built rather than what it does: the API key's
+ * 401 and 429, a path parameter that is not valid percent-encoding (400 `invalid_url`, before
+ * any handler runs), and a JSON body over `API_JSON_LIMIT_BYTES` (413, from the body parser).
+ */
+function implicitErrors(route: RouteDoc): number[] {
+  return [
+    ...(route.auth ? [401, 429] : []),
+    ...(route.pathParams && Object.keys(route.pathParams).length ? [400] : []),
+    ...(route.body?.content['application/json'] ? [413] : []),
+  ];
+}
+
+/** Express answers a buffered `GET` whose weak ETag matches `If-None-Match` with an empty `304`. */
+const NOT_MODIFIED: JsonSchema = {
+  description: 'Not modified: `If-None-Match` names the current `ETag` (a weak ETag comes with every answer that is not streamed).',
+};
+
 function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: ErrorResponses): Operation {
   const parameters = [
     ...Object.entries(route.pathParams ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } })),
@@ -214,9 +232,10 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
       schema: h.schema ?? { type: 'string' },
     })),
   ];
-  const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429] : [])])].sort((a, b) => a - b);
+  const errorStatuses = [...new Set([...route.errors, ...implicitErrors(route)])].sort((a, b) => a - b);
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = responseOf(response, components);
+  if (route.method === 'get' && route.conditional !== false) responses['304'] ??= NOT_MODIFIED;
   for (const status of errorStatuses) responses[String(status)] ??= errorResponses.ref(route.envelope, status);
   return {
     operationId: route.operationId,
