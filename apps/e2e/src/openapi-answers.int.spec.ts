@@ -253,8 +253,35 @@ describe('OpenAPI document against real answers', () => {
     for (const { method, path } of idRoutes) {
       const res = await stack.request(keys.a, method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
       expect(res.status, `${method} ${path}`).toBe(400);
+      expect(res.body.error?.code, `${method} ${path}`).toBe('invalid_url');
       expect(validator.checkAnswer(method, path, res)).toEqual([]);
     }
+  });
+
+  it('answers a JSON body over the limit 413, as documented, on every route that takes JSON', async () => {
+    const doc = (await stack.request(null, 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    };
+    const jsonRoutes = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).flatMap(([method, operation]) =>
+        operation.requestBody?.content['application/json'] ? [{ method: method.toUpperCase(), path: template.replace(/\{\w+\}/g, 'x') }] : [],
+      ),
+    );
+    expect(jsonRoutes.length).toBeGreaterThanOrEqual(15);
+    for (const { method, path } of jsonRoutes) {
+      const res = await stack.request(keys.b, method, path, { pad: 'x'.repeat(JSON_LIMIT * 2) });
+      expect(res.status, `${method} ${path}`).toBe(413);
+      expect(validator.checkAnswer(method, path, res)).toEqual([]);
+    }
+  });
+
+  it('answers a tenant past its webhook endpoints 409 too_many_webhook_endpoints, as documented', async () => {
+    const key = (await stack.createKey(`doc-c-${randomUUID().slice(0, 8)}`)).apiKey;
+    let res = await stack.request(key, 'POST', '/v1/webhooks', { url: PUBLIC_HOOK });
+    while (res.status === 201) res = await stack.request(key, 'POST', '/v1/webhooks', { url: PUBLIC_HOOK });
+    expect(res.status).toBe(409);
+    expect(res.body.error?.code).toBe('too_many_webhook_endpoints');
+    expect(validator.checkAnswer('POST', '/v1/webhooks', res)).toEqual([]);
   });
 
   it('redelivers a finished delivery with an answer the document describes', async () => {
