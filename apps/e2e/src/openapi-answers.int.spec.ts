@@ -109,7 +109,7 @@ const SUCCESS_CALLS: Call[] = [
   { method: 'DELETE', path: (f) => `/v1/files/${f.fileA}` },
 ];
 
-/** Conditional GETs: Express answers `304` to a matching `If-None-Match`. */
+/** GETs whose answer does not change between two requests here (`/metrics` does): a matching `If-None-Match` must get `304`. */
 const CONDITIONAL_PATHS = ['/v1/providers', '/v1/models', '/v1/webhooks', '/v1/jobs'];
 
 /** `GET /v1/jobs/{completedJobA}`: a call's path with the fixtures it uses named. */
@@ -221,16 +221,17 @@ describe('OpenAPI document against real answers', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a conditional GET answers 304, as documented', async () => {
-    for (const path of CONDITIONAL_PATHS) {
-      const first = await stack.request(keys.a, 'GET', path);
+  it('answers a conditional GET 304 only where documented, and where documented on the routes that are seldom stale', async () => {
+    for (const c of SUCCESS_CALLS.filter((call) => call.method === 'GET')) {
+      const path = c.path(f);
+      const first = await stack.request(keyOf(c.as), 'GET', path);
       const etag = first.headers.get('etag');
-      expect(etag, path).toBeTruthy();
+      if (!etag) continue;
       // fetch adds `Cache-Control: no-cache` to a conditional request unless told otherwise, and
       // Express never answers 304 to no-cache; curl and HTTP caches send no such header.
-      const again = await stack.request(keys.a, 'GET', path, undefined, { 'if-none-match': etag!, 'cache-control': 'max-age=0' });
-      expect(again.status, path).toBe(304);
+      const again = await stack.request(keyOf(c.as), 'GET', path, undefined, { 'if-none-match': etag, 'cache-control': 'max-age=0' });
       expect(validator.checkAnswer('GET', path, again)).toEqual([]);
+      if (CONDITIONAL_PATHS.includes(path)) expect(again.status, path).toBe(304);
     }
   });
 

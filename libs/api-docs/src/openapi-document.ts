@@ -204,12 +204,12 @@ class ErrorResponses {
 
 /**
  * Errors a route answers because of how it is built rather than what it does: the API key's
- * 401 and 429, a path parameter that is not valid percent-encoding (400 `invalid_url`, before
+ * 401 and 429 and, as checking the key reads Redis, 503 while Redis is away; a path parameter that is not valid percent-encoding (400 `invalid_url`, before
  * any handler runs), and a JSON body over `API_JSON_LIMIT_BYTES` (413, from the body parser).
  */
 function implicitErrors(route: RouteDoc): number[] {
   return [
-    ...(route.auth ? [401, 429] : []),
+    ...(route.auth ? [401, 429, 503] : []),
     ...(route.pathParams && Object.keys(route.pathParams).length ? [400] : []),
     ...(route.body?.content['application/json'] ? [413] : []),
   ];

@@ -71,7 +71,7 @@ export interface RouteDoc {
   conditional?: false;
   /**
    * Error statuses this route may answer, each with the route's envelope. Added for every route
-   * where they apply: 401 and 429 (`auth`), 400 (path parameters), 413 (a JSON body).
+   * where they apply: 401, 429 and 503 (`auth`), 400 (path parameters), 413 (a JSON body).
    */
   errors: number[];
 }
