@@ -259,6 +259,39 @@ describe('OpenAPI document against real answers', () => {
     }
   });
 
+  it('answers a request without an API key 401, as documented, on every route that needs one', async () => {
+    const doc = (await stack.request(null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, { security: unknown[] }>> };
+    const keyed = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).flatMap(([method, operation]) =>
+        operation.security.length && Object.keys(operation.security[0] as object).includes('apiKey')
+          ? [{ method: method.toUpperCase(), path: template.replace(/\{\w+\}/g, 'x') }]
+          : [],
+      ),
+    );
+    expect(keyed.length).toBeGreaterThan(40);
+    for (const { method, path } of keyed) {
+      const res = await stack.request(null, method, path);
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(validator.checkAnswer(method, path, res)).toEqual([]);
+    }
+  });
+
+  it("answers the Speko SDK's errors in Speko's body, as documented", async () => {
+    const sdk = { 'user-agent': '@spekoai/sdk/0.5.4' };
+    for (const path of ['/v1/jobs/job_0000000000000000000000000000', '/v1/webhooks/we_0']) {
+      const res = await stack.request(keys.a, 'GET', path, undefined, sdk);
+      expect(res.status, path).toBe(404);
+      expect(Object.keys(res.body), path).toEqual(['error', 'code', 'type', 'param']);
+      expect(validator.checkAnswer('GET', path, res)).toEqual([]);
+    }
+    // An OpenAI route's own errors stay OpenAI's; its 401 comes from authentication, before its router.
+    const notFound = await stack.request(keys.a, 'GET', '/v1/files/file-0', undefined, sdk);
+    expect(validator.checkAnswer('GET', '/v1/files/file-0', notFound)).toEqual([]);
+    const unauthorized = await stack.request(null, 'GET', '/v1/files/file-0', undefined, sdk);
+    expect(Object.keys(unauthorized.body)).toEqual(['error', 'code', 'type', 'param']);
+    expect(validator.checkAnswer('GET', '/v1/files/file-0', unauthorized)).toEqual([]);
+  });
+
   it('answers a JSON body over the limit 413, as documented, on every route that takes JSON', async () => {
     const doc = (await stack.request(null, 'GET', '/openapi.json')).body as {
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;

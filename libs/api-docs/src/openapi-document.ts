@@ -196,9 +196,19 @@ class ErrorResponses {
       ...(status === 429 || status === 503
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
         : {}),
-      content: { 'application/json': { schema: this.components.add(ENVELOPES[envelope].schema, 'output') } },
+      content: { 'application/json': { schema: this.bodyOf(envelope) } },
     };
     return { $ref: `#/components/responses/${name}` };
+  }
+
+  /**
+   * The route's envelope, or Speko's body: the Speko SDK (User-Agent `@spekoai/sdk/…`) reads no
+   * other, so voxq's routes answer it in Speko's, and so do the OpenAI routes' 401, 429 and 503
+   * (authentication and the rate limit run before their router).
+   */
+  private bodyOf(envelope: RouteDoc['envelope']): JsonSchema {
+    const own = this.components.add(ENVELOPES[envelope].schema, 'output');
+    return envelope === 'speko' ? own : { anyOf: [own, this.components.add(SpekoErrorBody, 'output')] };
   }
 }
 
@@ -261,7 +271,7 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
 const DESCRIPTION = [
   'voxq runs **transcribe**, **synthesize** and **complete** jobs on upstream providers, with retries, failover and signed webhooks.',
   'Every `/v1` request needs `Authorization: Bearer <API key>`; a tenant sees only its own jobs and resources.',
-  "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's.",
+  "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's, Speko's one-shot routes and the Speko SDK (User-Agent `@spekoai/sdk/…`, on every route) in Speko's `{error: \"<message>\", code}`.",
   'Generated from the zod schemas the API validates with.',
 ].join('\n\n');
 

@@ -103,9 +103,12 @@ describe('the OpenAPI document', () => {
       const ref = (doc.paths[path]?.[method]?.responses[status] as { $ref: string }).$ref.replace('#/components/responses/', '');
       return (doc.components.responses[ref] as { content: Record<string, { schema: unknown }> }).content['application/json']?.schema;
     };
-    expect(envelopeOf('post', '/v1/jobs', '400')).toEqual({ $ref: '#/components/schemas/ErrorEnvelope' });
-    expect(envelopeOf('post', '/v1/chat/completions', '400')).toEqual({ $ref: '#/components/schemas/OpenAiErrorEnvelope' });
-    expect(envelopeOf('get', '/v1/batches/{id}', '404')).toEqual({ $ref: '#/components/schemas/OpenAiErrorEnvelope' });
+    // Or Speko's body, for the Speko SDK.
+    const or = (name: string) => ({ anyOf: [{ $ref: `#/components/schemas/${name}` }, { $ref: '#/components/schemas/SpekoErrorBody' }] });
+    expect(envelopeOf('post', '/v1/jobs', '400')).toEqual(or('ErrorEnvelope'));
+    expect(envelopeOf('post', '/v1/chat/completions', '400')).toEqual(or('OpenAiErrorEnvelope'));
+    expect(envelopeOf('get', '/v1/batches/{id}', '404')).toEqual(or('OpenAiErrorEnvelope'));
+    expect(envelopeOf('post', '/v1/transcribe', '400')).toEqual({ $ref: '#/components/schemas/SpekoErrorBody' });
   });
 
   it('documents the headers clients steer with', () => {
