@@ -309,6 +309,33 @@ describe('OpenAPI document against real answers', () => {
     }
   });
 
+  it('answers a JSON route sent another content type 415, as documented', async () => {
+    const doc = (await stack.request(null, 'GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    };
+    const jsonOnly = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item).flatMap(([method, operation]) => {
+        const types = Object.keys(operation.requestBody?.content ?? {});
+        return types.length === 1 && types[0] === 'application/json' ? [{ method: method.toUpperCase(), path: template.replace(/\{\w+\}/g, 'x') }] : [];
+      }),
+    );
+    expect(jsonOnly.length).toBeGreaterThanOrEqual(14);
+    for (const { method, path } of jsonOnly) {
+      const res = await stack.request(keys.b, method, path, 'hello', { 'content-type': 'text/plain' });
+      expect(res.status, `${method} ${path}`).toBe(415);
+      expect(validator.checkAnswer(method, path, res)).toEqual([]);
+    }
+  });
+
+  it('answers a one-shot call with Prefer: respond-async 202 with the job, as documented', async () => {
+    for (const c of RUN_CALLS) {
+      const path = c.path(f);
+      const res = await stack.request(keys.b, c.method, path, c.body?.(f), { ...c.headers, prefer: 'respond-async' });
+      expect(res.status, `${c.method} ${path}: ${JSON.stringify(res.body)}`).toBe(202);
+      expect(validator.checkAnswer(c.method, path, res)).toEqual([]);
+    }
+  });
+
   it('answers a tenant past its webhook endpoints 409 too_many_webhook_endpoints, as documented', async () => {
     const key = (await stack.createKey(`doc-c-${randomUUID().slice(0, 8)}`)).apiKey;
     let res = await stack.request(key, 'POST', '/v1/webhooks', { url: PUBLIC_HOOK });
