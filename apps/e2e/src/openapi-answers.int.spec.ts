@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyStore, UsageAllowance } from '@voxq/auth';
 import {
   cleanupPrefix,
   eventually,
@@ -12,6 +14,7 @@ import {
 } from '@voxq/testing';
 import type { Fixtures } from './bad-input-surfaces.fixture';
 import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, wav } from './bad-input-surfaces.fixture';
+import { CONDITIONAL_PATHS, json, nameOf, RUN_CALLS, SUCCESS_CALLS, type Call, type Extra } from './openapi-answers.calls';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { OpenApiAnswerValidator } from './openapi-answers.validator';
@@ -22,98 +25,6 @@ import { OpenApiAnswerValidator } from './openapi-answers.validator';
  * each answer's status, content type and JSON body are checked against the operation's
  * response in the document. A status the API sends but the document lacks fails here.
  */
-
-interface Call {
-  method: string;
-  path: (f: Fixtures & Extra) => string;
-  body?: (f: Fixtures & Extra) => unknown;
-  headers?: Record<string, string>;
-  as?: 'a' | 'none';
-}
-
-const json = (body: unknown) => () => body;
-
-const audioForm = multipart([
-  { name: 'model', value: 'whisper-1' },
-  { name: 'file', value: wav, filename: 'a.wav', type: 'audio/wav' },
-]);
-
-/** Valid requests that need the worker to run their job: sent while it runs, checked below. */
-const RUN_CALLS: Call[] = [
-  { method: 'POST', path: () => '/v1/transcribe', body: () => wav, headers: { 'content-type': 'audio/wav' } },
-  { method: 'POST', path: () => '/v1/synthesize', body: json({ text: 'hi' }) },
-  { method: 'POST', path: () => '/v1/complete', body: json({ messages: msg }) },
-  { method: 'POST', path: () => '/v1/chat/completions', body: json({ model: 'gpt-4o-mini', messages: msg }) },
-  { method: 'POST', path: () => '/v1/audio/speech', body: json({ model: 'tts-1', input: 'hi', voice: 'alloy' }) },
-  { method: 'POST', path: () => '/v1/audio/transcriptions', body: () => audioForm.body, headers: audioForm.headers },
-  { method: 'POST', path: () => '/v1/audio/translations', body: () => audioForm.body, headers: audioForm.headers },
-  { method: 'POST', path: () => '/v1/embeddings', body: json({ model: 'text-embedding-3-small', input: 'hi' }) },
-];
-
-/** What the success calls need beyond the bad-input fixtures. */
-interface Extra {
-  completedJobA: string;
-  scoresRunA: string;
-  modelId: string;
-  pendingUploadA: string;
-  secretName: string;
-}
-
-/** One valid request per operation (a delete last on its resource, so the reads before it find it). */
-const SUCCESS_CALLS: Call[] = [
-  { method: 'GET', path: () => '/healthz', as: 'none' },
-  { method: 'GET', path: () => '/readyz', as: 'none' },
-  { method: 'GET', path: () => '/metrics', as: 'none' },
-  { method: 'GET', path: () => '/openapi.json', as: 'none' },
-  { method: 'GET', path: () => '/docs', as: 'none' },
-  { method: 'GET', path: () => '/v1/usage' },
-  { method: 'GET', path: () => '/v1/providers' },
-  { method: 'GET', path: () => '/v1/models' },
-  { method: 'GET', path: () => '/v1/models?recommended_for=llm' },
-  { method: 'GET', path: (f) => `/v1/models/${f.modelId}` },
-  { method: 'GET', path: (f) => `/v1/scores-runs/${f.scoresRunA}` },
-  { method: 'POST', path: () => '/v1/jobs', body: json({ type: 'complete', input: { messages: msg } }) },
-  { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [{ type: 'complete', input: { messages: msg } }] }) },
-  { method: 'GET', path: () => '/v1/jobs' },
-  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}` },
-  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/result` },
-  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/events` },
-  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/deliveries` },
-  { method: 'DELETE', path: (f) => `/v1/jobs/${f.jobA}` },
-  { method: 'GET', path: () => '/v1/webhooks' },
-  { method: 'GET', path: (f) => `/v1/webhooks/${f.endpointA}` },
-  { method: 'PATCH', path: (f) => `/v1/webhooks/${f.endpointA}`, body: json({ description: 'renamed' }) },
-  { method: 'POST', path: (f) => `/v1/webhooks/${f.endpointA}/rotate-secret` },
-  { method: 'GET', path: () => '/v1/webhook-deliveries' },
-  { method: 'GET', path: (f) => `/v1/webhook-deliveries/${f.deliveryA}` },
-  { method: 'DELETE', path: (f) => `/v1/webhooks/${f.endpointA}` },
-  { method: 'POST', path: () => '/v1/uploads:presign', body: json({ contentType: 'audio/wav', filename: 'call.wav' }) },
-  { method: 'POST', path: (f) => `/v1/uploads/${f.pendingUploadA}/complete` },
-  { method: 'GET', path: (f) => `/v1/uploads/${f.uploadA}` },
-  { method: 'DELETE', path: (f) => `/v1/uploads/${f.uploadA}` },
-  { method: 'GET', path: () => '/v1/drop-rules' },
-  { method: 'GET', path: (f) => `/v1/drop-rules/${f.dropRuleA}` },
-  { method: 'DELETE', path: (f) => `/v1/drop-rules/${f.dropRuleA}` },
-  { method: 'POST', path: () => '/v1/s3-events', body: json({ Records: [] }) },
-  { method: 'POST', path: () => '/v1/secrets', body: json({ name: 'crm.other', value: 'v' }) },
-  { method: 'GET', path: () => '/v1/secrets' },
-  { method: 'GET', path: (f) => `/v1/secrets/${f.secretName}` },
-  { method: 'PUT', path: (f) => `/v1/secrets/${f.secretName}`, body: json({ value: 'rotated' }) },
-  { method: 'DELETE', path: (f) => `/v1/secrets/${f.secretName}` },
-  { method: 'GET', path: () => '/v1/files' },
-  { method: 'GET', path: (f) => `/v1/files/${f.fileA}` },
-  { method: 'GET', path: (f) => `/v1/files/${f.fileA}/content` },
-  { method: 'GET', path: () => '/v1/batches' },
-  { method: 'GET', path: (f) => `/v1/batches/${f.batchA}` },
-  { method: 'POST', path: (f) => `/v1/batches/${f.batchA}/cancel` },
-  { method: 'DELETE', path: (f) => `/v1/files/${f.fileA}` },
-];
-
-/** GETs whose answer does not change between two requests here (`/metrics` does): a matching `If-None-Match` must get `304`. */
-const CONDITIONAL_PATHS = ['/v1/providers', '/v1/models', '/v1/webhooks', '/v1/jobs'];
-
-/** `GET /v1/jobs/{completedJobA}`: a call's path with the fixtures it uses named. */
-const nameOf = (c: Call) => `${c.method} ${c.path(new Proxy({} as Fixtures & Extra, { get: (_, field) => `{${String(field)}}` }))}`;
 
 const badInputCases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases];
 
@@ -333,6 +244,54 @@ describe('OpenAPI document against real answers', () => {
       const res = await stack.request(keys.b, c.method, path, c.body?.(f), { ...c.headers, prefer: 'respond-async' });
       expect(res.status, `${c.method} ${path}: ${JSON.stringify(res.body)}`).toBe(202);
       expect(validator.checkAnswer(c.method, path, res)).toEqual([]);
+    }
+  });
+
+  it('answers a tenant past its monthly allowance 402, as documented, on every route that makes a job', async () => {
+    const redis = new Redis(stack.config.redis.url);
+    try {
+      const tenant = `doc-spent-${randomUUID().slice(0, 8)}`;
+      const key = (await stack.createKey(tenant)).apiKey;
+      await new UsageAllowance(redis, stack.config.redis.prefix, stack.config.limits.monthlyJobAllowance).setAllowance(tenant, 1);
+      const job = { type: 'complete', input: { messages: msg } };
+      expect((await stack.request(key, 'POST', '/v1/jobs', job)).status).toBe(202);
+      const calls: Call[] = [
+        ...RUN_CALLS,
+        { method: 'POST', path: () => '/v1/jobs', body: json(job) },
+        { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [job] }) },
+      ];
+      for (const c of calls) {
+        const path = c.path(f);
+        const res = await stack.request(key, c.method, path, c.body?.(f), { ...c.headers, prefer: 'respond-async' });
+        expect(res.status, `${c.method} ${path}`).toBe(402);
+        expect(validator.checkAnswer(c.method, path, res)).toEqual([]);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("answers a key over its rate limit 429, as documented, in each surface's body", async () => {
+    const redis = new Redis(stack.config.redis.url);
+    try {
+      const store = new ApiKeyStore(redis, stack.config.redis.prefix);
+      const limited = (await store.create(`doc-rl-${randomUUID().slice(0, 8)}`, 'test', { rateLimit: { perSecond: 1, burst: 0 } })).apiKey;
+      const calls: Call[] = [
+        { method: 'GET', path: () => '/v1/jobs' },
+        { method: 'GET', path: () => '/v1/files' },
+        { method: 'POST', path: () => '/v1/complete', body: json({ messages: msg }), headers: { prefer: 'respond-async' } },
+      ];
+      for (const c of calls) {
+        const path = c.path(f);
+        // One request a second passes: ask until one is refused, however slow the machine.
+        let res = await stack.request(limited, c.method, path, c.body?.(f), c.headers);
+        for (let i = 0; i < 50 && res.status !== 429; i++) res = await stack.request(limited, c.method, path, c.body?.(f), c.headers);
+        expect(res.status, `${c.method} ${path}`).toBe(429);
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(validator.checkAnswer(c.method, path, res)).toEqual([]);
+      }
+    } finally {
+      redis.disconnect();
     }
   });
 
