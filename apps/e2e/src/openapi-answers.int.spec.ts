@@ -304,6 +304,22 @@ describe('OpenAPI document against real answers', () => {
     expect(validator.checkAnswer('POST', '/v1/webhooks', res)).toEqual([]);
   });
 
+  it('answers a one-shot call whose job outlasts the wait 504 job_wait_timeout, as documented', async () => {
+    // A stack of its own with the shortest waits and no worker: the jobs never run, so every wait runs out.
+    const slow = await startSimulatedStack({ API_SYNC_WAIT_MS: '1', API_OPENAI_WAIT_MS: '1000' }, { worker: false, dispatcher: false });
+    try {
+      const { apiKey } = await slow.createKey(`doc-wait-${randomUUID().slice(0, 8)}`);
+      for (const c of RUN_CALLS) {
+        const path = c.path(f);
+        const res = await slow.request(apiKey, c.method, path, c.body?.(f), c.headers);
+        expect(res.status, `${c.method} ${path}: ${JSON.stringify(res.body)}`).toBe(504);
+        expect(validator.checkAnswer(c.method, path, res)).toEqual([]);
+      }
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('redelivers a finished delivery with an answer the document describes', async () => {
     // A stack of its own: a delivery must reach a receiver on this machine and finish first,
     // which the strict stack above (no private networks, no dispatcher) cannot do.
