@@ -35,6 +35,8 @@ export interface Extra {
   completedJobA: string;
   scoresRunA: string;
   modelId: string;
+  /** The provider serving it (`owned_by`): `/v1/models/{owner}/{id}` names it with a slash. */
+  modelOwner: string;
   pendingUploadA: string;
   secretName: string;
 }
@@ -51,6 +53,7 @@ export const SUCCESS_CALLS: Call[] = [
   { method: 'GET', path: () => '/v1/models' },
   { method: 'GET', path: () => '/v1/models?recommended_for=llm' },
   { method: 'GET', path: (f) => `/v1/models/${f.modelId}` },
+  { method: 'GET', path: (f) => `/v1/models/${f.modelOwner}/${f.modelId}` },
   { method: 'GET', path: (f) => `/v1/scores-runs/${f.scoresRunA}` },
   { method: 'POST', path: () => '/v1/jobs', body: json({ type: 'complete', input: { messages: msg } }) },
   { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [{ type: 'complete', input: { messages: msg } }] }) },

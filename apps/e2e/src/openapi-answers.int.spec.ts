@@ -82,7 +82,9 @@ describe('OpenAPI document against real answers', () => {
     f.cancelledJobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg }, webhook: { url: PUBLIC_HOOK } })).id;
     await ok('DELETE', `/v1/jobs/${f.cancelledJobA}`);
     f.deliveryA = ((await ok('GET', `/v1/webhook-deliveries?jobId=${f.cancelledJobA}`)).data as { id: string }[])[0]!.id;
-    f.modelId = ((await ok('GET', '/v1/models')).data as { id: string }[])[0]!.id;
+    const model = ((await ok('GET', '/v1/models')).data as { id: string; owned_by: string }[])[0]!;
+    f.modelId = model.id;
+    f.modelOwner = model.owned_by;
     f.uploadA = (await ok('POST', '/v1/uploads', wav, { 'content-type': 'audio/wav' })).id;
     const presigned = await ok('POST', '/v1/uploads:presign', { contentType: 'audio/wav', filename: 'a.wav' });
     const target = presigned['upload'] as { url: string; method: string; headers: Record<string, string> };
