@@ -1,6 +1,8 @@
 // Bundles apps (apps/<name>/src/main.ts) into dist/apps/<name>/main.js.
 // Our libs are bundled in through the tsconfig path aliases; npm packages stay external
 // so a production image runs `node dist/apps/<name>/main.js` against node_modules.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 const names = process.argv.slice(2);
@@ -9,9 +11,18 @@ if (names.length === 0) {
   process.exit(2);
 }
 
+// Each file is written beside its place and renamed into it, so a process starting from
+// dist/ meanwhile (another `npm start`, a test) reads the old bundle or the new, never half of one.
+const writeAtomically = ({ path, contents }) => {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+};
+
 await Promise.all(
-  names.map((name) =>
-    build({
+  names.map(async (name) => {
+    const { outputFiles } = await build({
       entryPoints: [`apps/${name}/src/main.ts`],
       outfile: `dist/apps/${name}/main.js`,
       bundle: true,
@@ -24,6 +35,8 @@ await Promise.all(
       // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
       loader: { '.lua': 'text' },
       logLevel: 'warning',
-    }),
-  ),
+      write: false,
+    });
+    outputFiles.forEach(writeAtomically);
+  }),
 );

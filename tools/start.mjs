@@ -6,7 +6,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { redisAnswers } from './lib/net.mjs';
+import { appEnvOverrides, metricsBanner } from './lib/app-env.mjs';
+import { portFree, redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
@@ -35,6 +36,17 @@ if (!env.SECRETS_ENCRYPTION_KEY) {
   env.SECRETS_ENCRYPTION_KEY = readFileSync(keyFile, 'utf8').trim();
 }
 
+// The operator dashboard (/admin) needs ADMIN_TOKEN: a random one is made once and kept in
+// .voxq/, and the banner shows it, so the dashboard opens from a browser on a first evening.
+if (!env.ADMIN_TOKEN) {
+  const tokenFile = '.voxq/admin.token';
+  if (!existsSync(tokenFile)) {
+    mkdirSync('.voxq', { recursive: true });
+    writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  env.ADMIN_TOKEN = readFileSync(tokenFile, 'utf8').trim();
+}
+
 const useSimulator = !env.OPENAI_API_KEY;
 if (useSimulator) {
   env.OPENAI_API_KEY = 'sk-sim-local';
@@ -56,12 +68,47 @@ if (useLocalS3) {
   });
 }
 
-const children = [];
+/**
+ * The apps log JSON (what a log pipeline wants); on a terminal the launcher shows each line
+ * as a person reads it: time, level, message, fields on one line. `LOG_FORMAT=json` keeps
+ * JSON on a terminal, `LOG_FORMAT=pretty` asks for the readable form anywhere. pino-pretty
+ * comes with `npm ci`; without it (an install without dev dependencies) lines stay JSON.
+ */
+const wantsPretty = env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT !== 'json' && process.stdout.isTTY);
+const pretty = wantsPretty
+  ? await import('pino-pretty').then(
+      ({ prettyFactory }) =>
+        prettyFactory({ colorize: Boolean(process.stdout.isTTY), singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,name' }),
+      () => null,
+    )
+  : null;
+const readable = (line) => {
+  if (!pretty || !line.startsWith('{')) return `${line}\n`;
+  try {
+    return pretty(line);
+  } catch {
+    return `${line}\n`;
+  }
+};
+
+/** The apps (stopped first), and what they stand on: the private Redis and the local S3 (stopped last). */
+const apps = [];
+let privateRedis = null;
 let localS3 = null;
 let stopping = false;
 
+/**
+ * Every child runs in its own process group (`detached`), so a Ctrl-C in the terminal reaches
+ * only this launcher, which then stops them in order with one SIGTERM each: a child that got
+ * the terminal's SIGINT and then the launcher's SIGTERM would take it as a second signal and
+ * skip its grace period. The apps watch this launcher (`VOXQ_PARENT_PID`) and stop if it dies.
+ */
 function run(name, args, { critical = true } = {}) {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...env, ...appEnvOverrides(env, name), VOXQ_PARENT_PID: String(process.pid) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = `[${name}]`.padEnd(13);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -69,7 +116,7 @@ function run(name, args, { critical = true } = {}) {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop();
-      for (const line of lines) process.stdout.write(`${prefix}${line}\n`);
+      for (const line of lines) process.stdout.write(`${prefix}${readable(line)}`);
     });
   }
   child.on('exit', (code, signal) => {
@@ -77,28 +124,62 @@ function run(name, args, { critical = true } = {}) {
     console.error(`${prefix}exited (${signal ?? code}); stopping everything.`);
     if (critical) void stop(1);
   });
-  children.push(child);
+  apps.push(child);
   return child;
 }
 
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+/** SIGTERM, then wait for the exit (SIGKILL after `ms`: a child must not outlive the launcher). */
+function terminate(child, ms) {
+  return new Promise((resolve) => {
+    if (exited(child)) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** The apps first (each drains within its grace period), then Redis and S3, which they need until the end. */
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', resolve);
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  const graceMs = Number(env.SHUTDOWN_GRACE_MS || 25_000);
+  await Promise.all(apps.map((child) => terminate(child, graceMs + 10_000)));
+  if (privateRedis) await terminate(privateRedis, 10_000);
   await localS3?.close().catch(() => undefined);
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+
+let interrupts = 0;
+function onSignal() {
+  // A second Ctrl-C: the apps hand back their in-flight work now (their own second signal).
+  if (++interrupts === 2) for (const child of apps) if (!exited(child)) child.kill('SIGINT');
+  void stop(0);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+// Whatever ends this process, its children end with it.
+process.on('exit', () => {
+  for (const child of [...apps, privateRedis]) if (child && !exited(child)) child.kill('SIGKILL');
+});
+// `kill <npm pid>` ends npm and leaves this launcher to init: it then stops too.
+const launchedBy = process.ppid;
+setInterval(() => {
+  if (process.ppid !== launchedBy) void stop(0);
+}, 1_000).unref();
+
+/** A port something already listens on stops the start with a plain sentence, not an EADDRINUSE stack. */
+async function ensurePortFree(port, what, variable) {
+  if (await portFree(Number(port))) return;
+  console.error(
+    `Port ${port} (${what}) is in use: is voxq already running (\`npm start\` in another terminal)? Stop it, or set ${variable} in .env to another port.`,
+  );
+  process.exit(1);
+}
 
 async function ensureRedis() {
   if (await redisAnswers(env.REDIS_URL)) return `Redis at ${env.REDIS_URL}`;
@@ -114,12 +195,11 @@ async function ensureRedis() {
   }
   mkdirSync('.voxq/redis', { recursive: true });
   // Private to this launcher; AOF on and noeviction, as BullMQ needs to never lose a job.
-  const redis = spawn(
+  privateRedis = spawn(
     'redis-server',
     ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', '.voxq/redis', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', detached: true },
   );
-  children.push(redis);
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers(env.REDIS_URL)) return `a private redis-server on port ${port || 6379} (data in .voxq/redis)`;
     await new Promise((r) => setTimeout(r, 100));
@@ -159,24 +239,36 @@ async function ensureLocalS3() {
   return `s3rver on port ${localS3Port}, bucket ${env.S3_BUCKET} (data in .voxq/s3)`;
 }
 
-const apps = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
-const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...apps], { stdio: 'inherit' });
+const builds = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
+const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...builds], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+await ensurePortFree(env.API_PORT || '8080', 'the API', 'API_PORT');
+if (useSimulator) await ensurePortFree(env.SIMULATOR_PORT, 'the provider simulator', 'SIMULATOR_PORT');
 const redisSource = await ensureRedis();
 const s3Source = useLocalS3 ? await ensureLocalS3() : `${env.S3_ENDPOINT}, bucket ${env.S3_BUCKET || 'voxq'}`;
 if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator/main.js']);
 for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', `dist/apps/${app}/main.js`]);
 
 const port = env.API_PORT || '8080';
+const base = `http://127.0.0.1:${port}`;
+// Say plainly what answers as whom: without OPENAI_API_KEY, "openai" is the simulator.
+const simulated = useSimulator
+  ? `the provider simulator (${env.OPENAI_BASE_URL}) answers as "openai" for chat, embeddings, whisper-1 and tts-1:
+               simulated replies, transcripts ("Simulated transcript of …") and a tone for speech.
+               Set OPENAI_API_KEY to use OpenAI itself.`
+  : `OpenAI at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}`;
 console.log(`
 voxq is starting with local defaults:
-  API          http://127.0.0.1:${port}   (GET /healthz, POST /v1/jobs)
+  API          ${base}   (GET /healthz, POST /v1/jobs)
+  API docs     ${base}/docs   (the OpenAPI document: ${base}/openapi.json)
+  Dashboard    ${base}/admin   (user admin, password ${env.ADMIN_TOKEN}; ADMIN_TOKEN, kept in .voxq/admin.token)
   Redis        ${redisSource}
   S3           ${s3Source}
-  LLM          ${useSimulator ? `provider simulator at ${env.OPENAI_BASE_URL} (set OPENAI_API_KEY to use OpenAI)` : (env.OPENAI_BASE_URL ?? 'OpenAI')}
-  TTS / STT    espeak-ng / pocketsphinx, when installed
-  Webhooks     private-network and http URLs allowed (local development only)
+  Providers    ${simulated}
+               espeak-ng (speech) and pocketsphinx (transcripts) run for real when installed;
+               a job picks them by ranking, or pin them: constraints.allowedProviders {tts: ["espeak-ng"], stt: ["pocketsphinx"]}.
+  Webhooks     private-network and http URLs allowed (local development only)${metricsBanner(env) ? `\n  Metrics      ${metricsBanner(env)}` : ''}
 Create an API key:  npm run keys -- create --tenant demo
 Stop with Ctrl-C.
 `);

@@ -12,6 +12,8 @@ if (!secret?.startsWith('whsec_')) {
 const verifier = new Webhook(secret);
 
 createServer(async (req, res) => {
+  // A GET is someone checking the receiver is up (the README's walk-through waits for it).
+  if (req.method === 'GET') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ready\n');
   let body = '';
   for await (const chunk of req) body += chunk;
   let verdict;

@@ -27,3 +27,12 @@ export function freePort() {
     });
   });
 }
+
+/** True when nothing listens on `port` at 127.0.0.1 (a listen there succeeds). */
+export function portFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

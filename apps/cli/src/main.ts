@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describeError, UsageError, type ApiEnv } from './api-command';
 import { DROPS_USAGE, dropsCommand } from './drops.command';
 import { JOBS_USAGE, jobsCommand } from './jobs.command';
@@ -11,6 +12,10 @@ ${DROPS_USAGE}
 Operator commands (straight to Redis, REDIS_URL): voxq keys <create|list|revoke|set-limit|allowance> ...`;
 
 const JOB_COMMANDS = new Set(['submit', 'submit-dir', 'wait', 'get', 'list', 'cancel', 'download']);
+
+// The same `.env` `npm start` reads (variables already set win), so `voxq keys` reaches the Redis
+// the running voxq uses rather than the default one.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 // The API commands read only these two; `keys` loads the server's config (it talks to Redis).
 const env: ApiEnv = { url: process.env['VOXQ_URL'], apiKey: process.env['VOXQ_API_KEY'] };

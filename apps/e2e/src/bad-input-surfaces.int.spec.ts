@@ -9,6 +9,7 @@ import type { Fixtures } from './bad-input-surfaces.fixture';
 import { msg, PUBLIC_HOOK, multipart, wav, jsonl, JSON_LIMIT, AUDIO_LIMIT } from './bad-input-surfaces.fixture';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
+import { encodingCases } from './bad-input-encoding.cases';
 
 /**
  * Hostile and malformed requests against every surface but `POST /v1/jobs` (that one is
@@ -17,7 +18,7 @@ import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-w
  * refuses private networks and plain http, as production does.
  */
 
-const cases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases];
+const cases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases, ...encodingCases];
 
 /** The OpenAI-style surfaces answer in OpenAI's envelope (key order as OpenAI sends it). */
 const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|files|batches)\b/;

@@ -135,6 +135,18 @@ export const openAiCases: SurfaceCase[] = [
     ...multipart([{ name: 'file', value: Buffer.alloc(AUDIO_LIMIT * 2, 1), filename: 'a.wav', type: 'audio/wav' }]),
     status: 413,
   },
+  // The same types `/v1/uploads` refuses: a document is not audio whatever its name says.
+  ...[
+    { label: 'a PDF part', value: Buffer.from('%PDF-1.7\n%\xe2\xe3\n1 0 obj'), filename: 'notes.pdf', type: 'application/pdf' },
+    { label: 'an HTML part named like audio', value: Buffer.from('<!doctype html><script>x</script>'), filename: 'a.wav', type: 'text/html' },
+  ].map((p) => ({
+    name: `transcriptions: ${p.label}`,
+    path: '/v1/audio/transcriptions',
+    ...multipart([{ name: 'file', value: p.value, filename: p.filename, type: p.type }]),
+    status: 415,
+    code: 'unsupported_media_type',
+    message: new RegExp(p.type),
+  })),
   { name: 'translations: not multipart', path: '/v1/audio/translations', body: 'x', headers: { 'content-type': 'text/plain' }, status: 415 },
   { name: 'embeddings: malformed JSON', path: '/v1/embeddings', ...badJson, status: 400, code: 'invalid_json' },
   { name: 'embeddings: no model', path: '/v1/embeddings', body: { input: 'hi' }, status: 400, param: 'model' },

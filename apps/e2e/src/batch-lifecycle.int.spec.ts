@@ -139,6 +139,14 @@ describe('batch lifecycle', () => {
     // Each line is an ordinary job too, labelled with its batch.
     const job = await stack.request(apiKey, 'GET', `/v1/jobs/${second.id}`);
     expect(job.body).toMatchObject({ batchId: id });
+    // The speech's download link lasts as long as S3 allows (7 days), not the 15 minutes it was first signed for.
+    const speech = out.find((o) => o.custom_id === '2')!.response!.body as unknown as {
+      result: { audio: { presignedUrl: string; presignedUrlExpiresAt: string } };
+    };
+    const lasts = Date.parse(speech.result.audio.presignedUrlExpiresAt) - Date.now();
+    expect(lasts).toBeGreaterThan(6 * 24 * 3600 * 1000);
+    expect(new URL(speech.result.audio.presignedUrl).searchParams.get('X-Amz-Expires')).toBe(String(7 * 24 * 3600));
+    expect((await fetch(speech.result.audio.presignedUrl)).status).toBe(200);
   });
 
   it('refuses a bad inline job at once, naming it, and creates nothing', async () => {

@@ -13,8 +13,13 @@ interface CliRun {
 
 /** The API runs in this process, so the CLI must run asynchronously (a sync spawn would block the API). */
 function voxq(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return voxqIn(process.cwd(), { ...process.env, ...env }, ...args);
+}
+
+/** The CLI run from `cwd` with exactly `env`. */
+function voxqIn(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['tools/voxq-cli.mjs', ...args], { env: { ...process.env, ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(process.cwd(), 'tools/voxq-cli.mjs'), ...args], { cwd, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -137,6 +142,20 @@ describe('voxq CLI', () => {
     const list = await voxq({ VOXQ_URL: stack.url }, 'list', '--api-key', key.apiKey);
     expect(list).toMatchObject({ code: 0, stdout: '(no jobs)\n' });
     expect((await voxq(redis, 'keys', 'list', 'cli-ops')).stdout).toContain(key.keyId);
+  });
+
+  it('keys reads the .env npm start reads, so the key lands in the Redis voxq uses', async () => {
+    const here = await mkdtemp(join(tmpdir(), 'voxq-cli-env-'));
+    try {
+      await writeFile(join(here, '.env'), `REDIS_URL=${stack.config.redis.url}\nREDIS_PREFIX=${stack.config.redis.prefix}\n`);
+      const { REDIS_URL: _url, REDIS_PREFIX: _prefix, ...rest } = process.env;
+      const created = await voxqIn(here, rest, 'keys', 'create', 'cli-dotenv', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      const { apiKey } = JSON.parse(created.stdout) as { apiKey: string };
+      expect((await stack.request(apiKey, 'GET', '/v1/jobs')).status).toBe(200);
+    } finally {
+      await rm(here, { recursive: true, force: true });
+    }
   });
 
   it('reports API errors and usage errors with distinct exit codes', async () => {

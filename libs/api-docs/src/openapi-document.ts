@@ -59,20 +59,24 @@ const SHARED_RESPONSE_PARTS = [
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_url` when a path parameter is not valid percent-encoding (`%E0%A4%A`).",
+  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_url` when a path parameter is not valid percent-encoding (`%E0%A4%A`); `invalid_content_encoding` when the body does not decompress as its `Content-Encoding` says.",
   401: 'No API key, or an invalid or revoked one.',
   402: "The tenant's monthly job allowance is used up (`allowance_exhausted`); idempotent replays are free.",
   404: "Not found, or another tenant's (never 403).",
   409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job, `too_many_webhook_endpoints`).',
   413: 'The body is larger than the limit (`API_JSON_LIMIT_BYTES`, `API_AUDIO_LIMIT_BYTES`, `UPLOAD_MAX_BYTES`).',
-  415: 'Unsupported `Content-Type`: the message says what is accepted.',
+  415: 'Unsupported `Content-Type` or `Content-Encoding` (`/v1/uploads` and `/v1/files` take none, other routes gzip, deflate or br): the message says what is accepted.',
   429: "The key's rate limit is exceeded: retry after `Retry-After` seconds.",
   500: 'An internal error, or a job that failed with one.',
   502: 'Every candidate provider failed.',
   503: 'Redis, S3 or every provider is unavailable for now: retry.',
 };
 
-export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+/**
+ * OpenAPI 3.1's own dialect (JSON Schema 2020-12 with OpenAPI's vocabulary): the default, and
+ * the one Swagger UI supports; any other value puts a red warning on `/docs`.
+ */
+export const JSON_SCHEMA_DIALECT = 'https://spec.openapis.org/oas/3.1/dialect/base';
 
 /** An OpenAPI 3.1 document (the parts this module writes). */
 export interface OpenApiDocument {

@@ -6,6 +6,7 @@ import { collectProcessMetrics, watchQueues } from '@voxq/metrics';
 import { untilAborted } from '@voxq/process';
 import { openProcessResources } from '@voxq/runtime';
 import type { AppResources, AppServices } from './app-services';
+import { answerClientError } from './client-error';
 import { createApp } from './create-app';
 import { markDraining } from './routes/health.routes';
 
@@ -59,6 +60,7 @@ export async function startApiServer(resources: AppResources, config: Config, lo
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
+  server.on('clientError', answerClientError(logger));
   // While draining, every answer closes its connection, so clients reconnect elsewhere.
   let draining = false;
   const unanswered = new Set<ServerResponse>();

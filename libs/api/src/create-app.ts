@@ -7,7 +7,7 @@ import { authenticate } from './middleware/authenticate';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
-import { requestMetrics } from './middleware/request-metrics';
+import { requestLog, requestMetrics } from './middleware/request-metrics';
 import { batchesRoutes } from './routes/batches.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId, securityHeaders);
-  app.use(requestMetrics);
+  app.use(requestMetrics, requestLog(logger));
   app.use(healthRoutes(redis));
   // The OpenAPI document and its reference page: public, like the probes.
   app.use(docsRoutes());

@@ -2,6 +2,7 @@ import { isTerminal } from '@voxq/contracts';
 import { toAppError } from '@voxq/errors';
 import { derivedFileId, type FileRecord } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { withFreshAudioLink } from './batch-audio-links';
 import { BATCH_ENDPOINT_HANDLERS } from './batch-endpoints';
 import { scheduleFileExpiry } from './batch-file-expiry';
 import { fileKey, JsonlUpload } from './batch-files';
@@ -43,7 +44,8 @@ export async function finalizeBatch(deps: FinalizeDeps, state: BatchState, endin
         const id = `batch_req_${job?.id ?? page[i]!.jobId}`;
         const body = job?.status === 'completed' && job.result ? renderSafely(() => handler.render(job), deps.logger) : null;
         if (job && body !== null) {
-          await output.write({ id, custom_id: customId, response: { status_code: 200, request_id: job.id, body }, error: null });
+          const lasting = await withFreshAudioLink(deps.objects, body);
+          await output.write({ id, custom_id: customId, response: { status_code: 200, request_id: job.id, body: lasting }, error: null });
           continue;
         }
         const error: LineError = !job

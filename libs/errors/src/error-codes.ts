@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   invalid_json: input,
   incomplete_body: input,
   body_incomplete: input,
+  /** The body does not decompress as its `Content-Encoding` says (garbage, or a stream cut short). */
+  invalid_content_encoding: input,
+  /** Node's HTTP parser refused the request itself (request line, headers, chunked framing); the connection is closed. */
+  malformed_request: input,
   invalid_object_key: input,
   input_forbidden: input,
   input_expired: input,
@@ -84,9 +88,13 @@ export const ERROR_CODES = {
   event_expired: conflict,
   endpoint_deleted: conflict,
   endpoint_disabled: conflict,
+  /** The client sent its request too slowly (Node's `requestTimeout`/`headersTimeout`); the connection is closed. */
+  request_timeout: { status: 408, retryable: true, failover: false },
   // 413 / 415 / 429
   payload_too_large: { status: 413, retryable: false, failover: false },
   unsupported_media_type: { status: 415, retryable: false, failover: false },
+  /** The request's headers are over Node's limit (`--max-http-header-size`); the connection is closed. */
+  headers_too_large: { status: 431, retryable: false, failover: false },
   rate_limit_exceeded: { status: 429, retryable: true, failover: false },
   // 5xx: ours or the upstream's.
   internal_error: { status: 500, retryable: true, failover: false },

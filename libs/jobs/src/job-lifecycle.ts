@@ -1,13 +1,15 @@
 import type { JobType } from '@voxq/contracts';
 import type { JobEventPublisher } from '@voxq/job-store';
+import type { Logger } from '@voxq/logging';
 import { recordJobAttempt, type JobAttemptOutcome } from '@voxq/metrics';
 import type { ProviderAttempt } from '@voxq/providers';
 import type { Suspension } from './job-kind';
 
 /**
  * What an attempt goes through, told to whoever listens: the live events of
- * `GET /v1/jobs/:id/events` (when a publisher is wired) and the attempt metrics. The
- * processor says what happened; this unit decides who hears it.
+ * `GET /v1/jobs/:id/events` (when a publisher is wired), the attempt metrics, and one log
+ * line at info as the attempt starts and ends (the logger carries the job's id and the
+ * request id that submitted it). The processor says what happened; this unit decides who hears it.
  */
 export class JobLifecycle {
   private readonly startedAt = Date.now();
@@ -16,6 +18,7 @@ export class JobLifecycle {
     private readonly jobId: string,
     private readonly type: JobType,
     private readonly events: JobEventPublisher | undefined,
+    private readonly log?: Logger,
   ) {}
 
   /** Seconds since the attempt began. */
@@ -29,6 +32,7 @@ export class JobLifecycle {
   }
 
   started(attempt: number): void {
+    this.log?.info({ attempt }, 'job started');
     this.events?.publish(this.jobId, { type: 'started', attempt });
   }
 
@@ -54,8 +58,10 @@ export class JobLifecycle {
     this.events?.publish(this.jobId, { type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry });
   }
 
-  /** Counts the attempt's end in the metrics. */
+  /** Counts the attempt's end in the metrics, and says it in the log. */
   ended(outcome: JobAttemptOutcome, provider?: string): void {
-    recordJobAttempt(this.type, provider, outcome, this.seconds());
+    const seconds = this.seconds();
+    this.log?.info({ outcome, ...(provider ? { provider } : {}), ms: Math.round(seconds * 1000) }, `job attempt ${outcome}`);
+    recordJobAttempt(this.type, provider, outcome, seconds);
   }
 }

@@ -93,4 +93,20 @@ export async function runService(name: string, start: (config: Config, logger: L
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  watchLauncher((why) => void stop(why));
+}
+
+/**
+ * Under `npm start` each app runs in a process group of its own, out of the terminal's reach,
+ * and stops when its launcher tells it to; should the launcher die first (SIGKILL), the app
+ * is handed to init: it then stops as on a signal, so no app outlives its launcher.
+ */
+function watchLauncher(stop: (why: string) => void): void {
+  const launcher = Number(process.env['VOXQ_PARENT_PID'] ?? 0);
+  if (!launcher) return;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    stop('launcher gone');
+  }, 1_000).unref();
 }

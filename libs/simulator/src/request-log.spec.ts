@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formFields, queryParams, RequestLog, redactHeaders } from './request-log';
 
-const entry = (n: number) => ({ provider: 'openai', query: {}, method: 'POST', path: `/${n}`, headers: {}, body: n });
+const entry = (n: number) => ({ provider: 'openai', query: {}, method: 'POST', path: `/${n}`, headers: {}, body: n, at: n });
 
 describe('RequestLog', () => {
   it('keeps the last entries, oldest first', () => {

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   query: Record<string, string | string[]>;
   /** A multipart body's fields (Whisper's `prompt`, `model`), files as `<n bytes of type>`; absent for other bodies. */
   form?: Record<string, string | string[]>;
+  /** When it arrived (`Date.now()`), so a test can measure the gap between calls where voxq made it. */
+  at: number;
 }
 
 /** The last `capacity` requests, in a ring so recording stays O(1) under benchmark load. */

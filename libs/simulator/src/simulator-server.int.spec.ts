@@ -153,6 +153,7 @@ describe('simulator server', () => {
         path: '/v1/chat/completions',
         headers: expect.objectContaining({ authorization: 'Bearer ***' }),
         body: hello,
+        at: expect.any(Number),
       },
     ]);
 

@@ -166,6 +166,7 @@ async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL
     headers: redactHeaders(req.headers),
     body: describeBody(raw, simReq.json(), req.headers['content-type']),
     ...(form ? { form } : {}),
+    at: Date.now(),
   });
 
   const plan = vendors.plan(vendor.name);

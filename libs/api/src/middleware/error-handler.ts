@@ -4,12 +4,24 @@ import { AppError, errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoErrorBody } from '@voxq/surfaces';
 
+type ExpressError = { type?: string; message?: string; limit?: number; status?: number; errno?: unknown };
+
+/**
+ * A body that does not decompress as its `Content-Encoding` says: body-parser passes on
+ * node:zlib's own error (`Z_DATA_ERROR`, `Z_BUF_ERROR` when cut short, brotli's
+ * `ERR__ERROR_FORMAT_*`) with status 400 and no `type`; only zlib's carry a numeric `errno`.
+ */
+const isDecompressionError = (error: ExpressError) => error.status === 400 && error.type === undefined && typeof error.errno === 'number';
+
 /**
  * body-parser's errors carry a `type`; map each to what the client did wrong. The router's
  * one client error (a path that is not valid percent-encoding) is a URIError with status 400.
  */
-export function fromExpress(error: { type?: string; message?: string; limit?: number; status?: number }): AppError | null {
+export function fromExpress(error: ExpressError): AppError | null {
   if (error.status === 400 && error instanceof URIError) return errors.invalidRequest(`Malformed URL: ${error.message}.`, undefined, 'invalid_url');
+  if (isDecompressionError(error)) {
+    return errors.invalidRequest(`The body does not decompress as its Content-Encoding says: ${error.message}.`, undefined, 'invalid_content_encoding');
+  }
   switch (error.type) {
     case 'entity.parse.failed':
       return errors.invalidRequest(`Malformed JSON body: ${error.message}.`, undefined, 'invalid_json');

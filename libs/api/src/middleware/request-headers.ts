@@ -21,3 +21,16 @@ export function jsonHeader(req: Request, name: string): unknown {
     throw errors.invalidRequest(`Header ${name} must be JSON.`, name);
   }
 }
+
+/**
+ * For the routes that stream the body to S3 as sent (`/v1/uploads`, `/v1/files`): a
+ * `Content-Encoding` is refused (415) rather than decompressed. Audio codecs are compressed
+ * already (gzip gains next to nothing on them), the stored object and its `sha256` stay the
+ * client's exact bytes, and the size limits keep counting what lands in the bucket. Before,
+ * gzip bytes were stored as if they were audio.
+ */
+export function refuseContentEncoding(req: Request, route: string): void {
+  const encoding = req.header('content-encoding')?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity') return;
+  throw errors.unsupportedMediaType(`Content-Encoding '${encoding}' is not accepted on ${route}: send the body uncompressed, as is.`);
+}

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import type { Logger } from '@voxq/logging';
 import { recordHttpRequest, secondsSince } from '@voxq/metrics';
 
 /**
@@ -22,3 +23,26 @@ export const requestMetrics: RequestHandler = (req, res, next) => {
   });
   next();
 };
+
+/** Probes and scrapes answer every few seconds: a line each would drown the requests that matter. */
+const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * One info line per request as it ends: method, route pattern, status, duration and its
+ * request id (the `X-Request-Id` the client got), never the path's ids or any header.
+ */
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    if (QUIET.has(req.path)) return next();
+    const start = performance.now();
+    res.once('close', () => {
+      const status = res.writableFinished || res.headersSent ? res.statusCode : 499;
+      const tenantId = req.principal?.tenantId;
+      logger.info(
+        { reqId: req.id, method: req.method, route: routeOf(req), status, ms: Math.round(performance.now() - start), ...(tenantId ? { tenantId } : {}) },
+        'request',
+      );
+    });
+    next();
+  };
+}

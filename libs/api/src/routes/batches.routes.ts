@@ -19,6 +19,7 @@ import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
+import { refuseContentEncoding } from '../middleware/request-headers';
 import { openAiErrors } from './openai.routes';
 
 export interface BatchesRoutesDeps {
@@ -43,6 +44,7 @@ export function batchesRoutes(deps: BatchesRoutesDeps): Router {
     const principal = principalOf(req);
     const boundary = req.is('multipart/form-data') ? boundaryOf(req.header('content-type')) : null;
     if (!boundary) throw errors.unsupportedMediaType('Send the file as multipart/form-data with `file` and `purpose` fields.');
+    refuseContentEncoding(req, '/v1/files');
     let file: FileRecord | null = null;
     const fields = await readMultipart(req, boundary, async (part) => {
       if (part.field !== 'file' || file) return void part.body.resume();

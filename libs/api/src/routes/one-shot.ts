@@ -7,6 +7,7 @@ import type { Logger } from '@voxq/logging';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
 import { routingHeaders } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
+import { errorBodyFor } from '../middleware/error-handler';
 import { idempotencyKeyOf } from '../middleware/request-headers';
 import type { JobService, JobWaiter, Submission } from '@voxq/intake';
 
@@ -38,9 +39,10 @@ export function lastEventIdOf(req: Request): string | undefined {
 
 export const wantsEventStream = (req: Request) => (req.header('accept') ?? '').toLowerCase().includes('text/event-stream');
 
-/** Aborts when the client goes away before the response is done. */
+/** Aborts when the client goes away before the response is done, or its stream was closed for a revoked key. */
 export function clientGone(req: Request, res: Response): AbortSignal {
   const controller = new AbortController();
+  (res.locals['revoked'] as AbortSignal | undefined)?.addEventListener('abort', () => controller.abort(), { once: true });
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
@@ -163,6 +165,9 @@ export function jobError(job: JobView): AppError {
   return new AppError({ type, code: error.code, message: error.message, status: STATUS_OF[type], ...(error.param ? { param: error.param } : {}) });
 }
 
+/** How often an open stream asks whether its key still stands (the answer is cached for the revocation window). */
+const REVOCATION_CHECK_MS = 1_000;
+
 /** Server-sent events on `res`: headers flushed at once, a comment every 15 s keeps proxies from timing out. */
 const frame = (event: string | null, data: unknown, id?: string) =>
   `${id === undefined ? '' : `id: ${id}\n`}${event === null ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -187,7 +192,34 @@ export function openEventStream(res: Response, keepAlive = true): EventStream {
   res.setHeader('X-Accel-Buffering', 'no');
   res.flushHeaders();
   const timer = keepAlive ? setInterval(() => res.write(': keep-alive\n\n'), 15_000) : undefined;
-  res.on('close', () => clearInterval(timer));
+  const revoked = new AbortController();
+  res.locals['revoked'] = revoked.signal;
+  // A stream outlives the request that opened it: its key is asked after again (the answer is
+  // cached in-process for the revocation window), and the stream closes once it is revoked.
+  const stillValid = res.locals['keyStillValid'] as (() => Promise<boolean>) | undefined;
+  const watch = stillValid
+    ? setInterval(() => {
+        void stillValid().then(
+          (valid) => valid || close(),
+          () => undefined, // Redis unreachable: the key's standing is unknown, not revoked.
+        );
+      }, REVOCATION_CHECK_MS)
+    : undefined;
+  const close = () => {
+    if (res.writableEnded || res.destroyed) return;
+    res.write(frame('error', errorBodyFor(res.req, errors.unauthenticated('The API key was revoked; the stream is closed.'))));
+    revoked.abort();
+    stop();
+  };
+  const stop = () => {
+    clearInterval(timer);
+    clearInterval(watch);
+    if (!res.writableEnded) res.end();
+  };
+  res.on('close', () => {
+    clearInterval(timer);
+    clearInterval(watch);
+  });
   return {
     send(event, data, id) {
       if (res.writableEnded || res.destroyed) return;
@@ -197,9 +229,6 @@ export function openEventStream(res: Response, keepAlive = true): EventStream {
       if (res.writableEnded || res.destroyed || events.length === 0) return;
       res.write(events.map((e) => frame(e.event, e.data, e.id)).join(''));
     },
-    end() {
-      clearInterval(timer);
-      if (!res.writableEnded) res.end();
-    },
+    end: stop,
   };
 }

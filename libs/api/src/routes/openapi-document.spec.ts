@@ -97,6 +97,8 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(doc.paths['/openapi.json']?.['get']?.security).toEqual([]);
+    // Swagger UI warns on /docs for any dialect but OpenAPI 3.1's default.
+    expect(doc.jsonSchemaDialect).toBe('https://spec.openapis.org/oas/3.1/dialect/base');
     expect(doc.paths['/docs']?.['get']?.security).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import type { Config } from '@voxq/config';
 import { presignUploadRequestSchema } from '@voxq/contracts';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
+import { refuseContentEncoding } from '../middleware/request-headers';
 import { parseOrThrow, type UploadService } from '@voxq/intake';
 
 export interface UploadsRoutesDeps {
@@ -37,6 +38,7 @@ export function uploadsRoutes(deps: UploadsRoutesDeps): Router {
     };
     req.once('close', onClose);
     try {
+      refuseContentEncoding(req, '/v1/uploads');
       const view = await uploads.ingest(principal, req, { ...incoming, signal: aborted.signal });
       res.status(201).location(`/v1/uploads/${view.id}`).json(view);
     } catch (error) {

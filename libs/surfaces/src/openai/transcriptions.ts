@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
-import { routingIntentSchema, type RoutingIntent } from '@voxq/contracts';
+import { routingIntentSchema, UPLOAD_CONTENT_TYPES_HINT, uploadContentTypeSchema, type RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { parseOrThrow, type Submission } from '@voxq/intake';
 import { translators, type ProviderRuntime } from '@voxq/providers';
@@ -20,9 +20,16 @@ const AUDIO_EXTENSIONS: Record<string, string> = {
   '.flac': 'audio/flac',
 };
 
-/** The file's own type when it is audio, else one guessed from its name. */
+/**
+ * The file's own type when it is audio, else one guessed from its name. A part that declares
+ * a type `/v1/uploads` refuses (a PDF, a page, a script) is refused the same way, whatever
+ * its name says: 415, nothing queued. A part without a type is judged by its name, as before.
+ */
 export function audioTypeOf(file: { name: string; type: string }): string {
   if (/^audio\//i.test(file.type)) return file.type;
+  if (file.type && !uploadContentTypeSchema.safeParse(file.type).success) {
+    throw errors.unsupportedMediaType(`The file part's type '${file.type}' is not audio: send ${UPLOAD_CONTENT_TYPES_HINT}.`);
+  }
   return AUDIO_EXTENSIONS[extname(file.name).toLowerCase()] ?? 'application/octet-stream';
 }
 
