@@ -17,6 +17,7 @@ import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, wav } from
 import { CONDITIONAL_PATHS, json, nameOf, RUN_CALLS, SUCCESS_CALLS, type Call, type Extra } from './openapi-answers.calls';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
+import { encodingCases } from './bad-input-encoding.cases';
 import { OpenApiAnswerValidator } from './openapi-answers.validator';
 
 /**
@@ -26,7 +27,17 @@ import { OpenApiAnswerValidator } from './openapi-answers.validator';
  * response in the document. A status the API sends but the document lacks fails here.
  */
 
-const badInputCases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases];
+const badInputCases = [
+  ...jobsCases,
+  ...uploadCases,
+  ...dropCases,
+  ...webhookCases,
+  ...spekoCases,
+  ...openAiCases,
+  ...batchCases,
+  ...catalogCases,
+  ...encodingCases,
+];
 
 describe('OpenAPI document against real answers', () => {
   let stack: SimulatedStack;
