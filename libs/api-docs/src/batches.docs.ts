@@ -83,6 +83,7 @@ export const batchesDocs: RouteDoc[] = [
     envelope: 'openai',
     pathParams: fileId,
     responses: { 200: { description: 'The JSONL.', content: { 'application/jsonl': { schema: { type: 'string' } } } } },
+    conditional: false,
     errors: [404],
   },
   {

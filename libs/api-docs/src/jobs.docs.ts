@@ -67,7 +67,7 @@ export const jobsDocs: RouteDoc[] = [
         headers: { Location: '`/v1/jobs/{id}`', 'Idempotent-Replayed': '`true` when the `Idempotency-Key` was seen before.' },
       },
     },
-    errors: [400, 402, 409, 413, 415, 503],
+    errors: [400, 402, 404, 409, 413, 415, 503],
   },
   {
     method: 'post',
@@ -92,7 +92,7 @@ export const jobsDocs: RouteDoc[] = [
     responses: {
       202: { description: 'The queued jobs, in order.', content: { 'application/json': { schema: component('JobBatchResponse', jobBatchResponseSchema) } } },
     },
-    errors: [400, 402, 409, 413, 415, 503],
+    errors: [400, 402, 404, 409, 413, 415, 503],
   },
   {
     method: 'get',
@@ -165,6 +165,7 @@ export const jobsDocs: RouteDoc[] = [
     pathParams: jobId,
     headers: [lastEventIdHeader],
     responses: { 200: { description: 'The event stream; each `data:` line is JSON.', content: { 'text/event-stream': { schema: eventStream } } } },
+    conditional: false,
     errors: [400, 404],
   },
   {

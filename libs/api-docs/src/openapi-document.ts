@@ -59,11 +59,11 @@ const SHARED_RESPONSE_PARTS = [
 ];
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_content_encoding` when the body does not decompress as its `Content-Encoding` says.",
+  400: "Invalid request: the envelope's `param` names the field (`input.messages.0.content`); `invalid_url` when a path parameter is not valid percent-encoding (`%E0%A4%A`); `invalid_content_encoding` when the body does not decompress as its `Content-Encoding` says.",
   401: 'No API key, or an invalid or revoked one.',
   402: "The tenant's monthly job allowance is used up (`allowance_exhausted`); idempotent replays are free.",
   404: "Not found, or another tenant's (never 403).",
-  409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job).',
+  409: 'Conflicts with the current state (e.g. an `Idempotency-Key` reused with another body, a finished job, `too_many_webhook_endpoints`).',
   413: 'The body is larger than the limit (`API_JSON_LIMIT_BYTES`, `API_AUDIO_LIMIT_BYTES`, `UPLOAD_MAX_BYTES`).',
   415: 'Unsupported `Content-Type` or `Content-Encoding` (`/v1/uploads` and `/v1/files` take none, other routes gzip, deflate or br): the message says what is accepted.',
   429: "The key's rate limit is exceeded: retry after `Retry-After` seconds.",
@@ -200,11 +200,39 @@ class ErrorResponses {
       ...(status === 429 || status === 503
         ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } }
         : {}),
-      content: { 'application/json': { schema: this.components.add(ENVELOPES[envelope].schema, 'output') } },
+      content: { 'application/json': { schema: this.bodyOf(envelope) } },
     };
     return { $ref: `#/components/responses/${name}` };
   }
+
+  /**
+   * The route's envelope, or Speko's body: the Speko SDK (User-Agent `@spekoai/sdk/…`) reads no
+   * other, so voxq's routes answer it in Speko's, and so do the OpenAI routes' 401, 429 and 503
+   * (authentication and the rate limit run before their router).
+   */
+  private bodyOf(envelope: RouteDoc['envelope']): JsonSchema {
+    const own = this.components.add(ENVELOPES[envelope].schema, 'output');
+    return envelope === 'speko' ? own : { anyOf: [own, this.components.add(SpekoErrorBody, 'output')] };
+  }
 }
+
+/**
+ * Errors a route answers because of how it is built rather than what it does: the API key's
+ * 401 and 429 and, as checking the key reads Redis, 503 while Redis is away; a path parameter that is not valid percent-encoding (400 `invalid_url`, before
+ * any handler runs), and a JSON body over `API_JSON_LIMIT_BYTES` (413, from the body parser).
+ */
+function implicitErrors(route: RouteDoc): number[] {
+  return [
+    ...(route.auth ? [401, 429, 503] : []),
+    ...(route.pathParams && Object.keys(route.pathParams).length ? [400] : []),
+    ...(route.body?.content['application/json'] ? [413] : []),
+  ];
+}
+
+/** Express answers a buffered `GET` whose weak ETag matches `If-None-Match` with an empty `304`. */
+const NOT_MODIFIED: JsonSchema = {
+  description: 'Not modified: `If-None-Match` names the current `ETag` (a weak ETag comes with every answer that is not streamed).',
+};
 
 function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: ErrorResponses): Operation {
   const parameters = [
@@ -218,9 +246,10 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
       schema: h.schema ?? { type: 'string' },
     })),
   ];
-  const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429] : [])])].sort((a, b) => a - b);
+  const errorStatuses = [...new Set([...route.errors, ...implicitErrors(route)])].sort((a, b) => a - b);
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = responseOf(response, components);
+  if (route.method === 'get' && route.conditional !== false) responses['304'] ??= NOT_MODIFIED;
   for (const status of errorStatuses) responses[String(status)] ??= errorResponses.ref(route.envelope, status);
   return {
     operationId: route.operationId,
@@ -246,7 +275,7 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
 const DESCRIPTION = [
   'voxq runs **transcribe**, **synthesize** and **complete** jobs on upstream providers, with retries, failover and signed webhooks.',
   'Every `/v1` request needs `Authorization: Bearer <API key>`; a tenant sees only its own jobs and resources.',
-  "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's.",
+  "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's, Speko's one-shot routes and the Speko SDK (User-Agent `@spekoai/sdk/…`, on every route) in Speko's `{error: \"<message>\", code}`.",
   'Generated from the zod schemas the API validates with.',
 ].join('\n\n');
 

@@ -58,7 +58,7 @@ const webhooksDocs: RouteDoc[] = [
       },
     },
     responses: { 201: { description: 'The endpoint, with its secret.', content: json(Endpoint), headers: { Location: '`/v1/webhooks/{id}`' } } },
-    errors: [400, 415],
+    errors: [400, 409, 415],
   },
   {
     method: 'get',

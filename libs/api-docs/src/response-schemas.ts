@@ -9,6 +9,7 @@ import {
   webhookDeliveryViewSchema,
   webhookEndpointViewSchema,
 } from '@voxq/contracts';
+import { providerLimitsSchema } from '@voxq/config';
 import { dropRuleSchema } from '@voxq/drops';
 
 /**
@@ -143,16 +144,24 @@ export const usageViewSchema = z.strictObject({
   currency: z.literal('USD'),
 });
 
+/** A provider's or model's languages (BCP 47 tags), or `"*"` for any. */
+const languagesSchema = z.union([z.literal('*'), z.array(z.string())]);
+
 export const providerListSchema = listOf(
   z.looseObject({
     id: z.string(),
     object: z.literal('provider'),
     capability: capabilitySchema,
     defaultModel: z.string(),
-    languages: z.array(z.string()),
+    languages: languagesSchema,
     profile: z.looseObject({}),
-    limits: z.looseObject({}),
+    /** The config file's `providers.<name>.limits`; null: none set. */
+    limits: providerLimitsSchema.nullable(),
     health: z.strictObject({ windowSeconds: z.number(), calls: z.number(), errorRate: z.number(), latencyMs: z.number().nullable() }),
+    /** The circuit breaker; `cooldownUntil` and `reason` are null while it is closed and not cooling down. */
+    state: z.enum(['closed', 'open', 'half-open']),
+    cooldownUntil: z.string().nullable(),
+    reason: z.string().nullable(),
   }),
 );
 
@@ -165,7 +174,7 @@ export const modelSchema = z.strictObject({
   /** The provider serving it. */
   owned_by: z.string(),
   capability: capabilitySchema,
-  languages: z.union([z.literal('*'), z.array(z.string())]),
+  languages: languagesSchema,
   /** True when its provider's upstream is voxq's simulator (`npm start` without keys). */
   simulated: z.literal(true).optional(),
   /** For an alias from the config file: the `provider/model` it names. */
@@ -194,7 +203,8 @@ const provenance = {
 export const spekoTranscriptionSchema = z.strictObject({
   text: z.string(),
   ...provenance,
-  confidence: z.number().optional(),
+  /** null from providers that give none. */
+  confidence: z.number().nullable(),
   /** `keywords` the provider that ran does not take (`X-Speko-Stt-Options`): accepted, not sent. */
   unusedParams: z.array(z.enum(TRANSCRIBE_OPTIONAL_PARAMS)).optional(),
 });

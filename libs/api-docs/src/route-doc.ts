@@ -67,6 +67,11 @@ export interface RouteDoc {
   body?: { description?: string; required: boolean; content: Record<string, MediaDoc> };
   /** Success answers by status. */
   responses: Record<number, ResponseDoc>;
-  /** Error statuses this route may answer, each with the route's envelope (401 and 429 are added for `auth` routes). */
+  /** A `GET` whose answer is streamed (no ETag, never `304`); every other `GET` documents `304`. */
+  conditional?: false;
+  /**
+   * Error statuses this route may answer, each with the route's envelope. Added for every route
+   * where they apply: 401, 429 and 503 (`auth`), 400 (path parameters), 413 (a JSON body).
+   */
   errors: number[];
 }
