@@ -22,7 +22,7 @@ export function healthRoutes(redis: Redis): Router {
     try {
       await redis.ping();
     } catch (error) {
-      throw errors.unavailable('Redis does not answer.', error);
+      throw errors.redisUnavailable(error);
     }
     res.json({ status: 'ready', redis: 'ok' });
   });
