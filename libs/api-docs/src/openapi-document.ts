@@ -214,7 +214,8 @@ function operationOf(route: RouteDoc, components: ComponentSet, errorResponses: 
       schema: h.schema ?? { type: 'string' },
     })),
   ];
-  const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429] : [])])].sort((a, b) => a - b);
+  // Every authenticated route reads Redis (the key at least): it answers 503 while Redis is away.
+  const errorStatuses = [...new Set([...route.errors, ...(route.auth ? [401, 429, 503] : [])])].sort((a, b) => a - b);
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(route.responses)) responses[status] = responseOf(response, components);
   for (const status of errorStatuses) responses[String(status)] ??= errorResponses.ref(route.envelope, status);
