@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { buildAppServices, type AppResources, type AppServices } from './app-services';
 import { authenticate } from './middleware/authenticate';
+import { refuseWhileRedisDown, trackRedisOutage } from './middleware/redis-available';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
@@ -46,7 +47,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(requestId, securityHeaders);
   app.use(requestMetrics, requestLog(logger));
-  app.use(healthRoutes(redis));
+  const redisOutage = trackRedisOutage(redis);
+  app.use(healthRoutes(redis, redisOutage));
   // The OpenAPI document and its reference page: public, like the probes.
   app.use(docsRoutes());
   app.use(metricsRoutes(config.metrics.token));
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   if (config.admin.token) app.use(adminRoutes({ config, queues, providers }, config.admin.token));
   // Limited per key after authentication, before any router: health probes stay unlimited,
   // and a 429 takes the one envelope (OpenAI's shape, so the SDKs raise RateLimitError).
-  app.use('/v1', authenticate(services.keys), rateLimit(services.limiter));
+  app.use('/v1', refuseWhileRedisDown(redisOutage), authenticate(services.keys), rateLimit(services.limiter));
   app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter, usage: services.usage }));
   app.use(jobsRoutes({ config, jobs, objects, providers }));
   app.use(jobEventsRoutes({ config, redis, jobs, channels: services.channels }));

@@ -5,6 +5,7 @@ import { isFinalBatchStatus } from '@voxq/contracts';
 import type { JobService } from '@voxq/intake';
 import { BatchStore } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { logQueueError } from '@voxq/process';
 import { batchStepSchema, bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
 import type { ServingResources } from '@voxq/runtime';
 import { enqueueBatchEvent, type WebhookQueueContext } from '@voxq/webhooks';
@@ -62,7 +63,7 @@ export function startBatchRunner(resources: BatchRunnerResources, config: Config
     },
     processor,
   );
-  worker.on('error', (error) => log.error({ err: error }, 'batch worker error'));
+  worker.on('error', logQueueError(log, 'batch worker error'));
   worker.on('failed', (job, error) => void onFailed(job, error));
 
   /** A step that failed every attempt fails its batch: a batch never stays open without a runner. */

@@ -1,5 +1,9 @@
 import { AppError } from './app-error';
 import { ERROR_CODES, type ErrorCode, type NotFoundSubject } from './error-codes';
+import { REDIS_UNAVAILABLE_MESSAGE } from './redis-unavailable';
+
+/** What a 503 for Redis being away tells clients to wait: ioredis retries every 2 s at most. */
+export const REDIS_RETRY_AFTER_SECONDS = 5;
 
 /** The status and flags `ERROR_CODES` gives `code`, spread into each error below. */
 const spec = (code: ErrorCode) => ({ code, ...ERROR_CODES[code] });
@@ -102,4 +106,17 @@ export const errors = {
   internal: (message: string, cause?: unknown) => new AppError({ ...spec('internal_error'), message, type: 'api_error', cause }),
 
   unavailable: (message: string, cause?: unknown) => new AppError({ ...spec('service_unavailable'), message, type: 'api_error', cause }),
+
+  /**
+   * Redis cannot be reached (`isRedisUnavailable`): nothing was read or queued; the client tries
+   * again after a few seconds, about as long as ioredis takes to reconnect to a restarted Redis.
+   */
+  redisUnavailable: (cause?: unknown) =>
+    new AppError({
+      ...spec('service_unavailable'),
+      message: REDIS_UNAVAILABLE_MESSAGE,
+      type: 'api_error',
+      retryAfterSeconds: REDIS_RETRY_AFTER_SECONDS,
+      cause,
+    }),
 };

@@ -6,7 +6,7 @@ import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields } from '@voxq/job-store';
 import { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
-import { drainWorker } from '@voxq/process';
+import { drainWorker, logQueueError } from '@voxq/process';
 import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
 import { bullPrefix, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
 import type { ServingResources } from '@voxq/runtime';
@@ -91,7 +91,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
       processor,
     );
     worker.on('failed', (job, error) => void onFailed(job, error));
-    worker.on('error', (error) => logger.error({ err: error, queue: type }, 'worker error'));
+    worker.on('error', logQueueError(logger, 'worker error', { queue: type }));
     return worker;
   });
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
+import { logQueueError, watchRedisConnection } from '@voxq/process';
 import { createProviderRuntime, type ProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, createRedisConnection, Queues } from '@voxq/queues';
 import { createObjectStore, type ObjectStore } from '@voxq/storage';
@@ -64,7 +65,10 @@ function commandConnection(config: Config, role: ProcessRole): Redis {
 export function openProcessResources<R extends ProcessRole>(config: Config, logger: Logger, role: R): ResourcesOf<R>;
 export function openProcessResources(config: Config, logger: Logger, role: ProcessRole): ProcessResources | ServingResources {
   const redis = commandConnection(config, role);
+  watchRedisConnection(redis, logger, connectionName(role, 'commands'));
   const queues = new Queues(redis, config);
+  // A Queue without an `error` listener prints each connection error raw (BullMQ's console.error).
+  for (const queue of queues.all()) queue.on('error', logQueueError(logger, 'queue error', { queue: queue.name }));
   const opened: Redis[] = [];
   // The dispatcher neither reads S3 nor calls providers.
   const objects = role === 'dispatcher' ? null : createObjectStore(config);
@@ -76,6 +80,7 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
     queues,
     connection(purpose) {
       const made = createRedisConnection(config.redis.url, { connectionName: connectionName(role, purpose) });
+      watchRedisConnection(made, logger, connectionName(role, purpose));
       opened.push(made);
       return made;
     },

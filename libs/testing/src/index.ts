@@ -1,4 +1,4 @@
-export { resolveTestRedis } from './redis-server';
+export { freePort, resolveTestRedis, spawnRedisServer } from './redis-server';
 export type { TestRedis } from './redis-server';
 export { resolveTestS3 } from './s3-server';
 export type { TestS3 } from './s3-server';

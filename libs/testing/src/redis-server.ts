@@ -46,7 +46,14 @@ export async function hasContainerRuntime(): Promise<boolean> {
 }
 
 async function startRedisServer(): Promise<TestRedis> {
-  const port = await freePort();
+  return spawnRedisServer(await freePort());
+}
+
+/**
+ * A `redis-server` of the test's own on `port` (no persistence): a test that stops Redis and
+ * starts it again on the same port (an outage its clients reconnect through) owns it alone.
+ */
+export async function spawnRedisServer(port: number): Promise<TestRedis> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
@@ -56,7 +63,9 @@ async function startRedisServer(): Promise<TestRedis> {
     const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 100))]);
     if (failed) throw failed;
     if (await answers(url)) {
-      return { url, source: `redis-server started on port ${port}`, stop: async () => void child.kill('SIGTERM') };
+      // Stopped once the process has exited, so the port is free for a restart.
+      const exited = new Promise<void>((resolve) => (child.exitCode === null ? child.once('exit', () => resolve()) : resolve()));
+      return { url, source: `redis-server started on port ${port}`, stop: async () => void (child.kill('SIGTERM'), await exited) };
     }
   }
   child.kill('SIGKILL');

@@ -3,6 +3,7 @@ import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { startWorkerProcess } from '@voxq/jobs';
 import { createLogger, type Logger } from '@voxq/logging';
+import { watchRedisConnection } from '@voxq/process';
 import { createCommandConnection } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { startDispatcherProcess } from '@voxq/tool-calls';
@@ -53,6 +54,7 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
   const logger = createLogger({ name: 'test', level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   // The test's own connection, for creating keys (as an operator's CLI would).
   const redis = createCommandConnection(config.redis.url, { connectionName: 'voxq:test:keys' });
+  watchRedisConnection(redis, logger, 'voxq:test:keys');
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   // Each process as its app starts it (the same composition roots), in this one test process.
   const api = await startApiProcess(config, logger);

@@ -1,7 +1,7 @@
 import type { Config } from '@voxq/config';
 import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
-import { drainWorker } from '@voxq/process';
+import { drainWorker, logQueueError } from '@voxq/process';
 import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
 import type { ProcessResources } from '@voxq/runtime';
 import { createToolCallProcessor } from './tool-call-processor';
@@ -40,6 +40,6 @@ export function startToolWorker(options: {
       return answer;
     },
   );
-  worker.on('error', (error) => logger.error({ err: error }, 'tool worker error'));
+  worker.on('error', logQueueError(logger, 'tool worker error'));
   return { close: async (deadline) => void (await drainWorker(worker, deadline)) };
 }

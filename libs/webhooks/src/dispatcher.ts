@@ -1,6 +1,6 @@
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
-import { drainWorker } from '@voxq/process';
+import { drainWorker, logQueueError } from '@voxq/process';
 import { bullPrefix, QUEUE_CATALOG, startQueueWorker } from '@voxq/queues';
 import type { ProcessResources } from '@voxq/runtime';
 import { deliveryDeps, type SecretLookup } from './delivery-deps';
@@ -50,7 +50,7 @@ export async function startDispatcher({ resources, config, logger, secretFor, en
     logger.debug({ deliveryId: job?.id, attemptsMade: job?.attemptsMade, error: error.message }, 'webhook job failed');
   });
   // Without a listener an 'error' (Redis away, say) would crash the process; BullMQ reconnects by itself.
-  worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+  worker.on('error', logQueueError(logger, 'webhook worker error'));
   await worker.waitUntilReady();
   logger.info({ concurrency: config.webhooks.concurrency }, 'dispatcher started');
 

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { ErrorEnvelope } from '@voxq/contracts';
-import { AppError, errors } from '@voxq/errors';
+import { AppError, errors, isRedisUnavailable } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoErrorBody } from '@voxq/surfaces';
 
@@ -53,8 +53,17 @@ export function errorBodyFor(req: Pick<Request, 'path' | 'header'>, error: AppEr
 /** The one place errors become HTTP responses, in the envelope of the surface asked. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown, req, res, _next) => {
-    const error = thrown instanceof AppError ? thrown : (fromExpress(thrown as object) ?? errors.internal('Internal server error.', thrown));
-    if (error.status >= 500) logger.error({ err: thrown, reqId: req.id, path: req.path }, 'request failed');
+    const redisDown = isRedisUnavailable(thrown);
+    const error =
+      thrown instanceof AppError
+        ? thrown
+        : redisDown
+          ? errors.redisUnavailable(thrown)
+          : (fromExpress(thrown as object) ?? errors.internal('Internal server error.', thrown));
+    // Redis being away is logged once per outage by its connection's watcher
+    // (`watchRedisConnection`); a stack per request would bury everything else.
+    if (redisDown) logger.debug({ reqId: req.id, path: req.path, code: error.code }, 'request refused: redis unavailable');
+    else if (error.status >= 500) logger.error({ err: thrown, reqId: req.id, path: req.path }, 'request failed');
     if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (res.headersSent) return void res.end();
     res.status(error.status).json(errorBodyFor(req, error));

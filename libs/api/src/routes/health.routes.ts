@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { errors } from '@voxq/errors';
+import type { RedisOutage } from '../middleware/redis-available';
 
 /** Apps shutting down: their readiness fails so load balancers stop sending them requests. */
 const draining = new WeakSet<object>();
@@ -10,8 +11,12 @@ export function markDraining(app: object): void {
   draining.add(app);
 }
 
-/** Liveness says the process runs; readiness says it can serve (Redis answers, not shutting down). */
-export function healthRoutes(redis: Redis): Router {
+/**
+ * Liveness says the process runs; readiness says it can serve (Redis answers, not shutting
+ * down). While `outage` knows Redis is down, readiness fails at once instead of waiting out
+ * the command connection's retries (longer than a probe's timeout).
+ */
+export function healthRoutes(redis: Redis, outage: RedisOutage = { cause: null }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', async (req, res) => {
@@ -19,10 +24,11 @@ export function healthRoutes(redis: Redis): Router {
       res.status(503).json({ status: 'draining' });
       return;
     }
+    if (outage.cause) throw errors.redisUnavailable(outage.cause);
     try {
       await redis.ping();
     } catch (error) {
-      throw errors.unavailable('Redis does not answer.', error);
+      throw errors.redisUnavailable(error);
     }
     res.json({ status: 'ready', redis: 'ok' });
   });
