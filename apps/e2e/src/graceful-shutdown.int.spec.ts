@@ -1,45 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { startWorkerProcess } from '@voxq/jobs';
 import { createLogger } from '@voxq/logging';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { startSimulator, type Simulator } from '@voxq/simulator';
-import { cleanupPrefix, eventually, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { bundleApps, cleanupPrefix, eventually, freePort, startStack, testConfig, type AppBundles, type TestStack } from '@voxq/testing';
 
 /**
  * The real processes: the api and worker apps bundled as `npm run build` does, run as child
  * processes against the test Redis and S3, and stopped with signals.
  */
-const outDir = join(import.meta.dirname, '../../../node_modules/.cache', `voxq-shutdown-${randomUUID()}`);
-const appPath = (app: 'api' | 'worker') => join(outDir, app, 'main.js');
+let bundles: AppBundles;
+const appPath = (app: 'api' | 'worker') => bundles.path(app);
 
 beforeAll(async () => {
-  await Promise.all(
-    (['api', 'worker'] as const).map((app) =>
-      build({
-        entryPoints: [join(import.meta.dirname, `../../${app}/src/main.ts`)],
-        outfile: appPath(app),
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        packages: 'external',
-        tsconfig: join(import.meta.dirname, '../../../tsconfig.base.json'),
-        // As tools/build-app.mjs: stores' Lua scripts are imported as their text.
-        loader: { '.lua': 'text' },
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  bundles = await bundleApps(['api', 'worker'], 'shutdown');
 });
-afterAll(() => rm(outDir, { recursive: true, force: true }));
+afterAll(() => bundles.remove());
 
 interface AppProcess {
   child: ChildProcess;
@@ -115,15 +95,6 @@ function startApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv): AppProcess {
             void exited.then((code) => reject(new Error(`exited ${code} before '${msg}'; the app said: ${lines.join(' | ')}`)));
           }),
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const within = <T>(promise: Promise<T>, ms: number, what: string) =>

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { freePort, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 const MARKER = '<!-- shell-walkthrough';
 
@@ -14,16 +13,6 @@ function walkthrough(): string {
   if (!block) throw new Error('README: no sh block after the shell walk-through marker');
   return block[1]!;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * The README's walk-through run as pasted, against a running stack: only `VOXQ_URL` differs

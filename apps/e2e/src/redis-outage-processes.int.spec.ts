@@ -1,10 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, spawnRedisServer, testConfig, type TestRedis } from '@voxq/testing';
+import { bundleApps, eventually, freePort, spawnRedisServer, testConfig, type AppBundles, type TestRedis } from '@voxq/testing';
 
 /**
  * The worker and dispatcher apps, bundled as `npm run build` does and run as child processes
@@ -13,8 +9,8 @@ import { eventually, freePort, spawnRedisServer, testConfig, type TestRedis } fr
  */
 type App = 'worker' | 'dispatcher';
 const APPS: App[] = ['worker', 'dispatcher'];
-const outDir = join(import.meta.dirname, '../../../node_modules/.cache', `voxq-redis-outage-${randomUUID()}`);
-const appPath = (app: App) => join(outDir, app, 'main.js');
+let bundles: AppBundles;
+const appPath = (app: App) => bundles.path(app);
 
 interface AppProcess {
   child: ChildProcess;
@@ -52,30 +48,14 @@ describe('worker and dispatcher while Redis is down', () => {
   const apps: AppProcess[] = [];
 
   beforeAll(async () => {
-    await Promise.all(
-      APPS.map((app) =>
-        build({
-          entryPoints: [join(import.meta.dirname, `../../${app}/src/main.ts`)],
-          outfile: appPath(app),
-          bundle: true,
-          platform: 'node',
-          format: 'esm',
-          target: 'node20',
-          packages: 'external',
-          tsconfig: join(import.meta.dirname, '../../../tsconfig.base.json'),
-          // As tools/build-app.mjs: stores' Lua scripts are imported as their text.
-          loader: { '.lua': 'text' },
-          logLevel: 'warning',
-        }),
-      ),
-    );
+    bundles = await bundleApps(APPS, 'redis-outage');
     port = await freePort();
     redis = await spawnRedisServer(port);
   });
   afterAll(async () => {
     for (const app of apps) app.child.kill('SIGKILL');
     await redis?.stop();
-    await rm(outDir, { recursive: true, force: true });
+    await bundles?.remove();
   });
 
   it('print only JSON lines through an outage and say when Redis is back', async () => {

@@ -17,3 +17,4 @@ export {
   type StreamEvent,
   type WireEvent,
 } from './speko-wire-client';
+export { bundleApps, type AppBundles } from './app-bundle';
