@@ -9,13 +9,26 @@ import { routingHeaders } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { errorBodyFor } from '../middleware/error-handler';
 import { idempotencyKeyOf } from '../middleware/request-headers';
-import type { JobService, JobWaiter, Submission } from '@voxq/intake';
+import type { Config } from '@voxq/config';
+import type { JobFeed, JobService, JobWaiter, Submission } from '@voxq/intake';
+import type { ProviderRuntime } from '@voxq/providers';
 
 /**
  * Shared by the one-shot surfaces (Speko's `/v1/transcribe|synthesize|complete`, the
  * OpenAI-style `/v1/chat/completions` and `/v1/audio/*`): each submits an ordinary voxq job
  * and waits, bounded by `API_SYNC_WAIT_MS`, for its record to become terminal.
  */
+/** What the one-shot routers (Speko's and OpenAI's) are built from. */
+export interface OneShotRouteDeps {
+  config: Config;
+  logger: Logger;
+  jobs: JobService;
+  objects: ObjectStore;
+  waiter: JobWaiter;
+  feed: JobFeed;
+  providers: ProviderRuntime;
+}
+
 export interface OneShotDeps {
   jobs: JobService;
   waiter: () => JobWaiter;

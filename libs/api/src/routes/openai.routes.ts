@@ -1,11 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
-import type { Config } from '@voxq/config';
-import type { Logger } from '@voxq/logging';
 import type { CompleteResult, SynthesizeResult, TranscribeResult } from '@voxq/contracts';
 import { AppError, errors } from '@voxq/errors';
-import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
-import type { ProviderRuntime } from '@voxq/providers';
-import type { ObjectStore } from '@voxq/storage';
+import { parseOrThrow, type Submission } from '@voxq/intake';
 import {
   audioTypeOf,
   ChatChunkStream,
@@ -36,6 +32,7 @@ import {
   submitSync,
   syncResult,
   type OneShotDeps,
+  type OneShotRouteDeps,
 } from './one-shot';
 import { openAiEmbeddingRoutes } from './openai-embeddings.routes';
 
@@ -54,15 +51,7 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
  * `baseURL` pointed at voxq. Each runs an ordinary voxq job and waits for it, as long as the
  * SDKs do (`API_OPENAI_WAIT_MS`); 202 with the job only for `Prefer: respond-async`.
  */
-export function openAiRoutes(deps: {
-  config: Config;
-  logger: Logger;
-  jobs: JobService;
-  objects: ObjectStore;
-  waiter: JobWaiter;
-  feed: JobFeed;
-  providers: ProviderRuntime;
-}): Router {
+export function openAiRoutes(deps: OneShotRouteDeps): Router {
   const router = Router();
   const waitMs = deps.config.api.openAiWaitMs;
   const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs, logger: deps.logger };

@@ -1,11 +1,7 @@
 import express, { Router, type Request } from 'express';
-import type { Config } from '@voxq/config';
 import { constraintsSchema, routingIntentSchema, type CompleteResult, type Metadata, type SynthesizeResult, type TranscribeResult } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { parseOrThrow, type JobFeed, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
-import type { Logger } from '@voxq/logging';
-import type { ProviderRuntime } from '@voxq/providers';
-import type { ObjectStore } from '@voxq/storage';
+import { parseOrThrow, type Submission } from '@voxq/intake';
 import {
   checkChatParams,
   checkSynthesizeJob,
@@ -21,7 +17,7 @@ import {
 } from '@voxq/surfaces';
 import { jsonBody } from '../middleware/job-body';
 import { jsonHeader } from '../middleware/request-headers';
-import { prefersAsync, sendAudio, syncResult, type OneShotDeps } from './one-shot';
+import { prefersAsync, sendAudio, syncResult, type OneShotDeps, type OneShotRouteDeps } from './one-shot';
 import { streamComplete, streamWhole } from './speko-events';
 
 const AUDIO = ['audio/*', 'application/octet-stream'];
@@ -43,15 +39,7 @@ function withSession(metadata: Metadata, req: Request, bodySessionId?: string): 
  *   synthesize answers the audio itself (events only when asked by name);
  * - a client that goes away cancels its job; errors are Speko's `{error, code}`.
  */
-export function spekoRoutes(deps: {
-  config: Config;
-  logger: Logger;
-  jobs: JobService;
-  objects: ObjectStore;
-  waiter: JobWaiter;
-  feed: JobFeed;
-  providers: ProviderRuntime;
-}): Router {
+export function spekoRoutes(deps: OneShotRouteDeps): Router {
   const router = Router();
   const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs, logger: deps.logger, inputRoot: '' };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
