@@ -57,4 +57,16 @@ export const jsonl = Buffer.from(`${JSON.stringify({ custom_id: 'a', method: 'PO
 export const badJson = { body: '{"messages": [', headers: { 'content-type': 'application/json' } };
 export const JSON_LIMIT = 4096;
 export const AUDIO_LIMIT = 8192;
+
+/** The stack settings the case tables are written against: small limits, no private or plain-http webhooks, no rate limit. */
+export const SURFACE_CASES_ENV: Readonly<Record<string, string>> = {
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
+  WEBHOOK_ALLOW_HTTP: 'false',
+  API_JSON_LIMIT_BYTES: String(JSON_LIMIT),
+  API_AUDIO_LIMIT_BYTES: String(AUDIO_LIMIT),
+  UPLOAD_MAX_BYTES: String(AUDIO_LIMIT),
+  BATCH_MAX_FILE_BYTES: String(JSON_LIMIT * 2),
+  BATCH_MAX_REQUESTS: '3',
+  API_RATE_LIMIT_PER_SECOND: '0',
+};
 export const bigJson = (extra: Record<string, unknown> = {}) => ({ ...extra, pad: 'x'.repeat(JSON_LIMIT * 2) });

@@ -6,7 +6,7 @@ import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
 import { S3ObjectStore, tenantPrefix } from '@voxq/storage';
 import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
 import type { Fixtures } from './bad-input-surfaces.fixture';
-import { msg, PUBLIC_HOOK, multipart, wav, jsonl, JSON_LIMIT, AUDIO_LIMIT } from './bad-input-surfaces.fixture';
+import { msg, PUBLIC_HOOK, multipart, wav, jsonl, SURFACE_CASES_ENV } from './bad-input-surfaces.fixture';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { encodingCases } from './bad-input-encoding.cases';
@@ -50,14 +50,7 @@ describe('bad input on every surface', () => {
   beforeAll(async () => {
     stack = await startStack(
       testConfig({
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
-        WEBHOOK_ALLOW_HTTP: 'false',
-        API_JSON_LIMIT_BYTES: String(JSON_LIMIT),
-        API_AUDIO_LIMIT_BYTES: String(AUDIO_LIMIT),
-        UPLOAD_MAX_BYTES: String(AUDIO_LIMIT),
-        BATCH_MAX_FILE_BYTES: String(JSON_LIMIT * 2),
-        BATCH_MAX_REQUESTS: '3',
-        API_RATE_LIMIT_PER_SECOND: '0',
+        ...SURFACE_CASES_ENV,
         // One-shot calls answer 202 at once: nothing runs the jobs here.
         API_SYNC_WAIT_MS: '0',
       }),

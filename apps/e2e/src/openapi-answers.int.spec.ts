@@ -13,7 +13,7 @@ import {
   type WebhookReceiver,
 } from '@voxq/testing';
 import type { Fixtures } from './bad-input-surfaces.fixture';
-import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, wav } from './bad-input-surfaces.fixture';
+import { JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, SURFACE_CASES_ENV, wav } from './bad-input-surfaces.fixture';
 import { CONDITIONAL_PATHS, json, nameOf, RUN_CALLS, SUCCESS_CALLS, type Call, type Extra } from './openapi-answers.calls';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
@@ -53,14 +53,7 @@ describe('OpenAPI document against real answers', () => {
   beforeAll(async () => {
     stack = await startSimulatedStack(
       {
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false',
-        WEBHOOK_ALLOW_HTTP: 'false',
-        API_JSON_LIMIT_BYTES: String(JSON_LIMIT),
-        API_AUDIO_LIMIT_BYTES: String(AUDIO_LIMIT),
-        UPLOAD_MAX_BYTES: String(AUDIO_LIMIT),
-        BATCH_MAX_FILE_BYTES: String(JSON_LIMIT * 2),
-        BATCH_MAX_REQUESTS: '3',
-        API_RATE_LIMIT_PER_SECOND: '0',
+        ...SURFACE_CASES_ENV,
       },
       // No dispatcher: the webhooks point at a public address this machine must not call.
       { dispatcher: false },
