@@ -79,6 +79,8 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
         env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined,
       forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
       presignTtlSeconds: env.S3_PRESIGN_TTL_SECONDS,
+      /** Workers only: how long a call waits out an S3 outage (`withPatience`). */
+      retryWindowSeconds: env.S3_RETRY_WINDOW_SECONDS,
     },
     uploads: { maxBytes: env.UPLOAD_MAX_BYTES },
     drops: { pollIntervalMs: env.DROP_POLL_INTERVAL_MS },

@@ -180,6 +180,11 @@ export const envSchema = z.object({
   S3_FORCE_PATH_STYLE: z.stringbool().optional(),
   /** Lifetime of presigned URLs (result downloads, direct uploads), seconds; S3 allows at most 7 days. */
   S3_PRESIGN_TTL_SECONDS: int(900, 1).pipe(z.number().max(7 * 24 * 3600)),
+  /**
+   * How long a worker keeps retrying an S3 call that found the store unavailable, inside the
+   * job's attempt (a result already made is kept meanwhile), seconds; 0: no retries of ours.
+   */
+  S3_RETRY_WINDOW_SECONDS: int(600, 0).pipe(z.number().max(86_400)),
   /** Largest upload accepted (streamed to S3, never buffered), bytes. Default 2 GiB. */
   UPLOAD_MAX_BYTES: int(2 * 1_073_741_824, 1),
 

@@ -9,5 +9,6 @@ export { QUEUE_STATES, watchQueues } from './queues.metrics';
 export type { CountedQueue } from './queues.metrics';
 export { collectProcessMetrics, metricsRegistry, renderMetrics } from './registry';
 export { scrapeAllowed } from './scrape-auth';
+export { recordStorageRetry } from './storage.metrics';
 export { recordWebhookAttempt, recordWebhookDeadLetter } from './webhooks.metrics';
 export type { WebhookAttemptOutcome } from './webhooks.metrics';

@@ -5,6 +5,7 @@ import { logQueueError, watchRedisConnection } from '@voxq/process';
 import { createProviderRuntime, type ProviderRuntime } from '@voxq/providers';
 import { createCommandConnection, createRedisConnection, Queues } from '@voxq/queues';
 import { createObjectStore, type ObjectStore } from '@voxq/storage';
+import { workerObjectStore } from './worker-storage';
 
 /** Which voxq process is running: it picks the command connection and what else is opened. */
 export type ProcessRole = 'api' | 'worker' | 'dispatcher';
@@ -71,7 +72,9 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
   for (const queue of queues.all()) queue.on('error', logQueueError(logger, 'queue error', { queue: queue.name }));
   const opened: Redis[] = [];
   // The dispatcher neither reads S3 nor calls providers.
-  const objects = role === 'dispatcher' ? null : createObjectStore(config);
+  const s3 = role === 'dispatcher' ? null : createObjectStore(config);
+  // A worker waits out a short S3 outage inside the job; the api answers 503 at once.
+  const objects = s3 && role === 'worker' ? workerObjectStore(s3, config, logger) : s3;
   const providers = role === 'dispatcher' ? null : createProviderRuntime(config, redis, logger);
   let closed: Promise<void> | null = null;
   const base: ProcessResources = {
@@ -90,7 +93,7 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
         await providers?.close();
         for (const connection of opened.splice(0)) connection.disconnect();
         redis.disconnect();
-        objects?.close();
+        s3?.close();
       })();
       return closed;
     },

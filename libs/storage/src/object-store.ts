@@ -30,6 +30,11 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** A read the caller may give up on (a cancelled job). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 export interface PresignedPut {
   url: string;
   method: 'PUT';
@@ -49,9 +54,9 @@ export interface ObjectStore {
   /** Streams `body` to `key` (multipart for large bodies) and hashes it on the way. */
   putStream(key: string, body: Readable, options: PutOptions): Promise<StoredObject>;
   putBuffer(key: string, data: Buffer, options: Omit<PutOptions, 'contentLength' | 'maxBytes'>): Promise<StoredObject>;
-  getStream(ref: ObjectRef): Promise<{ body: Readable; object: StoredObject }>;
+  getStream(ref: ObjectRef, options?: ReadOptions): Promise<{ body: Readable; object: StoredObject }>;
   /** The whole object, refusing (413) one larger than `maxBytes`. */
-  getBuffer(ref: ObjectRef, maxBytes: number): Promise<{ data: Buffer; object: StoredObject }>;
+  getBuffer(ref: ObjectRef, maxBytes: number, options?: ReadOptions): Promise<{ data: Buffer; object: StoredObject }>;
   head(ref: ObjectRef): Promise<StoredObject | null>;
   delete(ref: ObjectRef): Promise<void>;
   presignPut(key: string, options: { contentType: string; expiresInSeconds: number }): Promise<PresignedPut>;

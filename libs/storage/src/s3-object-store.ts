@@ -16,12 +16,12 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '@voxq/config';
 import { AppError, errors, isAppError } from '@voxq/errors';
-import type { ObjectRef, ObjectStore, PresignedPut, PutOptions, StoredObject } from './object-store';
+import type { ObjectRef, ObjectStore, PresignedPut, PutOptions, ReadOptions, StoredObject } from './object-store';
 import { isNotFound, toStorageError } from './s3-errors';
 import { assertSafeKey } from './tenant-key';
 
-/** The S3 settings `createObjectStore` needs (`config.s3`). */
-export type S3Settings = Config['s3'];
+/** The S3 settings `createObjectStore` needs (`config.s3`; the retry window is the worker's, see `withPatience`). */
+export type S3Settings = Omit<Config['s3'], 'retryWindowSeconds'>;
 
 /**
  * Multipart part size and parts in flight: a streamed upload holds at most about
@@ -197,10 +197,10 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getStream(ref: ObjectRef): Promise<{ body: Readable; object: StoredObject }> {
+  async getStream(ref: ObjectRef, options: ReadOptions = {}): Promise<{ body: Readable; object: StoredObject }> {
     const { bucket, key } = this.resolve(ref);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), options.signal ? { abortSignal: options.signal } : {});
       if (!(out.Body instanceof Readable)) throw new Error('GetObject returned no stream body');
       return {
         body: out.Body,
@@ -211,8 +211,8 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getBuffer(ref: ObjectRef, maxBytes: number): Promise<{ data: Buffer; object: StoredObject }> {
-    const { body, object } = await this.getStream(ref);
+  async getBuffer(ref: ObjectRef, maxBytes: number, options: ReadOptions = {}): Promise<{ data: Buffer; object: StoredObject }> {
+    const { body, object } = await this.getStream(ref, options);
     if (object.size > maxBytes) {
       body.destroy();
       throw errors.payloadTooLarge(`The object '${object.key}' (${object.size} bytes) is larger than the limit of ${maxBytes} bytes.`);

@@ -18,3 +18,4 @@ export {
   type WireEvent,
 } from './speko-wire-client';
 export { bundleApps, type AppBundles } from './app-bundle';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';

@@ -21,7 +21,7 @@ export const transcribeJob: JobKind<'transcribe'> = {
     if ((bucket === undefined || bucket === objects.bucket) && owner !== null && owner !== ctx.tenantId) {
       throw errors.invalidRequest('The input audio does not belong to this tenant.', 'input.audio', 'input_forbidden');
     }
-    const audio = await objects.getBuffer({ key, ...(bucket ? { bucket } : {}) }, audioLimitBytes).catch((error: unknown) => {
+    const audio = await objects.getBuffer({ key, ...(bucket ? { bucket } : {}) }, audioLimitBytes, { signal: ctx.signal }).catch((error: unknown) => {
       if (isAppError(error) && error.status === 404) {
         throw errors.invalidRequest('The input audio is no longer stored (it expired or was deleted).', 'input.audio', 'input_expired');
       }
