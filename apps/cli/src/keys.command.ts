@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyStore, UsageAllowance, type KeyRateLimit } from '@voxq/auth';
 import type { Config } from '@voxq/config';
+import { isRedisUnavailable } from '@voxq/errors';
+import { redactRedisUrl } from '@voxq/process';
 import { createCommandConnection } from '@voxq/queues';
 
 const USAGE = `Usage:
@@ -49,6 +51,9 @@ export async function keysCommand(config: Config, argv: string[]): Promise<numbe
   const [action, arg] = positionals;
   const tenant = values.tenant ?? arg;
   const redis = createCommandConnection(config.redis.url);
+  // Without a listener ioredis prints every failed reconnect as a raw stack; the first says why.
+  let unreachable: Error | undefined;
+  redis.on('error', (error: Error) => (unreachable ??= error));
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   const print = (human: string, data: unknown) => console.log(values.json ? JSON.stringify(data, null, 2) : human);
   const burst = values.burst === undefined ? undefined : (count('burst', values.burst) as number);
@@ -108,6 +113,13 @@ export async function keysCommand(config: Config, argv: string[]): Promise<numbe
     console.error(USAGE);
     return 2;
   } catch (error) {
+    if (unreachable && isRedisUnavailable(error)) {
+      console.error(
+        `Redis is not reachable at REDIS_URL=${redactRedisUrl(config.redis.url)} (${unreachable.message}): ` +
+          'start it (npm start starts one), or set REDIS_URL in the environment or in .env, which this command reads as npm start does.',
+      );
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
     return 2;

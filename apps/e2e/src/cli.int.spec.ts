@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { freePort, sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 
 interface CliRun {
   code: number;
@@ -160,6 +160,16 @@ describe('voxq CLI', () => {
     } finally {
       await rm(here, { recursive: true, force: true });
     }
+  });
+
+  it('keys says in one line that Redis is not reachable, with the password masked, and exits 1', async () => {
+    const dead = await freePort();
+    const run = await voxq({ REDIS_URL: `redis://voxq:hunter2-secret@127.0.0.1:${dead}` }, 'keys', 'create', 'cli-no-redis');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      `Redis is not reachable at REDIS_URL=redis://***@127.0.0.1:${dead} (connect ECONNREFUSED 127.0.0.1:${dead}): ` +
+        'start it (npm start starts one), or set REDIS_URL in the environment or in .env, which this command reads as npm start does.',
+    );
   });
 
   it('reports API errors and usage errors with distinct exit codes', async () => {

@@ -52,6 +52,8 @@ async function launch(wrap?: (args: string[]) => { command: string; args: string
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await eventually(() => answers(`http://127.0.0.1:${ports.api}/healthz`).then((ok) => (ok ? true : undefined)), 90_000, 'the API up');
+  // On a busy machine the worker and the dispatcher may still be starting when the API answers.
+  await eventually(() => (/worker started/.test(text) && /dispatcher started/.test(text) ? true : undefined), 90_000, 'the worker and the dispatcher up');
   return { child, output: () => text, exited, ports };
 }
 
@@ -78,6 +80,8 @@ describe('npm start: the launcher stops what it started, in order (issue 15, poi
     expect(output).not.toMatch(/second signal|did not stop in time|grace period over|ECONNREFUSED|Unhandled error event/);
     for (const app of ['api', 'worker', 'dispatcher']) expect(output).toMatch(new RegExp(`\\[${app}\\] +\\[\\d\\d:\\d\\d:\\d\\d\\] INFO: stopped`));
     expect(output).not.toMatch(/^\[api\] +\{"level"/m);
+    // Said once per start, by the worker that calls them, not by every process that knows them.
+    expect(output.match(/providers registered/g)).toHaveLength(1);
     await allStopped(started.ports);
   }, 150_000);
 

@@ -19,7 +19,7 @@ export type {
   TtsRequest,
   TtsResponse,
 } from './provider';
-export { ProviderRegistry, createProviderRegistry, providerEnv } from './registry';
+export { ProviderRegistry, VENDORS, createProviderRegistry, providerEnv } from './registry';
 export { ProviderRouter } from './router';
 export { createProviderRuntime, providerKey } from './provider-runtime';
 export type { ProviderRuntime } from './provider-runtime';

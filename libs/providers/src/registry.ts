@@ -64,7 +64,13 @@ export class ProviderRegistry {
  * candidate at all, so it never costs a failed call; the config file can switch one off,
  * set its limits, and override its catalog entry.
  */
-export function createProviderRegistry(config: Config, logger: Logger, vendors: readonly Vendor[] = VENDORS): ProviderRegistry {
+export function createProviderRegistry(
+  config: Config,
+  logger: Logger,
+  vendors: readonly Vendor[] = VENDORS,
+  /** The level of the line that lists them: one process of an installation says it at info. */
+  announceAt: 'info' | 'debug' = 'info',
+): ProviderRegistry {
   const context = { config, localEngines: new Semaphore(config.worker.localEngineConcurrency) };
   const entries: VendorEntry[] = [];
   const skipped: string[] = [];
@@ -85,7 +91,7 @@ export function createProviderRegistry(config: Config, logger: Logger, vendors: 
     const simulated = upstream !== undefined && isSimulator(upstream, config.simulator.port);
     return [{ ...provider, ...(languages ? { languages } : {}), profile: { ...profile, ...catalog }, ...(simulated ? { simulated } : {}) } as Provider];
   });
-  logger.info({ providers: providers.map((x) => `${x.capability}:${x.name}`), ...(skipped.length ? { skipped } : {}) }, 'providers registered');
+  logger[announceAt]({ providers: providers.map((x) => `${x.capability}:${x.name}`), ...(skipped.length ? { skipped } : {}) }, 'providers registered');
   return new ProviderRegistry(providers, config.models.aliases);
 }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { logQueueError, watchRedisConnection } from '@voxq/process';
-import { createProviderRuntime, type ProviderRuntime } from '@voxq/providers';
+import { createProviderRegistry, createProviderRuntime, type ProviderRuntime, VENDORS } from '@voxq/providers';
 import { createCommandConnection, createRedisConnection, Queues } from '@voxq/queues';
 import { createObjectStore, type ObjectStore } from '@voxq/storage';
 import { workerObjectStore } from './worker-storage';
@@ -75,7 +75,12 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
   const s3 = role === 'dispatcher' ? null : createObjectStore(config);
   // A worker waits out a short S3 outage inside the job; the api answers 503 at once.
   const objects = s3 && role === 'worker' ? workerObjectStore(s3, config, logger) : s3;
-  const providers = role === 'dispatcher' ? null : createProviderRuntime(config, redis, logger);
+  // The worker calls the providers and lists them at info; the api knows the same list (to
+  // route and answer `GET /v1/providers`) and says it at debug, so a start prints it once.
+  const providers =
+    role === 'dispatcher'
+      ? null
+      : createProviderRuntime(config, redis, logger, createProviderRegistry(config, logger, VENDORS, role === 'api' ? 'debug' : 'info'));
   let closed: Promise<void> | null = null;
   const base: ProcessResources = {
     role,
