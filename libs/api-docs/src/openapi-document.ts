@@ -276,6 +276,7 @@ const DESCRIPTION = [
   'voxq runs **transcribe**, **synthesize** and **complete** jobs on upstream providers, with retries, failover and signed webhooks.',
   'Every `/v1` request needs `Authorization: Bearer <API key>`; a tenant sees only its own jobs and resources.',
   "Errors share one envelope, `{error: {type, code, message, param}}`; the OpenAI-compatible routes answer in OpenAI's, Speko's one-shot routes and the Speko SDK (User-Agent `@spekoai/sdk/…`, on every route) in Speko's `{error: \"<message>\", code}`.",
+  "Before any route runs, Node's HTTP parser may refuse a request, on every path: `431` `headers_too_large`, `408` `request_timeout` (headers not received in time), `413` (chunk extensions too large) or `400` `malformed_request` (a bad request line, headers or body framing). These come in voxq's envelope with an `X-Request-Id`, and the connection is closed; they are not repeated under each operation.",
   'Generated from the zod schemas the API validates with.',
 ].join('\n\n');
 
