@@ -140,7 +140,8 @@ describe('ProviderRouter', () => {
     const result = await complete(router([hung, fake('beta')], 150));
     expect(result.provider).toBe('beta');
     expect(result.attempts[0]?.error).toEqual({ code: 'provider_unavailable', message: 'alpha: timed out after 150 ms' });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('stops with job_cancelled when the job is cancelled mid-call, without failing over', async () => {

@@ -63,12 +63,13 @@ describe('dispatcher shutdown', () => {
 
   it('past the deadline stops waiting and leaves the delivery to the stalled-job check', async () => {
     const { dispatcher, queues, send } = await setup();
-    const hook = await slowReceiver(5_000);
+    const hook = await slowReceiver(20_000);
     const deliveryId = await send(hook.url);
     await eventually(() => (hook.seen.started === 1 ? true : undefined), 5_000, 'the delivery to start');
     const started = Date.now();
     await dispatcher.close(AbortSignal.timeout(300));
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Far below the receiver's 20 s: a wide bound holds on a busy machine.
+    expect(Date.now() - started).toBeLessThan(8_000);
     expect(hook.seen.answered).toBe(0);
     // Still claimed by the closed worker until its lock lapses; then any dispatcher's stalled check re-queues it.
     expect(await queues.webhooks.getJobState(deliveryId)).toBe('active');

@@ -160,7 +160,8 @@ describe('anthropic LLM against the simulator', () => {
       failover: true,
       message: 'anthropic: timed out',
     });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('reports a cancelled call as job_cancelled', async () => {

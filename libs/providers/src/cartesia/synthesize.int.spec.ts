@@ -94,7 +94,8 @@ describe('Cartesia TTS against the simulator', () => {
     simulator.enqueueFaults([{ hang: true }], 'cartesia');
     const started = Date.now();
     await expect(tts.synthesize(hello, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('asks Cartesia for the MP3 and WAV containers when the job wants them', async () => {

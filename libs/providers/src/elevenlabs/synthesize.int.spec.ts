@@ -82,7 +82,8 @@ describe('ElevenLabs TTS against the simulator', () => {
     simulator.enqueueFaults([{ hang: true }], 'elevenlabs');
     const started = Date.now();
     await expect(tts.synthesize(hello, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('asks for pcm_24000 when the job wants pcm, and labels it with its rate and duration', async () => {

@@ -136,7 +136,8 @@ describe('openai-compatible LLM against the simulator', () => {
     simulator.enqueueFaults([{ hang: true }]);
     const started = Date.now();
     await expect(llm.complete(hi, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('reports a cancelled call as job_cancelled', async () => {

@@ -125,7 +125,8 @@ describe('openai-compatible STT against the simulator', () => {
     simulator.enqueueFaults([{ hang: true }], 'openai');
     const started = Date.now();
     await expect(openai.transcribe(request, ctx(AbortSignal.timeout(200)))).rejects.toMatchObject({ code: 'provider_unavailable', failover: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A hang never ends: a wide bound still tells the two apart on a busy machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
   it('asks for word timings only when the job wants them, keeping the segments', async () => {
     const plain = await openai.transcribe(request, ctx());
