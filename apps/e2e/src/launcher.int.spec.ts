@@ -78,6 +78,8 @@ describe('npm start: the launcher stops what it started, in order (issue 15, poi
     expect(output).not.toMatch(/second signal|did not stop in time|grace period over|ECONNREFUSED|Unhandled error event/);
     for (const app of ['api', 'worker', 'dispatcher']) expect(output).toMatch(new RegExp(`\\[${app}\\] +\\[\\d\\d:\\d\\d:\\d\\d\\] INFO: stopped`));
     expect(output).not.toMatch(/^\[api\] +\{"level"/m);
+    // The bucket's address, which the README's bucket-drop example takes as S3_URL.
+    expect(output).toMatch(new RegExp(`^  S3 +http://127\\.0\\.0\\.1:${started.ports.s3}/[a-z0-9-]+ `, 'm'));
     await allStopped(started.ports);
   }, 150_000);
 
