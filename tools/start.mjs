@@ -236,7 +236,8 @@ async function ensureLocalS3() {
     console.error(`The local S3 could not listen on port ${localS3Port} (${error.message}). Set S3_LOCAL_PORT, or S3_ENDPOINT to an S3 of yours.`);
     return stop(1);
   }
-  return `s3rver on port ${localS3Port}, bucket ${env.S3_BUCKET} (data in .voxq/s3)`;
+  // The bucket's address first: the README's bucket-drop example takes it as S3_URL.
+  return `${env.S3_ENDPOINT}/${env.S3_BUCKET}   (s3rver, bucket ${env.S3_BUCKET}; data in .voxq/s3)`;
 }
 
 const builds = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];

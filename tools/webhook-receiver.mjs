@@ -1,5 +1,6 @@
 // A webhook receiver for trying voxq out: prints each delivery and whether its Standard
-// Webhooks signature verifies. `WEBHOOK_SECRET=whsec_... npm run webhook-receiver`
+// Webhooks signature verifies. `WEBHOOK_SECRET=whsec_... PORT=9000 npm run webhook-receiver`
+// (PORT: where it listens on 127.0.0.1, 9000 by default).
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 

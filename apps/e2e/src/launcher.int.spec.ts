@@ -82,6 +82,8 @@ describe('npm start: the launcher stops what it started, in order (issue 15, poi
     expect(output).not.toMatch(/^\[api\] +\{"level"/m);
     // Said once per start, by the worker that calls them, not by every process that knows them.
     expect(output.match(/providers registered/g)).toHaveLength(1);
+    // The bucket's address, which the README's bucket-drop example takes as S3_URL.
+    expect(output).toMatch(new RegExp(`^  S3 +http://127\\.0\\.0\\.1:${started.ports.s3}/[a-z0-9-]+ `, 'm'));
     await allStopped(started.ports);
   }, 150_000);
 

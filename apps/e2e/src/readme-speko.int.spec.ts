@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpekoWireClient, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
-
-const MARKER = '<!-- speko-sdk-walkthrough';
-
-/** The README's Speko SDK block, as a user would paste it. */
-function walkthrough(): string {
-  const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-  const after = readme.slice(readme.indexOf(MARKER));
-  const block = /```js\n([\s\S]*?)```/.exec(after);
-  if (!block) throw new Error('README: no js block after the Speko SDK walk-through marker');
-  return block[1]!;
-}
+import { readmeBlock } from './readme-blocks';
 
 /**
  * The README's Speko SDK walk-through, run as pasted against a running stack: its one
  * import is the SDK, here `SpekoWireClient` (which speaks the SDK's wire with the SDK's
- * method names); its base URL is the README's with this stack's port.
+ * method names); only `VOXQ_URL` (its base URL) differs.
  */
 describe('README: the Speko SDK walk-through', () => {
   let stack: SimulatedStack;
@@ -32,13 +20,13 @@ describe('README: the Speko SDK walk-through', () => {
   });
 
   it('runs, each call answering what it says', async () => {
-    const source = walkthrough();
+    const { lang, source } = readmeBlock('speko-sdk-walkthrough');
+    expect(lang).toBe('js');
     expect(source).toContain("import { Speko } from '@spekoai/sdk';");
-    expect(source).toContain("baseUrl: 'http://127.0.0.1:8080'");
-    const body = source.replace("import { Speko } from '@spekoai/sdk';", '').replace("'http://127.0.0.1:8080'", JSON.stringify(stack.url));
+    const body = source.replace("import { Speko } from '@spekoai/sdk';", '');
     const lines: unknown[][] = [];
     let written = '';
-    const shim = { env: { KEY: key }, stdout: { write: (text: string) => void (written += text) } };
+    const shim = { env: { VOXQ_URL: stack.url, KEY: key }, stdout: { write: (text: string) => void (written += text) } };
     const run = new Function('Speko', 'process', 'console', `return (async () => {\n${body}\n})();`) as (...args: unknown[]) => Promise<void>;
     await run(SpekoWireClient, shim, { log: (...args: unknown[]) => lines.push(args) });
     expect(lines).toHaveLength(3);

@@ -1,18 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
-
-const MARKER = '<!-- shell-walkthrough';
-
-/** The README's shell walk-through, as a user pastes it. */
-function walkthrough(): string {
-  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(MARKER)));
-  if (!block) throw new Error('README: no sh block after the shell walk-through marker');
-  return block[1]!;
-}
+import { readmeBlock, runPasted } from './readme-blocks';
 
 /**
  * The README's walk-through run as pasted, against a running stack: only `VOXQ_URL` differs
@@ -30,6 +18,8 @@ describe('README: the shell walk-through', () => {
   });
 
   it('runs as pasted: a key, a signed webhook per job, the audio downloaded and transcribed back', async () => {
+    const { lang, source } = readmeBlock('shell-walkthrough');
+    expect(lang).toBe('sh');
     const env = {
       ...process.env,
       VOXQ_URL: stack.url,
@@ -37,15 +27,13 @@ describe('README: the shell walk-through', () => {
       REDIS_PREFIX: stack.config.redis.prefix,
       RECEIVER_PORT: String(await freePort()),
     };
-    const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile('bash', ['-e', '-c', walkthrough()], { env, maxBuffer: 16 << 20, timeout: 120_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}\n${stderr}` }),
-      );
-    });
+    // The receiver it started keeps running (the later examples use it): three jobs, three webhooks.
+    const webhooks = (output: string) => output.match(/"type":"job\.completed"/g)?.length ?? 0;
+    const { code, output } = await runPasted(source, { env, settled: (out) => webhooks(out) >= 3 });
     expect(code, output).toBe(0);
     expect(output).toContain('signature OK');
     expect(output).not.toContain('signature INVALID');
-    expect(output).toMatch(/"type":"job\.completed"/);
+    expect(webhooks(output), output).toBe(3);
     // Step 4's answer: the transcribe job, queued.
     expect(output).toMatch(/"type":"transcribe"/);
   }, 150_000);

@@ -1,6 +1,6 @@
 export { freePort, resolveTestRedis, spawnRedisServer } from './redis-server';
 export type { TestRedis } from './redis-server';
-export { resolveTestS3 } from './s3-server';
+export { resolveTestS3, startS3rver } from './s3-server';
 export type { TestS3 } from './s3-server';
 export { cleanupPrefix, eventually, testConfig } from './test-env';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverAnswer, type WebhookReceiverOptions } from './webhook-receiver';

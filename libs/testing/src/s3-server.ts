@@ -16,17 +16,21 @@ export interface TestS3 {
 
 const BUCKET = 'voxq-test';
 
-async function startS3rver(): Promise<TestS3> {
+/**
+ * An s3rver of its own on a free port, with `bucket`, in a temporary directory: the local S3
+ * `npm start` runs, for a test that needs exactly that (unsigned requests) or a bucket alone.
+ */
+export async function startS3rver(bucket = BUCKET): Promise<TestS3> {
   const { default: S3rver } = await import('s3rver');
   const directory = await mkdtemp(join(tmpdir(), 'voxq-s3-'));
   const port = await freePort();
-  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, configureBuckets: [{ name: BUCKET }] });
+  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true, configureBuckets: [{ name: bucket }] });
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
-    bucket: BUCKET,
+    bucket,
     source: `s3rver on port ${port} (data in ${directory})`,
     async stop() {
       // Teardown: a server that already stopped (a failed start, a second stop) is fine.
