@@ -4,7 +4,7 @@ import type { OperationContext, Tweak } from './openapi-fuzz.request';
 import { jsonBodyMutations, RawJson, type JsonSchema } from './openapi-fuzz.schema';
 
 /** Mutations of one JSON schema beyond this many are a seeded sample (the whole-body ones are always kept). */
-const MAX_JSON_MUTATIONS = 60;
+const MAX_JSON_MUTATIONS = 50;
 
 const wav = sineWav(0.05);
 const jsonl = Buffer.from(
@@ -63,7 +63,7 @@ export function multipartBody(parts: Part[], rng: OperationContext['rng']): { co
 
 function jsonCases(ctx: OperationContext, media: { schema?: JsonSchema; examples?: Record<string, { value?: unknown }> }): Tweak[] {
   const valid = validJsonOf(ctx, media);
-  const all = jsonBodyMutations(ctx.reader, media.schema, valid, ctx.limits.json);
+  const all = jsonBodyMutations(ctx.reader, media.schema, valid, ctx.limits.json, { junk: () => ctx.rng.json() });
   const wholeBody = all.filter((m) => m.field === undefined);
   const perField = ctx.rng.subset(
     all.filter((m) => m.field !== undefined),

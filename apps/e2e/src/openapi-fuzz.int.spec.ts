@@ -4,9 +4,10 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { startWorkerProcess } from '@voxq/jobs';
 import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, SURFACE_CASES_ENV, wav } from './bad-input-surfaces.fixture';
-import { generateFuzzRequests } from './openapi-fuzz.generator';
+import { generateBursts, generateFuzzRequests, type FuzzOptions } from './openapi-fuzz.generator';
 import { describeRequest, type FuzzRequest } from './openapi-fuzz.request';
 import type { OpenApiDoc } from './openapi-fuzz.schema';
 import { FuzzSender, type FuzzAnswer } from './openapi-fuzz.send';
@@ -80,6 +81,7 @@ describe('fuzzing every operation of /openapi.json', () => {
   let apiKey: string;
   let tenant: string;
   let requests: FuzzRequest[];
+  let bursts: FuzzRequest[][];
 
   beforeAll(async () => {
     stack = await startSimulatedStack({ ...SURFACE_CASES_ENV, API_SYNC_WAIT_MS: '0', API_OPENAI_WAIT_MS: '1000' }, { worker: false, dispatcher: false });
@@ -112,7 +114,7 @@ describe('fuzzing every operation of /openapi.json', () => {
     const model = ((await ok('GET', '/v1/models')).data as { id: string }[])[0]!.id;
 
     const doc = (await stack.request(null, 'GET', '/openapi.json')).body as unknown as OpenApiDoc;
-    requests = generateFuzzRequests(doc, {
+    const options: FuzzOptions = {
       seed: SEED,
       apiKey,
       limits: { json: JSON_LIMIT, audio: AUDIO_LIMIT },
@@ -135,7 +137,10 @@ describe('fuzzing every operation of /openapi.json', () => {
         '/v1/secrets/{name}': { name: 'crm.token' },
         '/v1/models/{id}': { id: encodeURIComponent(model) },
       },
-    });
+    };
+    requests = generateFuzzRequests(doc, options);
+    bursts = generateBursts(doc, options);
+    bursts = [...bursts.filter((b) => b[0]!.method !== 'DELETE'), ...bursts.filter((b) => b[0]!.method === 'DELETE')];
     if (ONLY) requests = requests.filter((r) => describeRequest(r).includes(ONLY));
     // Deletions last, so the operations before them find their fixtures.
     requests = [...requests.filter((r) => r.method !== 'DELETE'), ...requests.filter((r) => r.method === 'DELETE')];
@@ -155,6 +160,23 @@ describe('fuzzing every operation of /openapi.json', () => {
       index: await redis.zcard(`${stack.config.redis.prefix}:tenant:${tenant}:jobs`),
     });
 
+  /** Problems with one answer: a 5xx, or a 4xx without its surface's envelope or a request id. Counts statuses. */
+  const checker =
+    (templates: string[], problems: string[], statuses: Map<number, number>, waited: { count: number }) =>
+    (label: string, r: FuzzRequest, answer: FuzzAnswer | Error) => {
+      const where = `${label} ${describeRequest(r)}`;
+      if (answer instanceof Error) return void problems.push(`${where} → no answer: ${answer.message}`);
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      const text = answer.body.toString().slice(0, 300);
+      // Valid after all, and waiting for a job that nothing runs here (no worker, so queues hold still): not a failure.
+      if (answer.status === 504 && /"job_wait_timeout"/i.test(text)) waited.count++;
+      else if (answer.status >= 500) problems.push(`${where} → ${answer.status} ${text}`);
+      else if (answer.status >= 400) {
+        const problem = envelopeProblem(templates, r.target, answer);
+        if (problem) problems.push(`${where} → ${answer.status} ${problem}: ${text}`);
+      }
+    };
+
   it('covers every operation of the document with every kind of breakage', async () => {
     const doc = (await stack.request(null, 'GET', '/openapi.json')).body as unknown as OpenApiDoc;
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
@@ -173,7 +195,8 @@ describe('fuzzing every operation of /openapi.json', () => {
     const problems: string[] = [];
     const statuses = new Map<number, number>();
     let checkedWaves = 0;
-    let waitedForWorker = 0;
+    const waited = { count: 0 };
+    const check = checker(templates, problems, statuses, waited);
     let waves = 0;
     try {
       // In waves of CONCURRENCY: a wave whose every answer is a refusal must leave the queues as they were.
@@ -182,20 +205,7 @@ describe('fuzzing every operation of /openapi.json', () => {
         const before = await snapshot();
         const answers = await Promise.all(wave.map((r) => sender.send(r).catch((error: Error) => error)));
         waves++;
-        answers.forEach((answer, i) => {
-          const r = wave[i]!;
-          const where = `#${at + i} ${describeRequest(r)}`;
-          if (answer instanceof Error) return void problems.push(`${where} → no answer: ${answer.message}`);
-          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-          const text = answer.body.toString().slice(0, 300);
-          // Valid after all, and waiting for a job that nothing runs here (no worker, so queues hold still): not a failure.
-          if (answer.status === 504 && /"job_wait_timeout"/i.test(text)) waitedForWorker++;
-          else if (answer.status >= 500) problems.push(`${where} → ${answer.status} ${text}`);
-          else if (answer.status >= 400) {
-            const problem = envelopeProblem(templates, r.target, answer);
-            if (problem) problems.push(`${where} → ${answer.status} ${problem}: ${text}`);
-          }
-        });
+        answers.forEach((answer, i) => check(`#${at + i}`, wave[i]!, answer));
         if (answers.every((a) => !(a instanceof Error) && a.status >= 400 && a.status < 500)) {
           checkedWaves++;
           const after = await snapshot();
@@ -209,11 +219,66 @@ describe('fuzzing every operation of /openapi.json', () => {
       await sender.close();
     }
     console.log(
-      `[openapi-fuzz] seed ${SEED}: ${requests.length} requests, ${problems.length} problems; ${waitedForWorker} valid requests waited for a worker; ${checkedWaves}/${waves} waves checked for queued work; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+      `[openapi-fuzz] seed ${SEED}: ${requests.length} requests, ${problems.length} problems; ${waited.count} valid requests waited for a worker; ${checkedWaves}/${waves} waves checked for queued work; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
     );
     expect(({} as Record<string, unknown>)['polluted'], 'Object.prototype polluted').toBeUndefined();
     expect((await stack.request(null, 'GET', '/healthz')).status).toBe(200);
     if (process.env['VOXQ_FUZZ_REPORT']) writeFileSync(process.env['VOXQ_FUZZ_REPORT'], problems.join('\n'));
     expect(problems, `seed ${SEED}`).toEqual([]);
   }, 300_000);
+
+  it('answers a burst of the same valid request without a 5xx', async () => {
+    const sender = new FuzzSender(stack.url, apiKey);
+    const doc = (await stack.request(null, 'GET', '/openapi.json')).body as unknown as OpenApiDoc;
+    const problems: string[] = [];
+    const statuses = new Map<number, number>();
+    const check = checker(Object.keys(doc.paths), problems, statuses, { count: 0 });
+    try {
+      for (const burst of bursts) {
+        const answers = await Promise.all(burst.map((r) => sender.send(r).catch((error: Error) => error)));
+        answers.forEach((answer, i) => check(`burst ${i}`, burst[i]!, answer));
+      }
+    } finally {
+      await sender.close();
+    }
+    console.log(
+      `[openapi-fuzz] ${bursts.length} bursts of ${bursts[0]?.length} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('runs every job it accepted to an end, none failing with an internal error', async () => {
+    type JobView = { id: string; type: string; status: string; error?: { code?: string; message?: string } | null };
+    const listAll = async () => {
+      const jobs: JobView[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = (await stack.request(apiKey, 'GET', `/v1/jobs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body as {
+          data: JobView[];
+          nextCursor: string | null;
+        };
+        jobs.push(...page.data);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return jobs;
+    };
+    // What the fuzz left queued (odd but valid input) now meets the worker and the providers.
+    const worker = await startWorkerProcess(stack.config, stack.logger);
+    try {
+      // Polled once a second: listing a few hundred jobs is work the worker would otherwise wait behind.
+      let jobs = await listAll();
+      for (const deadline = Date.now() + 120_000; jobs.some((j) => !['completed', 'failed', 'cancelled'].includes(j.status)); jobs = await listAll()) {
+        expect(Date.now(), 'every accepted job to finish within 2 minutes').toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      const outcomes = new Map<string, number>();
+      for (const j of jobs)
+        outcomes.set(`${j.status}${j.error?.code ? ` ${j.error.code}` : ''}`, (outcomes.get(`${j.status}${j.error?.code ? ` ${j.error.code}` : ''}`) ?? 0) + 1);
+      console.log(`[openapi-fuzz] ${jobs.length} accepted jobs ran: ${JSON.stringify(Object.fromEntries(outcomes))}`);
+      const internal = jobs.filter((j) => j.status === 'failed' && (j.error?.code ?? 'internal_error') === 'internal_error');
+      expect(internal.map((j) => `${j.id} ${j.type}: ${j.error?.message ?? ''}`)).toEqual([]);
+    } finally {
+      await worker.close();
+    }
+  }, 180_000);
 });

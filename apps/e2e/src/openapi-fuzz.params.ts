@@ -1,5 +1,5 @@
 import type { OperationContext, Tweak } from './openapi-fuzz.request';
-import { wrongTypeFor } from './openapi-fuzz.schema';
+import { jsonBodyMutations, RawJson, wrongTypeFor } from './openapi-fuzz.schema';
 
 const TEN_K = 'a'.repeat(10_000);
 
@@ -22,6 +22,10 @@ const PATH_VALUES: { label: string; value: string; raw?: boolean }[] = [
   { label: '__proto__', value: '__proto__' },
   { label: 'constructor', value: 'constructor' },
   { label: 'a colon verb', value: 'x:cancel' },
+  // Characters with a meaning in Redis keys and SCAN patterns.
+  { label: 'a glob', value: '*' },
+  { label: 'a key separator and glob', value: 'x%3A*' },
+  { label: 'braces and brackets', value: '%7Bx%7D%5Ba-z%5D' },
 ];
 
 function fillPath(template: string, name: string, value: string, validPath: string): string {
@@ -48,7 +52,7 @@ export function pathCases(ctx: OperationContext): Tweak[] {
 function badQueryValues(ctx: OperationContext, schema: Record<string, unknown> | undefined): string[] {
   const s = ctx.reader.resolve(schema);
   const type = ctx.reader.typeOf(s);
-  const values = [String(wrongTypeFor(type)), '', '%zz', '%00', TEN_K];
+  const values = [String(wrongTypeFor(type)), '', '%zz', '%00', TEN_K, '*', 'x%3A*%5B%5D', encodeURIComponent(ctx.rng.text(30))];
   if (type === 'integer' || type === 'number') values.push('-1', '0', '1.5', '1e3', '99999999999999999999999', 'NaN', 'Infinity', '0x10');
   if (Array.isArray(s['enum'])) values.push('bogus', String(s['enum'][0]).toUpperCase());
   if (s['format'] === 'date-time' || /from|to/.test(String(s['description'] ?? ''))) values.push('2026-13-45', 'yesterday');
@@ -77,6 +81,27 @@ export function queryCases(ctx: OperationContext): Tweak[] {
     cases.push(q(`${param.name} as an object`, `${name}[a]=1`));
   }
   return cases;
+}
+
+/** Non-ASCII as `\u` escapes: still the same JSON, and a valid header value. */
+const asciiJson = (value: unknown) =>
+  (JSON.stringify(value) ?? 'null').replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** The component a JSON header carries "in the same shape as the JSON body's field". */
+const HEADER_COMPONENTS: [RegExp, string][] = [
+  [/intent/, 'RoutingIntent'],
+  [/constraints/, 'Constraints'],
+  [/metadata/, 'Metadata'],
+];
+
+/** A JSON header's value broken field by field, from the component its name says it carries (a seeded sample). */
+function schemaJsonHeaderValues(ctx: OperationContext, header: string): string[] {
+  const component = HEADER_COMPONENTS.find(([pattern]) => pattern.test(header))?.[1];
+  if (!component) return [];
+  const schema = { $ref: `#/components/schemas/${component}` };
+  const valid = ctx.reader.exampleOf(schema);
+  const mutations = jsonBodyMutations(ctx.reader, schema, valid, 1024, { maxDepth: 1, junk: () => ctx.rng.json() });
+  return ctx.rng.subset(mutations, 12).map((m) => (m.value instanceof RawJson ? m.value.text : asciiJson(m.value)));
 }
 
 /** Header parameters the document says carry JSON (`x-speko-intent`, `X-Voxq-Intent`, …). */
@@ -138,6 +163,7 @@ export function headerCases(ctx: OperationContext, apiKey: string): Tweak[] {
     const lower = name.toLowerCase();
     const values: string[] = lower === 'idempotency-key' ? ['', ' ', 'a b', 'ключ', 'k'.repeat(256), '\t'] : [TEN_K, '', ';;;', 'ключ'];
     if (isJsonHeader(param.schema)) {
+      values.push(...schemaJsonHeaderValues(ctx, lower));
       values.push(
         '{nope',
         '[]',

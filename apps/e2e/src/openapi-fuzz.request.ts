@@ -74,6 +74,11 @@ export class SeededRandom {
     return this.draw(fc.string({ unit: 'binary', minLength: 1, maxLength }));
   }
 
+  /** Any JSON value, nested a few levels. */
+  json(): unknown {
+    return this.draw(fc.jsonValue({ maxDepth: 3 }));
+  }
+
   /** Up to `count` of `items`, in their order, chosen by the seed. */
   subset<T>(items: T[], count: number): T[] {
     if (items.length <= count) return items;

@@ -142,7 +142,14 @@ const deepObject = (levels: number): unknown => {
  * and a null; outsized strings, arrays and numbers; whole-body type swaps; deep nesting;
  * prototype keys. `jsonLimit` sizes the "just under the limit" variants that reach validation.
  */
-export function jsonBodyMutations(reader: SchemaReader, schema: JsonSchema | undefined, valid: unknown, jsonLimit: number, maxDepth = 2): JsonMutation[] {
+export function jsonBodyMutations(
+  reader: SchemaReader,
+  schema: JsonSchema | undefined,
+  valid: unknown,
+  jsonLimit: number,
+  options: { maxDepth?: number; junk?: () => unknown } = {},
+): JsonMutation[] {
+  const maxDepth = options.maxDepth ?? 2;
   const out: JsonMutation[] = [];
   const walk = (node: JsonSchema | undefined, value: unknown, path: string[]) => {
     if (path.length >= maxDepth || typeof value !== 'object' || value === null || Array.isArray(value)) return;
@@ -154,10 +161,13 @@ export function jsonBodyMutations(reader: SchemaReader, schema: JsonSchema | und
       if (required.includes(name)) out.push({ label: `drop required ${where}`, field: where, value: setAt(valid, at, undefined, true) });
       out.push({ label: `wrong type ${where}`, field: where, value: setAt(valid, at, wrongTypeFor(type)) });
       out.push({ label: `null ${where}`, field: where, value: setAt(valid, at, null) });
+      if (options.junk) out.push({ label: `seeded junk ${where}`, field: where, value: setAt(valid, at, options.junk()) });
       if (type === 'string') {
         out.push({ label: `huge string ${where}`, field: where, value: setAt(valid, at, 'x'.repeat(jsonLimit * 4)) });
         out.push({ label: `long string ${where}`, field: where, value: setAt(valid, at, 'é'.repeat(Math.floor(jsonLimit / 4))) });
         out.push({ label: `NUL and lone surrogate ${where}`, field: where, value: setAt(valid, at, '\u0000\ud800x') });
+        // Characters with a meaning in Redis keys and SCAN patterns, and in S3 keys.
+        out.push({ label: `key characters ${where}`, field: where, value: setAt(valid, at, '*:?[a-z]{x}/../%') });
       }
       if (type === 'integer' || type === 'number') {
         for (const n of [1e308, -1e308, 2 ** 53 + 2, -1, 0.5]) out.push({ label: `number ${n} ${where}`, field: where, value: setAt(valid, at, n) });
