@@ -3,6 +3,7 @@ import { WEBHOOK_EVENT_TYPES, type CreateWebhookEndpoint, type UpdateWebhookEndp
 import { errors } from '@voxq/errors';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { ENDPOINT_ID_PATTERN, newEndpointId } from './ids';
+import createLua from './scripts/endpoint-create.lua';
 import deleteLua from './scripts/endpoint-delete.lua';
 import rotateLua from './scripts/endpoint-rotate.lua';
 import updateLua from './scripts/endpoint-update.lua';
@@ -38,6 +39,7 @@ export interface WebhookEndpoint {
 }
 
 interface EndpointScripts {
+  voxqEndpointCreate(key: string, index: string, limit: string, id: string, ...pairs: string[]): Promise<number>;
   voxqEndpointUpdate(key: string, tenantId: string, ...pairs: string[]): Promise<string[]>;
   voxqEndpointDelete(key: string, index: string, tenantId: string, id: string): Promise<number>;
   voxqEndpointRotate(key: string, tenantId: string, secret: string, expiresAt: string, now: string): Promise<string[]>;
@@ -122,6 +124,7 @@ export class WebhookEndpointStore {
     private readonly cacheTtlMs = ENDPOINT_CACHE_TTL_MS,
   ) {
     this.redis = defineScripts<EndpointScripts>(redis, {
+      voxqEndpointCreate: { keys: 2, lua: createLua },
       voxqEndpointUpdate: { keys: 1, lua: updateLua },
       voxqEndpointDelete: { keys: 2, lua: deleteLua },
       voxqEndpointRotate: { keys: 1, lua: rotateLua },
@@ -133,9 +136,6 @@ export class WebhookEndpointStore {
   private indexKey = (tenantId: string) => this.keys.tenantIndex(tenantId);
 
   async create(tenantId: string, input: NewWebhookEndpoint, now = new Date()): Promise<WebhookEndpoint> {
-    if ((await this.redis.zcard(this.indexKey(tenantId))) >= MAX_ENDPOINTS_PER_TENANT) {
-      throw errors.conflict('too_many_webhook_endpoints', `A tenant may register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints; delete one first.`);
-    }
     const at = now.toISOString();
     const endpoint: WebhookEndpoint = {
       id: newEndpointId(now.getTime()),
@@ -155,25 +155,31 @@ export class WebhookEndpointStore {
       createdAt: at,
       updatedAt: at,
     };
-    await this.redis
-      .multi()
-      .hset(this.recordKey(endpoint.id), {
-        id: endpoint.id,
-        tenantId,
-        url: endpoint.url,
-        name: endpoint.name,
-        events: endpoint.events.join(','),
-        description: JSON.stringify(endpoint.description),
-        headers: JSON.stringify(endpoint.headers),
-        timeoutMs: endpoint.timeoutMs === null ? '' : String(endpoint.timeoutMs),
-        customSecret: endpoint.customSecret ?? '',
-        enabled: endpoint.enabled ? '1' : '0',
-        secret: endpoint.secret,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .zadd(this.indexKey(tenantId), 0, endpoint.id)
-      .exec();
+    const fields = {
+      id: endpoint.id,
+      tenantId,
+      url: endpoint.url,
+      name: endpoint.name,
+      events: endpoint.events.join(','),
+      description: JSON.stringify(endpoint.description),
+      headers: JSON.stringify(endpoint.headers),
+      timeoutMs: endpoint.timeoutMs === null ? '' : String(endpoint.timeoutMs),
+      customSecret: endpoint.customSecret ?? '',
+      enabled: endpoint.enabled ? '1' : '0',
+      secret: endpoint.secret,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const stored = await this.redis.voxqEndpointCreate(
+      this.recordKey(endpoint.id),
+      this.indexKey(tenantId),
+      String(MAX_ENDPOINTS_PER_TENANT),
+      endpoint.id,
+      ...Object.entries(fields).flat(),
+    );
+    if (!stored) {
+      throw errors.conflict('too_many_webhook_endpoints', `A tenant may register at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints; delete one first.`);
+    }
     this.cache.delete(tenantId);
     return endpoint;
   }
