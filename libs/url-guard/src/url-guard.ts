@@ -155,7 +155,7 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
   }
   let addresses: LookupAddress[];
   try {
-    addresses = await dnsLookupAll(host, { all: true, verbatim: true });
+    addresses = await withinLookupLimit(dnsLookupAll(host, { all: true, verbatim: true }), host);
   } catch (error) {
     if (isNameNotFound(error)) throw errors.invalidRequest(`${param} host '${host}' does not resolve.`, param, URL_GUARD_CODES.unresolved);
     // A resolver that timed out or failed (EAI_AGAIN, ESERVFAIL, ...) says nothing about the
@@ -166,6 +166,22 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
   if (blocked) {
     throw refused(`${param} host '${host}' resolves to ${blocked.address}, a private or reserved address; webhooks must go to a public host.`, param);
   }
+}
+
+/**
+ * How long a URL check waits for the resolver. getaddrinfo has no timeout of its own (a
+ * stalled resolver held API requests past 5 s); past this the lookup counts as failed, a
+ * retryable 503, and its thread finishes in the background.
+ */
+const LOOKUP_LIMIT_MS = 3_000;
+
+function withinLookupLimit<T>(lookup: Promise<T>, host: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${host} took over ${LOOKUP_LIMIT_MS} ms`), { code: 'ETIMEOUT' })), LOOKUP_LIMIT_MS);
+    timer.unref();
+  });
+  return Promise.race([lookup, limit]).finally(() => clearTimeout(timer));
 }
 
 /**
