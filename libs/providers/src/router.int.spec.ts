@@ -45,9 +45,16 @@ const fail = (error: unknown) => async (): Promise<string> => {
 describe('ProviderRouter', () => {
   const config = testConfig();
   let redis: Redis;
+  // Each router's runtime keeps timers on `redis`: closed before it, or a late flush fails outside any test.
+  const runtimes: Array<ReturnType<typeof createProviderRuntime>> = [];
+  const runtime = (providers: LlmProvider[], forConfig: typeof config) => {
+    const made = createProviderRuntime(forConfig, redis, logger, new ProviderRegistry(providers));
+    runtimes.push(made);
+    return made;
+  };
   const router = (providers: LlmProvider[], timeoutMs = 5_000, options: { maxCandidates?: number; config?: typeof config } = {}) =>
     new ProviderRouter({
-      runtime: createProviderRuntime(options.config ?? config, redis, logger, new ProviderRegistry(providers)),
+      runtime: runtime(providers, options.config ?? config),
       redis,
       prefix: config.redis.prefix,
       timeoutMs,
@@ -67,7 +74,10 @@ describe('ProviderRouter', () => {
     redis = new Redis(config.redis.url);
   });
   afterEach(() => cleanupPrefix(config));
-  afterAll(() => redis.quit());
+  afterAll(async () => {
+    await Promise.all(runtimes.splice(0).map((r) => r.close()));
+    await redis.quit();
+  });
 
   it('calls the first candidate and records the ranking as a scores run', async () => {
     const a = fake('alpha');
