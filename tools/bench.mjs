@@ -35,6 +35,17 @@
 //   scaling   then (BENCH_SCALING=0 skips it) 1 vs 2 worker processes (BENCH_SCALING_JOBS 20000).
 //   streaming then (BENCH_STREAMING=0 skips it) time to first token through voxq against direct
 //             to the same paced simulator, and 500 streams at once (tools/bench/streaming.mjs).
+//   peers     then (BENCH_PEERS=0 skips it) voxq against the peers a user would pick instead
+//             (issue 16), all calling one provider simulator at BENCH_PEERS_LATENCY_MS (0):
+//             a hand-rolled pipeline the bench builds (express POST /jobs → BullMQ → one worker
+//             calling the upstream with undici) against voxq's POST /v1/jobs, BENCH_PEERS_JOBS
+//             (10000; 0 skips this part) after BENCH_PEERS_WARMUP (1000) from BENCH_PEERS_CLIENTS
+//             (64) clients, one worker each at BENCH_PEERS_CONCURRENCY (64): jobs/s and
+//             peers.handRolled.ratio; then Portkey's gateway (@portkey-ai/gateway) against voxq's
+//             /v1/chat/completions with autocannon, BENCH_PEERS_SECONDS (10) each after
+//             BENCH_PEERS_WARMUP_S (3): req/s at BENCH_PEERS_CONNECTIONS (16) →
+//             peers.portkey.c16.ratio, p50 at one connection → peers.portkey.c1.p50Ratio
+//             (tools/bench/peers.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 //
 // This file runs the phases in order and writes the results; the options are read in
@@ -55,6 +66,7 @@ import { stopAll } from './bench/processes.mjs';
 import { deletePrefix, ensureRedis } from './bench/redis.mjs';
 import { machine, printReport } from './bench/report.mjs';
 import { ensureS3 } from './bench/s3.mjs';
+import { printPeers, runPeers } from './bench/peers.mjs';
 import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
 import { printStreaming, runStreaming } from './bench/streaming.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
@@ -122,6 +134,8 @@ async function main() {
   if (opts.scaling) scaling = await runScaling({ env, redis, prefix, opts, step });
   let streaming;
   if (opts.streaming) streaming = await runStreaming({ env, opts, step });
+  let peers;
+  if (opts.peers) peers = await runPeers({ env, redis, prefix, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -144,6 +158,7 @@ async function main() {
     ...(capacity ? { capacity } : {}),
     ...(scaling ? { scaling } : {}),
     ...(streaming ? { streaming } : {}),
+    ...(peers ? { peers } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
@@ -153,6 +168,7 @@ async function main() {
   if (intake) printIntake(intake);
   if (capacity || scaling) printWorkers(capacity, scaling);
   if (streaming) printStreaming(streaming);
+  if (peers) printPeers(peers);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

@@ -54,4 +54,13 @@ export const opts = {
   streamTokenMs: int('BENCH_STREAM_TOKEN_MS', 100),
   streamConcurrent: Math.max(1, int('BENCH_STREAM_CONCURRENT', 500)),
   streamManyTokenMs: int('BENCH_STREAM_MANY_TOKEN_MS', 50),
+  peers: process.env.BENCH_PEERS !== '0' && process.env.BENCH_PEERS !== 'false',
+  peersJobs: int('BENCH_PEERS_JOBS', 10_000),
+  peersWarmup: int('BENCH_PEERS_WARMUP', 1_000),
+  peersClients: Math.max(1, int('BENCH_PEERS_CLIENTS', 64)),
+  peersConcurrency: Math.max(1, int('BENCH_PEERS_CONCURRENCY', 64)),
+  peersLatencyMs: int('BENCH_PEERS_LATENCY_MS', 0),
+  peersConnections: Math.max(1, int('BENCH_PEERS_CONNECTIONS', 16)),
+  peersSeconds: Math.max(1, int('BENCH_PEERS_SECONDS', 10)),
+  peersWarmupSeconds: int('BENCH_PEERS_WARMUP_S', 3),
 };
