@@ -64,7 +64,7 @@ export async function runWebhooks({ env, prefix, opts, step }) {
   receiver.keepAliveTimeout = 65_000;
   const port = await new Promise((r) => receiver.listen(0, '127.0.0.1', () => r(receiver.address().port)));
 
-  const redis = libs.createCommandConnection(config.redis.url);
+  const redis = libs.createCommandConnection(config.redis);
   const queues = new libs.Queues(redis, config);
   const tenant = 'bench-hooks';
   const endpoints = new libs.WebhookEndpointStore(redis, prefix);

@@ -50,7 +50,7 @@ export async function keysCommand(config: Config, argv: string[]): Promise<numbe
   });
   const [action, arg] = positionals;
   const tenant = values.tenant ?? arg;
-  const redis = createCommandConnection(config.redis.url);
+  const redis = createCommandConnection(config.redis);
   // Without a listener ioredis prints every failed reconnect as a raw stack; the first says why.
   let unreachable: Error | undefined;
   redis.on('error', (error: Error) => (unreachable ??= error));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { bullPrefix, QUEUE_NAMES, createRedisConnection } from '@voxq/queues';
 import { S3ObjectStore, tenantPrefix } from '@voxq/storage';
 import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
 import type { Fixtures } from './bad-input-surfaces.fixture';
@@ -10,6 +9,7 @@ import { msg, PUBLIC_HOOK, multipart, wav, jsonl, SURFACE_CASES_ENV } from './ba
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { encodingCases } from './bad-input-encoding.cases';
+import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * Hostile and malformed requests against every surface but `POST /v1/jobs` (that one is
@@ -41,7 +41,7 @@ function errorOf(path: string, status: number, body: Record<string, unknown>) {
 
 describe('bad input on every surface', () => {
   let stack: TestStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let objects: S3ObjectStore;
   let queues: Queue[];
   const keys: Record<'a' | 'b', string> = { a: '', b: '' };
@@ -56,7 +56,7 @@ describe('bad input on every surface', () => {
       }),
       { worker: false, dispatcher: false },
     );
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     objects = new S3ObjectStore(stack.config.s3);
     const prefix = bullPrefix(stack.config.redis.prefix);
     queues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix }));

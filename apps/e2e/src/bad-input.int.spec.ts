@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { cleanupPrefix, startStack, testConfig, type TestStack, scanKeys } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 interface BadRequest {
   name: string;
@@ -109,13 +110,13 @@ const cases: BadRequest[] = [
 describe('bad input', () => {
   let stack: TestStack;
   let apiKey: string;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(async () => {
     // A small JSON limit so "oversized" is cheap to send.
     stack = await startStack(testConfig({ API_JSON_LIMIT_BYTES: '4096', API_AUDIO_LIMIT_BYTES: '8192' }), { worker: false, dispatcher: false });
     apiKey = (await stack.createKey('acme')).apiKey;
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
   });
 
   afterAll(async () => {
@@ -125,7 +126,7 @@ describe('bad input', () => {
   });
 
   /** Every key voxq has written: queues, records, blobs, idempotency keys. */
-  const keyCount = async () => (await redis.keys(`${stack.config.redis.prefix}:*`)).filter((k) => !/:apikey(-id)?:|:tenant:acme(:keys)?$/.test(k)).length;
+  const keyCount = async () => (await scanKeys(redis, `${stack.config.redis.prefix}:*`)).filter((k) => !/:apikey(-id)?:|:tenant:acme(:keys)?$/.test(k)).length;
 
   const oversized: BadRequest[] = [
     {

@@ -266,7 +266,7 @@ describe('batch lifecycle', () => {
     expect(output.expires_at! - output.created_at).toBe(3600);
 
     // The deletion is a delayed job at the expiry: run it now, and the file is gone, bytes and all.
-    const redis = createCommandConnection(stack.config.redis.url);
+    const redis = createCommandConnection(stack.config.redis);
     const queue = new Queue(QUEUE_NAMES.batches, { connection: redis, prefix: bullPrefix(stack.config.redis.prefix) });
     try {
       const expiry = await queue.getJob(`expire-file.${output.id}`);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, sineWav, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { freePort, sineWav, startSimulatedStack, type SimulatedStack, redisEnv } from '@voxq/testing';
 
 interface CliRun {
   code: number;
@@ -138,7 +138,7 @@ describe('voxq CLI', () => {
   });
 
   it('keeps the operator key commands (Redis), whose key then works for API commands', async () => {
-    const redis = { REDIS_URL: stack.config.redis.url, REDIS_PREFIX: stack.config.redis.prefix };
+    const redis = redisEnv(stack.config);
     const created = await voxq(redis, 'keys', 'create', 'cli-ops', '--rate-limit', '5', '--json');
     expect(created.code).toBe(0);
     const key = JSON.parse(created.stdout) as { apiKey: string; keyId: string; rateLimit: { perSecond: number } };
@@ -151,8 +151,9 @@ describe('voxq CLI', () => {
   it('keys reads the .env npm start reads, so the key lands in the Redis voxq uses', async () => {
     const here = await mkdtemp(join(tmpdir(), 'voxq-cli-env-'));
     try {
-      await writeFile(join(here, '.env'), `REDIS_URL=${stack.config.redis.url}\nREDIS_PREFIX=${stack.config.redis.prefix}\n`);
-      const { REDIS_URL: _url, REDIS_PREFIX: _prefix, ...rest } = process.env;
+      const dotenv = Object.entries(redisEnv(stack.config)).map(([name, value]) => `${name}=${value}\n`);
+      await writeFile(join(here, '.env'), dotenv.join(''));
+      const { REDIS_URL: _url, REDIS_PREFIX: _prefix, REDIS_CLUSTER_NODES: _cluster, ...rest } = process.env;
       const created = await voxqIn(here, rest, 'keys', 'create', 'cli-dotenv', '--json');
       expect(created.code, created.stderr).toBe(0);
       const { apiKey } = JSON.parse(created.stdout) as { apiKey: string };

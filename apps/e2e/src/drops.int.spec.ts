@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DropPollerRuntime } from '@voxq/drops';
 import { startWorkerProcess } from '@voxq/jobs';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * Bucket drops: objects put under a watched prefix become exactly one job each, found by the
@@ -13,7 +14,7 @@ import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/test
 describe('bucket drops', () => {
   let stack: SimulatedStack;
   let objects: S3ObjectStore;
-  let redis: Redis;
+  let redis: RedisClient;
   const pollers: DropPollerRuntime[] = [];
   // The simulator's OpenAI, so results do not depend on local engines being installed.
   const viaOpenAI = { constraints: { allowedProviders: { stt: ['openai'], tts: ['openai'] } } };
@@ -21,7 +22,7 @@ describe('bucket drops', () => {
   beforeAll(async () => {
     stack = await startSimulatedStack({ DROP_POLL_INTERVAL_MS: '0' });
     objects = createObjectStore(stack.config);
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
   });
   afterAll(async () => {
     await Promise.all(pollers.map((p) => p.close()));

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { bullPrefix, QUEUE_NAMES, createRedisConnection } from '@voxq/queues';
 import type { Simulator } from '@voxq/simulator';
 import {
   cleanupPrefix,
@@ -195,7 +195,7 @@ describe('a job cancelled while queued', () => {
       const res = await stack.request(apiKey, 'POST', '/v1/jobs', completeJob('never'));
       const cancelled = await stack.request(apiKey, 'DELETE', `/v1/jobs/${res.body.id}`);
       expect(cancelled.body.status).toBe('cancelled');
-      const connection = new Redis(stack.config.redis.url);
+      const connection = createRedisConnection(stack.config.redis);
       const queue = new Queue(QUEUE_NAMES.complete, { connection, prefix: bullPrefix(stack.config.redis.prefix) });
       expect(await queue.getJob(res.body.id as string)).toBeUndefined();
       await queue.close();

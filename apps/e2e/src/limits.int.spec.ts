@@ -1,12 +1,12 @@
-import { Redis } from 'ioredis';
 import OpenAI, { APIError, RateLimitError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobService, type Submission } from '@voxq/intake';
 import { ApiKeyStore, UsageAllowance, type KeyRateLimit } from '@voxq/auth';
 import { jobRequestSchema } from '@voxq/contracts';
-import { Queues } from '@voxq/queues';
+import { Queues, createRedisConnection } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
 import { startSimulatedStack, type SimulatedStack, type TestResponse } from '@voxq/testing';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const completeJob = (content = 'Hello') => ({ type: 'complete', input: { messages: [{ role: 'user', content }] } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -16,7 +16,7 @@ const burst = (n: number, send: () => Promise<TestResponse>) => Promise.all(Arra
 
 describe('per-API-key rate limits', () => {
   let stack: SimulatedStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let keys: ApiKeyStore;
   /** A key of its own with the given limit (created before its first use, so no cache is stale). */
   const keyWith = async (tenant: string, rateLimit?: KeyRateLimit) => (await keys.create(tenant, 'test', rateLimit ? { rateLimit } : {})).apiKey;
@@ -24,7 +24,7 @@ describe('per-API-key rate limits', () => {
   beforeAll(async () => {
     // The defaults a deployment ships with (50/s, burst 100 per 10 s); tests lower one key's own.
     stack = await startSimulatedStack();
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     keys = new ApiKeyStore(redis, stack.config.redis.prefix);
   });
   afterAll(async () => {
@@ -108,14 +108,14 @@ describe('per-API-key rate limits', () => {
 
 describe('per-tenant monthly job allowances', () => {
   let stack: SimulatedStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: Queues;
   let allowance: UsageAllowance;
 
   beforeAll(async () => {
     // No worker: every accepted job stays queued, so queue counts show exactly what was queued.
     stack = await startSimulatedStack({ TENANT_MONTHLY_JOB_ALLOWANCE: '3' }, { worker: false });
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     queues = new Queues(redis, stack.config);
     allowance = new UsageAllowance(redis, stack.config.redis.prefix, stack.config.limits.monthlyJobAllowance);
   });

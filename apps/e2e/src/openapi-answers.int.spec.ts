@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore, UsageAllowance } from '@voxq/auth';
 import {
@@ -19,6 +19,7 @@ import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-vox
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { encodingCases } from './bad-input-encoding.cases';
 import { OpenApiAnswerValidator } from './openapi-answers.validator';
+import { createRedisConnection } from '@voxq/queues';
 
 /**
  * Every answer the API gives is one `GET /openapi.json` describes: each operation is driven
@@ -254,7 +255,7 @@ describe('OpenAPI document against real answers', () => {
   });
 
   it('answers a tenant past its monthly allowance 402, as documented, on every route that makes a job', async () => {
-    const redis = new Redis(stack.config.redis.url);
+    const redis = createRedisConnection(stack.config.redis);
     try {
       const tenant = `doc-spent-${randomUUID().slice(0, 8)}`;
       const key = (await stack.createKey(tenant)).apiKey;
@@ -278,7 +279,7 @@ describe('OpenAPI document against real answers', () => {
   });
 
   it("answers a key over its rate limit 429, as documented, in each surface's body", async () => {
-    const redis = new Redis(stack.config.redis.url);
+    const redis = createRedisConnection(stack.config.redis);
     try {
       const store = new ApiKeyStore(redis, stack.config.redis.prefix);
       const limited = (await store.create(`doc-rl-${randomUUID().slice(0, 8)}`, 'test', { rateLimit: { perSecond: 1, burst: 0 } })).apiKey;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullPrefix, QUEUE_NAMES } from '@voxq/queues';
+import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import { startWorkerProcess } from '@voxq/jobs';
 import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 import { AUDIO_LIMIT, JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, SURFACE_CASES_ENV, wav } from './bad-input-surfaces.fixture';
@@ -76,7 +76,7 @@ function envelopeProblem(templates: string[], target: string, answer: FuzzAnswer
 
 describe('fuzzing every operation of /openapi.json', () => {
   let stack: SimulatedStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: Queue[];
   let apiKey: string;
   let tenant: string;
@@ -85,7 +85,7 @@ describe('fuzzing every operation of /openapi.json', () => {
 
   beforeAll(async () => {
     stack = await startSimulatedStack({ ...SURFACE_CASES_ENV, API_SYNC_WAIT_MS: '0', API_OPENAI_WAIT_MS: '1000' }, { worker: false, dispatcher: false });
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     const prefix = bullPrefix(stack.config.redis.prefix);
     queues = Object.values(QUEUE_NAMES).map((name) => new Queue(name, { connection: redis, prefix }));
     tenant = `fuzz-${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { eventually, freePort, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver, redisEnv } from '@voxq/testing';
 import { readmeBlock, readmeText, RUN_JS, RUN_SDK_TS, runPasted, startPasted } from './readme-blocks';
 
 /**
@@ -27,8 +27,7 @@ describe('README: the examples after the walk-through', () => {
       KEY: key.apiKey,
       SECRET: key.webhookSecret,
       HOOK: receiver.url,
-      REDIS_URL: stack.config.redis.url,
-      REDIS_PREFIX: stack.config.redis.prefix,
+      ...redisEnv(stack.config),
     };
   });
   afterAll(async () => {

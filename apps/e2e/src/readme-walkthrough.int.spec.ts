@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { freePort, startSimulatedStack, type SimulatedStack, redisEnv } from '@voxq/testing';
 import { readmeBlock, runPasted } from './readme-blocks';
 
 /**
@@ -23,8 +23,7 @@ describe('README: the shell walk-through', () => {
     const env = {
       ...process.env,
       VOXQ_URL: stack.url,
-      REDIS_URL: stack.config.redis.url,
-      REDIS_PREFIX: stack.config.redis.prefix,
+      ...redisEnv(stack.config),
       RECEIVER_PORT: String(await freePort()),
     };
     // The receiver it started keeps running (the later examples use it): three jobs, three webhooks.

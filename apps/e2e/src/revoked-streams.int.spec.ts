@@ -11,7 +11,7 @@ describe('streams of a revoked key', () => {
 
   beforeAll(async () => {
     stack = await startSimulatedStack();
-    redis = createCommandConnection(stack.config.redis.url);
+    redis = createCommandConnection(stack.config.redis);
     keys = new ApiKeyStore(redis, stack.config.redis.prefix);
   });
   afterAll(async () => {

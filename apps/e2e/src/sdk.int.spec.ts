@@ -1,16 +1,17 @@
 import { Readable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import { VoxqClient, VoxqError, verifyWebhook, type JobStreamEvent } from '@voxq/sdk';
 import { eventually, sineWav, startSimulatedStack, startWebhookReceiver, type SimulatedStack } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const complete = (content: string) => ({ type: 'complete' as const, input: { messages: [{ role: 'user' as const, content }] } });
 
 /** `@voxq/sdk` against the real stack: every call goes over HTTP to the API, workers and dispatcher. */
 describe('@voxq/sdk', () => {
   let stack: SimulatedStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let keys: ApiKeyStore;
   let voxq: VoxqClient;
   let webhookSecret: string;
@@ -18,7 +19,7 @@ describe('@voxq/sdk', () => {
   beforeAll(async () => {
     // A retried attempt waits 1.5 s, so a stream opened after submitting sees the retry's events.
     stack = await startSimulatedStack({ JOB_BACKOFF_MS: '1500' });
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     keys = new ApiKeyStore(redis, stack.config.redis.prefix);
     const key = await stack.createKey('sdk-tenant');
     webhookSecret = key.webhookSecret;

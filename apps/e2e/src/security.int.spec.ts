@@ -2,50 +2,47 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import { S3ObjectStore } from '@voxq/storage';
+import { createRedisConnection } from '@voxq/queues';
 import {
   cleanupPrefix,
   eventually,
   sineWav,
   startSimulatedStack,
   startStack,
+  scanKeys,
   startWebhookReceiver,
   testConfig,
   type SimulatedStack,
   type TestStack,
 } from '@voxq/testing';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const msg = [{ role: 'user', content: 'hi' }];
 
 /** Every key under the prefix with its whole content, as text: what an attacker with a Redis dump sees. */
-async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
+async function dumpRedis(redis: RedisClient, prefix: string): Promise<string> {
   const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      const value =
-        type === 'string'
-          ? await redis.getBuffer(key).then((b) => b?.toString('latin1'))
-          : type === 'hash'
-            ? await redis.hgetall(key)
-            : type === 'set'
-              ? await redis.smembers(key)
-              : type === 'zset'
-                ? await redis.zrange(key, 0, -1, 'WITHSCORES')
-                : type === 'list'
-                  ? await redis.lrange(key, 0, -1)
-                  : type === 'stream'
-                    ? await redis.xrange(key, '-', '+')
-                    : null;
-      out.push(`${key} ${JSON.stringify(value)}`);
-    }
-  } while (cursor !== '0');
+  for (const key of await scanKeys(redis, `${prefix}:*`)) {
+    const type = await redis.type(key);
+    const value =
+      type === 'string'
+        ? await redis.getBuffer(key).then((b) => b?.toString('latin1'))
+        : type === 'hash'
+          ? await redis.hgetall(key)
+          : type === 'set'
+            ? await redis.smembers(key)
+            : type === 'zset'
+              ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'stream'
+                  ? await redis.xrange(key, '-', '+')
+                  : null;
+    out.push(`${key} ${JSON.stringify(value)}`);
+  }
   return out.join('\n');
 }
 
@@ -72,12 +69,12 @@ function rawRequest(url: string, options: { method?: string; headers?: Record<st
 
 describe('security', () => {
   let stack: TestStack;
-  let redis: Redis;
+  let redis: RedisClient;
   let keys: ApiKeyStore;
 
   beforeAll(async () => {
     stack = await startStack(testConfig({ API_JSON_LIMIT_BYTES: '4096', API_RATE_LIMIT_PER_SECOND: '0' }), { worker: false, dispatcher: false });
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     keys = new ApiKeyStore(redis, stack.config.redis.prefix);
   });
 

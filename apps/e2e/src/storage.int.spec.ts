@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStore, tenantPrefix, type S3ObjectStore } from '@voxq/storage';
-import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { startSimulatedStack, type SimulatedStack, scanKeys } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * Job audio in S3: synthesize results land in the tenant's folder and stream back through
@@ -12,7 +13,7 @@ import { startSimulatedStack, type SimulatedStack } from '@voxq/testing';
 describe('job audio in object storage', () => {
   let stack: SimulatedStack;
   let objects: S3ObjectStore;
-  let redis: Redis;
+  let redis: RedisClient;
   // Fresh tenants per run: their folders in the shared test bucket are this suite's alone.
   const tenant = `st-${randomUUID().slice(0, 8)}`;
   const other = `st-${randomUUID().slice(0, 8)}`;
@@ -24,7 +25,7 @@ describe('job audio in object storage', () => {
   beforeAll(async () => {
     stack = await startSimulatedStack();
     objects = createObjectStore(stack.config);
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     apiKey = (await stack.createKey(tenant)).apiKey;
     otherKey = (await stack.createKey(other)).apiKey;
   });
@@ -94,7 +95,7 @@ describe('job audio in object storage', () => {
     const sent = stack.simulator.requests().find((r) => r.path.endsWith('/audio/transcriptions'));
     expect(sent).toBeDefined();
 
-    const keys = await redis.keys(`${stack.config.redis.prefix}:*`);
+    const keys = await scanKeys(redis, `${stack.config.redis.prefix}:*`);
     expect(keys.filter((k) => k.includes(':blob:'))).toEqual([]);
     for (const key of keys) {
       const type = await redis.type(key);

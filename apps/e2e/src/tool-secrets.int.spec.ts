@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcherProcess } from '@voxq/tool-calls';
-import { startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver, scanKeys } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
 
 type ServerToolCall = { name: string; content: string; isError: boolean; executionMode: string };
 
@@ -12,9 +12,9 @@ const asWhsec = (raw: string) => `whsec_${Buffer.from(raw, 'utf8').toString('bas
 
 /** Every string value under the stack's Redis prefix (records, queued jobs, tool loops), to look for leaks. */
 async function storedText(stack: SimulatedStack): Promise<string> {
-  const redis = new Redis(stack.config.redis.url);
+  const redis = createRedisConnection(stack.config.redis);
   try {
-    const keys = await redis.keys(`${stack.config.redis.prefix}:*`);
+    const keys = await scanKeys(redis, `${stack.config.redis.prefix}:*`);
     const parts = await Promise.all(
       keys.map(async (key) => {
         const type = await redis.type(key);

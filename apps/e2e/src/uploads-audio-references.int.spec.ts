@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queues } from '@voxq/queues';
+import { Queues, createRedisConnection } from '@voxq/queues';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
 import { LIMIT, MiB, tenantId, uploadHelpers } from './uploads.fixture';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const has = (bin: string) => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
 const HAS_SPEECH = has('espeak-ng') && has('sox') && has('pocketsphinx_continuous');
@@ -22,14 +22,14 @@ describe('uploads', () => {
   let stack: TestStack;
   let objects: S3ObjectStore;
   let queues: Queues;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(async () => {
     // pocketsphinx is the only speech engine here, and this file runs beside the 1 GiB upload
     // in uploads.int.spec.ts: give the local engine more than the test default's 5 s.
     stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT), PROVIDER_TIMEOUT_MS: '30000' }), { dispatcher: false });
     objects = createObjectStore(stack.config);
-    redis = new Redis(stack.config.redis.url);
+    redis = createRedisConnection(stack.config.redis);
     queues = new Queues(redis, stack.config);
   });
 

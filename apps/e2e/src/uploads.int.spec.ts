@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
-import { cleanupPrefix, eventually, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { cleanupPrefix, eventually, startStack, testConfig, type TestStack, redisEnv } from '@voxq/testing';
 import { generatedBody, GiB, LIMIT, MiB, postStream, sha256, tenantId, uploadHelpers } from './uploads.fixture';
+import { createRedisConnection } from '@voxq/queues';
 
 /**
  * Uploads themselves: streamed through the API and presigned straight to the bucket, their
@@ -203,7 +204,7 @@ describe('a 1 GiB streamed upload', () => {
     expect(build.status, build.stderr).toBe(0);
     config = testConfig({ UPLOAD_MAX_BYTES: String(2 * GiB) });
     objects = createObjectStore(config);
-    const redis = new Redis(config.redis.url);
+    const redis = createRedisConnection(config.redis);
     tenant = tenantId('bulk');
     apiKey = (await new ApiKeyStore(redis, config.redis.prefix).create(tenant)).apiKey;
     redis.disconnect();
@@ -225,8 +226,7 @@ describe('a 1 GiB streamed upload', () => {
         LOG_LEVEL: 'warn',
         API_HOST: '127.0.0.1',
         API_PORT: String(port),
-        REDIS_URL: config.redis.url,
-        REDIS_PREFIX: config.redis.prefix,
+        ...redisEnv(config),
         S3_ENDPOINT: s3.endpoint,
         S3_BUCKET: s3.bucket,
         S3_ACCESS_KEY_ID: s3.credentials!.accessKeyId,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { generateWebhookSecret } from '@voxq/webhooks';
 
@@ -74,7 +74,7 @@ export class ApiKeyStore {
   private readonly keys: RedisKeys['auth'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = redisKeys(prefix).auth;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import type { KeyRateLimit, Principal } from './api-keys';
@@ -44,7 +44,7 @@ export function decisionOf(limit: RateLimit, res: RateLimiterRes, allowed: boole
 type Limiter = RateLimiterRedis | BurstyRateLimiter;
 
 /**
- * Per-API-key request limits held in Redis, so every API replica counts against the same
+ * Per-API-key request limits held in RedisClient, so every API replica counts against the same
  * budget: `perSecond` requests in each one-second window, and when those run out up to
  * `burst` more per {@link BURST_WINDOW_SECONDS} (`rate-limiter-flexible`'s bursty limiter).
  * Fixed windows: at a window's edge a key may briefly see up to twice its rate.
@@ -55,7 +55,7 @@ export class ApiRateLimiter {
   private readonly keys: RedisKeys['auth'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly defaults: RateLimit,
   ) {

@@ -1,18 +1,19 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { ApiKeyStore } from './api-keys';
 import { UsageAllowance, usagePeriodOf } from './usage-allowance';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 describe('UsageAllowance (real Redis)', () => {
   const config = testConfig();
-  let redis: Redis;
+  let redis: RedisClient;
   let allowance: UsageAllowance;
   let keys: ApiKeyStore;
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     allowance = new UsageAllowance(redis, config.redis.prefix, 5);
     keys = new ApiKeyStore(redis, config.redis.prefix);
   });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import chargeLua from './scripts/usage-charge.lua';
@@ -51,11 +51,11 @@ interface UsageScripts {
  * may charge all its lines at validation and submit them with `charged: true`.
  */
 export class UsageAllowance {
-  private readonly redis: Redis & UsageScripts;
+  private readonly redis: RedisClient & UsageScripts;
   private readonly keys: RedisKeys['auth'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     /** Jobs per month for tenants without their own allowance; 0 = unlimited. */
     private readonly defaultAllowance: number,

@@ -8,7 +8,7 @@ import { BatchStore, derivedFileId, JobStore, newBatchId, type BatchRecord } fro
 import { createLogger } from '@voxq/logging';
 import { createCommandConnection, Queues } from '@voxq/queues';
 import { createObjectStore, type ObjectStore } from '@voxq/storage';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, testConfig, onRedisCluster } from '@voxq/testing';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { fileKey } from './batch-files';
 import { finalizeBatch, type FinalizeDeps } from './batch-finalize';
@@ -41,8 +41,8 @@ const result: CompleteResult = {
 async function setup() {
   const config = testConfig();
   configs.push(config);
-  const redis = createCommandConnection(config.redis.url);
-  const jobsRedis = createCommandConnection(config.redis.url);
+  const redis = createCommandConnection(config.redis);
+  const jobsRedis = createCommandConnection(config.redis);
   const queues = new Queues(redis, config);
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), jobsRedis.disconnect(), objects.close()));
@@ -161,7 +161,9 @@ describe('finalizeBatch', () => {
     ]);
   });
 
-  it('throws when Redis drops while it reads the job records, writing no line, and finalizes right once Redis is back', async () => {
+  // One connection's blip, made by disconnecting it: a Cluster client closed by hand does not
+  // come back the same way (it holds the commands), so this runs on a single Redis only.
+  it.skipIf(onRedisCluster())('throws when Redis drops while it reads the job records, writing no line, and finalizes right once Redis is back', async () => {
     const { jobsRedis, store, objects, jobs, batch, deps, doneId } = await setup();
     const state = (await store.readBatch(batch.tenantId, batch.id))!;
     // The blip: the records are there, but the connection that reads them is down.

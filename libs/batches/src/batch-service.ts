@@ -7,7 +7,7 @@ import type { Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { fileKey, fileObject } from './batch-files';
 import type { ListFilesQuery } from './batch-request.schema';
 import { scheduleFileExpiry } from './batch-file-expiry';
@@ -200,7 +200,7 @@ export class BatchService {
 /** What building a BatchService for one process takes. */
 export interface BatchServiceWiring {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   objects: ObjectStore;
   queues: Pick<Queues, 'enqueue' | 'batches'>;
 }

@@ -29,7 +29,7 @@ const jobLine = (customId: string, text = 'hi') =>
 async function setup(lines: string[]) {
   const config = testConfig();
   configs.push(config);
-  const redis = createCommandConnection(config.redis.url);
+  const redis = createCommandConnection(config.redis);
   const queues = new Queues(redis, config);
   const objects = createObjectStore(config);
   const logger = createLogger({ name: 'batch-units-test', level: 'silent' });

@@ -3,6 +3,7 @@ import { configFileSchema, type ConfigFile } from './config-file.schema';
 import type { z } from 'zod';
 import type { EnvFragment, FragmentState } from './env-fragment';
 import { envSchema, type Env } from './env.schema';
+import { hasHashTag } from './redis-cluster';
 
 export type Config = Readonly<ReturnType<typeof shape>>;
 
@@ -18,7 +19,12 @@ const trim = (url: string) => url.replace(/\/+$/, '');
 function shape(env: Env, file: ConfigFile, source: Record<string, string | undefined>) {
   return {
     env: env.NODE_ENV,
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: {
+      url: env.REDIS_URL,
+      /** Set: a Redis Cluster (`REDIS_CLUSTER_NODES`), and `url` is not used. */
+      cluster: env.REDIS_CLUSTER_NODES,
+      prefix: env.REDIS_PREFIX ?? (env.REDIS_CLUSTER_NODES ? '{voxq}' : 'voxq'),
+    },
     log: { level: env.LOG_LEVEL },
     api: {
       host: env.API_HOST,
@@ -106,7 +112,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], source: Readonly<Re
   return issues.map((i) => {
     const key = i.path.join('.');
     const value = source[key];
-    const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value}')`;
+    // A URL's credentials (`redis://user:password@host`) are masked as REDIS_URL's are in logs.
+    const shown = value === undefined || /KEY|SECRET|TOKEN|PASSWORD/.test(key) ? '' : ` (got '${value.replace(/\/\/[^/@\s]*@/g, '//***@')}')`;
     return `${key}: ${i.message}${shown}`;
   });
 }
@@ -140,6 +147,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems: string[] = parsed.success ? [] : describeIssues(parsed.error.issues, source);
   if (parsed.success && !parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY: set both, or neither (to use the AWS default credential chain)');
+  }
+  if (parsed.success && parsed.data.REDIS_CLUSTER_NODES && parsed.data.REDIS_PREFIX !== undefined && !hasHashTag(parsed.data.REDIS_PREFIX)) {
+    problems.push(
+      `REDIS_PREFIX: on a Redis Cluster it must carry a hash tag, e.g. {${parsed.data.REDIS_PREFIX}}, so that the keys a script touches together share a slot`,
+    );
   }
   const snapshot = pick(source, Object.keys(source));
   const state: FragmentState = { source: snapshot, parsed: new Map() };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisClusterNodes } from './redis-cluster';
 import { parseDuration } from './duration';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -62,11 +63,19 @@ export const envSchema = z.object({
 
   /** Redis holding queues, job records, keys and webhook state. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-  /** Prefix of every key voxq writes; use a hash tag (`{voxq}`) on Redis Cluster. */
+  /**
+   * Redis Cluster seed nodes (`host:port,…` or `redis://[user:pass@]host:port,…`): set, every
+   * process uses ioredis' Cluster client, and this wins over REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: redisClusterNodes,
+  /**
+   * Prefix of every key voxq writes. Default `voxq`, or `{voxq}` on a Redis Cluster, where it
+   * must carry a hash tag: BullMQ's and voxq's scripts touch several keys at once.
+   */
   REDIS_PREFIX: z
     .string()
     .regex(/^[\w{}:.-]+$/)
-    .default('voxq'),
+    .optional(),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 

@@ -7,3 +7,5 @@ export { catalogOverrideSchema, configFileSchema, PROVIDER_NAME, providerLimitsS
 export type { CatalogOverride, ConfigFile, ProviderLimits } from './config-file.schema';
 export { parseDuration } from './duration';
 export { DEFAULT_WEBHOOK_RETRY_SCHEDULE } from './env.schema';
+export { hasHashTag } from './redis-cluster';
+export type { RedisClusterSettings, RedisNode } from './redis-cluster';

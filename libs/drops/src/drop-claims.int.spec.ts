@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import type { Config } from '@voxq/config';
 import { DropClaims, objectIdentity, STALE_CLAIM_MS } from './drop-claims';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 describe('DropClaims', () => {
   let config: Config;
-  let redis: Redis;
+  let redis: RedisClient;
   let claims: DropClaims;
 
   beforeAll(() => {
     config = testConfig();
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     claims = new DropClaims(redis, config.redis.prefix, 3600);
   });
   afterAll(async () => {

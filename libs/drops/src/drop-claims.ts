@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import takeOverLua from './scripts/drop-take-over.lua';
 
@@ -30,11 +30,11 @@ export function objectIdentity(bucket: string, key: string, etag: string | undef
  * notification, a second poller or a restarted one finds it and skips the object.
  */
 export class DropClaims {
-  private readonly redis: Redis & ClaimScripts;
+  private readonly redis: RedisClient & ClaimScripts;
   private readonly seen: RedisKeys['drops']['seen'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly retentionSeconds: number,
   ) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { DROP_RULE_ID_PATTERN, dropRuleSchema, type DropRule } from './drop-rule.schema';
 
@@ -13,7 +13,7 @@ export class DropRuleStore {
   private readonly keys: RedisKeys['drops'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = redisKeys(prefix).drops;

@@ -5,7 +5,7 @@ import { uploadContentTypeSchema, type AudioRef, type AudioReferenceInput } from
 import { errors, isAppError } from '@voxq/errors';
 import { TENANT_PREFIX, type ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl, createGuardedLookup, PRIVATE_ADDRESS_CODE, URL_GUARD_CODES, type UrlPolicy } from '@voxq/url-guard';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { uploadServiceFor, type UploadService } from './upload-service';
 
 /**
@@ -19,7 +19,7 @@ export interface S3AllowListEntry {
 
 export interface AudioSourceDeps {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   objects: ObjectStore;
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 
 type Listener = (message: string) => void;
 
@@ -8,7 +8,7 @@ type Listener = (message: string) => void;
  * so the process hears about the jobs its requests wait on and nothing else.
  */
 export class JobChannels {
-  private connection: Redis | null = null;
+  private connection: RedisClient | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
   /**
@@ -16,9 +16,9 @@ export class JobChannels {
    * nothing else); it is called on first use, so a process nobody waits in never opens it.
    * Its opener owns it and closes it at shutdown.
    */
-  constructor(private readonly openSubscriber: () => Redis) {}
+  constructor(private readonly openSubscriber: () => RedisClient) {}
 
-  private get subscriber(): Redis {
+  private get subscriber(): RedisClient {
     if (!this.connection) {
       const made = this.openSubscriber();
       made.on('message', (channel: string, message: string) => this.listeners.get(channel)?.forEach((fn) => fn(message)));

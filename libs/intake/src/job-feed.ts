@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Principal } from '@voxq/auth';
 import type { JobView } from '@voxq/contracts';
 import { followJobStream, type StreamItem } from '@voxq/job-stream';
@@ -25,7 +25,7 @@ export interface FollowJob {
  */
 export class JobFeed {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly channels: JobChannels,
     private readonly waiter: JobWaiter,

@@ -20,7 +20,7 @@ afterEach(async () => {
 function setup(overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   configs.push(config);
-  const redis = createCommandConnection(config.redis.url);
+  const redis = createCommandConnection(config.redis);
   const queues = new Queues(redis, config);
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), objects.close()));

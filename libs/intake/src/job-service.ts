@@ -20,7 +20,7 @@ import type { ObjectStore } from '@voxq/storage';
 import { undefinedSecretsLookup, type UndefinedSecretsLookup } from '@voxq/tenant-secrets';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import { enqueueJobEvent, webhookQueueContext, type WebhookQueueContext } from '@voxq/webhooks';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { resolveAudioSource } from './audio-source';
 
 export interface SubmittedJob {
@@ -72,7 +72,7 @@ export type Submission =
 
 export interface JobServiceDeps {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   store: JobStore;
   /** Where inline audio goes before its job is queued (jobs carry the key). */
   objects: ObjectStore;
@@ -329,7 +329,7 @@ function outboundUrls(request: Submission, at: string, inputRoot: string): Array
  */
 export function createJobService(
   config: Config,
-  redis: Redis,
+  redis: RedisClient,
   queues: Queues,
   objects: ObjectStore,
   allowance = new UsageAllowance(redis, config.redis.prefix, config.limits.monthlyJobAllowance),

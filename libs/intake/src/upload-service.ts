@@ -5,7 +5,7 @@ import { UPLOAD_CONTENT_TYPES_HINT, uploadContentTypeSchema, type PresignUploadR
 import { errors, isAppError } from '@voxq/errors';
 import { newUploadId, toUploadView, UploadStore, type UploadRecord } from '@voxq/job-store';
 import { tenantKey, type ObjectStore } from '@voxq/storage';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 
 export interface UploadServiceDeps {
   objects: ObjectStore;
@@ -184,7 +184,7 @@ export class UploadService {
 }
 
 /** The upload service over the API's Redis and object store, with the configured limits. */
-export function uploadServiceFor(deps: { config: Config; redis: Redis; objects: ObjectStore }): UploadService {
+export function uploadServiceFor(deps: { config: Config; redis: RedisClient; objects: ObjectStore }): UploadService {
   const { config, redis, objects } = deps;
   return new UploadService({
     objects,

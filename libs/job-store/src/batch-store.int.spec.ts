@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys } from '@voxq/redis-keys';
+import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { BatchStore, derivedFileId, newFileId, type FileRecord } from './batch-store';
+import { createRedisConnection } from '@voxq/queues';
 
 const config = testConfig();
 const file = (tenantId: string, id: string, purpose = 'batch'): FileRecord => ({
@@ -17,11 +17,11 @@ const file = (tenantId: string, id: string, purpose = 'batch'): FileRecord => ({
 });
 
 describe('BatchStore.listFiles', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let store: BatchStore;
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     store = new BatchStore(redis, config.redis.prefix, 60);
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { BatchEndpoint, BatchError, BatchStatus, WebhookTarget } from '@voxq/contracts';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { readIndexPage } from './index-page';
@@ -72,14 +72,14 @@ export interface BatchProgress {
 }
 
 /**
- * Files (`purpose=batch` inputs and batch outputs) and batches, per tenant in Redis; the
+ * Files (`purpose=batch` inputs and batch outputs) and batches, per tenant in RedisClient; the
  * files' bytes live in S3. A batch's jobs are a list of `jobId customId` entries, in line order.
  */
 export class BatchStore {
   private readonly keys: RedisKeys['batches'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     readonly retentionSeconds: number,
   ) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import releaseLua from './scripts/idempotency-release.lua';
 
@@ -20,10 +20,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 export class IdempotencyStore {
   static readonly TTL_SECONDS = 24 * 3600;
-  private readonly redis: Redis & IdempotencyScripts;
+  private readonly redis: RedisClient & IdempotencyScripts;
   private readonly keys: RedisKeys['idempotency'];
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.redis = defineScripts<IdempotencyScripts>(redis, { voxqIdempotencyRelease: { keys: 1, lua: releaseLua } });
     this.keys = redisKeys(prefix).idempotency;
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 
 export interface IndexPageOptions<T> {
   /** A sorted set whose members sort by time as strings (voxq's time-ordered ids). */
@@ -20,7 +20,7 @@ export interface IndexPageOptions<T> {
  * applying the filters the index cannot. The scan is bounded, so a filtered page may come
  * back short with a cursor to continue from; members whose records expired are removed.
  */
-export async function readIndexPage<T>(redis: Redis, options: IndexPageOptions<T>): Promise<{ items: T[]; nextCursor: string | null }> {
+export async function readIndexPage<T>(redis: RedisClient, options: IndexPageOptions<T>): Promise<{ items: T[]; nextCursor: string | null }> {
   const { index, limit } = options;
   const items: T[] = [];
   let after = options.after;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { JobLiveEventInput } from '@voxq/contracts';
 import { redisKeys } from '@voxq/redis-keys';
 
@@ -7,12 +7,12 @@ import { redisKeys } from '@voxq/redis-keys';
 /**
  * Publishes a job's run-time events for `GET /v1/jobs/:id/events`. Pub/sub, not a stream:
  * whoever listens gets them live (a stream opens with the job's state, so a late listener
- * misses nothing it needs), nothing is stored, and with no listener a PUBLISH costs Redis
+ * misses nothing it needs), nothing is stored, and with no listener a PUBLISH costs RedisClient
  * next to nothing. Never awaited on the job's path and never fails it.
  */
 export class JobEventPublisher {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

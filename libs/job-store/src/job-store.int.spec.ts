@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
@@ -6,6 +5,8 @@ import { IdempotencyStore } from './idempotency-store';
 import { newJobId } from './job-id';
 import type { NewJobFields } from './job-record';
 import { JobStore } from './job-store';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const config = testConfig();
 const fields = (tenantId = 'acme', type: NewJobFields['type'] = 'complete', now = Date.now()): NewJobFields => ({
@@ -20,11 +21,11 @@ const fields = (tenantId = 'acme', type: NewJobFields['type'] = 'complete', now 
 });
 
 describe('JobStore', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let store: JobStore;
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     store = new JobStore(redis, config.redis.prefix, 60);
   });
   afterAll(async () => {
@@ -95,7 +96,7 @@ describe('JobStore', () => {
 
 describe('IdempotencyStore', () => {
   it('reserves a key once per tenant and reports the first job and body hash after', async () => {
-    const redis = new Redis(config.redis.url);
+    const redis = createRedisConnection(config.redis);
     const store = new IdempotencyStore(redis, config.redis.prefix);
     expect(await store.reserve('acme', 'k1', 'job_a', 'h1')).toEqual({ kind: 'reserved' });
     expect(await store.reserve('acme', 'k1', 'job_b', 'h2')).toEqual({ kind: 'existing', jobId: 'job_a', bodyHash: 'h1' });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
@@ -35,11 +35,11 @@ interface JobScripts {
  * records are dropped when a listing meets them.
  */
 export class JobStore {
-  private readonly redis: Redis & JobScripts;
+  private readonly redis: RedisClient & JobScripts;
   private readonly keys: RedisKeys;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly retentionSeconds: number,
   ) {

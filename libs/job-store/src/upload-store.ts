@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { UPLOAD_ID_PATTERN, type UploadStatus, type UploadView } from '@voxq/contracts';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import completeLua from './scripts/upload-complete.lua';
@@ -46,11 +46,11 @@ const FIELDS = ['id', 'tenantId', 'status', 'bucket', 'key', 'contentType', 'siz
  * not found, and expire after the retention period (their `expiresAt`).
  */
 export class UploadStore {
-  private readonly redis: Redis & UploadScripts;
+  private readonly redis: RedisClient & UploadScripts;
   private readonly keys: RedisKeys['uploads'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     readonly retentionSeconds: number,
   ) {

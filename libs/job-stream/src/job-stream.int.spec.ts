@@ -1,16 +1,16 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
-import { redisKeys } from '@voxq/redis-keys';
+import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { ReplyStreamWriter } from './reply-writer';
 import { followJobStream, type ChannelListen, type StreamItem } from './stream-follower';
+import { createRedisConnection } from '@voxq/queues';
 
 const config = testConfig();
 const logger = createLogger({ name: 'job-stream-test', level: 'silent' });
 
 /** A subscriber connection as the API's JobChannels keeps one: a channel → listeners map. */
-function channelsOn(subscriber: Redis): ChannelListen {
+function channelsOn(subscriber: RedisClient): ChannelListen {
   const listeners = new Map<string, (message: string) => void>();
   subscriber.on('message', (channel: string, message: string) => listeners.get(channel)?.(message));
   return async (channel, fn) => {
@@ -24,13 +24,13 @@ function channelsOn(subscriber: Redis): ChannelListen {
 }
 
 describe('job delta streams through Redis', () => {
-  let writerConnection: Redis;
-  let reader: Redis;
-  let subscriber: Redis;
+  let writerConnection: RedisClient;
+  let reader: RedisClient;
+  let subscriber: RedisClient;
   beforeAll(() => {
-    writerConnection = new Redis(config.redis.url);
-    reader = new Redis(config.redis.url);
-    subscriber = new Redis(config.redis.url);
+    writerConnection = createRedisConnection(config.redis);
+    reader = createRedisConnection(config.redis);
+    subscriber = createRedisConnection(config.redis);
   });
   afterEach(() => cleanupPrefix(config));
   afterAll(() => {
@@ -67,7 +67,7 @@ describe('job delta streams through Redis', () => {
     const replay = await followJobStream({
       redis: reader,
       prefix: config.redis.prefix,
-      listen: channelsOn(new Redis(config.redis.url)),
+      listen: channelsOn(createRedisConnection(config.redis)),
       jobId: 'job_stream_1',
       onItems: (i) => late.push(...i),
     });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { StreamEntry, TokenLogprob, ToolProgress } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
 import { defineScripts, redisKeys, type ScriptPipeline } from '@voxq/redis-keys';
@@ -67,7 +67,7 @@ export interface JobDeltas {
  * loses live pieces, never the job: its result is stored apart.
  */
 export class ReplyStreamWriter {
-  private readonly redis: Redis & StreamScripts;
+  private readonly redis: RedisClient & StreamScripts;
   private readonly keys: ReturnType<typeof redisKeys>;
   /** Entries waiting for the next pipeline, by job stream. */
   private pending = new Map<string, { jobId: string; channel: string; entries: string[] }>();
@@ -76,7 +76,7 @@ export class ReplyStreamWriter {
   private sent: Promise<void> = Promise.resolve();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly limits: StreamLimits,
     private readonly logger: Logger,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { StreamEntry } from '@voxq/contracts';
 import { redisKeys } from '@voxq/redis-keys';
 
@@ -12,7 +12,7 @@ export interface StreamItem {
 export type ChannelListen = (channel: string, fn: (message: string) => void) => Promise<() => void>;
 
 export interface FollowOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   listen: ChannelListen;
   jobId: string;

@@ -1,10 +1,9 @@
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore, newJobId } from '@voxq/job-store';
 import { createLogger } from '@voxq/logging';
 import { createProviderRuntime, createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
-import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
+import { bullPrefix, catalogProcessor, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob, createRedisConnection } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import { UsageMeter } from '@voxq/usage';
@@ -13,6 +12,7 @@ import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
+import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * The processor against real Redis and the simulator, driven with BullMQ jobs read back from
@@ -20,7 +20,7 @@ import { ToolLoopStore } from './tool-loop';
  */
 describe('job processor', () => {
   let sim: Simulator;
-  let redis: Redis;
+  let redis: RedisClient;
   let deps: ProcessorDeps;
   let queue: Queue;
   const config = testConfig();
@@ -28,7 +28,7 @@ describe('job processor', () => {
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
     const cfg = testConfig({ OPENAI_API_KEY: 'sk-sim', OPENAI_BASE_URL: sim.baseUrl, REDIS_PREFIX: config.redis.prefix });
-    redis = new Redis(cfg.redis.url, { maxRetriesPerRequest: null });
+    redis = createRedisConnection(cfg.redis, { maxRetriesPerRequest: null });
     const logger = createLogger({ name: 'test', level: 'silent' });
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
@@ -111,7 +111,7 @@ describe('job processor', () => {
     try {
       const running = process(job);
       await new Promise((r) => setTimeout(r, 100));
-      // The API's status change, without its event: Redis failed the request right after it.
+      // The API's status change, without its event: RedisClient failed the request right after it.
       expect((await deps.store.cancel({ id: job.id!, tenantId: 'acme', type: 'complete' })).kind).toBe('ok');
       expect(await running).toEqual({ status: 'cancelled' });
     } finally {

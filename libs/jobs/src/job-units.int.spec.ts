@@ -1,11 +1,10 @@
 import { Queue, UnrecoverableError, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields, newJobId } from '@voxq/job-store';
-import { redisKeys } from '@voxq/redis-keys';
+import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { createLogger } from '@voxq/logging';
-import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob } from '@voxq/queues';
+import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob, createRedisConnection } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { UsageMeter, utcDay } from '@voxq/usage';
@@ -20,15 +19,15 @@ import { ToolLoopStore } from './tool-loop';
 describe('job processor units', () => {
   const config = testConfig();
   const logger = createLogger({ name: 'test', level: 'silent' });
-  let redis: Redis;
-  let subscriber: Redis;
+  let redis: RedisClient;
+  let subscriber: RedisClient;
   let queue: Queue;
   let deps: FinishDeps;
   let events: JobEventPublisher;
 
   beforeAll(async () => {
-    redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-    subscriber = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    redis = createRedisConnection(config.redis, { maxRetriesPerRequest: null });
+    subscriber = createRedisConnection(config.redis, { maxRetriesPerRequest: null });
     const prefix = bullPrefix(config.redis.prefix);
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
     deps = {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import { chatMessageSchema, serverToolCallSchema, usageSchema } from '@voxq/contracts';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
@@ -41,12 +41,12 @@ export const freshToolLoop = (): ToolLoopState => ({
 /** The id of a tool call's job: the same call always maps to the same job (no repeats). */
 export const toolCallJobId = (jobId: string, hop: number, callId: string) => `${jobId}.${hop}.${callId.replace(/[^\w.-]/g, '_')}`;
 
-/** Tool loops in Redis, beside the job's record and with its retention. */
+/** Tool loops in RedisClient, beside the job's record and with its retention. */
 export class ToolLoopStore {
   private readonly jobs: RedisKeys['jobs'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly ttlSeconds: number,
   ) {

@@ -6,3 +6,4 @@ export { runService } from './run-service';
 export type { RunServiceOptions, Service } from './run-service';
 export { StartupCheckError } from './startup-check';
 export type { StartupCheck } from './startup-check';
+export { createCommandConnection, createRedisConnection, type RedisTarget } from './redis-connection';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '@voxq/logging';
 import { testConfig } from '@voxq/testing';
 import { checkRedis } from './redis-check';
+import { createRedisConnection } from './redis-connection';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,7 +48,7 @@ describe('checkRedis', () => {
 
   it('passes on a Redis with noeviction', async () => {
     const config = testConfig();
-    const redis = new Redis(config.redis.url);
+    const redis = createRedisConnection(config.redis);
     const [, policy] = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
     redis.disconnect();
     if (policy !== 'noeviction') return void console.warn(`[redis-check] the test Redis runs ${policy}: noeviction case skipped`);

@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { StartupCheckError } from './startup-check';
+import { createRedisConnection } from './redis-connection';
 
 /** How long the check waits for Redis to accept a connection. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -29,8 +30,9 @@ export function redactRedisUrl(url: string): string {
  * skips the refusal for those who run such a Redis on purpose.
  */
 export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, logger: Logger): Promise<void> {
-  const shown = `REDIS_URL=${redactRedisUrl(config.redis.url)}`;
-  const client = new Redis(config.redis.url, {
+  const { cluster } = config.redis;
+  const shown = cluster ? `REDIS_CLUSTER_NODES=${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',')}` : `REDIS_URL=${redactRedisUrl(config.redis.url)}`;
+  const client = createRedisConnection(config.redis, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
@@ -47,35 +49,33 @@ export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, lo
     } catch (error) {
       const reason = describe(cause ?? error);
       if (/NOAUTH|WRONGPASS|invalid (username|password)|NOPERM/i.test(reason)) {
-        throw new StartupCheckError(`Redis at ${shown} refused to authenticate (${reason}): check the user and password in REDIS_URL.`);
+        throw new StartupCheckError(
+          `Redis at ${shown} refused to authenticate (${reason}): check the user and password in ${cluster ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'}.`,
+        );
       }
       throw new StartupCheckError(`Redis is not reachable at ${shown} (${reason}): ${START_REDIS}.`);
     }
 
     let policy: string | undefined;
     try {
-      const reply = (await client.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
-      policy = reply[1];
+      // On a cluster every master holds part of the queues: the first that may evict decides.
+      const masters = client instanceof Cluster ? client.nodes('master') : [client];
+      const policies = await Promise.all(masters.map(async (node) => ((await node.call('CONFIG', 'GET', 'maxmemory-policy')) as string[])[1]));
+      policy = policies.find((p) => p !== 'noeviction') ?? policies[0];
     } catch (error) {
       logger.warn(
-        { redis: redactRedisUrl(config.redis.url) },
+        { redis: shown },
         `cannot read Redis's maxmemory-policy (CONFIG GET refused: ${describe(error)}); make sure it is noeviction, or BullMQ may lose jobs`,
       );
       return;
     }
     if (policy === undefined) {
-      logger.warn(
-        { redis: redactRedisUrl(config.redis.url) },
-        'Redis did not report its maxmemory-policy; make sure it is noeviction, or BullMQ may lose jobs',
-      );
+      logger.warn({ redis: shown }, 'Redis did not report its maxmemory-policy; make sure it is noeviction, or BullMQ may lose jobs');
       return;
     }
     if (policy === 'noeviction') return;
     if (config.lifecycle.redisAllowEviction) {
-      logger.warn(
-        { redis: redactRedisUrl(config.redis.url), policy },
-        `Redis's maxmemory-policy is ${policy}, not noeviction: starting anyway (REDIS_ALLOW_EVICTION=true)`,
-      );
+      logger.warn({ redis: shown, policy }, `Redis's maxmemory-policy is ${policy}, not noeviction: starting anyway (REDIS_ALLOW_EVICTION=true)`);
       return;
     }
     throw new StartupCheckError(

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Constraints, RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -9,6 +8,8 @@ import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
 import { getScoresRun } from './scores-run';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const english: RoutingIntent = { language: 'en', optimizeFor: 'balanced' };
@@ -32,7 +33,7 @@ function fake(name: string, options: { fails?: boolean; languages?: readonly str
 
 describe('ProviderRouter with a primary model', () => {
   const config = testConfig();
-  let redis: Redis;
+  let redis: RedisClient;
   const router = (providers: TtsProvider[]) =>
     new ProviderRouter({
       runtime: createProviderRuntime(config, redis, logger, new ProviderRegistry(providers, { calm: 'gamma/gamma-model' })),
@@ -52,7 +53,7 @@ describe('ProviderRouter with a primary model', () => {
     );
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
   });
   afterEach(() => cleanupPrefix(config));
   afterAll(() => redis.quit());

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { ProviderHealth } from './health/provider-health';
@@ -23,7 +23,7 @@ export interface ProviderRuntime {
   close(): Promise<void>;
 }
 
-export function createProviderRuntime(config: Config, redis: Redis, logger: Logger, registry = createProviderRegistry(config, logger)): ProviderRuntime {
+export function createProviderRuntime(config: Config, redis: RedisClient, logger: Logger, registry = createProviderRegistry(config, logger)): ProviderRuntime {
   const keys = registry.all().map(providerKey);
   const { prefix } = config.redis;
   const { providers } = config;

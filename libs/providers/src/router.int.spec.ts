@@ -1,17 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, testConfig, scanKeys } from '@voxq/testing';
 import type { LlmProvider, LlmResponse, ProviderProfile } from './provider';
 import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
 import { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const routing = { intent: { language: 'en', optimizeFor: 'balanced' as const }, constraints: {} };
@@ -44,7 +45,7 @@ const fail = (error: unknown) => async (): Promise<string> => {
 
 describe('ProviderRouter', () => {
   const config = testConfig();
-  let redis: Redis;
+  let redis: RedisClient;
   // Each router's runtime keeps timers on `redis`: closed before it, or a late flush fails outside any test.
   const runtimes: Array<ReturnType<typeof createProviderRuntime>> = [];
   const runtime = (providers: LlmProvider[], forConfig: typeof config) => {
@@ -71,7 +72,7 @@ describe('ProviderRouter', () => {
     );
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
   });
   afterEach(() => cleanupPrefix(config));
   afterAll(async () => {
@@ -197,7 +198,7 @@ describe('ProviderRouter', () => {
       message: 'No llm provider can serve this job: allowedProviders.llm excluded alpha; allowedProviders.llm names anthropic, which is not configured',
     });
     // Only scores runs count here: an earlier test's health buckets may still be flushing.
-    expect(await redis.keys(`${config.redis.prefix}:scores-run:*`)).toEqual([]);
+    expect(await scanKeys(redis, `${config.redis.prefix}:scores-run:*`)).toEqual([]);
   });
 
   it('does not start when the job is already cancelled', async () => {

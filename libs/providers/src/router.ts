@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Capability, Constraints, RoutingIntent } from '@voxq/contracts';
 import { AppError, errors, isAppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
@@ -12,7 +12,7 @@ import { newScoresRunId, saveScoresRun, type ScoresRun } from './scores-run';
 
 export interface ProviderRouterOptions {
   runtime: ProviderRuntime;
-  redis: Redis;
+  redis: RedisClient;
   /** `config.redis.prefix`. */
   prefix: string;
   /** Limit of one provider call (`config.providers.timeoutMs`). */

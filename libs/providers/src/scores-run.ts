@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import { CAPABILITIES, constraintsSchema, routingIntentSchema } from '@voxq/contracts';
 import { redisKeys } from '@voxq/redis-keys';
@@ -41,12 +41,12 @@ function scoresRunKey(prefix: string, id: string): string {
   return redisKeys(prefix).providers.scoresRun(id);
 }
 
-export async function saveScoresRun(redis: Redis, prefix: string, run: ScoresRun): Promise<void> {
+export async function saveScoresRun(redis: RedisClient, prefix: string, run: ScoresRun): Promise<void> {
   await redis.set(scoresRunKey(prefix, run.id), JSON.stringify(run), 'EX', SCORES_RUN_TTL_SECONDS);
 }
 
 /** The stored ranking, or undefined once it has expired (or never existed). */
-export async function getScoresRun(redis: Redis, prefix: string, id: string): Promise<ScoresRun | undefined> {
+export async function getScoresRun(redis: RedisClient, prefix: string, id: string): Promise<ScoresRun | undefined> {
   const raw = await redis.get(scoresRunKey(prefix, id));
   return raw === null ? undefined : scoresRunSchema.parse(JSON.parse(raw));
 }

@@ -11,5 +11,6 @@ export { catalogProcessor, describeIssues, parseQueuedJob, startQueueWorker } fr
 export type { CatalogHandler, CatalogJob, QueueWorkerOptions } from './queue-worker';
 export { InvalidJobDataError } from './invalid-job-data-error';
 export { Queues } from './queues';
-export { createCommandConnection, createRedisConnection } from './redis-connection';
+// Made in @voxq/process (the startup check opens one too); here for the stores and queues that use them.
+export { createCommandConnection, createRedisConnection, type RedisTarget } from '@voxq/process';
 export { publishCancel, subscribeCancels } from './cancel-channel';

@@ -6,7 +6,7 @@ import { QUEUE_CATALOG } from './queue-catalog';
 import { bullPrefix } from './queue-names';
 import { startQueueWorker } from './queue-worker';
 import { Queues } from './queues';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection } from '@voxq/process';
 
 describe('startQueueWorker', () => {
   const config = testConfig();
@@ -17,14 +17,14 @@ describe('startQueueWorker', () => {
   });
 
   function setup() {
-    const connection = createRedisConnection(config.redis.url);
+    const connection = createRedisConnection(config.redis);
     const queues = new Queues(connection, config);
     const handled: unknown[] = [];
     const invalid: InvalidJobDataError[] = [];
     const worker = startQueueWorker(
       QUEUE_CATALOG.batches,
       {
-        connection: createRedisConnection(config.redis.url),
+        connection: createRedisConnection(config.redis),
         prefix: bullPrefix(config.redis.prefix),
         concurrency: 1,
         onInvalid: (_job, error) => void invalid.push(error),
@@ -54,9 +54,9 @@ describe('startQueueWorker', () => {
   it('fails a malformed payload put straight on the queue, at once and with the reason', async () => {
     const { handled, invalid } = setup();
     // Not through `enqueue`: what another program (or an older, broken version) could write.
-    const raw = new Queue(QUEUE_CATALOG.batches.name, { connection: createRedisConnection(config.redis.url), prefix: bullPrefix(config.redis.prefix) });
+    const raw = new Queue(QUEUE_CATALOG.batches.name, { connection: createRedisConnection(config.redis), prefix: bullPrefix(config.redis.prefix) });
     const events = new QueueEvents(QUEUE_CATALOG.batches.name, {
-      connection: createRedisConnection(config.redis.url),
+      connection: createRedisConnection(config.redis),
       prefix: bullPrefix(config.redis.prefix),
     });
     closers.push(async () => (await raw.close(), await events.close()));
@@ -75,7 +75,7 @@ describe('startQueueWorker', () => {
   });
 
   it('uses the catalog defaults for each queue', async () => {
-    const connection = createRedisConnection(config.redis.url);
+    const connection = createRedisConnection(config.redis);
     const queues = new Queues(connection, config);
     closers.push(async () => (await queues.close(), connection.disconnect()));
     expect(queues.batches.defaultJobOptions).toMatchObject(QUEUE_CATALOG.batches.defaults(config));

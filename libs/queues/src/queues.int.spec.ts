@@ -1,20 +1,20 @@
 import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, testConfig, scanKeys } from '@voxq/testing';
 import { bullPrefix } from './queue-names';
 import { Queues } from './queues';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection } from '@voxq/process';
 
 describe('Queues', () => {
   const config = testConfig();
   afterEach(() => cleanupPrefix(config));
 
   it('adds jobs under the configured prefix that a worker can take', async () => {
-    const connection = createRedisConnection(config.redis.url);
+    const connection = createRedisConnection(config.redis);
     const queues = new Queues(connection, config);
     const done = new Promise<unknown>((resolve) => {
       const worker = new Worker('complete', async (job) => job.data, {
-        connection: createRedisConnection(config.redis.url),
+        connection: createRedisConnection(config.redis),
         prefix: bullPrefix(config.redis.prefix),
       });
       worker.on('completed', async (_job, value) => {
@@ -24,7 +24,7 @@ describe('Queues', () => {
     });
     await queues.jobs.complete.add('complete', { hello: 'world' });
     expect(await done).toEqual({ hello: 'world' });
-    expect(await connection.keys(`${config.redis.prefix}:q:complete:*`)).not.toHaveLength(0);
+    expect(await scanKeys(connection, `${config.redis.prefix}:q:complete:*`)).not.toHaveLength(0);
     await queues.close();
     connection.disconnect();
   });

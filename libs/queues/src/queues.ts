@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import type { JobType } from '@voxq/contracts';
 import { enqueue, enqueueMany, type EnqueueRequest } from './enqueue';
@@ -13,7 +13,7 @@ export class Queues {
   readonly tools: Queue;
   readonly batches: Queue;
 
-  constructor(connection: Redis, config: Config) {
+  constructor(connection: RedisClient, config: Config) {
     const prefix = bullPrefix(config.redis.prefix);
     const make = (key: QueueKey) => {
       const entry = QUEUE_CATALOG[key];

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client';
 import { describe, expect, it, vi } from 'vitest';
 import { defineScripts } from './define-scripts';
 
@@ -8,7 +8,7 @@ interface Scripts {
 }
 
 /** Just what defineScripts touches of a connection. */
-const fakeRedis = () => ({ defineCommand: vi.fn(), get: vi.fn() }) as unknown as Redis & { defineCommand: ReturnType<typeof vi.fn> };
+const fakeRedis = () => ({ defineCommand: vi.fn(), get: vi.fn() }) as unknown as RedisClient & { defineCommand: ReturnType<typeof vi.fn> };
 
 describe('defineScripts', () => {
   it('defines each script with its key count (none: the count travels with each call)', () => {

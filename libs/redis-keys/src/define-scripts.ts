@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-client';
 
 /** A Lua script (a `.lua` file's text) and how many of its arguments are keys. */
 export interface LuaScript {
@@ -33,8 +34,8 @@ type Registry = { [DEFINED]?: Map<string, string> };
  * A name defined on a connection with another script, or one that is already an ioredis
  * method, throws: two stores must never silently share a command name.
  */
-export function defineScripts<C extends ScriptCommands<C>>(redis: Redis, scripts: { [K in keyof C]: LuaScript }): Redis & C {
-  const registry = redis as Redis & Registry;
+export function defineScripts<C extends ScriptCommands<C>>(redis: RedisClient, scripts: { [K in keyof C]: LuaScript }): RedisClient & C {
+  const registry = redis as RedisClient & Registry;
   const known = (registry[DEFINED] ??= new Map<string, string>());
   for (const [name, { lua, keys }] of Object.entries<LuaScript>(scripts)) {
     const existing = known.get(name);
@@ -44,5 +45,5 @@ export function defineScripts<C extends ScriptCommands<C>>(redis: Redis, scripts
     redis.defineCommand(name, keys === undefined ? { lua } : { numberOfKeys: keys, lua });
     known.set(name, lua);
   }
-  return redis as Redis & C;
+  return redis as RedisClient & C;
 }

@@ -2,3 +2,4 @@ export { defineScripts } from './define-scripts';
 export type { LuaScript, ScriptCommands, ScriptPipeline } from './define-scripts';
 export { redisKeys } from './redis-keys';
 export type { RedisKeys } from './redis-keys';
+export type { RedisClient } from './redis-client';

@@ -1,14 +1,15 @@
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
-import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, onRedisCluster, testConfig } from '@voxq/testing';
 import { openProcessResources } from './process-resources';
+import { createRedisConnection } from '@voxq/queues';
 
 const logger = createLogger({ name: 'runtime-test', level: 'silent' });
 
-describe('openProcessResources', () => {
+// CLIENT LIST and CLIENT ID are one node's: on a cluster a connection has an id on each node.
+describe.skipIf(onRedisCluster())('openProcessResources', () => {
   const config = testConfig();
-  const observer = new Redis(config.redis.url);
+  const observer = createRedisConnection(config.redis);
   afterEach(() => cleanupPrefix(config));
 
   /** The name of each client id connected now (other tests' processes may share this Redis). */

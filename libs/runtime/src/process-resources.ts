@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { logQueueError, watchRedisConnection } from '@voxq/process';
@@ -14,7 +14,7 @@ export type ProcessRole = 'api' | 'worker' | 'dispatcher';
 export interface ProcessResources {
   readonly role: ProcessRole;
   /** The process's one command connection (named `voxq:<role>:commands` in `CLIENT LIST`). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The producer of every queue of the catalog, on `redis`. */
   readonly queues: Queues;
   /**
@@ -23,7 +23,7 @@ export interface ProcessResources {
    * (`maxRetriesPerRequest: null`, as BullMQ requires). `close` disconnects it, after its
    * owner has closed.
    */
-  connection(purpose: string): Redis;
+  connection(purpose: string): RedisClient;
   /** Closes queues, providers, connections and the object store, in that order. Stop taking work and drain first. */
   close(): Promise<void>;
 }
@@ -51,10 +51,10 @@ export const connectionName = (role: ProcessRole, purpose: string) => `voxq:${ro
  * - dispatcher: as the worker: a delivery's record writes wait through a restart rather
  *   than fail a delivery the receiver already got.
  */
-function commandConnection(config: Config, role: ProcessRole): Redis {
+function commandConnection(config: Config, role: ProcessRole): RedisClient {
   const name = { connectionName: connectionName(role, 'commands') };
-  if (role === 'api') return createCommandConnection(config.redis.url, name);
-  return createRedisConnection(config.redis.url, { enableAutoPipelining: true, ...name });
+  if (role === 'api') return createCommandConnection(config.redis, name);
+  return createRedisConnection(config.redis, { enableAutoPipelining: true, ...name });
 }
 
 /**
@@ -70,7 +70,7 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
   const queues = new Queues(redis, config);
   // A Queue without an `error` listener prints each connection error raw (BullMQ's console.error).
   for (const queue of queues.all()) queue.on('error', logQueueError(logger, 'queue error', { queue: queue.name }));
-  const opened: Redis[] = [];
+  const opened: RedisClient[] = [];
   // The dispatcher neither reads S3 nor calls providers.
   const s3 = role === 'dispatcher' ? null : createObjectStore(config);
   // A worker waits out a short S3 outage inside the job; the api answers 503 at once.
@@ -87,7 +87,7 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
     redis,
     queues,
     connection(purpose) {
-      const made = createRedisConnection(config.redis.url, { connectionName: connectionName(role, purpose) });
+      const made = createRedisConnection(config.redis, { connectionName: connectionName(role, purpose) });
       watchRedisConnection(made, logger, connectionName(role, purpose));
       opened.push(made);
       return made;

@@ -1,21 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { SecretDecryptionError, SecretKeyring } from './secret-keyring';
 import { TenantSecretStore, undefinedSecretsLookup } from './tenant-secret-store';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 describe('TenantSecretStore (real Redis)', () => {
   let config: Config;
-  let redis: Redis;
+  let redis: RedisClient;
   let store: TenantSecretStore;
   const key = randomBytes(32);
   const tenant = () => `t-${randomUUID()}`;
 
   beforeAll(() => {
     config = testConfig();
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     store = new TenantSecretStore(redis, config.redis.prefix, new SecretKeyring(key), 3);
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import { SECRET_NAME_PATTERN, type SecretView } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -52,11 +52,11 @@ const contextOf = (tenantId: string, name: string) => `${tenantId}\n${name}`;
  * is a `SecretView`, which has no value. Every method is scoped to one tenant.
  */
 export class TenantSecretStore {
-  private readonly redis: Redis & SecretScripts;
+  private readonly redis: RedisClient & SecretScripts;
   private readonly keys: ReturnType<typeof redisKeys>['tenantSecrets'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly keyring: SecretKeyring,
     private readonly maxPerTenant = MAX_SECRETS_PER_TENANT,
@@ -131,7 +131,7 @@ export class TenantSecretStore {
  * them is queued. Needs no key (it reads names only), so every process that submits jobs
  * can run it.
  */
-export function undefinedSecretsLookup(redis: Redis, prefix: string) {
+export function undefinedSecretsLookup(redis: RedisClient, prefix: string) {
   const keys = redisKeys(prefix).tenantSecrets;
   return async (tenantId: string, names: readonly string[]): Promise<string[]> => {
     const unique = [...new Set(names)];

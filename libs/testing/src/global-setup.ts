@@ -5,6 +5,8 @@ import { resolveTestS3 } from './s3-server';
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** `TEST_REDIS_CLUSTER_NODES`: the run is against that Redis Cluster; '' otherwise. */
+    redisClusterNodes: string;
     s3Endpoint: string;
     s3Bucket: string;
     s3AccessKeyId: string;
@@ -17,6 +19,13 @@ export default async function setup(project: TestProject) {
   const redis = await resolveTestRedis();
   console.log(`[voxq tests] Redis: ${redis.source} (${redis.url})`);
   project.provide('redisUrl', redis.url);
+  // The suite against a Redis Cluster (`.ci/run` starts one): the stacks use it, while tests
+  // that need a Redis of their own (to stop it, to start voxq on it) still start one. Its own
+  // name, not REDIS_CLUSTER_NODES: child processes inherit this environment, and those given
+  // a Redis of their own must not find a cluster there (`redisEnv` passes it where meant).
+  const cluster = process.env.TEST_REDIS_CLUSTER_NODES ?? '';
+  if (cluster) console.log(`[voxq tests] Redis Cluster: ${cluster}`);
+  project.provide('redisClusterNodes', cluster);
   const s3 = await resolveTestS3().catch(async (error: unknown) => {
     await redis.stop();
     throw error;

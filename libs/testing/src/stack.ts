@@ -53,7 +53,7 @@ export interface StackOptions {
 export async function startStack(config: Config, options: StackOptions = {}): Promise<TestStack> {
   const logger = createLogger({ name: 'test', level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   // The test's own connection, for creating keys (as an operator's CLI would).
-  const redis = createCommandConnection(config.redis.url, { connectionName: 'voxq:test:keys' });
+  const redis = createCommandConnection(config.redis, { connectionName: 'voxq:test:keys' });
   watchRedisConnection(redis, logger, 'voxq:test:keys');
   const keys = new ApiKeyStore(redis, config.redis.prefix);
   // Each process as its app starts it (the same composition roots), in this one test process.
@@ -101,7 +101,9 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
       );
     },
     async close() {
-      await worker?.close();
+      // A deadline, as a process's shutdown has: a job still running is handed back rather than
+      // awaited (on a Redis Cluster BullMQ's drain can otherwise wait for ever: bullmq#4065).
+      await worker?.close(AbortSignal.timeout(10_000));
       await dispatcher?.close();
       await api.close();
       redis.disconnect();

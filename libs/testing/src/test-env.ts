@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '@voxq/config';
+import { scanKeys } from './scan-keys';
+import { createRedisConnection } from '@voxq/queues';
 
 /**
  * A config for one test: the shared test Redis and S3, a fresh key prefix so tests never see
@@ -9,10 +10,12 @@ import { loadConfig, type Config } from '@voxq/config';
  * Objects are kept apart by tenant (`tenants/<tenantId>/`): use fresh tenant ids per test.
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
+  const cluster = overrides.REDIS_URL ? '' : inject('redisClusterNodes');
   return loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: `test-${randomUUID()}`,
+    // On a cluster the prefix is a hash tag: every key of a test on one slot.
+    ...(cluster ? { REDIS_CLUSTER_NODES: cluster, REDIS_PREFIX: `{test-${randomUUID()}}` } : { REDIS_PREFIX: `test-${randomUUID()}` }),
     LOG_LEVEL: 'silent',
     API_PORT: '0',
     JOB_BACKOFF_MS: '50',
@@ -32,14 +35,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 /** Deletes every key under a test's prefix. */
 export async function cleanupPrefix(config: Config): Promise<void> {
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedisConnection(config.redis, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    const keys = await scanKeys(redis, `${config.redis.prefix}:*`);
+    // One key per command: on a cluster, keys of different slots cannot go in one UNLINK.
+    for (let i = 0; i < keys.length; i += 500) await Promise.all(keys.slice(i, i + 500).map((key) => redis.unlink(key)));
   } finally {
     redis.disconnect();
   }
@@ -60,3 +60,16 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/** The Redis settings of `config` as a child process's environment: the same Redis (or cluster) and prefix. */
+export function redisEnv(config: Config): Record<string, string> {
+  const { url, prefix, cluster } = config.redis;
+  return {
+    REDIS_URL: url,
+    REDIS_PREFIX: prefix,
+    ...(cluster ? { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',') } : {}),
+  };
+}
+
+/** True when this run is against a Redis Cluster (`npm run test:cluster`). */
+export const onRedisCluster = (): boolean => inject('redisClusterNodes') !== '';

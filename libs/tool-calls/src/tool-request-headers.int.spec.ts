@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
@@ -7,10 +6,12 @@ import { webhookToolSourceSchema } from '@voxq/contracts';
 import { SecretKeyring, TenantSecretStore } from '@voxq/tenant-secrets';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { signingKeyOf, toolRequestHeaders } from './tool-request-headers';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 describe('toolRequestHeaders (secrets from a real Redis)', () => {
   let config: Config;
-  let redis: Redis;
+  let redis: RedisClient;
   let store: TenantSecretStore;
   const tenantId = `t-${randomUUID()}`;
   const tenantWebhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -18,7 +19,7 @@ describe('toolRequestHeaders (secrets from a real Redis)', () => {
 
   beforeAll(async () => {
     config = testConfig();
-    redis = new Redis(config.redis.url);
+    redis = createRedisConnection(config.redis);
     store = new TenantSecretStore(redis, config.redis.prefix, new SecretKeyring(randomBytes(32)));
     await store.create(tenantId, 'raw.signing', 'plain-signing-key');
     await store.create(tenantId, 'crm.token', 'Bearer crm-123');

@@ -1,19 +1,19 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys } from '@voxq/redis-keys';
+import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { UsageMeter, USAGE_RETENTION_DAYS } from './usage-meter';
 import { UsageReport } from './usage-report';
+import { createRedisConnection } from '@voxq/queues';
 
 /** Recording and reading usage against real Redis. */
 describe('usage meter and report', () => {
   const config = testConfig();
-  let redis: Redis;
+  let redis: RedisClient;
   let meter: UsageMeter;
   let report: UsageReport;
 
   beforeAll(() => {
-    redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    redis = createRedisConnection(config.redis, { maxRetriesPerRequest: null });
     meter = new UsageMeter(redis, config.redis.prefix, 60);
     report = new UsageReport(redis, config.redis.prefix, (capability, provider) => (capability === 'stt' && provider === 'deepgram' ? 0.0043 : undefined));
   });

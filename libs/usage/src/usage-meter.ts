@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { USAGE_MAX_RANGE_DAYS, type JobType } from '@voxq/contracts';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { counterField, usageOfResult, type UsageMetric } from './job-usage';
@@ -33,11 +33,11 @@ interface MeterScripts {
  * between); the marker makes the second a no-op, so a job counts exactly once.
  */
 export class UsageMeter {
-  private readonly redis: Redis & MeterScripts;
+  private readonly redis: RedisClient & MeterScripts;
   private readonly keys: RedisKeys['metering'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     /** How long a job's "recorded" marker lives: as long as its record, since a re-run reads the record. */
     private readonly markerTtlSeconds: number,

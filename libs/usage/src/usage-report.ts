@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { USAGE_MAX_RANGE_DAYS, type UsageQuery } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
@@ -40,7 +40,7 @@ export class UsageReport {
   private readonly keys: RedisKeys['metering'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly priceOf: PriceOf,
   ) {

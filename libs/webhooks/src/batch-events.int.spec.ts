@@ -33,7 +33,7 @@ async function setup(secret: string, overrides: Record<string, string> = {}) {
   closers.push(() => resources.close());
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => (id === TENANT ? secret : null) });
   closers.push(() => dispatcher.close());
-  const redis = createRedisConnection(config.redis.url);
+  const redis = createRedisConnection(config.redis);
   const queues = new Queues(redis, config);
   const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { WebhookDeliveryStore } from './delivery-store';
@@ -10,11 +10,11 @@ export type SecretLookup = (tenantId: string) => Promise<string | null>;
 
 /**
  * Everything the delivery units use. Each unit takes the `Pick` it needs, so a test builds
- * only that (real Redis, a real receiver) and the units stay apart.
+ * only that (real RedisClient, a real receiver) and the units stay apart.
  */
 export interface DeliveryDeps {
   /** A plain command connection for the records, the delivery log and the dead-letter list. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** How long delivery records, logs and events live (`JOB_RETENTION_SECONDS`). */
   retentionSeconds: number;
@@ -34,7 +34,7 @@ export interface DeliveryDeps {
 export interface DeliveryWiring {
   config: Config;
   logger: Logger;
-  redis: Redis;
+  redis: RedisClient;
   secretFor: SecretLookup;
   /** The process's endpoint store (made here when not given). */
   endpoints?: WebhookEndpointStore;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import type { WebhookAttemptView } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -13,7 +13,7 @@ export const DELIVERY_LOG_LENGTH = 50;
 /**
  * One line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest
  * first): a job's, or a batch's for `batch.*` events (the key keeps its `job:` segment).
- * Read back from Redis, so parsed; not strict, so a line a newer version wrote still reads.
+ * Read back from RedisClient, so parsed; not strict, so a line a newer version wrote still reads.
  */
 export const deliveryAttemptSchema = z.object({
   attempt: z.number(),
@@ -46,7 +46,7 @@ export interface DeadLetter {
 }
 
 /** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
-export async function readDeliveryLog(redis: Redis, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
+export async function readDeliveryLog(redis: RedisClient, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
   const lines = await redis.lrange(redisKeys(prefix).webhookDeliveries.attemptLog(jobId), 0, -1);
   return lines.map((line) => {
     const parsed = deliveryAttemptSchema.safeParse(JSON.parse(line));

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import type { CatalogJob, InvalidJobDataError, QUEUE_CATALOG } from '@voxq/queues';
@@ -22,7 +22,7 @@ export interface DeliveryProcessorDeps {
   config: Config;
   logger: Logger;
   /** A plain command connection for the records, the delivery log and the dead-letter list. */
-  redis: Redis;
+  redis: RedisClient;
   /** The tenant's secret, which signs deliveries to a job's own `webhook.url`. */
   secretFor: SecretLookup;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import {
   WEBHOOK_DELIVERY_STATES,
   webhookEventSchema,
@@ -128,11 +128,11 @@ export interface DeliveryUpdate {
  * very same body.
  */
 export class WebhookDeliveryStore {
-  private readonly redis: Redis & DeliveryScripts;
+  private readonly redis: RedisClient & DeliveryScripts;
   private readonly keys: RedisKeys['webhookDeliveries'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly retentionSeconds: number,
   ) {
@@ -161,13 +161,15 @@ export class WebhookDeliveryStore {
     const at = now.toISOString();
     // The subject: a job or a batch, both indexed as `jobId` (see DeliveryRecord).
     const subjectId = event.data.id;
+    const record = this.recordKey(id);
     const keys = [
-      this.recordKey(id),
+      record,
       this.eventKey(event.id),
       this.tenantKey(tenantId),
       this.stateKey(tenantId, 'pending'),
       this.jobKey(subjectId),
-      target.endpointId ? this.endpointKey(target.endpointId) : '',
+      // No endpoint: the record key stands in (a cluster refuses '' as a key of another slot).
+      target.endpointId ? this.endpointKey(target.endpointId) : record,
     ];
     const fields = [
       'id',

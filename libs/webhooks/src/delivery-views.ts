@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { WebhookDeliveryAttempt, WebhookDeliveryDetail, WebhookDeliveryView } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { redisKeys } from '@voxq/redis-keys';
@@ -9,7 +9,7 @@ import type { WebhookEndpoint, WebhookEndpointStore } from './endpoint-store';
 
 /** The stores the SDK-shaped delivery reads use. */
 export interface DeliveryViewDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   endpoints: WebhookEndpointStore;
   deliveries: WebhookDeliveryStore;

@@ -43,7 +43,7 @@ async function setup() {
   const resources = openProcessResources(config, logger, 'dispatcher');
   closers.push(() => resources.close());
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async () => secret });
-  const redis = createRedisConnection(config.redis.url);
+  const redis = createRedisConnection(config.redis);
   const queues = new Queues(redis, config);
   closers.push(async () => (await queues.close(), redis.quit()));
   const send = (url: string) => enqueueWebhook(queues.webhooks, { tenantId: TENANT, url, event: buildJobEvent('job.completed', jobViewFixture()) });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { WEBHOOK_EVENT_TYPES, type CreateWebhookEndpoint, type UpdateWebhookEndpoint, type WebhookEndpointView, type WebhookEventType } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
@@ -114,12 +114,12 @@ export function signingSecrets(endpoint: WebhookEndpoint, now = Date.now()): str
  * to a tenant; another tenant's endpoint does not exist.
  */
 export class WebhookEndpointStore {
-  private readonly redis: Redis & EndpointScripts;
+  private readonly redis: RedisClient & EndpointScripts;
   private readonly keys: RedisKeys['webhookEndpoints'];
   private readonly cache = new Map<string, { endpoints: WebhookEndpoint[]; until: number }>();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly cacheTtlMs = ENDPOINT_CACHE_TTL_MS,
   ) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type {
   BatchEventType,
   BatchObject,
@@ -112,7 +112,7 @@ export interface WebhookQueueContext {
  */
 export function webhookQueueContext(
   queue: Queue,
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   retentionSeconds: number,
   endpoints: WebhookEndpointStore = new WebhookEndpointStore(redis, prefix),

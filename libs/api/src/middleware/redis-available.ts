@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { errors, isRedisUnavailable } from '@voxq/errors';
 
 /** Whether the API's Redis connection is known to be down, as its events tell. */
@@ -9,7 +9,7 @@ export interface RedisOutage {
 }
 
 /** Follows `redis`: down from a connection error (`isRedisUnavailable`) until the next `ready`. */
-export function trackRedisOutage(redis: Pick<Redis, 'on'>): RedisOutage {
+export function trackRedisOutage(redis: Pick<RedisClient, 'on'>): RedisOutage {
   const outage: { cause: Error | null } = { cause: null };
   redis.on('error', (error: Error) => void (isRedisUnavailable(error) && (outage.cause ??= error)));
   redis.on('ready', () => void (outage.cause = null));

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { errorHandler } from '../middleware/error-handler';
@@ -12,7 +12,7 @@ describe('health routes', () => {
 
   const serve = async (outage = { cause: null as Error | null }) => {
     const app = express();
-    app.use(healthRoutes({ ping: async () => 'PONG' } as unknown as Redis, outage));
+    app.use(healthRoutes({ ping: async () => 'PONG' } as unknown as RedisClient, outage));
     app.use(errorHandler(createLogger({ name: 'health-spec', level: 'silent' })));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

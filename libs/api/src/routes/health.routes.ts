@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import type { RedisOutage } from '../middleware/redis-available';
 
@@ -16,7 +16,7 @@ export function markDraining(app: object): void {
  * down). While `outage` knows Redis is down, readiness fails at once instead of waiting out
  * the command connection's retries (longer than a probe's timeout).
  */
-export function healthRoutes(redis: Redis, outage: RedisOutage = { cause: null }): Router {
+export function healthRoutes(redis: RedisClient, outage: RedisOutage = { cause: null }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', async (req, res) => {

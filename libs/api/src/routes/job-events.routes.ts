@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
@@ -25,7 +25,7 @@ const POLL_MS = 5_000;
  * `delta_reset` when the pieces sent so far are void (the provider sending them failed, and
  * the job fails over or retries: the next `delta`s start the reply again).
  */
-export function jobEventsRoutes(deps: { config: Config; redis: Redis; jobs: JobService; channels: JobChannels }): Router {
+export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs: JobService; channels: JobChannels }): Router {
   const router = Router();
 
   router.get('/v1/jobs/:id/events', async (req, res) => {

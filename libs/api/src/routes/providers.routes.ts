@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { describeProviders, getScoresRun, listModels, retrieveModel, type ProviderRuntime } from '@voxq/providers';
 import { modelsQuerySchema } from '@voxq/surfaces';
@@ -9,7 +9,7 @@ import { parseOrThrow } from '@voxq/intake';
 const SCORES_RUN_ID = /^sr_[0-9a-f]{32}$/;
 
 /** The provider catalog (seed 004's `/v1/models`), provider health, and routing decisions. */
-export function providersRoutes(deps: { runtime: ProviderRuntime; redis: Redis; prefix: string }): Router {
+export function providersRoutes(deps: { runtime: ProviderRuntime; redis: RedisClient; prefix: string }): Router {
   const router = Router();
 
   router.get('/v1/models', (req, res) => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 
 export interface HealthSample {
@@ -33,7 +33,7 @@ export class ProviderHealth {
   private readonly health: RedisKeys['providers']['health'];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     /** `capability:name` of every provider to read health for. */
     private readonly keys: readonly string[],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ProviderLimits } from '@voxq/config';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
@@ -21,11 +21,11 @@ const granted: Permit = { granted: true, release: async () => undefined };
  */
 export class ProviderLimiter {
   private readonly rates = new Map<string, RateLimiterRedis>();
-  private readonly redis: Redis & LimitScripts;
+  private readonly redis: RedisClient & LimitScripts;
   private readonly keys: RedisKeys['providers'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly limits: Readonly<Record<string, ProviderLimits | undefined>>,
     /** A lease outlives the longest call (the provider timeout) by a margin. */

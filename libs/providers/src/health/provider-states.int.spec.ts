@@ -1,8 +1,9 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { ProviderLimiter } from './provider-limits';
 import { ProviderStates } from './provider-states';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 
 const config = testConfig();
 const KEY = 'llm:alpha';
@@ -13,11 +14,11 @@ const options = { failures: 3, windowMs: 10_000, cooldownMs: 400, probeMs: 2_000
  * goes through Redis.
  */
 describe('shared provider state across processes', () => {
-  let a: Redis;
-  let b: Redis;
+  let a: RedisClient;
+  let b: RedisClient;
   beforeAll(() => {
-    a = new Redis(config.redis.url);
-    b = new Redis(config.redis.url);
+    a = createRedisConnection(config.redis);
+    b = createRedisConnection(config.redis);
   });
   afterEach(() => cleanupPrefix(config));
   afterAll(() => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@voxq/redis-keys';
 import { recordProviderCooldown } from '@voxq/metrics';
 import { defineScripts, redisKeys, type RedisKeys, type ScriptPipeline } from '@voxq/redis-keys';
 import failureLua from './scripts/provider-failure.lua';
@@ -56,11 +56,11 @@ export class ProviderStates {
   private snapshot = new Map<string, Snapshot>();
   private readonly timer: NodeJS.Timeout;
   private readonly ready: Promise<void>;
-  private readonly redis: Redis & StateScripts;
+  private readonly redis: RedisClient & StateScripts;
   private readonly k: Pick<RedisKeys['providers'], 'cooldown' | 'breaker' | 'failures' | 'probe'>;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly keys: readonly string[],
     private readonly options: BreakerOptions,
