@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { ApiKeyStore } from './api-keys';
-import { UsageAllowance, usagePeriodOf } from './usage-allowance';
+import { UsageAllowance } from './usage-allowance';
+import { usagePeriodOf } from './usage-period';
 
 describe('UsageAllowance (real Redis)', () => {
   const config = testConfig();
