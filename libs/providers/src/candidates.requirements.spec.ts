@@ -97,6 +97,11 @@ describe('noCandidateMessage', () => {
     );
   });
 
+  it('names every provider an allow-list excluded', () => {
+    const selection = selectCandidates([llm('a'), llm('b'), llm('c')], 'llm', intent, { allowedProviders: { llm: ['c'] } });
+    expect(noCandidateMessage('llm', intent, selection)).toBe('No llm provider can serve this job: allowedProviders.llm excluded a, b');
+  });
+
   it('says "are" for several unknown names', () => {
     const selection = selectCandidates([llm('a')], 'llm', intent, { allowedProviders: { llm: ['ghost', 'phantom'] } });
     expect(noCandidateMessage('llm', intent, selection)).toBe(

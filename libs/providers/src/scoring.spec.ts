@@ -97,6 +97,11 @@ describe('scoreCandidates', () => {
     expect(scoreCandidates(candidates(plain, medical), intent('balanced', 'legal'), noHealth).map((c) => c.components.vertical)).toEqual([0, 0]);
   });
 
+  it('keeps the configured order among several tied candidates', () => {
+    const tied = ['e', 'd', 'c', 'b', 'a'].map((name) => stt(name, profile(0.5, 1, 1_000)));
+    expect(scoreCandidates(candidates(...tied), intent('balanced'), noHealth).map((c) => c.provider.name)).toEqual(['e', 'd', 'c', 'b', 'a']);
+  });
+
   it('keeps the configured order on a tie', () => {
     const a = stt('a', profile(0.5, 1, 1_000));
     const b = stt('b', profile(0.5, 1, 1_000));

@@ -54,7 +54,7 @@ export function scoreCandidates<P extends Provider>(
   const facts = candidates.map((candidate) => {
     const profile = candidate.provider.profile ?? UNKNOWN_PROFILE;
     const live = healthOf(candidate.provider);
-    const liveLatency = live && live.calls >= MIN_CALLS_FOR_LATENCY && live.latencyMs !== null ? live.latencyMs : null;
+    const liveLatency = live && live.calls >= MIN_CALLS_FOR_LATENCY ? live.latencyMs : null;
     const errorRate = live && live.calls >= MIN_CALLS_FOR_ERROR_RATE ? live.errorRate : 0;
     return { candidate, profile, live, liveLatency, latencyMs: liveLatency ?? profile.latencyMs, errorRate };
   });

@@ -43,6 +43,14 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(body, repeated, secret)).toEqual(event);
   });
 
+  it('reads a missing header as missing, whatever form the headers come in', () => {
+    const { 'webhook-id': id, ...withoutId } = signed([secret]);
+    expect(failure(() => verifyWebhook(body, new Headers(withoutId), secret)).message).toMatch(/Missing required headers/);
+    expect(failure(() => verifyWebhook(body, { ...withoutId, 'webhook-id': [] }, secret)).message).toMatch(/Missing required headers/);
+    // A header literally named "undefined" is not the missing one.
+    expect(failure(() => verifyWebhook(body, { ...withoutId, undefined: id }, secret)).message).toMatch(/Missing required headers/);
+  });
+
   it('passes with any one of several secrets, and any one of several signatures (a rotation)', () => {
     const old = newSecret();
     expect(verifyWebhook(body, signed([old]), [secret, old])).toEqual(event);

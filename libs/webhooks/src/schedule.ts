@@ -42,6 +42,7 @@ export function nextRetryDelayMs(
   random = Math.random,
 ): number {
   const scheduled = scheduledDelayMs(schedule, attemptsMade, random);
+  // Stryker disable next-line ConditionalExpression: Math.min(null, cap) is 0, so a missing Retry-After leaves the (non-negative) scheduled delay either way
   return retryAfterMs === null ? scheduled : Math.max(scheduled, Math.min(retryAfterMs, retryAfterMaxMs));
 }
 
