@@ -9,6 +9,8 @@ describe('AppError', () => {
     expect(error.retryAfterSeconds).toBeUndefined();
     expect(error.retryAt).toBeUndefined();
     expect(error.cause).toBeUndefined();
+    // No own `cause` at all, so a logger does not print an empty one.
+    expect(Object.hasOwn(error, 'cause')).toBe(false);
     expect(error).toBeInstanceOf(Error);
   });
 

@@ -170,7 +170,7 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
   }
   let addresses: LookupAddress[];
   try {
-    addresses = await dnsLookupAll(host, { all: true, verbatim: true });
+    addresses = await dnsLookupAll(host, { all: true });
   } catch (error) {
     if (isNameNotFound(error)) throw errors.invalidRequest(`${param} host '${host}' does not resolve.`, param, URL_GUARD_CODES.unresolved);
     // A resolver that timed out or failed (EAI_AGAIN, ESERVFAIL, ...) says nothing about the
