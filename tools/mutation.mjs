@@ -9,14 +9,14 @@
 // (`name.spec.ts`, `name.*.spec.ts` beside it) changed. A change to the list or to the
 // mutation tooling, or no base to diff against (a shallow clone), mutates them all.
 //
-// Then it prints each module's score and fails when one is under `breakPerModule`
-// (Stryker's own `thresholds.break` applies to the total only).
+// It runs Stryker once per lib (reports in reports/mutation/<lib>/), then prints each
+// module's score and fails when one is under `breakPerModule` (Stryker's own
+// `thresholds.break` applies to a run's total only).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 const LIST = 'tools/mutation-modules.json';
-const REPORT = 'reports/mutation/mutation.json';
 /** Files whose change can move every module's score: the list, Stryker's setup, the test runner. */
 const TOOLING = [LIST, 'stryker.config.mjs', 'vitest.mutation.config.ts', 'vitest.config.ts', 'tools/mutation.mjs', 'package-lock.json'];
 
@@ -64,23 +64,36 @@ const { chosen, why } = modulesToMutate();
 console.log(`mutation: ${chosen.length} of ${modules.length} modules (${why})`);
 if (chosen.length === 0) process.exit(0);
 
-const stryker = spawnSync('npx', ['stryker', 'run', '--mutate', chosen.join(',')], {
-  stdio: 'inherit',
-});
-if (!existsSync(REPORT)) process.exit(stryker.status ?? 1);
+// One Stryker run per lib: a static mutant runs that lib's specs only, not every listed module's.
+const libOf = (module) => module.split('/').slice(0, 2).join('/');
+const libs = [...new Set(chosen.map(libOf))];
+let failed = false;
+const rows = [];
+for (const lib of libs) {
+  const mutate = chosen.filter((module) => libOf(module) === lib);
+  console.log(`\nmutation: ${lib} (${mutate.join(', ')})`);
+  const report = `reports/mutation/${lib.replace(/^libs\//, '')}/mutation.json`;
+  rmSync(report, { force: true });
+  const stryker = spawnSync('npx', ['stryker', 'run', '--mutate', mutate.join(',')], { stdio: 'inherit', env: { ...process.env, MUTATION_LIB: lib } });
+  failed ||= stryker.status !== 0;
+  if (existsSync(report)) rows.push(...scores(JSON.parse(readFileSync(report, 'utf8'))));
+  else failed = true;
+}
 
-// Stryker's score: detected (killed or timed out) over all that were judged; no-coverage counts as survived.
-const report = JSON.parse(readFileSync(REPORT, 'utf8'));
-const rows = Object.entries(report.files).map(([file, { mutants }]) => {
-  const count = (...statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
-  const killed = count('Killed', 'Timeout');
-  const survived = count('Survived');
-  const noCoverage = count('NoCoverage');
-  const judged = killed + survived + noCoverage;
-  return { file, score: judged ? (100 * killed) / judged : 100, killed, survived, noCoverage };
-});
+/** Stryker's score per file: detected (killed or timed out) over all judged; no coverage counts as survived. */
+function scores(report) {
+  return Object.entries(report.files).map(([file, { mutants }]) => {
+    const count = (...statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
+    const killed = count('Killed', 'Timeout');
+    const survived = count('Survived');
+    const noCoverage = count('NoCoverage');
+    const judged = killed + survived + noCoverage;
+    return { file, score: judged ? (100 * killed) / judged : 100, killed, survived, noCoverage };
+  });
+}
+
 console.log('\n| module | score | killed | survived | no coverage |\n| --- | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| \`${r.file}\` | ${r.score.toFixed(1)}% | ${r.killed} | ${r.survived} | ${r.noCoverage} |`);
 const low = rows.filter((r) => r.score < breakPerModule);
 if (low.length) console.error(`\nmutation: under ${breakPerModule}%: ${low.map((r) => r.file).join(', ')}`);
-process.exit(stryker.status || (low.length ? 1 : 0));
+process.exit(failed || low.length ? 1 : 0);
