@@ -96,6 +96,13 @@ describe('IPv6 forms that wrap an IPv4 address', () => {
     for (const [form, ip] of wrappings(v4)) expect([form, ip, isPrivateAddress(ip)]).toEqual([form, ip, false]);
   });
 
+  it.each(IPV4_BLOCKED)('blocks every form of %s at both ends, and judges its neighbours by theirs', (_range, first, last) => {
+    for (const v4 of [first, last]) for (const [form, ip] of wrappings(v4)) expect([form, ip, isPrivateAddress(ip)]).toEqual([form, ip, true]);
+    for (const outside of [toNumber(first) - 1, toNumber(last) + 1].filter((n) => n >= 0 && n < 2 ** 32).map(toDotted)) {
+      for (const [form, ip] of wrappings(outside)) expect([form, ip, isPrivateAddress(ip)]).toEqual([form, ip, blockedV4(outside)]);
+    }
+  });
+
   it('judges every form by the address it wraps', () => {
     fc.assert(
       fc.property(fc.ipV4(), (v4) => {
