@@ -1,18 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '@voxq/redis-keys';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { generateWebhookSecret } from '@voxq/webhooks';
-
-/** A tenant id: lower-case, URL-safe, short enough for key names and logs. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/** A key's own rate limit, in place of `API_RATE_LIMIT_PER_SECOND` / `API_RATE_LIMIT_BURST`. */
-export interface KeyRateLimit {
-  /** Requests per second; 0 = unlimited. */
-  perSecond: number;
-  /** Extra requests per 10-second window above the rate; unset = the default burst. */
-  burst?: number;
-}
+import { assertRateLimit, hashApiKey, newApiKey, RATE_FIELDS, rateFields, rateLimitOf, TENANT_ID_PATTERN, type KeyRateLimit } from './api-key-fields';
 
 export interface ApiKeyRecord {
   keyId: string;
@@ -36,33 +26,6 @@ export interface Principal {
   /** The key's own rate limit, if it has one. */
   rateLimit?: KeyRateLimit;
 }
-
-/** Hash fields of a key's rate limit, on both of its records; absent = the default. */
-const RATE_FIELDS = ['rateLimitPerSecond', 'rateLimitBurst'] as const;
-
-const rateFields = (limit: KeyRateLimit | undefined): Record<string, string> =>
-  limit ? { rateLimitPerSecond: String(limit.perSecond), ...(limit.burst === undefined ? {} : { rateLimitBurst: String(limit.burst) }) } : {};
-
-function rateLimitOf(perSecond: string | null | undefined, burst: string | null | undefined): KeyRateLimit | undefined {
-  if (perSecond === null || perSecond === undefined || perSecond === '') return undefined;
-  return { perSecond: Number(perSecond), ...(burst === null || burst === undefined || burst === '' ? {} : { burst: Number(burst) }) };
-}
-
-function assertRateLimit(limit: KeyRateLimit | undefined): void {
-  if (!limit) return;
-  for (const [name, value] of [
-    ['rate limit', limit.perSecond],
-    ['burst', limit.burst],
-  ] as const) {
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throw new Error(`Invalid ${name} '${value}': use a whole number, 0 or more.`);
-  }
-}
-
-/**
- * API keys are 256-bit random tokens, so a plain SHA-256 is the right hash at rest: no
- * password stretching is needed for a secret nobody can guess, and lookups stay O(1).
- */
-const hashKey = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex');
 
 /** How long a verified key is trusted in-process; a revocation takes effect within this. */
 const CACHE_TTL_MS = 5_000;
@@ -93,8 +56,8 @@ export class ApiKeyStore {
       throw new Error(`Invalid tenant id '${tenantId}': use 1-63 of a-z, 0-9, _ and -, starting with a letter or digit.`);
     }
     assertRateLimit(options.rateLimit);
-    const apiKey = `vq_${randomBytes(32).toString('base64url')}`;
-    const hash = hashKey(apiKey);
+    const apiKey = newApiKey();
+    const hash = hashApiKey(apiKey);
     const record: ApiKeyRecord = {
       keyId: `key_${randomBytes(8).toString('hex')}`,
       tenantId,
@@ -119,7 +82,7 @@ export class ApiKeyStore {
 
   /** The principal a presented key stands for, or null when it is unknown or revoked. */
   async authenticate(apiKey: string): Promise<Principal | null> {
-    const hash = hashKey(apiKey);
+    const hash = hashApiKey(apiKey);
     const cached = this.cache.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
     const [tenantId, keyId, perSecond, burst] = await this.redis.hmget(this.k.byHash(hash), 'tenantId', 'keyId', ...RATE_FIELDS);

@@ -1,45 +1,8 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import { BurstyRateLimiter, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
-import type { KeyRateLimit, Principal } from './api-keys';
-
-/** The window a key's burst allowance refills over: the burst adds at most `burst / 10` requests/s on average. */
-export const BURST_WINDOW_SECONDS = 10;
-
-/** The limit in force for one key: requests per second, and extra requests per burst window. */
-export interface RateLimit {
-  /** 0 = unlimited. */
-  perSecond: number;
-  /** 0 = no burst. */
-  burst: number;
-}
-
-/** What one request's check found; `X-RateLimit-*` headers are made from it. */
-export interface RateLimitDecision {
-  allowed: boolean;
-  /** Requests per second the key may make (`X-RateLimit-Limit`). */
-  limit: number;
-  /** Requests left in the current one-second window, burst not counted (`X-RateLimit-Remaining`). */
-  remaining: number;
-  /** Whole seconds until the window resets, at least 1 (`X-RateLimit-Reset`; `Retry-After` when refused). */
-  resetSeconds: number;
-}
-
-/** A key's own limit, else the default; a key's own limit without a burst takes the default burst. */
-export function effectiveRateLimit(defaults: RateLimit, own: KeyRateLimit | undefined): RateLimit {
-  if (!own) return defaults;
-  return { perSecond: own.perSecond, burst: own.burst ?? defaults.burst };
-}
-
-/** `rate-limiter-flexible`'s answer as a decision; a bursty refusal reports the earlier of the two resets. */
-export function decisionOf(limit: RateLimit, res: RateLimiterRes, allowed: boolean): RateLimitDecision {
-  return {
-    allowed,
-    limit: limit.perSecond,
-    remaining: Math.max(0, Math.min(limit.perSecond, res.remainingPoints)),
-    resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
-  };
-}
+import type { Principal } from './api-keys';
+import { BURST_WINDOW_SECONDS, decisionOf, effectiveRateLimit, type RateLimit, type RateLimitDecision } from './rate-limit';
 
 type Limiter = RateLimiterRedis | BurstyRateLimiter;
 

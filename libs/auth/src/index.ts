@@ -1,6 +1,11 @@
-export { ApiKeyStore, TENANT_ID_PATTERN } from './api-keys';
-export type { ApiKeyRecord, CreatedApiKey, KeyRateLimit, Principal } from './api-keys';
-export { ApiRateLimiter, BURST_WINDOW_SECONDS, effectiveRateLimit } from './api-rate-limiter';
-export type { RateLimit, RateLimitDecision } from './api-rate-limiter';
-export { UsageAllowance, usagePeriodOf } from './usage-allowance';
-export type { TenantUsage, UsagePeriod } from './usage-allowance';
+export { ApiKeyStore } from './api-keys';
+export type { ApiKeyRecord, CreatedApiKey, Principal } from './api-keys';
+export { TENANT_ID_PATTERN } from './api-key-fields';
+export type { KeyRateLimit } from './api-key-fields';
+export { ApiRateLimiter } from './api-rate-limiter';
+export { BURST_WINDOW_SECONDS, effectiveRateLimit } from './rate-limit';
+export type { RateLimit, RateLimitDecision } from './rate-limit';
+export { UsageAllowance } from './usage-allowance';
+export type { TenantUsage } from './usage-allowance';
+export { usagePeriodOf } from './usage-period';
+export type { UsagePeriod } from './usage-period';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { ApiKeyStore } from './api-keys';
-import { UsageAllowance, usagePeriodOf } from './usage-allowance';
+import { UsageAllowance } from './usage-allowance';
+import { usagePeriodOf } from './usage-period';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
 

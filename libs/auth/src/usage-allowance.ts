@@ -2,6 +2,7 @@ import type { RedisClient } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import chargeLua from './scripts/usage-charge.lua';
+import { usagePeriodOf } from './usage-period';
 import refundLua from './scripts/usage-refund.lua';
 
 /** The tenant hash field holding its own monthly allowance (absent = the default); usage-charge.lua reads it too. */
@@ -9,23 +10,6 @@ export const ALLOWANCE_FIELD = 'monthlyJobAllowance';
 
 /** Counters outlive their month by this much, so last month's usage can still be read. */
 const KEEP_AFTER_PERIOD_SECONDS = 40 * 24 * 3600;
-
-/** One UTC calendar month: its label (`2026-11`) and when it starts and ends. */
-export interface UsagePeriod {
-  period: string;
-  startsAt: Date;
-  endsAt: Date;
-}
-
-export function usagePeriodOf(now: Date): UsagePeriod {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  return {
-    period: `${year}-${String(month + 1).padStart(2, '0')}`,
-    startsAt: new Date(Date.UTC(year, month, 1)),
-    endsAt: new Date(Date.UTC(year, month + 1, 1)),
-  };
-}
 
 export interface TenantUsage {
   /** The UTC calendar month, `YYYY-MM`. */

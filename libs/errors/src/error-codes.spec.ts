@@ -47,3 +47,44 @@ describe('ERROR_CODES', () => {
     expect(isErrorCode('made_up')).toBe(false);
   });
 });
+
+// The flags decide what workers do with a failure (retry it, fail over, or fail the job at
+// once): pinned here, so flipping one is a deliberate change to this list too.
+describe('ERROR_CODES flags', () => {
+  const codes = Object.entries(ERROR_CODES);
+  const withFlag = (flag: 'retryable' | 'failover') =>
+    codes
+      .filter(([, spec]) => spec[flag])
+      .map(([code]) => code)
+      .sort();
+
+  it('gives every code an HTTP error status', () => {
+    for (const [code, spec] of codes) expect([code, Number.isInteger(spec.status) && spec.status >= 400 && spec.status <= 599]).toEqual([code, true]);
+  });
+
+  it('fails over only when the upstream itself is the problem', () => {
+    expect(withFlag('failover')).toEqual(['provider_misconfigured', 'provider_unavailable']);
+  });
+
+  it('retries only what may succeed later', () => {
+    expect(withFlag('retryable')).toEqual(
+      [
+        'all_providers_failed',
+        'internal_error',
+        'job_wait_timeout',
+        'provider_unavailable',
+        'providers_busy',
+        'rate_limit_exceeded',
+        'request_timeout',
+        'service_unavailable',
+        'storage_unavailable',
+        'stream_interrupted',
+      ].sort(),
+    );
+  });
+
+  it('never retries a 4xx but a timeout or a rate limit', () => {
+    const retryable4xx = codes.filter(([, spec]) => spec.status < 500 && spec.retryable).map(([, spec]) => spec.status);
+    expect(retryable4xx.sort()).toEqual([408, 429]);
+  });
+});

@@ -55,7 +55,7 @@ export const errors = {
       ...spec('provider_unavailable'),
       message: `${provider}: ${message}`,
       type: 'provider_error',
-      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      retryAfterSeconds,
       cause,
     }),
 

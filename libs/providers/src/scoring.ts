@@ -54,7 +54,7 @@ export function scoreCandidates<P extends Provider>(
   const facts = candidates.map((candidate) => {
     const profile = candidate.provider.profile ?? UNKNOWN_PROFILE;
     const live = healthOf(candidate.provider);
-    const liveLatency = live && live.calls >= MIN_CALLS_FOR_LATENCY && live.latencyMs !== null ? live.latencyMs : null;
+    const liveLatency = live && live.calls >= MIN_CALLS_FOR_LATENCY ? live.latencyMs : null;
     const errorRate = live && live.calls >= MIN_CALLS_FOR_ERROR_RATE ? live.errorRate : 0;
     return { candidate, profile, live, liveLatency, latencyMs: liveLatency ?? profile.latencyMs, errorRate };
   });
@@ -64,7 +64,7 @@ export function scoreCandidates<P extends Provider>(
   const floor = Math.max(...costs, 0) * 0.05 || 1;
   const cheapest = Math.min(...costs);
 
-  const scored = facts.map((f, index) => {
+  const scored = facts.map((f) => {
     const components: ScoreComponents = {
       quality: f.profile.quality,
       latency: f.latencyMs > 0 ? fastest / f.latencyMs : 1,
@@ -95,9 +95,9 @@ export function scoreCandidates<P extends Provider>(
       latencyMs: Math.round(f.latencyMs),
       errorRate: round(f.errorRate, 4),
       reason: `${intent.optimizeFor}: ${why}${health} = ${round(score, 3)}`,
-      index,
     };
   });
-  scored.sort((a, b) => b.score - a.score || a.index - b.index);
-  return scored.map(({ index: _index, ...candidate }, i) => ({ ...candidate, rank: i + 1 }));
+  // Array.prototype.sort is stable, so ties keep the configured order.
+  scored.sort((a, b) => b.score - a.score);
+  return scored.map((candidate, i) => ({ ...candidate, rank: i + 1 }));
 }

@@ -5,7 +5,7 @@ import { VoxqError } from './voxq-error';
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
 function header(headers: WebhookHeaders, name: string): string {
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name) ?? '';
+  if (headers instanceof Headers) return headers.get(name) ?? '';
   const record = headers as Record<string, string | string[] | undefined>;
   const key = Object.keys(record).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : record[key];

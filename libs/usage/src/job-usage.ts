@@ -73,7 +73,8 @@ export const counterField = (capability: Capability, provider: string, metric: U
 export function parseCounterField(field: string): { capability: Capability; provider: string; metric: UsageMetric } | null {
   const first = field.indexOf('|');
   const last = field.lastIndexOf('|');
-  if (first <= 0 || last <= first + 1) return null;
+  // No `|`, one, or an empty provider; an empty capability fails the check below.
+  if (last <= first + 1) return null;
   const capability = field.slice(0, first);
   const metric = field.slice(last + 1);
   if (!Object.values(CAPABILITY_OF).includes(capability as Capability) || !(USAGE_METRICS as readonly string[]).includes(metric)) return null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { usageOfResult } from './job-usage';
-import { summarizeUsage, type PriceOf } from './usage-cost';
+import { PRICE_UNIT, summarizeUsage, type PriceOf } from './usage-cost';
 
 const provenance = { model: 'm', failoverCount: 0, scoresRunId: null, timings: { queuedMs: 0, processingMs: 1, providerMs: 1 } };
 /** Catalog prices as the provider profiles give them: per minute (stt), per 1M characters (tts), per 1M tokens (llm, embedding). */
@@ -95,5 +95,44 @@ describe('summarizeUsage', () => {
 
   it('skips counter fields it does not know, and answers zeros for no usage', () => {
     expect(summarizeUsage([{ 'video|x|frames': '3', garbage: '1' }, {}], priceOf)).toEqual({ totalSessions: 0, totalMinutes: 0, totalCost: 0, breakdown: [] });
+  });
+});
+
+describe('summarizeUsage order and units', () => {
+  it('lists the breakdown in counter-field order, whatever order the days hold them in', () => {
+    const usage = summarizeUsage(
+      [
+        { 'tts|b|jobs': '1', 'llm|a|jobs': '1' },
+        { 'stt|c|jobs': '1', 'embedding|d|jobs': '1' },
+      ],
+      priceOf,
+    );
+    expect(usage.breakdown.map((l) => `${l.type}|${l.provider}`)).toEqual(['embedding|d', 'llm|a', 'stt|c', 'tts|b']);
+  });
+
+  it('prices embeddings by input tokens per million, and nothing else of theirs', () => {
+    const usage = summarizeUsage([{ 'embedding|openai|input_tokens': '2000000', 'embedding|openai|jobs': '4' }], () => 0.02);
+    expect(usage.breakdown).toEqual([
+      {
+        provider: 'openai',
+        type: 'embedding',
+        metric: 'input_tokens',
+        keySource: 'MANAGED',
+        quantity: 2_000_000,
+        cost: 0.04,
+        unitPriceUsd: 0.02,
+        unit: '1M tokens',
+      },
+      { provider: 'openai', type: 'embedding', metric: 'jobs', keySource: 'MANAGED', quantity: 4, cost: 0, unitPriceUsd: null, unit: null },
+    ]);
+  });
+
+  it('states the unit of every capability price', () => {
+    expect(PRICE_UNIT).toEqual({
+      stt: { unit: 'audio minute', perUnits: 60_000, priced: ['audio_ms'] },
+      tts: { unit: '1M characters', perUnits: 1_000_000, priced: ['characters'] },
+      llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
+      embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
+    });
   });
 });

@@ -71,7 +71,7 @@ export function summarizeUsage(days: Array<Record<string, string>>, priceOf: Pri
     const price = unit.priced.includes(metric) ? (priceOf(capability, provider) ?? null) : null;
     // Audio is counted in ms and shown in minutes; an STT price is per minute, so one divisor serves both.
     const quantity = metric === 'audio_ms' ? count / 60_000 : count;
-    const cost = price === null ? 0 : (count / unit.perUnits) * price;
+    const cost = (count / unit.perUnits) * (price ?? 0);
     if (metric === 'jobs') totalSessions += count;
     if (metric === 'audio_ms') audioMs += count;
     totalCost += cost;

@@ -1,12 +1,12 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@voxq/errors';
+import { createRedisConnection } from '@voxq/queues';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { MAX_ENDPOINTS_PER_TENANT, WebhookEndpointStore } from './endpoint-store';
 
 describe('WebhookEndpointStore.create', () => {
   const config = testConfig();
-  const redis = new Redis(config.redis.url);
+  const redis = createRedisConnection(config.redis);
   const store = new WebhookEndpointStore(redis, config.redis.prefix, 0);
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createWebhookBackoffStrategy, nextRetryDelayMs, parseRetryAfter, scheduledDelayMs, WebhookRetryError } from './schedule';
+import { createWebhookBackoffStrategy, nextRetryDelayMs, parseRetryAfter, RETRY_AFTER_STATUSES, scheduledDelayMs, WebhookRetryError } from './schedule';
 
 const SVIX = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 const mid = () => 0.5;
@@ -49,5 +50,77 @@ describe('createWebhookBackoffStrategy', () => {
     const fallback = await strategy(1, 'webhook-schedule', new Error('Connection is closed.'));
     expect(fallback).toBeGreaterThanOrEqual(900);
     expect(fallback).toBeLessThanOrEqual(1_100);
+  });
+});
+
+describe('Retry-After as receivers send it', () => {
+  const now = Date.parse('2025-01-01T00:00:00Z');
+
+  it.each([
+    [' 120 ', 120_000],
+    ['0', 0],
+    ['7', 7_000],
+    ['86400', 86_400_000],
+  ])('reads delta-seconds %j', (value, ms) => {
+    expect(parseRetryAfter(value, now)).toBe(ms);
+  });
+
+  it.each(['120abc', 'abc120', 'soon', '', '   ', null])('ignores %j rather than guessing', (value) => {
+    expect(parseRetryAfter(value, now)).toBeNull();
+  });
+
+  it('reads an HTTP date relative to now, never negative', () => {
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:01:00 GMT', now)).toBe(60_000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:00 GMT', now)).toBe(0);
+  });
+});
+
+describe('RETRY_AFTER_STATUSES', () => {
+  it("honours the receiver's Retry-After on 429 and on a 502, 503 or 504 only", () => {
+    expect([...RETRY_AFTER_STATUSES].sort()).toEqual([429, 502, 503, 504]);
+  });
+});
+
+describe('WebhookRetryError', () => {
+  it('carries the delay it was given, under its own name', () => {
+    const error = new WebhookRetryError('receiver answered 503', 1_234);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ name: 'WebhookRetryError', message: 'receiver answered 503', retryDelayMs: 1_234 });
+  });
+});
+
+describe('schedule properties', () => {
+  const schedule = fc.array(fc.integer({ min: 0, max: 86_400_000 }), { minLength: 1, maxLength: 10 });
+  const random = fc.double({ min: 0, max: 1, noNaN: true });
+
+  it('stays within 10% of the entry for the attempt, the last entry past the end', () => {
+    fc.assert(
+      fc.property(schedule, fc.nat({ max: 20 }), random, (entries, attemptsMade, r) => {
+        const base = entries[Math.min(attemptsMade, entries.length - 1)] as number;
+        const delay = scheduledDelayMs(entries, attemptsMade, () => r);
+        expect(Number.isInteger(delay)).toBe(true);
+        expect(delay).toBeGreaterThanOrEqual(Math.floor(base * 0.9));
+        expect(delay).toBeLessThanOrEqual(Math.ceil(base * 1.1));
+      }),
+    );
+  });
+
+  it('never retries sooner than the schedule nor later than the cap allows, whatever Retry-After says', () => {
+    fc.assert(
+      fc.property(
+        schedule,
+        fc.nat({ max: 20 }),
+        fc.option(fc.nat({ max: 10 * 86_400_000 })),
+        fc.nat({ max: 86_400_000 }),
+        random,
+        (entries, n, retryAfter, cap, r) => {
+          const scheduled = scheduledDelayMs(entries, n, () => r);
+          const delay = nextRetryDelayMs(entries, n, retryAfter, cap, () => r);
+          expect(delay).toBeGreaterThanOrEqual(scheduled);
+          expect(delay).toBe(retryAfter === null ? scheduled : Math.max(scheduled, Math.min(retryAfter, cap)));
+          expect(delay).toBeLessThanOrEqual(Math.max(scheduled, cap));
+        },
+      ),
+    );
   });
 });

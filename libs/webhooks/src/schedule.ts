@@ -42,7 +42,8 @@ export function nextRetryDelayMs(
   random = Math.random,
 ): number {
   const scheduled = scheduledDelayMs(schedule, attemptsMade, random);
-  return retryAfterMs === null ? scheduled : Math.max(scheduled, Math.min(retryAfterMs, retryAfterMaxMs));
+  // No Retry-After counts as 0: the schedule's delay stands.
+  return Math.max(scheduled, Math.min(retryAfterMs ?? 0, retryAfterMaxMs));
 }
 
 /** `Retry-After` in ms: delta-seconds or an HTTP date; null when absent or unreadable. */

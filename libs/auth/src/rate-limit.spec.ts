@@ -1,6 +1,6 @@
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { decisionOf, effectiveRateLimit } from './api-rate-limiter';
+import { BURST_WINDOW_SECONDS, decisionOf, effectiveRateLimit } from './rate-limit';
 
 const defaults = { perSecond: 50, burst: 100 };
 
@@ -26,5 +26,23 @@ describe('decisionOf', () => {
 
   it('never says 0 seconds, so Retry-After is at least 1', () => {
     expect(decisionOf(limit, new RateLimiterRes(0, 0, 11), false).resetSeconds).toBe(1);
+  });
+});
+
+describe('decisionOf bounds', () => {
+  it('never reports more left than the rate, nor less than none', () => {
+    const limit = { perSecond: 10, burst: 5 };
+    expect(decisionOf(limit, new RateLimiterRes(15, 500, 0), true).remaining).toBe(10);
+    expect(decisionOf(limit, new RateLimiterRes(-3, 500, 13), false).remaining).toBe(0);
+  });
+
+  it('rounds the reset up to whole seconds', () => {
+    const limit = { perSecond: 10, burst: 0 };
+    expect(decisionOf(limit, new RateLimiterRes(0, 1_000, 10), false).resetSeconds).toBe(1);
+    expect(decisionOf(limit, new RateLimiterRes(0, 9_001, 10), false).resetSeconds).toBe(10);
+  });
+
+  it('refills a burst over ten seconds', () => {
+    expect(BURST_WINDOW_SECONDS).toBe(10);
   });
 });
