@@ -149,12 +149,14 @@ export async function assertDeliverableUrl(url: string, policy: UrlPolicy, param
  * stalled resolver held API requests past 5 s); past this the lookup counts as failed, a
  * retryable 503, and its thread finishes in the background.
  */
-const LOOKUP_LIMIT_MS = 3_000;
+export const LOOKUP_LIMIT_MS = 3_000;
 
-function withinLookupLimit<T>(lookup: Promise<T>, host: string): Promise<T> {
+/** `lookup`, or a rejection with code `ETIMEOUT` once `limitMs` has passed without its answer. */
+export function withinLookupLimit<T>(lookup: Promise<T>, host: string, limitMs = LOOKUP_LIMIT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${host} took over ${LOOKUP_LIMIT_MS} ms`), { code: 'ETIMEOUT' })), LOOKUP_LIMIT_MS);
+    timer = setTimeout(() => reject(Object.assign(new Error(`DNS lookup of ${host} took over ${limitMs} ms`), { code: 'ETIMEOUT' })), limitMs);
+    // A pending lookup must not keep a process alive that is otherwise done.
     timer.unref();
   });
   return Promise.race([lookup, limit]).finally(() => clearTimeout(timer));
