@@ -7,7 +7,7 @@ import { openClient, submitAll } from './http-load.mjs';
 import { cpuSeconds, start, unlessExited } from './processes.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
 import { startBenchStack } from './stack.mjs';
-import { sleep, until } from './wait.mjs';
+import { pollUntilCount, until } from './wait.mjs';
 
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
@@ -118,19 +118,13 @@ export async function runVoxq({ env, redis, prefix, opts, profileDir, mode }) {
     const submitting = submitAll(client, { ...request, count: requestsFor(opts.jobs), onFirst: () => (firstSubmit = performance.now()) }).then(
       (s) => (submit = { ...s, requestsAccepted: s.accepted, accepted: s.accepted * perRequest, jobsPerRequest: perRequest }),
     );
-    // Poll every 50 ms until the completed index holds every accepted job (or time is up).
-    let done = 0;
-    let finished;
-    const deadline = Date.now() + opts.timeoutMs;
-    for (;;) {
-      await guard(sleep(50));
-      done = (await completed()) - warmedUp;
-      if (submit && done >= submit.accepted) {
-        finished = performance.now();
-        break;
-      }
-      if (Date.now() > deadline) break;
-    }
+    // Until the completed index holds every accepted job (or time is up).
+    const { done, finished } = await pollUntilCount(
+      async () => (await completed()) - warmedUp,
+      () => submit?.accepted,
+      opts.timeoutMs,
+      guard,
+    );
     await submitting;
     const ms = (finished ?? performance.now()) - firstSubmit;
     const after = { redis: await redisCounters(redis), cpu: { ...cpuOf(apps), 'bench client': ownCpuSeconds() } };

@@ -10,7 +10,7 @@ import { redisKeys } from '../lib/redis-keys.mjs';
 import { openClient, submitAll } from './http-load.mjs';
 import { cpuSeconds, start, stop, unlessExited } from './processes.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
-import { httpOk, sleep, until } from './wait.mjs';
+import { httpOk, pollUntilCount, until } from './wait.mjs';
 
 const round = (n, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const cpuOf = (children) => Object.fromEntries(children.map((c) => [c.name, cpuSeconds(c.pid)]));
@@ -25,18 +25,12 @@ async function measure({ client, request, count, clients, completedCount, guard,
   let firstSubmit;
   let submit;
   const submitting = submitAll(client, { ...request, count, concurrency: clients, onFirst: () => (firstSubmit = performance.now()) }).then((s) => (submit = s));
-  let done = 0;
-  let finished;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await guard(sleep(50));
-    done = (await completedCount()) - base;
-    if (submit && done >= submit.accepted) {
-      finished = performance.now();
-      break;
-    }
-    if (Date.now() > deadline) break;
-  }
+  const { done, finished } = await pollUntilCount(
+    async () => (await completedCount()) - base,
+    () => submit?.accepted,
+    timeoutMs,
+    guard,
+  );
   await submitting;
   const ms = (finished ?? performance.now()) - firstSubmit;
   const after = { redis: await redisCounters(redis), cpu: cpuOf(processes) };
