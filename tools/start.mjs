@@ -130,17 +130,26 @@ function run(name, args, { critical = true } = {}) {
 
 const exited = (child) => child.exitCode !== null || child.signalCode !== null;
 
-/** SIGTERM, then wait for the exit (SIGKILL after `ms`: a child must not outlive the launcher). */
-function terminate(child, ms) {
-  return new Promise((resolve) => {
-    if (exited(child)) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
+/**
+ * Resolves once the child has exited and its output has been read to the end: 'exit' can come
+ * while its last lines (a worker's "stopped") still sit in the pipe, and the launcher's
+ * process.exit would drop them.
+ */
+const closed = (child) =>
+  new Promise((resolve) => {
+    if (exited(child) && (child.stdout?.readableEnded ?? true) && (child.stderr?.readableEnded ?? true)) return resolve();
+    child.once('close', () => resolve());
   });
+
+/** SIGTERM, then wait for the exit and its last output (SIGKILL after `ms`: a child must not outlive the launcher). */
+function terminate(child, ms) {
+  const done = closed(child);
+  if (!exited(child)) {
+    const kill = setTimeout(() => child.kill('SIGKILL'), ms);
+    void done.then(() => clearTimeout(kill));
+    child.kill('SIGTERM');
+  }
+  return done;
 }
 
 /** The apps first (each drains within its grace period), then Redis and S3, which they need until the end. */
