@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { cleanupPrefix, startStack, testConfig, type TestStack, jsonLogLines } from '@voxq/testing';
 
 interface RawAnswer {
   status: number;
@@ -55,16 +54,9 @@ function sendRaw(url: string, ...requests: string[]): Promise<RawAnswer> {
 describe("requests Node's HTTP parser refuses", () => {
   let stack: TestStack;
   let apiKey: string;
-  const lines: Record<string, unknown>[] = [];
-  const logs = new PassThrough();
+  const { destination: logs, lines } = jsonLogLines();
 
   beforeAll(async () => {
-    let partial = '';
-    logs.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop()!;
-      for (const part of parts) if (part) lines.push(JSON.parse(part) as Record<string, unknown>);
-    });
     stack = await startStack(testConfig({ LOG_LEVEL: 'warn' }), { worker: false, dispatcher: false, logDestination: logs });
     apiKey = (await stack.createKey('client-errors')).apiKey;
   });

@@ -19,6 +19,7 @@ import {
   testConfig,
   type AppBundles,
   type TestStack,
+  eachLine,
 } from '@voxq/testing';
 
 /**
@@ -82,15 +83,7 @@ function startApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv): AppProcess {
     lines.push(msg);
     for (const w of waiters.filter((w) => w.msg === msg)) w.resolve();
   };
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buffered = '';
-    stream.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (buffered + chunk).split('\n');
-      buffered = parts.pop()!;
-      parts.forEach(onLine);
-    });
-    stream.on('end', () => onLine(buffered));
-  }
+  for (const stream of [child.stdout!, child.stderr!]) eachLine(stream, onLine);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,

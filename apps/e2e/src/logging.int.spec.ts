@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startSimulatedStack, type SimulatedStack } from '@voxq/testing';
+import { eventually, startSimulatedStack, type SimulatedStack, jsonLogLines } from '@voxq/testing';
 
 type Line = Record<string, unknown> & { msg: string };
 
@@ -8,17 +7,11 @@ type Line = Record<string, unknown> & { msg: string };
 describe('logs at info: a line per request and per job transition, with the request id', () => {
   let stack: SimulatedStack;
   let key: string;
-  const lines: Line[] = [];
+  const logs = jsonLogLines<Line>();
+  const { lines } = logs;
 
   beforeAll(async () => {
-    const logs = new PassThrough();
-    let partial = '';
-    logs.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop()!;
-      for (const part of parts) if (part.trim()) lines.push(JSON.parse(part) as Line);
-    });
-    stack = await startSimulatedStack({ LOG_LEVEL: 'info' }, { logDestination: logs });
+    stack = await startSimulatedStack({ LOG_LEVEL: 'info' }, { logDestination: logs.destination });
     key = (await stack.createKey('logs-acme')).apiKey;
   });
   afterAll(async () => {

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanupPrefix,
@@ -9,6 +8,7 @@ import {
   testConfig,
   type SimulatedStack,
   type WebhookReceiver,
+  jsonLogLines,
 } from '@voxq/testing';
 
 const complete = (content: string, extra: Record<string, unknown> = {}) => ({ type: 'complete', input: { messages: [{ role: 'user', content }] }, ...extra });
@@ -37,7 +37,8 @@ describe('metrics and request ids', () => {
   let stack: SimulatedStack;
   let receiver: WebhookReceiver;
   let key: string;
-  const lines: Array<Record<string, unknown>> = [];
+  const logs = jsonLogLines();
+  const { lines } = logs;
 
   const scrape = async () => {
     const res = await fetch(`${stack.url}/metrics`);
@@ -51,14 +52,7 @@ describe('metrics and request ids', () => {
   };
 
   beforeAll(async () => {
-    const logs = new PassThrough();
-    let partial = '';
-    logs.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop()!;
-      for (const part of parts) if (part) lines.push(JSON.parse(part) as Record<string, unknown>);
-    });
-    stack = await startSimulatedStack({ LOG_LEVEL: 'info', API_RATE_LIMIT_PER_SECOND: '0' }, { logDestination: logs });
+    stack = await startSimulatedStack({ LOG_LEVEL: 'info', API_RATE_LIMIT_PER_SECOND: '0' }, { logDestination: logs.destination });
     const created = await stack.createKey('metrics-acme');
     key = created.apiKey;
     receiver = await startWebhookReceiver({ secret: created.webhookSecret });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleApps, eventually, freePort, spawnRedisServer, testConfig, type AppBundles, type TestRedis } from '@voxq/testing';
+import { bundleApps, eventually, freePort, spawnRedisServer, testConfig, type AppBundles, type TestRedis, eachLine } from '@voxq/testing';
 
 /**
  * The worker and dispatcher apps, bundled as `npm run build` does and run as child processes
@@ -21,14 +21,7 @@ interface AppProcess {
 function startApp(app: App, env: NodeJS.ProcessEnv): AppProcess {
   const child = spawn(process.execPath, [appPath(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) {
-    let buffered = '';
-    stream.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (buffered + chunk).split('\n');
-      buffered = parts.pop()!;
-      lines.push(...parts.filter((l) => l.trim()));
-    });
-  }
+  for (const stream of [child.stdout!, child.stderr!]) eachLine(stream, (line) => line.trim() && lines.push(line));
   return { child, lines };
 }
 

@@ -1,6 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freePort, SPEKO_SDK_USER_AGENT, spawnRedisServer, startSimulatedStack, type SimulatedStack, type TestRedis } from '@voxq/testing';
+import {
+  eventually,
+  freePort,
+  SPEKO_SDK_USER_AGENT,
+  spawnRedisServer,
+  startSimulatedStack,
+  type SimulatedStack,
+  type TestRedis,
+  eachLine,
+} from '@voxq/testing';
 
 /**
  * Redis goes away under a running stack (its own redis-server, stopped and started again on
@@ -28,12 +37,7 @@ describe('while Redis is down', () => {
     port = await freePort();
     redis = await spawnRedisServer(port);
     const logs = new PassThrough();
-    let buffered = '';
-    logs.setEncoding('utf8').on('data', (chunk: string) => {
-      const parts = (buffered + chunk).split('\n');
-      buffered = parts.pop()!;
-      lines.push(...parts.filter((l) => l.trim()));
-    });
+    eachLine(logs, (line) => line.trim() && lines.push(line));
     stack = await startSimulatedStack({ REDIS_URL: redis.url, LOG_LEVEL: 'info', API_RATE_LIMIT_PER_SECOND: '0' }, { logDestination: logs });
     apiKey = (await stack.createKey('acme')).apiKey;
   });

@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startSimulatedStack, startTcpProxy, testConfig, type SimulatedStack, type TcpProxy } from '@voxq/testing';
+import { eventually, startSimulatedStack, startTcpProxy, testConfig, type SimulatedStack, type TcpProxy, jsonLogLines } from '@voxq/testing';
 
 const JOBS = 3;
 /** Longer than three attempts take with this suite's backoff (0 s, 0.5 s, 1.5 s): before the fix, every job failed within it. */
@@ -19,15 +18,7 @@ describe('an S3 outage while results are stored', () => {
   let stack: SimulatedStack;
   let s3: TcpProxy;
   let key: string;
-  const logs = new PassThrough();
-  const lines: Array<{ msg: string; jobId?: string; outcome?: string }> = [];
-  let partial = '';
-  logs.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString();
-    const complete = text.split('\n');
-    partial = complete.pop()!;
-    for (const line of complete.filter(Boolean)) lines.push(JSON.parse(line) as (typeof lines)[number]);
-  });
+  const { destination: logs, lines } = jsonLogLines<{ msg: string; jobId?: string; outcome?: string }>();
 
   beforeAll(async () => {
     s3 = await startTcpProxy(testConfig().s3.endpoint!);

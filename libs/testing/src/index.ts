@@ -20,3 +20,4 @@ export {
 export { bundleApps, type AppBundles } from './app-bundle';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { scanKeys } from './scan-keys';
+export { eachLine, jsonLogLines } from './log-lines';
