@@ -9,12 +9,12 @@ import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import {
+  appProcessEnv,
   bundleApps,
   cleanupPrefix,
   eventually,
   freePort,
   onRedisCluster,
-  redisEnv,
   startStack,
   testConfig,
   type AppBundles,
@@ -47,26 +47,7 @@ interface AppProcess {
 let simulatorBaseUrl = '';
 
 /** The environment that makes the child process use this test's Redis prefix, S3 and simulator. */
-function childEnv(config: Config, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    NODE_NO_WARNINGS: '1', // the AWS SDK's notice about Node 22 on stderr
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'info',
-    ...redisEnv(config),
-    S3_ENDPOINT: config.s3.endpoint,
-    S3_BUCKET: config.s3.bucket,
-    S3_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
-    S3_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
-    S3_FORCE_PATH_STYLE: 'true',
-    OPENAI_API_KEY: 'sk-sim-test',
-    OPENAI_BASE_URL: simulatorBaseUrl,
-    ESPEAK_ENABLED: 'false',
-    POCKETSPHINX_ENABLED: 'false',
-    DROP_POLL_INTERVAL_MS: '0',
-    ...extra,
-  };
-}
+const childEnv = (config: Config, extra: Record<string, string>) => appProcessEnv(config, { OPENAI_BASE_URL: simulatorBaseUrl, ...extra });
 
 function startApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv): AppProcess {
   const child = spawn(process.execPath, [appPath(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });

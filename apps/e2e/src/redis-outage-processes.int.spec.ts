@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleApps, eventually, freePort, spawnRedisServer, testConfig, type AppBundles, type TestRedis, eachLine } from '@voxq/testing';
+import { appProcessEnv, bundleApps, eventually, freePort, spawnRedisServer, testConfig, type AppBundles, type TestRedis, eachLine } from '@voxq/testing';
 
 /**
  * The worker and dispatcher apps, bundled as `npm run build` does and run as child processes
@@ -53,24 +53,8 @@ describe('worker and dispatcher while Redis is down', () => {
 
   it('print only JSON lines through an outage and say when Redis is back', async () => {
     const config = testConfig({ REDIS_URL: redis!.url });
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_NO_WARNINGS: '1', // the AWS SDK's notice about Node 22 on stderr
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      REDIS_URL: config.redis.url,
-      REDIS_PREFIX: config.redis.prefix,
-      S3_ENDPOINT: config.s3.endpoint,
-      S3_BUCKET: config.s3.bucket,
-      S3_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
-      S3_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-      OPENAI_API_KEY: 'sk-sim-test',
-      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-      ESPEAK_ENABLED: 'false',
-      POCKETSPHINX_ENABLED: 'false',
-      DROP_POLL_INTERVAL_MS: '0',
-    };
+    // Nothing answers at the provider's address: no job runs here, only the connections matter.
+    const env = appProcessEnv(config, { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
     apps.push(...APPS.map((app) => startApp(app, env)));
     // Started: each has opened its connections (the worker's and dispatcher's own start lines).
     await eventually(() => (apps.every((a) => messages(a).some((m) => /started|listening|ready/.test(m))) ? true : undefined), 45_000, 'the apps to start');

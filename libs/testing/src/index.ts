@@ -2,7 +2,7 @@ export { freePort, resolveTestRedis, spawnRedisServer } from './redis-server';
 export type { TestRedis } from './redis-server';
 export { resolveTestS3, startS3rver } from './s3-server';
 export type { TestS3 } from './s3-server';
-export { cleanupPrefix, eventually, onRedisCluster, redisEnv, testConfig } from './test-env';
+export { appProcessEnv, cleanupPrefix, eventually, onRedisCluster, redisEnv, testConfig } from './test-env';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverAnswer, type WebhookReceiverOptions } from './webhook-receiver';
 export { startSimulatedStack, startStack } from './stack';
 export type { SimulatedStack, StackOptions, TestResponse, TestStack } from './stack';

@@ -73,3 +73,28 @@ export function redisEnv(config: Config): Record<string, string> {
 
 /** True when this run is against a Redis Cluster (`npm run test:cluster`). */
 export const onRedisCluster = (): boolean => inject('redisClusterNodes') !== '';
+
+/**
+ * The environment of a voxq app run as a child process (a bundled app, as `npm run build`
+ * makes it) against `config`'s Redis (or cluster), prefix and S3: JSON logs at info, the local
+ * engines and drop polling off. `extra` adds to it or overrides it (OPENAI_BASE_URL, ports).
+ */
+export function appProcessEnv(config: Config, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_NO_WARNINGS: '1', // the AWS SDK's notice about Node 22 on stderr
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    ...redisEnv(config),
+    S3_ENDPOINT: config.s3.endpoint,
+    S3_BUCKET: config.s3.bucket,
+    S3_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
+    S3_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+    OPENAI_API_KEY: 'sk-sim-test',
+    ESPEAK_ENABLED: 'false',
+    POCKETSPHINX_ENABLED: 'false',
+    DROP_POLL_INTERVAL_MS: '0',
+    ...extra,
+  };
+}
