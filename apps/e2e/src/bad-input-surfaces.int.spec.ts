@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, QUEUE_NAMES, createRedisConnection } from '@voxq/queues';
 import { S3ObjectStore, tenantPrefix } from '@voxq/storage';
 import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { Fixtures } from './bad-input-surfaces.fixture';
 import { msg, PUBLIC_HOOK, multipart, wav, jsonl, SURFACE_CASES_ENV } from './bad-input-surfaces.fixture';
 import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-voxq.cases';
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { encodingCases } from './bad-input-encoding.cases';
-import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * Hostile and malformed requests against every surface but `POST /v1/jobs` (that one is

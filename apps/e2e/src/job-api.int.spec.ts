@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bullPrefix, QUEUE_NAMES, createRedisConnection } from '@voxq/queues';
 import type { Simulator } from '@voxq/simulator';

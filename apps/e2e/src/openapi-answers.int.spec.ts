@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore, UsageAllowance } from '@voxq/auth';
 import {
@@ -12,6 +11,7 @@ import {
   type SimulatedStack,
   type WebhookReceiver,
 } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
 import type { Fixtures } from './bad-input-surfaces.fixture';
 import { JSON_LIMIT, jsonl, msg, multipart, PUBLIC_HOOK, SURFACE_CASES_ENV, wav } from './bad-input-surfaces.fixture';
 import { CONDITIONAL_PATHS, json, nameOf, RUN_CALLS, SUCCESS_CALLS, type Call, type Extra } from './openapi-answers.calls';
@@ -19,7 +19,6 @@ import { jobsCases, uploadCases, dropCases, webhookCases } from './bad-input-vox
 import { spekoCases, openAiCases, batchCases, catalogCases } from './bad-input-wire.cases';
 import { encodingCases } from './bad-input-encoding.cases';
 import { OpenApiAnswerValidator } from './openapi-answers.validator';
-import { createRedisConnection } from '@voxq/queues';
 
 /**
  * Every answer the API gives is one `GET /openapi.json` describes: each operation is driven

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queues, createRedisConnection } from '@voxq/queues';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
-import { LIMIT, MiB, tenantId, uploadHelpers } from './uploads.fixture';
 import type { RedisClient } from '@voxq/redis-keys';
+import { LIMIT, MiB, tenantId, uploadHelpers } from './uploads.fixture';
 
 const has = (bin: string) => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
 const HAS_SPEECH = has('espeak-ng') && has('sox') && has('pocketsphinx_continuous');

@@ -3,14 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
 import { cleanupPrefix, eventually, startStack, testConfig, type TestStack, redisEnv } from '@voxq/testing';
-import { generatedBody, GiB, LIMIT, MiB, postStream, sha256, tenantId, uploadHelpers } from './uploads.fixture';
 import { createRedisConnection } from '@voxq/queues';
+import { generatedBody, GiB, LIMIT, MiB, postStream, sha256, tenantId, uploadHelpers } from './uploads.fixture';
 
 /**
  * Uploads themselves: streamed through the API and presigned straight to the bucket, their

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import { ApiKeyStore } from './api-keys';
 import { UsageAllowance } from './usage-allowance';
 import { usagePeriodOf } from './usage-period';
-import { createRedisConnection } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
 
 describe('UsageAllowance (real Redis)', () => {
   const config = testConfig();

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import type { Config } from '@voxq/config';
-import { DropClaims, objectIdentity, STALE_CLAIM_MS } from './drop-claims';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
+import { DropClaims, objectIdentity, STALE_CLAIM_MS } from './drop-claims';
 
 describe('DropClaims', () => {
   let config: Config;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import { BatchStore, derivedFileId, newFileId, type FileRecord } from './batch-store';
 import { createRedisConnection } from '@voxq/queues';
+import { BatchStore, derivedFileId, newFileId, type FileRecord } from './batch-store';
 
 const config = testConfig();
 const file = (tenantId: string, id: string, purpose = 'batch'): FileRecord => ({

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import { IdempotencyStore } from './idempotency-store';
 import { newJobId } from './job-id';
 import type { NewJobFields } from './job-record';
 import { JobStore } from './job-store';
-import { createRedisConnection } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
 
 const config = testConfig();
 const fields = (tenantId = 'acme', type: NewJobFields['type'] = 'complete', now = Date.now()): NewJobFields => ({

@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
 import { ReplyStreamWriter } from './reply-writer';
 import { followJobStream, type ChannelListen, type StreamItem } from './stream-follower';
-import { createRedisConnection } from '@voxq/queues';
 
 const config = testConfig();
 const logger = createLogger({ name: 'job-stream-test', level: 'silent' });

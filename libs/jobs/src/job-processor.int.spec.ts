@@ -9,10 +9,10 @@ import { startSimulator, type Simulator } from '@voxq/simulator';
 import { UsageMeter } from '@voxq/usage';
 import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import type { RedisClient } from '@voxq/redis-keys';
 import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
-import type { RedisClient } from '@voxq/redis-keys';
 
 /**
  * The processor against real Redis and the simulator, driven with BullMQ jobs read back from

@@ -3,13 +3,13 @@ import type { Constraints, RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { TtsProvider, TtsResponse } from './provider';
 import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
 import { getScoresRun } from './scores-run';
-import { createRedisConnection } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const english: RoutingIntent = { language: 'en', optimizeFor: 'balanced' };

@@ -6,13 +6,13 @@ import type { RoutingIntent } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { createLogger } from '@voxq/logging';
 import { cleanupPrefix, testConfig, scanKeys } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import type { LlmProvider, LlmResponse, ProviderProfile } from './provider';
 import { createProviderRuntime } from './provider-runtime';
 import { ProviderRegistry } from './registry';
 import { ProviderRouter } from './router';
 import { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
-import { createRedisConnection } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const routing = { intent: { language: 'en', optimizeFor: 'balanced' as const }, constraints: {} };

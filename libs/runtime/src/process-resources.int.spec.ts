@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
 import { cleanupPrefix, eventually, onRedisCluster, testConfig } from '@voxq/testing';
-import { openProcessResources } from './process-resources';
 import { createRedisConnection } from '@voxq/queues';
+import { openProcessResources } from './process-resources';
 
 const logger = createLogger({ name: 'runtime-test', level: 'silent' });
 

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import { SecretDecryptionError, SecretKeyring } from './secret-keyring';
-import { TenantSecretStore, undefinedSecretsLookup } from './tenant-secret-store';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
+import { SecretDecryptionError, SecretKeyring } from './secret-keyring';
+import { TenantSecretStore, undefinedSecretsLookup } from './tenant-secret-store';
 
 describe('TenantSecretStore (real Redis)', () => {
   let config: Config;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '@voxq/config';
-import { scanKeys } from './scan-keys';
 import { createRedisConnection } from '@voxq/queues';
+import { scanKeys } from './scan-keys';
 
 /**
  * A config for one test: the shared test Redis and S3, a fresh key prefix so tests never see

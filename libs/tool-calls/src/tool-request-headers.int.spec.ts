@@ -5,9 +5,9 @@ import type { Config } from '@voxq/config';
 import { webhookToolSourceSchema } from '@voxq/contracts';
 import { SecretKeyring, TenantSecretStore } from '@voxq/tenant-secrets';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import { signingKeyOf, toolRequestHeaders } from './tool-request-headers';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
+import { signingKeyOf, toolRequestHeaders } from './tool-request-headers';
 
 describe('toolRequestHeaders (secrets from a real Redis)', () => {
   let config: Config;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { createRedisConnection } from '@voxq/queues';
 import { UsageMeter, USAGE_RETENTION_DAYS } from './usage-meter';
 import { UsageReport } from './usage-report';
-import { createRedisConnection } from '@voxq/queues';
 
 /** Recording and reading usage against real Redis. */
 describe('usage meter and report', () => {

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import { ProviderLimiter } from './provider-limits';
-import { ProviderStates } from './provider-states';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
+import { ProviderLimiter } from './provider-limits';
+import { ProviderStates } from './provider-states';
 
 const config = testConfig();
 const KEY = 'llm:alpha';
