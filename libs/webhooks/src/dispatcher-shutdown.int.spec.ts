@@ -63,8 +63,15 @@ describe('dispatcher shutdown', () => {
 
   it('past the deadline stops waiting and leaves the delivery to the stalled-job check', async () => {
     const { dispatcher, queues, send } = await setup();
+    let deliveryId = '';
+    // Teardown closes the receiver first, which fails the abandoned delivery: let BullMQ record
+    // that before the connections close. Recording it on a closed connection, a closing Worker
+    // retries at once, forever, and the spin starves this test process.
+    closers.push(() =>
+      eventually(async () => ((await queues.webhooks.getJobState(deliveryId)) === 'active' ? undefined : true), 15_000, 'the delivery to end'),
+    );
     const hook = await slowReceiver(20_000);
-    const deliveryId = await send(hook.url);
+    deliveryId = await send(hook.url);
     await eventually(() => (hook.seen.started === 1 ? true : undefined), 5_000, 'the delivery to start');
     const started = Date.now();
     await dispatcher.close(AbortSignal.timeout(300));
