@@ -47,8 +47,18 @@ export function redactSecrets(value: unknown): unknown {
 export function bullBoard(queues: readonly Queue[], options: { queueActions: boolean }): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
+  // A sharded queue has one BullMQ queue per shard, all of one name: each shows under its
+  // shard's BullMQ prefix (bull-board keys queues by name, and groups them at the '/').
+  const shared = new Set(queues.filter((q, i) => queues.findIndex((other) => other.name === q.name) !== i).map((q) => q.name));
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !options.queueActions, allowRetries: options.queueActions })),
+    queues: queues.map(
+      (queue) =>
+        new BullMQAdapter(queue, {
+          readOnlyMode: !options.queueActions,
+          allowRetries: options.queueActions,
+          ...(shared.has(queue.name) ? { prefix: `${queue.opts.prefix}/`, delimiter: '/' } : {}),
+        }),
+    ),
     serverAdapter,
     options: {
       // Resolved here rather than by bull-board's own `require.resolve`, which an ES module build lacks.
