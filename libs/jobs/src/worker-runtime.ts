@@ -79,7 +79,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     deps.running.get(jobId)?.abort(errors.cancelled());
   });
 
-  const processor = releasable(createJobProcessor(deps));
+  const processor = capped(releasable(createJobProcessor(deps)));
   const concurrency = shardConcurrency(config.worker.concurrency, queues.shards.count);
   const workers = config.worker.queues.flatMap((type: JobType) => {
     // One command connection per type, shared by its shards' workers (each still opens its own blocking one).
@@ -141,6 +141,35 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     };
   }
 
+  /** Ends the waits for a slot (`capped`) when the process stops. */
+  const closing = new AbortController();
+
+  /**
+   * With several shards, each shard's worker takes its share of WORKER_CONCURRENCY rounded
+   * up, so together they may take a few jobs more than it: a job past it waits here for a
+   * running one to end, and one still waiting at shutdown goes back to its queue untouched
+   * (its record still says `queued`; no attempt is counted). So the process never runs more
+   * than WORKER_CONCURRENCY jobs at once.
+   */
+  function capped(run: ReturnType<typeof createJobProcessor>): typeof run {
+    if (queues.shards.count === 1) return run;
+    const slots = new Semaphore(config.worker.concurrency);
+    return async (job, token) => {
+      let release: () => void;
+      try {
+        release = await slots.acquire(closing.signal);
+      } catch {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      try {
+        return await run(job, token);
+      } finally {
+        release();
+      }
+    };
+  }
+
   /** Aborts every running attempt (once, whichever queue's worker asks first): its job goes back to the queue. */
   function releaseRunning() {
     if (released.size > 0 || deps.running.size === 0) return;
@@ -155,6 +184,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
 
   return {
     async close(deadline) {
+      closing.abort();
       // Running jobs finish; past the deadline they are aborted and handed back (see
       // `releasable`). One that ignores the abort is left to BullMQ: its lock lapses and
       // the stalled check of a running worker re-queues it (its record says `active` until

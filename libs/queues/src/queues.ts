@@ -57,10 +57,18 @@ export class Queues {
 
   /** The shard of a job read from a sharded queue: the one whose queue it came from. */
   shardOfJob(job: Pick<Job, 'queueQualifiedName' | 'queueName'>): number {
-    const prefix = job.queueQualifiedName.slice(0, -(job.queueName.length + 1));
-    const k = this.shards.all().find((i) => this.shards.keysOf(i).bull.prefix() === prefix);
-    if (k === undefined) throw new Error(`queues: '${job.queueQualifiedName}' is no shard's queue`);
+    const k = this.shardOfPrefix(job.queueQualifiedName.slice(0, -(job.queueName.length + 1)));
+    if (k === null) throw new Error(`queues: '${job.queueQualifiedName}' is no shard's queue`);
     return k;
+  }
+
+  /** The shard a sharded queue's producer serves; null for a base queue. */
+  shardOfQueue(queue: Queue): number | null {
+    return isSharded(queue.name as QueueKey) ? this.shardOfPrefix(queue.opts.prefix ?? '') : null;
+  }
+
+  private shardOfPrefix(bullPrefix: string): number | null {
+    return this.shards.all().find((k) => this.shards.keysOf(k).bull.prefix() === bullPrefix) ?? null;
   }
 
   /** The producer of a queue outside the shards. */
