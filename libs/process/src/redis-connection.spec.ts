@@ -1,0 +1,26 @@
+import type { Cluster } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { createCommandConnection, createRedisConnection } from './redis-connection';
+
+/** A cluster target nothing listens on: the clients below never connect (lazyConnect). */
+const cluster = { url: 'redis://127.0.0.1:6379', cluster: { nodes: [{ host: '127.0.0.1', port: 1 }], tls: false } };
+
+describe('createRedisConnection on a cluster', () => {
+  it('never auto-pipelines, even when asked: ioredis hands a failover’s MOVED to each command of such a pipeline', () => {
+    const clients = [
+      createRedisConnection(cluster, { enableAutoPipelining: true, lazyConnect: true }),
+      createCommandConnection(cluster, { lazyConnect: true }),
+    ];
+    for (const client of clients) {
+      expect((client as Cluster).options.enableAutoPipelining).toBe(false);
+      client.disconnect();
+    }
+  });
+
+  it('keeps following redirections past a dead master’s 15 s cluster-node-timeout', () => {
+    const client = createRedisConnection(cluster, { lazyConnect: true }) as Cluster;
+    const { maxRedirections = 0, retryDelayOnMoved = 0, retryDelayOnFailover = 0 } = client.options;
+    expect(maxRedirections * Math.min(retryDelayOnMoved, retryDelayOnFailover)).toBeGreaterThanOrEqual(15_000);
+    client.disconnect();
+  });
+});
