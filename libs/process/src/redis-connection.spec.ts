@@ -17,10 +17,21 @@ describe('createRedisConnection on a cluster', () => {
     }
   });
 
-  it('keeps following redirections past a dead master’s 15 s cluster-node-timeout', () => {
+  it('keeps a waiting connection following redirections past a dead master’s 15 s cluster-node-timeout', () => {
     const client = createRedisConnection(cluster, { lazyConnect: true }) as Cluster;
-    const { maxRedirections = 0, retryDelayOnMoved = 0, retryDelayOnFailover = 0 } = client.options;
-    expect(maxRedirections * Math.min(retryDelayOnMoved, retryDelayOnFailover)).toBeGreaterThanOrEqual(15_000);
+    expect(redirectionBudgetMs(client)).toBeGreaterThanOrEqual(15_000);
+    client.disconnect();
+  });
+
+  it('lets a request path’s connection give up within seconds, as it does on one Redis', () => {
+    const client = createCommandConnection(cluster, { lazyConnect: true }) as Cluster;
+    expect(redirectionBudgetMs(client)).toBeLessThanOrEqual(5_000);
     client.disconnect();
   });
 });
+
+/** How long a command keeps being redirected before it fails, at the shortest retry delay. */
+function redirectionBudgetMs(client: Cluster): number {
+  const { maxRedirections = 0, retryDelayOnMoved = 0, retryDelayOnFailover = 0 } = client.options;
+  return maxRedirections * Math.min(retryDelayOnMoved, retryDelayOnFailover);
+}

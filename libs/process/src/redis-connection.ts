@@ -10,12 +10,14 @@ const reconnect = (attempt: number) => Math.min(attempt * 100, 2_000);
 
 /**
  * How many times one command is redirected or retried (MOVED, a closed connection,
- * CLUSTERDOWN) before it fails, each ~200 ms apart: ~20 s, past a dead master's
- * `cluster-node-timeout` (Redis's default 15 s) and its replica's election. ioredis's
- * default, 16 without delay on MOVED, gives up within ~3 s, while the cluster still names
- * the dead master: a worker's writes then failed mid-job (docs/chaos.md).
+ * CLUSTERDOWN) before it fails, each ~200 ms apart. A connection that waits through an
+ * outage (`maxRetriesPerRequest: null`: workers, dispatcher) gets ~20 s, past a dead
+ * master's `cluster-node-timeout` (Redis's default 15 s) and its replica's election; with
+ * ioredis's default, 16 and the first MOVED followed at once, a worker's writes failed
+ * mid-job within ~3 s while the cluster still named the dead master (docs/chaos.md). A
+ * request path (a retry limit: the api) keeps 16, ~3 s: it answers 503 rather than hang.
  */
-const CLUSTER_MAX_REDIRECTIONS = 100;
+const redirectionsFor = (options: RedisOptions) => (options.maxRetriesPerRequest === null ? 100 : 16);
 
 /**
  * ioredis' Cluster client with the same per-connection options: every node connection
@@ -39,7 +41,7 @@ function createClusterConnection(cluster: RedisClusterSettings, options: RedisOp
     retryDelayOnTryAgain: 100,
     // Until the cluster fails a dead master, its nodes still answer MOVED to it: follow slowly.
     retryDelayOnMoved: 200,
-    maxRedirections: CLUSTER_MAX_REDIRECTIONS,
+    maxRedirections: redirectionsFor(options),
     slotsRefreshTimeout: 2_000,
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(lazyConnect === undefined ? {} : { lazyConnect }),
