@@ -46,6 +46,10 @@
 //             BENCH_PEERS_WARMUP_S (3): req/s at BENCH_PEERS_CONNECTIONS (16) →
 //             peers.portkey.c16.ratio, p50 at one connection → peers.portkey.c1.p50Ratio
 //             (tools/bench/peers.mjs).
+//   cluster   then (BENCH_CLUSTER=0 skips it) BENCH_CLUSTER_JOBS (5000) jobs through voxq on a local
+//             Redis Cluster (3 masters + replicas, REDIS_SHARDS=8): jobs/s against the single-Redis
+//             run above, commands per job, and each master's share of them (goal 20-45% each;
+//             tools/bench/cluster.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 //
 // This file runs the phases in order and writes the results; the options are read in
@@ -70,6 +74,7 @@ import { printPeers, runPeers } from './bench/peers.mjs';
 import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
 import { printStreaming, runStreaming } from './bench/streaming.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
+import { printCluster, runCluster } from './bench/cluster.mjs';
 
 /** voxq end to end over raw BullMQ, the better of single and bulk: the foundation issue's goal (BENCHMARKS.md). */
 const GOAL = 0.3;
@@ -136,6 +141,8 @@ async function main() {
   if (opts.streaming) streaming = await runStreaming({ env, opts, step });
   let peers;
   if (opts.peers) peers = await runPeers({ env, redis, prefix, opts, step });
+  let cluster;
+  if (opts.cluster) cluster = await runCluster({ env, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -151,6 +158,8 @@ async function main() {
     bulkRatio,
     goal: GOAL,
     goalMet: Math.max(ratio, bulkRatio) >= GOAL,
+    // Issue 16's goal: at most 40 per job, one request per job (scripts' own commands counted, `evalsha` not).
+    redisCommandsPerJob: voxq.redis.totalExcludingScripts,
     ...(webhooks ? { webhooks: { ...webhooks, ratio: webhooks.deliveriesPerSecond / baseline.jobsPerSecond } } : {}),
     ...(failover ? { failover } : {}),
     ...(batches ? { batches: { ...batches, ratio: batches.linesPerSecond / baseline.jobsPerSecond } } : {}),
@@ -159,6 +168,7 @@ async function main() {
     ...(scaling ? { scaling } : {}),
     ...(streaming ? { streaming } : {}),
     ...(peers ? { peers } : {}),
+    ...(cluster ? { cluster: { ...cluster, ratio: cluster.jobsPerSecond / voxq.jobsPerSecond } } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
@@ -169,6 +179,7 @@ async function main() {
   if (capacity || scaling) printWorkers(capacity, scaling);
   if (streaming) printStreaming(streaming);
   if (peers) printPeers(peers);
+  if (cluster) printCluster(cluster, voxq.jobsPerSecond);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

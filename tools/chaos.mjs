@@ -14,9 +14,10 @@
 //               tools/chaos/redis-server.mjs) is SIGKILLed at 45% and restarted on its data
 //               CHAOS_REDIS_DOWN_MS (2.5 s) later; every app must reconnect by itself. With
 //               CHAOS_REDIS=cluster (`npm run test:chaos:cluster`: 3,000 jobs over 45 s by
-//               default) a local 6-node Redis Cluster of its own instead, whose busiest master
-//               is failed over (CLUSTER FAILOVER) at 35% and SIGKILLed at 45%, its replica
-//               promoted and the killed node restarted as a replica (tools/chaos/redis-cluster.mjs);
+//               default) a local 6-node Redis Cluster of its own instead: its busiest master
+//               is failed over (CLUSTER FAILOVER) at 35%, and another SIGKILLed at 45%, its
+//               replica promoted and the killed node restarted as a replica
+//               (tools/chaos/redis-cluster.mjs);
 //   webhooks    the receiver answers 503 (Retry-After: 1) from 30% to 40% and refuses
 //               connections from 40% to 50%; WEBHOOK_RETRY_SCHEDULE is compressed to ~70 s;
 //   cancels     one job in 12 (picked by a hash of its number) is cancelled with DELETE /v1/jobs/:id

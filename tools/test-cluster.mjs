@@ -6,7 +6,7 @@
 // voxq on it) still start one; everything else runs on the cluster, each test under a
 // hash-tagged prefix (libs/testing/src/test-env.ts).
 import { spawn } from 'node:child_process';
-import { startLocalCluster } from './lib/redis-cluster.mjs';
+import { startLocalCluster } from './lib/local-cluster.mjs';
 
 const given = process.env.TEST_REDIS_CLUSTER_NODES;
 const cluster = given ? { nodes: given, stop: () => undefined } : await startLocalCluster();

@@ -63,4 +63,6 @@ export const opts = {
   peersConnections: Math.max(1, int('BENCH_PEERS_CONNECTIONS', 16)),
   peersSeconds: Math.max(1, int('BENCH_PEERS_SECONDS', 10)),
   peersWarmupSeconds: int('BENCH_PEERS_WARMUP_S', 3),
+  cluster: process.env.BENCH_CLUSTER !== '0' && process.env.BENCH_CLUSTER !== 'false',
+  clusterJobs: Math.max(100, int('BENCH_CLUSTER_JOBS', 5_000)),
 };

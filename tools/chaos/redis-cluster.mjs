@@ -1,5 +1,5 @@
 // The chaos suite's Redis Cluster (`npm run test:chaos:cluster`): six local nodes, three
-// masters each with a replica (tools/lib/redis-cluster.mjs), persisted as the single-node
+// masters each with a replica (tools/lib/local-cluster.mjs), persisted as the single-node
 // chaos Redis is (AOF, appendfsync always: tools/chaos/redis-server.mjs says why), and its
 // two faults:
 //
@@ -9,10 +9,12 @@
 //             replica is elected in its place, and the killed node, started again on its
 //             own data, rejoins as that replica's replica.
 //
-// Each fault picks the master holding the most keys at that moment, so it lands on voxq's
-// data whatever the key layout (today every key shares the prefix's hash tag, so one slot).
+// Each fault picks the master holding the most keys at that moment (the kill: of the masters
+// not serving the slots just failed over, while one holds keys), so both land on voxq's data
+// whatever the key layout: spread over REDIS_SHARDS hash tags (8 by default on a cluster),
+// two masters' shards are hit; all under one tag (REDIS_SHARDS=1), the same slot twice.
 import { readFileSync } from 'node:fs';
-import { clusterOk, parseInfo, redisCli, startLocalCluster } from '../lib/redis-cluster.mjs';
+import { clusterOk, parseInfo, redisCli, startLocalCluster } from '../lib/local-cluster.mjs';
 import { until } from '../bench/wait.mjs';
 
 /**
@@ -30,7 +32,7 @@ function parseNode(line) {
 
 export async function startChaosCluster() {
   const cluster = await startLocalCluster({
-    nodeArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
+    extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--cluster-node-timeout', String(NODE_TIMEOUT_MS)],
   });
   const downPorts = new Set();
   const livePorts = () => cluster.ports.filter((port) => !downPorts.has(port));
@@ -49,15 +51,21 @@ export async function startChaosCluster() {
 
   /**
    * The master holding the most keys, its slots and its replica, each node asked about itself
-   * (gossip may not have told every node of the last change yet).
+   * (gossip may not have told every node of the last change yet). A master serving `avoidSlots`
+   * is passed over while another holds keys.
    */
-  async function busiestMaster() {
+  async function busiestMaster(avoidSlots = null) {
     const nodes = await Promise.all(livePorts().map(async (port) => ({ port, ...(await role(port)), keys: await keyCount(port) })));
-    const [master] = nodes.filter((n) => n.role === 'master').sort((a, b) => b.keys - a.keys);
+    const masters = await Promise.all(
+      nodes
+        .filter((n) => n.role === 'master')
+        .map(async (n) => ({ ...n, slots: (await topology(n.port)).find((t) => t.flags.includes('myself')).slots.join(' ') })),
+    );
+    const others = masters.filter((m) => m.slots !== avoidSlots && m.keys > 0);
+    const [master] = (others.length ? others : masters).sort((a, b) => b.keys - a.keys);
     const replica = nodes.find((n) => n.role === 'slave' && Number(n.master_port) === master.port);
     if (!replica) throw new Error(`master on port ${master.port} has no replica to take over`);
-    const slots = (await topology(master.port)).find((n) => n.flags.includes('myself')).slots;
-    return { port: master.port, keys: master.keys, slots, replicaPort: replica.port };
+    return { port: master.port, keys: master.keys, slots: master.slots, replicaPort: replica.port };
   }
 
   /** Resolves once `port` serves as a replica in sync with its master (link up, not loading). */
@@ -81,15 +89,16 @@ export async function startChaosCluster() {
     const tookMs = Math.round(performance.now() - t0);
     await untilInSyncReplica(master.port, 30_000);
     await until('every node to report cluster_state:ok', () => clusterOk(livePorts()), 30_000, 100);
-    return { from: master.port, to: master.replicaPort, keys: master.keys, slots: master.slots.join(' '), tookMs };
+    return { from: master.port, to: master.replicaPort, keys: master.keys, slots: master.slots, tookMs };
   }
 
   /**
-   * SIGKILL of the busiest master; resolves once its replica serves its slots and the killed
-   * node, started again on its own AOF, follows that replica in sync.
+   * SIGKILL of the busiest master, one not serving `avoidSlots` (the failover's) if another
+   * holds keys; resolves once its replica serves its slots and the killed node, started
+   * again on its own AOF, follows that replica in sync.
    */
-  async function killMaster() {
-    const master = await busiestMaster();
+  async function killMaster(avoidSlots = null) {
+    const master = await busiestMaster(avoidSlots);
     const pid = Number(parseInfo(await redisCli(master.port, 'info', 'server')).process_id);
     const t0 = performance.now();
     downPorts.add(master.port);
@@ -104,7 +113,7 @@ export async function startChaosCluster() {
     await until('every node to report cluster_state:ok', () => clusterOk(livePorts()), 30_000, 100);
     const rejoinedMs = Math.round(performance.now() - t0);
     const following = Number((await role(master.port)).master_port);
-    return { killed: master.port, pid, promoted: master.replicaPort, following, keys: master.keys, slots: master.slots.join(' '), promotedMs, rejoinedMs };
+    return { killed: master.port, pid, promoted: master.replicaPort, following, keys: master.keys, slots: master.slots, promotedMs, rejoinedMs };
   }
 
   return { ...cluster, failover, killMaster };

@@ -12,6 +12,7 @@ export async function startRedis(mode, { redisDownMs }) {
   const run = `chaos-${Date.now()}`;
   if (mode === 'cluster') {
     const cluster = await startChaosCluster();
+    let failedOver = null;
     return {
       // Empty REDIS_URL: the cluster's nodes are the apps' only Redis (loadConfig reads '' as unset).
       env: { REDIS_CLUSTER_NODES: cluster.nodes, REDIS_URL: '' },
@@ -19,19 +20,20 @@ export async function startRedis(mode, { redisDownMs }) {
       prefix: `{${run}}`,
       ports: cluster.ports,
       description: `Redis Cluster ${cluster.nodes} (3 masters + 3 replicas; AOF, appendfsync always; cluster-node-timeout ${NODE_TIMEOUT_MS} ms)`,
-      faultsDescription: 'CLUSTER FAILOVER of the busiest master at 35%, the busiest master SIGKILLed at 45%',
+      faultsDescription: 'CLUSTER FAILOVER of the busiest master at 35%, the busiest other master SIGKILLed at 45%',
       faults: [
         {
           at: 0.35,
           run: async () => {
             const f = await cluster.failover();
+            failedOver = f.slots;
             return `CLUSTER FAILOVER: master ${f.from} (slots ${f.slots}, ${f.keys} keys) handed over to its replica ${f.to} in ${f.tookMs} ms; ${f.from} follows it in sync`;
           },
         },
         {
           at: 0.45,
           run: async () => {
-            const k = await cluster.killMaster();
+            const k = await cluster.killMaster(failedOver);
             return (
               `master ${k.killed} (slots ${k.slots}, ${k.keys} keys) SIGKILLed: replica ${k.promoted} promoted and the cluster ok ${k.promotedMs} ms later; ` +
               `${k.killed} restarted on its AOF, a replica of ${k.following} in sync ${k.rejoinedMs} ms after the kill`

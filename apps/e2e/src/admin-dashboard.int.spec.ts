@@ -3,6 +3,8 @@ import { PassThrough } from 'node:stream';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '@voxq/config';
+import { KeyShards } from '@voxq/redis-keys';
 import { cleanupPrefix, startSimulatedStack, startStack, testConfig, type SimulatedStack } from '@voxq/testing';
 
 const ADMIN_TOKEN = 'admin-token-for-the-dashboard-test';
@@ -17,6 +19,11 @@ const CHROMIUM = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/c
 interface BrowserWindow {
   getComputedStyle(element: unknown): { backgroundColor: string };
 }
+
+/** bull-board's queues: the job queues and `tools` once per shard, `webhooks` and `batches` once. */
+const queueCount = (config: Config) => 5 * config.redis.shards + 2;
+/** bull-board's name for the `complete` queue a job is in: its shard's when there are several. */
+const boardName = (config: Config, jobId: string) => (config.redis.shards > 1 ? `shard-${KeyShards.for(config.redis).ofId(jobId)}/complete` : 'complete');
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../../test-artifacts');
 
@@ -42,7 +49,7 @@ describe('operator dashboard: configuration', () => {
       const res = await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { queues: Array<{ readOnlyMode: boolean; allowRetries: boolean }> };
-      expect(body.queues).toHaveLength(7);
+      expect(body.queues).toHaveLength(queueCount(stack.config));
       expect(body.queues.every((q) => !q.readOnlyMode && q.allowRetries)).toBe(true);
       const page = await fetch(`${stack.url}/admin`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(await page.text()).not.toContain('read-only');
@@ -151,12 +158,15 @@ describe('operator dashboard: /admin and /admin/queues', () => {
   });
 
   it('keeps bull-board read-only by default', async () => {
-    const res = await get('/admin/queues/api/queues?activeQueue=complete&status=failed&page=1', `Bearer ${ADMIN_TOKEN}`);
+    const res = await get(
+      `/admin/queues/api/queues?activeQueue=${encodeURIComponent(boardName(stack.config, failedJobId))}&status=failed&page=1`,
+      `Bearer ${ADMIN_TOKEN}`,
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
-    expect(body.queues.length).toBe(7);
+    expect(body.queues.length).toBe(queueCount(stack.config));
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
-    const retry = await fetch(`${stack.url}/admin/queues/api/queues/complete/${failedJobId}/retry/failed`, {
+    const retry = await fetch(`${stack.url}/admin/queues/api/queues/${encodeURIComponent(boardName(stack.config, failedJobId))}/${failedJobId}/retry/failed`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
@@ -209,7 +219,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
       await page.locator('#root', { hasText: 'complete' }).waitFor({ timeout: 15_000 });
       await page.getByText('webhooks').first().waitFor({ timeout: 15_000 });
       // Its API answers through the same login: the failed job is listed in its queue's failed tab.
-      await page.goto(`${stack.url}/admin/queues/queue/complete?status=failed`);
+      await page.goto(`${stack.url}/admin/queues/queue/${encodeURIComponent(boardName(stack.config, failedJobId))}?status=failed`);
       await page.getByText(failedJobId).first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: resolve(ARTIFACTS, 'dashboard-queues.png'), fullPage: true });
       expect(violations).toEqual([]);

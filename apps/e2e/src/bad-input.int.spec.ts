@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupPrefix, startStack, testConfig, type TestStack, scanKeys } from '@voxq/testing';
+import { cleanupPrefix, startStack, testConfig, type TestStack, installationKeys } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
 
@@ -126,7 +126,7 @@ describe('bad input', () => {
   });
 
   /** Every key voxq has written: queues, records, blobs, idempotency keys. */
-  const keyCount = async () => (await scanKeys(redis, `${stack.config.redis.prefix}:*`)).filter((k) => !/:apikey(-id)?:|:tenant:acme(:keys)?$/.test(k)).length;
+  const keyCount = async () => (await installationKeys(redis, stack.config.redis)).filter((k) => !/:apikey(-id)?:|:tenant:acme(:keys)?$/.test(k)).length;
 
   const oversized: BadRequest[] = [
     {

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { startWorkerProcess } from '@voxq/jobs';
 import { createLogger } from '@voxq/logging';
-import { bullPrefix, createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
+import { createRedisConnection, QUEUE_NAMES } from '@voxq/queues';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { startSimulator, type Simulator } from '@voxq/simulator';
 import {
   appProcessEnv,
@@ -91,7 +91,8 @@ describe('graceful shutdown', () => {
   let simulator: Simulator;
   let config: Config;
   let stack: TestStack | undefined;
-  let queue: Queue | undefined;
+  /** The `complete` queue, one per shard. */
+  let queues: Queue[] | undefined;
   let queueConnection: RedisClient | undefined;
   const children: AppProcess[] = [];
 
@@ -101,10 +102,10 @@ describe('graceful shutdown', () => {
   });
   afterEach(async () => {
     for (const app of children.splice(0)) app.child.kill('SIGKILL');
-    await queue?.close();
+    await Promise.all((queues ?? []).map((q) => q.close()));
     queueConnection?.disconnect();
     // Closed once: a second close of a queue on a closed Cluster connection waits for ever.
-    queue = queueConnection = undefined;
+    queues = queueConnection = undefined;
     await stack?.close();
     stack = undefined;
     await cleanupPrefix(config);
@@ -121,8 +122,10 @@ describe('graceful shutdown', () => {
       POCKETSPHINX_ENABLED: 'false',
     });
     stack = await startStack(config, { worker: options.worker, dispatcher: false });
-    queueConnection = createRedisConnection(config.redis);
-    queue = new Queue(QUEUE_NAMES.complete, { connection: queueConnection, prefix: bullPrefix(config.redis.prefix) });
+    const connection = createRedisConnection(config.redis);
+    queueConnection = connection;
+    const shards = KeyShards.for(config.redis);
+    queues = shards.all().map((k) => new Queue(QUEUE_NAMES.complete, { connection, prefix: shards.keysOf(k).bull.prefix() }));
     const { apiKey } = await stack.createKey(`t-${randomUUID()}`);
     return apiKey;
   };
@@ -140,7 +143,9 @@ describe('graceful shutdown', () => {
   const count = (list: string[], status: string) => list.filter((s) => s === status).length;
   /** BullMQ's own view of the queue: what is claimed by a worker, and what waits for one. */
   const bullCounts = async () => {
-    const c = await queue!.getJobCounts('active', 'wait', 'prioritized', 'delayed', 'failed');
+    const perShard = await Promise.all(queues!.map((q) => q.getJobCounts('active', 'wait', 'prioritized', 'delayed', 'failed')));
+    const c: Record<string, number> = {};
+    for (const counts of perShard) for (const [state, n] of Object.entries(counts)) c[state] = (c[state] ?? 0) + n;
     return { active: c.active ?? 0, waiting: (c.wait ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), failed: c.failed ?? 0 };
   };
 

@@ -31,9 +31,11 @@ import {
   hpas,
   IMAGE,
   K8S,
+  KEDA_VARIANTS,
   kustomizations,
   matches,
   objects,
+  ofKindIn,
   pdbs,
   podLabels,
   roleOf,
@@ -45,26 +47,7 @@ import {
   services,
   triggerAuths,
 } from './k8s-manifests.fixture';
-
-/** Metadata keys of KEDA's `redis` (lists) scaler; anything else is a typo or an invented field. */
-const KEDA_REDIS_METADATA = new Set([
-  'address',
-  'addressFromEnv',
-  'host',
-  'hostFromEnv',
-  'port',
-  'portFromEnv',
-  'usernameFromEnv',
-  'passwordFromEnv',
-  'listName',
-  'listLength',
-  'activationListLength',
-  'databaseIndex',
-  'enableTLS',
-  'unsafeSsl',
-]);
-/** TriggerAuthentication parameters the `redis` scaler reads. */
-const KEDA_REDIS_AUTH_PARAMETERS = new Set(['address', 'host', 'port', 'username', 'password', 'tls', 'ca', 'cert', 'key', 'keyPassword']);
+import { KEDA_SCALERS } from './k8s-keda.scalers';
 
 describe('infra/k8s manifests', () => {
   it('run api, worker and dispatcher from one image, each selecting its own pods', () => {
@@ -267,9 +250,15 @@ describe('infra/k8s manifests', () => {
       ).toBe(true);
   });
 
-  it('scale the api on CPU and the worker with KEDA, leaving replicas to the autoscalers', () => {
-    const targets = [...hpas.map((h) => h.spec?.scaleTargetRef), ...scaledObjects.map((s) => s.spec.scaleTargetRef)];
-    expect(targets.map((t) => t?.name).sort()).toEqual([deploymentFor('api').metadata?.name, deploymentFor('worker').metadata?.name].sort());
+  it('scale the api on CPU and the worker with KEDA (either variant), leaving replicas to the autoscalers', () => {
+    const variants = Object.values(KEDA_VARIANTS).map((dir) => ofKindIn<IScaledObject>(dir, 'ScaledObject'));
+    // Every ScaledObject is in one variant's folder.
+    expect(variants.flat()).toHaveLength(scaledObjects.length);
+    const targets = variants.flatMap((inVariant) => {
+      const inInstallation = [...hpas.map((h) => h.spec?.scaleTargetRef), ...inVariant.map((s) => s.spec.scaleTargetRef)];
+      expect(inInstallation.map((t) => t?.name).sort()).toEqual([deploymentFor('api').metadata?.name, deploymentFor('worker').metadata?.name].sort());
+      return inInstallation;
+    });
     for (const target of targets) {
       const d = deployments.find((x) => x.metadata?.name === target?.name);
       expect(d, target?.name).toBeDefined();
@@ -285,8 +274,9 @@ describe('infra/k8s manifests', () => {
     const prefix = config?.data?.REDIS_PREFIX ?? 'voxq';
     const queues = loadConfig(environmentOf(deploymentFor('worker'))).worker.queues;
     expect([...queues].sort()).toEqual([QUEUE_NAMES.complete, QUEUE_NAMES.synthesize, QUEUE_NAMES.transcribe, QUEUE_NAMES.embed].sort());
-    expect(scaledObjects).toHaveLength(1);
-    const so = scaledObjects[0] as IScaledObject;
+    const single = ofKindIn<IScaledObject>(KEDA_VARIANTS.redis, 'ScaledObject');
+    expect(single).toHaveLength(1);
+    const so = single[0] as IScaledObject;
     expect(so.spec.minReplicaCount ?? 0, 'the batches queue and the drop poller need a worker').toBeGreaterThanOrEqual(1);
     expect(so.spec.maxReplicaCount ?? 100).toBeGreaterThanOrEqual(so.spec.minReplicaCount ?? 0);
     const lists = new Set<string>();
@@ -294,7 +284,7 @@ describe('infra/k8s manifests', () => {
       expect(trigger.type).toBe('redis');
       const metadata = (trigger.metadata ?? {}) as Record<string, string>;
       expect(
-        Object.keys(metadata).filter((k) => !KEDA_REDIS_METADATA.has(k)),
+        Object.keys(metadata).filter((k) => !KEDA_SCALERS.redis?.metadata.has(k)),
         trigger.name,
       ).toEqual([]);
       expect(metadata.listLength, trigger.name).toMatch(/^[1-9]\d*$/);
@@ -309,11 +299,13 @@ describe('infra/k8s manifests', () => {
     expect(expected).toContain(`${prefix}:q:complete:wait`);
   });
 
-  it("point KEDA's TriggerAuthentication at Secret keys that exist", () => {
+  it("give KEDA's triggers TriggerAuthentications with their scaler's parameters, from Secret keys that exist", () => {
     expect(triggerAuths.length).toBeGreaterThan(0);
     for (const auth of triggerAuths) {
+      const users = scaledObjects.flatMap((so) => so.spec.triggers).filter((t) => t.authenticationRef?.name === auth.metadata.name);
+      expect(users.length, `${auth.metadata.name} is used`).toBeGreaterThan(0);
       for (const ref of auth.spec?.secretTargetRef ?? []) {
-        expect(KEDA_REDIS_AUTH_PARAMETERS.has(ref.parameter), ref.parameter).toBe(true);
+        for (const trigger of users) expect(KEDA_SCALERS[trigger.type]?.auth.has(ref.parameter), `${trigger.type} ${ref.parameter}`).toBe(true);
         const secret = secrets.find((s) => s.metadata.name === ref.name);
         expect(secret, ref.name).toBeDefined();
         expect(Object.keys(secretData(secret as ISecret)), `${ref.name}.${ref.key}`).toContain(ref.key);

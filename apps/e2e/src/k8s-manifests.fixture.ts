@@ -4,7 +4,7 @@
  * the references between objects and against the code), and the lookups both use.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -64,6 +64,14 @@ for (const file of files) {
 }
 
 export const ofKind = <T>(kind: string): T[] => objects.filter((o) => o.object.kind === kind).map((o) => o.object as unknown as T);
+/** The objects of `kind` in one folder of infra/k8s (`keda`, `keda-cluster`; '' for the top one). */
+export const ofKindIn = <T>(dir: string, kind: string): T[] =>
+  objects.filter((o) => o.object.kind === kind && relative(K8S, dirname(o.file)) === dir).map((o) => o.object as unknown as T);
+/**
+ * KEDA's folders, one per kind of Redis: alternatives, applied on top of the rest, never both
+ * (their ScaledObjects share a name, so applying one over the other replaces it).
+ */
+export const KEDA_VARIANTS = { redis: 'keda', 'redis-cluster': 'keda-cluster' } as const;
 export const deployments = ofKind<IDeployment & Meta>('Deployment');
 export const configMaps = ofKind<IConfigMap & Meta>('ConfigMap');
 export const secrets = ofKind<ISecret & Meta>('Secret');

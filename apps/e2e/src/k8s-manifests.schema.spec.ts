@@ -2,8 +2,10 @@
  * The Kubernetes manifests of infra/k8s, checked without a cluster: every file parses and
  * belongs to a kustomization, every object validates against the Kubernetes JSON schemas
  * (kubernetes-models) and KEDA's CRD schemas (@kubernetes-models/keda) with no unknown
- * field, and each is named once in the voxq namespace. The references between objects and
- * against the code are k8s-manifests.cross-checks.spec.ts. See docs/kubernetes.md.
+ * field, and each is named once per installation (with one of the KEDA folders) in the voxq
+ * namespace. The references between objects and against the code are
+ * k8s-manifests.cross-checks.spec.ts (and k8s-keda-cluster.cross-checks.spec.ts for the Redis
+ * Cluster variant). See docs/kubernetes.md.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,7 +15,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { describe, expect, it } from 'vitest';
-import { files, K8S, kustomizations, NAMESPACE, objects, ROOT } from './k8s-manifests.fixture';
+import { files, K8S, KEDA_VARIANTS, kustomizations, NAMESPACE, objects, ROOT } from './k8s-manifests.fixture';
 
 /**
  * kind@apiVersion → the model that validates it against the published schema, and the
@@ -74,7 +76,11 @@ function unknownFields(value: unknown, file: string, path: string): string[] {
 describe('infra/k8s manifests', () => {
   it('parse, and every file is a kustomization resource or an example', () => {
     expect(files.length).toBeGreaterThan(0);
-    expect(kustomizations.map((k) => relative(K8S, k.file)).sort()).toEqual(['keda/kustomization.yaml', 'kustomization.yaml']);
+    expect(kustomizations.map((k) => relative(K8S, k.file)).sort()).toEqual([
+      'keda-cluster/kustomization.yaml',
+      'keda/kustomization.yaml',
+      'kustomization.yaml',
+    ]);
     const listed = new Set<string>();
     for (const k of kustomizations) {
       expect(k.namespace, k.file).toBe(NAMESPACE);
@@ -130,16 +136,21 @@ describe('infra/k8s manifests', () => {
     ]);
   });
 
-  it('name each object once, in the voxq namespace', () => {
-    const seen = new Set<string>();
-    for (const { file, object } of objects) {
-      expect(object.metadata?.name, relative(ROOT, file)).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-      const id = `${object.kind}/${object.metadata.name}`;
-      expect(seen.has(id), `${id} defined twice`).toBe(false);
-      seen.add(id);
-      if (object.kind === 'Namespace') expect(object.metadata.name).toBe(NAMESPACE);
-      else expect(object.metadata.namespace, id).toBe(NAMESPACE);
+  it('name each object once per installation (one KEDA variant), in the voxq namespace', () => {
+    const variants: string[] = Object.values(KEDA_VARIANTS);
+    for (const variant of variants) {
+      const seen = new Set<string>();
+      for (const { file, object } of objects) {
+        const dir = relative(K8S, dirname(file));
+        if (dir !== variant && variants.includes(dir)) continue;
+        expect(object.metadata?.name, relative(ROOT, file)).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+        const id = `${object.kind}/${object.metadata.name}`;
+        expect(seen.has(id), `${id} defined twice with ${variant}`).toBe(false);
+        seen.add(id);
+        if (object.kind === 'Namespace') expect(object.metadata.name).toBe(NAMESPACE);
+        else expect(object.metadata.namespace, id).toBe(NAMESPACE);
+      }
+      expect(seen.has(`Namespace/${NAMESPACE}`)).toBe(true);
     }
-    expect(seen.has(`Namespace/${NAMESPACE}`)).toBe(true);
   });
 });

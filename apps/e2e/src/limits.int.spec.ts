@@ -125,7 +125,12 @@ describe('per-tenant monthly job allowances', () => {
     await stack?.close();
   });
 
-  const queued = async () => (await queues.jobs.complete.getJobCounts('waiting', 'prioritized', 'delayed', 'active')) as Record<string, number>;
+  const queued = async () => {
+    const perShard = await Promise.all(queues.everyShard('complete').map((q) => q.getJobCounts('waiting', 'prioritized', 'delayed', 'active')));
+    const sum: Record<string, number> = {};
+    for (const counts of perShard) for (const [state, n] of Object.entries(counts)) sum[state] = (sum[state] ?? 0) + n;
+    return sum;
+  };
   const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
   it('refuses POST /v1/jobs with 402 once the month is spent; idempotent replays are free', async () => {

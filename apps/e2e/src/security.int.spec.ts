@@ -12,7 +12,7 @@ import {
   sineWav,
   startSimulatedStack,
   startStack,
-  scanKeys,
+  installationKeys,
   startWebhookReceiver,
   testConfig,
   type SimulatedStack,
@@ -23,9 +23,9 @@ import type { RedisClient } from '@voxq/redis-keys';
 const msg = [{ role: 'user', content: 'hi' }];
 
 /** Every key under the prefix with its whole content, as text: what an attacker with a Redis dump sees. */
-async function dumpRedis(redis: RedisClient, prefix: string): Promise<string> {
+async function dumpRedis(redis: RedisClient, settings: { prefix: string; shards: number }): Promise<string> {
   const out: string[] = [];
-  for (const key of await scanKeys(redis, `${prefix}:*`)) {
+  for (const key of await installationKeys(redis, settings)) {
     const type = await redis.type(key);
     const value =
       type === 'string'
@@ -94,7 +94,7 @@ describe('security', () => {
     expect((await stack.request(created.apiKey, 'GET', '/v1/usage')).status).toBe(200);
     expect((await stack.request(created.apiKey, 'POST', '/v1/webhooks', { url: 'https://93.184.216.34/hook' })).status).toBe(201);
 
-    const dump = await dumpRedis(redis, stack.config.redis.prefix);
+    const dump = await dumpRedis(redis, stack.config.redis);
     const secretPart = created.apiKey.replace(/^vq_/, '');
     expect(dump).not.toContain(secretPart);
     expect(dump).not.toContain(Buffer.from(secretPart, 'base64url').toString('hex'));

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStore, tenantPrefix, type S3ObjectStore } from '@voxq/storage';
-import { startSimulatedStack, type SimulatedStack, scanKeys } from '@voxq/testing';
+import { startSimulatedStack, type SimulatedStack, installationKeys } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
 
@@ -95,7 +95,7 @@ describe('job audio in object storage', () => {
     const sent = stack.simulator.requests().find((r) => r.path.endsWith('/audio/transcriptions'));
     expect(sent).toBeDefined();
 
-    const keys = await scanKeys(redis, `${stack.config.redis.prefix}:*`);
+    const keys = await installationKeys(redis, stack.config.redis);
     expect(keys.filter((k) => k.includes(':blob:'))).toEqual([]);
     for (const key of keys) {
       const type = await redis.type(key);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcherProcess } from '@voxq/tool-calls';
-import { startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver, scanKeys } from '@voxq/testing';
+import { startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver, installationKeys } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 
 type ServerToolCall = { name: string; content: string; isError: boolean; executionMode: string };
@@ -14,7 +14,7 @@ const asWhsec = (raw: string) => `whsec_${Buffer.from(raw, 'utf8').toString('bas
 async function storedText(stack: SimulatedStack): Promise<string> {
   const redis = createRedisConnection(stack.config.redis);
   try {
-    const keys = await scanKeys(redis, `${stack.config.redis.prefix}:*`);
+    const keys = await installationKeys(redis, stack.config.redis);
     const parts = await Promise.all(
       keys.map(async (key) => {
         const type = await redis.type(key);

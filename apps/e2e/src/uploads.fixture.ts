@@ -71,7 +71,7 @@ export function uploadHelpers(suite: { stack: () => TestStack; objects: () => S3
     suite.stack().request(apiKey, 'POST', '/v1/uploads', data, { 'content-type': contentType, ...headers });
   const uploadsOf = async (tenant: string) => (await suite.objects().list({ prefix: `tenants/${tenant}/uploads/` })).objects;
   const queuedAudio = async (jobId: string) =>
-    ((await queuesOf().jobs.transcribe.getJob(jobId))?.data as { payload: { input: { audio: Record<string, unknown> } } }).payload.input.audio;
+    ((await queuesOf().forJob('transcribe', jobId).getJob(jobId))?.data as { payload: { input: { audio: Record<string, unknown> } } }).payload.input.audio;
   const transcribe = (apiKey: string, audio: unknown) =>
     suite.stack().request(apiKey, 'POST', '/v1/jobs', { type: 'transcribe', input: { audio }, intent: { language: 'en-US' } });
 

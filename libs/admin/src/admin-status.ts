@@ -106,13 +106,31 @@ function providerStatus(runtime: ProviderRuntime): ProviderStatus[] {
   }));
 }
 
+/** A sharded queue's shards as one queue: their counts added, the oldest wait the longest of theirs. */
+function byName(statuses: QueueStatus[]): QueueStatus[] {
+  const merged = new Map<string, QueueStatus>();
+  for (const status of statuses) {
+    const into = merged.get(status.name);
+    if (!into) merged.set(status.name, { ...status });
+    else {
+      into.waiting += status.waiting;
+      into.active += status.active;
+      into.delayed += status.delayed;
+      into.failed += status.failed;
+      const oldest = [into.oldestWaitingSeconds, status.oldestWaitingSeconds].filter((s): s is number => s !== null);
+      into.oldestWaitingSeconds = oldest.length > 0 ? Math.max(...oldest) : null;
+    }
+  }
+  return [...merged.values()];
+}
+
 /** One reading of everything the dashboard shows (the page and `/admin/status.json`). */
 export async function readAdminStatus(queues: readonly Queue[], runtime: ProviderRuntime, now = Date.now()): Promise<AdminStatus> {
   const [queueStatuses, failures] = await Promise.all([Promise.all(queues.map((q) => queueStatus(q, now))), recentFailures(queues, RECENT_FAILURES)]);
   return {
     object: 'admin_status',
     generatedAt: new Date(now).toISOString(),
-    queues: queueStatuses,
+    queues: byName(queueStatuses),
     providers: providerStatus(runtime),
     recentFailures: failures,
   };

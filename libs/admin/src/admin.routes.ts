@@ -11,7 +11,7 @@ import { BULL_BOARD_CSP, BULL_BOARD_PATH, bullBoard } from './bull-board';
 export interface AdminDeps {
   config: Config;
   /** The process's producers: every queue, including those the api never feeds (tools). */
-  queues: Pick<Queues, 'all'>;
+  queues: Pick<Queues, 'all' | 'shardOfQueue'>;
   providers: ProviderRuntime;
 }
 
@@ -43,7 +43,7 @@ export function adminRoutes(deps: AdminDeps, token: string): Router {
       res.setHeader('Content-Security-Policy', BULL_BOARD_CSP);
       next();
     },
-    bullBoard(queues, { queueActions: deps.config.admin.queueActions }),
+    bullBoard(queues, { queueActions: deps.config.admin.queueActions, shardOf: (queue) => deps.queues.shardOfQueue(queue) }),
   );
   return router;
 }

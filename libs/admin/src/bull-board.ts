@@ -44,11 +44,25 @@ export function redactSecrets(value: unknown): unknown {
  * bull-board over the given queues, read-only unless `queueActions`. Job payloads are shown
  * (that is what it is for), with secret-named fields blanked by an `after` hook.
  */
-export function bullBoard(queues: readonly Queue[], options: { queueActions: boolean }): RequestHandler {
+export function bullBoard(queues: readonly Queue[], options: { queueActions: boolean; shardOf?: (queue: Queue) => number | null }): RequestHandler {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
+  // A sharded queue has one BullMQ queue per shard, all of one name: each shows as
+  // `shard-<k>/<name>` (bull-board keys queues by name, and groups them at the '/').
+  const shared = new Set(queues.filter((q, i) => queues.findIndex((other) => other.name === q.name) !== i).map((q) => q.name));
+  const labelOf = (queue: Queue) => {
+    const shard = shared.has(queue.name) ? (options.shardOf?.(queue) ?? null) : null;
+    return shard === null ? {} : { prefix: `shard-${shard}/`, delimiter: '/' };
+  };
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !options.queueActions, allowRetries: options.queueActions })),
+    queues: queues.map(
+      (queue) =>
+        new BullMQAdapter(queue, {
+          readOnlyMode: !options.queueActions,
+          allowRetries: options.queueActions,
+          ...labelOf(queue),
+        }),
+    ),
     serverAdapter,
     options: {
       // Resolved here rather than by bull-board's own `require.resolve`, which an ES module build lacks.

@@ -7,6 +7,7 @@ import type { ServingResources } from '@voxq/runtime';
 import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
 import { UsageReport } from '@voxq/usage';
 import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
+import { KeyShards } from '@voxq/redis-keys';
 
 /** What the API's stores and services are built on: its process's resources. */
 export type AppResources = Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'>;
@@ -55,11 +56,11 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
     limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
     allowance,
     // Priced when read, from the profiles configured now: a provider no longer configured has no price.
-    usage: new UsageReport(redis, prefix, (capability, name) => resources.providers.registry.get(capability, name)?.profile?.costPerUnit),
+    usage: new UsageReport(redis, KeyShards.for(config.redis), (capability, name) => resources.providers.registry.get(capability, name)?.profile?.costPerUnit),
     jobs,
     channels,
     waiter,
-    feed: new JobFeed(redis, prefix, channels, waiter),
+    feed: new JobFeed(redis, KeyShards.for(config.redis), channels, waiter),
     webhooks,
     uploads: uploadServiceFor({ config, redis, objects }),
     batches: batchServiceFor({ config, redis, objects, queues }),

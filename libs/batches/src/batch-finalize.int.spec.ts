@@ -13,6 +13,7 @@ import { webhookQueueContext } from '@voxq/webhooks';
 import { fileKey } from './batch-files';
 import { finalizeBatch, type FinalizeDeps } from './batch-finalize';
 import { batchPrincipal } from './batch-state';
+import { KeyShards } from '@voxq/redis-keys';
 
 const closers: Array<() => Promise<unknown> | unknown> = [];
 const configs: Config[] = [];
@@ -47,8 +48,8 @@ async function setup() {
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), jobsRedis.disconnect(), objects.close()));
   closers.push(() => queues.close());
-  const store = new BatchStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
-  const jobStore = new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
+  const store = new BatchStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds);
+  const jobStore = new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds);
   const jobs = createJobService(config, jobsRedis, queues, objects);
   const tenantId = `tenant_${randomUUID().slice(0, 8)}`;
   const now = Math.floor(Date.now() / 1000);

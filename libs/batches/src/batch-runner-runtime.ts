@@ -11,6 +11,7 @@ import type { ServingResources } from '@voxq/runtime';
 import { enqueueBatchEvent, type WebhookQueueContext } from '@voxq/webhooks';
 import { createBatchProcessor } from './batch-runner';
 import { batchObject, nowSeconds } from './batch-view';
+import { KeyShards } from '@voxq/redis-keys';
 
 export interface BatchRunnerRuntime {
   /** Stops taking steps and waits for those running; the shared resources stay open (their owner closes them). */
@@ -38,7 +39,7 @@ const CONCURRENCY = 8;
  */
 export function startBatchRunner(resources: BatchRunnerResources, config: Config, logger: Logger): BatchRunnerRuntime {
   const { redis, queues, objects, providers, jobs, allowance, webhooks } = resources;
-  const store = new BatchStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
+  const store = new BatchStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds);
   const log = logger.child({ component: 'batch-runner' });
   const processor = createBatchProcessor({
     store,

@@ -7,7 +7,7 @@ import type { Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import type { Config } from '@voxq/config';
-import type { RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { fileKey, fileObject } from './batch-files';
 import type { ListFilesQuery } from './batch-request.schema';
 import { scheduleFileExpiry } from './batch-file-expiry';
@@ -208,7 +208,7 @@ export interface BatchServiceWiring {
 export function batchServiceFor(deps: BatchServiceWiring): BatchService {
   return new BatchService({
     config: deps.config,
-    store: new BatchStore(deps.redis, deps.config.redis.prefix, deps.config.jobs.retentionSeconds),
+    store: new BatchStore(deps.redis, KeyShards.for(deps.config.redis), deps.config.jobs.retentionSeconds),
     objects: deps.objects,
     queues: deps.queues,
   });

@@ -13,6 +13,7 @@ import { expireFile, fileExpiryJobId, scheduleFileExpiry } from './batch-file-ex
 import { fileKey } from './batch-files';
 import { batchPrincipal } from './batch-state';
 import { validateBatch } from './batch-validate';
+import { KeyShards } from '@voxq/redis-keys';
 
 const closers: Array<() => Promise<unknown> | unknown> = [];
 const configs: Config[] = [];
@@ -37,7 +38,7 @@ async function setup(lines: string[]) {
   closers.push(() => (redis.disconnect(), objects.close()));
   closers.push(() => providers.close());
   closers.push(() => queues.close());
-  const store = new BatchStore(redis, config.redis.prefix, config.jobs.retentionSeconds);
+  const store = new BatchStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds);
   const jobs = createJobService(config, redis, queues, objects);
   const tenantId = `tenant_${randomUUID().slice(0, 8)}`;
   const now = Math.floor(Date.now() / 1000);

@@ -24,6 +24,8 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       /** Set: a Redis Cluster (`REDIS_CLUSTER_NODES`), and `url` is not used. */
       cluster: env.REDIS_CLUSTER_NODES,
       prefix: env.REDIS_PREFIX ?? (env.REDIS_CLUSTER_NODES ? '{voxq}' : 'voxq'),
+      /** Hash-tag shards jobs spread over (`@voxq/redis-keys`' KeyShards). */
+      shards: env.REDIS_SHARDS ?? (env.REDIS_CLUSTER_NODES ? 8 : 1),
     },
     log: { level: env.LOG_LEVEL },
     api: {
@@ -152,6 +154,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     problems.push(
       `REDIS_PREFIX: on a Redis Cluster it must carry a hash tag, e.g. {${parsed.data.REDIS_PREFIX}}, so that the keys a script touches together share a slot`,
     );
+  }
+  if (parsed.success && (parsed.data.REDIS_SHARDS ?? 1) > 1 && !hasHashTag(parsed.data.REDIS_PREFIX ?? (parsed.data.REDIS_CLUSTER_NODES ? '{voxq}' : 'voxq'))) {
+    problems.push('REDIS_SHARDS: more than one shard needs a hash-tagged REDIS_PREFIX, e.g. {voxq}: each shard swaps the tag for its own');
   }
   const snapshot = pick(source, Object.keys(source));
   const state: FragmentState = { source: snapshot, parsed: new Map() };

@@ -76,6 +76,12 @@ export const envSchema = z.object({
     .string()
     .regex(/^[\w{}:.-]+$/)
     .optional(),
+  /**
+   * How many hash-tag shards jobs spread over (queues, records, indexes, usage): 1 on one
+   * Redis (default), 8 on a Redis Cluster (default), at most 256; more than 1 needs a
+   * hash-tagged REDIS_PREFIX. Fixed for an installation's life (see docs/scaling.md).
+   */
+  REDIS_SHARDS: z.coerce.number().int().min(1).max(256).optional(),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
 
 describe('REDIS_CLUSTER_NODES', () => {
-  it('is off by default: one Redis at REDIS_URL, prefix voxq', () => {
-    expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379', cluster: null, prefix: 'voxq' });
+  it('is off by default: one Redis at REDIS_URL, prefix voxq, one shard', () => {
+    expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379', cluster: null, prefix: 'voxq', shards: 1 });
   });
 
   it('takes host:port seed nodes, and defaults the prefix to the hash tag {voxq}', () => {
@@ -17,6 +17,7 @@ describe('REDIS_CLUSTER_NODES', () => {
       tls: false,
     });
     expect(redis.prefix).toBe('{voxq}');
+    expect(redis.shards).toBe(8);
   });
 
   it('takes redis:// and rediss:// entries, whose credentials apply to every node', () => {
@@ -30,6 +31,13 @@ describe('REDIS_CLUSTER_NODES', () => {
       password: 's@cret',
       tls: true,
     });
+  });
+
+  it('takes REDIS_SHARDS with a hash-tagged prefix, on one Redis too, and refuses it without one', () => {
+    expect(loadConfig({ REDIS_SHARDS: '4', REDIS_PREFIX: '{t}' }).redis.shards).toBe(4);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_SHARDS: '1' }).redis.shards).toBe(1);
+    expect(() => loadConfig({ REDIS_SHARDS: '4' })).toThrow(/REDIS_SHARDS: more than one shard needs a hash-tagged REDIS_PREFIX/);
+    expect(() => loadConfig({ REDIS_SHARDS: '300', REDIS_PREFIX: '{t}' })).toThrow(/REDIS_SHARDS/);
   });
 
   it('refuses a prefix without a hash tag on a cluster, saying why', () => {

@@ -2,6 +2,7 @@ import type { RedisClient } from '@voxq/redis-keys';
 import type { Principal } from '@voxq/auth';
 import type { JobView } from '@voxq/contracts';
 import { followJobStream, type StreamItem } from '@voxq/job-stream';
+import type { KeyShards } from '@voxq/redis-keys';
 import type { JobChannels } from './job-channels';
 import type { JobWaiter } from './job-waiter';
 
@@ -26,7 +27,7 @@ export interface FollowJob {
 export class JobFeed {
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
+    private readonly shards: KeyShards,
     private readonly channels: JobChannels,
     private readonly waiter: JobWaiter,
   ) {}
@@ -42,7 +43,7 @@ export class JobFeed {
     };
     const follower = await followJobStream({
       redis: this.redis,
-      prefix: this.prefix,
+      shards: this.shards,
       listen: (channel, fn) => this.channels.listen(channel, fn),
       jobId,
       ...(options.after ? { after: options.after } : {}),

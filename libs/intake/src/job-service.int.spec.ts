@@ -40,7 +40,7 @@ describe('JobService', () => {
     const { view, replayed } = await jobs.submit(principal, complete('hi'));
     expect(replayed).toBe(false);
     expect(await jobs.get(principal, view.id)).toEqual(expect.objectContaining({ id: view.id, type: 'complete', status: 'queued' }));
-    expect(await queues.jobs.complete.getJobState(view.id)).toBe('waiting');
+    expect(await queues.forJob('complete', view.id).getJobState(view.id)).toBe('waiting');
   });
 
   it('returns the first job for a repeat with the same Idempotency-Key and body, and refuses another body', async () => {

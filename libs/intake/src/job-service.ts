@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { UsageAllowance, type Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
+import type { Queue } from 'bullmq';
 import {
-  JOB_TYPES,
   type AudioReferenceInput,
   type JobOptions,
   type JobPayload,
   type JobRequest,
+  type JobType,
   type JobView,
   type ListJobsQuery,
   type QueuedJob,
@@ -20,7 +21,7 @@ import type { ObjectStore } from '@voxq/storage';
 import { undefinedSecretsLookup, type UndefinedSecretsLookup } from '@voxq/tenant-secrets';
 import { assertDeliverableUrl } from '@voxq/url-guard';
 import { enqueueJobEvent, webhookQueueContext, type WebhookQueueContext } from '@voxq/webhooks';
-import type { RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { resolveAudioSource } from './audio-source';
 
 export interface SubmittedJob {
@@ -167,16 +168,20 @@ export class JobService {
     });
     const opts = (jobId: string) => (options.batch ? { jobId, priority: options.batch.priority } : { jobId });
 
+    // One add (or addBulk) per queue: a job type in one shard (a job's shard comes from its id).
+    const groups = new Map<Queue, { type: JobType; requests: Array<EnqueueRequest<JobQueueEntry, string>> }>();
+    for (const { id, data } of queued) {
+      const type = data.payload.type;
+      const queue = this.deps.queues.forJob(type, id);
+      let group = groups.get(queue);
+      if (!group) groups.set(queue, (group = { type, requests: [] }));
+      group.requests.push({ job: type, payload: data, options: opts(id) });
+    }
     await Promise.all(
-      JOB_TYPES.map((type) => {
+      [...groups].map(([queue, { type, requests }]) => {
         const entry: JobQueueEntry = QUEUE_CATALOG[type];
-        const queue = this.deps.queues.jobs[type];
-        const requests: Array<EnqueueRequest<JobQueueEntry, string>> = queued
-          .filter(({ data }) => data.payload.type === type)
-          .map(({ id, data }) => ({ job: type, payload: data, options: opts(id) }));
         // addBulk (enqueueMany) wraps its adds in MULTI, which costs more than a plain add for one job.
-        if (requests.length === 1) return enqueue(queue, entry, requests[0]!);
-        return requests.length === 0 ? null : enqueueMany(queue, entry, requests);
+        return requests.length === 1 ? enqueue(queue, entry, requests[0]!) : enqueueMany(queue, entry, requests);
       }),
     );
     const views = new Map<string, JobView>();
@@ -292,7 +297,7 @@ export class JobService {
     // after the removal, a failure in between would lose it (a repeat DELETE is a 409).
     const view = toJobView(outcome.record);
     await enqueueJobEvent(this.deps.webhooks, principal.tenantId, view);
-    const queue = this.deps.queues.jobs[record.type];
+    const queue = this.deps.queues.forJob(record.type, id);
     if (outcome.previous === 'queued') {
       // Fails harmlessly if a worker has just taken it: the worker then finds it cancelled.
       await queue.remove(id).catch(() => 0);
@@ -340,10 +345,10 @@ export function createJobService(
     redis,
     allowance,
     webhooks,
-    store: new JobStore(redis, config.redis.prefix, config.jobs.retentionSeconds),
+    store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds),
     objects,
     queues,
-    idempotency: new IdempotencyStore(redis, config.redis.prefix),
+    idempotency: new IdempotencyStore(redis, KeyShards.for(config.redis)),
     undefinedSecrets: undefinedSecretsLookup(redis, config.redis.prefix),
   });
 }

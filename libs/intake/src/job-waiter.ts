@@ -1,7 +1,7 @@
 import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
-import { redisKeys } from '@voxq/redis-keys';
+import { KeyShards } from '@voxq/redis-keys';
 import type { JobChannels } from './job-channels';
 import type { JobService } from './job-service';
 
@@ -76,7 +76,7 @@ export class JobWaiter {
       const poll = setInterval(check, POLL_MS);
       signal?.addEventListener('abort', onAbort, { once: true });
       // Subscribed now: read again, in case the job finished before the subscription existed.
-      void this.channels.listen(redisKeys(this.config.redis.prefix).channels.jobDone(jobId), check).then((stop) => {
+      void this.channels.listen(KeyShards.for(this.config.redis).keysFor(jobId).channels.jobDone(jobId), check).then((stop) => {
         if (settled) stop();
         else stopListening = stop;
         check();

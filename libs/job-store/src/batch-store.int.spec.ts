@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys, type RedisClient } from '@voxq/redis-keys';
+import { KeyShards, redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import { BatchStore, derivedFileId, newFileId, type FileRecord } from './batch-store';
@@ -22,7 +22,7 @@ describe('BatchStore.listFiles', () => {
 
   beforeAll(() => {
     redis = createRedisConnection(config.redis);
-    store = new BatchStore(redis, config.redis.prefix, 60);
+    store = new BatchStore(redis, KeyShards.for(config.redis), 60);
   });
   afterAll(async () => {
     redis.disconnect();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RedisClient } from '@voxq/redis-keys';
 import type { BatchEndpoint, BatchError, BatchStatus, WebhookTarget } from '@voxq/contracts';
-import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import type { KeyShards, RedisKeys } from '@voxq/redis-keys';
 import { readIndexPage } from './index-page';
 
 /** `file-` + 12 hex digits of epoch ms + 12 random: time-ordered, like job ids. */
@@ -80,10 +80,10 @@ export class BatchStore {
 
   constructor(
     private readonly redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     readonly retentionSeconds: number,
   ) {
-    this.keys = redisKeys(prefix).batches;
+    this.keys = shards.base.batches;
   }
 
   private fileKey = (tenantId: string, id: string) => this.keys.file(tenantId, id);
@@ -92,8 +92,9 @@ export class BatchStore {
   private batchIndex = (tenantId: string) => this.keys.tenantIndex(tenantId);
   private jobsKey = (tenantId: string, id: string) => this.keys.jobs(tenantId, id);
   /**
-   * A batch job's final statuses are counted here by the job store's transition script (a job
-   * ends once, so the counts are exact and cost one HINCRBY, not a scan of the batch's jobs).
+   * A batch job's final statuses are counted by the job store's transition script, in the
+   * job's shard (a job ends once, so the counts are exact and cost one HINCRBY, not a scan of
+   * the batch's jobs); `expanded` is in shard 0's. A batch's progress is the shards' sum.
    */
   private progressKey = (tenantId: string, id: string) => this.keys.progress(tenantId, id);
 
@@ -212,14 +213,11 @@ export class BatchStore {
   /** The batch with its live state: progress and whether (since when) a cancel was asked. */
   async readBatch(tenantId: string, id: string): Promise<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null } | null> {
     if (!BATCH_ID_PATTERN.test(id)) return null;
-    const [[, hash], [, progress]] = (await this.redis.multi().hgetall(this.batchKey(tenantId, id)).hgetall(this.progressKey(tenantId, id)).exec()) as [
-      [unknown, Record<string, string>],
-      [unknown, Record<string, string>],
-    ];
+    const [hash, progress] = await Promise.all([this.redis.hgetall(this.batchKey(tenantId, id)), this.progress(tenantId, id)]);
     if (!hash['json']) return null;
     return {
       batch: JSON.parse(hash['json']) as BatchRecord,
-      progress: toProgress(progress),
+      progress,
       cancelRequestedAt: hash['cancelRequestedAt'] ? Number(hash['cancelRequestedAt']) : null,
     };
   }
@@ -230,7 +228,13 @@ export class BatchStore {
   }
 
   async progress(tenantId: string, id: string): Promise<BatchProgress> {
-    return toProgress(await this.redis.hgetall(this.progressKey(tenantId, id)));
+    const hashes = await Promise.all(this.shards.all().map((k) => this.redis.hgetall(this.shards.keysOf(k).batches.progress(tenantId, id))));
+    return hashes.map(toProgress).reduce((sum, p) => ({
+      expanded: sum.expanded + p.expanded,
+      completed: sum.completed + p.completed,
+      failed: sum.failed + p.failed,
+      cancelled: sum.cancelled + p.cancelled,
+    }));
   }
 
   async listBatches(

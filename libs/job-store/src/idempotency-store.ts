@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '@voxq/redis-keys';
-import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import { defineScripts, type KeyShards } from '@voxq/redis-keys';
 import releaseLua from './scripts/idempotency-release.lua';
 
 export type Reservation = { kind: 'reserved' } | { kind: 'existing'; jobId: string; bodyHash: string };
@@ -21,19 +21,22 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class IdempotencyStore {
   static readonly TTL_SECONDS = 24 * 3600;
   private readonly redis: RedisClient & IdempotencyScripts;
-  private readonly keys: RedisKeys['idempotency'];
 
-  constructor(redis: RedisClient, prefix: string) {
+  constructor(
+    redis: RedisClient,
+    private readonly shards: KeyShards,
+  ) {
     this.redis = defineScripts<IdempotencyScripts>(redis, { voxqIdempotencyRelease: { keys: 1, lua: releaseLua } });
-    this.keys = redisKeys(prefix).idempotency;
   }
 
   static hashBody(body: unknown): string {
     return sha256(JSON.stringify(body));
   }
 
+  /** In the shard the key's hash picks, so one tenant's keys spread as its jobs do. */
   private redisKey(tenantId: string, key: string): string {
-    return this.keys.reservation(tenantId, sha256(key));
+    const hash = sha256(key);
+    return this.shards.keysFor(hash).idempotency.reservation(tenantId, hash);
   }
 
   async reserve(tenantId: string, key: string, jobId: string, bodyHash: string): Promise<Reservation> {

@@ -54,6 +54,31 @@ export async function readIndexPage<T>(redis: RedisClient, options: IndexPageOpt
   return { items, nextCursor: after ?? null };
 }
 
+/**
+ * One page from pages of several shards' indexes (each read with the same cursor and limit),
+ * newest first. Every item newer than each shard's own cursor is certain to be in order; a
+ * shard that stopped early (its cursor set) may still hold items older than its cursor, so
+ * the page stops there and the next one starts from it.
+ */
+export function mergeIndexPages<T>(
+  pages: Array<{ items: T[]; nextCursor: string | null }>,
+  limit: number,
+  idOf: (item: T) => string,
+): { items: T[]; nextCursor: string | null } {
+  if (pages.length === 1) return pages[0]!;
+  const open = pages.map((p) => p.nextCursor).filter((c): c is string => c !== null);
+  // Ids sort by time as strings: the newest unfinished shard's cursor bounds what is certain.
+  const bound = open.reduce<string | null>((max, c) => (max === null || c > max ? c : max), null);
+  const merged = pages
+    .flatMap((p) => p.items)
+    .filter((item) => bound === null || idOf(item) >= bound)
+    .sort((a, b) => (idOf(a) < idOf(b) ? 1 : idOf(a) > idOf(b) ? -1 : 0));
+  const items = merged.slice(0, limit);
+  if (merged.length > limit) return { items, nextCursor: idOf(items.at(-1)!) };
+  if (bound === null) return { items, nextCursor: null };
+  return { items, nextCursor: items.length > 0 ? idOf(items.at(-1)!) : bound };
+}
+
 /** A Redis reply of alternating fields and values, as an object. */
 export function pairsToObject(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};

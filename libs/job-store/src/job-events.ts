@@ -1,6 +1,6 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { JobLiveEventInput } from '@voxq/contracts';
-import { redisKeys } from '@voxq/redis-keys';
+import type { KeyShards } from '@voxq/redis-keys';
 
 /** The channel a job's run-time events are published on; its final status goes to `<record>:done`. */
 
@@ -13,10 +13,10 @@ import { redisKeys } from '@voxq/redis-keys';
 export class JobEventPublisher {
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
+    private readonly shards: KeyShards,
   ) {}
 
   publish(jobId: string, event: JobLiveEventInput): void {
-    this.redis.publish(redisKeys(this.prefix).channels.jobEvents(jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
+    this.redis.publish(this.shards.keysFor(jobId).channels.jobEvents(jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
-import type { RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { IdempotencyStore } from './idempotency-store';
 import { newJobId } from './job-id';
 import type { NewJobFields } from './job-record';
@@ -26,7 +26,7 @@ describe('JobStore', () => {
 
   beforeAll(() => {
     redis = createRedisConnection(config.redis);
-    store = new JobStore(redis, config.redis.prefix, 60);
+    store = new JobStore(redis, KeyShards.for(config.redis), 60);
   });
   afterAll(async () => {
     redis.disconnect();
@@ -44,7 +44,7 @@ describe('JobStore', () => {
     expect(done.kind).toBe('ok');
     if (done.kind !== 'ok') return;
     expect(done.record).toMatchObject({ status: 'completed', attempts: 2, result: { text: 'hi' }, metadata: { k: 'v' } });
-    expect(await redis.ttl(`${config.redis.prefix}:job:${job.id}`)).toBeGreaterThan(0);
+    expect(await redis.ttl(KeyShards.for(config.redis).keysFor(job.id).jobs.record(job.id))).toBeGreaterThan(0);
     expect(await store.start(job)).toEqual({ kind: 'terminal', status: 'completed' });
   });
 
@@ -88,16 +88,16 @@ describe('JobStore', () => {
   it('drops index entries of records that expired', async () => {
     const job = fields('expiring');
     await store.create(job);
-    await redis.del(`${config.redis.prefix}:job:${job.id}`);
+    await redis.del(KeyShards.for(config.redis).keysFor(job.id).jobs.record(job.id));
     expect((await store.list('expiring', { limit: 10 })).jobs).toEqual([]);
-    expect(await redis.zcard(`${config.redis.prefix}:tenant:expiring:jobs`)).toBe(0);
+    expect(await redis.zcard(KeyShards.for(config.redis).keysFor(job.id).indexes.tenantJobs('expiring'))).toBe(0);
   });
 });
 
 describe('IdempotencyStore', () => {
   it('reserves a key once per tenant and reports the first job and body hash after', async () => {
     const redis = createRedisConnection(config.redis);
-    const store = new IdempotencyStore(redis, config.redis.prefix);
+    const store = new IdempotencyStore(redis, KeyShards.for(config.redis));
     expect(await store.reserve('acme', 'k1', 'job_a', 'h1')).toEqual({ kind: 'reserved' });
     expect(await store.reserve('acme', 'k1', 'job_b', 'h2')).toEqual({ kind: 'existing', jobId: 'job_a', bodyHash: 'h1' });
     expect(await store.reserve('globex', 'k1', 'job_c', 'h1')).toEqual({ kind: 'reserved' });

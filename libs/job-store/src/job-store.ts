@@ -1,8 +1,8 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { JobStatus, JobType } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
-import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
-import { pairsToObject, readIndexPage } from './index-page';
+import { defineScripts, type KeyShards } from '@voxq/redis-keys';
+import { mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
 import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
@@ -36,14 +36,12 @@ interface JobScripts {
  */
 export class JobStore {
   private readonly redis: RedisClient & JobScripts;
-  private readonly keys: RedisKeys;
 
   constructor(
     redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     private readonly retentionSeconds: number,
   ) {
-    this.keys = redisKeys(prefix);
     this.redis = defineScripts<JobScripts>(redis, {
       voxqJobCreate: { keys: 4, lua: createLua },
       voxqJobStart: { keys: 5, lua: startLua },
@@ -52,15 +50,16 @@ export class JobStore {
     });
   }
 
-  private recordKey = (id: string) => this.keys.jobs.record(id);
-  private indexKey = (tenantId: string) => this.keys.indexes.tenantJobs(tenantId);
-  private statusKey = (tenantId: string, status: JobStatus) => this.keys.indexes.jobsByStatus(tenantId, status);
-  private typeKey = (tenantId: string, type: JobType) => this.keys.indexes.jobsByType(tenantId, type);
+  // A job's record and the index entries it writes with it are in its shard (one slot: one script).
+  private recordKey = (id: string) => this.shards.keysFor(id).jobs.record(id);
+  private indexKey = (tenantId: string, id: string) => this.shards.keysFor(id).indexes.tenantJobs(tenantId);
+  private statusKey = (tenantId: string, status: JobStatus, id: string) => this.shards.keysFor(id).indexes.jobsByStatus(tenantId, status);
+  private typeKey = (tenantId: string, type: JobType, id: string) => this.shards.keysFor(id).indexes.jobsByType(tenantId, type);
 
   /** Writes a queued job's record unless a worker already has (it may start first). */
   async create(fields: NewJobFields): Promise<boolean> {
     const { tenantId, id, type } = fields;
-    const keys = [this.recordKey(id), this.indexKey(tenantId), this.typeKey(tenantId, type), this.statusKey(tenantId, 'queued')];
+    const keys = [this.recordKey(id), this.indexKey(tenantId, id), this.typeKey(tenantId, type, id), this.statusKey(tenantId, 'queued', id)];
     return (await this.redis.voxqJobCreate(...keys, id, ...toHashFields(fields))) === 1;
   }
 
@@ -72,10 +71,10 @@ export class JobStore {
     const { tenantId, id, type } = fields;
     const keys = [
       this.recordKey(id),
-      this.statusKey(tenantId, 'queued'),
-      this.statusKey(tenantId, 'active'),
-      this.indexKey(tenantId),
-      this.typeKey(tenantId, type),
+      this.statusKey(tenantId, 'queued', id),
+      this.statusKey(tenantId, 'active', id),
+      this.indexKey(tenantId, id),
+      this.typeKey(tenantId, type, id),
     ];
     // The record almost always exists: send its fields only when it turns out not to.
     const count = countAttempt ? 1 : 0;
@@ -109,8 +108,9 @@ export class JobStore {
 
   private async transition(job: JobRef, to: JobStatus, from: JobStatus[], returnRecord: boolean, fields: string[]): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
-    const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to), ...from.map((s) => this.statusKey(job.tenantId, s))];
-    if (ttl > 0 && job.batchId) keys.push(this.keys.batches.progress(job.tenantId, job.batchId));
+    const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to, job.id), ...from.map((s) => this.statusKey(job.tenantId, s, job.id))];
+    // The batch's counts of its jobs in this shard: `BatchStore` adds the shards up.
+    if (ttl > 0 && job.batchId) keys.push(this.shards.keysFor(job.id).batches.progress(job.tenantId, job.batchId));
     const args = [job.id, to, from.join(','), ttl, returnRecord ? 1 : 0, ...fields];
     const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
     if (kind === 'ok') {
@@ -132,19 +132,26 @@ export class JobStore {
     return hash.id ? jobRecordSchema.parse(hash) : null;
   }
 
-  /** Newest first; returns the page and the cursor of the next one. */
+  /** Newest first; returns the page and the cursor of the next one. Each shard's index is read, and the pages merged. */
   async list(tenantId: string, options: ListOptions): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
-    const index = options.status ? this.statusKey(tenantId, options.status) : options.type ? this.typeKey(tenantId, options.type) : this.indexKey(tenantId);
-    const page = await readIndexPage(this.redis, {
-      index,
-      limit: options.limit,
-      ...(options.after ? { after: options.after } : {}),
-      recordKey: this.recordKey,
-      parse: (hash) => (hash.id ? jobRecordSchema.parse(hash) : null),
-      // Indexes are per tenant; the type filter applies inside a status index.
-      keep: (record) => record.tenantId === tenantId && (!options.type || record.type === options.type),
-      idOf: (record) => record.id,
-    });
+    const pages = await Promise.all(
+      this.shards.all().map((k) => {
+        const { indexes, jobs } = this.shards.keysOf(k);
+        const { status, type } = options;
+        const index = status ? indexes.jobsByStatus(tenantId, status) : type ? indexes.jobsByType(tenantId, type) : indexes.tenantJobs(tenantId);
+        return readIndexPage(this.redis, {
+          index,
+          limit: options.limit,
+          ...(options.after ? { after: options.after } : {}),
+          recordKey: jobs.record,
+          parse: (hash) => (hash.id ? jobRecordSchema.parse(hash) : null),
+          // Indexes are per tenant; the type filter applies inside a status index.
+          keep: (record) => record.tenantId === tenantId && (!type || record.type === type),
+          idOf: (record) => record.id,
+        });
+      }),
+    );
+    const page = mergeIndexPages(pages, options.limit, (record) => record.id);
     return { jobs: page.items, nextCursor: page.nextCursor };
   }
 }

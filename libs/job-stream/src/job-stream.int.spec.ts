@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
-import { redisKeys, type RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import { ReplyStreamWriter } from './reply-writer';
@@ -40,12 +40,12 @@ describe('job delta streams through Redis', () => {
   });
 
   it('delivers every entry once and in order to a live reader and to a late one, and caps and expires the stream', async () => {
-    const writer = new ReplyStreamWriter(writerConnection, config.redis.prefix, { maxEntries: 1000, ttlSeconds: 60 }, logger);
+    const writer = new ReplyStreamWriter(writerConnection, KeyShards.for(config.redis), { maxEntries: 1000, ttlSeconds: 60 }, logger);
     const deltas = writer.forJob('job_stream_1');
     const live: StreamItem[] = [];
     const follower = await followJobStream({
       redis: reader,
-      prefix: config.redis.prefix,
+      shards: KeyShards.for(config.redis),
       listen: channelsOn(subscriber),
       jobId: 'job_stream_1',
       onItems: (i) => live.push(...i),
@@ -66,7 +66,7 @@ describe('job delta streams through Redis', () => {
     const late: StreamItem[] = [];
     const replay = await followJobStream({
       redis: reader,
-      prefix: config.redis.prefix,
+      shards: KeyShards.for(config.redis),
       listen: channelsOn(createRedisConnection(config.redis)),
       jobId: 'job_stream_1',
       onItems: (i) => late.push(...i),
@@ -76,7 +76,7 @@ describe('job delta streams through Redis', () => {
     const resumed: StreamItem[] = [];
     const rest = await followJobStream({
       redis: reader,
-      prefix: config.redis.prefix,
+      shards: KeyShards.for(config.redis),
       listen: async () => () => undefined,
       jobId: 'job_stream_1',
       after: live[10]!.id,
@@ -86,18 +86,18 @@ describe('job delta streams through Redis', () => {
     rest.stop();
     expect(resumed).toEqual(live.slice(11));
 
-    const key = redisKeys(config.redis.prefix).jobs.deltas('job_stream_1');
+    const key = KeyShards.for(config.redis).keysFor('job_stream_1').jobs.deltas('job_stream_1');
     expect(await reader.pttl(key)).toBeGreaterThan(50_000);
   });
 
   it('writes nothing for a call that fails before its first piece, and cut for one that fails after', async () => {
-    const writer = new ReplyStreamWriter(writerConnection, config.redis.prefix, { maxEntries: 1000, ttlSeconds: 60 }, logger);
+    const writer = new ReplyStreamWriter(writerConnection, KeyShards.for(config.redis), { maxEntries: 1000, ttlSeconds: 60 }, logger);
     const deltas = writer.forJob('job_stream_2');
     await deltas.reply({ r: '1.0.0', hop: 0, provider: 'openai', model: 'm' }).cut({ code: 'provider_unavailable', message: '503' });
     const second = deltas.reply({ r: '1.0.1', hop: 0, provider: 'anthropic', model: 'c' });
     second.delta({ content: 'half' });
     await second.cut({ code: 'provider_unavailable', message: 'reset' });
-    const rows = await reader.xrange(redisKeys(config.redis.prefix).jobs.deltas('job_stream_2'), '-', '+');
+    const rows = await reader.xrange(KeyShards.for(config.redis).keysFor('job_stream_2').jobs.deltas('job_stream_2'), '-', '+');
     expect(rows.map(([, fields]) => JSON.parse(fields[1]!) as { k: string; r: string })).toEqual([
       { k: 'start', r: '1.0.1', hop: 0, provider: 'anthropic', model: 'c' },
       { k: 'delta', r: '1.0.1', c: 'half' },
@@ -106,7 +106,7 @@ describe('job delta streams through Redis', () => {
   });
 
   it('fills a gap from the stream when a live message was missed', async () => {
-    const writer = new ReplyStreamWriter(writerConnection, config.redis.prefix, { maxEntries: 1000, ttlSeconds: 60 }, logger);
+    const writer = new ReplyStreamWriter(writerConnection, KeyShards.for(config.redis), { maxEntries: 1000, ttlSeconds: 60 }, logger);
     const deltas = writer.forJob('job_stream_3');
     const reply = deltas.reply({ r: '1.0.0', hop: 0, provider: 'openai', model: 'm' });
     reply.delta({ content: 'a' });
@@ -117,7 +117,7 @@ describe('job delta streams through Redis', () => {
     const got: StreamItem[] = [];
     const follower = await followJobStream({
       redis: reader,
-      prefix: config.redis.prefix,
+      shards: KeyShards.for(config.redis),
       jobId: 'job_stream_3',
       listen: (channel, fn) => listen(channel, (message) => (dropped ? fn(message) : void (dropped = true))),
       onItems: (i) => got.push(...i),

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { StreamEntry, TokenLogprob, ToolProgress } from '@voxq/contracts';
 import type { Logger } from '@voxq/logging';
-import { defineScripts, redisKeys, type ScriptPipeline } from '@voxq/redis-keys';
+import { defineScripts, type KeyShards, type ScriptPipeline } from '@voxq/redis-keys';
 import appendLua from './scripts/stream-append.lua';
 
 interface StreamScripts {
@@ -68,7 +68,6 @@ export interface JobDeltas {
  */
 export class ReplyStreamWriter {
   private readonly redis: RedisClient & StreamScripts;
-  private readonly keys: ReturnType<typeof redisKeys>;
   /** Entries waiting for the next pipeline, by job stream. */
   private pending = new Map<string, { jobId: string; channel: string; entries: string[] }>();
   private scheduled = false;
@@ -77,18 +76,18 @@ export class ReplyStreamWriter {
 
   constructor(
     redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     private readonly limits: StreamLimits,
     private readonly logger: Logger,
   ) {
     this.redis = defineScripts<StreamScripts>(redis, { voxqStreamAppend: { keys: 2, lua: appendLua } });
-    this.keys = redisKeys(prefix);
   }
 
   private append(jobId: string, entry: StreamEntry): void {
-    const stream = this.keys.jobs.deltas(jobId);
+    const keys = this.shards.keysFor(jobId);
+    const stream = keys.jobs.deltas(jobId);
     let job = this.pending.get(stream);
-    if (!job) this.pending.set(stream, (job = { jobId, channel: this.keys.channels.jobDeltas(jobId), entries: [] }));
+    if (!job) this.pending.set(stream, (job = { jobId, channel: keys.channels.jobDeltas(jobId), entries: [] }));
     job.entries.push(JSON.stringify(entry));
     if (!this.scheduled) {
       this.scheduled = true;

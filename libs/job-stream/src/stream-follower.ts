@@ -1,6 +1,6 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { StreamEntry } from '@voxq/contracts';
-import { redisKeys } from '@voxq/redis-keys';
+import type { KeyShards } from '@voxq/redis-keys';
 
 /** An entry of a job's delta stream with its stream id (the SSE `id:`). */
 export interface StreamItem {
@@ -13,7 +13,7 @@ export type ChannelListen = (channel: string, fn: (message: string) => void) => 
 
 export interface FollowOptions {
   redis: RedisClient;
-  prefix: string;
+  shards: KeyShards;
   listen: ChannelListen;
   jobId: string;
   /** Resume after this stream id (`Last-Event-ID`); from the start when absent. */
@@ -49,7 +49,7 @@ const itemsOf = (rows: Rows): StreamItem[] => rows.map(([id, fields]) => ({ id, 
  */
 export async function followJobStream(options: FollowOptions): Promise<StreamFollower> {
   const { redis, jobId, onItems } = options;
-  const keys = redisKeys(options.prefix);
+  const keys = options.shards.keysFor(jobId);
   const stream = keys.jobs.deltas(jobId);
   let last = options.after ?? '0-0';
   let stopped = false;

@@ -9,7 +9,7 @@ import { startSimulator, type Simulator } from '@voxq/simulator';
 import { UsageMeter } from '@voxq/usage';
 import { createObjectStore } from '@voxq/storage';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
-import type { RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
@@ -33,8 +33,8 @@ describe('job processor', () => {
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     deps = {
-      store: new JobStore(redis, cfg.redis.prefix, 60),
-      meter: new UsageMeter(redis, cfg.redis.prefix, 60),
+      store: new JobStore(redis, KeyShards.for(cfg.redis), 60),
+      meter: new UsageMeter(redis, KeyShards.for(cfg.redis), 60),
       storage: {
         objects: createObjectStore(cfg),
         audioLimitBytes: cfg.api.audioLimitBytes,
@@ -54,7 +54,7 @@ describe('job processor', () => {
       hasEndpoints: async () => false,
       tools: new ToolDispatch(
         new Queue(QUEUE_NAMES.tools, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) }),
-        new ToolLoopStore(redis, cfg.redis.prefix, 60),
+        new ToolLoopStore(redis, KeyShards.for(cfg.redis), 60),
       ),
       logger,
       running: new Map(),

@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
 import { JobEventPublisher, JobStore, newJobFields, newJobId } from '@voxq/job-store';
-import { redisKeys, type RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { createLogger } from '@voxq/logging';
 import { bullPrefix, parseQueuedJob, QUEUE_CATALOG, QUEUE_NAMES, type QueuedJob, createRedisConnection } from '@voxq/queues';
 import { webhookQueueContext } from '@voxq/webhooks';
@@ -31,13 +31,13 @@ describe('job processor units', () => {
     const prefix = bullPrefix(config.redis.prefix);
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
     deps = {
-      store: new JobStore(redis, config.redis.prefix, 60),
-      meter: new UsageMeter(redis, config.redis.prefix, 60),
+      store: new JobStore(redis, KeyShards.for(config.redis), 60),
+      meter: new UsageMeter(redis, KeyShards.for(config.redis), 60),
       webhooks: webhookQueueContext(new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }), redis, config.redis.prefix, 60),
       hasEndpoints: async () => false,
-      tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, config.redis.prefix, 60)),
+      tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, KeyShards.for(config.redis), 60)),
     };
-    events = new JobEventPublisher(redis, config.redis.prefix);
+    events = new JobEventPublisher(redis, KeyShards.for(config.redis));
   });
 
   afterAll(async () => {
@@ -82,7 +82,7 @@ describe('job processor units', () => {
   /** Live events of a job, as `GET /v1/jobs/:id/events` reads them. */
   const listen = async (jobId: string) => {
     const seen: Array<{ type: string }> = [];
-    await subscriber.subscribe(redisKeys(config.redis.prefix).channels.jobEvents(jobId));
+    await subscriber.subscribe(KeyShards.for(config.redis).keysFor(jobId).channels.jobEvents(jobId));
     subscriber.on('message', (_channel, message: string) => seen.push(JSON.parse(message) as { type: string }));
     return seen;
   };
@@ -106,8 +106,9 @@ describe('job processor units', () => {
     expect(deliveries.filter((d) => d.data.event.data.id === job.id).map((d) => d.name)).toEqual(['job.completed']);
   });
 
-  /** The tenant's usage counters for today, as `GET /v1/usage` reads them. */
-  const usageToday = (tenantId: string) => redis.hgetall(redisKeys(config.redis.prefix).metering.day(tenantId, utcDay(new Date())));
+  /** The tenant's usage counters for today in a job's shard (where its usage is counted), as `GET /v1/usage` reads them. */
+  const usageToday = (job: { tenantId: string; id: string }) =>
+    redis.hgetall(KeyShards.for(config.redis).keysFor(job.id).metering.day(job.tenantId, utcDay(new Date())));
 
   it('completeJob records the usage once, and a re-run of the finish records nothing more', async () => {
     const { job, fields } = await queued(false, 3, `meter-${newJobId()}`);
@@ -117,7 +118,7 @@ describe('job processor units', () => {
     expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'terminal' });
     await replayFinished(deps, fields);
     await replayFinished(deps, fields);
-    expect(await usageToday(fields.tenantId)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '1', 'llm|openai|output_tokens': '1' });
+    expect(await usageToday(fields)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '1', 'llm|openai|output_tokens': '1' });
   });
 
   it('a worker that died between storing the result and recording it: the re-run records it, once', async () => {
@@ -125,10 +126,10 @@ describe('job processor units', () => {
     await startJobAttempt(deps, job, fields);
     // What completeJob stores, without the step after it (the process died there).
     await deps.store.complete(fields, { ...output.result, usage: { promptTokens: 7, completionTokens: 3 } });
-    expect(await usageToday(fields.tenantId)).toEqual({});
+    expect(await usageToday(fields)).toEqual({});
     await replayFinished(deps, fields);
     await replayFinished(deps, fields);
-    expect(await usageToday(fields.tenantId)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '7', 'llm|openai|output_tokens': '3' });
+    expect(await usageToday(fields)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '7', 'llm|openai|output_tokens': '3' });
   });
 
   it('completeJob discards the result of a job cancelled meanwhile', async () => {

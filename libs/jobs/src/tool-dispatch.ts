@@ -11,8 +11,12 @@ import { toolCallJobId, type ServerToolCall, type ToolLoopState, type ToolLoopSt
  * the call, so re-sending after a crash never calls a tool twice.
  */
 export class ToolDispatch {
+  /**
+   * `tools` is the `tools` queue a job's calls go to: its own shard's (BullMQ children share
+   * their parent's slot), or one queue for a single-shard setup.
+   */
   constructor(
-    private readonly tools: Queue,
+    private readonly tools: Queue | ((job: Job) => Queue),
     private readonly loops: ToolLoopStore,
   ) {}
 
@@ -40,7 +44,7 @@ export class ToolDispatch {
     await this.loops.save(job.id!, state);
     await Promise.all(
       calls.map(({ call, source, wait }) =>
-        enqueue(this.tools, QUEUE_CATALOG.tools, {
+        enqueue(typeof this.tools === 'function' ? this.tools(job) : this.tools, QUEUE_CATALOG.tools, {
           job: 'tool-call',
           payload: { jobId: job.id!, tenantId, hop: state.hop, toolCallId: call.id, name: call.name, args: call.args, source, ...(stream ? { stream } : {}) },
           options: {

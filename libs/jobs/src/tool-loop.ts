@@ -1,7 +1,7 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import { chatMessageSchema, serverToolCallSchema, usageSchema } from '@voxq/contracts';
-import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import type { KeyShards } from '@voxq/redis-keys';
 
 /** A server-side call in the loop: its answer (`content`, `isError`) is filled when it arrives. */
 const loopToolCallSchema = serverToolCallSchema.partial({ content: true, isError: true });
@@ -43,17 +43,13 @@ export const toolCallJobId = (jobId: string, hop: number, callId: string) => `${
 
 /** Tool loops in RedisClient, beside the job's record and with its retention. */
 export class ToolLoopStore {
-  private readonly jobs: RedisKeys['jobs'];
-
   constructor(
     private readonly redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     private readonly ttlSeconds: number,
-  ) {
-    this.jobs = redisKeys(prefix).jobs;
-  }
+  ) {}
 
-  private key = (jobId: string) => this.jobs.toolLoop(jobId);
+  private key = (jobId: string) => this.shards.keysFor(jobId).jobs.toolLoop(jobId);
 
   async load(jobId: string): Promise<ToolLoopState | null> {
     const raw = await this.redis.get(this.key(jobId));

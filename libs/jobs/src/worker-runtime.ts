@@ -8,13 +8,14 @@ import { ReplyStreamWriter } from '@voxq/job-stream';
 import type { Logger } from '@voxq/logging';
 import { drainWorker, logQueueError } from '@voxq/process';
 import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
-import { bullPrefix, QUEUE_CATALOG, queuedJobSchema, startQueueWorker, subscribeCancels } from '@voxq/queues';
+import { QUEUE_CATALOG, queuedJobSchema, shardConcurrency, startQueueWorker, subscribeCancels } from '@voxq/queues';
 import type { ServingResources } from '@voxq/runtime';
 import { UsageMeter } from '@voxq/usage';
 import { tenantHasEndpoints, type WebhookQueueContext } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
 import { ToolLoopStore } from './tool-loop';
+import { KeyShards } from '@voxq/redis-keys';
 
 export interface WorkerRuntime {
   /**
@@ -41,10 +42,10 @@ export interface WorkerResources extends Pick<ServingResources, 'redis' | 'queue
 export async function startWorkers(resources: WorkerResources, config: Config, logger: Logger): Promise<WorkerRuntime> {
   const { redis: connection, queues, providers, objects, webhooks } = resources;
   const subscriber = resources.connection('subscriber:cancel');
-  const store = new JobStore(connection, config.redis.prefix, config.jobs.retentionSeconds);
+  const store = new JobStore(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds);
   const deps: ProcessorDeps = {
     store,
-    meter: new UsageMeter(connection, config.redis.prefix, config.jobs.retentionSeconds),
+    meter: new UsageMeter(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds),
     storage: {
       objects,
       audioLimitBytes: config.api.audioLimitBytes,
@@ -63,26 +64,36 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     }),
     webhooks,
     hasEndpoints: (tenantId) => tenantHasEndpoints(webhooks.endpoints, tenantId),
-    tools: new ToolDispatch(queues.tools, new ToolLoopStore(connection, config.redis.prefix, config.jobs.retentionSeconds)),
+    tools: new ToolDispatch(
+      (job) => queues.inShard('tools', queues.shardOfJob(job)),
+      new ToolLoopStore(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds),
+    ),
     logger,
     running: new Map(),
     drops: new DropOutput({ objects, rules: new DropRuleStore(connection, config.redis.prefix), logger }),
-    events: new JobEventPublisher(connection, config.redis.prefix),
-    streams: new ReplyStreamWriter(connection, config.redis.prefix, config.streams, logger),
+    events: new JobEventPublisher(connection, KeyShards.for(config.redis)),
+    streams: new ReplyStreamWriter(connection, KeyShards.for(config.redis), config.streams, logger),
   };
 
   const unsubscribe = await subscribeCancels(subscriber, config.redis.prefix, (jobId) => {
     deps.running.get(jobId)?.abort(errors.cancelled());
   });
 
-  const processor = releasable(createJobProcessor(deps));
-  const workers = config.worker.queues.map((type: JobType) => {
+  const processor = capped(releasable(createJobProcessor(deps)));
+  const concurrency = shardConcurrency(config.worker.concurrency, queues.shards.count);
+  const workers = config.worker.queues.flatMap((type: JobType) => {
+    // One command connection per type, shared by its shards' workers (each still opens its own blocking one).
+    const connection = resources.connection(`bull:${type}`);
+    return queues.shards.all().map((shard) => startShardWorker(type, shard, connection));
+  });
+
+  function startShardWorker(type: JobType, shard: number, connection: ReturnType<typeof resources.connection>) {
     const worker = startQueueWorker(
       QUEUE_CATALOG[type],
       {
-        connection: resources.connection(`bull:${type}`),
-        prefix: bullPrefix(config.redis.prefix),
-        concurrency: config.worker.concurrency,
+        connection,
+        prefix: queues.shards.keysOf(shard).bull.prefix(),
+        concurrency,
         // A job whose worker died is re-queued once; a second stall fails it (see below).
         maxStalledCount: 1,
         // Nothing a retry can mend: the payload in Redis is not one we wrote. The job fails with the reason.
@@ -91,9 +102,9 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
       processor,
     );
     worker.on('failed', (job, error) => void onFailed(job, error));
-    worker.on('error', logQueueError(logger, 'worker error', { queue: type }));
+    worker.on('error', logQueueError(logger, 'worker error', { queue: type, ...(queues.shards.count > 1 ? { shard } : {}) }));
     return worker;
-  });
+  }
 
   /**
    * The processor records its own failures. BullMQ can also fail a job without running it
@@ -130,6 +141,35 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     };
   }
 
+  /** Ends the waits for a slot (`capped`) when the process stops. */
+  const closing = new AbortController();
+
+  /**
+   * With several shards, each shard's worker takes its share of WORKER_CONCURRENCY rounded
+   * up, so together they may take a few jobs more than it: a job past it waits here for a
+   * running one to end, and one still waiting at shutdown goes back to its queue untouched
+   * (its record still says `queued`; no attempt is counted). So the process never runs more
+   * than WORKER_CONCURRENCY jobs at once.
+   */
+  function capped(run: ReturnType<typeof createJobProcessor>): typeof run {
+    if (queues.shards.count === 1) return run;
+    const slots = new Semaphore(config.worker.concurrency);
+    return async (job, token) => {
+      let release: () => void;
+      try {
+        release = await slots.acquire(closing.signal);
+      } catch {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      try {
+        return await run(job, token);
+      } finally {
+        release();
+      }
+    };
+  }
+
   /** Aborts every running attempt (once, whichever queue's worker asks first): its job goes back to the queue. */
   function releaseRunning() {
     if (released.size > 0 || deps.running.size === 0) return;
@@ -140,10 +180,11 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
     logger.warn({ jobs: released.size }, 'shutdown grace period over: handing running jobs back to the queue');
   }
 
-  logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency }, 'worker started');
+  logger.info({ queues: config.worker.queues, concurrency: config.worker.concurrency, shards: queues.shards.count }, 'worker started');
 
   return {
     async close(deadline) {
+      closing.abort();
       // Running jobs finish; past the deadline they are aborted and handed back (see
       // `releasable`). One that ignores the abort is left to BullMQ: its lock lapses and
       // the stalled check of a running worker re-queues it (its record says `active` until

@@ -36,11 +36,26 @@ function readQueues(): Promise<QueueSnapshot[]> {
       const [counts, [oldest]] = await Promise.all([queue.getJobCounts(...QUEUE_STATES), queue.getJobs(['wait'], 0, 0, true)]);
       return { name: queue.name, counts, oldestWaitingAt: oldest?.timestamp ?? null };
     }),
-  );
+  ).then(byQueueName);
   snapshot = { at: now, read };
   // A failed read is not kept: the next scrape tries again.
   read.catch(() => (snapshot = null));
   return read;
+}
+
+/** A sharded queue is one queue to its operators: its shards' counts add up, and its oldest job is the oldest of theirs. */
+function byQueueName(snapshots: QueueSnapshot[]): QueueSnapshot[] {
+  const merged = new Map<string, QueueSnapshot>();
+  for (const { name, counts, oldestWaitingAt } of snapshots) {
+    const into = merged.get(name);
+    if (!into) {
+      merged.set(name, { name, counts: { ...counts }, oldestWaitingAt });
+      continue;
+    }
+    for (const [state, n] of Object.entries(counts)) into.counts[state] = (into.counts[state] ?? 0) + n;
+    if (oldestWaitingAt !== null && (into.oldestWaitingAt === null || oldestWaitingAt < into.oldestWaitingAt)) into.oldestWaitingAt = oldestWaitingAt;
+  }
+  return [...merged.values()];
 }
 
 new Gauge({

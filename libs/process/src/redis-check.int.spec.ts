@@ -96,4 +96,14 @@ describe('checkRedis', () => {
     expect((error as Error).message).toMatch(/refused to authenticate \(WRONGPASS/);
     expect((error as Error).message).not.toContain('wrong@');
   });
+
+  it('refuses a REDIS_SHARDS other than the count the installation keeps its jobs in', async () => {
+    const settings = { REDIS_URL: lruUrl, REDIS_ALLOW_EVICTION: 'true', REDIS_PREFIX: '{shard-count}' };
+    await expect(checkRedis(testConfig({ ...settings, REDIS_SHARDS: '4' }), fakeLogger())).resolves.toBeUndefined();
+    await expect(checkRedis(testConfig({ ...settings, REDIS_SHARDS: '4' }), fakeLogger())).resolves.toBeUndefined();
+    const error = await checkRedis(testConfig({ ...settings, REDIS_SHARDS: '2' }), fakeLogger()).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(
+      /^REDIS_SHARDS is 2, but this installation \(REDIS_PREFIX=\{shard-count\}\) keeps its jobs in 4 shards: set REDIS_SHARDS=4\./,
+    );
+  });
 });

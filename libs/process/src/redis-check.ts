@@ -1,6 +1,7 @@
 import { Cluster } from 'ioredis';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
+import { redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { StartupCheckError } from './startup-check';
 import { createRedisConnection } from './redis-connection';
 
@@ -56,6 +57,8 @@ export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, lo
       throw new StartupCheckError(`Redis is not reachable at ${shown} (${reason}): ${START_REDIS}.`);
     }
 
+    await checkShardCount(client, config.redis);
+
     let policy: string | undefined;
     try {
       // On a cluster every master holds part of the queues: the first that may evict decides.
@@ -85,6 +88,23 @@ export async function checkRedis(config: Pick<Config, 'redis' | 'lifecycle'>, lo
     );
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * A job's shard is read from its id, mod the shard count: with another count, every job
+ * queued or stored before would be looked for in the wrong shard. The first process to start
+ * records the count; one configured otherwise refuses to start.
+ */
+async function checkShardCount(client: RedisClient, redis: Config['redis']): Promise<void> {
+  const key = redisKeys(redis.prefix).meta.shards();
+  await client.set(key, String(redis.shards), 'NX');
+  const stored = Number(await client.get(key));
+  if (stored !== redis.shards) {
+    throw new StartupCheckError(
+      `REDIS_SHARDS is ${redis.shards}, but this installation (REDIS_PREFIX=${redis.prefix}) keeps its jobs in ${stored} shards: ` +
+        `set REDIS_SHARDS=${stored}. The count cannot change under stored jobs (docs/scaling.md says how to move to another).`,
+    );
   }
 }
 

@@ -10,7 +10,8 @@ export type { EnqueueOptions, EnqueueRequest } from './enqueue';
 export { catalogProcessor, describeIssues, parseQueuedJob, startQueueWorker } from './queue-worker';
 export type { CatalogHandler, CatalogJob, QueueWorkerOptions } from './queue-worker';
 export { InvalidJobDataError } from './invalid-job-data-error';
-export { Queues } from './queues';
+export { isSharded, Queues, shardConcurrency } from './queues';
+export type { BaseQueueKey, ShardedQueueKey } from './queues';
 // Made in @voxq/process (the startup check opens one too); here for the stores and queues that use them.
 export { createCommandConnection, createRedisConnection, type RedisTarget } from '@voxq/process';
 export { publishCancel, subscribeCancels } from './cancel-channel';

@@ -79,6 +79,7 @@ describe('startQueueWorker', () => {
     const queues = new Queues(connection, config);
     closers.push(async () => (await queues.close(), connection.disconnect()));
     expect(queues.batches.defaultJobOptions).toMatchObject(QUEUE_CATALOG.batches.defaults(config));
-    expect(queues.queue('complete')).toBe(queues.jobs.complete);
+    expect(queues.queue('webhooks')).toBe(queues.webhooks);
+    expect(queues.everyShard('complete')).toHaveLength(config.redis.shards);
   });
 });

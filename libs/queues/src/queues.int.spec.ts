@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupPrefix, testConfig, scanKeys } from '@voxq/testing';
+import { cleanupPrefix, installationKeys, testConfig } from '@voxq/testing';
 import { bullPrefix } from './queue-names';
 import { Queues } from './queues';
 import { createRedisConnection } from '@voxq/process';
@@ -22,9 +22,9 @@ describe('Queues', () => {
         resolve(value);
       });
     });
-    await queues.jobs.complete.add('complete', { hello: 'world' });
+    await queues.inShard('complete', 0).add('complete', { hello: 'world' });
     expect(await done).toEqual({ hello: 'world' });
-    expect(await scanKeys(connection, `${config.redis.prefix}:q:complete:*`)).not.toHaveLength(0);
+    expect(await installationKeys(connection, config.redis, 'q:complete:*')).not.toHaveLength(0);
     await queues.close();
     connection.disconnect();
   });

@@ -43,6 +43,12 @@ export function defineScripts<C extends ScriptCommands<C>>(redis: RedisClient, s
     if (existing !== undefined) throw new Error(`Redis command ${name} is already defined on this connection with another script.`);
     if (name in redis) throw new Error(`Redis command ${name} would replace an ioredis method or command.`);
     redis.defineCommand(name, keys === undefined ? { lua } : { numberOfKeys: keys, lua });
+    // ioredis' auto-pipelining groups a custom command by its first argument, taken as its
+    // key: with a key count passed per call that is the count, so on a Redis Cluster the
+    // command would join the pipeline of whatever node owns the slot of "3" and the pipeline
+    // fail ("All keys in the pipeline should belong to the same slots allocation group").
+    // Such commands are sent on their own, routed by their real keys.
+    if (keys === undefined) redis.options.autoPipeliningIgnoredCommands = [...(redis.options.autoPipeliningIgnoredCommands ?? []), name];
     known.set(name, lua);
   }
   return redis as RedisClient & C;

@@ -3,3 +3,4 @@ export type { LuaScript, ScriptCommands, ScriptPipeline } from './define-scripts
 export { redisKeys } from './redis-keys';
 export type { RedisKeys } from './redis-keys';
 export type { RedisClient } from './redis-client';
+export { KeyShards, MAX_SHARDS } from './key-shards';

@@ -8,6 +8,7 @@ import { redisKeys } from './redis-keys';
  */
 const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'jobs.record': [['job_1'], 'voxq:job:job_1'],
+  'meta.shards': [[], 'voxq:shards'],
   'jobs.toolLoop': [['job_1'], 'voxq:job:job_1:tool-loop'],
   'jobs.deltas': [['job_1'], 'voxq:job:job_1:deltas'],
   'indexes.tenantJobs': [['acme'], 'voxq:tenant:acme:jobs'],

@@ -170,6 +170,12 @@ export function redisKeys(prefix: string) {
       cancel: () => `${prefix}:cancel`,
     },
 
+    /** The installation itself. */
+    meta: {
+      /** string (integer): how many shards its jobs spread over (`KeyShards`), written by the first process to start; a process configured otherwise refuses to start. */
+      shards: () => `${prefix}:shards`,
+    },
+
     /** BullMQ's own keys: the prefix BullMQ builds `<bull>:<queue>:…` under. Its keys are BullMQ's. */
     bull: {
       prefix: () => `${prefix}:q`,

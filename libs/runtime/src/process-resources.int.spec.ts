@@ -27,7 +27,7 @@ describe.skipIf(onRedisCluster())('openProcessResources', () => {
     const resources = openProcessResources(config, logger, 'worker');
     const subscriber = resources.connection('subscriber:cancel');
     const ids = (await Promise.all([resources.redis.client('ID'), subscriber.client('ID')])).map(String);
-    expect(resources.queues.all()).toHaveLength(7);
+    expect(resources.queues.all()).toHaveLength(5 * config.redis.shards + 2);
     expect(resources.objects.bucket).toBe(config.s3.bucket);
     expect(resources.providers.registry.all().length).toBeGreaterThan(0);
     const before = await connected();

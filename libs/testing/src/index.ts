@@ -19,5 +19,5 @@ export {
 } from './speko-wire-client';
 export { bundleApps, type AppBundles } from './app-bundle';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
-export { scanKeys } from './scan-keys';
+export { installationKeys, scanKeys } from './scan-keys';
 export { eachLine, jsonLogLines } from './log-lines';

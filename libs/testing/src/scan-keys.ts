@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { RedisClient } from '@voxq/redis-keys';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 
 /**
  * Every key matching `pattern`, on one Redis or on every master of a cluster (KEYS and SCAN
@@ -19,4 +19,10 @@ export async function scanKeys(redis: RedisClient, pattern: string): Promise<str
     } while (cursor !== '0');
   }
   return found;
+}
+
+/** Every key an installation (`config.redis`) holds, in each of its shards: `rest` narrows them (`q:complete:*`). */
+export async function installationKeys(redis: RedisClient, settings: { prefix: string; shards: number }, rest = '*'): Promise<string[]> {
+  const shards = KeyShards.for(settings);
+  return (await Promise.all(shards.all().map((k) => scanKeys(redis, `${shards.prefixOf(k)}:${rest}`)))).flat();
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '@voxq/config';
 import { createRedisConnection } from '@voxq/queues';
-import { scanKeys } from './scan-keys';
+import { installationKeys } from './scan-keys';
 
 /**
  * A config for one test: the shared test Redis and S3, a fresh key prefix so tests never see
@@ -11,11 +11,14 @@ import { scanKeys } from './scan-keys';
  */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const cluster = overrides.REDIS_URL ? '' : inject('redisClusterNodes');
+  const shards = process.env['TEST_REDIS_SHARDS'];
   return loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: inject('redisUrl'),
     // On a cluster the prefix is a hash tag: every key of a test on one slot.
     ...(cluster ? { REDIS_CLUSTER_NODES: cluster, REDIS_PREFIX: `{test-${randomUUID()}}` } : { REDIS_PREFIX: `test-${randomUUID()}` }),
+    // TEST_REDIS_SHARDS: the sharded key layout on one Redis too (a hash-tagged prefix), as a cluster has it.
+    ...(shards ? { REDIS_PREFIX: `{test-${randomUUID()}}`, REDIS_SHARDS: shards } : {}),
     LOG_LEVEL: 'silent',
     API_PORT: '0',
     JOB_BACKOFF_MS: '50',
@@ -33,11 +36,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** Deletes every key under a test's prefix. */
+/** Deletes every key under a test's prefix, in each of its shards. */
 export async function cleanupPrefix(config: Config): Promise<void> {
   const redis = createRedisConnection(config.redis, { maxRetriesPerRequest: 1 });
   try {
-    const keys = await scanKeys(redis, `${config.redis.prefix}:*`);
+    const keys = await installationKeys(redis, config.redis);
     // One key per command: on a cluster, keys of different slots cannot go in one UNLINK.
     for (let i = 0; i < keys.length; i += 500) await Promise.all(keys.slice(i, i + 500).map((key) => redis.unlink(key)));
   } finally {
@@ -63,10 +66,11 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 
 /** The Redis settings of `config` as a child process's environment: the same Redis (or cluster) and prefix. */
 export function redisEnv(config: Config): Record<string, string> {
-  const { url, prefix, cluster } = config.redis;
+  const { url, prefix, cluster, shards } = config.redis;
   return {
     REDIS_URL: url,
     REDIS_PREFIX: prefix,
+    REDIS_SHARDS: String(shards),
     ...(cluster ? { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',') } : {}),
   };
 }

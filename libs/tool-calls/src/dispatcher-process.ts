@@ -6,6 +6,7 @@ import { openProcessResources, type ProcessResources } from '@voxq/runtime';
 import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
 import { startDispatcher, WebhookEndpointStore } from '@voxq/webhooks';
 import { startToolWorker } from './tool-worker';
+import { KeyShards } from '@voxq/redis-keys';
 
 export interface DispatcherProcess {
   readonly resources: ProcessResources;
@@ -30,7 +31,7 @@ export async function startDispatcherProcess(config: Config, logger: Logger): Pr
     await resources.close();
     throw error;
   });
-  const streams = new ReplyStreamWriter(resources.redis, config.redis.prefix, config.streams, logger);
+  const streams = new ReplyStreamWriter(resources.redis, KeyShards.for(config.redis), config.streams, logger);
   const secrets = new TenantSecretStore(resources.redis, config.redis.prefix, keyring);
   const tools = startToolWorker({ resources, config, logger, secretFor, secrets, streams });
   return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys, type RedisClient } from '@voxq/redis-keys';
+import { KeyShards, redisKeys, type RedisClient } from '@voxq/redis-keys';
 import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import { UsageMeter, USAGE_RETENTION_DAYS } from './usage-meter';
@@ -14,8 +14,10 @@ describe('usage meter and report', () => {
 
   beforeAll(() => {
     redis = createRedisConnection(config.redis, { maxRetriesPerRequest: null });
-    meter = new UsageMeter(redis, config.redis.prefix, 60);
-    report = new UsageReport(redis, config.redis.prefix, (capability, provider) => (capability === 'stt' && provider === 'deepgram' ? 0.0043 : undefined));
+    meter = new UsageMeter(redis, KeyShards.for(config.redis), 60);
+    report = new UsageReport(redis, KeyShards.for(config.redis), (capability, provider) =>
+      capability === 'stt' && provider === 'deepgram' ? 0.0043 : undefined,
+    );
   });
   afterAll(async () => {
     redis.disconnect();

@@ -1,6 +1,6 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import { USAGE_MAX_RANGE_DAYS, type JobType } from '@voxq/contracts';
-import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import { defineScripts, type KeyShards } from '@voxq/redis-keys';
 import { counterField, usageOfResult, type UsageMetric } from './job-usage';
 import recordLua from './scripts/usage-record.lua';
 
@@ -34,16 +34,14 @@ interface MeterScripts {
  */
 export class UsageMeter {
   private readonly redis: RedisClient & MeterScripts;
-  private readonly keys: RedisKeys['metering'];
 
   constructor(
     redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     /** How long a job's "recorded" marker lives: as long as its record, since a re-run reads the record. */
     private readonly markerTtlSeconds: number,
   ) {
     this.redis = defineScripts<MeterScripts>(redis, { voxqRecordUsage: { keys: 2, lua: recordLua } });
-    this.keys = redisKeys(prefix).metering;
   }
 
   /** Records the job's usage; false when there was nothing to count or it was already recorded. */
@@ -56,8 +54,9 @@ export class UsageMeter {
     const day = utcDay(job.finishedAt);
     const expireAt = Math.floor((Date.parse(day) + (USAGE_RETENTION_DAYS + 1) * DAY_MS) / 1000);
     const recorded = await this.redis.voxqRecordUsage(
-      this.keys.recorded(job.id),
-      this.keys.day(job.tenantId, day),
+      // The job's marker and the day it adds to are in the job's shard: one slot, one script.
+      this.shards.keysFor(job.id).metering.recorded(job.id),
+      this.shards.keysFor(job.id).metering.day(job.tenantId, day),
       Math.max(1, this.markerTtlSeconds),
       expireAt,
       ...pairs,

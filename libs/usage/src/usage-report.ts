@@ -1,7 +1,7 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import { USAGE_MAX_RANGE_DAYS, type UsageQuery } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import type { KeyShards } from '@voxq/redis-keys';
 import { summarizeUsage, type PriceOf, type UsageTotals } from './usage-cost';
 import { utcDay } from './usage-meter';
 
@@ -37,24 +37,25 @@ export function daysOf(range: UsageRange): string[] {
 
 /** Reads a tenant's day counters for a range (one pipeline) and prices them with the current catalog. */
 export class UsageReport {
-  private readonly keys: RedisKeys['metering'];
-
   constructor(
     private readonly redis: RedisClient,
-    prefix: string,
+    private readonly shards: KeyShards,
     private readonly priceOf: PriceOf,
-  ) {
-    this.keys = redisKeys(prefix).metering;
-  }
+  ) {}
 
+  /** Each shard counts the jobs it holds: one pipeline per shard (a pipeline stays on one slot), summed. */
   async read(tenantId: string, range: UsageRange): Promise<UsageTotals> {
-    const pipeline = this.redis.pipeline();
-    for (const day of daysOf(range)) pipeline.hgetall(this.keys.day(tenantId, day));
-    const replies = (await pipeline.exec()) ?? [];
-    const days = replies.map(([error, value]) => {
-      if (error) throw error;
-      return value as Record<string, string>;
-    });
-    return summarizeUsage(days, this.priceOf);
+    const perShard = await Promise.all(
+      this.shards.all().map(async (k) => {
+        const pipeline = this.redis.pipeline();
+        for (const day of daysOf(range)) pipeline.hgetall(this.shards.keysOf(k).metering.day(tenantId, day));
+        const replies = (await pipeline.exec()) ?? [];
+        return replies.map(([error, value]) => {
+          if (error) throw error;
+          return value as Record<string, string>;
+        });
+      }),
+    );
+    return summarizeUsage(perShard.flat(), this.priceOf);
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '@voxq/config';
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { followJobStream, ReplyTracker, type StreamFollower, type StreamItem } from '@voxq/job-stream';
-import { redisKeys } from '@voxq/redis-keys';
+import { KeyShards } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
 import { principalOf } from '../middleware/authenticate';
 import type { JobChannels, JobService } from '@voxq/intake';
@@ -35,7 +35,8 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
     const after = lastEventIdOf(req);
     await deps.jobs.get(principal, id); // 404 before the stream opens
     const { channels } = deps;
-    const prefix = deps.config.redis.prefix;
+    const shards = KeyShards.for(deps.config.redis);
+    const keys = shards.keysFor(id);
     const sse = openEventStream(res);
     let ended = false;
     let finishing = false;
@@ -89,12 +90,12 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
 
     // Subscribed first, then the snapshot: nothing published in between is missed.
     stops.push(
-      await channels.listen(redisKeys(prefix).channels.jobEvents(id), (message) => {
+      await channels.listen(keys.channels.jobEvents(id), (message) => {
         if (ended) return;
         const event = JSON.parse(message) as { type: string };
         sse.send(event.type, event);
       }),
-      await channels.listen(redisKeys(prefix).channels.jobDone(id), check),
+      await channels.listen(keys.channels.jobDone(id), check),
     );
     if (ended) return stops.forEach((stop) => stop());
     const job = await deps.jobs.get(principal, id);
@@ -102,7 +103,7 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
     // The reply's stream is read from its start (nothing in it can be missed), after `job`.
     const listen = (channel: string, fn: (message: string) => void) => channels.listen(channel, fn);
     try {
-      const reading = await followJobStream({ redis: deps.redis, prefix, listen, jobId: id, onItems: relay });
+      const reading = await followJobStream({ redis: deps.redis, shards, listen, jobId: id, onItems: relay });
       stops.push(() => reading.stop());
       following(reading);
     } catch (error) {

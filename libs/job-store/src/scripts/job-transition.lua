@@ -22,7 +22,11 @@ if cur ~= to then
   redis.call('ZADD', KEYS[2], 0, id)
 end
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
-if #KEYS > 2 + i and cur ~= to then redis.call('HINCRBY', KEYS[#KEYS], to, 1) end
+if #KEYS > 2 + i and cur ~= to then
+  redis.call('HINCRBY', KEYS[#KEYS], to, 1)
+  -- A shard's counts of a batch (not shard 0's, which the batch's record write keeps) expire with the job.
+  redis.call('EXPIRE', KEYS[#KEYS], ttl)
+end
 -- A final status is announced on the record's own channel (<record key>:done), which API
 -- processes waiting on this job subscribe to; with no subscriber a PUBLISH costs nothing.
 -- The one key voxq builds inside Lua: it must stay equal to redisKeys(prefix).channels.jobDone.

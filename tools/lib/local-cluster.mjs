@@ -1,7 +1,8 @@
 // A local Redis Cluster of six redis-server nodes (three masters, each with a replica) on free
-// ports, for the tools that run voxq on a cluster (`npm run test:cluster`, the chaos suite's
-// cluster mode). Each node is a daemon with a folder of its own under one temporary folder:
-// nodes sharing a folder would share their AOF and the RDB a replica loads, and corrupt them.
+// ports, for the tools that run voxq on a cluster (`npm run test:cluster`, the bench's cluster
+// phase, the chaos suite's cluster mode). Each node is a daemon with a folder of its own under
+// one temporary folder: nodes sharing a folder would share their AOF and the RDB a replica
+// loads, and corrupt them.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,12 +56,12 @@ async function replicasInSync(ports) {
 /**
  * Starts six cluster-enabled nodes and joins them with `redis-cli --cluster create`, then
  * waits until every node agrees and every replica has synced (gossip and the first syncs take
- * a moment after the create). `nodeArgs` are
- * added to every node's command line (persistence, timeouts). Returns the nodes' ports and
+ * a moment after the create). `extraArgs` are
+ * added to every node's command line, after the defaults (persistence, timeouts). Returns the nodes' ports and
  * addresses, `startNode(port)` to start one again on its own data (after a crash) and `stop()`,
  * which is also run when this process exits without calling it.
  */
-export async function startLocalCluster({ nodeArgs = [] } = {}) {
+export async function startLocalCluster({ extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'voxq-cluster-'));
   const ports = [];
   for (let i = 0; i < 6; i++) ports.push(await freePort());
@@ -83,7 +84,9 @@ export async function startLocalCluster({ nodeArgs = [] } = {}) {
       '',
       '--appendonly',
       'no',
-      ...nodeArgs,
+      '--maxmemory-policy',
+      'noeviction',
+      ...extraArgs,
       '--daemonize',
       'yes',
       '--logfile',
