@@ -191,6 +191,8 @@ async function ensurePortFree(port, what, variable) {
 }
 
 async function ensureRedis() {
+  // A Redis Cluster is the user's own: the apps check it at start and say what is wrong.
+  if (env.REDIS_CLUSTER_NODES) return `the Redis Cluster at REDIS_CLUSTER_NODES (${env.REDIS_CLUSTER_NODES.split(',').length} seed nodes)`;
   if (await redisAnswers(env.REDIS_URL)) return `Redis at ${env.REDIS_URL}`;
   const { hostname, port } = new URL(env.REDIS_URL);
   const local = ['127.0.0.1', 'localhost'].includes(hostname);

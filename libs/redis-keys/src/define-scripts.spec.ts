@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import type { RedisClient } from './redis-client';
 import { describe, expect, it, vi } from 'vitest';
 import { defineScripts } from './define-scripts';
@@ -8,7 +9,7 @@ interface Scripts {
 }
 
 /** Just what defineScripts touches of a connection. */
-const fakeRedis = () => ({ defineCommand: vi.fn(), get: vi.fn() }) as unknown as RedisClient & { defineCommand: ReturnType<typeof vi.fn> };
+const fakeRedis = () => ({ defineCommand: vi.fn(), get: vi.fn(), options: {} }) as unknown as RedisClient & { defineCommand: ReturnType<typeof vi.fn> };
 
 describe('defineScripts', () => {
   it('defines each script with its key count (none: the count travels with each call)', () => {
@@ -39,5 +40,13 @@ describe('defineScripts', () => {
     defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' } });
     expect(() => defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 2' } })).toThrow(/already defined/);
     expect(() => defineScripts<{ get(key: string): Promise<string> }>(redis, { get: { keys: 1, lua: 'return 1' } })).toThrow(/ioredis/);
+  });
+
+  it('leaves scripts given their key count per call out of auto-pipelining: ioredis would group them by the count, not a key', () => {
+    // A client never connected: only its options are read.
+    const redis = new Redis({ lazyConnect: true, enableAutoPipelining: true });
+    defineScripts<Scripts>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' }, voxqTestMany: { lua: 'return {}' } });
+    expect(redis.options.autoPipeliningIgnoredCommands).toEqual(['voxqTestMany']);
+    redis.disconnect();
   });
 });
