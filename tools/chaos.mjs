@@ -12,14 +12,20 @@
 //               deliveries in flight are sent again: duplicates with the same webhook-id);
 //   redis       a redis-server of the suite's own (free port, AOF on, appendfsync always: see
 //               tools/chaos/redis-server.mjs) is SIGKILLed at 45% and restarted on its data
-//               CHAOS_REDIS_DOWN_MS (2.5 s) later; every app must reconnect by itself;
+//               CHAOS_REDIS_DOWN_MS (2.5 s) later; every app must reconnect by itself. With
+//               CHAOS_REDIS=cluster (`npm run test:chaos:cluster`: 3,000 jobs over 45 s by
+//               default) a local 6-node Redis Cluster of its own instead: its busiest master
+//               is failed over (CLUSTER FAILOVER) at 35%, and another SIGKILLed at 45%, its
+//               replica promoted and the killed node restarted as a replica
+//               (tools/chaos/redis-cluster.mjs);
 //   webhooks    the receiver answers 503 (Retry-After: 1) from 30% to 40% and refuses
 //               connections from 40% to 50%; WEBHOOK_RETRY_SCHEDULE is compressed to ~70 s;
 //   cancels     one job in 12 (picked by a hash of its number) is cancelled with DELETE /v1/jobs/:id
 //               0-120 ms after it was accepted.
 //
 // Then it waits (CHAOS_SETTLE_S, 150 s at most) until every job is finished and its webhook
-// heard, and checks: none lost (a record for every accepted id, the tenant's indexes agree),
+// heard, and checks, through the HTTP API as a client would (tools/chaos/observe.mjs): none
+// lost (a record for every accepted id, the tenant's listings agree),
 // each finished (completed, failed with error.code and message, or cancelled), no double
 // result (one terminal type, one webhook-id and one body per job, matching the record; a
 // job cancelled with a 200 stays cancelled), every terminal webhook received. It prints the
@@ -28,7 +34,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { stopAll } from './bench/processes.mjs';
 import { httpOk, sleep, until } from './bench/wait.mjs';
 import { chaosEnv } from './chaos/app-env.mjs';
@@ -36,22 +41,27 @@ import { createApps, logged } from './chaos/apps.mjs';
 import { describeFaults, providerFaults, scheduleFaults, simulatorAdmin, VENDORS } from './chaos/faults.mjs';
 import { createLoad } from './chaos/load.mjs';
 import { startReceiver } from './chaos/receiver.mjs';
-import { startChaosRedis } from './chaos/redis-server.mjs';
+import { createObserver } from './chaos/observe.mjs';
+import { REDIS_MODES, startRedis } from './chaos/redis.mjs';
 import { providerFailures, redisErrorsByApp, report } from './chaos/report.mjs';
 import { startChaosS3 } from './chaos/s3rver.mjs';
 import { submitJobs } from './chaos/submissions.mjs';
 import { settled, verify } from './chaos/verify.mjs';
 import { freePort } from './lib/net.mjs';
-import { redisKeys } from './lib/redis-keys.mjs';
 
 const int = (name, def, min = 0) => {
   const value = Number(process.env[name] || def);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min} (got ${process.env[name]}).`);
   return value;
 };
+const redisMode = process.env.CHAOS_REDIS || 'single';
+if (!REDIS_MODES.includes(redisMode)) throw new Error(`CHAOS_REDIS must be one of ${REDIS_MODES.join(', ')} (got ${redisMode}).`);
+// A cluster's commands cost more, and its failovers take longer than one restart: fewer jobs keep the run within 3 minutes.
+const onCluster = redisMode === 'cluster';
 const opts = {
-  jobs: int('CHAOS_JOBS', 5_000, 20),
-  submitSeconds: int('CHAOS_SUBMIT_S', 60, 10),
+  redisMode,
+  jobs: int('CHAOS_JOBS', onCluster ? 3_000 : 5_000, 20),
+  submitSeconds: int('CHAOS_SUBMIT_S', onCluster ? 45 : 60, 10),
   settleSeconds: int('CHAOS_SETTLE_S', 150, 10),
   /** One job in this many is cancelled. */
   cancelEvery: int('CHAOS_CANCEL_EVERY', 12, 2),
@@ -67,7 +77,7 @@ const step = (text) => console.log(`${at()}  ${text}`);
 const logDir = mkdtempSync(join(tmpdir(), 'voxq-chaos-logs-'));
 const apps = createApps({ logDir, at, step });
 let redis;
-let monitor;
+let observer;
 let s3;
 let receiver;
 let load;
@@ -78,12 +88,12 @@ async function cleanup() {
   cleaning = true;
   // Apps first, while Redis still answers (their graceful shutdown talks to it).
   await apps.stopApps();
+  await observer?.close().catch(() => undefined);
   await stopAll();
-  monitor?.disconnect();
   await load?.close().catch(() => undefined);
   await receiver?.close();
   await s3?.close().catch(() => undefined);
-  redis?.removeData();
+  redis?.stop();
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
@@ -97,19 +107,16 @@ async function main() {
   const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'api', 'worker', 'dispatcher', 'simulator', 'cli'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
-  redis = await startChaosRedis();
-  const prefix = `chaos-${Date.now()}`;
-  // The suite's own view of Redis: it must live through the restart too.
-  monitor = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 100, 1_000) });
-  monitor.on('error', () => undefined);
+  redis = await startRedis(redisMode, { redisDownMs: opts.redisDownMs });
+  const { prefix } = redis;
   s3 = await startChaosS3();
-  step(`redis-server pid ${redis.pid} on port ${redis.port} (AOF, appendfsync always); s3rver ${s3.env.S3_ENDPOINT}; prefix ${prefix}`);
+  step(`${redis.description}; s3rver ${s3.env.S3_ENDPOINT}; prefix ${prefix}`);
 
   const simulatorPort = await freePort();
   const apiPort = await freePort();
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env = chaosEnv({ s3Env: s3.env, redisUrl: redis.url, prefix, apiPort, simulatorPort, simulatorUrl });
+  const env = chaosEnv({ s3Env: s3.env, redisEnv: redis.env, prefix, apiPort, simulatorPort, simulatorUrl });
 
   // The simulator listens on loopback only outside production.
   apps.app('simulator', 'simulator', { ...env, NODE_ENV: 'development' });
@@ -134,10 +141,12 @@ async function main() {
   await Promise.all(workersUp);
 
   load = createLoad({ apiUrl, apiKey, webhookUrl: receiver.url, runId: prefix });
+  // The suite's own view of voxq: it must live through the Redis faults too.
+  observer = createObserver({ apiUrl, apiKey, env });
   const giveUpAt = () => Date.now() + opts.settleSeconds * 1000;
   const windowMs = opts.submitSeconds * 1000;
 
-  step(`submitting ${opts.jobs} jobs over ${opts.submitSeconds} s with ${describeFaults()} on ${VENDORS.join(', ')}`);
+  step(`submitting ${opts.jobs} jobs over ${opts.submitSeconds} s with ${describeFaults()} on ${VENDORS.join(', ')}; ${redis.faultsDescription}`);
   await providerFaults(simulatorUrl, true);
   const started = performance.now();
   const schedule = scheduleFaults({
@@ -145,8 +154,7 @@ async function main() {
     apps,
     startWorker,
     startDispatcher,
-    redis,
-    redisDownMs: opts.redisDownMs,
+    redisFaults: redis.faults,
     receiver,
     apiUrl,
     simulatorUrl,
@@ -172,9 +180,10 @@ async function main() {
   // Settle: every record finished and its webhook heard, or the deadline.
   const ids = [...submitted.keys()];
   const deadline = Date.now() + opts.settleSeconds * 1000;
+  const finished = new Map();
   let state;
   for (;;) {
-    state = await settled(monitor, prefix, ids, receiver);
+    state = await settled(observer, ids, receiver, finished);
     if (state.done || Date.now() > deadline) break;
     await sleep(1_000);
   }
@@ -184,8 +193,8 @@ async function main() {
       : `deadline: ${state.open} jobs unfinished, ${state.unheard} finished without a webhook, ${state.queued} BullMQ jobs unfinished`,
   );
 
-  const result = await verify({ redis: monitor, prefix, tenant: 'chaos', submitted, cancels, receiver });
-  const deadLetters = await monitor.llen(redisKeys(prefix).webhookDeliveries.deadLetter());
+  const result = await verify({ observer, submitted, cancels, receiver });
+  const deadLetters = await observer.deadLetters();
   return {
     result,
     settledInTime: state.done,
@@ -207,7 +216,7 @@ try {
     receiver,
     unexpectedExits: apps.unexpectedExits,
     providerFailuresSeen: providerFailures(logDir),
-    redisErrors: redisErrorsByApp(logDir, apps.apps.keys(), redis.port),
+    redisErrors: redisErrorsByApp(logDir, apps.apps.keys(), redis.ports),
   });
   console.log(`\n${passed ? 'PASS' : 'FAIL'}: ${passed ? 'no job lost, none processed twice, every webhook heard' : 'see above'}`);
 } catch (error) {

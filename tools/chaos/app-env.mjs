@@ -1,13 +1,14 @@
 // The environment every app of the chaos suite runs with: production settings, the suite's
-// own Redis and S3, both LLM vendors and the speech routes on the provider simulator, and
-// timeouts, retries and breakers shortened so that the faults play out within the run.
+// own Redis (one redis-server or a cluster) and S3, both LLM vendors and the speech routes on
+// the provider simulator, and timeouts, retries and breakers shortened so that the faults
+// play out within the run.
 
 import { randomBytes } from 'node:crypto';
 
 // Production settings need a key for tenant secrets; every app of one run shares it.
 const SECRETS_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-export function chaosEnv({ s3Env, redisUrl, prefix, apiPort, simulatorPort, simulatorUrl }) {
+export function chaosEnv({ s3Env, redisEnv, prefix, apiPort, simulatorPort, simulatorUrl }) {
   return {
     ...process.env,
     ...s3Env,
@@ -15,7 +16,7 @@ export function chaosEnv({ s3Env, redisUrl, prefix, apiPort, simulatorPort, simu
     NODE_ENV: 'production',
     SECRETS_ENCRYPTION_KEY,
     LOG_LEVEL: 'warn',
-    REDIS_URL: redisUrl,
+    ...redisEnv,
     REDIS_PREFIX: prefix,
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),

@@ -1,6 +1,7 @@
 // The chaos schedule: provider faults on the simulator for the whole submission window, and
 // the process, Redis and receiver faults at fixed fractions of it (the plan is in
-// tools/chaos.mjs's header and docs/chaos.md).
+// tools/chaos.mjs's header and docs/chaos.md). The Redis faults are the Redis's own
+// (tools/chaos/redis.mjs): a restart of one redis-server, or a cluster's failovers.
 import { httpOk, sleep, until } from '../bench/wait.mjs';
 
 /** Each vendor's calls: 20% answered 503, 5% left hanging (PROVIDER_TIMEOUT_MS gives up on them). */
@@ -34,9 +35,10 @@ export async function providerFaults(simulatorUrl, on) {
 /**
  * Starts the schedule, timed from now over a window of `windowMs`, and returns its `events`
  * (await them all once the submissions are done) and `stopBursts` (the 429 bursts run until
- * called). `mark` logs a fault as it lands.
+ * called). `mark` logs a fault as it lands. `redisFaults` are `{ at, run }`: `run` breaks
+ * Redis and resolves, with what it did, once Redis serves again.
  */
-export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, redis, redisDownMs, receiver, apiUrl, simulatorUrl, mark, step }) {
+export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, redisFaults, receiver, apiUrl, simulatorUrl, mark, step }) {
   // Process faults run one after another (each no earlier than its time, never before the
   // previous one has recovered); receiver faults land at their time whatever else is running.
   const events = [];
@@ -50,13 +52,14 @@ export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, r
   then(0.25, () => apps.killAndRestart('worker-a', startWorker, 'worker started').then(() => mark('worker-a SIGKILLed, started again and serving')));
   after(0.3, () => (receiver.unavailable(), mark('receiver: 503 + Retry-After from now')));
   after(0.4, () => receiver.refusing().then(() => mark('receiver: connections refused from now')));
-  then(0.45, async () => {
-    const ms = await redis.crashAndRestart(redisDownMs);
-    mark(`redis-server SIGKILLed and restarted on its AOF (${ms} ms without Redis), pid ${redis.pid}`);
-    const t = performance.now();
-    await until('the api to answer /readyz again', () => httpOk(`${apiUrl}/readyz`), 30_000, 50);
-    mark(`api ready again ${Math.round(performance.now() - t)} ms after Redis came back`);
-  });
+  for (const fault of redisFaults) {
+    then(fault.at, async () => {
+      mark(await fault.run());
+      const t = performance.now();
+      await until('the api to answer /readyz again', () => httpOk(`${apiUrl}/readyz`), 30_000, 50);
+      mark(`api ready again ${Math.round(performance.now() - t)} ms after Redis came back`);
+    });
+  }
   after(0.5, () => receiver.up().then(() => mark('receiver: up again')));
   // While the receiver answers 300 ms after taking a delivery, so that the kill catches
   // deliveries received but not yet acknowledged: BullMQ's stalled check sends them again,

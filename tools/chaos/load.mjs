@@ -34,7 +34,16 @@ export function createLoad({ apiUrl, apiKey, webhookUrl, runId, connections = 32
   const pool = new Pool(apiUrl, { connections, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const audio = toneWav().toString('base64');
   const auth = { authorization: `Bearer ${apiKey}` };
-  const stats = { submitRetries: 0, submitErrors: {}, cancelRequests: 0, cancelRetries: 0, cancelled: 0, cancelConflict: 0, cancelErrors: {} };
+  const stats = {
+    submitRetries: 0,
+    submitErrors: {},
+    slowestSubmitMs: 0,
+    cancelRequests: 0,
+    cancelRetries: 0,
+    cancelled: 0,
+    cancelConflict: 0,
+    cancelErrors: {},
+  };
   const note = (bucket, key) => (bucket[key] = (bucket[key] ?? 0) + 1);
 
   async function call(method, path, body, headers = {}) {
@@ -55,7 +64,10 @@ export function createLoad({ apiUrl, apiKey, webhookUrl, runId, connections = 32
     for (let attempt = 0; ; attempt++) {
       let outcome;
       try {
+        const t0 = performance.now();
         const res = await call('POST', '/v1/jobs', body, { 'idempotency-key': key });
+        // A Redis fault the api waited through (no error, only a slow answer) shows here.
+        stats.slowestSubmitMs = Math.max(stats.slowestSubmitMs, Math.round(performance.now() - t0));
         if (res.status === 202 || res.status === 200) return JSON.parse(res.text).id;
         outcome = `HTTP ${res.status}`;
         // A request the API refused as a request (4xx other than 409/429) will never pass.

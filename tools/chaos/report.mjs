@@ -25,15 +25,22 @@ export function providerFailures(logDir) {
   return out;
 }
 
-/** Log lines per app that mention a lost Redis connection: proof the restart reached them. */
-export function redisErrorsByApp(logDir, appNames, redisPort) {
+/**
+ * ioredis's own errors, and a cluster's while it fails a master over (error names: case
+ * kept): a blocked BullMQ fetch on a master turned replica is UNBLOCKED.
+ */
+const REDIS_ERROR = /Connection is closed|max retries per request/i;
+const CLUSTER_ERROR = /CLUSTERDOWN|TRYAGAIN|READONLY|UNBLOCKED|MOVED|Too many Cluster redirections|Failed to refresh slots cache/;
+
+/** Log lines per app that mention a lost Redis connection: proof the Redis faults reached them. */
+export function redisErrorsByApp(logDir, appNames, redisPorts) {
   const out = {};
+  // The receiver refuses connections too: only lines naming a Redis port, or Redis's and ioredis's own errors.
+  const ports = redisPorts.map((port) => new RegExp(`:${port}\\b`));
   for (const name of appNames) {
     try {
       const text = readFileSync(join(logDir, `${name}.log`), 'utf8');
-      // The receiver refuses connections too: only lines naming Redis's port, or ioredis's own errors.
-      const port = `:${redisPort}`;
-      out[name] = text.split('\n').filter((l) => l.includes(port) || /Connection is closed|max retries per request/i.test(l)).length;
+      out[name] = text.split('\n').filter((l) => ports.some((port) => port.test(l)) || REDIS_ERROR.test(l) || CLUSTER_ERROR.test(l)).length;
     } catch {
       out[name] = 0;
     }
@@ -49,7 +56,7 @@ export function report({ outcome, opts, load, receiver, unexpectedExits, provide
   const { result, settledInTime, notAccepted, duplicateIds, deadLetters, seconds, processingSeconds } = outcome;
   const { counts, problems } = result;
   const row = (label, value) => console.log(`  ${label.padEnd(30)}${value}`);
-  console.log(`\nvoxq chaos: ${opts.jobs} jobs over ${opts.submitSeconds} s`);
+  console.log(`\nvoxq chaos: ${opts.jobs} jobs over ${opts.submitSeconds} s on ${opts.redisMode === 'cluster' ? 'a Redis Cluster' : 'one Redis'}`);
   row('submitted (accepted ids)', counts.submitted);
   row(
     '  by type',
@@ -72,14 +79,14 @@ export function report({ outcome, opts, load, receiver, unexpectedExits, provide
   row('webhook deliveries', `${counts.deliveries} received, ${counts.duplicates} duplicates (same webhook-id)`);
   row('receiver', `${receiver.stats.refused503} answered 503 while down, ${receiver.stats.badSignature} bad signatures, ${receiver.stats.badBody} bad bodies`);
   row('dead-lettered deliveries', deadLetters);
-  row('tenant index', JSON.stringify(counts.index));
+  row('tenant listings', JSON.stringify(counts.index));
   row('provider failures seen', JSON.stringify(providerFailuresSeen));
   row('attempts', `${counts.retried} jobs took more than one attempt; ${counts.stalledReruns} were re-run after their worker was killed`);
   row('apps that lost Redis', JSON.stringify(redisErrors));
   row('cancel requests repeated', `${load.stats.cancelRetries} (${JSON.stringify(load.stats.cancelErrors)})`);
   row(
     'submissions',
-    `${load.stats.submitRetries} repeated (${JSON.stringify(load.stats.submitErrors)}), ${notAccepted} never accepted, ${duplicateIds.length} ids returned twice`,
+    `${load.stats.submitRetries} repeated (${JSON.stringify(load.stats.submitErrors)}), ${notAccepted} never accepted, ${duplicateIds.length} ids returned twice; slowest answer ${load.stats.slowestSubmitMs} ms`,
   );
   row('unexpected app exits', unexpectedExits.length ? unexpectedExits.map((e) => `${e.name} (${e.code}) at ${e.at}`).join(', ') : 'none');
   row('duration', `${seconds.toFixed(1)} s (${processingSeconds.toFixed(1)} s from the first submission)`);

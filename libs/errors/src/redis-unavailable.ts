@@ -11,13 +11,23 @@ const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  * What ioredis and BullMQ say when a command cannot reach Redis: a command that outlived its
  * `maxRetriesPerRequest` reconnects; a command on a closed connection (ioredis' "Connection is
  * closed.", BullMQ's `ConnectionClosedError`); a command with the offline queue off; a Redis
- * still loading its data after a restart; voxq's own 503 for any of these.
+ * still loading its data after a restart; on a cluster, a command that outlived its
+ * redirections while a master was failed over, or met a cluster without all its slots
+ * served; voxq's own 503 for any of these.
  */
 /** What clients read in voxq's own 503 for it (`errors.redisUnavailable`), recognised as the rest. */
 export const REDIS_UNAVAILABLE_MESSAGE = 'voxq cannot reach Redis right now; nothing was done. Try again in a few seconds.';
 
 const UNAVAILABLE_NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
-const UNAVAILABLE_MESSAGES = [/^Connection is closed\.?$/, /enableOfflineQueue options? is false/, /^Reached the max retries per request limit/, /^LOADING /];
+const UNAVAILABLE_MESSAGES = [
+  /^Connection is closed\.?$/,
+  /enableOfflineQueue options? is false/,
+  /^Reached the max retries per request limit/,
+  /^LOADING /,
+  /^Too many Cluster redirections/,
+  /^CLUSTERDOWN /,
+  /^Cluster isn't ready/,
+];
 
 interface ErrorShape {
   name?: unknown;

@@ -9,22 +9,40 @@ export type RedisTarget = string | { url: string; cluster?: RedisClusterSettings
 const reconnect = (attempt: number) => Math.min(attempt * 100, 2_000);
 
 /**
+ * How many times one command is redirected or retried (MOVED, a closed connection,
+ * CLUSTERDOWN) before it fails, each ~200 ms apart. A connection that waits through an
+ * outage (`maxRetriesPerRequest: null`: workers, dispatcher) gets ~20 s, past a dead
+ * master's `cluster-node-timeout` (Redis's default 15 s) and its replica's election; with
+ * ioredis's default, 16 and the first MOVED followed at once, a worker's writes failed
+ * mid-job within ~3 s while the cluster still named the dead master (docs/chaos.md). A
+ * request path (a retry limit: the api) keeps 16, ~3 s: it answers 503 rather than hang.
+ */
+const redirectionsFor = (options: RedisOptions) => (options.maxRetriesPerRequest === null ? 100 : 16);
+
+/**
  * ioredis' Cluster client with the same per-connection options: every node connection
  * behaves as a single Redis connection would. Redirections (MOVED/ASK) and a failover's
  * CLUSTERDOWN are retried by the client; slots are refreshed when a node goes away.
+ *
+ * Never auto-pipelined, whatever the caller asks: ioredis does not retry an automatic
+ * pipeline whose commands partly ran before a failover (some answered, the rest MOVED) or
+ * were cut off by a master's death ("Command aborted due to connection close"), so each
+ * caller got that raw error instead of a redirection (docs/chaos.md).
  */
 function createClusterConnection(cluster: RedisClusterSettings, options: RedisOptions): Cluster {
-  const { enableAutoPipelining, enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = options;
+  const { enableAutoPipelining: _notOnCluster, enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = options;
   const clusterOptions: ClusterOptions = {
     // The caller's: a startup check gives up at once, a worker never does.
     clusterRetryStrategy: (attempt) => (retryStrategy ?? reconnect)(attempt),
     enableReadyCheck: true,
-    // A failover takes a few seconds: retry commands a cluster briefly refuses meanwhile.
+    // A failover takes seconds: retry commands a cluster briefly refuses or misroutes meanwhile.
     retryDelayOnClusterDown: 300,
     retryDelayOnFailover: 200,
     retryDelayOnTryAgain: 100,
+    // Until the cluster fails a dead master, its nodes still answer MOVED to it: follow slowly.
+    retryDelayOnMoved: 200,
+    maxRedirections: redirectionsFor(options),
     slotsRefreshTimeout: 2_000,
-    ...(enableAutoPipelining === undefined ? {} : { enableAutoPipelining }),
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
     ...(lazyConnect === undefined ? {} : { lazyConnect }),
     redisOptions: {

@@ -3,14 +3,17 @@ import type { Config } from '@voxq/config';
 
 /**
  * Defaults for every voxq job: retries with exponential backoff and jitter (BullMQ's own),
- * and retention. voxq keeps its own job record for clients, so BullMQ's copy is trimmed by
- * age and count to keep Redis memory bounded.
+ * and retention. voxq keeps its own job record for clients, so BullMQ's copy of a completed
+ * job is deleted when it completes: keeping it (by age and count, as before) cost five Redis
+ * commands a job (the completed set and its trimming) for a copy nobody reads. A job id
+ * added again later is stopped by its record (the worker finds it terminal), not by BullMQ.
+ * Failed ones are kept as long as records, for operators (bull-board, `/admin`).
  */
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
     attempts: config.jobs.attempts,
     backoff: { type: 'exponential', delay: config.jobs.backoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnComplete: true,
     removeOnFail: { age: config.jobs.retentionSeconds, count: 100_000 },
   };
 }

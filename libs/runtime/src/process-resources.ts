@@ -50,6 +50,7 @@ export const connectionName = (role: ProcessRole, purpose: string) => `voxq:${ro
  *   events in the same ticks.
  * - dispatcher: as the worker: a delivery's record writes wait through a restart rather
  *   than fail a delivery the receiver already got.
+ * On a Redis Cluster none is auto-pipelined (`createRedisConnection` says why).
  */
 function commandConnection(config: Config, role: ProcessRole): RedisClient {
   const name = { connectionName: connectionName(role, 'commands') };

@@ -10,6 +10,7 @@ local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 local n = tonumber(ARGV[1])
 if allowance > 0 and used + n > allowance then return {0, used, allowance} end
 used = redis.call('INCRBY', KEYS[1], n)
-redis.call('EXPIREAT', KEYS[1], ARGV[3])
+-- The month's first charge made the counter: it gets its expiry then, once.
+if used == n then redis.call('EXPIREAT', KEYS[1], ARGV[3]) end
 if #KEYS > 2 then redis.call('SET', KEYS[3], n, 'EXAT', ARGV[3]) end
 return {1, used, allowance}
