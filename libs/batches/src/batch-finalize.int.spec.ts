@@ -150,7 +150,7 @@ describe('finalizeBatch', () => {
 
   it('still reports a job whose record is gone (past retention) as job_missing', async () => {
     const { config, redis, store, objects, jobs, batch, deps, stoppedId } = await setup();
-    await redis.del(`${config.redis.prefix}:job:${stoppedId}`);
+    await redis.del(KeyShards.for(config.redis).keysFor(stoppedId).jobs.record(stoppedId));
     const state = (await store.readBatch(batch.tenantId, batch.id))!;
     await finalizeBatch(deps(jobs), state, 'completed');
 
