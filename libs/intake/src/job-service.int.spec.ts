@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { createCommandConnection, Queues } from '@voxq/queues';
+import { createCommandConnection } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, testConfig, testQueues } from '@voxq/testing';
 import { jsonSubmission } from './job-request';
 import { createJobService } from './job-service';
 
@@ -21,7 +21,7 @@ function setup(overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   configs.push(config);
   const redis = createCommandConnection(config.redis);
-  const queues = new Queues(redis, config);
+  const queues = testQueues(redis, config);
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), objects.close()));
   closers.push(() => queues.close());

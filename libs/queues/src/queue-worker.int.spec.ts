@@ -1,11 +1,10 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, testConfig, testQueues } from '@voxq/testing';
 import type { InvalidJobDataError } from './invalid-job-data-error';
 import { QUEUE_CATALOG } from './queue-catalog';
 import { bullPrefix } from './queue-names';
 import { startQueueWorker } from './queue-worker';
-import { Queues } from './queues';
 import { createRedisConnection } from '@voxq/process';
 
 describe('startQueueWorker', () => {
@@ -18,7 +17,7 @@ describe('startQueueWorker', () => {
 
   function setup() {
     const connection = createRedisConnection(config.redis);
-    const queues = new Queues(connection, config);
+    const queues = testQueues(connection, config);
     const handled: unknown[] = [];
     const invalid: InvalidJobDataError[] = [];
     const worker = startQueueWorker(
@@ -76,7 +75,7 @@ describe('startQueueWorker', () => {
 
   it('uses the catalog defaults for each queue', async () => {
     const connection = createRedisConnection(config.redis);
-    const queues = new Queues(connection, config);
+    const queues = testQueues(connection, config);
     closers.push(async () => (await queues.close(), connection.disconnect()));
     expect(queues.batches.defaultJobOptions).toMatchObject(QUEUE_CATALOG.batches.defaults(config));
     expect(queues.queue('webhooks')).toBe(queues.webhooks);
