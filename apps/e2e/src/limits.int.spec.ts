@@ -116,7 +116,7 @@ describe('per-tenant monthly job allowances', () => {
     // No worker: every accepted job stays queued, so queue counts show exactly what was queued.
     stack = await startSimulatedStack({ TENANT_MONTHLY_JOB_ALLOWANCE: '3' }, { worker: false });
     redis = createRedisConnection(stack.config.redis);
-    queues = testQueues(redis, stack.config);
+    queues = await testQueues(redis, stack.config);
     allowance = new UsageAllowance(redis, stack.config.redis.prefix, stack.config.limits.monthlyJobAllowance);
   });
   afterAll(async () => {

@@ -30,7 +30,7 @@ describe('uploads', () => {
     stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT), PROVIDER_TIMEOUT_MS: '30000' }), { dispatcher: false });
     objects = createObjectStore(stack.config);
     redis = createRedisConnection(stack.config.redis);
-    queues = testQueues(redis, stack.config);
+    queues = await testQueues(redis, stack.config);
   });
 
   afterAll(async () => {

@@ -44,7 +44,7 @@ async function setup() {
   configs.push(config);
   const redis = createCommandConnection(config.redis);
   const jobsRedis = createCommandConnection(config.redis);
-  const queues = testQueues(redis, config);
+  const queues = await testQueues(redis, config);
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), jobsRedis.disconnect(), objects.close()));
   closers.push(() => queues.close());

@@ -31,7 +31,7 @@ async function setup(lines: string[]) {
   const config = testConfig();
   configs.push(config);
   const redis = createCommandConnection(config.redis);
-  const queues = testQueues(redis, config);
+  const queues = await testQueues(redis, config);
   const objects = createObjectStore(config);
   const logger = createLogger({ name: 'batch-units-test', level: 'silent' });
   const providers = createProviderRuntime(config, redis, logger);

@@ -10,7 +10,7 @@ describe('Queues', () => {
 
   it('adds jobs under the configured prefix that a worker can take', async () => {
     const connection = createRedisConnection(config.redis);
-    const queues = testQueues(connection, config);
+    const queues = await testQueues(connection, config);
     const done = new Promise<unknown>((resolve) => {
       const worker = new Worker('complete', async (job) => job.data, {
         connection: createRedisConnection(config.redis),

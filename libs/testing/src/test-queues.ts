@@ -1,21 +1,16 @@
 import type { Config } from '@voxq/config';
-import { isRedisUnavailable } from '@voxq/errors';
 import { Queues } from '@voxq/queues';
 import type { RedisClient } from '@voxq/redis-keys';
 
 /**
- * voxq's queues on `connection`, for a test that makes them itself (a process gets them from
- * `openProcessResources`, which listens to their errors). A BullMQ Queue whose connection
- * closes before it has finished starting emits 'error'; with no listener that becomes an
- * unhandled rejection, which fails the whole run. On a cluster (8 shards, 42 queues) a test
- * that closes at once often meets it. Connection errors are expected there and ignored;
- * anything else is still thrown.
+ * voxq's queues on `connection`, for a test that makes them itself, each started before it is
+ * used. A BullMQ Queue closed while it is still starting drops its listeners, and its start
+ * then fails on the closed connection with nobody listening: an unhandled rejection
+ * ("Connection is closed.") that fails the whole run. On a cluster (8 shards: 42 queues) a
+ * test that closes soon after making them often met it.
  */
-export function testQueues(connection: RedisClient, config: Config): Queues {
+export async function testQueues(connection: RedisClient, config: Config): Promise<Queues> {
   const queues = new Queues(connection, config);
-  for (const queue of queues.all())
-    queue.on('error', (error) => {
-      if (!isRedisUnavailable(error)) throw error;
-    });
+  await Promise.all(queues.all().map((queue) => queue.waitUntilReady()));
   return queues;
 }

@@ -34,7 +34,7 @@ async function setup(secret: string, overrides: Record<string, string> = {}) {
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => (id === TENANT ? secret : null) });
   closers.push(() => dispatcher.close());
   const redis = createRedisConnection(config.redis);
-  const queues = testQueues(redis, config);
+  const queues = await testQueues(redis, config);
   const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));
   const endpoints = new WebhookEndpointStore(redis, config.redis.prefix, 0);

@@ -44,7 +44,7 @@ async function setup() {
   closers.push(() => resources.close());
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async () => secret });
   const redis = createRedisConnection(config.redis);
-  const queues = testQueues(redis, config);
+  const queues = await testQueues(redis, config);
   closers.push(async () => (await queues.close(), redis.quit()));
   const send = (url: string) => enqueueWebhook(queues.webhooks, { tenantId: TENANT, url, event: buildJobEvent('job.completed', jobViewFixture()) });
   return { dispatcher, queues, send };

@@ -37,7 +37,7 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => secrets[id] ?? null });
   closers.push(() => dispatcher.close());
   const redis = createRedisConnection(config.redis);
-  const queues = testQueues(redis, config);
+  const queues = await testQueues(redis, config);
   const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));
 
