@@ -119,6 +119,9 @@ describe('graceful shutdown', () => {
       WORKER_QUEUES: 'complete',
       ESPEAK_ENABLED: 'false',
       POCKETSPHINX_ENABLED: 'false',
+      // One shard, on a cluster too: a worker splits WORKER_CONCURRENCY over the shards (8 on a
+      // cluster: 1 each), so how many of these jobs run at once would depend on their ids' shards.
+      REDIS_SHARDS: '1',
     });
     stack = await startStack(config, { worker: options.worker, dispatcher: false });
     const connection = createRedisConnection(config.redis);
