@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobService, type Submission } from '@voxq/intake';
 import { ApiKeyStore, UsageAllowance, type KeyRateLimit } from '@voxq/auth';
 import { jobRequestSchema } from '@voxq/contracts';
-import { Queues, createRedisConnection } from '@voxq/queues';
+import { type Queues, createRedisConnection } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
-import { startSimulatedStack, type SimulatedStack, type TestResponse } from '@voxq/testing';
+import { startSimulatedStack, type SimulatedStack, type TestResponse, testQueues } from '@voxq/testing';
 import type { RedisClient } from '@voxq/redis-keys';
 
 const completeJob = (content = 'Hello') => ({ type: 'complete', input: { messages: [{ role: 'user', content }] } });
@@ -116,7 +116,7 @@ describe('per-tenant monthly job allowances', () => {
     // No worker: every accepted job stays queued, so queue counts show exactly what was queued.
     stack = await startSimulatedStack({ TENANT_MONTHLY_JOB_ALLOWANCE: '3' }, { worker: false });
     redis = createRedisConnection(stack.config.redis);
-    queues = new Queues(redis, stack.config);
+    queues = await testQueues(redis, stack.config);
     allowance = new UsageAllowance(redis, stack.config.redis.prefix, stack.config.limits.monthlyJobAllowance);
   });
   afterAll(async () => {

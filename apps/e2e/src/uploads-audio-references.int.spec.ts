@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queues, createRedisConnection } from '@voxq/queues';
+import { type Queues, createRedisConnection } from '@voxq/queues';
 import { createObjectStore, type S3ObjectStore } from '@voxq/storage';
-import { cleanupPrefix, startStack, testConfig, type TestStack } from '@voxq/testing';
+import { cleanupPrefix, startStack, testConfig, type TestStack, testQueues } from '@voxq/testing';
 import type { RedisClient } from '@voxq/redis-keys';
 import { LIMIT, MiB, tenantId, uploadHelpers } from './uploads.fixture';
 
@@ -30,7 +30,7 @@ describe('uploads', () => {
     stack = await startStack(testConfig({ UPLOAD_MAX_BYTES: String(LIMIT), PROVIDER_TIMEOUT_MS: '30000' }), { dispatcher: false });
     objects = createObjectStore(stack.config);
     redis = createRedisConnection(stack.config.redis);
-    queues = new Queues(redis, stack.config);
+    queues = await testQueues(redis, stack.config);
   });
 
   afterAll(async () => {

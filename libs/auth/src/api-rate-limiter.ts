@@ -23,6 +23,11 @@ export class ApiRateLimiter {
     private readonly defaults: RateLimit,
   ) {
     this.keys = redisKeys(prefix).auth;
+    // rate-limiter-flexible defines its Lua command on the connection when a limiter is made.
+    // Made at a first request, that can land while the API connection's auto-pipelining holds
+    // a pipeline made before it: the command fails there, and the pipeline's reply then throws
+    // out of ioredis and kills the process (ioredis#1931). One made now defines it up front.
+    void new RateLimiterRedis({ storeClient: redis, points: 1, duration: 1 });
   }
 
   limitOf(principal: Principal): RateLimit {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Principal } from '@voxq/auth';
 import type { Config } from '@voxq/config';
-import { createCommandConnection, Queues } from '@voxq/queues';
+import { createCommandConnection } from '@voxq/queues';
 import { createObjectStore } from '@voxq/storage';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, testConfig, testQueues } from '@voxq/testing';
 import { jsonSubmission } from './job-request';
 import { createJobService } from './job-service';
 
@@ -17,11 +17,11 @@ afterEach(async () => {
 });
 
 /** A JobService on real Redis and S3, under a fresh prefix and tenant. */
-function setup(overrides: Record<string, string> = {}) {
+async function setup(overrides: Record<string, string> = {}) {
   const config = testConfig(overrides);
   configs.push(config);
   const redis = createCommandConnection(config.redis);
-  const queues = new Queues(redis, config);
+  const queues = await testQueues(redis, config);
   const objects = createObjectStore(config);
   closers.push(() => (redis.disconnect(), objects.close()));
   closers.push(() => queues.close());
@@ -36,7 +36,7 @@ const transcribe = (bytes: number) =>
 
 describe('JobService', () => {
   it('queues a submitted job and records it as queued', async () => {
-    const { jobs, queues, principal } = setup();
+    const { jobs, queues, principal } = await setup();
     const { view, replayed } = await jobs.submit(principal, complete('hi'));
     expect(replayed).toBe(false);
     expect(await jobs.get(principal, view.id)).toEqual(expect.objectContaining({ id: view.id, type: 'complete', status: 'queued' }));
@@ -44,7 +44,7 @@ describe('JobService', () => {
   });
 
   it('returns the first job for a repeat with the same Idempotency-Key and body, and refuses another body', async () => {
-    const { jobs, principal } = setup();
+    const { jobs, principal } = await setup();
     const first = await jobs.submit(principal, complete('hi'), 'key-1');
     const again = await jobs.submit(principal, complete('hi'), 'key-1');
     expect(again).toEqual({ view: expect.objectContaining({ id: first.view.id }), replayed: true });
@@ -52,7 +52,7 @@ describe('JobService', () => {
   });
 
   it('charges new jobs to the monthly allowance, never a replay, and refuses past it with a 402', async () => {
-    const { jobs, principal } = setup({ TENANT_MONTHLY_JOB_ALLOWANCE: '2' });
+    const { jobs, principal } = await setup({ TENANT_MONTHLY_JOB_ALLOWANCE: '2' });
     await jobs.submit(principal, complete('a'), 'key-a');
     await jobs.submit(principal, complete('a'), 'key-a');
     await jobs.submit(principal, complete('b'));
@@ -60,7 +60,7 @@ describe('JobService', () => {
   });
 
   it('gives back the charge and the Idempotency-Key of a submission that fails before queueing', async () => {
-    const { jobs, principal } = setup({ TENANT_MONTHLY_JOB_ALLOWANCE: '1', API_AUDIO_LIMIT_BYTES: '1024' });
+    const { jobs, principal } = await setup({ TENANT_MONTHLY_JOB_ALLOWANCE: '1', API_AUDIO_LIMIT_BYTES: '1024' });
     await expect(jobs.submit(principal, transcribe(2048), 'key-audio')).rejects.toMatchObject({ status: 413 });
     // The key is free again (a corrected body may use it) and the allowance still has its one job.
     const { view, replayed } = await jobs.submit(principal, transcribe(512), 'key-audio');
@@ -69,7 +69,7 @@ describe('JobService', () => {
   });
 
   it('gives back every key of a bulk submission when one of them is refused', async () => {
-    const { jobs, principal } = setup();
+    const { jobs, principal } = await setup();
     await jobs.submit(principal, complete('taken'), 'key-taken');
     await expect(jobs.submitMany(principal, [complete('x'), complete('y')], ['key-free', 'key-taken'])).rejects.toMatchObject({
       code: 'idempotency_key_reused',

@@ -1,22 +1,30 @@
-import type { RedisClient } from '@voxq/redis-keys';
 import type { JobLiveEventInput } from '@voxq/contracts';
-import type { KeyShards } from '@voxq/redis-keys';
+import { defineScripts, type KeyShards, type RedisClient } from '@voxq/redis-keys';
+import publishLua from './scripts/job-event-publish.lua';
 
-/** The channel a job's run-time events are published on; its final status goes to `<record>:done`. */
+interface EventScripts {
+  voxqPublishJobEvent(channel: string, message: string): Promise<number>;
+}
 
 /**
  * Publishes a job's run-time events for `GET /v1/jobs/:id/events`. Pub/sub, not a stream:
  * whoever listens gets them live (a stream opens with the job's state, so a late listener
- * misses nothing it needs), nothing is stored, and with no listener a PUBLISH costs RedisClient
- * next to nothing. Never awaited on the job's path and never fails it.
+ * misses nothing it needs), nothing is stored, and with no listener a PUBLISH costs Redis
+ * next to nothing. Never awaited on the job's path and never fails it. Its final status goes
+ * to `<record>:done` (job-transition.lua); both from the job's shard, in order (see the script).
  */
 export class JobEventPublisher {
+  private readonly redis: RedisClient & EventScripts;
+
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly shards: KeyShards,
-  ) {}
+  ) {
+    this.redis = defineScripts<EventScripts>(redis, { voxqPublishJobEvent: { keys: 1, lua: publishLua } });
+  }
 
   publish(jobId: string, event: JobLiveEventInput): void {
-    this.redis.publish(this.shards.keysFor(jobId).channels.jobEvents(jobId), JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
+    const channel = this.shards.keysFor(jobId).channels.jobEvents(jobId);
+    this.redis.voxqPublishJobEvent(channel, JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
   }
 }

@@ -1,11 +1,10 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, testConfig, testQueues } from '@voxq/testing';
 import type { InvalidJobDataError } from './invalid-job-data-error';
 import { QUEUE_CATALOG } from './queue-catalog';
 import { bullPrefix } from './queue-names';
 import { startQueueWorker } from './queue-worker';
-import { Queues } from './queues';
 import { createRedisConnection } from '@voxq/process';
 
 describe('startQueueWorker', () => {
@@ -16,9 +15,9 @@ describe('startQueueWorker', () => {
     await cleanupPrefix(config);
   });
 
-  function setup() {
+  async function setup() {
     const connection = createRedisConnection(config.redis);
-    const queues = new Queues(connection, config);
+    const queues = await testQueues(connection, config);
     const handled: unknown[] = [];
     const invalid: InvalidJobDataError[] = [];
     const worker = startQueueWorker(
@@ -40,7 +39,7 @@ describe('startQueueWorker', () => {
   }
 
   it('hands the handler parsed data, and enqueue is typed by the catalog', async () => {
-    const { queues, handled } = setup();
+    const { queues, handled } = await setup();
     await queues.enqueue('batches', { job: 'run', payload: { tenantId: 'acme', batchId: 'batch_1' }, options: { jobId: 'run.batch_1' } });
     // @ts-expect-error: a `run` step has no fileId.
     const wrongPayload = () => queues.enqueue('batches', { job: 'run', payload: { tenantId: 'acme', fileId: 'f' } });
@@ -52,12 +51,15 @@ describe('startQueueWorker', () => {
   });
 
   it('fails a malformed payload put straight on the queue, at once and with the reason', async () => {
-    const { handled, invalid } = setup();
+    const { handled, invalid } = await setup();
     // Not through `enqueue`: what another program (or an older, broken version) could write.
     const raw = new Queue(QUEUE_CATALOG.batches.name, { connection: createRedisConnection(config.redis), prefix: bullPrefix(config.redis.prefix) });
     const events = new QueueEvents(QUEUE_CATALOG.batches.name, {
       connection: createRedisConnection(config.redis),
       prefix: bullPrefix(config.redis.prefix),
+      // From the stream's start (this test's prefix is new): ready is not yet reading, and from
+      // '$' a failure written before its first read is missed (it timed out once on a cluster).
+      lastEventId: '0-0',
     });
     closers.push(async () => (await raw.close(), await events.close()));
     await events.waitUntilReady();
@@ -76,7 +78,7 @@ describe('startQueueWorker', () => {
 
   it('uses the catalog defaults for each queue', async () => {
     const connection = createRedisConnection(config.redis);
-    const queues = new Queues(connection, config);
+    const queues = await testQueues(connection, config);
     closers.push(async () => (await queues.close(), connection.disconnect()));
     expect(queues.batches.defaultJobOptions).toMatchObject(QUEUE_CATALOG.batches.defaults(config));
     expect(queues.queue('webhooks')).toBe(queues.webhooks);

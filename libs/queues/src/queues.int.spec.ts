@@ -1,8 +1,7 @@
 import { Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupPrefix, installationKeys, testConfig } from '@voxq/testing';
+import { cleanupPrefix, installationKeys, testConfig, testQueues } from '@voxq/testing';
 import { bullPrefix } from './queue-names';
-import { Queues } from './queues';
 import { createRedisConnection } from '@voxq/process';
 
 describe('Queues', () => {
@@ -11,7 +10,7 @@ describe('Queues', () => {
 
   it('adds jobs under the configured prefix that a worker can take', async () => {
     const connection = createRedisConnection(config.redis);
-    const queues = new Queues(connection, config);
+    const queues = await testQueues(connection, config);
     const done = new Promise<unknown>((resolve) => {
       const worker = new Worker('complete', async (job) => job.data, {
         connection: createRedisConnection(config.redis),

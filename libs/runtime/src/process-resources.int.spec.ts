@@ -1,39 +1,64 @@
+import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@voxq/logging';
-import { cleanupPrefix, eventually, onRedisCluster, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
+import type { RedisClient } from '@voxq/redis-keys';
 import { openProcessResources } from './process-resources';
 
 const logger = createLogger({ name: 'runtime-test', level: 'silent' });
 
-// CLIENT LIST and CLIENT ID are one node's: on a cluster a connection has an id on each node.
-describe.skipIf(onRedisCluster())('openProcessResources', () => {
+/**
+ * A client's server connections, keyed by address: its one, or on a cluster one per node.
+ * `connectedOnly`: the nodes it has connected to (a cluster client connects on first use);
+ * otherwise every node, connecting where needed.
+ */
+function serverConnections(client: RedisClient, connectedOnly: boolean): Array<{ node: string; redis: Redis }> {
+  if (!('nodes' in client)) return [{ node: 'single', redis: client }];
+  return client
+    .nodes('all')
+    .filter((redis) => !connectedOnly || redis.status === 'ready')
+    .map((redis) => ({ node: `${redis.options.host}:${redis.options.port}`, redis }));
+}
+
+describe('openProcessResources', () => {
   const config = testConfig();
   const observer = createRedisConnection(config.redis);
   afterEach(() => cleanupPrefix(config));
 
-  /** The name of each client id connected now (other tests' processes may share this Redis). */
+  /** Each node's client ids connected now, with their names (other tests' processes may share this Redis). */
   const connected = async (): Promise<Map<string, string>> => {
-    const list = String(await observer.client('LIST'));
+    await observer.ping(); // connected: a cluster client then knows its nodes
+    const lists = await Promise.all(serverConnections(observer, false).map(async ({ node, redis }) => ({ node, list: String(await redis.client('LIST')) })));
     return new Map(
-      list.split('\n').flatMap((line) => {
-        const id = /\bid=(\d+)/.exec(line)?.[1];
-        return id ? [[id, /\bname=(\S*)/.exec(line)?.[1] ?? '']] : [];
-      }),
+      lists.flatMap(({ node, list }) =>
+        list.split('\n').flatMap((line) => {
+          const id = /\bid=(\d+)/.exec(line)?.[1];
+          return id ? [[`${node}#${id}`, /\bname=(\S*)/.exec(line)?.[1] ?? '']] : [];
+        }),
+      ),
     );
+  };
+  /** CLIENT ID of each of the client's server connections, as `connected` keys them. */
+  const idsOf = async (client: RedisClient) => {
+    await client.ping();
+    return Promise.all(serverConnections(client, true).map(async ({ node, redis }) => `${node}#${String(await redis.client('ID'))}`));
   };
 
   it('opens one named command connection, names each separate one, and closes them all once', async () => {
     const resources = openProcessResources(config, logger, 'worker');
     const subscriber = resources.connection('subscriber:cancel');
-    const ids = (await Promise.all([resources.redis.client('ID'), subscriber.client('ID')])).map(String);
+    const [commandIds, subscriberIds] = await Promise.all([idsOf(resources.redis), idsOf(subscriber)]);
     expect(resources.queues.all()).toHaveLength(5 * config.redis.shards + 2);
     expect(resources.objects.bucket).toBe(config.s3.bucket);
     expect(resources.providers.registry.all().length).toBeGreaterThan(0);
     const before = await connected();
-    expect(ids.map((id) => before.get(id))).toEqual(['voxq:worker:commands', 'voxq:worker:subscriber:cancel']);
+    expect(commandIds.length).toBeGreaterThan(0);
+    expect(new Set(commandIds.map((id) => before.get(id)))).toEqual(new Set(['voxq:worker:commands']));
+    expect(new Set(subscriberIds.map((id) => before.get(id)))).toEqual(new Set(['voxq:worker:subscriber:cancel']));
 
     await Promise.all([resources.close(), resources.close()]);
+    const ids = [...commandIds, ...subscriberIds];
     await eventually(
       async () => {
         const now = await connected();

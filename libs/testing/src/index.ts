@@ -21,3 +21,4 @@ export { bundleApps, type AppBundles } from './app-bundle';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { installationKeys, scanKeys } from './scan-keys';
 export { eachLine, jsonLogLines } from './log-lines';
+export { testQueues } from './test-queues';

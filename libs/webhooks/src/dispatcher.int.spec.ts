@@ -5,9 +5,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
-import { createRedisConnection, Queues } from '@voxq/queues';
+import { createRedisConnection } from '@voxq/queues';
 import { openProcessResources } from '@voxq/runtime';
-import { cleanupPrefix, eventually, startWebhookReceiver, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, startWebhookReceiver, testConfig, testQueues } from '@voxq/testing';
 import type { DeadLetter, DeliveryAttempt } from './delivery-log';
 import { redisKeys } from '@voxq/redis-keys';
 import { startDispatcher } from './dispatcher';
@@ -37,7 +37,7 @@ async function setup(overrides: Record<string, string> = {}, secrets: Record<str
   const dispatcher = await startDispatcher({ resources, config, logger, secretFor: async (id) => secrets[id] ?? null });
   closers.push(() => dispatcher.close());
   const redis = createRedisConnection(config.redis);
-  const queues = new Queues(redis, config);
+  const queues = await testQueues(redis, config);
   const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
   closers.push(async () => (await queues.close(), redis.quit()));
 

@@ -91,7 +91,10 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
     // Subscribed first, then the snapshot: nothing published in between is missed.
     stops.push(
       await channels.listen(keys.channels.jobEvents(id), (message) => {
-        if (ended) return;
+        // Once the job is known to have ended, a run-time event is from an attempt already
+        // over: on a Redis Cluster one can still arrive (relayed between nodes) after the
+        // record said so. It would land between `job` and the final event: dropped.
+        if (ended || finishing) return;
         const event = JSON.parse(message) as { type: string };
         sse.send(event.type, event);
       }),
