@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { JobLiveEventInput } from '@voxq/contracts';
 import { defineScripts, type KeyShards, type RedisClient } from '@voxq/redis-keys';
 import publishLua from './scripts/job-event-publish.lua';
@@ -25,6 +26,10 @@ export class JobEventPublisher {
 
   publish(jobId: string, event: JobLiveEventInput): void {
     const channel = this.shards.keysFor(jobId).channels.jobEvents(jobId);
-    this.redis.voxqPublishJobEvent(channel, JSON.stringify({ ...event, at: new Date().toISOString() })).catch(() => undefined);
+    const message = JSON.stringify({ ...event, at: new Date().toISOString() });
+    // One Redis publishes everything from one place: the script (an EVALSHA around the
+    // PUBLISH, more Redis CPU) is only needed to pin a cluster's messages to the job's node.
+    const sent = this.redis instanceof Cluster ? this.redis.voxqPublishJobEvent(channel, message) : this.redis.publish(channel, message);
+    sent.catch(() => undefined);
   }
 }
