@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, redisAnswers } from './net.mjs';
+import { until } from './wait.mjs';
 
 const run = promisify(execFile);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `redis-cli -p <port> <args…>`'s output; rejects when the node cannot be reached. */
 export async function redisCli(port, ...args) {
@@ -27,16 +27,6 @@ export function parseInfo(text) {
     if (at > 0 && !line.startsWith('#')) out[line.slice(0, at)] = line.slice(at + 1);
   }
   return out;
-}
-
-/** Resolves once `check()` is truthy, polling every `everyMs`; rejects after `timeoutMs`. */
-async function until(what, check, timeoutMs, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** True when every node in `ports` answers and reports `cluster_state:ok`. */
