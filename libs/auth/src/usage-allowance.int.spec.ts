@@ -33,6 +33,12 @@ describe('UsageAllowance (real Redis)', () => {
     expect(await allowance.usage('t-charge')).toMatchObject({ jobs: 5, remaining: 0 });
   });
 
+  it('a refused first charge of the month leaves no counter behind (one without its expiry)', async () => {
+    const refused = await allowance.charge('t-first', 6).catch((e: AppError) => e);
+    expect(refused).toMatchObject({ status: 402, code: 'allowance_exhausted' });
+    expect(await redis.keys(`${config.redis.prefix}:usage:t-first:*`)).toEqual([]);
+  });
+
   it('never lets concurrent charges together pass the allowance', async () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => allowance.charge('t-race', 1)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);

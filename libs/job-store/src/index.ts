@@ -5,7 +5,7 @@ export { JOB_ID_PATTERN, newJobId } from './job-id';
 export { jobRecordSchema, newJobFields, toJobView } from './job-record';
 export type { JobRecord, NewJobFields } from './job-record';
 export { JobStore } from './job-store';
-export type { JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
+export type { CounterIncrements, JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
 export { pairsToObject, readIndexPage } from './index-page';
 export type { IndexPageOptions } from './index-page';
 export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upload-store';

@@ -48,6 +48,36 @@ describe('JobStore', () => {
     expect(await store.start(job)).toEqual({ kind: 'terminal', status: 'completed' });
   });
 
+  it('keeps the first start time; a resumed attempt is not counted again', async () => {
+    const job = fields();
+    await store.create(job);
+    await store.start(job, {}, new Date('2026-12-01T00:00:00Z'));
+    expect(await store.start(job, { countAttempt: false }, new Date('2026-12-01T00:00:05Z'))).toEqual({ kind: 'started', attempt: 1 });
+    expect(await store.requeue(job)).toMatchObject({ kind: 'ok', previous: 'active' });
+    expect(await store.start(job, {}, new Date('2026-12-01T00:00:09Z'))).toEqual({ kind: 'started', attempt: 2 });
+    expect(await store.read(job.id)).toMatchObject({ status: 'active', attempts: 2, startedAt: '2026-12-01T00:00:00.000Z' });
+    const { jobs: queued } = await store.list('acme', { limit: 100, status: 'queued' });
+    expect(queued.map((j) => j.id)).not.toContain(job.id);
+  });
+
+  it("adds a completed job's counters and its batch's count in the completing step, once", async () => {
+    const job = { ...fields(), batchId: 'batch_counters' };
+    await store.create(job);
+    await store.start(job);
+    const counterKey = KeyShards.for(config.redis).keysFor(job.id).metering.day('acme', '2026-12-01');
+    const counters = {
+      key: counterKey,
+      expireAt: 4_102_444_800,
+      increments: [['llm|x|jobs', 1] as [string, number], ['llm|x|input_tokens', 7] as [string, number]],
+    };
+    expect((await store.complete(job, { text: 'hi' }, { returnRecord: false, counters })).kind).toBe('ok');
+    expect((await store.complete(job, { text: 'again' }, { returnRecord: false, counters })).kind).toBe('rejected');
+    expect(await redis.hgetall(counterKey)).toEqual({ 'llm|x|jobs': '1', 'llm|x|input_tokens': '7' });
+    expect(await redis.expiretime(counterKey)).toBe(4_102_444_800);
+    const progress = KeyShards.for(config.redis).keysFor(job.id).batches.progress('acme', 'batch_counters');
+    expect(await redis.hget(progress, 'completed')).toBe('1');
+  });
+
   it('lets a worker create the record when it starts before the API wrote it', async () => {
     const job = fields();
     expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1 });

@@ -86,9 +86,16 @@ export class JobStore {
   /**
    * Stores an active job's result. `returnRecord` asks for the finished record back (to
    * build its webhook event): sending it costs Redis and the worker time on every job.
+   * `counters` are added in the same step (the job's usage): only by the call that completes
+   * the job, so a job is counted exactly once whatever re-runs follow.
    */
-  async complete(job: JobRef, result: unknown, { returnRecord = true } = {}, now = new Date()): Promise<TransitionOutcome> {
-    return this.transition(job, 'completed', ['active'], returnRecord, ['result', JSON.stringify(result), 'finishedAt', now.toISOString()]);
+  async complete(
+    job: JobRef,
+    result: unknown,
+    { returnRecord = true, counters }: { returnRecord?: boolean; counters?: CounterIncrements | null } = {},
+    now = new Date(),
+  ): Promise<TransitionOutcome> {
+    return this.transition(job, 'completed', ['active'], returnRecord, ['result', JSON.stringify(result), 'finishedAt', now.toISOString()], counters);
   }
 
   /** An active job that went back to wait in the queue (its providers are busy). */
@@ -106,12 +113,33 @@ export class JobStore {
     return (await this.transition(job, 'cancelled', ['queued', 'active'], true, fields)) as TransitionOutcome<JobRecord>;
   }
 
-  private async transition(job: JobRef, to: JobStatus, from: JobStatus[], returnRecord: boolean, fields: string[]): Promise<TransitionOutcome> {
+  private async transition(
+    job: JobRef,
+    to: JobStatus,
+    from: JobStatus[],
+    returnRecord: boolean,
+    fields: string[],
+    counters?: CounterIncrements | null,
+  ): Promise<TransitionOutcome> {
     const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to, job.id), ...from.map((s) => this.statusKey(job.tenantId, s, job.id))];
     // The batch's counts of its jobs in this shard: `BatchStore` adds the shards up.
-    if (ttl > 0 && job.batchId) keys.push(this.shards.keysFor(job.id).batches.progress(job.tenantId, job.batchId));
-    const args = [job.id, to, from.join(','), ttl, returnRecord ? 1 : 0, ...fields];
+    const batchId = ttl > 0 ? job.batchId : undefined;
+    if (batchId) keys.push(this.shards.keysFor(job.id).batches.progress(job.tenantId, batchId));
+    const increments = counters?.increments ?? [];
+    if (counters && increments.length > 0) keys.push(counters.key);
+    const args = [
+      job.id,
+      to,
+      from.join(','),
+      ttl,
+      returnRecord ? 1 : 0,
+      batchId ? 1 : 0,
+      increments.length > 0 ? counters!.expireAt : 0,
+      increments.length,
+      ...increments.flat(),
+      ...fields,
+    ];
     const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
     if (kind === 'ok') {
       return { kind, previous: value as JobStatus, record: returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
@@ -154,6 +182,16 @@ export class JobStore {
     const page = mergeIndexPages(pages, options.limit, (record) => record.id);
     return { jobs: page.items, nextCursor: page.nextCursor };
   }
+}
+
+/**
+ * Hash fields to increment when a job completes (its usage), in the job's shard (one slot
+ * with its record), and when the hash expires (unix seconds), set when the hash is made.
+ */
+export interface CounterIncrements {
+  key: string;
+  expireAt: number;
+  increments: Array<[field: string, by: number]>;
 }
 
 export interface JobRef {

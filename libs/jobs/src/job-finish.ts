@@ -14,8 +14,8 @@ import type { ToolDispatch } from './tool-dispatch';
 /** What finishing a job touches: its record, its usage, its webhook event, its drop output. */
 export interface FinishDeps {
   store: JobStore;
-  /** Counts what completed jobs used (`GET /v1/usage`), once per job. */
-  meter: Pick<UsageMeter, 'record'>;
+  /** Says what a completed job used (`GET /v1/usage`); its record adds it as it completes. */
+  meter: Pick<UsageMeter, 'counters'>;
   /** The `webhooks` queue and its stores: finished jobs' events go there. */
   webhooks: WebhookQueueContext;
   /** Whether a tenant has webhook endpoints (then every job of it gets events). */
@@ -58,23 +58,12 @@ async function writeDropOutput(deps: Pick<FinishDeps, 'store' | 'drops'>, fields
 }
 
 /**
- * Counts a completed job's usage. Once per job id (the meter keeps a marker), so the re-run
- * that follows a crash between storing the result and this call records it, and any other
- * re-run records nothing.
+ * A re-run after a crash or stall found the outcome already decided: re-queue its event (same
+ * event id, so receivers see at most a duplicate delivery, never a new result) and its drop
+ * output. Its usage was counted in the step that completed it.
  */
-async function meter(deps: Pick<FinishDeps, 'meter'>, record: Pick<JobRecord, 'id' | 'tenantId' | 'type' | 'finishedAt' | 'result'>): Promise<void> {
-  const finishedAt = record.finishedAt ? new Date(record.finishedAt) : new Date();
-  await deps.meter.record({ id: record.id, tenantId: record.tenantId, type: record.type, finishedAt, result: record.result });
-}
-
-/**
- * A re-run after a crash or stall found the outcome already decided: record a completed
- * job's usage if the crash came before it was, re-queue its event (same event id, so
- * receivers see at most a duplicate delivery, never a new result) and its drop output.
- */
-export async function replayFinished(deps: Pick<FinishDeps, 'store' | 'webhooks' | 'drops' | 'meter'>, fields: NewJobFields): Promise<void> {
+export async function replayFinished(deps: Pick<FinishDeps, 'store' | 'webhooks' | 'drops'>, fields: NewJobFields): Promise<void> {
   const record = await deps.store.read(fields.id);
-  if (record?.status === 'completed') await meter(deps, record);
   if (record) await notify(deps, record);
   await writeDropOutput(deps, fields, record);
 }
@@ -110,15 +99,15 @@ export async function completeJob(
     },
   };
   const finishedAt = new Date();
-  const outcome = await deps.store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields) }, finishedAt);
+  // The usage is counted in the same step as the result is stored: once, whatever re-runs follow.
+  const counters = deps.meter.counters({ id: fields.id, tenantId: fields.tenantId, type: fields.type, finishedAt, result });
+  const outcome = await deps.store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields), counters }, finishedAt);
   if (outcome.kind !== 'ok') {
     log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
     await notifyFinished(deps, fields);
     lifecycle.ended('cancelled', output.result.provider);
     return 'cancelled';
   }
-  // Before the event: a failure here throws, and the re-run (finding the job completed) records it then.
-  await meter(deps, { id: fields.id, tenantId: fields.tenantId, type: fields.type, finishedAt: finishedAt.toISOString(), result });
   lifecycle.ended('completed', output.result.provider);
   if (outcome.record) await notify(deps, outcome.record);
   await writeDropOutput(deps, fields);

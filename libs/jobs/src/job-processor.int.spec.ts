@@ -34,7 +34,7 @@ describe('job processor', () => {
     const webhooks = new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix: bullPrefix(cfg.redis.prefix) });
     deps = {
       store: new JobStore(redis, KeyShards.for(cfg.redis), 60),
-      meter: new UsageMeter(redis, KeyShards.for(cfg.redis), 60),
+      meter: new UsageMeter(KeyShards.for(cfg.redis)),
       storage: {
         objects: createObjectStore(cfg),
         audioLimitBytes: cfg.api.audioLimitBytes,

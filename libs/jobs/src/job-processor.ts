@@ -19,7 +19,7 @@ export { failJob } from './job-finish';
 export interface ProcessorDeps {
   store: JobStore;
   /** Counts what completed jobs used (`GET /v1/usage`), once per job. */
-  meter: Pick<UsageMeter, 'record'>;
+  meter: Pick<UsageMeter, 'counters'>;
   storage: JobStorage;
   router: ProviderRouter;
   /** The `webhooks` queue and its stores: finished jobs' events go there. */

@@ -32,7 +32,7 @@ describe('job processor units', () => {
     queue = new Queue(QUEUE_NAMES.complete, { connection: redis, prefix });
     deps = {
       store: new JobStore(redis, KeyShards.for(config.redis), 60),
-      meter: new UsageMeter(redis, KeyShards.for(config.redis), 60),
+      meter: new UsageMeter(KeyShards.for(config.redis)),
       webhooks: webhookQueueContext(new Queue(QUEUE_NAMES.webhooks, { connection: redis, prefix }), redis, config.redis.prefix, 60),
       hasEndpoints: async () => false,
       tools: new ToolDispatch(new Queue(QUEUE_NAMES.tools, { connection: redis, prefix }), new ToolLoopStore(redis, KeyShards.for(config.redis), 60)),
@@ -121,15 +121,13 @@ describe('job processor units', () => {
     expect(await usageToday(fields)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '1', 'llm|openai|output_tokens': '1' });
   });
 
-  it('a worker that died between storing the result and recording it: the re-run records it, once', async () => {
+  it('the usage is counted in the step that stores the result: a result discarded (cancelled meanwhile) counts nothing', async () => {
     const { job, fields } = await queued(false, 3, `meter-${newJobId()}`);
     await startJobAttempt(deps, job, fields);
-    // What completeJob stores, without the step after it (the process died there).
-    await deps.store.complete(fields, { ...output.result, usage: { promptTokens: 7, completionTokens: 3 } });
+    await deps.store.cancel(fields);
+    expect(await completeJob(deps, fields, job.data, output, new JobLifecycle(job.id!, 'complete', undefined), logger, false)).toBe('cancelled');
+    await replayFinished(deps, fields);
     expect(await usageToday(fields)).toEqual({});
-    await replayFinished(deps, fields);
-    await replayFinished(deps, fields);
-    expect(await usageToday(fields)).toEqual({ 'llm|openai|jobs': '1', 'llm|openai|input_tokens': '7', 'llm|openai|output_tokens': '3' });
   });
 
   it('completeJob discards the result of a job cancelled meanwhile', async () => {

@@ -45,7 +45,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
   const store = new JobStore(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds);
   const deps: ProcessorDeps = {
     store,
-    meter: new UsageMeter(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds),
+    meter: new UsageMeter(KeyShards.for(config.redis)),
     storage: {
       objects,
       audioLimitBytes: config.api.audioLimitBytes,

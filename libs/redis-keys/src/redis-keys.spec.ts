@@ -45,7 +45,6 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'auth.usageCounter': [['acme', '2026-11'], 'voxq:usage:acme:jobs:2026-11'],
   'auth.usageCharge': [['acme', 'batch_1'], 'voxq:usage:acme:charge:batch_1'],
   'metering.day': [['acme', '2026-12-07'], 'voxq:usage:acme:day:2026-12-07'],
-  'metering.recorded': [['job_1'], 'voxq:job:job_1:metered'],
   'providers.rateLimit': [[], 'voxq:ratelimit'],
   'providers.leases': [['openai'], 'voxq:provider:openai:leases'],
   'providers.cooldown': [['llm:openai'], 'voxq:provider:llm:openai:cooldown'],

@@ -134,8 +134,6 @@ export function redisKeys(prefix: string) {
     metering: {
       /** hash (`<capability>|<provider>|<metric>` → integer, expires after the retention): a tenant's usage on one UTC day (`YYYY-MM-DD`). */
       day: (tenantId: string, day: string) => `${prefix}:usage:${tenantId}:day:${day}`,
-      /** string (TTL = job retention): marks a job's usage as recorded, so a re-run after a crash records nothing more. */
-      recorded: (jobId: string) => `${prefix}:job:${jobId}:metered`,
     },
 
     /** Providers' shared state: limits, cooldowns, breakers, health, and routing decisions. */

@@ -3,6 +3,6 @@ export type { JobUsage, UsageMetric } from './job-usage';
 export { PRICE_UNIT, summarizeUsage } from './usage-cost';
 export type { PriceOf, UsageLine, UsageTotals } from './usage-cost';
 export { USAGE_RETENTION_DAYS, UsageMeter, utcDay } from './usage-meter';
-export type { MeteredJob } from './usage-meter';
+export type { MeteredJob, UsageCounters } from './usage-meter';
 export { daysOf, UsageReport, usageRangeOf } from './usage-report';
 export type { UsageRange } from './usage-report';
