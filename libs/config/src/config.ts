@@ -49,7 +49,13 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       concurrency: env.WORKER_CONCURRENCY,
       localEngineConcurrency: env.WORKER_LOCAL_ENGINE_CONCURRENCY,
     },
-    jobs: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, retentionSeconds: env.JOB_RETENTION_SECONDS },
+    jobs: {
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+      retentionSeconds: env.JOB_RETENTION_SECONDS,
+      hotSeconds: env.JOB_HOT_SECONDS,
+      historyMoveBatch: env.HISTORY_MOVE_BATCH,
+    },
     webhooks: {
       /** Delay before each attempt, ms; its length is the number of attempts. */
       retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE as readonly number[],

@@ -130,6 +130,13 @@ export const envSchema = z.object({
   JOB_BACKOFF_MS: int(2_000, 0),
   /** How long finished jobs (record, result, audio) are kept. */
   JOB_RETENTION_SECONDS: int(7 * 24 * 3600, 60),
+  /**
+   * With a history tier (POSTGRES_URL): how long a finished job's record stays readable in
+   * Redis as well, counted from its finish (fresh results are read most); then only in history.
+   */
+  JOB_HOT_SECONDS: int(300, 1),
+  /** Finished records the history mover copies to Postgres per batch (one statement each). */
+  HISTORY_MOVE_BATCH: int(500, 1).pipe(z.number().max(5_000)),
 
   /**
    * Delay before each webhook attempt (`0,5s,5m,30m,2h,5h,10h,10h`): as many attempts as

@@ -58,7 +58,7 @@ export async function readIndexPage<T>(redis: RedisClient, options: IndexPageOpt
  * One page from pages of several shards' indexes (each read with the same cursor and limit),
  * newest first. Every item newer than each shard's own cursor is certain to be in order; a
  * shard that stopped early (its cursor set) may still hold items older than its cursor, so
- * the page stops there and the next one starts from it.
+ * the page stops there and the next one starts from it. An item in several pages counts once.
  */
 export function mergeIndexPages<T>(
   pages: Array<{ items: T[]; nextCursor: string | null }>,
@@ -69,8 +69,16 @@ export function mergeIndexPages<T>(
   const open = pages.map((p) => p.nextCursor).filter((c): c is string => c !== null);
   // Ids sort by time as strings: the newest unfinished shard's cursor bounds what is certain.
   const bound = open.reduce<string | null>((max, c) => (max === null || c > max ? c : max), null);
+  const seen = new Set<string>();
   const merged = pages
     .flatMap((p) => p.items)
+    // An item in two pages (a record moving from Redis to the history tier) counts once: the first page's.
+    .filter((item) => {
+      const id = idOf(item);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
     .filter((item) => bound === null || idOf(item) >= bound)
     .sort((a, b) => (idOf(a) < idOf(b) ? 1 : idOf(a) > idOf(b) ? -1 : 0));
   const items = merged.slice(0, limit);

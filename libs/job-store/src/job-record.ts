@@ -100,6 +100,27 @@ export function toHashFields(fields: NewJobFields): string[] {
   ];
 }
 
+/** A record from the history tier, which keeps the view and its tenant (not the submitting request's id). */
+export function fromJobView(view: JobView, tenantId: string): JobRecord {
+  return {
+    id: view.id,
+    tenantId,
+    type: view.type,
+    status: view.status,
+    createdAt: view.createdAt,
+    ...(view.startedAt ? { startedAt: view.startedAt } : {}),
+    ...(view.finishedAt ? { finishedAt: view.finishedAt } : {}),
+    attempts: view.attempts,
+    intent: view.intent,
+    constraints: view.constraints,
+    metadata: view.metadata,
+    webhook: view.webhook,
+    ...(view.result ? { result: view.result } : {}),
+    ...(view.error ? { error: view.error } : {}),
+    ...(view.batchId ? { batchId: view.batchId } : {}),
+  };
+}
+
 export function toJobView(record: JobRecord): JobView {
   return {
     id: record.id,

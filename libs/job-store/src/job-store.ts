@@ -1,12 +1,26 @@
 import type { RedisClient } from '@voxq/redis-keys';
-import type { JobStatus, JobType } from '@voxq/contracts';
+import type { JobStatus, JobType, JobView } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { defineScripts, type KeyShards } from '@voxq/redis-keys';
 import { mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
-import { jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
+import { fromJobView, jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
 import transitionLua from './scripts/job-transition.lua';
+
+const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * The history tier as the job store reads it (`libs/history`'s HistoryStore, Postgres):
+ * finished records are moved there (`HistoryHandoff`), and read from there once Redis no
+ * longer holds them. It keeps a job's view and its tenant.
+ */
+export interface JobHistory {
+  /** A tenant's finished job, or null (none, or another tenant's). */
+  getJob(tenantId: string, id: string): Promise<JobView | null>;
+  /** A tenant's finished jobs, newest first, with the same exclusive cursor as `JobStore.list`. */
+  listJobs(tenantId: string, options: ListOptions): Promise<{ items: JobView[]; nextCursor: string | null }>;
+}
 
 export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
 /** On success, `record` is the record as it now is, when the caller asked for it. */
@@ -41,6 +55,8 @@ export class JobStore {
     redis: RedisClient,
     private readonly shards: KeyShards,
     private readonly retentionSeconds: number,
+    /** The history tier finished records move to (Postgres); without it they expire after `retentionSeconds`. */
+    private readonly history?: JobHistory,
   ) {
     this.redis = defineScripts<JobScripts>(redis, {
       voxqJobCreate: { keys: 4, lua: createLua },
@@ -121,20 +137,25 @@ export class JobStore {
     fields: string[],
     counters?: CounterIncrements | null,
   ): Promise<TransitionOutcome> {
-    const ttl = ['completed', 'failed', 'cancelled'].includes(to) ? this.retentionSeconds : 0;
+    const final = FINAL_STATUSES.includes(to);
     const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to, job.id), ...from.map((s) => this.statusKey(job.tenantId, s, job.id))];
     // The batch's counts of its jobs in this shard: `BatchStore` adds the shards up.
-    const batchId = ttl > 0 ? job.batchId : undefined;
+    const batchId = final ? job.batchId : undefined;
     if (batchId) keys.push(this.shards.keysFor(job.id).batches.progress(job.tenantId, batchId));
+    // With a history tier, a finished record keeps no expiry until the mover has copied it.
+    const toHistory = final && this.history !== undefined;
+    if (toHistory) keys.push(this.shards.keysFor(job.id).history.pending());
     const increments = counters?.increments ?? [];
     if (counters && increments.length > 0) keys.push(counters.key);
     const args = [
       job.id,
       to,
       from.join(','),
-      ttl,
+      final && !toHistory ? this.retentionSeconds : 0,
       returnRecord ? 1 : 0,
-      batchId ? 1 : 0,
+      final ? 1 : 0,
+      batchId ? this.retentionSeconds : 0,
+      toHistory ? Date.now() : 0,
       increments.length > 0 ? counters!.expireAt : 0,
       increments.length,
       ...increments.flat(),
@@ -148,21 +169,42 @@ export class JobStore {
     return { kind: 'missing' };
   }
 
-  /** A tenant's job, or null when it does not exist or belongs to another tenant. */
+  /** A tenant's job, or null when it does not exist or belongs to another tenant. Redis first, then the history tier. */
   async get(tenantId: string, id: string): Promise<JobRecord | null> {
     const record = await this.read(id);
-    return record && record.tenantId === tenantId ? record : null;
+    if (record) return record.tenantId === tenantId ? record : null;
+    const view = this.history ? await this.history.getJob(tenantId, id) : null;
+    return view && fromJobView(view, tenantId);
   }
 
-  /** Any tenant's job: for workers and the dispatcher, never for request paths. */
+  /**
+   * Any tenant's job as Redis holds it: for workers and the dispatcher, never for request
+   * paths. The jobs they handle are unfinished or just finished, so never only in history.
+   */
   async read(id: string): Promise<JobRecord | null> {
     const hash = await this.redis.hgetall(this.recordKey(id));
     return hash.id ? jobRecordSchema.parse(hash) : null;
   }
 
-  /** Newest first; returns the page and the cursor of the next one. Each shard's index is read, and the pages merged. */
+  /**
+   * Newest first; returns the page and the cursor of the next one. Each shard's index is read,
+   * then the history tier's (for finished jobs), and the pages merged. Redis is read first: the
+   * mover drops a record's index entries only after the history tier has it, so a job moving
+   * meanwhile shows in one page or both (counted once), never in neither.
+   */
   async list(tenantId: string, options: ListOptions): Promise<{ jobs: JobRecord[]; nextCursor: string | null }> {
-    const pages = await Promise.all(
+    const pages = await this.listHot(tenantId, options);
+    const unfinished = options.status !== undefined && !FINAL_STATUSES.includes(options.status);
+    if (this.history && !unfinished) {
+      const cold = await this.history.listJobs(tenantId, options);
+      pages.push({ items: cold.items.map((view) => fromJobView(view, tenantId)), nextCursor: cold.nextCursor });
+    }
+    const page = mergeIndexPages(pages, options.limit, (record) => record.id);
+    return { jobs: page.items, nextCursor: page.nextCursor };
+  }
+
+  private listHot(tenantId: string, options: ListOptions): Promise<Array<{ items: JobRecord[]; nextCursor: string | null }>> {
+    return Promise.all(
       this.shards.all().map((k) => {
         const { indexes, jobs } = this.shards.keysOf(k);
         const { status, type } = options;
@@ -179,8 +221,6 @@ export class JobStore {
         });
       }),
     );
-    const page = mergeIndexPages(pages, options.limit, (record) => record.id);
-    return { jobs: page.items, nextCursor: page.nextCursor };
   }
 }
 

@@ -43,8 +43,8 @@ function shardTag(tag: string, k: number): string {
  * for an installation's life (`ShardCount` stores it and refuses a change).
  *
  * A shard holds a job's BullMQ queue (with its tool calls, BullMQ flows' children, which
- * must share the parent's slot), its record, the tenant indexes it is listed in, its usage
- * marker and the day's usage it adds to, its stream, and its batch's counts of it. The
+ * must share the parent's slot), its record, the tenant indexes it is listed in, the day's
+ * usage it adds to, its finished record's place in the queue to the history tier, its stream, and its batch's counts of it. The
  * rest (tenants, keys, webhooks, batches' records, drops) stays under the prefix: shard 0.
  */
 export class KeyShards {

@@ -44,6 +44,8 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'auth.apiKeyBurstLimit': [[], 'voxq:ratelimit:apikey-burst'],
   'auth.usageCounter': [['acme', '2026-11'], 'voxq:usage:acme:jobs:2026-11'],
   'auth.usageCharge': [['acme', 'batch_1'], 'voxq:usage:acme:charge:batch_1'],
+  'history.pending': [[], 'voxq:history:pending'],
+  'history.moverLease': [[], 'voxq:history:mover'],
   'metering.day': [['acme', '2026-12-07'], 'voxq:usage:acme:day:2026-12-07'],
   'providers.rateLimit': [[], 'voxq:ratelimit'],
   'providers.leases': [['openai'], 'voxq:provider:openai:leases'],

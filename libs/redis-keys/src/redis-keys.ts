@@ -28,6 +28,14 @@ export function redisKeys(prefix: string) {
       deltas: (jobId: string) => `${prefix}:job:${jobId}:deltas`,
     },
 
+    /** The history tier (Postgres): finished jobs' records move there from Redis (`libs/job-store`'s mover). */
+    history: {
+      /** zset (score: ms the job finished): finished jobs whose records wait to be moved, oldest first. */
+      pending: () => `${prefix}:history:pending`,
+      /** string (a mover's token, seconds TTL): the one process moving this shard's records now. */
+      moverLease: () => `${prefix}:history:mover`,
+    },
+
     /** Per-tenant indexes of job records: sorted sets of job ids (score 0, newest first by id). */
     indexes: {
       /** zset: every job of a tenant. */

@@ -1,0 +1,109 @@
+import type { RedisClient } from '@voxq/redis-keys';
+import { defineScripts, type KeyShards } from '@voxq/redis-keys';
+import { jobRecordSchema, type JobRecord } from './job-record';
+import releaseLua from './scripts/history-release.lua';
+import unleaseLua from './scripts/idempotency-release.lua';
+
+/** Finished records taken from one shard's pending set, to copy to the history tier. */
+export interface HandoffBatch {
+  shard: number;
+  records: JobRecord[];
+  /** When each job finished (epoch ms): its record stays in Redis until the hot window after it. */
+  finishedAt: Map<string, number>;
+}
+
+interface HandoffScripts {
+  voxqHistoryRelease(...args: Array<string | number>): Promise<number>;
+  voxqHistoryUnlease(lease: string, token: string): Promise<number>;
+}
+
+/**
+ * The Redis side of moving finished job records to the history tier (Postgres): which
+ * records wait (`take`), and letting them go once the history tier holds them (`release`).
+ * A finished record has no expiry until it is released, so a mover that dies between the two
+ * leaves the records where they were, and the next one copies them again (the history tier's
+ * writes are idempotent): each record ends in the history tier, never in neither place.
+ */
+export class HistoryHandoff {
+  private readonly redis: RedisClient & HandoffScripts;
+
+  constructor(
+    redis: RedisClient,
+    private readonly shards: KeyShards,
+    /** How long a released record stays readable in Redis, counted from when its job finished. */
+    private readonly hotSeconds: number,
+  ) {
+    this.redis = defineScripts<HandoffScripts>(redis, {
+      // The key count travels with each call: four keys per job released.
+      voxqHistoryRelease: { lua: releaseLua },
+      voxqHistoryUnlease: { keys: 1, lua: unleaseLua },
+    });
+  }
+
+  /** Up to `limit` of a shard's oldest waiting records, or null when none waits. */
+  async take(shard: number, limit: number): Promise<HandoffBatch | null> {
+    const keys = this.shards.keysOf(shard);
+    const pending = await this.redis.zrange(keys.history.pending(), 0, limit - 1, 'WITHSCORES');
+    if (pending.length === 0) return null;
+    const finishedAt = new Map<string, number>();
+    for (let i = 0; i + 1 < pending.length; i += 2) finishedAt.set(pending[i]!, Number(pending[i + 1]));
+    const pipeline = this.redis.pipeline();
+    for (const id of finishedAt.keys()) pipeline.hgetall(keys.jobs.record(id));
+    const records: JobRecord[] = [];
+    for (const [error, hash] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      const fields = hash as Record<string, string>;
+      // A record gone from under its entry (deleted by hand) has nothing to move: release drops the entry.
+      if (fields.id) records.push(jobRecordSchema.parse(fields));
+    }
+    return { shard, records, finishedAt };
+  }
+
+  /** The history tier holds the batch's records: they leave the indexes, and Redis after the hot window. */
+  async release(batch: HandoffBatch, now = Date.now()): Promise<void> {
+    const keys = this.shards.keysOf(batch.shard);
+    const byId = new Map(batch.records.map((r) => [r.id, r]));
+    const jobKeys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const [id, finishedAt] of batch.finishedAt) {
+      const record = byId.get(id);
+      const { tenantId, type, status } = record ?? { tenantId: '-', type: '-', status: '-' };
+      jobKeys.push(
+        keys.jobs.record(id),
+        keys.indexes.tenantJobs(tenantId),
+        keys.indexes.jobsByType(tenantId, type),
+        keys.indexes.jobsByStatus(tenantId, status),
+      );
+      args.push(id, Math.max(1, Math.ceil(this.hotSeconds - (now - finishedAt) / 1000)));
+    }
+    await this.redis.voxqHistoryRelease(1 + jobKeys.length, keys.history.pending(), ...jobKeys, ...args);
+  }
+
+  /** How many finished jobs wait over all shards, and when the oldest of them finished. */
+  async backlog(): Promise<{ jobs: number; oldestFinishedAt: number | null }> {
+    const pipeline = this.redis.pipeline();
+    for (const k of this.shards.all()) {
+      const pending = this.shards.keysOf(k).history.pending();
+      pipeline.zcard(pending).zrange(pending, 0, 0, 'WITHSCORES');
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    let jobs = 0;
+    let oldestFinishedAt: number | null = null;
+    for (let i = 0; i + 1 < replies.length; i += 2) {
+      jobs += Number(replies[i]![1]);
+      const oldest = replies[i + 1]![1] as string[];
+      if (oldest.length === 2) oldestFinishedAt = Math.min(oldestFinishedAt ?? Infinity, Number(oldest[1]));
+    }
+    return { jobs, oldestFinishedAt };
+  }
+
+  /** Takes a shard's mover lease for `ms` (one process moves a shard at a time); false when another holds it. */
+  async lease(shard: number, token: string, ms: number): Promise<boolean> {
+    return (await this.redis.set(this.shards.keysOf(shard).history.moverLease(), token, 'PX', ms, 'NX')) === 'OK';
+  }
+
+  /** Gives the lease back if this token still holds it. */
+  async unlease(shard: number, token: string): Promise<void> {
+    await this.redis.voxqHistoryUnlease(this.shards.keysOf(shard).history.moverLease(), token);
+  }
+}

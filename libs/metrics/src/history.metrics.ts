@@ -1,0 +1,55 @@
+import { Counter, Gauge } from 'prom-client';
+import { metricsRegistry } from './registry';
+
+/** What waits to move to the history tier: finished jobs, and when the oldest of them finished (epoch ms). */
+export interface HistoryBacklog {
+  jobs: number;
+  oldestFinishedAt: number | null;
+}
+
+let source: (() => Promise<HistoryBacklog>) | null = null;
+
+/** Where the backlog gauges read from: the process running the history mover sets it. */
+export function watchHistoryBacklog(read: () => Promise<HistoryBacklog>): void {
+  source = read;
+}
+
+new Gauge({
+  name: 'voxq_history_pending_jobs',
+  help: 'Finished jobs whose records wait in Redis to be moved to the history tier (Postgres). Grows while Postgres is down.',
+  registers: [metricsRegistry],
+  async collect() {
+    if (source) this.set((await source()).jobs);
+  },
+});
+
+new Gauge({
+  name: 'voxq_history_pending_oldest_age_seconds',
+  help: 'How long ago the oldest finished job still waiting for the history tier finished (0 when none waits).',
+  registers: [metricsRegistry],
+  async collect() {
+    if (!source) return;
+    const { oldestFinishedAt } = await source();
+    this.set(oldestFinishedAt === null ? 0 : Math.max(0, (Date.now() - oldestFinishedAt) / 1000));
+  },
+});
+
+const moved = new Counter({
+  name: 'voxq_history_moved_total',
+  help: 'Finished job records copied to the history tier (Postgres) and released from Redis.',
+  registers: [metricsRegistry],
+});
+
+const failures = new Counter({
+  name: 'voxq_history_move_failures_total',
+  help: 'Batches the history mover could not copy (Postgres or Redis unavailable); they are tried again.',
+  registers: [metricsRegistry],
+});
+
+export function recordHistoryMoved(jobs: number): void {
+  moved.inc(jobs);
+}
+
+export function recordHistoryMoveFailure(): void {
+  failures.inc();
+}
