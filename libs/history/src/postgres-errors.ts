@@ -23,14 +23,16 @@ export function isPostgresUnavailable(error: unknown): boolean {
 
 /**
  * The error taxonomy's reading of a pg error: retryable `service_unavailable` when Postgres is
- * down or busy (the mover keeps the records in Redis and tries again), `internal_error` (not
- * retryable) for anything else, which is a bug of ours (a bad statement, a row that breaks a
- * constraint). AppErrors pass through.
+ * down or busy (the mover keeps the records in Redis and tries again); anything else is a
+ * statement Postgres refused (a bug of ours, a row that breaks a constraint, a database not
+ * migrated), an `internal_error` marked not retryable. AppErrors pass through.
  */
 export function toHistoryError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isPostgresUnavailable(error)) return errors.unavailable('The history database cannot be reached right now.', error);
-  return errors.internal(`history database error: ${(error as Error)?.message ?? String(error)}`, error);
+  // Not `errors.internal` (retryable, for failures of unknown kind): the same statement would be refused again.
+  const message = `history database error: ${error instanceof Error ? error.message : String(error)}`;
+  return new AppError({ code: 'internal_error', type: 'api_error', message, retryable: false, cause: error });
 }
 
 /** Runs a history query, its errors mapped by `toHistoryError`. */
