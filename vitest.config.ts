@@ -10,14 +10,15 @@ const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([nam
 
 /**
  * Lua scripts are files beside their stores, imported as text (`import lua from './x.lua'`),
- * as esbuild's `.lua: text` loader does for the apps (tools/build-app.mjs).
+ * as esbuild's `.lua: text` loader does for the apps (tools/build-app.mjs); so are the history
+ * tier's SQL migrations (`.sql`).
  */
 const luaText: Plugin = {
   name: 'voxq-lua-text',
   enforce: 'pre',
   load(id) {
     const path = id.split('?')[0] as string;
-    return path.endsWith('.lua') ? { code: `export default ${JSON.stringify(readFileSync(path, 'utf8'))};`, map: null } : null;
+    return path.endsWith('.lua') || path.endsWith('.sql') ? { code: `export default ${JSON.stringify(readFileSync(path, 'utf8'))};`, map: null } : null;
   },
 };
 

@@ -32,8 +32,8 @@ await Promise.all(
       packages: 'external',
       sourcemap: true,
       tsconfig: 'tsconfig.base.json',
-      // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
-      loader: { '.lua': 'text' },
+      // Stores' Lua scripts (`*.lua` beside them) and the history's migrations (`*.sql`) are imported as their text.
+      loader: { '.lua': 'text', '.sql': 'text' },
       logLevel: 'warning',
       write: false,
     });

@@ -18,7 +18,7 @@ function newest(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) latest = Math.max(latest, newest(path));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.lua')) latest = Math.max(latest, statSync(path).mtimeMs);
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.lua') || entry.name.endsWith('.sql')) latest = Math.max(latest, statSync(path).mtimeMs);
   }
   return latest;
 }
@@ -47,8 +47,8 @@ async function ensureFresh() {
     packages: 'external',
     sourcemap: true,
     tsconfig: join(root, 'tsconfig.base.json'),
-    // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
-    loader: { '.lua': 'text' },
+    // Stores' Lua scripts (`*.lua` beside them) and the history's migrations (`*.sql`) are imported as their text.
+    loader: { '.lua': 'text', '.sql': 'text' },
     logLevel: 'warning',
     write: false,
   });

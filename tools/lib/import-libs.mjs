@@ -22,8 +22,8 @@ export async function importLibs(name, contents) {
     target: 'node20',
     packages: 'external',
     tsconfig: 'tsconfig.base.json',
-    // Stores' Lua scripts (`*.lua` beside them) are imported as their text.
-    loader: { '.lua': 'text' },
+    // Stores' Lua scripts (`*.lua` beside them) and the history's migrations (`*.sql`) are imported as their text.
+    loader: { '.lua': 'text', '.sql': 'text' },
     logLevel: 'warning',
   });
   try {

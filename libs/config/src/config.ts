@@ -27,6 +27,9 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       /** Hash-tag shards jobs spread over (`@voxq/redis-keys`' KeyShards). */
       shards: env.REDIS_SHARDS ?? (env.REDIS_CLUSTER_NODES ? 8 : 1),
     },
+    /** The history database; unset url: none configured (`npm start` runs an embedded one). */
+    postgres: { url: env.POSTGRES_URL, poolMax: env.POSTGRES_POOL_MAX },
+    history: { retentionDays: env.HISTORY_RETENTION_DAYS, partitionsAheadDays: env.HISTORY_PARTITIONS_AHEAD_DAYS },
     log: { level: env.LOG_LEVEL },
     api: {
       host: env.API_HOST,

@@ -83,6 +83,21 @@ export const envSchema = z.object({
    */
   REDIS_SHARDS: z.coerce.number().int().min(1).max(256).optional(),
 
+  /**
+   * The history tier (docs/history.md): Postgres holding finished jobs, deliveries and their
+   * attempt logs, scores runs and batches. Unset: `npm start` runs an embedded one (PGlite).
+   */
+  POSTGRES_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /**
+   * Connections one process keeps to it at most. 1 against the embedded server, which runs
+   * one statement at a time whoever sends it (more would only queue there).
+   */
+  POSTGRES_POOL_MAX: int(10, 1).pipe(z.number().max(100)),
+  /** Days finished work is kept in history; a day's partitions are dropped whole once older. */
+  HISTORY_RETENTION_DAYS: int(30, 1).pipe(z.number().max(3650)),
+  /** Days after today whose partitions are made ahead, so a write never waits on DDL. */
+  HISTORY_PARTITIONS_AHEAD_DAYS: int(3, 1).pipe(z.number().max(60)),
+
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   API_HOST: z.string().default('127.0.0.1'),

@@ -1,6 +1,8 @@
 export { freePort, resolveTestRedis, spawnRedisServer } from './redis-server';
 export type { TestRedis } from './redis-server';
 export { resolveTestS3, startS3rver } from './s3-server';
+export { DEFAULT_TEST_POSTGRES_URL, testPostgres } from './test-postgres';
+export type { TestPostgres } from './test-postgres';
 export type { TestS3 } from './s3-server';
 export { appProcessEnv, cleanupPrefix, eventually, onRedisCluster, redisEnv, testConfig } from './test-env';
 export { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver, type WebhookReceiverAnswer, type WebhookReceiverOptions } from './webhook-receiver';

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import {
+  batchEndpointSchema,
+  batchErrorSchema,
+  batchStatusSchema,
+  CAPABILITIES,
+  jobViewSchema,
+  webhookDeliveryStateSchema,
+  webhookEventTypeSchema,
+  webhookTargetSchema,
+  type JobView,
+} from '@voxq/contracts';
+
+/**
+ * What the history tables hold, parsed on every read (the database is a boundary). The
+ * shapes are those the Redis stores keep today, written by the mover and read back by the
+ * read path; they are declared here, from the shared contracts, so this lib depends on no
+ * store (the stores and the read path may then depend on it).
+ */
+
+/** A finished job as the API shows it, and whose it is. */
+export type HistoricJob = JobView & { tenantId: string };
+
+/** The stored view. Results were validated by their type's schema when written; here they are carried. */
+export const storedJobViewSchema = jobViewSchema.extend({ result: z.record(z.string(), z.unknown()).nullable() });
+
+/** A webhook delivery as `WebhookDeliveryStore` keeps it (its `DeliveryRecord`). */
+export const historicDeliverySchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  eventId: z.string(),
+  eventType: webhookEventTypeSchema,
+  /** The event's subject: a job id, or a batch id for `batch.*` events. */
+  jobId: z.string().nullable(),
+  endpointId: z.string().nullable(),
+  url: z.string(),
+  state: webhookDeliveryStateSchema,
+  attempts: z.number().int().min(0),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  series: z.number().int().min(0),
+});
+export type HistoricDelivery = z.infer<typeof historicDeliverySchema>;
+
+/** The event a delivery sent, carried as stored (the webhooks lib parses it where it is shown). */
+export const storedEventSchema = z.record(z.string(), z.unknown()).nullable();
+
+/** One line of a subject's attempt log, as the dispatcher writes it (`deliveryAttemptSchema`). Not strict: newer lines still read. */
+export const historicAttemptSchema = z.looseObject({
+  attempt: z.number(),
+  at: z.string(),
+  url: z.string(),
+  status: z.number().nullable(),
+  ms: z.number(),
+  excerpt: z.string().nullable(),
+  error: z.string().nullable(),
+  deliveryId: z.string().nullable().optional(),
+  endpointId: z.string().nullable().optional(),
+  series: z.number().optional(),
+});
+export type HistoricAttempt = z.infer<typeof historicAttemptSchema>;
+
+/**
+ * A routing decision. Only what the history needs is checked here (its id, owner, time and
+ * capability); `scoresRunSchema` in libs/providers, its owner, parses the whole of it when shown.
+ */
+export const historicScoresRunSchema = z.looseObject({
+  id: z.string(),
+  tenantId: z.string().optional(),
+  capability: z.enum(CAPABILITIES),
+  createdAt: z.string(),
+});
+export type HistoricScoresRun = z.infer<typeof historicScoresRunSchema>;
+
+const unix = z.number().int();
+const countsSchema = z.object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() });
+
+/** A batch as `BatchStore` keeps it (its `BatchRecord`). */
+export const historicBatchSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  endpoint: batchEndpointSchema,
+  input_file_id: z.string(),
+  completion_window: z.string(),
+  status: batchStatusSchema,
+  output_file_id: z.string().nullable(),
+  error_file_id: z.string().nullable(),
+  errors: z.array(batchErrorSchema).nullable(),
+  created_at: unix,
+  in_progress_at: unix.nullable(),
+  expires_at: unix,
+  finalizing_at: unix.nullable(),
+  completed_at: unix.nullable(),
+  failed_at: unix.nullable(),
+  expired_at: unix.nullable(),
+  cancelling_at: unix.nullable(),
+  cancelled_at: unix.nullable(),
+  total: z.number().int(),
+  metadata: z.record(z.string(), z.string()).nullable(),
+  webhook: webhookTargetSchema.nullable(),
+  outputExpiresAfter: z.number().int().nullable(),
+  finalCounts: countsSchema.optional(),
+  jobsCancelledAt: z.number().int().optional(),
+});
+
+/** A batch's progress when it moved: lines turned into jobs, and its jobs' final statuses. */
+export const batchProgressSchema = z.object({
+  expanded: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+});
+
+/** A finished batch with its live state as it was when it moved (what `BatchStore.readBatch` returns). */
+export interface HistoricBatch {
+  batch: z.infer<typeof historicBatchSchema>;
+  progress: z.infer<typeof batchProgressSchema>;
+  cancelRequestedAt: number | null;
+}
+
+/** One page of a newest-first listing; `nextCursor` is the last id when the page is full (as `JobStore.list`). */
+export interface HistoryPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,89 @@
+import type { Pool } from 'pg';
+import type { JobStatus, JobType, JobView } from '@voxq/contracts';
+import { errors } from '@voxq/errors';
+import { insertRows, pageById, type Column } from './history-table';
+import { storedJobViewSchema, type HistoricJob, type HistoryPage } from './history-rows';
+import { timeOfId } from './record-time';
+
+const JOB_COLUMNS: readonly Column[] = [
+  { name: 'id', type: 'text' },
+  { name: 'created_at', type: 'timestamptz' },
+  { name: 'tenant_id', type: 'text' },
+  { name: 'type', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'started_at', type: 'timestamptz' },
+  { name: 'finished_at', type: 'timestamptz' },
+  { name: 'attempts', type: 'integer' },
+  { name: 'batch_id', type: 'text' },
+  { name: 'record', type: 'jsonb' },
+];
+
+export interface JobListOptions {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  limit: number;
+  /** Exclusive: the last id of the previous page. */
+  after?: string | undefined;
+}
+
+/** The creation time a record's id carries: its partition. An id voxq did not make is a bug of the caller's. */
+export function createdAtOf(id: string): Date {
+  const at = timeOfId(id);
+  if (!at) throw errors.internal(`history: '${id}' is not a time-ordered id`);
+  return at;
+}
+
+const parseView = (record: unknown): JobView => storedJobViewSchema.parse(record) as JobView;
+
+/** Writes finished jobs, each once (see `insertRows`); returns how many were new. */
+export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promise<number> {
+  const rows = jobs.map(({ tenantId, ...view }) => [
+    view.id,
+    createdAtOf(view.id),
+    tenantId,
+    view.type,
+    view.status,
+    view.startedAt,
+    view.finishedAt,
+    view.attempts,
+    view.batchId ?? null,
+    JSON.stringify(view),
+  ]);
+  return insertRows(
+    pool,
+    'jobs',
+    JOB_COLUMNS,
+    rows,
+    rows.map((row) => (row[1] as Date).getTime()),
+  );
+}
+
+/** A tenant's job, or null when history has none with this id for this tenant. */
+export async function getJob(pool: Pool, tenantId: string, id: string): Promise<JobView | null> {
+  const createdAt = timeOfId(id);
+  if (!createdAt || !id.startsWith('job_')) return null;
+  const { rows } = await pool.query<{ record: unknown }>('SELECT record FROM jobs WHERE id = $1 AND created_at = $2 AND tenant_id = $3', [
+    id,
+    createdAt,
+    tenantId,
+  ]);
+  return rows[0] ? parseView(rows[0].record) : null;
+}
+
+/** A tenant's jobs newest first, as `JobStore.list` pages them (status and type filters, exclusive cursor). */
+export async function listJobs(pool: Pool, tenantId: string, options: JobListOptions): Promise<HistoryPage<JobView>> {
+  const params: unknown[] = [tenantId];
+  const where = ['tenant_id = $1'];
+  if (options.status) where.push(`status = $${params.push(options.status)}`);
+  if (options.type) where.push(`type = $${params.push(options.type)}`);
+  const page = await pageById<{ id: string; record: unknown }>(pool, {
+    table: 'jobs',
+    where,
+    params,
+    select: 'record',
+    limit: options.limit,
+    after: options.after,
+    afterTime: options.after === undefined ? undefined : timeOfId(options.after),
+  });
+  return { items: page.rows.map((row) => parseView(row.record)), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,28 @@
+import pg from 'pg';
+
+export interface PostgresPoolOptions {
+  /** `postgres://user:password@host:port/database` (`POSTGRES_URL`). */
+  url: string;
+  /** Connections this process keeps at most (`POSTGRES_POOL_MAX`); 1 against the embedded server. */
+  max: number;
+  /** Told about a failure of an idle connection (Postgres restarted, the network dropped it). */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * The process's one pool to the history database. An idle connection that fails is dropped
+ * by the pool and reported to `onIdleError`: unhandled, pg's `error` event would end the
+ * process. Queries then open fresh connections; while Postgres is away they fail with
+ * `service_unavailable` (`toHistoryError`).
+ */
+export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max,
+    // A request path waits this long for a connection, not forever, when Postgres is away.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
+}
