@@ -30,10 +30,13 @@ export interface ApiServer {
  */
 export async function startApiProcess(config: Config, logger: Logger): Promise<ApiServer> {
   const resources = openProcessResources(config, logger, 'api');
-  const server = await startApiServer(resources, config, logger).catch(async (error: unknown) => {
-    await resources.close();
-    throw error;
-  });
+  const server = await resources
+    .ready()
+    .then(() => startApiServer(resources, config, logger))
+    .catch(async (error: unknown) => {
+      await resources.close();
+      throw error;
+    });
   return {
     ...server,
     async close(deadline) {

@@ -10,7 +10,7 @@ import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } f
 import { KeyShards } from '@voxq/redis-keys';
 
 /** What the API's stores and services are built on: its process's resources. */
-export type AppResources = Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'>;
+export type AppResources = Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'> & Partial<Pick<ServingResources, 'history'>>;
 
 /**
  * Every store and service the API's routes use, each built once per process (by
@@ -47,7 +47,7 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
   const allowance = new UsageAllowance(redis, prefix, config.limits.monthlyJobAllowance);
   const endpoints = new WebhookEndpointStore(redis, prefix);
   const webhooks = webhookQueueContext(queues.webhooks, redis, prefix, config.jobs.retentionSeconds, endpoints);
-  const jobs = createJobService(config, redis, queues, objects, allowance, webhooks);
+  const jobs = createJobService(config, redis, queues, objects, allowance, webhooks, resources.history?.store);
   // A subscribed client can run nothing else: the channels get a connection of their own.
   const channels = new JobChannels(() => resources.connection('subscriber'));
   const waiter = new JobWaiter(config, jobs, channels);

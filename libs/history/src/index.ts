@@ -21,3 +21,4 @@ export { createPostgresPool, type PostgresPoolOptions } from './postgres-pool';
 export { isPostgresUnavailable, toHistoryError } from './postgres-errors';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 export { timeOfId } from './record-time';
+export { openHistoryTier, type HistoryTier } from './history-tier';

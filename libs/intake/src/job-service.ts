@@ -15,7 +15,7 @@ import {
   toolSecretRefs,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore } from '@voxq/job-store';
+import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore, type JobHistory } from '@voxq/job-store';
 import { enqueue, enqueueMany, publishCancel, QUEUE_CATALOG, type EnqueueRequest, type QueueEntry, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { undefinedSecretsLookup, type UndefinedSecretsLookup } from '@voxq/tenant-secrets';
@@ -287,11 +287,12 @@ export class JobService {
   async cancel(principal: Principal, id: string): Promise<JobView> {
     const record = await this.deps.store.get(principal.tenantId, id);
     if (!record) throw errors.notFound('job', id);
+    const notCancellable = (status: string) => errors.conflict('job_not_cancellable', `Job ${id} is already ${status} and cannot be cancelled.`);
+    // A finished job may be in the history tier only, where no transition reaches it.
+    if (record.status !== 'queued' && record.status !== 'active') throw notCancellable(record.status);
     const outcome = await this.deps.store.cancel(record);
     if (outcome.kind === 'missing') throw errors.notFound('job', id);
-    if (outcome.kind === 'rejected') {
-      throw errors.conflict('job_not_cancellable', `Job ${id} is already ${outcome.current} and cannot be cancelled.`);
-    }
+    if (outcome.kind === 'rejected') throw notCancellable(outcome.current);
     // The event first: if Redis fails us before it is queued, the job is still in its queue
     // (or running), and the worker that meets it cancelled queues the event itself. Queued
     // after the removal, a failure in between would lose it (a repeat DELETE is a 409).
@@ -339,13 +340,15 @@ export function createJobService(
   objects: ObjectStore,
   allowance = new UsageAllowance(redis, config.redis.prefix, config.limits.monthlyJobAllowance),
   webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds),
+  /** The history tier finished jobs move to (reads fall through to it), when one is configured. */
+  history?: JobHistory,
 ): JobService {
   return new JobService({
     config,
     redis,
     allowance,
     webhooks,
-    store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds),
+    store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds, history),
     objects,
     queues,
     idempotency: new IdempotencyStore(redis, KeyShards.for(config.redis)),

@@ -7,6 +7,7 @@ import type { Logger } from '@voxq/logging';
 import { untilAborted } from '@voxq/process';
 import { openProcessResources, type ServingResources } from '@voxq/runtime';
 import { webhookQueueContext } from '@voxq/webhooks';
+import { startHistoryRuntime, type HistoryRuntime } from './history-runtime';
 import { startWorkers, type WorkerRuntime } from './worker-runtime';
 
 export interface WorkerProcessOptions {
@@ -48,14 +49,18 @@ export interface WorkerProcess {
  */
 export async function startWorkerProcess(config: Config, logger: Logger, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
   const resources = openProcessResources(config, logger, 'worker');
-  const { redis, queues, objects } = resources;
+  const { redis, queues, objects, history } = resources;
   const allowance = new UsageAllowance(redis, config.redis.prefix, config.limits.monthlyJobAllowance);
   const webhooks = webhookQueueContext(queues.webhooks, redis, config.redis.prefix, config.jobs.retentionSeconds);
-  const jobs = createJobService(config, redis, queues, objects, allowance, webhooks);
+  const jobs = createJobService(config, redis, queues, objects, allowance, webhooks, history?.store);
   let workers: WorkerRuntime | null = null;
   let batches: BatchRunnerRuntime | null = null;
   let drops: DropPollerRuntime | null = null;
+  let mover: HistoryRuntime | null = null;
   try {
+    await resources.ready();
+    // Finished records: from Redis to the history tier, and its partitions kept (made ahead, dropped past retention).
+    if (history) mover = await startHistoryRuntime(redis, history.store, config, logger);
     if (options.jobs !== false) workers = await startWorkers({ ...resources, webhooks }, config, logger);
     // Batches: validation, expansion into jobs, progress and output files (the `batches` queue).
     if (options.batches !== false) batches = startBatchRunner({ ...resources, jobs, allowance, webhooks }, config, logger);
@@ -65,7 +70,7 @@ export async function startWorkerProcess(config: Config, logger: Logger, options
       drops = startDropPoller({ redis, objects, jobs }, config, logger, { intervalMs });
     }
   } catch (error) {
-    await Promise.all([workers?.close(), batches?.close(), drops?.close()]);
+    await Promise.all([workers?.close(), batches?.close(), drops?.close(), mover?.close()]);
     await resources.close();
     throw error;
   }
@@ -78,6 +83,8 @@ export async function startWorkerProcess(config: Config, logger: Logger, options
         Promise.race([drops?.close(), untilAborted(deadline)]),
         workers?.close(deadline),
       ]);
+      // After the jobs: the records they just finished are moved now or by the next worker's mover.
+      await mover?.close();
       await resources.close();
     },
   };

@@ -28,7 +28,8 @@ export interface WorkerRuntime {
 }
 
 /** What the job workers take from their process: its shared resources and webhook queue context. */
-export interface WorkerResources extends Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'> {
+export interface WorkerResources
+  extends Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'>, Partial<Pick<ServingResources, 'history'>> {
   /** The `webhooks` queue and its stores: finished jobs' events (a job without a `webhook.url` has one only when its tenant has endpoints). */
   webhooks: WebhookQueueContext;
 }
@@ -42,7 +43,8 @@ export interface WorkerResources extends Pick<ServingResources, 'redis' | 'queue
 export async function startWorkers(resources: WorkerResources, config: Config, logger: Logger): Promise<WorkerRuntime> {
   const { redis: connection, queues, providers, objects, webhooks } = resources;
   const subscriber = resources.connection('subscriber:cancel');
-  const store = new JobStore(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds);
+  // With a history tier, finished records wait for the mover instead of expiring (every JobStore of an installation agrees).
+  const store = new JobStore(connection, KeyShards.for(config.redis), config.jobs.retentionSeconds, resources.history?.store);
   const deps: ProcessorDeps = {
     store,
     meter: new UsageMeter(KeyShards.for(config.redis)),

@@ -1,5 +1,7 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
+import { AppError } from '@voxq/errors';
+import { isPostgresUnavailable, openHistoryTier, type HistoryTier } from '@voxq/history';
 import type { Logger } from '@voxq/logging';
 import { logQueueError, watchRedisConnection } from '@voxq/process';
 import { createProviderRegistry, createProviderRuntime, type ProviderRuntime, VENDORS } from '@voxq/providers';
@@ -24,7 +26,11 @@ export interface ProcessResources {
    * owner has closed.
    */
   connection(purpose: string): RedisClient;
-  /** Closes queues, providers, connections and the object store, in that order. Stop taking work and drain first. */
+  /** The history tier (Postgres) finished records move to, when `POSTGRES_URL` names one. Migrated by `ready`. */
+  readonly history: HistoryTier | null;
+  /** Gets the process's stores ready to serve: the history database migrated. */
+  ready(): Promise<void>;
+  /** Closes queues, providers, connections, the history pool and the object store, in that order. Stop taking work and drain first. */
   close(): Promise<void>;
 }
 
@@ -36,6 +42,29 @@ export interface ServingResources extends ProcessResources {
 }
 
 export type ResourcesOf<R extends ProcessRole> = R extends 'dispatcher' ? ProcessResources : ServingResources;
+
+/**
+ * Migrates the history database now, or, when it cannot be reached, in the background until
+ * it can: a worker restarted during a Postgres outage still runs jobs (their records wait in
+ * Redis), and the api still answers what Redis holds. A migration Postgres refuses stops the start.
+ */
+async function migrateWhenReachable(history: HistoryTier, logger: Logger): Promise<() => void> {
+  try {
+    await history.migrate();
+    return () => undefined;
+  } catch (error) {
+    if (!isPostgresUnavailable(error) && !(error instanceof AppError && error.retryable)) throw error;
+    logger.warn({ err: error }, 'history database unreachable at start; migrating once it answers');
+    const retry = setInterval(() => {
+      history.migrate().then(
+        () => clearInterval(retry),
+        () => undefined,
+      );
+    }, 5_000);
+    retry.unref();
+    return () => clearInterval(retry);
+  }
+}
 
 /** How `CLIENT LIST` names a connection this process opened. */
 export const connectionName = (role: ProcessRole, purpose: string) => `voxq:${role}:${purpose}`;
@@ -82,11 +111,18 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
     role === 'dispatcher'
       ? null
       : createProviderRuntime(config, redis, logger, createProviderRegistry(config, logger, VENDORS, role === 'api' ? 'debug' : 'info'));
+  const history = openHistoryTier(config, logger);
+  let stopMigrating = () => undefined as void;
   let closed: Promise<void> | null = null;
   const base: ProcessResources = {
     role,
     redis,
     queues,
+    history,
+    async ready() {
+      // Postgres away at start: the process serves what Redis holds and migrates once it answers.
+      if (history) stopMigrating = await migrateWhenReachable(history, logger);
+    },
     connection(purpose) {
       const made = createRedisConnection(config.redis, { connectionName: connectionName(role, purpose) });
       watchRedisConnection(made, logger, connectionName(role, purpose));
@@ -99,6 +135,8 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
         await providers?.close();
         for (const connection of opened.splice(0)) connection.disconnect();
         redis.disconnect();
+        stopMigrating();
+        await history?.close();
         s3?.close();
       })();
       return closed;

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisConnection } from '@voxq/queues';
+import { KeyShards, type RedisClient } from '@voxq/redis-keys';
+import { eventually, scanKeys, startSimulatedStack, testPostgres, type SimulatedStack, type TestPostgres } from '@voxq/testing';
+
+/**
+ * The history tier end to end (issue 19): with POSTGRES_URL set, finished jobs move from Redis
+ * to Postgres once their hot window (1 s here) is over, and the API reads them the same.
+ */
+describe('job history in Postgres', () => {
+  let pg: TestPostgres;
+  let stack: SimulatedStack;
+  let redis: RedisClient;
+  let acme: string;
+  let globex: string;
+
+  beforeAll(async () => {
+    pg = await testPostgres();
+    stack = await startSimulatedStack({ POSTGRES_URL: pg.url, POSTGRES_POOL_MAX: '4', JOB_HOT_SECONDS: '1' });
+    redis = createRedisConnection(stack.config.redis, { maxRetriesPerRequest: 1 });
+    acme = (await stack.createKey('acme')).apiKey;
+    globex = (await stack.createKey('globex')).apiKey;
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await stack?.close();
+    await pg?.drop();
+  });
+
+  const submit = async (content: string) => {
+    const res = await stack.request(acme, 'POST', '/v1/jobs', { type: 'complete', input: { messages: [{ role: 'user', content }] } });
+    expect(res.status).toBe(202);
+    return res.body.id as string;
+  };
+  const recordKey = (id: string) => KeyShards.for(stack.config.redis).keysFor(id).jobs.record(id);
+
+  it('answers a finished job, its result and the listings the same once only Postgres has it', async () => {
+    const ids = [await submit('one'), await submit('two'), await submit('three')];
+    const hot = await Promise.all(ids.map((id) => stack.waitForJob(acme, id)));
+    expect(hot.map((j) => j.status)).toEqual(['completed', 'completed', 'completed']);
+    const hotResult = await stack.request(acme, 'GET', `/v1/jobs/${ids[0]}/result`);
+
+    // Moved, then gone from Redis after the hot window: records and index entries alike.
+    await eventually(async () => {
+      for (const id of ids) expect(await redis.exists(recordKey(id))).toBe(0);
+      return true;
+    }, 20_000);
+    const left = (await scanKeys(redis, `*`)).filter((key) => ids.some((id) => key.includes(id)));
+    expect(left).toEqual([]);
+    const { rows } = await pg.pool.query<{ id: string }>('SELECT id FROM jobs WHERE id = ANY($1) ORDER BY id', [ids]);
+    expect(rows.map((r) => r.id)).toEqual([...ids].sort());
+
+    for (const [i, id] of ids.entries()) {
+      const res = await stack.request(acme, 'GET', `/v1/jobs/${id}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(hot[i]);
+    }
+    const coldResult = await stack.request(acme, 'GET', `/v1/jobs/${ids[0]}/result`);
+    expect(coldResult.status).toBe(hotResult.status);
+    expect(coldResult.body).toEqual(hotResult.body);
+
+    const listed = await stack.request(acme, 'GET', '/v1/jobs?limit=2&status=completed');
+    expect(listed.status).toBe(200);
+    const firstPage = (listed.body.data as Array<{ id: string }>).map((j) => j.id);
+    const rest = await stack.request(acme, 'GET', `/v1/jobs?limit=10&status=completed&cursor=${listed.body.nextCursor as string}`);
+    expect([...firstPage, ...(rest.body.data as Array<{ id: string }>).map((j) => j.id)]).toEqual([...ids].sort().reverse());
+
+    // Tenants stay apart, and a finished job still cannot be cancelled.
+    expect((await stack.request(globex, 'GET', `/v1/jobs/${ids[0]}`)).status).toBe(404);
+    expect((await stack.request(globex, 'GET', '/v1/jobs')).body.data).toEqual([]);
+    const cancel = await stack.request(acme, 'DELETE', `/v1/jobs/${ids[0]}`);
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.error?.code).toBe('job_not_cancellable');
+  });
+});
