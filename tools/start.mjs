@@ -1,12 +1,13 @@
 // `npm start`: voxq on one machine with local defaults: api + worker + dispatcher, the
 // provider simulator standing in for OpenAI when no key is configured, a private
-// redis-server when none answers at REDIS_URL, and a local S3 (s3rver) when S3_ENDPOINT
-// is unset. Production runs each app on its own
+// redis-server when none answers at REDIS_URL, a local S3 (s3rver) when S3_ENDPOINT is
+// unset, and an embedded Postgres (PGlite) for job history when POSTGRES_URL is unset. Production runs each app on its own
 // (`node dist/apps/<app>/main.js`); this is the development and evaluation path.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appEnvOverrides, metricsBanner } from './lib/app-env.mjs';
+import { importLibs } from './lib/import-libs.mjs';
 import { portFree, redisAnswers } from './lib/net.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -68,6 +69,12 @@ if (useLocalS3) {
   });
 }
 
+// Without POSTGRES_URL the history tier runs embedded: PGlite in this process, on the wire.
+const useLocalPostgres = !env.POSTGRES_URL;
+const localPostgresPort = env.POSTGRES_LOCAL_PORT || '5433';
+// PGlite holds its folder alone: two launchers of one checkout each need their own.
+const localPostgresDir = env.POSTGRES_LOCAL_DIR || '.voxq/pg';
+
 /**
  * The apps log JSON (what a log pipeline wants); on a terminal the launcher shows each line
  * as a person reads it: time, level, message, fields on one line. `LOG_FORMAT=json` keeps
@@ -95,6 +102,7 @@ const readable = (line) => {
 const apps = [];
 let privateRedis = null;
 let localS3 = null;
+let localPostgres = null;
 let stopping = false;
 
 /**
@@ -160,6 +168,7 @@ async function stop(code = 0) {
   await Promise.all(apps.map((child) => terminate(child, graceMs + 10_000)));
   if (privateRedis) await terminate(privateRedis, 10_000);
   await localS3?.close().catch(() => undefined);
+  await localPostgres?.stop().catch(() => undefined);
   process.exit(code);
 }
 
@@ -251,6 +260,26 @@ async function ensureLocalS3() {
   return `${env.S3_ENDPOINT}/${env.S3_BUCKET}   (s3rver, bucket ${env.S3_BUCKET}; data in .voxq/s3)`;
 }
 
+/**
+ * The history tier's Postgres, embedded: PGlite (Postgres compiled to WASM, nothing to
+ * install) served on the Postgres wire protocol from this process, data in .voxq/pg. It runs
+ * one statement at a time, so each app keeps one connection. Production sets POSTGRES_URL.
+ */
+async function ensureLocalPostgres() {
+  const { startEmbeddedPostgres } = await importLibs('start-postgres', "export { startEmbeddedPostgres } from '@voxq/history';");
+  try {
+    localPostgres = await startEmbeddedPostgres({ dir: localPostgresDir, port: Number(localPostgresPort) });
+  } catch (error) {
+    console.error(
+      `The embedded Postgres could not start on port ${localPostgresPort} (${error.message}). Set POSTGRES_LOCAL_PORT, or POSTGRES_URL to a Postgres of yours.`,
+    );
+    return stop(1);
+  }
+  env.POSTGRES_URL = localPostgres.url;
+  env.POSTGRES_POOL_MAX = '1';
+  return `${localPostgres.url}   (PGlite, embedded; data in ${localPostgresDir})`;
+}
+
 const builds = ['api', 'worker', 'dispatcher', ...(useSimulator ? ['simulator'] : []), 'cli'];
 const build = spawnSync(process.execPath, ['tools/build-app.mjs', ...builds], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -259,6 +288,7 @@ await ensurePortFree(env.API_PORT || '8080', 'the API', 'API_PORT');
 if (useSimulator) await ensurePortFree(env.SIMULATOR_PORT, 'the provider simulator', 'SIMULATOR_PORT');
 const redisSource = await ensureRedis();
 const s3Source = useLocalS3 ? await ensureLocalS3() : `${env.S3_ENDPOINT}, bucket ${env.S3_BUCKET || 'voxq'}`;
+const historySource = useLocalPostgres ? await ensureLocalPostgres() : 'the Postgres at POSTGRES_URL';
 if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator/main.js']);
 for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', `dist/apps/${app}/main.js`]);
 
@@ -277,6 +307,7 @@ voxq is starting with local defaults:
   Dashboard    ${base}/admin   (user admin, password ${env.ADMIN_TOKEN}; ADMIN_TOKEN, kept in .voxq/admin.token)
   Redis        ${redisSource}
   S3           ${s3Source}
+  History      ${historySource}
   Providers    ${simulated}
                espeak-ng (speech) and pocketsphinx (transcripts) run for real when installed;
                a job picks them by ranking, or pin them: constraints.allowedProviders {tts: ["espeak-ng"], stt: ["pocketsphinx"]}.

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, Socket, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, freePort } from '@voxq/testing';
@@ -25,7 +28,7 @@ interface Launch {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
-  ports: { api: number; simulator: number; s3: number; redis: number };
+  ports: { api: number; simulator: number; s3: number; redis: number; postgres: number };
 }
 
 /**
@@ -33,18 +36,20 @@ interface Launch {
  * with a private redis-server of its own (nothing answers at its REDIS_URL).
  */
 async function launch(wrap?: (args: string[]) => { command: string; args: string[] }, extra: NodeJS.ProcessEnv = {}): Promise<Launch> {
-  const ports = { api: await freePort(), simulator: await freePort(), s3: await freePort(), redis: await freePort() };
+  const ports = { api: await freePort(), simulator: await freePort(), s3: await freePort(), redis: await freePort(), postgres: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     API_PORT: String(ports.api),
     SIMULATOR_PORT: String(ports.simulator),
     S3_LOCAL_PORT: String(ports.s3),
+    POSTGRES_LOCAL_PORT: String(ports.postgres),
+    POSTGRES_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'voxq-launcher-pg-')),
     REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
     SHUTDOWN_GRACE_MS: '10000',
     LOG_LEVEL: 'info',
     ...extra,
   };
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'S3_ENDPOINT', 'REDIS_PREFIX', 'NODE_ENV']) delete env[name];
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'S3_ENDPOINT', 'REDIS_PREFIX', 'NODE_ENV', 'POSTGRES_URL']) delete env[name];
   const { command, args } = wrap ? wrap(['tools/start.mjs']) : { command: process.execPath, args: ['tools/start.mjs'] };
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
@@ -57,7 +62,7 @@ async function launch(wrap?: (args: string[]) => { command: string; args: string
   return { child, output: () => text, exited, ports };
 }
 
-/** Nothing the launcher started still listens: API, simulator, local S3 and its private Redis. */
+/** Nothing the launcher started still listens: API, simulator, local S3, the embedded Postgres and its private Redis. */
 async function allStopped(ports: Launch['ports']) {
   for (const port of Object.values(ports)) expect(await closed(port), `port ${port}`).toBe(true);
 }
