@@ -37,24 +37,24 @@ const parseView = (record: unknown): JobView => storedJobViewSchema.parse(record
 
 /** Writes finished jobs, each once (see `insertRows`); returns how many were new. */
 export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promise<number> {
-  const rows = jobs.map(({ tenantId, ...view }) => [
-    view.id,
-    createdAtOf(view.id),
-    tenantId,
-    view.type,
-    view.status,
-    view.startedAt,
-    view.finishedAt,
-    view.attempts,
-    view.batchId ?? null,
-    JSON.stringify(view),
-  ]);
+  const rows = jobs.map(({ tenantId, ...view }) => ({
+    id: view.id,
+    created_at: createdAtOf(view.id),
+    tenant_id: tenantId,
+    type: view.type,
+    status: view.status,
+    started_at: view.startedAt,
+    finished_at: view.finishedAt,
+    attempts: view.attempts,
+    batch_id: view.batchId ?? null,
+    record: view,
+  }));
   return insertRows(
     pool,
     'jobs',
     JOB_COLUMNS,
     rows,
-    rows.map((row) => (row[1] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 
