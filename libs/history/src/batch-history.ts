@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { errors } from '@voxq/errors';
+import { historyBug } from './postgres-errors';
 import { insertRows, pageById, type Column } from './history-table';
 import {
   batchProgressSchema,
@@ -90,7 +90,7 @@ export async function listBatches(pool: Pool, tenantId: string, options: { limit
 /** The creation time of a scores run, which its random id does not carry. */
 export function scoresRunTime(run: HistoricScoresRun): Date {
   const at = new Date(run.createdAt);
-  if (Number.isNaN(at.getTime())) throw errors.internal(`history: scores run ${run.id} has no readable createdAt ('${run.createdAt}')`);
+  if (Number.isNaN(at.getTime())) throw historyBug(`history: scores run ${run.id} has no readable createdAt ('${run.createdAt}')`);
   return at;
 }
 

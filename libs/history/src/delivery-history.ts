@@ -35,8 +35,8 @@ const ATTEMPT_COLUMNS: readonly Column[] = [
   { name: 'line', type: 'jsonb' },
 ];
 
-/** A delivery to move, with the event it sent (null when that was already past retention). */
-export interface DeliveryToWrite {
+/** A delivery with the event it sent (null when that was already past retention when it moved). */
+export interface DeliveryWithEvent {
   delivery: HistoricDelivery;
   event: Record<string, unknown> | null;
 }
@@ -55,7 +55,7 @@ export interface DeliveryListOptions {
   after?: string | undefined;
 }
 
-export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryToWrite[]): Promise<number> {
+export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryWithEvent[]): Promise<number> {
   const rows = deliveries.map(({ delivery: d, event }) => ({
     id: d.id,
     created_at: createdAtOf(d.id),
@@ -77,7 +77,7 @@ export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryT
   );
 }
 
-export async function getDelivery(pool: Pool, tenantId: string, id: string): Promise<DeliveryToWrite | null> {
+export async function getDelivery(pool: Pool, tenantId: string, id: string): Promise<DeliveryWithEvent | null> {
   const createdAt = timeOfId(id);
   if (!createdAt || !id.startsWith('wd_')) return null;
   const { rows } = await pool.query<{ record: unknown; event: unknown }>(

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
-import { errors } from '@voxq/errors';
+import { historyBug } from './postgres-errors';
 import { insertRows, pageById, type Column } from './history-table';
 import { storedJobViewSchema, type HistoricJob, type HistoryPage } from './history-rows';
 import { timeOfId } from './record-time';
@@ -29,7 +29,7 @@ export interface JobListOptions {
 /** The creation time a record's id carries: its partition. An id voxq did not make is a bug of the caller's. */
 export function createdAtOf(id: string): Date {
   const at = timeOfId(id);
-  if (!at) throw errors.internal(`history: '${id}' is not a time-ordered id`);
+  if (!at) throw historyBug(`history: '${id}' is not a time-ordered id`);
   return at;
 }
 
