@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { errors } from '@voxq/errors';
+import { historyBug } from './postgres-errors';
 import { insertRows, pageById, type Column } from './history-table';
 import {
   batchProgressSchema,
@@ -45,21 +45,21 @@ const toBatch = (row: BatchRow): HistoricBatch => ({
 });
 
 export async function writeBatches(pool: Pool, batches: readonly HistoricBatch[]): Promise<number> {
-  const rows = batches.map(({ batch, progress, cancelRequestedAt }) => [
-    batch.id,
-    createdAtOf(batch.id),
-    batch.tenantId,
-    batch.status,
-    JSON.stringify(batch),
-    JSON.stringify(progress),
-    cancelRequestedAt,
-  ]);
+  const rows = batches.map(({ batch, progress, cancelRequestedAt }) => ({
+    id: batch.id,
+    created_at: createdAtOf(batch.id),
+    tenant_id: batch.tenantId,
+    status: batch.status,
+    record: batch,
+    progress,
+    cancel_requested_at: cancelRequestedAt,
+  }));
   return insertRows(
     pool,
     'batches',
     BATCH_COLUMNS,
     rows,
-    rows.map((row) => (row[1] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 
@@ -90,18 +90,18 @@ export async function listBatches(pool: Pool, tenantId: string, options: { limit
 /** The creation time of a scores run, which its random id does not carry. */
 export function scoresRunTime(run: HistoricScoresRun): Date {
   const at = new Date(run.createdAt);
-  if (Number.isNaN(at.getTime())) throw errors.internal(`history: scores run ${run.id} has no readable createdAt ('${run.createdAt}')`);
+  if (Number.isNaN(at.getTime())) throw historyBug(`history: scores run ${run.id} has no readable createdAt ('${run.createdAt}')`);
   return at;
 }
 
 export async function writeScoresRuns(pool: Pool, runs: readonly HistoricScoresRun[]): Promise<number> {
-  const rows = runs.map((run) => [run.id, scoresRunTime(run), run.tenantId ?? null, run.capability, JSON.stringify(run)]);
+  const rows = runs.map((run) => ({ id: run.id, created_at: scoresRunTime(run), tenant_id: run.tenantId ?? null, capability: run.capability, record: run }));
   return insertRows(
     pool,
     'scores_runs',
     SCORES_RUN_COLUMNS,
     rows,
-    rows.map((row) => (row[1] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 

@@ -35,8 +35,8 @@ const ATTEMPT_COLUMNS: readonly Column[] = [
   { name: 'line', type: 'jsonb' },
 ];
 
-/** A delivery to move, with the event it sent (null when that was already past retention). */
-export interface DeliveryToWrite {
+/** A delivery with the event it sent (null when that was already past retention when it moved). */
+export interface DeliveryWithEvent {
   delivery: HistoricDelivery;
   event: Record<string, unknown> | null;
 }
@@ -55,29 +55,29 @@ export interface DeliveryListOptions {
   after?: string | undefined;
 }
 
-export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryToWrite[]): Promise<number> {
-  const rows = deliveries.map(({ delivery: d, event }) => [
-    d.id,
-    createdAtOf(d.id),
-    d.tenantId,
-    d.jobId,
-    d.endpointId,
-    d.state,
-    d.eventType,
-    d.createdAt,
-    JSON.stringify(d),
-    event === null ? null : JSON.stringify(event),
-  ]);
+export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryWithEvent[]): Promise<number> {
+  const rows = deliveries.map(({ delivery: d, event }) => ({
+    id: d.id,
+    created_at: createdAtOf(d.id),
+    tenant_id: d.tenantId,
+    subject_id: d.jobId,
+    endpoint_id: d.endpointId,
+    state: d.state,
+    event_type: d.eventType,
+    recorded_at: d.createdAt,
+    record: d,
+    event,
+  }));
   return insertRows(
     pool,
     'webhook_deliveries',
     DELIVERY_COLUMNS,
     rows,
-    rows.map((row) => (row[1] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 
-export async function getDelivery(pool: Pool, tenantId: string, id: string): Promise<DeliveryToWrite | null> {
+export async function getDelivery(pool: Pool, tenantId: string, id: string): Promise<DeliveryWithEvent | null> {
   const createdAt = timeOfId(id);
   if (!createdAt || !id.startsWith('wd_')) return null;
   const { rows } = await pool.query<{ record: unknown; event: unknown }>(
@@ -124,14 +124,22 @@ const attemptKeyOf = (line: HistoricAttempt) => `${line.deliveryId ?? ''}.${line
 export async function writeAttemptLogs(pool: Pool, logs: readonly AttemptLogToWrite[]): Promise<number> {
   const rows = logs.flatMap((log) => {
     const createdAt = createdAtOf(log.subjectId);
-    return log.lines.map((line) => [log.subjectId, attemptKeyOf(line), createdAt, log.tenantId, line.deliveryId ?? null, line.at, JSON.stringify(line)]);
+    return log.lines.map((line) => ({
+      subject_id: log.subjectId,
+      attempt_key: attemptKeyOf(line),
+      created_at: createdAt,
+      tenant_id: log.tenantId,
+      delivery_id: line.deliveryId ?? null,
+      attempted_at: line.at,
+      line,
+    }));
   });
   return insertRows(
     pool,
     'webhook_attempts',
     ATTEMPT_COLUMNS,
     rows,
-    rows.map((row) => (row[2] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 

@@ -9,7 +9,7 @@ import {
   writeDeliveries,
   type AttemptLogToWrite,
   type DeliveryListOptions,
-  type DeliveryToWrite,
+  type DeliveryWithEvent,
 } from './delivery-history';
 import type { HistoricAttempt, HistoricBatch, HistoricDelivery, HistoricJob, HistoricScoresRun, HistoryPage } from './history-rows';
 import { createdAtOf, getJob, listJobs, writeJobs, type JobListOptions } from './job-history';
@@ -74,7 +74,7 @@ export class HistoryStore {
     return historyCall(() => listJobs(this.pool, tenantId, options));
   }
 
-  writeDeliveries(deliveries: readonly DeliveryToWrite[]): Promise<WriteOutcome> {
+  writeDeliveries(deliveries: readonly DeliveryWithEvent[]): Promise<WriteOutcome> {
     return this.write(
       deliveries,
       (d) => createdAtOf(d.delivery.id),
@@ -82,7 +82,7 @@ export class HistoryStore {
     );
   }
 
-  getDelivery(tenantId: string, id: string): Promise<DeliveryToWrite | null> {
+  getDelivery(tenantId: string, id: string): Promise<DeliveryWithEvent | null> {
     return historyCall(() => getDelivery(this.pool, tenantId, id));
   }
 

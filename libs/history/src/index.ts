@@ -1,7 +1,7 @@
 export { HistoryStore } from './history-store';
 export type { HistoryStoreOptions, WriteOutcome } from './history-store';
 export type { JobListOptions } from './job-history';
-export type { AttemptLogToWrite, DeliveryListOptions, DeliveryToWrite } from './delivery-history';
+export type { AttemptLogToWrite, DeliveryListOptions, DeliveryWithEvent } from './delivery-history';
 export {
   historicAttemptSchema,
   historicBatchSchema,

@@ -34,6 +34,14 @@ describe('HistoryStore jobs (real Postgres)', () => {
     expect(await store.getJob(tenant, jobs[2]!.id)).toEqual(view);
   });
 
+  it('stores a result holding NUL characters (which Postgres refuses) with U+FFFD in their place, not a failed batch', async () => {
+    const tenant = tenantId();
+    const job = historicJob(tenant, NOW - 7000, { result: { text: 'before\u0000after' } as unknown as HistoricJob['result'] });
+    const neighbour = historicJob(tenant, NOW - 7001);
+    expect(await store.writeJobs([job, neighbour])).toEqual({ written: 2, expired: 0 });
+    expect((await store.getJob(tenant, job.id))?.result).toEqual({ text: 'before\ufffdafter' });
+  });
+
   it("reads a tenant's own jobs only: another tenant's id is null, as is an id it never wrote", async () => {
     const [owner, other] = [tenantId(), tenantId()];
     const job = historicJob(owner, NOW - 5000);

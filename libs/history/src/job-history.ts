@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
-import { errors } from '@voxq/errors';
+import { historyBug } from './postgres-errors';
 import { insertRows, pageById, type Column } from './history-table';
 import { storedJobViewSchema, type HistoricJob, type HistoryPage } from './history-rows';
 import { timeOfId } from './record-time';
@@ -29,7 +29,7 @@ export interface JobListOptions {
 /** The creation time a record's id carries: its partition. An id voxq did not make is a bug of the caller's. */
 export function createdAtOf(id: string): Date {
   const at = timeOfId(id);
-  if (!at) throw errors.internal(`history: '${id}' is not a time-ordered id`);
+  if (!at) throw historyBug(`history: '${id}' is not a time-ordered id`);
   return at;
 }
 
@@ -37,24 +37,24 @@ const parseView = (record: unknown): JobView => storedJobViewSchema.parse(record
 
 /** Writes finished jobs, each once (see `insertRows`); returns how many were new. */
 export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promise<number> {
-  const rows = jobs.map(({ tenantId, ...view }) => [
-    view.id,
-    createdAtOf(view.id),
-    tenantId,
-    view.type,
-    view.status,
-    view.startedAt,
-    view.finishedAt,
-    view.attempts,
-    view.batchId ?? null,
-    JSON.stringify(view),
-  ]);
+  const rows = jobs.map(({ tenantId, ...view }) => ({
+    id: view.id,
+    created_at: createdAtOf(view.id),
+    tenant_id: tenantId,
+    type: view.type,
+    status: view.status,
+    started_at: view.startedAt,
+    finished_at: view.finishedAt,
+    attempts: view.attempts,
+    batch_id: view.batchId ?? null,
+    record: view,
+  }));
   return insertRows(
     pool,
     'jobs',
     JOB_COLUMNS,
     rows,
-    rows.map((row) => (row[1] as Date).getTime()),
+    rows.map((row) => row.created_at.getTime()),
   );
 }
 

@@ -30,9 +30,16 @@ export function isPostgresUnavailable(error: unknown): boolean {
 export function toHistoryError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (isPostgresUnavailable(error)) return errors.unavailable('The history database cannot be reached right now.', error);
-  // Not `errors.internal` (retryable, for failures of unknown kind): the same statement would be refused again.
-  const message = `history database error: ${error instanceof Error ? error.message : String(error)}`;
-  return new AppError({ code: 'internal_error', type: 'api_error', message, retryable: false, cause: error });
+  return historyBug(`history database error: ${error instanceof Error ? error.message : String(error)}`, error);
+}
+
+/**
+ * A mistake that trying again cannot mend (a statement Postgres refused, a record without a
+ * time-ordered id): an `internal_error` marked not retryable, unlike `errors.internal`, which
+ * is for failures of unknown kind.
+ */
+export function historyBug(message: string, cause?: unknown): AppError {
+  return new AppError({ code: 'internal_error', type: 'api_error', message, retryable: false, cause });
 }
 
 /** Runs a history query, its errors mapped by `toHistoryError`. */
