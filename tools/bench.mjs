@@ -50,6 +50,9 @@
 //             Redis Cluster (3 masters + replicas, REDIS_SHARDS=8): jobs/s against the single-Redis
 //             run above, commands per job, and each master's share of them (goal 20-45% each;
 //             tools/bench/cluster.mjs).
+//   history   then (BENCH_HISTORY=0 skips it) the history tier: Redis bytes per finished job after
+//             the hot window, Postgres bytes per job, GET /v1/jobs/:id from Redis and from Postgres,
+//             the mover's records/s against the end-to-end job rate (tools/bench/history.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 //
 // This file runs the phases in order and writes the results; the options are read in
@@ -75,6 +78,7 @@ import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
 import { printStreaming, runStreaming } from './bench/streaming.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
 import { printCluster, runCluster } from './bench/cluster.mjs';
+import { printHistory, runHistory } from './bench/history.mjs';
 
 /** voxq end to end over raw BullMQ, the better of single and bulk: the foundation issue's goal (BENCHMARKS.md). */
 const GOAL = 0.3;
@@ -143,6 +147,8 @@ async function main() {
   if (opts.peers) peers = await runPeers({ env, redis, prefix, opts, step });
   let cluster;
   if (opts.cluster) cluster = await runCluster({ env, opts, step });
+  let history;
+  if (opts.history) history = await runHistory({ env, redis, prefix, opts, step });
 
   const ratio = voxq.jobsPerSecond / baseline.jobsPerSecond;
   const bulkRatio = bulk.jobsPerSecond / baseline.jobsPerSecond;
@@ -169,6 +175,7 @@ async function main() {
     ...(streaming ? { streaming } : {}),
     ...(peers ? { peers } : {}),
     ...(cluster ? { cluster: { ...cluster, ratio: cluster.jobsPerSecond / voxq.jobsPerSecond } } : {}),
+    ...(history ? { history: { ...history, moverRatio: history.mover.recordsPerSecond / voxq.jobsPerSecond } } : {}),
   };
   await cleanup(); // Stops the apps, which writes their CPU profiles.
   printReport(result);
@@ -180,6 +187,7 @@ async function main() {
   if (streaming) printStreaming(streaming);
   if (peers) printPeers(peers);
   if (cluster) printCluster(cluster, voxq.jobsPerSecond);
+  if (history) printHistory(history, voxq.jobsPerSecond);
   mkdirSync('bench-results', { recursive: true });
   if (profileDir) {
     result.profiles = {};

@@ -63,6 +63,10 @@ export const opts = {
   peersConnections: Math.max(1, int('BENCH_PEERS_CONNECTIONS', 16)),
   peersSeconds: Math.max(1, int('BENCH_PEERS_SECONDS', 10)),
   peersWarmupSeconds: int('BENCH_PEERS_WARMUP_S', 3),
+  history: process.env.BENCH_HISTORY !== '0' && process.env.BENCH_HISTORY !== 'false',
+  historyJobs: Math.max(100, int('BENCH_HISTORY_JOBS', 5_000)),
+  historyHotSeconds: Math.max(1, int('BENCH_HISTORY_HOT_S', 20)),
+  historyMove: Math.max(100, int('BENCH_HISTORY_MOVE', 20_000)),
   cluster: process.env.BENCH_CLUSTER !== '0' && process.env.BENCH_CLUSTER !== 'false',
   clusterJobs: Math.max(100, int('BENCH_CLUSTER_JOBS', 5_000)),
 };

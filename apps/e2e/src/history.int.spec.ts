@@ -39,13 +39,17 @@ describe('job history in Postgres', () => {
     const hot = await Promise.all(ids.map((id) => stack.waitForJob(acme, id)));
     expect(hot.map((j) => j.status)).toEqual(['completed', 'completed', 'completed']);
     const hotResult = await stack.request(acme, 'GET', `/v1/jobs/${ids[0]}/result`);
+    const scoresRunId = (hot[0]!.result as { scoresRunId: string }).scoresRunId;
+    const hotRun = await stack.request(acme, 'GET', `/v1/scores-runs/${scoresRunId}`);
+    expect(hotRun.status).toBe(200);
 
     // Moved, then gone from Redis after the hot window: records and index entries alike.
     await eventually(async () => {
       for (const id of ids) expect(await redis.exists(recordKey(id))).toBe(0);
+      expect(await redis.exists(`${stack.config.redis.prefix}:scores-run:${scoresRunId}`)).toBe(0);
       return true;
     }, 20_000);
-    const left = (await scanKeys(redis, `*`)).filter((key) => ids.some((id) => key.includes(id)));
+    const left = (await scanKeys(redis, `*`)).filter((key) => [...ids, scoresRunId].some((id) => key.includes(id)));
     expect(left).toEqual([]);
     const { rows } = await pg.pool.query<{ id: string }>('SELECT id FROM jobs WHERE id = ANY($1) ORDER BY id', [ids]);
     expect(rows.map((r) => r.id)).toEqual([...ids].sort());
@@ -55,6 +59,9 @@ describe('job history in Postgres', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual(hot[i]);
     }
+    const coldRun = await stack.request(acme, 'GET', `/v1/scores-runs/${scoresRunId}`);
+    expect(coldRun.body).toEqual(hotRun.body);
+    expect((await stack.request(globex, 'GET', `/v1/scores-runs/${scoresRunId}`)).status).toBe(404);
     const coldResult = await stack.request(acme, 'GET', `/v1/jobs/${ids[0]}/result`);
     expect(coldResult.status).toBe(hotResult.status);
     expect(coldResult.body).toEqual(hotResult.body);

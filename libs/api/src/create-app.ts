@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(openAiRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
-  app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix }));
+  app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix, ...(resources.history ? { history: resources.history.store } : {}) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -3,10 +3,21 @@ import type { JobView } from '@voxq/contracts';
 import { toJobView, type HistoryHandoff } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { recordHistoryMoved, recordHistoryMoveFailure, watchHistoryBacklog } from '@voxq/metrics';
+import type { ScoresRun, ScoresRunHandoff } from '@voxq/providers';
 
-/** Where finished records go: the history tier's idempotent batch write (`libs/history`'s HistoryStore), as views with their tenant. */
-export interface JobHistoryWriter {
+/** Where finished records go: the history tier's idempotent batch writes (`libs/history`'s HistoryStore). */
+export interface HistoryWriter {
   writeJobs(jobs: ReadonlyArray<JobView & { tenantId: string }>): Promise<unknown>;
+  writeScoresRuns(runs: readonly ScoresRun[]): Promise<unknown>;
+}
+
+/** One kind of record the mover moves, shard by shard: take a batch, copy it, release it. */
+interface Lane {
+  shards: readonly number[];
+  lease(shard: number, token: string, ms: number): Promise<boolean>;
+  unlease(shard: number, token: string): Promise<void>;
+  /** Copies up to `limit` waiting records and releases them; returns how many were taken (0: none waits). */
+  move(shard: number, limit: number): Promise<number>;
 }
 
 export interface HistoryMoverOptions {
@@ -16,6 +27,8 @@ export interface HistoryMoverOptions {
   /** Pause between rounds when nothing waits (and after a failure, doubled up to 30 s). */
   idleMs: number;
   logger: Logger;
+  /** Scores runs move too when given (the worker's router keeps them for history). */
+  scoresRuns?: ScoresRunHandoff;
 }
 
 /** A shard's lease lasts this long; a mover holding it moves for at most half of it per round. */
@@ -23,24 +36,28 @@ const LEASE_MS = 10_000;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
- * Moves finished job records from Redis to the history tier, shard by shard, oldest first.
- * Every worker process runs one; a lease per shard lets one move it at a time (two would only
- * write the same rows twice). Copy first, release second: a crash in between means the next
- * round copies the same records again, and the history tier's write keeps one row each. When
- * the history tier is down, records wait in Redis (`voxq_history_pending_jobs`) and the mover
- * backs off and tries again; nothing is dropped.
+ * Moves finished job records (and scores runs) from Redis to the history tier, shard by shard,
+ * oldest first. Every worker process runs one; a lease per shard lets one move it at a time
+ * (two would only write the same rows twice). Copy first, release second: a crash in between
+ * means the next round copies the same records again, and the history tier's write keeps one
+ * row each. When the history tier is down, records wait in Redis (`voxq_history_pending_jobs`)
+ * and the mover backs off and tries again; nothing is dropped.
  */
 export class HistoryMover {
   private readonly token = randomUUID();
+  private readonly lanes: Lane[];
   private stopped = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
 
   constructor(
     private readonly handoff: HistoryHandoff,
-    private readonly writer: JobHistoryWriter,
+    writer: HistoryWriter,
     private readonly options: HistoryMoverOptions,
-  ) {}
+  ) {
+    this.lanes = [jobLane(handoff, writer, options.shards)];
+    if (options.scoresRuns) this.lanes.push(scoresRunLane(options.scoresRuns, writer));
+  }
 
   start(): void {
     watchHistoryBacklog(() => this.handoff.backlog());
@@ -53,24 +70,22 @@ export class HistoryMover {
     await this.loop;
   }
 
-  /** One pass over every shard this process can lease; returns how many records moved. */
+  /** One pass over every lane and shard this process can lease; returns how many records moved. */
   async moveOnce(): Promise<number> {
     let moved = 0;
-    for (const shard of this.options.shards) {
-      if (this.stopped || !(await this.handoff.lease(shard, this.token, LEASE_MS))) continue;
-      try {
-        const until = Date.now() + LEASE_MS / 2;
-        while (!this.stopped && Date.now() < until) {
-          const batch = await this.handoff.take(shard, this.options.batchSize);
-          if (!batch) break;
-          await this.writer.writeJobs(batch.records.map((record) => ({ ...toJobView(record), tenantId: record.tenantId })));
-          await this.handoff.release(batch);
-          moved += batch.finishedAt.size;
-          recordHistoryMoved(batch.finishedAt.size);
-          if (batch.finishedAt.size < this.options.batchSize) break;
+    for (const lane of this.lanes) {
+      for (const shard of lane.shards) {
+        if (this.stopped || !(await lane.lease(shard, this.token, LEASE_MS))) continue;
+        try {
+          const until = Date.now() + LEASE_MS / 2;
+          while (!this.stopped && Date.now() < until) {
+            const n = await lane.move(shard, this.options.batchSize);
+            moved += n;
+            if (n < this.options.batchSize) break;
+          }
+        } finally {
+          await lane.unlease(shard, this.token).catch(() => undefined);
         }
-      } finally {
-        await this.handoff.unlease(shard, this.token).catch(() => undefined);
       }
     }
     return moved;
@@ -94,4 +109,35 @@ export class HistoryMover {
       });
     }
   }
+}
+
+function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[]): Lane {
+  return {
+    shards,
+    lease: (shard, token, ms) => handoff.lease(shard, token, ms),
+    unlease: (shard, token) => handoff.unlease(shard, token),
+    async move(shard, limit) {
+      const batch = await handoff.take(shard, limit);
+      if (!batch) return 0;
+      await writer.writeJobs(batch.records.map((record) => ({ ...toJobView(record), tenantId: record.tenantId })));
+      await handoff.release(batch);
+      recordHistoryMoved(batch.finishedAt.size);
+      return batch.finishedAt.size;
+    },
+  };
+}
+
+function scoresRunLane(handoff: ScoresRunHandoff, writer: HistoryWriter): Lane {
+  return {
+    shards: [0],
+    lease: (_shard, token, ms) => handoff.lease(token, ms),
+    unlease: (_shard, token) => handoff.unlease(token),
+    async move(_shard, limit) {
+      const batch = await handoff.take(limit);
+      if (!batch) return 0;
+      await writer.writeScoresRuns(batch.runs);
+      await handoff.release(batch);
+      return batch.ids.length;
+    },
+  };
 }

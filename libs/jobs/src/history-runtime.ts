@@ -2,6 +2,7 @@ import type { Config } from '@voxq/config';
 import type { HistoryStore } from '@voxq/history';
 import { HistoryHandoff } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
+import { ScoresRunHandoff } from '@voxq/providers';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { HistoryMover } from './history-mover';
 
@@ -33,6 +34,7 @@ export async function startHistoryRuntime(redis: RedisClient, store: HistoryStor
     batchSize: config.jobs.historyMoveBatch,
     idleMs: 500,
     logger: log,
+    scoresRuns: new ScoresRunHandoff(redis, config.redis.prefix, config.jobs.hotSeconds),
   });
   mover.start();
   return {

@@ -63,6 +63,7 @@ export async function startWorkers(resources: WorkerResources, config: Config, l
       attemptDeadlineMs: config.providers.attemptDeadlineMs,
       maxCandidates: config.providers.maxCandidates,
       logger,
+      toHistory: resources.history != null,
     }),
     webhooks,
     hasEndpoints: (tenantId) => tenantHasEndpoints(webhooks.endpoints, tenantId),

@@ -28,7 +28,7 @@ export type { ScoredCandidate, ScoreComponents } from './scoring';
 export type { Availability, ProviderStateView } from './health/provider-states';
 export type { HealthSample } from './health/provider-health';
 export type { CallPlace, ProviderAttempt, ProviderCall, ProviderRouterOptions, RouteOptions, RoutedResult, RoutingRequest } from './router';
-export { getScoresRun, SCORES_RUN_TTL_SECONDS } from './scores-run';
+export { getScoresRun, SCORES_RUN_TTL_SECONDS, scoresRunSchema } from './scores-run';
 export { translators } from './translation';
 export { translates } from './candidates';
 export type { ScoresRun } from './scores-run';
@@ -50,3 +50,4 @@ export { hasVoice, OPENAI_VOICES, requestedChatParams, samplingOf, unsupportedCh
 export { selectCandidates, type Requirements } from './candidates';
 export { honoursInstructions, unusedSpeechParams, unusedTranscribeParams } from './speech-params';
 export { resolvePrimaryModel, withPrimaryFirst, type PrimaryModelRequest } from './primary-model';
+export { ScoresRunHandoff, type ScoresRunBatch } from './scores-run-handoff';

@@ -22,6 +22,8 @@ export interface ProviderRouterOptions {
   /** Most candidates one attempt tries. */
   maxCandidates: number;
   logger: Logger;
+  /** A history tier takes finished records: scores runs wait for its mover instead of expiring. */
+  toHistory?: boolean;
 }
 
 export interface RoutingRequest {
@@ -199,25 +201,30 @@ export class ProviderRouter {
     const recent = this.recentRuns.get(key);
     if (recent && recent.until > now) return recent.id;
     const id = newScoresRunId();
-    await saveScoresRun(this.options.redis, this.options.prefix, {
-      id,
-      ...(tenantId ? { tenantId } : {}),
-      capability,
-      intent: routing.intent,
-      constraints: routing.constraints,
-      createdAt: new Date(now).toISOString(),
-      candidates: ranked.map(({ provider, model, rank, reason, score, components, latencyMs, errorRate }) => ({
-        provider: provider.name,
-        model,
-        rank,
-        score,
-        components,
-        latencyMs,
-        errorRate,
-        reason,
-      })),
-      excluded,
-    });
+    await saveScoresRun(
+      this.options.redis,
+      this.options.prefix,
+      {
+        id,
+        ...(tenantId ? { tenantId } : {}),
+        capability,
+        intent: routing.intent,
+        constraints: routing.constraints,
+        createdAt: new Date(now).toISOString(),
+        candidates: ranked.map(({ provider, model, rank, reason, score, components, latencyMs, errorRate }) => ({
+          provider: provider.name,
+          model,
+          rank,
+          score,
+          components,
+          latencyMs,
+          errorRate,
+          reason,
+        })),
+        excluded,
+      },
+      { toHistory: this.options.toHistory === true },
+    );
     if (this.recentRuns.size >= RECENT_RUNS_MAX) this.recentRuns.clear();
     this.recentRuns.set(key, { id, until: now + SCORES_RUN_REUSE_MS });
     return id;

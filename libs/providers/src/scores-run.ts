@@ -41,8 +41,19 @@ function scoresRunKey(prefix: string, id: string): string {
   return redisKeys(prefix).providers.scoresRun(id);
 }
 
-export async function saveScoresRun(redis: RedisClient, prefix: string, run: ScoresRun): Promise<void> {
-  await redis.set(scoresRunKey(prefix, run.id), JSON.stringify(run), 'EX', SCORES_RUN_TTL_SECONDS);
+/**
+ * Keeps a ranking for `GET /v1/scores-runs/:id`. With a history tier (`toHistory`) it has no
+ * expiry and waits in the pending set until the history mover has copied it; else it expires.
+ */
+export async function saveScoresRun(redis: RedisClient, prefix: string, run: ScoresRun, { toHistory = false } = {}): Promise<void> {
+  const key = scoresRunKey(prefix, run.id);
+  if (!toHistory) {
+    await redis.set(key, JSON.stringify(run), 'EX', SCORES_RUN_TTL_SECONDS);
+    return;
+  }
+  const replies = await redis.multi().set(key, JSON.stringify(run)).zadd(redisKeys(prefix).providers.scoresRunsPending(), Date.now(), run.id).exec();
+  const failed = replies?.find(([error]) => error);
+  if (failed) throw failed[0];
 }
 
 /** The stored ranking, or undefined once it has expired (or never existed). */

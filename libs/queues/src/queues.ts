@@ -10,6 +10,14 @@ export type ShardedQueueKey = JobType | 'tools';
 /** The queues outside the shards, under the prefix itself. */
 export type BaseQueueKey = Exclude<QueueKey, ShardedQueueKey>;
 
+/**
+ * How many entries BullMQ's event stream of each queue keeps (its default is 10,000). voxq
+ * reads no queue events (no QueueEvents: a job's record and channels say what happened), so
+ * the stream is kept short: it is Redis memory that grows with traffic up to the cap, about
+ * 85 bytes an event, four events a job.
+ */
+export const QUEUE_EVENTS_MAX_LEN = 1_000;
+
 const isSharded = (key: QueueKey): key is ShardedQueueKey => key === 'tools' || (JOB_TYPES as readonly string[]).includes(key);
 
 /**
@@ -28,7 +36,7 @@ export class Queues {
     const make = (key: QueueKey, shard: number) => {
       const entry = QUEUE_CATALOG[key];
       const prefix = this.shards.keysOf(shard).bull.prefix();
-      return new Queue(entry.name, { connection, prefix, defaultJobOptions: entry.defaults(config) });
+      return new Queue(entry.name, { connection, prefix, defaultJobOptions: entry.defaults(config), streams: { events: { maxLen: QUEUE_EVENTS_MAX_LEN } } });
     };
     this.sharded = this.shards.all().map((k) => {
       const queues = Object.fromEntries(JOB_TYPES.map((type) => [type, make(type, k)])) as Record<JobType, Queue>;

@@ -55,6 +55,8 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'providers.probe': [['llm:openai'], 'voxq:provider:llm:openai:probe'],
   'providers.health': [['llm:openai', 178_000_000], 'voxq:health:llm:openai:178000000'],
   'providers.scoresRun': [['sr_1'], 'voxq:scores-run:sr_1'],
+  'providers.scoresRunsPending': [[], 'voxq:scores-runs:pending'],
+  'providers.scoresRunsMover': [[], 'voxq:scores-runs:mover'],
   'channels.jobDone': [['job_1'], 'voxq:job:job_1:done'],
   'channels.jobEvents': [['job_1'], 'voxq:job:job_1:events'],
   'channels.jobDeltas': [['job_1'], 'voxq:job:job_1:deltas:live'],

@@ -162,6 +162,10 @@ export function redisKeys(prefix: string) {
       health: (providerKey: string, bucket: number) => `${prefix}:health:${providerKey}:${bucket}`,
       /** string (JSON, TTL): a routing decision's scores, read by `GET /v1/scores-runs/:id`. */
       scoresRun: (runId: string) => `${prefix}:scores-run:${runId}`,
+      /** zset (score: ms it was made): scores runs waiting to be moved to the history tier, oldest first. */
+      scoresRunsPending: () => `${prefix}:scores-runs:pending`,
+      /** string (a mover's token, seconds TTL): the one process moving scores runs now. */
+      scoresRunsMover: () => `${prefix}:scores-runs:mover`,
     },
 
     /** Pub/sub channels (nothing stored). */
