@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { importLibs } from '../lib/import-libs.mjs';
 import { percentile } from './http-load.mjs';
+import { commandsPerJob, redisCounters } from './redis.mjs';
 import { startBenchStack } from './stack.mjs';
 import { until } from './wait.mjs';
 
@@ -119,10 +120,13 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
     await submitJobs(stack.url, apiKey, 100); // warm-up: connections, partitions, JIT
     await until('the warm-up jobs in history', async () => (await rowsIn(postgres.pool, 'jobs')) >= 100, 60_000, 100);
     const before = await usedMemory(redis);
+    const counters = await redisCounters(redis);
     const started = performance.now();
     const ids = await submitJobs(stack.url, apiKey, opts.historyJobs);
     await until('every job in history', async () => (await rowsIn(postgres.pool, 'jobs')) >= ids.length + 100, opts.timeoutMs * 5, 100);
     const inHistoryMs = performance.now() - started;
+    // Submission (bulk), the job, the move to Postgres and the release: what a job costs Redis with the history tier on.
+    const commands = commandsPerJob(counters, await redisCounters(redis), ids.length);
     const fromRedis = await readLatency(stack.url, apiKey, ids.slice(-1000), 500);
     const redisHeld = await redis.exists(`${prefix}:job:${ids.at(-1)}`);
     const hotBytes = (await usedMemory(redis)) - before;
@@ -136,6 +140,7 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
       postgres: postgres.source,
       jobs: ids.length,
       jobsPerSecondIntoHistory: round((ids.length / inHistoryMs) * 1000),
+      redisCommandsPerJob: round(commands.totalExcludingScripts, 1),
       redisBytesPerJobHot: round(hotBytes / ids.length),
       redisBytesPerJobAfterHotWindow: round((after - before) / ids.length, 1),
       postgresBytesPerJob: round(postgresBytes / jobsInPostgres),
@@ -208,6 +213,7 @@ export function printHistory(h, e2eJobsPerSecond) {
   const ratio = e2eJobsPerSecond ? h.mover.recordsPerSecond / e2eJobsPerSecond : null;
   console.log(`
 history tier (issue 19): ${h.jobs} jobs, Postgres: ${h.postgres}
+  Redis commands per job             ${h.redisCommandsPerJob} (bulk submission, run, move to Postgres and release)
   Redis bytes per finished job       ${h.redisBytesPerJobHot} while hot, ${h.redisBytesPerJobAfterHotWindow} after the hot window (goal: none beyond counters)
   Postgres bytes per job             ${h.postgresBytesPerJob} (table and indexes)
   GET /v1/jobs/:id p50 / p99         ${h.getJob.fromRedis.p50Ms} / ${h.getJob.fromRedis.p99Ms} ms from Redis; ${h.getJob.fromPostgres.p50Ms} / ${h.getJob.fromPostgres.p99Ms} ms from Postgres

@@ -31,7 +31,7 @@ export async function bundleApps(apps: readonly string[], label: string): Promis
         packages: 'external',
         tsconfig: join(ROOT, 'tsconfig.base.json'),
         // As tools/build-app.mjs: stores' Lua scripts are imported as their text.
-        loader: { '.lua': 'text' },
+        loader: { '.lua': 'text', '.sql': 'text' },
         logLevel: 'warning',
       }),
     ),
