@@ -10,7 +10,7 @@ describe('timeOfId', () => {
     expect(timeOfId(`batch_${hex}0123456789ab`)?.getTime()).toBe(ms);
   });
 
-  it('refuses what voxq does not make: other kinds, short or upper-case ids, random ids', () => {
+  it('refuses what voxq does not make: other kinds, short, long or upper-case ids, random ids', () => {
     for (const id of [
       'we_019af9d2a5be0123456789abcdef',
       'job_019af9d2a5be',
@@ -18,6 +18,10 @@ describe('timeOfId', () => {
       'sr_8f14e45fceea167a5a36dedd4bea2543',
       '',
       'job_',
+      // Anything before or after a whole id.
+      'xjob_019af9d2a5be0123456789abcdef',
+      'job_019af9d2a5be0123456789abcdef0',
+      'job_019af9d2a5be0123456789abcdefx',
     ])
       expect(timeOfId(id)).toBeNull();
   });
