@@ -81,17 +81,17 @@ export class HistoryHandoff {
 
   /** How many finished jobs wait over all shards, and when the oldest of them finished. */
   async backlog(): Promise<{ jobs: number; oldestFinishedAt: number | null }> {
-    const pipeline = this.redis.pipeline();
-    for (const k of this.shards.all()) {
-      const pending = this.shards.keysOf(k).history.pending();
-      pipeline.zcard(pending).zrange(pending, 0, 0, 'WITHSCORES');
-    }
-    const replies = (await pipeline.exec()) ?? [];
+    // One read per shard, not one pipeline: on a cluster the shards are on different nodes.
+    const shards = await Promise.all(
+      this.shards.all().map((k) => {
+        const pending = this.shards.keysOf(k).history.pending();
+        return Promise.all([this.redis.zcard(pending), this.redis.zrange(pending, 0, 0, 'WITHSCORES')]);
+      }),
+    );
     let jobs = 0;
     let oldestFinishedAt: number | null = null;
-    for (let i = 0; i + 1 < replies.length; i += 2) {
-      jobs += Number(replies[i]![1]);
-      const oldest = replies[i + 1]![1] as string[];
+    for (const [count, oldest] of shards) {
+      jobs += count;
       if (oldest.length === 2) oldestFinishedAt = Math.min(oldestFinishedAt ?? Infinity, Number(oldest[1]));
     }
     return { jobs, oldestFinishedAt };
