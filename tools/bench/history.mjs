@@ -112,7 +112,14 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
   step(`history: ${opts.historyJobs} jobs with the history tier on (${postgres.source}), hot window ${opts.historyHotSeconds} s`);
   const stack = await startBenchStack({
     env,
-    extraEnv: { POSTGRES_URL: postgres.url, POSTGRES_POOL_MAX: postgres.poolMax, JOB_HOT_SECONDS: String(opts.historyHotSeconds), WORKER_CONCURRENCY: '128' },
+    // A prefix of its own: the earlier phases' records (kept JOB_RETENTION_SECONDS) are not this phase's.
+    extraEnv: {
+      REDIS_PREFIX: `${prefix}:history`,
+      POSTGRES_URL: postgres.url,
+      POSTGRES_POOL_MAX: postgres.poolMax,
+      JOB_HOT_SECONDS: String(opts.historyHotSeconds),
+      WORKER_CONCURRENCY: '128',
+    },
   });
   try {
     const tenant = 'bench-history';
@@ -128,9 +135,21 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
     // Submission (bulk), the job, the move to Postgres and the release: what a job costs Redis with the history tier on.
     const commands = commandsPerJob(counters, await redisCounters(redis), ids.length);
     const fromRedis = await readLatency(stack.url, apiKey, ids.slice(-1000), 500);
-    const redisHeld = await redis.exists(`${prefix}:job:${ids.at(-1)}`);
+    const redisHeld = await redis.exists(`${prefix}:history:job:${ids.at(-1)}`);
     const hotBytes = (await usedMemory(redis)) - before;
-    await until('the hot window to end', async () => (await redis.exists(`${prefix}:job:${ids.at(-1)}`)) === 0, (opts.historyHotSeconds + 30) * 1000, 250);
+    // Every job record gone: a SCAN also deletes keys whose expiry has passed, which Redis's
+    // background expiry may not have reached yet (it samples), so memory is read once they are.
+    const jobKeysLeft = async () => {
+      let cursor = '0';
+      let n = 0;
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:history:job:*`, 'COUNT', 1000);
+        cursor = next;
+        n += keys.length;
+      } while (cursor !== '0');
+      return n;
+    };
+    await until('the hot window to end', async () => (await jobKeysLeft()) === 0, (opts.historyHotSeconds + 60) * 1000, 500);
     const after = await usedMemory(redis);
     const fromPostgres = await readLatency(stack.url, apiKey, ids, 500);
     const postgresBytes = await bytesOf(postgres.pool, 'jobs');
