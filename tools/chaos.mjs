@@ -44,6 +44,7 @@ import { startReceiver } from './chaos/receiver.mjs';
 import { createObserver } from './chaos/observe.mjs';
 import { REDIS_MODES, startRedis } from './chaos/redis.mjs';
 import { providerFailures, redisErrorsByApp, report } from './chaos/report.mjs';
+import { startChaosPostgres } from './chaos/postgres.mjs';
 import { startChaosS3 } from './chaos/s3rver.mjs';
 import { submitJobs } from './chaos/submissions.mjs';
 import { settled, verify } from './chaos/verify.mjs';
@@ -67,6 +68,9 @@ const opts = {
   cancelEvery: int('CHAOS_CANCEL_EVERY', 12, 2),
   /** How long Redis stays down: long enough that the API's commands fail (they retry 3 times). */
   redisDownMs: int('CHAOS_REDIS_DOWN_MS', 2_500),
+  /** The history tier on a Postgres of the suite's own (one Redis only; CHAOS_HISTORY=0 leaves it out). */
+  history: !onCluster && process.env.CHAOS_HISTORY !== '0',
+  postgresDownMs: int('CHAOS_POSTGRES_DOWN_MS', 3_000),
   keepLogs: process.env.CHAOS_KEEP_LOGS === '1',
 };
 
@@ -77,6 +81,7 @@ const step = (text) => console.log(`${at()}  ${text}`);
 const logDir = mkdtempSync(join(tmpdir(), 'voxq-chaos-logs-'));
 const apps = createApps({ logDir, at, step });
 let redis;
+let postgres;
 let observer;
 let s3;
 let receiver;
@@ -94,6 +99,7 @@ async function cleanup() {
   await receiver?.close();
   await s3?.close().catch(() => undefined);
   redis?.stop();
+  postgres?.stop();
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
@@ -111,12 +117,20 @@ async function main() {
   const { prefix } = redis;
   s3 = await startChaosS3();
   step(`${redis.description}; s3rver ${s3.env.S3_ENDPOINT}; prefix ${prefix}`);
+  if (opts.history) {
+    postgres = await startChaosPostgres({ downMs: opts.postgresDownMs });
+    step(postgres ? `history tier: ${postgres.description}` : 'history tier left out: no Postgres installed (apt-get install -y postgresql)');
+  }
 
   const simulatorPort = await freePort();
   const apiPort = await freePort();
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const env = chaosEnv({ s3Env: s3.env, redisEnv: redis.env, prefix, apiPort, simulatorPort, simulatorUrl });
+  const env = {
+    ...chaosEnv({ s3Env: s3.env, redisEnv: redis.env, prefix, apiPort, simulatorPort, simulatorUrl }),
+    // A short hot window: most jobs are read back from Postgres by the verdict.
+    ...(postgres ? { POSTGRES_URL: postgres.url, POSTGRES_POOL_MAX: '4', JOB_HOT_SECONDS: '5' } : {}),
+  };
 
   // The simulator listens on loopback only outside production.
   apps.app('simulator', 'simulator', { ...env, NODE_ENV: 'development' });
@@ -146,7 +160,9 @@ async function main() {
   const giveUpAt = () => Date.now() + opts.settleSeconds * 1000;
   const windowMs = opts.submitSeconds * 1000;
 
-  step(`submitting ${opts.jobs} jobs over ${opts.submitSeconds} s with ${describeFaults()} on ${VENDORS.join(', ')}; ${redis.faultsDescription}`);
+  step(
+    `submitting ${opts.jobs} jobs over ${opts.submitSeconds} s with ${describeFaults()} on ${VENDORS.join(', ')}; ${redis.faultsDescription}${postgres ? `; ${postgres.faultsDescription}` : ''}`,
+  );
   await providerFaults(simulatorUrl, true);
   const started = performance.now();
   const schedule = scheduleFaults({
@@ -155,6 +171,7 @@ async function main() {
     startWorker,
     startDispatcher,
     redisFaults: redis.faults,
+    postgresFaults: postgres?.faults ?? [],
     receiver,
     apiUrl,
     simulatorUrl,
@@ -194,6 +211,7 @@ async function main() {
   );
 
   const result = await verify({ observer, submitted, cancels, receiver });
+  if (postgres) await verifyHistory(result, ids, finished);
   const deadLetters = await observer.deadLetters();
   return {
     result,
@@ -204,6 +222,28 @@ async function main() {
     seconds: (performance.now() - t0) / 1000,
     processingSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Every finished job reaches the history tier once, with the status the API reported: the
+ * backlog Postgres's outages left is moved within a minute and a half of the verdict.
+ */
+async function verifyHistory(result, ids, finished) {
+  const deadline = Date.now() + 90_000;
+  let rows = await postgres.rows(ids);
+  while (rows.size < finished.size && Date.now() < deadline) {
+    await sleep(1_000);
+    rows = await postgres.rows(ids);
+  }
+  const missing = [...finished.keys()].filter((id) => !rows.has(id)).map((id) => ({ id }));
+  const wrong = [...rows]
+    .filter(([id, row]) => row.n !== 1 || finished.get(id)?.status !== row.status)
+    .map(([id, row]) => ({ id, ...row, api: finished.get(id)?.status }));
+  result.problems.historyMissing = missing;
+  result.problems.historyMismatch = wrong;
+  result.counts.history = { inPostgres: rows.size, finished: finished.size };
+  result.ok = result.ok && missing.length === 0 && wrong.length === 0;
+  step(`history: ${rows.size} of ${finished.size} finished jobs in Postgres, ${missing.length} missing, ${wrong.length} mismatched or doubled`);
 }
 
 let passed = false;

@@ -38,7 +38,7 @@ export async function providerFaults(simulatorUrl, on) {
  * called). `mark` logs a fault as it lands. `redisFaults` are `{ at, run }`: `run` breaks
  * Redis and resolves, with what it did, once Redis serves again.
  */
-export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, redisFaults, receiver, apiUrl, simulatorUrl, mark, step }) {
+export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, redisFaults, postgresFaults = [], receiver, apiUrl, simulatorUrl, mark, step }) {
   // Process faults run one after another (each no earlier than its time, never before the
   // previous one has recovered); receiver faults land at their time whatever else is running.
   const events = [];
@@ -60,6 +60,8 @@ export function scheduleFaults({ windowMs, apps, startWorker, startDispatcher, r
       mark(`api ready again ${Math.round(performance.now() - t)} ms after Redis came back`);
     });
   }
+  // The history tier's Postgres: finished records wait in Redis meanwhile, and move once it is back.
+  for (const fault of postgresFaults) then(fault.at, async () => mark(await fault.run()));
   after(0.5, () => receiver.up().then(() => mark('receiver: up again')));
   // While the receiver answers 300 ms after taking a delivery, so that the kill catches
   // deliveries received but not yet acknowledged: BullMQ's stalled check sends them again,

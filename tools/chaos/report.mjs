@@ -76,6 +76,12 @@ export function report({ outcome, opts, load, receiver, unexpectedExits, provide
   row('double results', problems.doubleResults.length);
   row('index mismatches', problems.indexMismatch.length);
   row('webhook missing', problems.webhookMissing.length);
+  if (counts.history) {
+    row(
+      'history (Postgres)',
+      `${counts.history.inPostgres} of ${counts.history.finished} finished jobs, ${problems.historyMissing.length} missing, ${problems.historyMismatch.length} mismatched or doubled`,
+    );
+  }
   row('webhook deliveries', `${counts.deliveries} received, ${counts.duplicates} duplicates (same webhook-id)`);
   row('receiver', `${receiver.stats.refused503} answered 503 while down, ${receiver.stats.badSignature} bad signatures, ${receiver.stats.badBody} bad bodies`);
   row('dead-lettered deliveries', deadLetters);

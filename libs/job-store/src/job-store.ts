@@ -95,6 +95,13 @@ export class JobStore {
     // The record almost always exists: send its fields only when it turns out not to.
     const count = countAttempt ? 1 : 0;
     let [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count);
+    if (kind === 'missing' && this.history) {
+      // No record in Redis: not written yet, or finished and moved to history (a re-run of a
+      // job whose worker died after finishing it). The second must not start again; a history
+      // tier that cannot answer throws, and the job is retried rather than run twice.
+      const moved = await this.history.getJob(tenantId, id);
+      if (moved) return { kind: 'terminal', status: moved.status };
+    }
     if (kind === 'missing') [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count, ...toHashFields(fields));
     return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
   }

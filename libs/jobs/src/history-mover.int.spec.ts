@@ -101,6 +101,17 @@ describe('history mover', () => {
     expect((await store.list(tenant, { limit: 10, status: 'active' })).jobs.map((j) => j.id)).toEqual([running.id]);
   });
 
+  it('a re-run of a job finished and moved away (its worker died before BullMQ heard) does not start it again', async () => {
+    const tenant = `t-${newJobId()}`;
+    const { finished } = await jobsInEveryState(tenant);
+    await mover.moveOnce();
+    const done = finished[0]!;
+    await eventually(async () => ((await redis.exists(shards.keysFor(done.id).jobs.record(done.id))) === 0 ? true : undefined), 10_000);
+    expect(await store.start(done)).toEqual({ kind: 'terminal', status: 'completed' });
+    expect(await redis.exists(shards.keysFor(done.id).jobs.record(done.id))).toBe(0);
+    expect((await store.get(tenant, done.id))?.status).toBe('completed');
+  });
+
   it('a mover that died between copying and releasing: the next copies again, one row each', async () => {
     const tenant = `t-${newJobId()}`;
     const { finished } = await jobsInEveryState(tenant);

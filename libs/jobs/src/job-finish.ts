@@ -43,7 +43,7 @@ async function notify(deps: Pick<FinishDeps, 'webhooks'>, record: JobRecord): Pr
  */
 export async function notifyFinished(deps: Pick<FinishDeps, 'store' | 'webhooks' | 'hasEndpoints'>, fields: NewJobFields): Promise<void> {
   if (!(await wantsEvent(deps, fields))) return;
-  const record = await deps.store.read(fields.id);
+  const record = await deps.store.get(fields.tenantId, fields.id);
   if (record && ['completed', 'failed', 'cancelled'].includes(record.status)) await notify(deps, record);
 }
 
@@ -53,7 +53,7 @@ export async function notifyFinished(deps: Pick<FinishDeps, 'store' | 'webhooks'
  */
 async function writeDropOutput(deps: Pick<FinishDeps, 'store' | 'drops'>, fields: NewJobFields, record?: JobRecord | null): Promise<void> {
   if (!deps.drops || !isDropJob(fields.metadata)) return;
-  const finished = record ?? (await deps.store.read(fields.id));
+  const finished = record ?? (await deps.store.get(fields.tenantId, fields.id));
   if (finished) await deps.drops.write(finished);
 }
 
@@ -63,7 +63,7 @@ async function writeDropOutput(deps: Pick<FinishDeps, 'store' | 'drops'>, fields
  * output. Its usage was counted in the step that completed it.
  */
 export async function replayFinished(deps: Pick<FinishDeps, 'store' | 'webhooks' | 'drops'>, fields: NewJobFields): Promise<void> {
-  const record = await deps.store.read(fields.id);
+  const record = await deps.store.get(fields.tenantId, fields.id);
   if (record) await notify(deps, record);
   await writeDropOutput(deps, fields, record);
 }
