@@ -52,7 +52,9 @@
 //             tools/bench/cluster.mjs).
 //   history   then (BENCH_HISTORY=0 skips it) the history tier: Redis bytes per finished job after
 //             the hot window, Postgres bytes per job, GET /v1/jobs/:id from Redis and from Postgres,
-//             the mover's records/s against the end-to-end job rate (tools/bench/history.mjs).
+//             the mover's records/s against the end-to-end job rate, and Redis's used_memory over
+//             BENCH_HISTORY_SOAK_S (600; 0 skips it) at BENCH_HISTORY_SOAK_RATE (200) jobs/s
+//             (tools/bench/history.mjs).
 // Results also go to bench-results/latest.json. Exits 0 whatever the ratio.
 //
 // This file runs the phases in order and writes the results; the options are read in

@@ -6,7 +6,9 @@
 //            bytes per job, GET /v1/jobs/:id p50/p99 while Redis holds the jobs and once only
 //            Postgres does; then the mover on its own: BENCH_HISTORY_MOVE (20000) finished records
 //            written straight into Redis, moved by one HistoryMover, records/s (goal ≥ 10× the
-//            end-to-end job rate of the same run).
+//            end-to-end job rate of the same run); and a soak: BENCH_HISTORY_SOAK_RATE (200) jobs/s
+//            for BENCH_HISTORY_SOAK_S (600; 0 skips it), Redis's used_memory sampled every 10 s
+//            past the first hot window, and its slope (goal: flat).
 // Postgres: BENCH_POSTGRES_URL or POSTGRES_URL, else the machine's at 127.0.0.1:5432/test,
 // else an embedded PGlite; each run works in a schema of its own, dropped at the end.
 import { randomUUID } from 'node:crypto';
@@ -154,6 +156,7 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
     const fromPostgres = await readLatency(stack.url, apiKey, ids, 500);
     const postgresBytes = await bytesOf(postgres.pool, 'jobs');
     const jobsInPostgres = await rowsIn(postgres.pool, 'jobs');
+    const soak = opts.historySoakSeconds > 0 ? await soakMemory(stack.url, apiKey, redis, opts, step) : null;
     const mover = await moverRate(env, redis, postgres, opts, prefix);
     return {
       postgres: postgres.source,
@@ -165,11 +168,71 @@ export async function runHistory({ env, redis, prefix, opts, step }) {
       postgresBytesPerJob: round(postgresBytes / jobsInPostgres),
       getJob: { fromRedis: { ...fromRedis, heldInRedis: redisHeld === 1 }, fromPostgres },
       mover,
+      ...(soak ? { soak } : {}),
     };
   } finally {
     await stack.close();
     await postgres.drop();
   }
+}
+
+/**
+ * Redis's memory over a long run at a constant job rate: sampled every 10 s once the first
+ * hot window has passed (before that it fills up to its steady state), with the least-squares
+ * slope. Flat is the goal: finished work leaves Redis at the rate it arrives.
+ */
+async function soakMemory(url, apiKey, redis, opts, step) {
+  const { historySoakSeconds: seconds, historySoakRate: rate, historyHotSeconds: hot } = opts;
+  step(`history soak: ${rate} jobs/s for ${seconds} s, Redis used_memory every 10 s`);
+  const perRequest = 10;
+  const started = performance.now();
+  const samples = [];
+  let submitted = 0;
+  let failed = 0;
+  const sampler = setInterval(async () => {
+    const t = (performance.now() - started) / 1000;
+    if (t > hot + 30) samples.push([t, await usedMemory(redis)]);
+  }, 10_000);
+  try {
+    while (performance.now() - started < seconds * 1000) {
+      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      const sends = [];
+      while (submitted < due) {
+        submitted += perRequest;
+        sends.push(
+          fetch(`${url}/v1/jobs:batch`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ jobs: Array.from({ length: perRequest }, () => BODY) }),
+          }).then(
+            async (res) => (await res.arrayBuffer(), res.status === 202 || failed++),
+            () => failed++,
+          ),
+        );
+      }
+      await Promise.all([...sends, new Promise((r) => setTimeout(r, 50))]);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const n = samples.length;
+  if (n < 2) return { seconds, rate, submitted, failed, samples: n, note: 'too short to sample past the first hot window' };
+  const meanT = samples.reduce((s, [t]) => s + t, 0) / n;
+  const meanM = samples.reduce((s, [, m]) => s + m, 0) / n;
+  const slope = samples.reduce((s, [t, m]) => s + (t - meanT) * (m - meanM), 0) / samples.reduce((s, [t]) => s + (t - meanT) ** 2, 0);
+  const values = samples.map(([, m]) => m);
+  return {
+    seconds,
+    rate,
+    submitted,
+    failed,
+    samples: n,
+    firstBytes: values[0],
+    lastBytes: values.at(-1),
+    minBytes: Math.min(...values),
+    maxBytes: Math.max(...values),
+    slopeBytesPerMinute: round(slope * 60),
+  };
 }
 
 /** One mover on its own: records written straight into Redis as finished jobs, then moved. */
@@ -237,4 +300,11 @@ history tier (issue 19): ${h.jobs} jobs, Postgres: ${h.postgres}
   Postgres bytes per job             ${h.postgresBytesPerJob} (table and indexes)
   GET /v1/jobs/:id p50 / p99         ${h.getJob.fromRedis.p50Ms} / ${h.getJob.fromRedis.p99Ms} ms from Redis; ${h.getJob.fromPostgres.p50Ms} / ${h.getJob.fromPostgres.p99Ms} ms from Postgres
   mover                              ${h.mover.recordsPerSecond} records/s (batches of ${h.mover.batchSize})${ratio === null ? '' : `, ${ratio.toFixed(1)}× the end-to-end job rate (goal ≥ 10)`}`);
+  if (h.soak?.slopeBytesPerMinute !== undefined) {
+    const mib = (b) => (b / 1048576).toFixed(1);
+    const keptPerMinute = h.redisBytesPerJobHot * h.soak.rate * 60;
+    console.log(
+      `  soak, ${h.soak.rate} jobs/s for ${h.soak.seconds} s   Redis used_memory ${mib(h.soak.firstBytes)} → ${mib(h.soak.lastBytes)} MiB (min ${mib(h.soak.minBytes)}, max ${mib(h.soak.maxBytes)}), slope ${mib(h.soak.slopeBytesPerMinute)} MiB/min against ${mib(keptPerMinute)} MiB/min if every job stayed (goal: flat)`,
+    );
+  }
 }

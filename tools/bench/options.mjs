@@ -67,6 +67,8 @@ export const opts = {
   historyJobs: Math.max(100, int('BENCH_HISTORY_JOBS', 5_000)),
   historyHotSeconds: Math.max(1, int('BENCH_HISTORY_HOT_S', 20)),
   historyMove: Math.max(100, int('BENCH_HISTORY_MOVE', 20_000)),
+  historySoakSeconds: int('BENCH_HISTORY_SOAK_S', 600),
+  historySoakRate: Math.max(10, int('BENCH_HISTORY_SOAK_RATE', 200)),
   cluster: process.env.BENCH_CLUSTER !== '0' && process.env.BENCH_CLUSTER !== 'false',
   clusterJobs: Math.max(100, int('BENCH_CLUSTER_JOBS', 5_000)),
 };
