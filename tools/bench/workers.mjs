@@ -82,6 +82,7 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
       env,
       latencyMs: 1000,
       extraEnv: { WORKER_CONCURRENCY: String(concurrency), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      workerNodeArgs: opts.capacityWorkerArgs,
     });
     try {
       const run = await drive(stack, redis, prefix, tenant, jobs, 120_000);

@@ -1,3 +1,5 @@
+// First: V8's heap growth policy, before anything else allocates (see the file).
+import './heap-growth';
 import { startWorkerProcess } from '@voxq/jobs';
 import { startMetricsServer } from '@voxq/metrics';
 import { checkRedis, runService } from '@voxq/process';
