@@ -7,4 +7,4 @@ export type { RunServiceOptions, Service } from './run-service';
 export { StartupCheckError } from './startup-check';
 export type { StartupCheck } from './startup-check';
 export { createCommandConnection, createRedisConnection, type RedisTarget } from './redis-connection';
-export { applyHeapGrowingPercent, DEFAULT_HEAP_GROWING_PERCENT, heapGrowingPercent } from './heap-growth';
+export { applyHeapGrowingPercent } from './heap-growth';
