@@ -46,6 +46,8 @@ export const opts = {
   capacityJobs: Math.max(1000, int('BENCH_CAPACITY_JOBS', 16_000)),
   capacityConcurrency: Math.max(1, int('BENCH_CAPACITY_CONCURRENCY', 2_000)),
   capacityHeapMb: int('BENCH_CAPACITY_HEAP_MB', 192),
+  // Extra node arguments for the capacity phase's worker only (space-separated), to try V8 flags on it.
+  capacityWorkerArgs: (process.env.BENCH_CAPACITY_WORKER_ARGS ?? '').split(' ').filter(Boolean),
   scaling: process.env.BENCH_SCALING !== '0' && process.env.BENCH_SCALING !== 'false',
   scalingJobs: Math.max(1000, int('BENCH_SCALING_JOBS', 20_000)),
   streaming: process.env.BENCH_STREAMING !== '0' && process.env.BENCH_STREAMING !== 'false',

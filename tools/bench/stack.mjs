@@ -21,9 +21,10 @@ export function memoryOf(pid) {
 /**
  * Starts the stack. `workers` is how many worker processes;
  * `extraEnv` is merged over the bench defaults (zero-latency simulator, no limits, complete
- * jobs); `nodeArgs` go before each app's script (`--cpu-prof`: Node 20 refuses it in NODE_OPTIONS).
+ * jobs); `nodeArgs` go before each app's script (`--cpu-prof`: Node 20 refuses it in NODE_OPTIONS),
+ * `workerNodeArgs` before the workers' only.
  */
-export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEnv = {}, nodeArgs = [] }) {
+export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEnv = {}, nodeArgs = [], workerNodeArgs = [] }) {
   const simulatorPort = await freePort();
   const apiPort = await freePort();
   const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
@@ -46,7 +47,8 @@ export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEn
     POCKETSPHINX_ENABLED: 'false',
     ...extraEnv,
   };
-  const app = (appName, e = appEnv, label = appName) => start(label, process.execPath, [...nodeArgs, `dist/apps/${appName}/main.js`], { env: e });
+  const app = (appName, e = appEnv, label = appName, extraArgs = []) =>
+    start(label, process.execPath, [...nodeArgs, ...extraArgs, `dist/apps/${appName}/main.js`], { env: e });
   // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
   const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
   const processes = [simulator];
@@ -66,7 +68,7 @@ export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEn
       });
     await setLatency(latencyMs);
     const api = app('api');
-    const workerProcs = Array.from({ length: workers }, (_, i) => app('worker', appEnv, workers > 1 ? `worker ${i + 1}` : 'worker'));
+    const workerProcs = Array.from({ length: workers }, (_, i) => app('worker', appEnv, workers > 1 ? `worker ${i + 1}` : 'worker', workerNodeArgs));
     processes.push(api, ...workerProcs);
     const guard = (promise) => processes.reduce((p, child) => unlessExited(child, p), promise);
     const url = `http://127.0.0.1:${apiPort}`;

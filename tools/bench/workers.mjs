@@ -6,6 +6,7 @@
 //             worker's peak RSS, against raw BullMQ with the same concurrency and a processor
 //             that sleeps 1 s (the ideal is concurrency / latency = 2000 jobs/s); then again
 //             with the worker's V8 heap capped (BENCH_CAPACITY_HEAP_MB, 192; 0 skips it).
+//             BENCH_CAPACITY_WORKER_ARGS: node arguments for that worker alone (V8 flags to try).
 //   scaling   the same jobs through 1 then 2 worker processes (zero latency,
 //             BENCH_SCALING_JOBS, 20000): jobs/s of each and the ratio 2 : 1.
 import { redisKeys } from '../lib/redis-keys.mjs';
@@ -82,6 +83,7 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
       env,
       latencyMs: 1000,
       extraEnv: { WORKER_CONCURRENCY: String(concurrency), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      workerNodeArgs: opts.capacityWorkerArgs,
     });
     try {
       const run = await drive(stack, redis, prefix, tenant, jobs, 120_000);
@@ -91,8 +93,9 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
     }
   };
   const run = await once('bench-capacity');
-  // The same with the V8 heap capped: the peak above is mostly garbage V8 has not yet
-  // collected (the live heap at 2,000 jobs in flight is ~70 MB), which a cap bounds.
+  // The same with the V8 heap capped, for comparison: the peak above is mostly jobs' promoted
+  // garbage (the live heap at 2,000 jobs in flight is ~70 MB), which the worker's heap growing
+  // factor (WORKER_HEAP_GROWING_PERCENT, libs/process) collects at 1.5x the live heap.
   const heapMb = opts.capacityHeapMb;
   const capped = heapMb > 0 ? { heapMb, ...(await once('bench-capacity-capped', `--max-old-space-size=${heapMb}`)) } : null;
   // `defaultPeakRssMiB`: the worker as deployed, no heap cap (issue 16's goal: under 300 MiB).

@@ -1,12 +1,15 @@
 import { startWorkerProcess } from '@voxq/jobs';
 import { startMetricsServer } from '@voxq/metrics';
-import { checkRedis, runService } from '@voxq/process';
+import { applyHeapGrowingPercent, checkRedis, runService } from '@voxq/process';
 import { providerEnv } from '@voxq/providers';
 import { checkBucket } from '@voxq/storage';
 
 await runService(
   'worker',
   async (config, logger) => {
+    // Jobs in flight leave promoted garbage: collect it at 1.5× the live heap, not up to 4×
+    // (WORKER_HEAP_GROWING_PERCENT; see applyHeapGrowingPercent). Before any job runs.
+    applyHeapGrowingPercent(config.worker.heapGrowingPercent);
     // Job workers, the batch runner and (DROP_POLL_INTERVAL_MS=0: events only) the drop
     // poller, on one set of process resources.
     const worker = await startWorkerProcess(config, logger, { drops: config.drops.pollIntervalMs > 0 });

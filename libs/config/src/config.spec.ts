@@ -8,6 +8,12 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.worker.queues).toEqual(['transcribe', 'synthesize', 'complete', 'embed']);
     expect(config.webhooks.allowPrivateNetworks).toBe(false);
+    expect(config.worker.heapGrowingPercent).toBe(50);
+  });
+
+  it('takes a worker heap growing percent from 0 (V8 its own factor) to 1000', () => {
+    expect(loadConfig({ WORKER_HEAP_GROWING_PERCENT: '0' }).worker.heapGrowingPercent).toBe(0);
+    for (const bad of ['-1', '1.5', '5000']) expect(() => loadConfig({ WORKER_HEAP_GROWING_PERCENT: bad })).toThrow(/WORKER_HEAP_GROWING_PERCENT/);
   });
 
   it('reports every problem at once, naming the variable and value', () => {

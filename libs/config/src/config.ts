@@ -51,6 +51,8 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       queues: env.WORKER_QUEUES,
       concurrency: env.WORKER_CONCURRENCY,
       localEngineConcurrency: env.WORKER_LOCAL_ENGINE_CONCURRENCY,
+      /** V8's heap growing factor for worker processes, percent over the live heap (0 = V8's own). */
+      heapGrowingPercent: env.WORKER_HEAP_GROWING_PERCENT,
     },
     jobs: {
       attempts: env.JOB_ATTEMPTS,

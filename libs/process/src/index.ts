@@ -7,3 +7,4 @@ export type { RunServiceOptions, Service } from './run-service';
 export { StartupCheckError } from './startup-check';
 export type { StartupCheck } from './startup-check';
 export { createCommandConnection, createRedisConnection, type RedisTarget } from './redis-connection';
+export { applyHeapGrowingPercent } from './heap-growth';
