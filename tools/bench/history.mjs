@@ -277,6 +277,7 @@ async function moverRate(env, redis, postgres, opts, prefix) {
   const mover = new libs.HistoryMover(new libs.HistoryHandoff(redis, shards, 1), history, {
     shards: shards.all(),
     batchSize: Number(env.HISTORY_MOVE_BATCH || 500),
+    parallelWrites: Number(env.HISTORY_MOVE_PARALLEL || 4),
     idleMs: 100,
     logger,
   });
@@ -288,7 +289,12 @@ async function moverRate(env, redis, postgres, opts, prefix) {
     moved += n;
   }
   const ms = performance.now() - started;
-  return { records: moved, recordsPerSecond: round((moved / ms) * 1000), batchSize: Number(env.HISTORY_MOVE_BATCH || 500) };
+  return {
+    records: moved,
+    recordsPerSecond: round((moved / ms) * 1000),
+    batchSize: Number(env.HISTORY_MOVE_BATCH || 500),
+    parallelWrites: Number(env.HISTORY_MOVE_PARALLEL || 4),
+  };
 }
 
 export function printHistory(h, e2eJobsPerSecond) {
@@ -299,7 +305,7 @@ history tier (issue 19): ${h.jobs} jobs, Postgres: ${h.postgres}
   Redis bytes per finished job       ${h.redisBytesPerJobHot} while hot, ${h.redisBytesPerJobAfterHotWindow} after the hot window (goal: none beyond counters)
   Postgres bytes per job             ${h.postgresBytesPerJob} (table and indexes)
   GET /v1/jobs/:id p50 / p99         ${h.getJob.fromRedis.p50Ms} / ${h.getJob.fromRedis.p99Ms} ms from Redis; ${h.getJob.fromPostgres.p50Ms} / ${h.getJob.fromPostgres.p99Ms} ms from Postgres
-  mover                              ${h.mover.recordsPerSecond} records/s (batches of ${h.mover.batchSize})${ratio === null ? '' : `, ${ratio.toFixed(1)}× the end-to-end job rate (goal ≥ 10)`}`);
+  mover                              ${h.mover.recordsPerSecond} records/s (batches of ${h.mover.batchSize}, ${h.mover.parallelWrites} at once)${ratio === null ? '' : `, ${ratio.toFixed(1)}× the end-to-end job rate (goal ≥ 10)`}`);
   if (h.soak?.slopeBytesPerMinute !== undefined) {
     const mib = (b) => (b / 1048576).toFixed(1);
     const keptPerMinute = h.redisBytesPerJobHot * h.soak.rate * 60;

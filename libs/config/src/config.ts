@@ -60,6 +60,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       retentionSeconds: env.JOB_RETENTION_SECONDS,
       hotSeconds: env.JOB_HOT_SECONDS,
       historyMoveBatch: env.HISTORY_MOVE_BATCH,
+      historyMoveParallel: env.HISTORY_MOVE_PARALLEL,
     },
     webhooks: {
       /** Delay before each attempt, ms; its length is the number of attempts. */

@@ -158,6 +158,8 @@ export const envSchema = z.object({
   JOB_HOT_SECONDS: int(300, 1),
   /** Finished records the history mover copies to Postgres per batch (one statement each). */
   HISTORY_MOVE_BATCH: int(500, 1).pipe(z.number().max(5_000)),
+  /** Those batches the mover writes at once (each its own statement and connection). */
+  HISTORY_MOVE_PARALLEL: int(4, 1).pipe(z.number().max(32)),
 
   /**
    * Delay before each webhook attempt (`0,5s,5m,30m,2h,5h,10h,10h`): as many attempts as

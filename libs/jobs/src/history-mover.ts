@@ -22,8 +22,15 @@ interface Lane {
 
 export interface HistoryMoverOptions {
   shards: number[];
-  /** Records per batch: one Redis read, one history write, one Redis release. */
+  /** Records per history write (one statement). */
   batchSize: number;
+  /**
+   * History writes in flight at once: a round takes `batchSize × parallelWrites` records of a
+   * shard in one Redis read, writes them in that many statements at once, then releases them
+   * in one script. Postgres takes several concurrent inserts faster than one after another.
+   * @defaultValue 4
+   */
+  parallelWrites?: number;
   /** Pause between rounds when nothing waits (and after a failure, doubled up to 30 s). */
   idleMs: number;
   logger: Logger;
@@ -55,7 +62,7 @@ export class HistoryMover {
     writer: HistoryWriter,
     private readonly options: HistoryMoverOptions,
   ) {
-    this.lanes = [jobLane(handoff, writer, options.shards)];
+    this.lanes = [jobLane(handoff, writer, options.shards, options.batchSize)];
     if (options.scoresRuns) this.lanes.push(scoresRunLane(options.scoresRuns, writer));
   }
 
@@ -78,10 +85,11 @@ export class HistoryMover {
         if (this.stopped || !(await lane.lease(shard, this.token, LEASE_MS))) continue;
         try {
           const until = Date.now() + LEASE_MS / 2;
+          const limit = this.options.batchSize * (this.options.parallelWrites ?? 4);
           while (!this.stopped && Date.now() < until) {
-            const n = await lane.move(shard, this.options.batchSize);
+            const n = await lane.move(shard, limit);
             moved += n;
-            if (n < this.options.batchSize) break;
+            if (n < limit) break;
           }
         } finally {
           await lane.unlease(shard, this.token).catch(() => undefined);
@@ -111,7 +119,7 @@ export class HistoryMover {
   }
 }
 
-function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[]): Lane {
+function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[], statementSize: number): Lane {
   return {
     shards,
     lease: (shard, token, ms) => handoff.lease(shard, token, ms),
@@ -119,7 +127,11 @@ function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonl
     async move(shard, limit) {
       const batch = await handoff.take(shard, limit);
       if (!batch) return 0;
-      await writer.writeJobs(batch.records.map((record) => ({ ...toJobView(record), tenantId: record.tenantId })));
+      const jobs = batch.records.map((record) => ({ ...toJobView(record), tenantId: record.tenantId }));
+      const statements: Array<typeof jobs> = [];
+      for (let i = 0; i < jobs.length; i += statementSize) statements.push(jobs.slice(i, i + statementSize));
+      // All written before any is released: a failure leaves the whole round waiting, to be written again.
+      await Promise.all(statements.map((chunk) => writer.writeJobs(chunk)));
       await handoff.release(batch);
       recordHistoryMoved(batch.finishedAt.size);
       return batch.finishedAt.size;

@@ -32,6 +32,7 @@ export async function startHistoryRuntime(redis: RedisClient, store: HistoryStor
   const mover = new HistoryMover(new HistoryHandoff(redis, shards, config.jobs.hotSeconds), store, {
     shards: shards.all(),
     batchSize: config.jobs.historyMoveBatch,
+    parallelWrites: config.jobs.historyMoveParallel,
     idleMs: 500,
     logger: log,
     scoresRuns: new ScoresRunHandoff(redis, config.redis.prefix, config.jobs.hotSeconds),
