@@ -95,7 +95,7 @@ export async function runCapacity({ env, redis, prefix, opts, step }) {
   const run = await once('bench-capacity');
   // The same with the V8 heap capped, for comparison: the peak above is mostly jobs' promoted
   // garbage (the live heap at 2,000 jobs in flight is ~70 MB), which the worker's heap growing
-  // factor (WORKER_HEAP_GROWING_PERCENT, libs/process) collects at 1.5x the live heap.
+  // factor (WORKER_HEAP_GROWING_PERCENT, libs/process) collects at 2x the live heap.
   const heapMb = opts.capacityHeapMb;
   const capped = heapMb > 0 ? { heapMb, ...(await once('bench-capacity-capped', `--max-old-space-size=${heapMb}`)) } : null;
   // `defaultPeakRssMiB`: the worker as deployed, no heap cap (issue 16's goal: under 300 MiB).

@@ -7,7 +7,7 @@ import { checkBucket } from '@voxq/storage';
 await runService(
   'worker',
   async (config, logger) => {
-    // Jobs in flight leave promoted garbage: collect it at 1.5× the live heap, not up to 4×
+    // Jobs in flight leave promoted garbage: collect it at 2× the live heap, not up to 4×
     // (WORKER_HEAP_GROWING_PERCENT; see applyHeapGrowingPercent). Before any job runs.
     applyHeapGrowingPercent(config.worker.heapGrowingPercent);
     // Job workers, the batch runner and (DROP_POLL_INTERVAL_MS=0: events only) the drop

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.worker.queues).toEqual(['transcribe', 'synthesize', 'complete', 'embed']);
     expect(config.webhooks.allowPrivateNetworks).toBe(false);
-    expect(config.worker.heapGrowingPercent).toBe(50);
+    expect(config.worker.heapGrowingPercent).toBe(100);
   });
 
   it('takes a worker heap growing percent from 0 (V8 its own factor) to 1000', () => {

@@ -141,9 +141,9 @@ export const envSchema = z.object({
   /**
    * How far V8 lets a worker's heap grow past what survived its last mark-compact, percent
    * (`--heap-growing-percent`; 0 = V8's own factor, up to 4×): in-flight jobs' promoted
-   * garbage is collected at 1.5× the live heap. Not a cap (libs/process `applyHeapGrowingPercent`).
+   * garbage is collected at 2× the live heap. Not a cap (libs/process `applyHeapGrowingPercent`).
    */
-  WORKER_HEAP_GROWING_PERCENT: int(50, 0).pipe(z.number().max(1_000)),
+  WORKER_HEAP_GROWING_PERCENT: int(100, 0).pipe(z.number().max(1_000)),
 
   /** Attempts per job (each attempt may itself fail over across providers). */
   JOB_ATTEMPTS: int(3, 1),
