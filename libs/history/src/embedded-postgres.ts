@@ -1,6 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the database's files (`.voxq/pg`); created if missing. Absent: in memory, gone at stop. */
@@ -33,6 +31,8 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dir) await mkdir(options.dir, { recursive: true });
+  // Loaded here, not with the lib: only `npm start`'s launcher (and tests) run the embedded server.
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
   const db = await PGlite.create(options.dir ? { dataDir: options.dir } : {});
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, host, port: options.port ?? 5433, maxConnections: options.maxConnections ?? 16 });

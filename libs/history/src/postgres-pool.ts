@@ -1,4 +1,9 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool } from 'pg';
+
+// pg is loaded when a pool is made, not when this lib is: it adds ~15 MB to a process's RSS,
+// and every process imports the lib whether or not POSTGRES_URL names a history tier.
+const requirePg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
 
 export interface PostgresPoolOptions {
   /** `postgres://user:password@host:port/database` (`POSTGRES_URL`). */
@@ -15,8 +20,8 @@ export interface PostgresPoolOptions {
  * process. Queries then open fresh connections; while Postgres is away they fail with
  * `service_unavailable` (`toHistoryError`).
  */
-export function createPostgresPool(options: PostgresPoolOptions): pg.Pool {
-  const pool = new pg.Pool({
+export function createPostgresPool(options: PostgresPoolOptions): Pool {
+  const pool = new (requirePg().Pool)({
     connectionString: options.url,
     max: options.max,
     // A request path waits this long for a connection, not forever, when Postgres is away.
