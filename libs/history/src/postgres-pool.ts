@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
+import type * as Pg from 'pg';
 import type { Pool } from 'pg';
 
 // pg is loaded when a pool is made, not when this lib is: it adds ~15 MB to a process's RSS,
 // and every process imports the lib whether or not POSTGRES_URL names a history tier.
-const requirePg = () => createRequire(import.meta.url)('pg') as typeof import('pg');
+const requirePg = () => createRequire(import.meta.url)('pg') as typeof Pg;
 
 export interface PostgresPoolOptions {
   /** `postgres://user:password@host:port/database` (`POSTGRES_URL`). */
