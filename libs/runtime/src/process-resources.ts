@@ -111,7 +111,8 @@ export function openProcessResources(config: Config, logger: Logger, role: Proce
     role === 'dispatcher'
       ? null
       : createProviderRuntime(config, redis, logger, createProviderRegistry(config, logger, VENDORS, role === 'api' ? 'debug' : 'info'));
-  const history = openHistoryTier(config, logger);
+  // The dispatcher neither moves nor reads finished jobs: no pool, no migration of its own.
+  const history = role === 'dispatcher' ? null : openHistoryTier(config, logger);
   let stopMigrating = () => undefined as void;
   let closed: Promise<void> | null = null;
   const base: ProcessResources = {
