@@ -11,8 +11,13 @@ export interface HistoryWriter {
   writeScoresRuns(runs: readonly ScoresRun[]): Promise<unknown>;
 }
 
-/** One kind of record the mover moves, shard by shard: take a batch, copy it, release it. */
-interface Lane {
+/**
+ * One kind of record the mover moves, shard by shard: take a batch, copy it to the history
+ * tier, and only then release it from Redis. A lane keeps its own pending set and lease per
+ * shard; `move` must be safe to repeat after a crash between the copy and the release (the
+ * history tier's writes are idempotent).
+ */
+export interface HistoryLane {
   shards: readonly number[];
   lease(shard: number, token: string, ms: number): Promise<boolean>;
   unlease(shard: number, token: string): Promise<void>;
@@ -36,6 +41,8 @@ export interface HistoryMoverOptions {
   logger: Logger;
   /** Scores runs move too when given (the worker's router keeps them for history). */
   scoresRuns?: ScoresRunHandoff;
+  /** Further kinds of record (webhook deliveries, batches), moved after jobs and scores runs. */
+  lanes?: readonly HistoryLane[];
 }
 
 /** A shard's lease lasts this long; a mover holding it moves for at most half of it per round. */
@@ -52,7 +59,7 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export class HistoryMover {
   private readonly token = randomUUID();
-  private readonly lanes: Lane[];
+  private readonly lanes: HistoryLane[];
   private stopped = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -64,6 +71,7 @@ export class HistoryMover {
   ) {
     this.lanes = [jobLane(handoff, writer, options.shards, options.batchSize)];
     if (options.scoresRuns) this.lanes.push(scoresRunLane(options.scoresRuns, writer));
+    this.lanes.push(...(options.lanes ?? []));
   }
 
   start(): void {
@@ -119,7 +127,7 @@ export class HistoryMover {
   }
 }
 
-function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[], statementSize: number): Lane {
+function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[], statementSize: number): HistoryLane {
   return {
     shards,
     lease: (shard, token, ms) => handoff.lease(shard, token, ms),
@@ -139,7 +147,7 @@ function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonl
   };
 }
 
-function scoresRunLane(handoff: ScoresRunHandoff, writer: HistoryWriter): Lane {
+function scoresRunLane(handoff: ScoresRunHandoff, writer: HistoryWriter): HistoryLane {
   return {
     shards: [0],
     lease: (_shard, token, ms) => handoff.lease(token, ms),

@@ -7,4 +7,4 @@ export type { WorkerRuntime } from './worker-runtime';
 export type { WorkerResources } from './worker-runtime';
 export { startWorkerProcess } from './worker-process';
 export type { WorkerProcess, WorkerProcessOptions } from './worker-process';
-export { HistoryMover } from './history-mover';
+export { HistoryMover, type HistoryLane } from './history-mover';
