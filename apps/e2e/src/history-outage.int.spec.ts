@@ -6,7 +6,8 @@ import { eventually, startSimulatedStack, startTcpProxy, testPostgres, type Simu
 /**
  * Postgres down (issue 19, point 5): jobs keep running, their records wait in Redis with no
  * expiry, reads of them keep working; once Postgres is back every record reaches it, once.
- * The outage is a TCP proxy in front of the test Postgres, cut and restored.
+ * The outage is a TCP proxy in front of the test Postgres, cut and restored. The backlog is
+ * bounded (HISTORY_PENDING_MAX, 5 here): at the bound new jobs get 503 until it drains.
  */
 describe('the history tier while Postgres is down', () => {
   let pg: TestPostgres;
@@ -21,7 +22,7 @@ describe('the history tier while Postgres is down', () => {
     proxy = await startTcpProxy(`http://${direct.hostname}:${direct.port || 5432}`);
     const viaProxy = new URL(pg.url);
     viaProxy.port = new URL(proxy.url).port;
-    stack = await startSimulatedStack({ POSTGRES_URL: viaProxy.toString(), POSTGRES_POOL_MAX: '2', JOB_HOT_SECONDS: '1' });
+    stack = await startSimulatedStack({ POSTGRES_URL: viaProxy.toString(), POSTGRES_POOL_MAX: '2', JOB_HOT_SECONDS: '1', HISTORY_PENDING_MAX: '5' });
     redis = createRedisConnection(stack.config.redis, { maxRetriesPerRequest: 1 });
     acme = (await stack.createKey('acme')).apiKey;
   });
@@ -57,6 +58,14 @@ describe('the history tier while Postgres is down', () => {
       expect(await redis.ttl(key)).toBe(-1);
       expect((await stack.request(acme, 'GET', `/v1/jobs/${id}`)).status).toBe(200);
     }
+    // At the bound: nothing more is taken (and nothing queued) until the history tier catches up.
+    const refused = await stack.request(acme, 'POST', '/v1/jobs', { type: 'complete', input: { messages: [{ role: 'user', content: 'one too many' }] } });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(refused.body).toMatchObject({ error: { code: 'service_unavailable', type: 'api_error' } });
+    // Nothing was queued: a job taken would have run and finished by now, and would wait too.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await pending()).toBe(5);
     await proxy.up();
     // The mover backs off while Postgres is away (up to 30 s), then moves them.
     await eventually(async () => ((await pending()) === 0 ? true : undefined), 60_000, 'the backlog moved');
@@ -68,5 +77,10 @@ describe('the history tier while Postgres is down', () => {
       const key = KeyShards.for(stack.config.redis).keysFor(ids[0]!).jobs.record(ids[0]!);
       return res.status === 200 && (await redis.exists(key)) === 0 ? true : undefined;
     }, 20_000);
+    // Drained: new jobs are taken again (the count the API keeps is at most a second old).
+    await eventually(async () => {
+      const res = await stack.request(acme, 'POST', '/v1/jobs', { type: 'complete', input: { messages: [{ role: 'user', content: 'after' }] } });
+      return res.status === 202 ? true : undefined;
+    }, 10_000);
   });
 });

@@ -61,6 +61,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       hotSeconds: env.JOB_HOT_SECONDS,
       historyMoveBatch: env.HISTORY_MOVE_BATCH,
       historyMoveParallel: env.HISTORY_MOVE_PARALLEL,
+      historyPendingMax: env.HISTORY_PENDING_MAX,
     },
     webhooks: {
       /** Delay before each attempt, ms; its length is the number of attempts. */

@@ -160,6 +160,11 @@ export const envSchema = z.object({
   HISTORY_MOVE_BATCH: int(500, 1).pipe(z.number().max(5_000)),
   /** Those batches the mover writes at once (each its own statement and connection). */
   HISTORY_MOVE_PARALLEL: int(4, 1).pipe(z.number().max(32)),
+  /**
+   * Finished jobs that may wait in Redis for the history tier (Postgres down or slow) before
+   * new submissions get 503: Redis holds about 2 KB each meanwhile. 0: no bound.
+   */
+  HISTORY_PENDING_MAX: int(500_000, 0),
 
   /**
    * Delay before each webhook attempt (`0,5s,5m,30m,2h,5h,10h,10h`): as many attempts as

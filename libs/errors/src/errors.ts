@@ -108,6 +108,18 @@ export const errors = {
   unavailable: (message: string, cause?: unknown) => new AppError({ ...spec('service_unavailable'), message, type: 'api_error', cause }),
 
   /**
+   * Too many finished jobs wait in Redis for the history tier (Postgres down or behind):
+   * new work waits until the mover catches up, rather than filling Redis until every write fails.
+   */
+  historyBacklogFull: (waiting: number, max: number) =>
+    new AppError({
+      ...spec('service_unavailable'),
+      message: `${waiting} finished jobs are waiting to be written to the history database (limit ${max}); new jobs are refused until it catches up. Try again later.`,
+      type: 'api_error',
+      retryAfterSeconds: 30,
+    }),
+
+  /**
    * Redis cannot be reached (`isRedisUnavailable`): nothing was read or queued; the client tries
    * again after a few seconds, about as long as ioredis takes to reconnect to a restarted Redis.
    */

@@ -15,7 +15,17 @@ import {
   toolSecretRefs,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { IdempotencyStore, jobInputKey, newJobFields, newJobId, toJobView, JobStore, type JobHistory } from '@voxq/job-store';
+import {
+  HistoryBacklogGate,
+  HistoryHandoff,
+  IdempotencyStore,
+  jobInputKey,
+  newJobFields,
+  newJobId,
+  toJobView,
+  JobStore,
+  type JobHistory,
+} from '@voxq/job-store';
 import { enqueue, enqueueMany, publishCancel, QUEUE_CATALOG, type EnqueueRequest, type QueueEntry, type Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { undefinedSecretsLookup, type UndefinedSecretsLookup } from '@voxq/tenant-secrets';
@@ -85,6 +95,8 @@ export interface JobServiceDeps {
   webhooks: WebhookQueueContext;
   /** Which tenant secrets named by a job's tools are not defined (checked before anything is queued). */
   undefinedSecrets: UndefinedSecretsLookup;
+  /** With a history tier: refuses new jobs while too many finished ones wait for it (HISTORY_PENDING_MAX). */
+  backlogGate?: HistoryBacklogGate;
 }
 
 /**
@@ -121,6 +133,8 @@ export class JobService {
    */
   async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[], options: SubmitOptions = {}): Promise<SubmittedJob[]> {
     const { tenantId } = principal;
+    // A batch's lines were admitted with the batch: it runs to its end whatever waits meanwhile.
+    if (!options.batch) await this.deps.backlogGate?.admit();
     const inputRoot = options.inputRoot ?? 'input.';
     const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '', inputRoot)).reverse());
     await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
@@ -343,15 +357,17 @@ export function createJobService(
   /** The history tier finished jobs move to (reads fall through to it), when one is configured. */
   history?: JobHistory,
 ): JobService {
+  const shards = KeyShards.for(config.redis);
   return new JobService({
     config,
     redis,
     allowance,
     webhooks,
-    store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds, history),
+    store: new JobStore(redis, shards, config.jobs.retentionSeconds, history),
     objects,
     queues,
-    idempotency: new IdempotencyStore(redis, KeyShards.for(config.redis)),
+    idempotency: new IdempotencyStore(redis, shards),
     undefinedSecrets: undefinedSecretsLookup(redis, config.redis.prefix),
+    ...(history ? { backlogGate: new HistoryBacklogGate(new HistoryHandoff(redis, shards, config.jobs.hotSeconds), config.jobs.historyPendingMax) } : {}),
   });
 }

@@ -97,6 +97,12 @@ export class HistoryHandoff {
     return { jobs, oldestFinishedAt };
   }
 
+  /** How many finished jobs wait over all shards (one ZCARD per shard). */
+  async waiting(): Promise<number> {
+    const counts = await Promise.all(this.shards.all().map((k) => this.redis.zcard(this.shards.keysOf(k).history.pending())));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
   /** Takes a shard's mover lease for `ms` (one process moves a shard at a time); false when another holds it. */
   async lease(shard: number, token: string, ms: number): Promise<boolean> {
     return (await this.redis.set(this.shards.keysOf(shard).history.moverLease(), token, 'PX', ms, 'NX')) === 'OK';

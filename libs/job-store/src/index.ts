@@ -5,6 +5,7 @@ export { JOB_ID_PATTERN, newJobId } from './job-id';
 export { fromJobView, jobRecordSchema, newJobFields, toJobView } from './job-record';
 export type { JobRecord, NewJobFields } from './job-record';
 export { HistoryHandoff } from './history-handoff';
+export { HistoryBacklogGate } from './history-backlog-gate';
 export type { HandoffBatch } from './history-handoff';
 export { JobStore } from './job-store';
 export type { CounterIncrements, JobHistory, JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
