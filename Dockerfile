@@ -19,4 +19,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 8080
-ENTRYPOINT ["sh", "-c", "exec node --enable-source-maps dist/apps/${VOXQ_APP}/main.js \"$@\"", "--"]
+# Each app's Node flags are apps/node-args.json's (tools/lib/app-node-args.mjs says why; a test checks they agree).
+ENTRYPOINT ["sh", "-c", "flags=; [ \"$VOXQ_APP\" = api ] && flags=--max-semi-space-size=4; exec node --enable-source-maps $flags dist/apps/${VOXQ_APP}/main.js \"$@\"", "--"]

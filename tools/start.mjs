@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appEnvOverrides, metricsBanner } from './lib/app-env.mjs';
 import { importLibs } from './lib/import-libs.mjs';
 import { portFree, redisAnswers } from './lib/net.mjs';
+import { nodeArgsOf } from './lib/app-node-args.mjs';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
@@ -289,8 +290,8 @@ if (useSimulator) await ensurePortFree(env.SIMULATOR_PORT, 'the provider simulat
 const redisSource = await ensureRedis();
 const s3Source = useLocalS3 ? await ensureLocalS3() : `${env.S3_ENDPOINT}, bucket ${env.S3_BUCKET || 'voxq'}`;
 const historySource = useLocalPostgres ? await ensureLocalPostgres() : 'the Postgres at POSTGRES_URL';
-if (useSimulator) run('simulator', ['--enable-source-maps', 'dist/apps/simulator/main.js']);
-for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', `dist/apps/${app}/main.js`]);
+if (useSimulator) run('simulator', ['--enable-source-maps', ...nodeArgsOf('simulator'), 'dist/apps/simulator/main.js']);
+for (const app of ['api', 'worker', 'dispatcher']) run(app, ['--enable-source-maps', ...nodeArgsOf(app), `dist/apps/${app}/main.js`]);
 
 const port = env.API_PORT || '8080';
 const base = `http://127.0.0.1:${port}`;

@@ -9,6 +9,7 @@ import { inc, readRecords, round, summarise } from './failover-figures.mjs';
 import { openClient } from './http-load.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
 import { httpOk, sleep, until } from './wait.mjs';
+import { nodeArgsOf } from '../lib/app-node-args.mjs';
 
 /** A call to the simulator's admin routes (`/_simulator/<path>?provider=`), its JSON answer. */
 export async function simulatorAdmin(simulatorUrl, method, path, provider, body) {
@@ -68,7 +69,7 @@ export async function runVariant({ variant, runEnv, redis, prefix, simulator, si
   if (keys.status !== 0) throw new Error(`keys create failed: ${keys.stderr || keys.stdout}`);
   const { apiKey } = JSON.parse(keys.stdout);
 
-  const api = start(`failover ${variant.id} api`, process.execPath, ['dist/apps/api/main.js'], { env: appEnv });
+  const api = start(`failover ${variant.id} api`, process.execPath, [...nodeArgsOf('api'), 'dist/apps/api/main.js'], { env: appEnv });
   const worker = start(`failover ${variant.id} worker`, process.execPath, ['dist/apps/worker/main.js'], { env: appEnv });
   const guard = (promise) => unlessExited(worker, unlessExited(api, unlessExited(simulator, promise)));
   const client = await openClient(`http://127.0.0.1:${apiPort}`, opts.bulkClients);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { freePort } from '../lib/net.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
 import { httpOk, until } from './wait.mjs';
+import { nodeArgsOf } from '../lib/app-node-args.mjs';
 
 /** Peak and current resident memory of a process, MiB (Linux /proc). */
 export function memoryOf(pid) {
@@ -48,7 +49,7 @@ export async function startBenchStack({ env, workers = 1, latencyMs = 0, extraEn
     ...extraEnv,
   };
   const app = (appName, e = appEnv, label = appName, extraArgs = []) =>
-    start(label, process.execPath, [...nodeArgs, ...extraArgs, `dist/apps/${appName}/main.js`], { env: e });
+    start(label, process.execPath, [...nodeArgs, ...nodeArgsOf(appName), ...extraArgs, `dist/apps/${appName}/main.js`], { env: e });
   // NODE_ENV=production makes the simulator listen on 0.0.0.0; keep it on loopback.
   const simulator = app('simulator', { ...appEnv, NODE_ENV: 'development' });
   const processes = [simulator];

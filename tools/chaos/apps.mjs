@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { start, stop } from '../bench/processes.mjs';
 import { sleep } from '../bench/wait.mjs';
+import { nodeArgsOf } from '../lib/app-node-args.mjs';
 
 /** Resolves when the child prints `text` (its logs are JSON lines; LOG_LEVEL must show it). */
 export function logged(child, text, timeoutMs) {
@@ -29,7 +30,7 @@ export function createApps({ logDir, at, step }) {
   const unexpectedExits = [];
 
   function app(name, script, env) {
-    const child = start(name, process.execPath, [`dist/apps/${script}/main.js`], { env });
+    const child = start(name, process.execPath, [...nodeArgsOf(script), `dist/apps/${script}/main.js`], { env });
     const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
     child.stdout.pipe(file, { end: false });
     child.stderr.pipe(file, { end: false });

@@ -183,8 +183,10 @@ describe('uploads', () => {
   });
 });
 
-/** The API as its own process, so its memory is its own: `node dist/apps/api/main.js`. */
+/** The API as its own process, so its memory is its own: `node <its flags> dist/apps/api/main.js`, as deployed. */
 describe('a 1 GiB streamed upload', () => {
+  // The flags the API runs with wherever voxq starts it (tools/lib/app-node-args.mjs).
+  const appNodeArgs = JSON.parse(readFileSync('apps/node-args.json', 'utf8')) as { api: string[] };
   let config: Config;
   let child: ChildProcess;
   let url: string;
@@ -215,7 +217,7 @@ describe('a 1 GiB streamed upload', () => {
       });
     });
     const s3 = config.s3;
-    child = spawn(process.execPath, ['dist/apps/api/main.js'], {
+    child = spawn(process.execPath, [...appNodeArgs.api, 'dist/apps/api/main.js'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         PATH: process.env.PATH,
