@@ -63,7 +63,7 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
     feed: new JobFeed(redis, KeyShards.for(config.redis), channels, waiter),
     webhooks,
     uploads: uploadServiceFor({ config, redis, objects }),
-    batches: batchServiceFor({ config, redis, objects, queues }),
+    batches: batchServiceFor({ config, redis, objects, queues, history: resources.history?.store }),
     dropRules: new DropRuleStore(redis, prefix),
     dropClaims: new DropClaims(redis, prefix, config.jobs.retentionSeconds),
     secrets: new TenantSecretStore(redis, prefix, keyring),

@@ -19,7 +19,8 @@ export interface BatchRunnerRuntime {
 }
 
 /** What the runner takes from its process: the worker's shared resources and JobService. */
-export interface BatchRunnerResources extends Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'> {
+export interface BatchRunnerResources
+  extends Pick<ServingResources, 'redis' | 'queues' | 'objects' | 'providers' | 'connection'>, Partial<Pick<ServingResources, 'history'>> {
   /** The process's JobService: a batch's lines are submitted as `POST /v1/jobs` submits. */
   jobs: JobService;
   /** The process's monthly allowance (a batch is charged whole at validation). */
@@ -39,7 +40,8 @@ const CONCURRENCY = 8;
  */
 export function startBatchRunner(resources: BatchRunnerResources, config: Config, logger: Logger): BatchRunnerRuntime {
   const { redis, queues, objects, providers, jobs, allowance, webhooks } = resources;
-  const store = new BatchStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds);
+  // With a history tier, the save that finishes a batch queues it for the mover (the worker's history runtime).
+  const store = new BatchStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds, resources.history?.store);
   const log = logger.child({ component: 'batch-runner' });
   const processor = createBatchProcessor({
     store,

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Principal } from '@voxq/auth';
 import { isFinalBatchStatus, type BatchEndpoint, type BatchObject, type WebhookTarget } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { BatchStore, derivedFileId, newBatchId, newFileId, type BatchRecord, type FileRecord } from '@voxq/job-store';
+import { BatchStore, derivedFileId, newBatchId, newFileId, type BatchHistory, type BatchRecord, type FileRecord } from '@voxq/job-store';
 import type { Queues } from '@voxq/queues';
 import type { ObjectStore } from '@voxq/storage';
 import { assertDeliverableUrl } from '@voxq/url-guard';
@@ -161,8 +161,9 @@ export class BatchService {
     await this.deps.queues.enqueue('batches', { job: 'run', payload: { tenantId: batch.tenantId, batchId: batch.id }, options: { jobId: runJobId(batch.id) } });
   }
 
+  /** Redis first, then the history tier (a finished batch moves there after its hot window). */
   async get(principal: Principal, id: string): Promise<BatchObject> {
-    const state = await this.deps.store.readBatch(principal.tenantId, id);
+    const state = await this.deps.store.findBatch(principal.tenantId, id);
     if (!state) throw errors.notFound('batch', id);
     // Only a batch still validating can lack its runner (created, then the process died before
     // queueing it); past validation the runner exists, so polling a batch costs no queue call.
@@ -178,7 +179,8 @@ export class BatchService {
 
   /** Asks the runner to cancel; it is woken at once and the batch reads `cancelling` until it has. */
   async cancel(principal: Principal, id: string): Promise<BatchObject> {
-    const state = await this.deps.store.readBatch(principal.tenantId, id);
+    // A batch only the history tier holds is finished: refused below, as one still in Redis.
+    const state = await this.deps.store.findBatch(principal.tenantId, id);
     if (!state) throw errors.notFound('batch', id);
     if (isFinalBatchStatus(state.batch.status)) {
       throw errors.conflict('batch_not_cancellable', `Batch ${id} is already ${state.batch.status} and cannot be cancelled.`);
@@ -203,12 +205,14 @@ export interface BatchServiceWiring {
   redis: RedisClient;
   objects: ObjectStore;
   queues: Pick<Queues, 'enqueue' | 'batches'>;
+  /** The history tier finished batches move to, when one is configured (reads fall through to it). */
+  history?: BatchHistory | undefined;
 }
 
 export function batchServiceFor(deps: BatchServiceWiring): BatchService {
   return new BatchService({
     config: deps.config,
-    store: new BatchStore(deps.redis, KeyShards.for(deps.config.redis), deps.config.jobs.retentionSeconds),
+    store: new BatchStore(deps.redis, KeyShards.for(deps.config.redis), deps.config.jobs.retentionSeconds, deps.history),
     objects: deps.objects,
     queues: deps.queues,
   });

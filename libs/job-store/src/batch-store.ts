@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RedisClient } from '@voxq/redis-keys';
-import type { BatchEndpoint, BatchError, BatchStatus, WebhookTarget } from '@voxq/contracts';
-import type { KeyShards, RedisKeys } from '@voxq/redis-keys';
-import { readIndexPage } from './index-page';
+import { isFinalBatchStatus, type BatchEndpoint, type BatchError, type BatchStatus, type WebhookTarget } from '@voxq/contracts';
+import { defineScripts, type KeyShards, type RedisClient, type RedisKeys } from '@voxq/redis-keys';
+import { mergeIndexPages, readIndexPage } from './index-page';
+import putLua from './scripts/batch-put.lua';
 
 /** `file-` + 12 hex digits of epoch ms + 12 random: time-ordered, like job ids. */
 export const newFileId = (now = Date.now()) => `file-${now.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}`;
@@ -71,19 +71,51 @@ export interface BatchProgress {
   cancelled: number;
 }
 
+/** A batch with its live state: its progress and whether (since when) a cancel was asked. */
+export interface BatchState {
+  batch: BatchRecord;
+  progress: BatchProgress;
+  cancelRequestedAt: number | null;
+}
+
+/**
+ * The history tier as the batch store reads it (`libs/history`'s HistoryStore, Postgres):
+ * finished batches move there (`BatchHandoff`) with their final counts, and are read from
+ * there once Redis no longer holds them.
+ */
+export interface BatchHistory {
+  /** A tenant's finished batch, or null (none, or another tenant's). */
+  getBatch(tenantId: string, id: string): Promise<BatchState | null>;
+  /** A tenant's finished batches, newest first, with the same exclusive cursor as `BatchStore.listBatches`. */
+  listBatches(tenantId: string, options: { limit: number; after?: string | undefined }): Promise<{ items: BatchState[]; nextCursor: string | null }>;
+}
+
+/** The pending set's member for a batch: its record's key needs the tenant. */
+export const batchPendingMember = (batch: Pick<BatchRecord, 'tenantId' | 'id'>) => `${batch.tenantId} ${batch.id}`;
+
+interface BatchScripts {
+  voxqBatchPut(...args: Array<string | number>): Promise<number>;
+}
+
 /**
  * Files (`purpose=batch` inputs and batch outputs) and batches, per tenant in RedisClient; the
  * files' bytes live in S3. A batch's jobs are a list of `jobId customId` entries, in line order.
  */
 export class BatchStore {
   private readonly keys: RedisKeys['batches'];
+  private readonly redis: RedisClient & BatchScripts;
 
   constructor(
-    private readonly redis: RedisClient,
+    redis: RedisClient,
     private readonly shards: KeyShards,
     readonly retentionSeconds: number,
+    /** The history tier finished batches move to (Postgres); without it they expire after `retentionSeconds`. */
+    private readonly history?: BatchHistory,
   ) {
     this.keys = shards.base.batches;
+    // The key count travels with each call: such a script is sent on its own, never joined to
+    // an automatic pipeline made before it was defined (which would lack it).
+    this.redis = defineScripts<BatchScripts>(redis, { voxqBatchPut: { lua: putLua } });
   }
 
   private fileKey = (tenantId: string, id: string) => this.keys.file(tenantId, id);
@@ -189,19 +221,26 @@ export class BatchStore {
     return [...same, ...pairs(await range(`(${score}`, end))].slice(0, count);
   }
 
-  /** Writes a new batch, or a runner's update of one (the cancel request field is kept). */
-  async putBatch(record: BatchRecord): Promise<void> {
-    const key = this.batchKey(record.tenantId, record.id);
-    const progress = this.progressKey(record.tenantId, record.id);
-    await this.redis
-      .multi()
-      .hset(key, { id: record.id, json: JSON.stringify(record) })
-      .expire(key, this.retentionSeconds)
-      .hsetnx(progress, 'expanded', 0)
-      .expire(progress, this.retentionSeconds)
-      .zadd(this.batchIndex(record.tenantId), 0, record.id)
-      .expire(this.batchIndex(record.tenantId), this.retentionSeconds)
-      .exec();
+  /**
+   * Writes a new batch, or a runner's update of one (the cancel request field is kept). With a
+   * history tier, the write that finishes a batch also puts it in the history tier's pending
+   * set and takes its keys' expiry away, in the same step (one script, one slot).
+   */
+  async putBatch(record: BatchRecord, now = Date.now()): Promise<void> {
+    const toHistory = this.history !== undefined && isFinalBatchStatus(record.status);
+    await this.redis.voxqBatchPut(
+      4,
+      this.batchKey(record.tenantId, record.id),
+      this.progressKey(record.tenantId, record.id),
+      this.batchIndex(record.tenantId),
+      this.keys.historyPending(),
+      record.id,
+      JSON.stringify(record),
+      this.retentionSeconds,
+      batchPendingMember(record),
+      toHistory ? now : 0,
+      this.history ? 1 : 0,
+    );
   }
 
   async getBatch(tenantId: string, id: string): Promise<BatchRecord | null> {
@@ -210,8 +249,8 @@ export class BatchStore {
     return raw ? (JSON.parse(raw) as BatchRecord) : null;
   }
 
-  /** The batch with its live state: progress and whether (since when) a cancel was asked. */
-  async readBatch(tenantId: string, id: string): Promise<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null } | null> {
+  /** The batch with its live state, as Redis holds it: for the runner, which handles unfinished batches only. */
+  async readBatch(tenantId: string, id: string): Promise<BatchState | null> {
     if (!BATCH_ID_PATTERN.test(id)) return null;
     const [hash, progress] = await Promise.all([this.redis.hgetall(this.batchKey(tenantId, id)), this.progress(tenantId, id)]);
     if (!hash['json']) return null;
@@ -222,6 +261,12 @@ export class BatchStore {
     };
   }
 
+  /** A tenant's batch with its live state, or null: Redis first, then the history tier (request paths). */
+  async findBatch(tenantId: string, id: string): Promise<BatchState | null> {
+    if (!BATCH_ID_PATTERN.test(id)) return null;
+    return (await this.readBatch(tenantId, id)) ?? (this.history ? await this.history.getBatch(tenantId, id) : null);
+  }
+
   /** Asks the batch's runner to cancel it; returns false when it was asked before. */
   async requestCancel(tenantId: string, id: string, at: number): Promise<boolean> {
     return (await this.redis.hsetnx(this.batchKey(tenantId, id), 'cancelRequestedAt', at)) === 1;
@@ -229,19 +274,22 @@ export class BatchStore {
 
   async progress(tenantId: string, id: string): Promise<BatchProgress> {
     const hashes = await Promise.all(this.shards.all().map((k) => this.redis.hgetall(this.shards.keysOf(k).batches.progress(tenantId, id))));
-    return hashes.map(toProgress).reduce((sum, p) => ({
-      expanded: sum.expanded + p.expanded,
-      completed: sum.completed + p.completed,
-      failed: sum.failed + p.failed,
-      cancelled: sum.cancelled + p.cancelled,
-    }));
+    return sumProgress(hashes.map(progressOf));
   }
 
-  async listBatches(
-    tenantId: string,
-    limit: number,
-    after?: string,
-  ): Promise<{ items: Array<{ batch: BatchRecord; progress: BatchProgress; cancelRequestedAt: number | null }>; nextCursor: string | null }> {
+  /**
+   * A tenant's batches, newest first: Redis's index, then the history tier's (finished
+   * batches), the pages merged by id with the one exclusive cursor. Redis is read first: the
+   * mover drops a batch's index entry only after the history tier has it, so a batch moving
+   * meanwhile shows in one page or both (counted once), never in neither.
+   */
+  async listBatches(tenantId: string, limit: number, after?: string): Promise<{ items: BatchState[]; nextCursor: string | null }> {
+    const pages = [await this.listHot(tenantId, limit, after)];
+    if (this.history) pages.push(await this.history.listBatches(tenantId, { limit, after }));
+    return mergeIndexPages(pages, limit, (state) => state.batch.id);
+  }
+
+  private async listHot(tenantId: string, limit: number, after?: string): Promise<{ items: BatchState[]; nextCursor: string | null }> {
     const page = await readIndexPage<BatchRecord>(this.redis, {
       index: this.batchIndex(tenantId),
       limit,
@@ -286,11 +334,22 @@ export class BatchStore {
   }
 }
 
-function toProgress(hash: Record<string, string>): BatchProgress {
+/** One shard's counts hash of a batch, as numbers (a missing field is 0). */
+export function progressOf(hash: Record<string, string>): BatchProgress {
   return {
     expanded: Number(hash['expanded'] ?? 0),
     completed: Number(hash['completed'] ?? 0),
     failed: Number(hash['failed'] ?? 0),
     cancelled: Number(hash['cancelled'] ?? 0),
   };
+}
+
+/** A batch's progress: its shards' counts added up. */
+export function sumProgress(shards: BatchProgress[]): BatchProgress {
+  return shards.reduce((sum, p) => ({
+    expanded: sum.expanded + p.expanded,
+    completed: sum.completed + p.completed,
+    failed: sum.failed + p.failed,
+    cancelled: sum.cancelled + p.cancelled,
+  }));
 }

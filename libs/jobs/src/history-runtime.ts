@@ -4,6 +4,7 @@ import { HistoryHandoff } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { ScoresRunHandoff } from '@voxq/providers';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
+import { batchHistoryLaneFor } from './batch-history-lane';
 import { HistoryMover } from './history-mover';
 
 export interface HistoryRuntime {
@@ -36,6 +37,7 @@ export async function startHistoryRuntime(redis: RedisClient, store: HistoryStor
     idleMs: 500,
     logger: log,
     scoresRuns: new ScoresRunHandoff(redis, config.redis.prefix, config.jobs.hotSeconds),
+    lanes: [batchHistoryLaneFor(redis, store, config)],
   });
   mover.start();
   return {

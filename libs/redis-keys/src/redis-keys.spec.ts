@@ -22,6 +22,8 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'batches.tenantIndex': [['acme'], 'voxq:tenant:acme:batches'],
   'batches.jobs': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1:jobs'],
   'batches.progress': [['acme', 'batch_1'], 'voxq:tenant:acme:batch:batch_1:progress'],
+  'batches.historyPending': [[], 'voxq:batches:pending'],
+  'batches.historyMover': [[], 'voxq:batches:mover'],
   'tenantSecrets.tenantIndex': [['acme'], 'voxq:tenant:acme:secrets'],
   'webhookEndpoints.record': [['we_1'], 'voxq:webhook-endpoint:we_1'],
   'webhookEndpoints.tenantIndex': [['acme'], 'voxq:tenant:acme:webhook-endpoints'],

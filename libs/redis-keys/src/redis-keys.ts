@@ -72,6 +72,10 @@ export function redisKeys(prefix: string) {
       jobs: (tenantId: string, batchId: string) => `${tenant(tenantId)}:batch:${batchId}:jobs`,
       /** hash (`expanded`, `completed`, `failed`, `cancelled`): a batch's progress, counted by the job transition script. */
       progress: (tenantId: string, batchId: string) => `${tenant(tenantId)}:batch:${batchId}:progress`,
+      /** zset (member `<tenantId> <batchId>`, score: ms from when it may move): finished batches waiting to be moved to the history tier. */
+      historyPending: () => `${prefix}:batches:pending`,
+      /** string (a mover's token, PX TTL): the one process moving batches now. */
+      historyMover: () => `${prefix}:batches:mover`,
     },
 
     /** Tenants' named secrets for tools (`libs/tenant-secrets`); values encrypted (AES-256-GCM). */
