@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Submission } from '@voxq/intake';
-import type { BatchRecord } from '@voxq/job-store';
+import type { BatchRecord } from '@voxq/contracts';
 import { linesOf, parseLine } from './batch-lines';
 import type { BatchRunnerDeps } from './batch-runner-deps';
 import { batchPrincipal } from './batch-state';

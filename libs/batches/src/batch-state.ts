@@ -1,5 +1,5 @@
 import type { Principal } from '@voxq/auth';
-import type { BatchRecord } from '@voxq/job-store';
+import type { BatchRecord } from '@voxq/contracts';
 import { enqueueBatchEvent } from '@voxq/webhooks';
 import type { BatchRunnerDeps } from './batch-runner-deps';
 import { batchObject, type BatchState } from './batch-view';

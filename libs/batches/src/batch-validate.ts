@@ -1,5 +1,5 @@
 import type { BatchError } from '@voxq/contracts';
-import type { BatchRecord } from '@voxq/job-store';
+import type { BatchRecord } from '@voxq/contracts';
 import { linesOf, parseLine } from './batch-lines';
 import type { BatchRunnerDeps } from './batch-runner-deps';
 

@@ -1,5 +1,5 @@
 import { isFinalBatchStatus, type BatchObject } from '@voxq/contracts';
-import type { BatchProgress, BatchRecord } from '@voxq/job-store';
+import type { BatchProgress, BatchRecord } from '@voxq/contracts';
 
 export interface BatchState {
   batch: BatchRecord;

@@ -1,6 +1,6 @@
 import { isTerminal, type JobView } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
-import type { BatchProgress, BatchRecord } from '@voxq/job-store';
+import type { BatchProgress, BatchRecord } from '@voxq/contracts';
 import type { BatchRunnerDeps } from './batch-runner-deps';
 import { batchPrincipal } from './batch-state';
 

@@ -59,3 +59,49 @@ export const batchObjectSchema = z.strictObject({
   webhook: webhookTargetSchema.nullable(),
 });
 export type BatchObject = z.infer<typeof batchObjectSchema>;
+
+/**
+ * A batch as voxq stores it (`BatchStore` in Redis, the `batches` history table): the batch
+ * object's fields with its owner, its errors as a plain list and no request counts (those come
+ * live from its progress), and the runner's bookkeeping. Stored: fields are only ever added.
+ */
+export const batchRecordSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  endpoint: batchEndpointSchema,
+  input_file_id: z.string(),
+  completion_window: z.string(),
+  status: batchStatusSchema,
+  output_file_id: z.string().nullable(),
+  error_file_id: z.string().nullable(),
+  errors: z.array(batchErrorSchema).nullable(),
+  created_at: z.number().int(),
+  in_progress_at: z.number().int().nullable(),
+  expires_at: z.number().int(),
+  finalizing_at: z.number().int().nullable(),
+  completed_at: z.number().int().nullable(),
+  failed_at: z.number().int().nullable(),
+  expired_at: z.number().int().nullable(),
+  cancelling_at: z.number().int().nullable(),
+  cancelled_at: z.number().int().nullable(),
+  /** Lines in the input file, once validated. */
+  total: z.number().int(),
+  metadata: z.record(z.string(), z.string()).nullable(),
+  webhook: webhookTargetSchema.nullable(),
+  /** How long output and error files live after they are made, seconds. */
+  outputExpiresAfter: z.number().int().nullable(),
+  /** The request counts as finalized (lines never run count as failed); absent until then. */
+  finalCounts: batchRequestCountsSchema.optional(),
+  /** When the runner finished cancelling the jobs of a batch being cancelled (it sweeps them once). */
+  jobsCancelledAt: z.number().int().optional(),
+});
+export type BatchRecord = z.infer<typeof batchRecordSchema>;
+
+/** A batch's progress: lines turned into jobs, and its jobs' final statuses. */
+export const batchProgressSchema = z.object({
+  expanded: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+});
+export type BatchProgress = z.infer<typeof batchProgressSchema>;

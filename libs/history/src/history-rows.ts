@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import {
-  batchEndpointSchema,
-  batchErrorSchema,
-  batchStatusSchema,
+  batchProgressSchema,
+  batchRecordSchema,
   CAPABILITIES,
   jobViewSchema,
   webhookDeliveryStateSchema,
   webhookEventTypeSchema,
-  webhookTargetSchema,
   type JobView,
 } from '@voxq/contracts';
 
@@ -75,44 +73,9 @@ export const historicScoresRunSchema = z.looseObject({
 });
 export type HistoricScoresRun = z.infer<typeof historicScoresRunSchema>;
 
-const unix = z.number().int();
-const countsSchema = z.object({ total: z.number().int(), completed: z.number().int(), failed: z.number().int() });
-
-/** A batch as `BatchStore` keeps it (its `BatchRecord`). */
-export const historicBatchSchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  endpoint: batchEndpointSchema,
-  input_file_id: z.string(),
-  completion_window: z.string(),
-  status: batchStatusSchema,
-  output_file_id: z.string().nullable(),
-  error_file_id: z.string().nullable(),
-  errors: z.array(batchErrorSchema).nullable(),
-  created_at: unix,
-  in_progress_at: unix.nullable(),
-  expires_at: unix,
-  finalizing_at: unix.nullable(),
-  completed_at: unix.nullable(),
-  failed_at: unix.nullable(),
-  expired_at: unix.nullable(),
-  cancelling_at: unix.nullable(),
-  cancelled_at: unix.nullable(),
-  total: z.number().int(),
-  metadata: z.record(z.string(), z.string()).nullable(),
-  webhook: webhookTargetSchema.nullable(),
-  outputExpiresAfter: z.number().int().nullable(),
-  finalCounts: countsSchema.optional(),
-  jobsCancelledAt: z.number().int().optional(),
-});
-
-/** A batch's progress when it moved: lines turned into jobs, and its jobs' final statuses. */
-export const batchProgressSchema = z.object({
-  expanded: z.number().int(),
-  completed: z.number().int(),
-  failed: z.number().int(),
-  cancelled: z.number().int(),
-});
+/** A batch as `BatchStore` keeps it, and its progress when it moved (both shared with the store through @voxq/contracts). */
+export const historicBatchSchema = batchRecordSchema;
+export { batchProgressSchema };
 
 /** A finished batch with its live state as it was when it moved (what `BatchStore.readBatch` returns). */
 export interface HistoricBatch {

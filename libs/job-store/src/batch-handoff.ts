@@ -1,5 +1,6 @@
 import { defineScripts, type KeyShards, type RedisClient } from '@voxq/redis-keys';
-import { progressOf, sumProgress, type BatchProgress, type BatchRecord, type BatchState } from './batch-store';
+import type { BatchProgress, BatchRecord } from '@voxq/contracts';
+import { progressOf, sumProgress, type BatchState } from './batch-store';
 import releaseLua from './scripts/batch-release.lua';
 import unleaseLua from './scripts/idempotency-release.lua';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isFinalBatchStatus, type BatchEndpoint, type BatchError, type BatchStatus, type WebhookTarget } from '@voxq/contracts';
+import { isFinalBatchStatus, type BatchProgress, type BatchRecord } from '@voxq/contracts';
 import { defineScripts, type KeyShards, type RedisClient, type RedisKeys } from '@voxq/redis-keys';
 import { mergeIndexPages, readIndexPage } from './index-page';
 import putLua from './scripts/batch-put.lua';
@@ -27,49 +27,9 @@ export interface FileRecord {
   expiresAt: number | null;
 }
 
-/**
- * A batch as stored: the OpenAI batch object's fields (the request counts come live from the
- * progress hash), kept as JSON in one hash field that only the batch's runner writes once the
- * batch exists. A cancel request is a field of its own, so it never races the runner's writes.
- */
-export interface BatchRecord {
-  id: string;
-  tenantId: string;
-  endpoint: BatchEndpoint;
-  input_file_id: string;
-  completion_window: string;
-  status: BatchStatus;
-  output_file_id: string | null;
-  error_file_id: string | null;
-  errors: BatchError[] | null;
-  created_at: number;
-  in_progress_at: number | null;
-  expires_at: number;
-  finalizing_at: number | null;
-  completed_at: number | null;
-  failed_at: number | null;
-  expired_at: number | null;
-  cancelling_at: number | null;
-  cancelled_at: number | null;
-  /** Lines in the input file, once validated. */
-  total: number;
-  metadata: Record<string, string> | null;
-  webhook: WebhookTarget | null;
-  /** How long output and error files live after they are made, seconds. */
-  outputExpiresAfter: number | null;
-  /** The request counts as finalized (lines never run count as failed); absent until then. */
-  finalCounts?: { total: number; completed: number; failed: number };
-  /** When the runner finished cancelling the jobs of a batch being cancelled (it sweeps them once). */
-  jobsCancelledAt?: number;
-}
-
-/** A batch's progress: lines turned into jobs, and its jobs' final statuses. */
-export interface BatchProgress {
-  expanded: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-}
+// A batch is stored as `batchRecordSchema` (@voxq/contracts) in JSON, in one hash field that
+// only the batch's runner writes once the batch exists. A cancel request is a field of its own,
+// so it never races the runner's writes. Its counts are a progress hash per shard.
 
 /** A batch with its live state: its progress and whether (since when) a cancel was asked. */
 export interface BatchState {

@@ -14,7 +14,7 @@ export type { IndexPageOptions } from './index-page';
 export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upload-store';
 export type { UploadCompletion, UploadRecord } from './upload-store';
 export { BATCH_ID_PATTERN, batchPendingMember, BatchStore, derivedFileId, FILE_ID_PATTERN, newBatchId, newFileId } from './batch-store';
-export type { BatchHistory, BatchProgress, BatchRecord, BatchState, FileRecord } from './batch-store';
+export type { BatchHistory, BatchState, FileRecord } from './batch-store';
 export { BatchHandoff } from './batch-handoff';
 export type { BatchHandoffBatch, BatchHandoffOptions } from './batch-handoff';
 export { JobEventPublisher } from './job-events';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchRecord } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { createPostgresPool, HistoryStore, migrate } from '@voxq/history';
 import {
@@ -10,7 +11,6 @@ import {
   JobStore,
   newBatchId,
   newJobId,
-  type BatchRecord,
   type BatchState,
   type NewJobFields,
 } from '@voxq/job-store';
