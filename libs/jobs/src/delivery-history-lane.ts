@@ -1,7 +1,14 @@
+import type { Config } from '@voxq/config';
 import type { HistoryStore } from '@voxq/history';
 import { watchDeliveryBacklog } from '@voxq/metrics';
-import type { DeliveryHandoff } from '@voxq/webhooks';
+import type { RedisClient } from '@voxq/redis-keys';
+import { DeliveryHandoff } from '@voxq/webhooks';
 import type { HistoryLane } from './history-mover';
+
+/** The deliveries lane of an installation's mover (`startHistoryRuntime`). */
+export function deliveryLaneFor(redis: RedisClient, store: HistoryStore, config: Config): HistoryLane {
+  return deliveryHistoryLane(new DeliveryHandoff(redis, config.redis.prefix, config.jobs.hotSeconds), store, config.jobs.historyMoveBatch);
+}
 
 /**
  * The mover's lane for finished webhook deliveries: each round copies the oldest waiting

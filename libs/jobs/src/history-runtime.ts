@@ -4,8 +4,7 @@ import { HistoryHandoff } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { ScoresRunHandoff } from '@voxq/providers';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
-import { DeliveryHandoff } from '@voxq/webhooks';
-import { deliveryHistoryLane } from './delivery-history-lane';
+import { deliveryLaneFor } from './delivery-history-lane';
 import { HistoryMover } from './history-mover';
 
 export interface HistoryRuntime {
@@ -38,7 +37,7 @@ export async function startHistoryRuntime(redis: RedisClient, store: HistoryStor
     idleMs: 500,
     logger: log,
     scoresRuns: new ScoresRunHandoff(redis, config.redis.prefix, config.jobs.hotSeconds),
-    lanes: [deliveryHistoryLane(new DeliveryHandoff(redis, config.redis.prefix, config.jobs.hotSeconds), store, config.jobs.historyMoveBatch)],
+    lanes: [deliveryLaneFor(redis, store, config)],
   });
   mover.start();
   return {
