@@ -46,7 +46,7 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
   const { prefix } = config.redis;
   const allowance = new UsageAllowance(redis, prefix, config.limits.monthlyJobAllowance);
   const endpoints = new WebhookEndpointStore(redis, prefix);
-  const webhooks = webhookQueueContext(queues.webhooks, redis, prefix, config.jobs.retentionSeconds, endpoints);
+  const webhooks = webhookQueueContext(queues.webhooks, redis, prefix, config.jobs.retentionSeconds, endpoints, { history: resources.history?.store });
   const jobs = createJobService(config, redis, queues, objects, allowance, webhooks, resources.history?.store);
   // A subscribed client can run nothing else: the channels get a connection of their own.
   const channels = new JobChannels(() => resources.connection('subscriber'));

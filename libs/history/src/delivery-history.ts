@@ -55,6 +55,18 @@ export interface DeliveryListOptions {
   after?: string | undefined;
 }
 
+/**
+ * A delivery can change after it moved: a redelivery starts a new series of attempts, and the
+ * delivery moves again when that ends. So a row is replaced by a later version of its record
+ * (a later `updatedAt`; ISO times of one format compare as bytes), and left as it is by the
+ * same version written twice (a mover that died before its release) or an older one.
+ */
+const NEWER_DELIVERY = `ON CONFLICT (id, created_at) DO UPDATE SET
+  endpoint_id = excluded.endpoint_id, state = excluded.state, record = excluded.record,
+  event = COALESCE(excluded.event, webhook_deliveries.event), moved_at = now()
+  WHERE (excluded.record->>'updatedAt') COLLATE "C" > (webhook_deliveries.record->>'updatedAt') COLLATE "C"`;
+
+/** Writes deliveries with their events; a delivery already there is replaced only by a later version of it. */
 export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryWithEvent[]): Promise<number> {
   const rows = deliveries.map(({ delivery: d, event }) => ({
     id: d.id,
@@ -74,6 +86,7 @@ export async function writeDeliveries(pool: Pool, deliveries: readonly DeliveryW
     DELIVERY_COLUMNS,
     rows,
     rows.map((row) => row.created_at.getTime()),
+    NEWER_DELIVERY,
   );
 }
 

@@ -74,6 +74,7 @@ export class HistoryStore {
     return historyCall(() => listJobs(this.pool, tenantId, options));
   }
 
+  /** Deliveries with their events; one already there is replaced only by a later version (a redelivery that ended). */
   writeDeliveries(deliveries: readonly DeliveryWithEvent[]): Promise<WriteOutcome> {
     return this.write(
       deliveries,

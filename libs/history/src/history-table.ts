@@ -30,13 +30,21 @@ export function rowsJson(rows: readonly Row[]): string {
  * one `unnest` array per column, whose text form escapes every quote of the JSON again), and
  * a row already there (a batch written twice after a crash) is left as it is. A row whose day
  * has no partition yet (older than the first maintenance) makes its partitions, then the
- * batch is written again. Returns the rows added.
+ * batch is written again. Returns the rows added (and updated, with an `onConflict` update).
+ * `onConflict` replaces `DO NOTHING` for a table whose rows may change after they moved.
  */
-export async function insertRows(pool: Pool, table: HistoryTable, columns: readonly Column[], rows: readonly Row[], days: Iterable<number>): Promise<number> {
+export async function insertRows(
+  pool: Pool,
+  table: HistoryTable,
+  columns: readonly Column[],
+  rows: readonly Row[],
+  days: Iterable<number>,
+  onConflict = 'ON CONFLICT DO NOTHING',
+): Promise<number> {
   if (rows.length === 0) return 0;
   const names = columns.map((c) => c.name).join(', ');
   const shape = columns.map((c) => `${c.name} ${c.type}`).join(', ');
-  const sql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS r(${shape}) ON CONFLICT DO NOTHING`;
+  const sql = `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS r(${shape}) ${onConflict}`;
   const params = [rowsJson(rows)];
   try {
     return (await pool.query(sql, params)).rowCount ?? 0;

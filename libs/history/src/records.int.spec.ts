@@ -46,6 +46,25 @@ describe('HistoryStore deliveries, attempt logs, scores runs and batches (real P
     expect(await store.getDelivery(tenant, 'wd_nope')).toBeNull();
   });
 
+  it('deliveries: a later version of one (a redelivery that ended) replaces its row; the same or an older one does not', async () => {
+    const tenant = tenantId();
+    const delivery = historicDelivery(tenant, NOW - 5000);
+    const event = { id: delivery.eventId, type: 'job.completed', timestamp: delivery.createdAt, data: { id: delivery.jobId } };
+    await store.writeDeliveries([{ delivery, event }]);
+    const again = { ...delivery, state: 'failed' as const, series: 1, attempts: 3, updatedAt: new Date(NOW - 1000).toISOString() };
+    expect(await store.writeDeliveries([{ delivery: again, event: null }])).toEqual({ written: 1, expired: 0 });
+    expect(
+      await store.writeDeliveries([
+        { delivery: again, event },
+        { delivery, event },
+      ]),
+    ).toEqual({ written: 0, expired: 0 });
+    // The event is kept when the later version comes without it.
+    expect(await store.getDelivery(tenant, delivery.id)).toEqual({ delivery: again, event });
+    const { rows } = await db.pool.query<{ state: string }>('SELECT state FROM webhook_deliveries WHERE id = $1', [delivery.id]);
+    expect(rows).toEqual([{ state: 'failed' }]);
+  });
+
   it('deliveries: each filter of the listing, and its cursor across days', async () => {
     const tenant = tenantId();
     const job = jobIdAt(NOW - DAY_MS);

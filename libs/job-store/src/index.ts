@@ -9,7 +9,7 @@ export { HistoryBacklogGate } from './history-backlog-gate';
 export type { HandoffBatch } from './history-handoff';
 export { JobStore } from './job-store';
 export type { CounterIncrements, JobHistory, JobRef, ListOptions, StartOutcome, TransitionOutcome } from './job-store';
-export { pairsToObject, readIndexPage } from './index-page';
+export { mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
 export type { IndexPageOptions } from './index-page';
 export { newUploadId, toUploadView, UPLOAD_ID_PATTERN, UploadStore } from './upload-store';
 export type { UploadCompletion, UploadRecord } from './upload-store';

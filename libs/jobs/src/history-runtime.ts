@@ -5,6 +5,7 @@ import type { Logger } from '@voxq/logging';
 import { ScoresRunHandoff } from '@voxq/providers';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { batchHistoryLaneFor } from './batch-history-lane';
+import { deliveryLaneFor } from './delivery-history-lane';
 import { HistoryMover } from './history-mover';
 
 export interface HistoryRuntime {
@@ -37,7 +38,7 @@ export async function startHistoryRuntime(redis: RedisClient, store: HistoryStor
     idleMs: 500,
     logger: log,
     scoresRuns: new ScoresRunHandoff(redis, config.redis.prefix, config.jobs.hotSeconds),
-    lanes: [batchHistoryLaneFor(redis, store, config)],
+    lanes: [deliveryLaneFor(redis, store, config), batchHistoryLaneFor(redis, store, config)],
   });
   mover.start();
   return {

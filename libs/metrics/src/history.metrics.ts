@@ -7,11 +7,23 @@ export interface HistoryBacklog {
   oldestFinishedAt: number | null;
 }
 
+/** What waits of webhook deliveries: finished ones, and when the oldest of them finished (epoch ms). */
+export interface DeliveryBacklog {
+  deliveries: number;
+  oldestFinishedAt: number | null;
+}
+
 let source: (() => Promise<HistoryBacklog>) | null = null;
+let deliverySource: (() => Promise<DeliveryBacklog>) | null = null;
 
 /** Where the backlog gauges read from: the process running the history mover sets it. */
 export function watchHistoryBacklog(read: () => Promise<HistoryBacklog>): void {
   source = read;
+}
+
+/** Where the deliveries' backlog is read from: the process moving them sets it. */
+export function watchDeliveryBacklog(read: () => Promise<DeliveryBacklog>): void {
+  deliverySource = read;
 }
 
 new Gauge({
@@ -24,13 +36,23 @@ new Gauge({
 });
 
 new Gauge({
-  name: 'voxq_history_pending_oldest_age_seconds',
-  help: 'How long ago the oldest finished job still waiting for the history tier finished (0 when none waits).',
+  name: 'voxq_history_pending_deliveries',
+  help: 'Finished webhook deliveries waiting in Redis to be moved to the history tier (Postgres). Grows while Postgres is down.',
   registers: [metricsRegistry],
   async collect() {
-    if (!source) return;
-    const { oldestFinishedAt } = await source();
-    this.set(oldestFinishedAt === null ? 0 : Math.max(0, (Date.now() - oldestFinishedAt) / 1000));
+    if (deliverySource) this.set((await deliverySource()).deliveries);
+  },
+});
+
+new Gauge({
+  name: 'voxq_history_pending_oldest_age_seconds',
+  help: 'How long ago the oldest finished job or webhook delivery still waiting for the history tier finished (0 when none waits).',
+  registers: [metricsRegistry],
+  async collect() {
+    if (!source && !deliverySource) return;
+    const [jobs, deliveries] = await Promise.all([source?.(), deliverySource?.()]);
+    const oldest = Math.min(jobs?.oldestFinishedAt ?? Infinity, deliveries?.oldestFinishedAt ?? Infinity);
+    this.set(oldest === Infinity ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
   },
 });
 

@@ -1,5 +1,5 @@
-export { recordHistoryMoved, recordHistoryMoveFailure, watchHistoryBacklog } from './history.metrics';
-export type { HistoryBacklog } from './history.metrics';
+export { recordHistoryMoved, recordHistoryMoveFailure, watchDeliveryBacklog, watchHistoryBacklog } from './history.metrics';
+export type { DeliveryBacklog, HistoryBacklog } from './history.metrics';
 export { recordHttpRequest } from './http.metrics';
 export { recordJobAttempt } from './jobs.metrics';
 export type { JobAttemptOutcome } from './jobs.metrics';

@@ -35,6 +35,8 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'webhookDeliveries.endpointIndex': [['we_1'], 'voxq:webhook-endpoint:we_1:deliveries'],
   'webhookDeliveries.attemptLog': [['job_1'], 'voxq:job:job_1:deliveries'],
   'webhookDeliveries.deadLetter': [[], 'voxq:webhooks:dead-letter'],
+  'webhookDeliveries.historyPending': [[], 'voxq:webhook-deliveries:history:pending'],
+  'webhookDeliveries.historyMover': [[], 'voxq:webhook-deliveries:history:mover'],
   'drops.rules': [[], 'voxq:drop-rules'],
   'drops.tenantRules': [['acme'], 'voxq:tenant:acme:drop-rules'],
   'drops.seen': [['f00d'], 'voxq:drop:seen:f00d'],

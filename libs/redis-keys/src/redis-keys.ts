@@ -110,6 +110,10 @@ export function redisKeys(prefix: string) {
       attemptLog: (subjectId: string) => `${prefix}:job:${subjectId}:deliveries`,
       /** list (JSON): deliveries that ran out of attempts. */
       deadLetter: () => `${prefix}:webhooks:dead-letter`,
+      /** zset (score: ms it finished): finished deliveries waiting to be moved to the history tier, oldest first. */
+      historyPending: () => `${prefix}:webhook-deliveries:history:pending`,
+      /** string (a mover's token, ms TTL): the one process moving deliveries now. */
+      historyMover: () => `${prefix}:webhook-deliveries:history:mover`,
     },
 
     /** Drop folders: rules and the object versions already seen. */

@@ -75,7 +75,7 @@ function verify(secret: string, webhook: ReceivedWebhook | undefined): unknown {
 describe('batch webhook events', () => {
   it("reach the batch's own url and the endpoints subscribed to the type, and no others", async () => {
     const tenantSecret = generateWebhookSecret();
-    const { webhooks, config, redis, endpoints, completed } = await setup(tenantSecret);
+    const { webhooks, endpoints, completed } = await setup(tenantSecret);
     const own = await receiver(tenantSecret);
     const subscribedHook = await receiver('whsec_placeholder');
     const jobsOnlyHook = await receiver('whsec_placeholder');
@@ -121,7 +121,7 @@ describe('batch webhook events', () => {
         [subscribed.id, 'batch.cancelled', 'succeeded'],
       ].sort(),
     );
-    const log = await readDeliveryLog(redis, config.redis.prefix, batch.id);
+    const log = await readDeliveryLog(webhooks.deliveries, TENANT, batch.id);
     expect(log.map((a) => a.url).sort()).toEqual([own.url, subscribedHook.url].sort());
     expect(log.every((a) => a.statusCode === 200)).toBe(true);
   });
@@ -174,7 +174,7 @@ describe('batch webhook events', () => {
       error: 'receiver answered 503',
     });
     expect(own.received.every((w) => w.verified)).toBe(true);
-    expect((await readDeliveryLog(redis, config.redis.prefix, batch.id)).map((a) => a.statusCode)).toEqual([503, 503, 503]);
+    expect((await readDeliveryLog(webhooks.deliveries, TENANT, batch.id)).map((a) => a.statusCode)).toEqual([503, 503, 503]);
   });
 
   it('refuses a batch that has not finished, even without targets', async () => {

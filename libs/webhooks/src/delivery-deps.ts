@@ -46,7 +46,8 @@ export function deliveryDeps({ config, logger, redis, secretFor, endpoints }: De
     redis,
     prefix,
     retentionSeconds: config.jobs.retentionSeconds,
-    deliveries: new WebhookDeliveryStore(redis, prefix, config.jobs.retentionSeconds),
+    // With a history tier, the deliveries it finishes wait for the worker's mover (it reads no history itself).
+    deliveries: new WebhookDeliveryStore(redis, prefix, config.jobs.retentionSeconds, { toHistory: config.postgres.url !== undefined }),
     endpoints: endpoints ?? new WebhookEndpointStore(redis, prefix),
     policy: { allowPrivateNetworks: config.webhooks.allowPrivateNetworks, allowHttp: config.webhooks.allowHttp },
     timeoutMs: config.webhooks.timeoutMs,

@@ -1,11 +1,10 @@
-import type { RedisClient } from '@voxq/redis-keys';
 import { z } from 'zod';
 import type { WebhookAttemptView } from '@voxq/contracts';
-import { errors } from '@voxq/errors';
 import { recordWebhookDeadLetter } from '@voxq/metrics';
 import type { WebhookDelivery } from '@voxq/queues';
 import { redisKeys } from '@voxq/redis-keys';
 import type { DeliveryDeps } from './delivery-deps';
+import type { WebhookDeliveryStore } from './delivery-store';
 
 /** Attempts kept per job in its delivery log. */
 export const DELIVERY_LOG_LENGTH = 50;
@@ -45,27 +44,24 @@ export interface DeadLetter {
   at: string;
 }
 
-/** A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first. */
-export async function readDeliveryLog(redis: RedisClient, prefix: string, jobId: string): Promise<WebhookAttemptView[]> {
-  const lines = await redis.lrange(redisKeys(prefix).webhookDeliveries.attemptLog(jobId), 0, -1);
-  return lines.map((line) => {
-    const parsed = deliveryAttemptSchema.safeParse(JSON.parse(line));
-    // Only the dispatcher writes these lines: one that does not parse is our bug, not the client's.
-    if (!parsed.success) throw errors.internal(`unreadable delivery log line of ${jobId}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    const a = parsed.data;
-    return {
-      object: 'webhook_attempt',
-      deliveryId: a.deliveryId ?? null,
-      endpointId: a.endpointId ?? null,
-      attempt: a.attempt,
-      at: a.at,
-      url: a.url,
-      statusCode: a.status,
-      latencyMs: a.ms,
-      responseExcerpt: a.excerpt,
-      error: a.error,
-    };
-  });
+/**
+ * A job's delivery log as `GET /v1/jobs/:id/deliveries` shows it, newest first: Redis's, or
+ * the history tier's once it moved (`WebhookDeliveryStore.attempts`). The caller has checked
+ * the job is the tenant's.
+ */
+export async function readDeliveryLog(deliveries: Pick<WebhookDeliveryStore, 'attempts'>, tenantId: string, jobId: string): Promise<WebhookAttemptView[]> {
+  return (await deliveries.attempts(tenantId, jobId)).map((a) => ({
+    object: 'webhook_attempt',
+    deliveryId: a.deliveryId ?? null,
+    endpointId: a.endpointId ?? null,
+    attempt: a.attempt,
+    at: a.at,
+    url: a.url,
+    statusCode: a.status,
+    latencyMs: a.ms,
+    responseExcerpt: a.excerpt,
+    error: a.error,
+  }));
 }
 
 /** Adds an attempt to the delivery log of the event's subject, newest first. */

@@ -60,7 +60,7 @@ describe('delivery transitions', () => {
       lastError: 'receiver answered 503',
       nextAttemptAt: expect.any(String),
     });
-    expect(await readDeliveryLog(deps.redis, deps.prefix, ctx.delivery.event.data.id)).toMatchObject([
+    expect(await readDeliveryLog(deps.deliveries, ctx.delivery.tenantId, ctx.delivery.event.data.id)).toMatchObject([
       { attempt: 1, statusCode: 503, error: 'receiver answered 503', deliveryId: id },
     ]);
     expect(await deadLetters()).toEqual([]);
@@ -86,7 +86,7 @@ describe('delivery transitions', () => {
     const { deps, ctx, id } = await setup();
     expect(await recordSuccess(deps, ctx, { kind: 'delivered', response: response(204) })).toEqual({ state: 'succeeded', status: 204, ms: 12, attempt: 1 });
     expect(await deps.deliveries.read(id)).toMatchObject({ state: 'succeeded', lastStatusCode: 204, lastError: null });
-    expect(await readDeliveryLog(deps.redis, deps.prefix, ctx.delivery.event.data.id)).toMatchObject([{ statusCode: 204, error: null }]);
+    expect(await readDeliveryLog(deps.deliveries, ctx.delivery.tenantId, ctx.delivery.event.data.id)).toMatchObject([{ statusCode: 204, error: null }]);
   });
 
   it('a skipped attempt closes its record as the gate said', async () => {
@@ -107,7 +107,7 @@ describe('delivery transitions', () => {
     const { deps, redis } = await setup();
     const line = { attempt: 1, at: 'now', url: URL, status: 200, ms: 3, excerpt: null, error: null, addedLater: 'x' };
     await redis.lpush(redisKeys(deps.prefix).webhookDeliveries.attemptLog('job_x'), JSON.stringify(line));
-    expect(await readDeliveryLog(redis, deps.prefix, 'job_x')).toEqual([
+    expect(await readDeliveryLog(deps.deliveries, 'acme', 'job_x')).toEqual([
       {
         object: 'webhook_attempt',
         deliveryId: null,
@@ -122,6 +122,6 @@ describe('delivery transitions', () => {
       },
     ]);
     await redis.lpush(redisKeys(deps.prefix).webhookDeliveries.attemptLog('job_y'), JSON.stringify({ attempt: 'one' }));
-    await expect(readDeliveryLog(redis, deps.prefix, 'job_y')).rejects.toMatchObject({ code: 'internal_error' });
+    await expect(readDeliveryLog(deps.deliveries, 'acme', 'job_y')).rejects.toMatchObject({ code: 'internal_error' });
   });
 });

@@ -1,16 +1,11 @@
-import type { RedisClient } from '@voxq/redis-keys';
 import type { WebhookDeliveryAttempt, WebhookDeliveryDetail, WebhookDeliveryView } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
-import { redisKeys } from '@voxq/redis-keys';
 import { EXCERPT_BYTES, WEBHOOK_USER_AGENT } from './deliver';
-import { deliveryAttemptSchema } from './delivery-log';
 import { toDeliveryView, type DeliveryEndpointInfo, type DeliveryRecord, type WebhookDeliveryStore } from './delivery-store';
 import type { WebhookEndpoint, WebhookEndpointStore } from './endpoint-store';
 
 /** The stores the SDK-shaped delivery reads use. */
 export interface DeliveryViewDeps {
-  redis: RedisClient;
-  prefix: string;
   endpoints: WebhookEndpointStore;
   deliveries: WebhookDeliveryStore;
 }
@@ -32,26 +27,23 @@ export function endpointOptions(endpoints: Map<string, WebhookEndpoint>) {
 
 /**
  * `GET /v1/webhook-deliveries/:id`: the delivery, its event body, and its attempts from the
- * subject's attempt log (newest first; the log keeps the subject's last 50). The headers
+ * subject's attempt log (newest first; the log keeps the subject's last 50), from Redis or,
+ * once they moved, from the history tier. The headers
  * shown are those every attempt carries (the endpoint's as configured now); the signature
  * and timestamp, different on each attempt, are left out.
  */
 export async function readDeliveryDetail(deps: DeliveryViewDeps, tenantId: string, id: string): Promise<WebhookDeliveryDetail> {
-  const record = await deps.deliveries.get(tenantId, id);
-  if (!record) throw errors.notFound('webhook_delivery', id);
-  const [endpoint, event, lines] = await Promise.all([
+  const found = await deps.deliveries.find(tenantId, id);
+  if (!found) throw errors.notFound('webhook_delivery', id);
+  const { record, event } = found;
+  const [endpoint, lines] = await Promise.all([
     record.endpointId ? deps.endpoints.get(tenantId, record.endpointId) : null,
-    deps.deliveries.event(record.eventId),
-    record.jobId ? deps.redis.lrange(redisKeys(deps.prefix).webhookDeliveries.attemptLog(record.jobId), 0, -1) : [],
+    record.jobId ? deps.deliveries.attempts(tenantId, record.jobId) : [],
   ]);
   const { attempts: attemptCount, ...view } = toDeliveryView(record, endpoint ?? undefined);
   const requestBody = event ? JSON.stringify(event) : null;
   const requestHeaders = { ...endpoint?.headers, 'content-type': 'application/json', 'user-agent': WEBHOOK_USER_AGENT, 'webhook-id': record.eventId };
-  const attempts: WebhookDeliveryAttempt[] = lines.flatMap((line) => {
-    const parsed = deliveryAttemptSchema.safeParse(JSON.parse(line));
-    // Only the dispatcher writes these lines: one that does not parse is our bug, not the client's.
-    if (!parsed.success) throw errors.internal(`unreadable delivery log line of ${record.jobId}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    const a = parsed.data;
+  const attempts: WebhookDeliveryAttempt[] = lines.flatMap((a) => {
     if (a.deliveryId !== record.id) return [];
     const series = a.series ?? 0;
     return [

@@ -15,7 +15,7 @@ import type {
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { enqueue, QUEUE_CATALOG, webhookDeliverySchema, type WebhookDelivery } from '@voxq/queues';
-import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
+import { WebhookDeliveryStore, type DeliveryRecord, type DeliveryStoreOptions, type DeliveryTarget, FINAL_DELIVERY_STATES } from './delivery-store';
 import { WebhookEndpointStore } from './endpoint-store';
 
 /** The `webhooks` queue's job data: defined in the queue catalog, re-exported under its old home. */
@@ -108,7 +108,8 @@ export interface WebhookQueueContext {
 /**
  * The context of a process's `webhooks` queue: delivery records over `redis`, kept as long
  * as job records (`retentionSeconds`), and the process's endpoint store (one cache per
- * process: pass the one the rest of the process uses).
+ * process: pass the one the rest of the process uses). `history`: the history tier the
+ * delivery store moves finished deliveries to and reads them from (see `DeliveryStoreOptions`).
  */
 export function webhookQueueContext(
   queue: Queue,
@@ -116,8 +117,9 @@ export function webhookQueueContext(
   prefix: string,
   retentionSeconds: number,
   endpoints: WebhookEndpointStore = new WebhookEndpointStore(redis, prefix),
+  history: DeliveryStoreOptions = {},
 ): WebhookQueueContext {
-  return { queue, endpoints, deliveries: new WebhookDeliveryStore(redis, prefix, retentionSeconds) };
+  return { queue, endpoints, deliveries: new WebhookDeliveryStore(redis, prefix, retentionSeconds, history) };
 }
 
 /**
@@ -181,21 +183,26 @@ async function fanOut(
 /**
  * Sends a finished delivery's event again (same `webhook-id`, same body) as a new series of
  * attempts. 409 while it is still open, when its event is past retention, or when its
- * endpoint is gone or disabled.
+ * endpoint is gone or disabled. A delivery that moved to the history tier is put back in
+ * Redis first (`restore`), so it is sent, shown and moved again like any other.
  */
 export async function redeliverWebhook({ queue, endpoints, deliveries }: WebhookQueueContext, tenantId: string, deliveryId: string): Promise<DeliveryRecord> {
-  const record = await deliveries.get(tenantId, deliveryId);
-  if (!record) throw errors.notFound('webhook_delivery', deliveryId);
+  const found = await deliveries.find(tenantId, deliveryId);
+  if (!found) throw errors.notFound('webhook_delivery', deliveryId);
+  const { record, event } = found;
   if (!FINAL_DELIVERY_STATES.includes(record.state)) {
     throw errors.conflict('delivery_in_progress', `Delivery ${deliveryId} is ${record.state}; redeliver it once it has finished.`);
   }
-  const event = await deliveries.event(record.eventId);
-  if (!event) throw errors.conflict('event_expired', `The event of delivery ${deliveryId} is past retention and cannot be sent again.`);
+  // The dispatcher expires a delivery older than the retention (its gate): its event is as good as gone.
+  if (!event || deliveries.pastRetention(record)) {
+    throw errors.conflict('event_expired', `The event of delivery ${deliveryId} is past retention and cannot be sent again.`);
+  }
   if (record.endpointId) {
     const endpoint = await endpoints.get(tenantId, record.endpointId);
     if (!endpoint) throw errors.conflict('endpoint_deleted', `Endpoint ${record.endpointId} of delivery ${deliveryId} was deleted.`);
     if (!endpoint.enabled) throw errors.conflict('endpoint_disabled', `Endpoint ${record.endpointId} is disabled; enable it before redelivering.`);
   }
+  if (deliveries.movesToHistory) await deliveries.restore({ ...found, event });
   const moved = await deliveries.transition(
     record,
     'pending',

@@ -16,7 +16,17 @@ export { appendAttempt, deadLetter, deliveryAttemptSchema } from './delivery-log
 export { recordDispatcherError, recordFailure, recordSkip, recordStart, recordSuccess } from './delivery-transitions';
 export type { AttemptContext } from './delivery-transitions';
 export { FINAL_DELIVERY_STATES, OPEN_DELIVERY_STATES, toDeliveryView, WebhookDeliveryStore } from './delivery-store';
-export type { DeliveryEndpointInfo, DeliveryListOptions, DeliveryRecord, DeliveryTarget } from './delivery-store';
+export type {
+  DeliveryEndpointInfo,
+  DeliveryHistory,
+  DeliveryListOptions,
+  DeliveryRecord,
+  DeliveryStoreOptions,
+  DeliveryTarget,
+  FoundDelivery,
+} from './delivery-store';
+export { DeliveryHandoff } from './delivery-handoff';
+export type { DeliveryHandoffBatch } from './delivery-handoff';
 export { awaitFirstAttempt, deliveryViews, endpointInfo, endpointOptions, readDeliveryDetail } from './delivery-views';
 export type { DeliveryViewDeps, FirstAttempt } from './delivery-views';
 export { startDispatcher } from './dispatcher';

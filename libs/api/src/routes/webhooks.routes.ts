@@ -118,7 +118,7 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
   });
 
   router.get('/v1/webhook-deliveries/:id', async (req, res) => {
-    res.json(await readDeliveryDetail({ ...deps.webhooks, redis: deps.redis, prefix: config.redis.prefix }, principalOf(req).tenantId, idOf(req)));
+    res.json(await readDeliveryDetail(deps.webhooks, principalOf(req).tenantId, idOf(req)));
   });
 
   /**
@@ -145,7 +145,7 @@ export function webhooksRoutes(deps: WebhooksRoutesDeps): Router {
     const id = idOf(req);
     if (!JOB_ID_PATTERN.test(id)) throw errors.notFound('job', id);
     await deps.jobs.get(principalOf(req), id); // 404 unless it is the tenant's job
-    res.json({ object: 'list', data: await readDeliveryLog(deps.redis, config.redis.prefix, id) });
+    res.json({ object: 'list', data: await readDeliveryLog(deliveries, principalOf(req).tenantId, id) });
   });
 
   return router;
