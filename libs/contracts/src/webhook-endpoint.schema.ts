@@ -274,3 +274,53 @@ export const webhookAttemptViewSchema = z.strictObject({
   error: z.string().nullable(),
 });
 export type WebhookAttemptView = z.infer<typeof webhookAttemptViewSchema>;
+
+/**
+ * A delivery as voxq stores it (`WebhookDeliveryStore` in Redis, the `webhook_deliveries`
+ * history table): the view's own fields, without those derived when it is shown, plus its
+ * tenant and attempt series. Not strict: a record a newer version wrote still reads.
+ */
+export const webhookDeliveryRecordSchema = z.object({
+  ...webhookDeliveryViewSchema.omit({
+    object: true,
+    status: true,
+    event: true,
+    httpStatus: true,
+    error: true,
+    endpointName: true,
+    occurredAt: true,
+    deliveredAt: true,
+    canRedeliver: true,
+  }).shape,
+  /**
+   * The event's subject (`event.data.id`): a job id for `job.*` events, a batch id for
+   * `batch.*` ones. The field kept its stored and listed name, so a batch's deliveries are
+   * listed with `jobId=<batch id>` and indexed under `<prefix>:job:<batch id>:webhook-deliveries`.
+   */
+  jobId: z.string().nullable(),
+  tenantId: z.string(),
+  /** 0 for the first series of attempts, +1 per redelivery (it names the series' queue job). */
+  series: z.number().int().min(0),
+});
+export type WebhookDeliveryRecord = z.infer<typeof webhookDeliveryRecordSchema>;
+
+/**
+ * One line of the attempt log of an event's subject (a job's, or a batch's for `batch.*`
+ * events), newest first, as the dispatcher writes it and the history tier keeps it. Not
+ * strict, so a line a newer version wrote still reads.
+ */
+export const deliveryAttemptSchema = z.object({
+  attempt: z.number(),
+  at: z.string(),
+  url: z.string(),
+  status: z.number().nullable(),
+  ms: z.number(),
+  excerpt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** The delivery record and endpoint of the attempt (absent in entries written before they existed). */
+  deliveryId: z.string().nullable().optional(),
+  endpointId: z.string().nullable().optional(),
+  /** The delivery's series: 0 for its first, +1 per redelivery (absent in entries written before it was kept). */
+  series: z.number().optional(),
+});
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;

@@ -3,9 +3,9 @@ import {
   batchProgressSchema,
   batchRecordSchema,
   CAPABILITIES,
+  deliveryAttemptSchema,
   jobViewSchema,
-  webhookDeliveryStateSchema,
-  webhookEventTypeSchema,
+  webhookDeliveryRecordSchema,
   type JobView,
 } from '@voxq/contracts';
 
@@ -22,43 +22,15 @@ export type HistoricJob = JobView & { tenantId: string };
 /** The stored view. Results were validated by their type's schema when written; here they are carried. */
 export const storedJobViewSchema = jobViewSchema.extend({ result: z.record(z.string(), z.unknown()).nullable() });
 
-/** A webhook delivery as `WebhookDeliveryStore` keeps it (its `DeliveryRecord`). */
-export const historicDeliverySchema = z.object({
-  id: z.string(),
-  tenantId: z.string(),
-  eventId: z.string(),
-  eventType: webhookEventTypeSchema,
-  /** The event's subject: a job id, or a batch id for `batch.*` events. */
-  jobId: z.string().nullable(),
-  endpointId: z.string().nullable(),
-  url: z.string(),
-  state: webhookDeliveryStateSchema,
-  attempts: z.number().int().min(0),
-  lastStatusCode: z.number().int().nullable(),
-  lastError: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  series: z.number().int().min(0),
-});
+/** A webhook delivery as `WebhookDeliveryStore` keeps it (shared through @voxq/contracts). */
+export const historicDeliverySchema = webhookDeliveryRecordSchema;
 export type HistoricDelivery = z.infer<typeof historicDeliverySchema>;
 
 /** The event a delivery sent, carried as stored (the webhooks lib parses it where it is shown). */
 export const storedEventSchema = z.record(z.string(), z.unknown()).nullable();
 
-/** One line of a subject's attempt log, as the dispatcher writes it (`deliveryAttemptSchema`). Not strict: newer lines still read. */
-export const historicAttemptSchema = z.looseObject({
-  attempt: z.number(),
-  at: z.string(),
-  url: z.string(),
-  status: z.number().nullable(),
-  ms: z.number(),
-  excerpt: z.string().nullable(),
-  error: z.string().nullable(),
-  deliveryId: z.string().nullable().optional(),
-  endpointId: z.string().nullable().optional(),
-  series: z.number().optional(),
-});
+/** One line of a subject's attempt log, as the dispatcher writes it (shared through @voxq/contracts). */
+export const historicAttemptSchema = deliveryAttemptSchema;
 export type HistoricAttempt = z.infer<typeof historicAttemptSchema>;
 
 /**

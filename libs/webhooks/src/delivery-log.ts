@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { WebhookAttemptView } from '@voxq/contracts';
+import type { DeliveryAttempt, WebhookAttemptView } from '@voxq/contracts';
 import { recordWebhookDeadLetter } from '@voxq/metrics';
 import type { WebhookDelivery } from '@voxq/queues';
 import { redisKeys } from '@voxq/redis-keys';
@@ -9,26 +8,9 @@ import type { WebhookDeliveryStore } from './delivery-store';
 /** Attempts kept per job in its delivery log. */
 export const DELIVERY_LOG_LENGTH = 50;
 
-/**
- * One line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest
- * first): a job's, or a batch's for `batch.*` events (the key keeps its `job:` segment).
- * Read back from RedisClient, so parsed; not strict, so a line a newer version wrote still reads.
- */
-export const deliveryAttemptSchema = z.object({
-  attempt: z.number(),
-  at: z.string(),
-  url: z.string(),
-  status: z.number().nullable(),
-  ms: z.number(),
-  excerpt: z.string().nullable(),
-  error: z.string().nullable(),
-  /** The delivery record and endpoint of the attempt (absent in entries written before they existed). */
-  deliveryId: z.string().nullable().optional(),
-  endpointId: z.string().nullable().optional(),
-  /** The delivery's series: 0 for its first, +1 per redelivery (absent in entries written before it was kept). */
-  series: z.number().optional(),
-});
-export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+// A line of the delivery log of an event's subject (`<prefix>:job:<id>:deliveries`, newest first;
+// the key keeps its `job:` segment for a batch's) is `deliveryAttemptSchema` (@voxq/contracts).
+export { deliveryAttemptSchema, type DeliveryAttempt } from '@voxq/contracts';
 
 /** A delivery that will not be retried again (`<prefix>:webhooks:dead-letter`, newest first). */
 export interface DeadLetter {

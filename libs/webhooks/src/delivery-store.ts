@@ -3,6 +3,7 @@ import {
   WEBHOOK_DELIVERY_STATES,
   webhookEventSchema,
   type WebhookDeliveryState,
+  type WebhookDeliveryRecord,
   type WebhookDeliveryView,
   type WebhookEvent,
   type WebhookEventType,
@@ -16,21 +17,9 @@ import createLua from './scripts/delivery-create.lua';
 import restoreLua from './scripts/delivery-restore.lua';
 import transitionLua from './scripts/delivery-transition.lua';
 
-/** The view's fields in the Speko SDK's names, derived from the record (and its endpoint) when shown. */
-type DerivedDeliveryField = 'status' | 'event' | 'httpStatus' | 'error' | 'endpointName' | 'occurredAt' | 'deliveredAt' | 'canRedeliver';
 
-/** A delivery as stored: the view's fields plus its tenant and attempt series. */
-export interface DeliveryRecord extends Omit<WebhookDeliveryView, 'object' | DerivedDeliveryField> {
-  /**
-   * The event's subject (`event.data.id`): a job id for `job.*` events, a batch id for
-   * `batch.*` ones. The field kept its stored and listed name, so a batch's deliveries are
-   * listed with `jobId=<batch id>` and indexed under `<prefix>:job:<batch id>:webhook-deliveries`.
-   */
-  jobId: string | null;
-  tenantId: string;
-  /** 0 for the first series of attempts, +1 per redelivery (it names the series' queue job). */
-  series: number;
-}
+/** A delivery as stored (`webhookDeliveryRecordSchema`, @voxq/contracts, which the history tier shares). */
+export type DeliveryRecord = WebhookDeliveryRecord;
 
 /** One target of an event: a registered endpoint, or the job's own `webhook.url` (`endpointId` null). */
 export interface DeliveryTarget {
