@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usageRoutes({ allowance: services.allowance, limiter: services.limiter, usage: services.usage }));
   app.use(jobsRoutes({ config, jobs, objects, providers }));
   app.use(jobEventsRoutes({ config, redis, jobs, channels: services.channels }));
-  app.use(webhooksRoutes({ config, redis, jobs, webhooks: services.webhooks }));
+  app.use(webhooksRoutes({ config, jobs, webhooks: services.webhooks }));
   app.use(secretsRoutes({ config, secrets: services.secrets }));
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));

@@ -11,6 +11,7 @@ import type { HistoryLane } from './history-mover';
  */
 export function batchHistoryLane(handoff: BatchHandoff, writer: Pick<HistoryStore, 'writeBatches'>): HistoryLane {
   return {
+    kind: 'batches',
     shards: [0],
     lease: (_shard, token, ms) => handoff.lease(token, ms),
     unlease: (_shard, token) => handoff.unlease(token),

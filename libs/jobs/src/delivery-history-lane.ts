@@ -24,6 +24,7 @@ export function deliveryHistoryLane(
 ): HistoryLane {
   watchDeliveryBacklog(() => handoff.backlog());
   return {
+    kind: 'deliveries',
     shards: [0],
     lease: (_shard, token, ms) => handoff.lease(token, ms),
     unlease: (_shard, token) => handoff.unlease(token),

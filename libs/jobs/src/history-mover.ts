@@ -18,6 +18,8 @@ export interface HistoryWriter {
  * history tier's writes are idempotent).
  */
 export interface HistoryLane {
+  /** What it moves, as `voxq_history_moved_total` labels it: jobs, deliveries, batches, scores_runs. */
+  kind: string;
   shards: readonly number[];
   lease(shard: number, token: string, ms: number): Promise<boolean>;
   unlease(shard: number, token: string): Promise<void>;
@@ -96,6 +98,7 @@ export class HistoryMover {
           const limit = this.options.batchSize * (this.options.parallelWrites ?? 4);
           while (!this.stopped && Date.now() < until) {
             const n = await lane.move(shard, limit);
+            if (n > 0) recordHistoryMoved(lane.kind, n);
             moved += n;
             if (n < limit) break;
           }
@@ -129,6 +132,7 @@ export class HistoryMover {
 
 function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonly number[], statementSize: number): HistoryLane {
   return {
+    kind: 'jobs',
     shards,
     lease: (shard, token, ms) => handoff.lease(shard, token, ms),
     unlease: (shard, token) => handoff.unlease(shard, token),
@@ -141,7 +145,6 @@ function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonl
       // All written before any is released: a failure leaves the whole round waiting, to be written again.
       await Promise.all(statements.map((chunk) => writer.writeJobs(chunk)));
       await handoff.release(batch);
-      recordHistoryMoved(batch.finishedAt.size);
       return batch.finishedAt.size;
     },
   };
@@ -149,6 +152,7 @@ function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonl
 
 function scoresRunLane(handoff: ScoresRunHandoff, writer: HistoryWriter): HistoryLane {
   return {
+    kind: 'scores_runs',
     shards: [0],
     lease: (_shard, token, ms) => handoff.lease(token, ms),
     unlease: (_shard, token) => handoff.unlease(token),

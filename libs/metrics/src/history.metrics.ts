@@ -58,7 +58,8 @@ new Gauge({
 
 const moved = new Counter({
   name: 'voxq_history_moved_total',
-  help: 'Finished job records copied to the history tier (Postgres) and released from Redis.',
+  help: 'Finished records copied to the history tier (Postgres) and released from Redis, by kind (jobs, deliveries, batches, scores_runs).',
+  labelNames: ['kind'],
   registers: [metricsRegistry],
 });
 
@@ -68,8 +69,8 @@ const failures = new Counter({
   registers: [metricsRegistry],
 });
 
-export function recordHistoryMoved(jobs: number): void {
-  moved.inc(jobs);
+export function recordHistoryMoved(kind: string, records: number): void {
+  moved.inc({ kind }, records);
 }
 
 export function recordHistoryMoveFailure(): void {

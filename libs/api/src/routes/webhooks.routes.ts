@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import type { RedisClient } from '@voxq/redis-keys';
 import type { Config } from '@voxq/config';
 import { createWebhookEndpointSchema, listWebhookDeliveriesQuerySchema, updateWebhookEndpointSchema } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -24,7 +23,6 @@ import { type JobService, parseOrThrow } from '@voxq/intake';
 
 export interface WebhooksRoutesDeps {
   config: Config;
-  redis: RedisClient;
   jobs: JobService;
   /** The `webhooks` queue (redeliveries go on it) and the endpoint and delivery stores its fan-out uses. */
   webhooks: WebhookQueueContext;
