@@ -59,6 +59,11 @@ describe('job history in Postgres', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual(hot[i]);
     }
+    // Its events: the job as it is and its final event at once, as for a finished job in Redis.
+    const events = await stack.request(acme, 'GET', `/v1/jobs/${ids[1]}/events`);
+    expect(events.status).toBe(200);
+    const names = [...events.raw.toString().matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(names).toEqual(['job', 'completed']);
     const coldRun = await stack.request(acme, 'GET', `/v1/scores-runs/${scoresRunId}`);
     expect(coldRun.body).toEqual(hotRun.body);
     expect((await stack.request(globex, 'GET', `/v1/scores-runs/${scoresRunId}`)).status).toBe(404);
