@@ -225,25 +225,33 @@ async function main() {
 }
 
 /**
- * Every finished job reaches the history tier once, with the status the API reported: the
- * backlog Postgres's outages left is moved within a minute and a half of the verdict.
+ * Every finished job reaches the history tier once, with the status the API reported, and its
+ * webhook's delivery (which the receiver heard) with it, succeeded: the backlog Postgres's
+ * outages left is moved within a minute and a half of the verdict.
  */
 async function verifyHistory(result, ids, finished) {
   const deadline = Date.now() + 90_000;
   let rows = await postgres.rows(ids);
-  while (rows.size < finished.size && Date.now() < deadline) {
+  let deliveries = await postgres.deliveries(ids);
+  const delivered = () => [...finished.keys()].filter((id) => (deliveries.get(id)?.succeeded ?? 0) > 0).length;
+  while ((rows.size < finished.size || delivered() < finished.size) && Date.now() < deadline) {
     await sleep(1_000);
-    rows = await postgres.rows(ids);
+    [rows, deliveries] = await Promise.all([postgres.rows(ids), postgres.deliveries(ids)]);
   }
   const missing = [...finished.keys()].filter((id) => !rows.has(id)).map((id) => ({ id }));
   const wrong = [...rows]
     .filter(([id, row]) => row.n !== 1 || finished.get(id)?.status !== row.status)
     .map(([id, row]) => ({ id, ...row, api: finished.get(id)?.status }));
+  const undelivered = [...finished.keys()].filter((id) => !((deliveries.get(id)?.succeeded ?? 0) > 0)).map((id) => ({ id, ...deliveries.get(id) }));
   result.problems.historyMissing = missing;
   result.problems.historyMismatch = wrong;
-  result.counts.history = { inPostgres: rows.size, finished: finished.size };
-  result.ok = result.ok && missing.length === 0 && wrong.length === 0;
-  step(`history: ${rows.size} of ${finished.size} finished jobs in Postgres, ${missing.length} missing, ${wrong.length} mismatched or doubled`);
+  result.problems.historyDeliveriesMissing = undelivered;
+  result.counts.history = { inPostgres: rows.size, finished: finished.size, deliveriesInPostgres: [...deliveries.values()].reduce((n, d) => n + d.n, 0) };
+  result.ok = result.ok && missing.length === 0 && wrong.length === 0 && undelivered.length === 0;
+  step(
+    `history: ${rows.size} of ${finished.size} finished jobs in Postgres, ${missing.length} missing, ${wrong.length} mismatched or doubled; ` +
+      `${finished.size - undelivered.length} with their webhook's succeeded delivery there, ${undelivered.length} without`,
+  );
 }
 
 let passed = false;

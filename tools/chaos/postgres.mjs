@@ -1,7 +1,8 @@
 // The chaos suite's own Postgres for the history tier: a throwaway cluster (initdb) on a free
 // port, stopped (a clean shutdown) and killed (`pg_ctl stop -m immediate`: every process ends
 // at once, no checkpoint, crash recovery at the next start) mid-run. The verdict reads it
-// directly: every finished job must be there exactly once, with the status the API reports.
+// directly: every finished job must be there exactly once, with the status the API reports,
+// and its webhook's delivery with it, succeeded.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,15 @@ export async function startChaosPostgres({ downMs }) {
     start();
     return `Postgres ${label}, started again after ${downMs} ms`;
   };
+  const query = async (sql, params, shape) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return shape((await client.query(sql, params)).rows);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     url,
     description: `Postgres of its own on port ${port}`,
@@ -59,16 +69,19 @@ export async function startChaosPostgres({ downMs }) {
       { at: 0.8, run: outage('immediate', 'killed (pg_ctl stop -m immediate)') },
     ],
     /** Each id's rows in history (0 = not there) and the status stored, once the backlog has moved. */
-    async rows(ids) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        const { rows } = await client.query('SELECT id, status, count(*)::int AS n FROM jobs WHERE id = ANY($1) GROUP BY id, status', [ids]);
-        return new Map(rows.map((r) => [r.id, { n: r.n, status: r.status }]));
-      } finally {
-        await client.end();
-      }
-    },
+    rows: (ids) =>
+      query(
+        'SELECT id, status, count(*)::int AS n FROM jobs WHERE id = ANY($1) GROUP BY id, status',
+        [ids],
+        (rows) => new Map(rows.map((r) => [r.id, { n: r.n, status: r.status }])),
+      ),
+    /** Each job's webhook deliveries in history: how many, and how many succeeded. */
+    deliveries: (ids) =>
+      query(
+        "SELECT subject_id, count(*)::int AS n, count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded FROM webhook_deliveries WHERE subject_id = ANY($1) GROUP BY subject_id",
+        [ids],
+        (rows) => new Map(rows.map((r) => [r.subject_id, { n: r.n, succeeded: r.succeeded }])),
+      ),
     stop() {
       try {
         ctl('-m', 'immediate', 'stop');

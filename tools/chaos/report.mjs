@@ -81,6 +81,10 @@ export function report({ outcome, opts, load, receiver, unexpectedExits, provide
       'history (Postgres)',
       `${counts.history.inPostgres} of ${counts.history.finished} finished jobs, ${problems.historyMissing.length} missing, ${problems.historyMismatch.length} mismatched or doubled`,
     );
+    row(
+      'history deliveries',
+      `${counts.history.deliveriesInPostgres} in Postgres; ${problems.historyDeliveriesMissing.length} finished jobs without their webhook's succeeded delivery there`,
+    );
   }
   row('webhook deliveries', `${counts.deliveries} received, ${counts.duplicates} duplicates (same webhook-id)`);
   row('receiver', `${receiver.stats.refused503} answered 503 while down, ${receiver.stats.badSignature} bad signatures, ${receiver.stats.badBody} bad bodies`);
