@@ -7,15 +7,26 @@ import type { Config } from '@voxq/config';
  * job is deleted when it completes: keeping it (by age and count, as before) cost five Redis
  * commands a job (the completed set and its trimming) for a copy nobody reads. A job id
  * added again later is stopped by its record (the worker finds it terminal), not by BullMQ.
- * Failed ones are kept as long as records, for operators (bull-board, `/admin`).
+ * Failed ones are kept for operators (bull-board, `/admin`'s recent failures): as long as
+ * records without a history tier, an hour with one (`failedCopySeconds`).
  */
 export function defaultJobOptions(config: Config): DefaultJobOptions {
   return {
     attempts: config.jobs.attempts,
     backoff: { type: 'exponential', delay: config.jobs.backoffMs, jitter: 0.5 },
     removeOnComplete: true,
-    removeOnFail: { age: config.jobs.retentionSeconds, count: 100_000 },
+    removeOnFail: { age: failedCopySeconds(config), count: 100_000 },
   };
+}
+
+/**
+ * How long BullMQ keeps its copy of a failed job (or dead-lettered delivery). With a history
+ * tier, finished work leaves Redis (issue 19): voxq's record, with its error, moves to Postgres,
+ * so BullMQ's copy stays only an hour, for an operator looking at recent failures. Without one,
+ * as long as the records (`JOB_RETENTION_SECONDS`).
+ */
+export function failedCopySeconds(config: Config): number {
+  return config.postgres.url ? Math.min(3600, config.jobs.retentionSeconds) : config.jobs.retentionSeconds;
 }
 
 /**
@@ -28,7 +39,7 @@ export const WEBHOOK_BACKOFF_TYPE = 'webhook-schedule';
 /**
  * Webhook deliveries retry longer than jobs: a receiver may be down for hours. One attempt
  * per entry of the retry schedule; the first entry delays the first attempt. Failed ones
- * are kept as long as job records (`removeOnFail.age`), the delivery records' lifetime too.
+ * are kept as `failedCopySeconds` says; the delivery record keeps the outcome either way.
  */
 export function webhookJobOptions(config: Config): DefaultJobOptions {
   const [first = 0] = config.webhooks.retryScheduleMs;
@@ -37,7 +48,7 @@ export function webhookJobOptions(config: Config): DefaultJobOptions {
     backoff: { type: WEBHOOK_BACKOFF_TYPE },
     ...(first > 0 ? { delay: first } : {}),
     removeOnComplete: { age: 3600, count: 10_000 },
-    removeOnFail: { age: config.jobs.retentionSeconds },
+    removeOnFail: { age: failedCopySeconds(config) },
   };
 }
 
