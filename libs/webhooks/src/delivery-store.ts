@@ -17,7 +17,6 @@ import createLua from './scripts/delivery-create.lua';
 import restoreLua from './scripts/delivery-restore.lua';
 import transitionLua from './scripts/delivery-transition.lua';
 
-
 /** A delivery as stored (`webhookDeliveryRecordSchema`, @voxq/contracts, which the history tier shares). */
 export type DeliveryRecord = WebhookDeliveryRecord;
 
