@@ -14,8 +14,10 @@ interface ToolCallSeen {
 
 /**
  * A tool server that checks voxq's signatures with the `standardwebhooks` package (not
- * voxq's code) and answers per tool: `get_weather`, `get_time` after `delayMs`, `slow_tool`
- * never in time, `broken_tool` with a 500, `held_tool` when the test releases it.
+ * voxq's code) and answers per tool: `get_weather`, `get_time` after 150 ms, `pair_a` and
+ * `pair_b` once both are in flight (or after 5 s: calls made one after the other still end,
+ * and show as one in flight at a time), `slow_tool` never in time, `broken_tool` with a 500,
+ * `held_tool` when the test releases it.
  */
 async function startToolServer(secret: () => string) {
   const seen: ToolCallSeen[] = [];
@@ -23,6 +25,7 @@ async function startToolServer(secret: () => string) {
   let maxInFlight = 0;
   let release: () => void = () => undefined;
   const held = new Promise<void>((resolve) => (release = resolve));
+  const pairWaiting: Array<() => void> = [];
   const server: Server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -43,6 +46,14 @@ async function startToolServer(secret: () => string) {
     if (body.name === 'slow_tool') return void setTimeout(() => answer(200, { content: 'too late' }), 2_000);
     if (body.name === 'broken_tool') return answer(500, { error: 'tool server exploded' });
     if (body.name === 'held_tool') return void held.then(() => answer(200, { content: 'released' }));
+    if (body.name === 'pair_a' || body.name === 'pair_b') {
+      let answered = false;
+      const reply = () => (answered ? undefined : ((answered = true), answer(200, { content: `${body.name} done` })));
+      pairWaiting.push(reply);
+      if (pairWaiting.length >= 2) pairWaiting.splice(0).forEach((r) => r());
+      else setTimeout(() => (pairWaiting.splice(pairWaiting.indexOf(reply), 1), reply()), 5_000);
+      return;
+    }
     setTimeout(() => answer(200, { content: body.name === 'get_time' ? '12:00' : 'Sunny, 21 C' }), 150);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -114,11 +125,12 @@ describe('webhook-mode tools', () => {
   });
 
   it('runs parallel tool calls concurrently', async () => {
-    const job = await run('Use get_weather and get_time', [webhookTool('get_weather', tools.url), webhookTool('get_time', tools.url)]);
+    // The server answers these two only once both are in flight: concurrency shows whatever the machine's load.
+    const job = await run('Use pair_a and pair_b', [webhookTool('pair_a', tools.url), webhookTool('pair_b', tools.url)]);
     const result = job.result as CompleteResult;
     expect(result.serverToolCalls?.map((c) => [c.hop, c.name])).toEqual([
-      [1, 'get_weather'],
-      [1, 'get_time'],
+      [1, 'pair_a'],
+      [1, 'pair_b'],
     ]);
     expect(tools.maxInFlight()).toBeGreaterThanOrEqual(2);
   });
