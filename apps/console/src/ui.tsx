@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from './api';
 
 export const ApiContext = createContext<Api | null>(null);
@@ -23,9 +23,13 @@ export interface Loaded<T> {
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
   const [round, setRound] = useState(0);
+  const lastDeps = useRef<unknown[] | null>(null);
   useEffect(() => {
     const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
+    // Other deps (a new filter) show nothing rather than the old answer; a reload keeps it on screen.
+    const sameDeps = lastDeps.current !== null && lastDeps.current.length === deps.length && deps.every((d, i) => Object.is(d, lastDeps.current?.[i]));
+    lastDeps.current = deps;
+    setState((s) => (sameDeps ? { ...s, loading: true } : { loading: true }));
     load(controller.signal).then(
       (data) => !controller.signal.aborted && setState({ data, loading: false }),
       (error: Error) => !controller.signal.aborted && setState((s) => ({ ...s, error, loading: false })),

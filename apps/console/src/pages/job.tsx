@@ -304,7 +304,9 @@ function TranscriptResult({ job, result }: { job: JobView; result: TranscribeRes
     <Section title="Transcript" id="result">
       {audioUrl ? <audio ref={player} controls src={audioUrl} preload="metadata" onTimeUpdate={onTime} aria-label="The transcribed audio" /> : null}
       {segments.length === 0 ? (
-        <p class="transcript-text">{result.text}</p>
+        <p class="transcript-text" id="transcript-text">
+          {result.text.trim() || <span class="muted">No speech was recognised in this audio.</span>}
+        </p>
       ) : (
         <table class="table transcript" id="transcript">
           <caption class="visually-hidden">The transcript by segment, with when each was spoken</caption>

@@ -47,14 +47,16 @@ export function consoleRoutes(dir: string = defaultConsoleDir()): Router {
     next();
   };
   // Looked up per request: a console built after the server started is served without a restart.
-  const page: RequestHandler = (_req, res, next) => {
+  const page: RequestHandler = (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path !== '/') return next();
     const index = join(dir, 'index.html');
     if (!existsSync(index)) return void res.status(503).type('text/plain; charset=utf-8').send(NOT_BUILT);
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index, { cacheControl: false }, (error) => error && next(error));
   };
-  router.get(['/console', '/console/'], csp, page);
-  // The bundle's names do not change with its contents: revalidated on each load (ETag), never stale.
+  // Middleware rather than routes: a page and its files are not API operations, so they stay
+  // out of the OpenAPI document (as /docs/assets do). The bundle's file names do not change
+  // with its contents: revalidated on each load (ETag), never stale.
   router.use(
     '/console/assets',
     csp,
@@ -65,5 +67,6 @@ export function consoleRoutes(dir: string = defaultConsoleDir()): Router {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     }),
   );
+  router.use('/console', (req, res, next) => (req.path === '/' ? csp(req, res, () => page(req, res, next)) : next()));
   return router;
 }
