@@ -22,6 +22,8 @@ const scopes = {
   'scope:client': ['scope:client', 'scope:shared'],
   'scope:cli': ['scope:cli', 'scope:client', 'scope:shared'],
   'scope:simulator': ['scope:simulator', 'scope:shared'],
+  // The tenant console runs in a browser: the shared contracts (their types), nothing of a server.
+  'scope:console': ['scope:console', 'scope:shared'],
   // The test harness starts whole stacks (api, worker, dispatcher), and e2e drives them.
   'scope:testing': ['scope:api', 'scope:worker', 'scope:dispatcher', 'scope:shared', 'scope:simulator', 'scope:testing'],
   'scope:e2e': ['scope:api', 'scope:worker', 'scope:dispatcher', 'scope:shared', 'scope:client', 'scope:cli', 'scope:simulator', 'scope:testing'],
@@ -56,7 +58,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/.voxq/**', 'coverage/**', '.stryker-tmp/**', 'reports/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -1,9 +1,12 @@
 // Bundles apps (apps/<name>/src/main.ts) into dist/apps/<name>/main.js.
 // Our libs are bundled in through the tsconfig path aliases; npm packages stay external
 // so a production image runs `node dist/apps/<name>/main.js` against node_modules.
+// `console` is the browser app the api serves (dist/apps/console); building `api` builds it
+// too, so every way the api is built (npm start, the Dockerfile, run-app) ships its console.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { build } from 'esbuild';
+import { bundleConsole } from './lib/console-bundle.mjs';
 
 const names = process.argv.slice(2);
 if (names.length === 0) {
@@ -20,8 +23,12 @@ const writeAtomically = ({ path, contents }) => {
   renameSync(temporary, path);
 };
 
-await Promise.all(
-  names.map(async (name) => {
+const withConsole = names.includes('console') || names.includes('api');
+const serverApps = names.filter((name) => name !== 'console');
+
+await Promise.all([
+  ...(withConsole ? [bundleConsole()] : []),
+  ...serverApps.map(async (name) => {
     const { outputFiles } = await build({
       entryPoints: [`apps/${name}/src/main.ts`],
       outfile: `dist/apps/${name}/main.js`,
@@ -39,4 +46,4 @@ await Promise.all(
     });
     outputFiles.forEach(writeAtomically);
   }),
-);
+]);

@@ -305,6 +305,7 @@ console.log(`
 voxq is starting with local defaults:
   API          ${base}   (GET /healthz, POST /v1/jobs)
   API docs     ${base}/docs   (the OpenAPI document: ${base}/openapi.json)
+  Console      ${base}/console   (for tenants: sign in with an API key)
   Dashboard    ${base}/admin   (user admin, password ${env.ADMIN_TOKEN}; ADMIN_TOKEN, kept in .voxq/admin.token)
   Redis        ${redisSource}
   S3           ${s3Source}

@@ -10,6 +10,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestId, securityHeaders } from './middleware/request-context';
 import { requestLog, requestMetrics } from './middleware/request-metrics';
 import { batchesRoutes } from './routes/batches.routes';
+import { consoleRoutes } from './routes/console.routes';
 import { docsRoutes } from './routes/docs.routes';
 import { dropsRoutes } from './routes/drops.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(redis, redisOutage));
   // The OpenAPI document and its reference page: public, like the probes.
   app.use(docsRoutes());
+  // The tenant console: a static page calling /v1 with the tenant's own key.
+  app.use(consoleRoutes());
   app.use(metricsRoutes(config.metrics.token));
   // The operator dashboard (its own token, not an API key); without ADMIN_TOKEN, /admin is a 404.
   if (config.admin.token) app.use(adminRoutes({ config, queues, providers }, config.admin.token));
