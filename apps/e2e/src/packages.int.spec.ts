@@ -217,6 +217,31 @@ console.log(JSON.stringify({ status: done.status, text: done.result?.text }));
     expect(keys.stderr).toContain("Unknown command 'keys'");
   }, 60_000);
 
+  it('runs a Batch API file through the installed voxq: create and wait, then its output lines', async () => {
+    const voxq = join(app, 'node_modules/.bin/voxq');
+    const cliEnv = { PATH: process.env['PATH'], HOME: app, VOXQ_URL: stack.url, VOXQ_API_KEY: apiKey };
+    const lines = ['q1', 'q2'].map((id) =>
+      JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions', body: { messages: [{ role: 'user', content: id }] } }),
+    );
+    await writeFile(join(app, 'batch.jsonl'), `${lines.join('\n')}\n`);
+
+    const created = await run(voxq, ['batches', 'create', 'batch.jsonl', '--wait', '--timeout', '90'], { cwd: app, env: cliEnv });
+    expect(created.code, created.stderr).toBe(0);
+    const batch = JSON.parse(created.stdout) as { id: string; status: string; endpoint: string; request_counts: { completed: number } };
+    expect(batch).toMatchObject({ status: 'completed', endpoint: '/v1/chat/completions', request_counts: { completed: 2 } });
+    expect(created.stderr).toContain('2/2');
+
+    const output = await run(voxq, ['batches', 'output', batch.id], { cwd: app, env: cliEnv });
+    expect(output.code, output.stderr).toBe(0);
+    const answered = output.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { custom_id: string; response: { body: { object: string } } });
+    expect(answered.map((a) => a.custom_id).sort()).toEqual(['q1', 'q2']);
+    for (const answer of answered) expect(answer.response.body.object).toBe('chat.completion');
+    expect((await run(voxq, ['batches', 'list'], { cwd: app, env: cliEnv })).stdout).toContain(batch.id);
+  }, 120_000);
+
   it('runs the README voxq commands from that folder', async () => {
     const { code, output } = await runPasted(pasted('voxq-cli', 'sh'), { env, cwd: app, timeoutMs: 150_000 });
     expect(code, output).toBe(0);
