@@ -4,6 +4,8 @@
 // without sources or esbuild (an installed copy) it runs the bundle as it is. The bundle is
 // split (dist/apps/voxq/), so API commands start without loading the Redis, BullMQ and
 // metrics packages that only `voxq keys` needs; `npm run keys` keeps its own dist/apps/cli.
+// This is the checkout's command (tenant commands and the operator's `keys`); the one users
+// install elsewhere is @voxq/cli, which `npm run build:packages` packs (tools/build-packages.mjs).
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

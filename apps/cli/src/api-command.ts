@@ -3,7 +3,7 @@ import { VoxqClient, VoxqError } from '@voxq/sdk';
 
 export class UsageError extends Error {}
 
-/** Where the API is and which key to use: flags first, then `VOXQ_URL` / `VOXQ_API_KEY`. */
+/** Where the API is and which key to use (flags win): `VOXQ_URL` / `VOXQ_API_KEY`, else what `voxq config set` saved. */
 export interface ApiEnv {
   url: string | undefined;
   apiKey: string | undefined;
@@ -41,7 +41,7 @@ export function parseCommand(argv: string[], options: Options, env: ApiEnv): Par
     values,
     client: () => {
       const apiKey = (values['api-key'] as string | undefined) ?? env.apiKey;
-      if (!apiKey) throw new UsageError('No API key: set VOXQ_API_KEY or pass --api-key.');
+      if (!apiKey) throw new UsageError('No API key: set VOXQ_API_KEY, pass --api-key, or save one with `voxq config set api-key -`.');
       return new VoxqClient({ baseUrl: (values['url'] as string | undefined) ?? env.url ?? DEFAULT_URL, apiKey });
     },
   };

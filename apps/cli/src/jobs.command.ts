@@ -5,7 +5,7 @@ import type { JobCreateRequest, JobStreamEvent, JobType, JobView, VoxqClient } f
 import { intFlag, parseCommand, printJson, UsageError, type ApiEnv } from './api-command';
 import { ProgressBar } from './progress-bar';
 
-export const JOBS_USAGE = `Jobs (VOXQ_URL, default ${'http://127.0.0.1:8080'}, and VOXQ_API_KEY, or --url / --api-key):
+export const JOBS_USAGE = `Jobs (VOXQ_URL, default ${'http://127.0.0.1:8080'}, and VOXQ_API_KEY, or --url / --api-key, or voxq config set):
   voxq submit <transcribe|synthesize|complete|embed> [--text <t>] [--file <path>] [--messages <json|text>]
               [--system <prompt>] [--language <tag>] [--voice <v>] [--upload-id <up_…>] [--audio-url <url>]
               [--webhook <url>] [--metadata k=v]... [--idempotency-key <k>] [--request <json|@file>]
@@ -45,6 +45,9 @@ const EXTENSIONS: Record<string, string> = {
   'audio/webm': 'webm',
   'audio/mp4': 'm4a',
 };
+/** The commands `jobsCommand` runs. */
+export const JOB_COMMANDS: ReadonlySet<string> = new Set(['submit', 'submit-dir', 'wait', 'get', 'list', 'cancel', 'download']);
+
 const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete', 'embed'];
 
 const jobType = (value: unknown): JobType => {

@@ -8,9 +8,12 @@ export const REPO_ROOT = join(__dirname, '../../..');
 
 /** How the README says to run its JavaScript examples (stdin is the pasted example). */
 export const RUN_JS = 'cat | node --input-type=module';
-/** How the README says to run its `@voxq/sdk` TypeScript examples while the SDK is not a package. */
-export const RUN_SDK_TS =
-  'cat | npx esbuild --bundle --loader=ts --platform=node --format=esm --tsconfig=tsconfig.base.json --log-level=warning | node --input-type=module';
+/**
+ * How the README says to run its `@voxq/sdk` TypeScript examples: from the folder the packages
+ * were installed in, the types stripped by the clone's esbuild (`VOXQ_CLONE`, which the
+ * README's install block sets), `@voxq/sdk` imported from that folder's node_modules.
+ */
+export const RUN_SDK_TS = 'cat | "$VOXQ_CLONE/node_modules/.bin/esbuild" --loader=ts --log-level=warning | node --input-type=module';
 
 /** The fenced block right after the README's `<!-- name: … -->` marker, as a user copies it. */
 export function readmeBlock(name: string): { lang: string; source: string } {
@@ -28,6 +31,8 @@ export function readmeText(): string {
 
 export interface PasteOptions {
   env: NodeJS.ProcessEnv;
+  /** The folder the terminal is in; the clone's by default. */
+  cwd?: string;
   /** What the user pastes into the command's stdin (a JavaScript example), if anything. */
   input?: string;
   /**
@@ -52,12 +57,12 @@ export interface PastedRun {
 }
 
 /**
- * Starts `bash -e -c <command>` from the clone's folder, as a user pastes it into a terminal
+ * Starts `bash -e -c <command>` from the clone's folder (or `cwd`), as a user pastes it into a terminal
  * (`-e`: a failing step fails the run). It runs in a process group of its own, stopped once it
  * has exited (and `settled` holds), as closing the terminal stops what it left running.
  */
-export function startPasted(command: string, { env, input, settled, timeoutMs = 120_000 }: PasteOptions): PastedRun {
-  const child = spawn('bash', ['-e', '-c', command], { cwd: REPO_ROOT, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startPasted(command: string, { env, cwd = REPO_ROOT, input, settled, timeoutMs = 120_000 }: PasteOptions): PastedRun {
+  const child = spawn('bash', ['-e', '-c', command], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()));
