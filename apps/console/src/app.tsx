@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api } from './api';
+import { BatchPage } from './pages/batch';
+import { BatchesPage } from './pages/batches';
 import { JobPage } from './pages/job';
 import { JobsPage } from './pages/jobs';
 import { SignIn } from './pages/sign-in';
@@ -13,6 +15,7 @@ import { ApiContext } from './ui';
 const NAV: Array<{ href: string; label: string; pages: Array<Route['page']> }> = [
   { href: '#/jobs', label: 'Jobs', pages: ['jobs', 'job'] },
   { href: '#/submit/speech', label: 'Submit', pages: ['submit'] },
+  { href: '#/batches', label: 'Batches', pages: ['batches', 'batch'] },
   { href: '#/webhooks', label: 'Webhooks', pages: ['webhooks'] },
   { href: '#/usage', label: 'Usage', pages: ['usage'] },
 ];
@@ -27,7 +30,15 @@ function useRoute(): Route {
   return route;
 }
 
-const TITLES: Record<Route['page'], string> = { jobs: 'Jobs', job: 'Job', submit: 'Submit', webhooks: 'Webhooks', usage: 'Usage' };
+const TITLES: Record<Route['page'], string> = {
+  jobs: 'Jobs',
+  job: 'Job',
+  submit: 'Submit',
+  batches: 'Batches',
+  batch: 'Batch',
+  webhooks: 'Webhooks',
+  usage: 'Usage',
+};
 
 export function App() {
   const [key, setKey] = useState(() => adoptKey(location, history, sessionStorage));
@@ -109,6 +120,10 @@ function Page({ route }: { route: Route }) {
       return <JobPage id={route.id} key={route.id} />;
     case 'submit':
       return <SubmitPage tab={route.tab} />;
+    case 'batches':
+      return <BatchesPage />;
+    case 'batch':
+      return <BatchPage id={route.id} key={route.id} />;
     case 'webhooks':
       return <WebhooksPage />;
     case 'usage':

@@ -38,3 +38,8 @@ export function formatBytes(bytes: number | null | undefined): string {
 export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : value.toLocaleString();
 }
+
+/** A Unix time in seconds (the batch object's timestamps, as OpenAI's), like `formatTime`. */
+export function formatUnix(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '—' : formatTime(new Date(seconds * 1000).toISOString());
+}

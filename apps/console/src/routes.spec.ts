@@ -3,7 +3,16 @@ import { hrefOf, parseRoute } from './routes';
 
 describe('console routes', () => {
   it('reads pages and filters from the fragment, and writes them back the same', () => {
-    for (const href of ['#/jobs', '#/jobs?type=synthesize&status=active', '#/jobs/job_123', '#/submit/chat', '#/webhooks', '#/usage']) {
+    for (const href of [
+      '#/jobs',
+      '#/jobs?type=synthesize&status=active',
+      '#/jobs/job_123',
+      '#/submit/chat',
+      '#/batches',
+      '#/batches/batch_123',
+      '#/webhooks',
+      '#/usage',
+    ]) {
       expect(hrefOf(parseRoute(href))).toBe(href);
     }
   });

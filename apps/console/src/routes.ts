@@ -3,6 +3,8 @@ export type Route =
   | { page: 'jobs'; type?: string; status?: string }
   | { page: 'job'; id: string }
   | { page: 'submit'; tab: SubmitTab }
+  | { page: 'batches' }
+  | { page: 'batch'; id: string }
   | { page: 'webhooks' }
   | { page: 'usage' };
 
@@ -23,6 +25,8 @@ export function parseRoute(hash: string): Route {
       const tab = SUBMIT_TABS.find((t) => t === parts[1]) ?? 'speech';
       return { page: 'submit', tab };
     }
+    case 'batches':
+      return parts[1] ? { page: 'batch', id: decodeURIComponent(parts[1]) } : { page: 'batches' };
     case 'webhooks':
       return { page: 'webhooks' };
     case 'usage':
@@ -45,6 +49,8 @@ export function hrefOf(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.id)}`;
     case 'submit':
       return `#/submit/${route.tab}`;
+    case 'batch':
+      return `#/batches/${encodeURIComponent(route.id)}`;
     default:
       return `#/${route.page}`;
   }

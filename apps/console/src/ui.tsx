@@ -46,6 +46,12 @@ const STATUS_LABELS: Record<string, string> = {
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  // A batch's (BATCH_STATUSES in @voxq/contracts).
+  validating: 'Validating',
+  in_progress: 'In progress',
+  finalizing: 'Finalizing',
+  cancelling: 'Cancelling',
+  expired: 'Expired',
 };
 
 /** A status as a coloured label; the word is always shown, colour is never the only signal. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,20 @@ const CHROMIUM = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/c
 const HAS_ESPEAK = !spawnSync('espeak-ng', ['--version'], { stdio: 'ignore' }).error;
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ARTIFACTS = resolve(ROOT, 'test-artifacts/console');
+const BATCH_FILE_LIMIT = 4096;
+
+/** A batch file of chat completions, one line a question. */
+const chatBatchFile = (questions: string[]) =>
+  `${questions
+    .map((content, i) =>
+      JSON.stringify({
+        custom_id: `q${i + 1}`,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] },
+      }),
+    )
+    .join('\n')}\n`;
 
 /** What the page sees of itself (the project's types have no DOM lib). */
 interface ConsoleWindow {
@@ -32,8 +46,12 @@ describe('tenant console (/console)', () => {
     // The API serves dist/apps/console: build it as `npm run build` does.
     const build = spawnSync(process.execPath, ['tools/build-app.mjs', 'console'], { cwd: ROOT, encoding: 'utf8' });
     expect(build.status, build.stderr).toBe(0);
-    // An allowance and a rate limit, so the usage page has both to show.
-    stack = await startSimulatedStack({ API_RATE_LIMIT_PER_SECOND: '100', TENANT_MONTHLY_JOB_ALLOWANCE: '500' });
+    // An allowance and a rate limit, so the usage page has both to show; a small batch file limit, for a refusal to show.
+    stack = await startSimulatedStack({
+      API_RATE_LIMIT_PER_SECOND: '100',
+      TENANT_MONTHLY_JOB_ALLOWANCE: '500',
+      BATCH_MAX_FILE_BYTES: String(BATCH_FILE_LIMIT),
+    });
     const key = await stack.createKey('console-acme');
     apiKey = key.apiKey;
     receiver = await startWebhookReceiver({ secret: key.webhookSecret });
@@ -327,6 +345,95 @@ describe('tenant console (/console)', () => {
       expect(await secret.innerText()).not.toBe(first);
       expect(await page.locator('#new-secret').innerText()).toContain('previous secret keeps signing');
       await shot(page, 'webhooks');
+      expect(await violations()).toEqual([]);
+      await context.close();
+    });
+
+    it('runs a batch from a JSONL file: a refused upload in words, progress to completed, the output downloaded', async () => {
+      const { context, page, violations } = await signedIn();
+      await page.getByRole('link', { name: 'Batches' }).click();
+      await page.getByRole('heading', { name: 'Batches', level: 1 }).waitFor();
+
+      // Too large for this stack's BATCH_MAX_FILE_BYTES: the API's refusal is shown as it words it.
+      const tooLarge = chatBatchFile(Array.from({ length: 30 }, (_, i) => `question number ${i} `.repeat(4)));
+      expect(Buffer.byteLength(tooLarge)).toBeGreaterThan(BATCH_FILE_LIMIT);
+      await page.setInputFiles('#batch-file', { name: 'big.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(tooLarge) });
+      await page.getByRole('button', { name: 'Create batch' }).click();
+      const refusal = page.getByRole('alert').filter({ hasText: 'The batch was not created' });
+      await refusal.waitFor();
+      expect(await refusal.innerText()).toContain(`larger than the limit of ${BATCH_FILE_LIMIT} bytes`);
+
+      await page.setInputFiles('#batch-file', {
+        name: 'questions.jsonl',
+        mimeType: 'application/jsonl',
+        buffer: Buffer.from(chatBatchFile(['one', 'two', 'three'])),
+      });
+      expect(await page.locator('#batch-chosen-file').innerText()).toContain('questions.jsonl');
+      await page.getByLabel('Endpoint').selectOption('/v1/chat/completions');
+      await page.getByRole('button', { name: 'Create batch' }).click();
+      await page.waitForURL(/#\/batches\/.+/);
+      const id = decodeURIComponent(page.url().split('#/batches/')[1] ?? '');
+      expect(id).not.toBe('');
+      // No reload: the page reads the batch again until it is final.
+      await page.locator('#batch-status [data-status="completed"]').waitFor({ timeout: 30_000 });
+      const bar = page.getByRole('progressbar', { name: 'Requests answered' });
+      expect(await bar.evaluate((p) => [(p as unknown as { value: number }).value, (p as unknown as { max: number }).max])).toEqual([3, 3]);
+      expect(await page.locator('#batch-progress').innerText()).toContain('3 of 3');
+      await shot(page, 'batch');
+
+      // The output comes through fetch with the key in a header, saved from a blob: URL.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download output' }).click()]);
+      expect(download.url()).toMatch(/^blob:/);
+      expect(download.suggestedFilename()).toBe(`${id}-output.jsonl`);
+      const output = readFileSync(await download.path(), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { custom_id: string; response: { status_code: number } });
+      expect(output.map((line) => line.custom_id).sort()).toEqual(['q1', 'q2', 'q3']);
+      expect(output.every((line) => line.response.status_code === 200)).toBe(true);
+      expect(await page.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
+
+      // The list, newest first, with the bar full.
+      await page.getByRole('link', { name: 'Batches', exact: true }).first().click();
+      const row = page.locator('#batches-table tbody tr').first();
+      await row.waitFor();
+      expect(await row.getAttribute('data-batch-id')).toBe(id);
+      expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('completed');
+      const listed = row.getByRole('progressbar');
+      expect(await listed.evaluate((p) => (p as unknown as { value: number }).value)).toBe(3);
+      await shot(page, 'batches');
+      expect(await violations()).toEqual([]);
+      await context.close();
+    });
+
+    it('shows why a dropped batch file failed validation', async () => {
+      const { context, page, violations } = await signedIn();
+      await page.goto(`${stack.url}/console#/batches`);
+      // Chat lines sent to the embeddings endpoint: every line's url must be the batch's.
+      const dataTransfer = await page.evaluateHandle(
+        (text) => {
+          const g = globalThis as unknown as {
+            DataTransfer: new () => { items: { add(file: unknown): void } };
+            File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+          };
+          const transfer = new g.DataTransfer();
+          transfer.items.add(new g.File([text], 'mismatch.jsonl', { type: 'application/jsonl' }));
+          return transfer;
+        },
+        chatBatchFile(['one', 'two']),
+      );
+      await page.dispatchEvent('#batch-dropzone', 'drop', { dataTransfer });
+      expect(await page.locator('#batch-chosen-file').innerText()).toContain('mismatch.jsonl');
+      await page.getByLabel('Endpoint').selectOption('/v1/embeddings');
+      await page.getByRole('button', { name: 'Create batch' }).click();
+      await page.waitForURL(/#\/batches\/.+/);
+      await page.locator('#batch-status [data-status="failed"]').waitFor({ timeout: 30_000 });
+      await page.locator('#batch-errors li').first().waitFor();
+      expect(await page.locator('#batch-errors').innerText()).toContain('line 1');
+      // None ran: no bar to fill, and nothing to cancel or download.
+      expect(await page.locator('#batch-progress').innerText()).toContain('No requests run');
+      expect(await page.getByRole('button', { name: /Cancel batch|Download/ }).count()).toBe(0);
+      await shot(page, 'batch-failed');
       expect(await violations()).toEqual([]);
       await context.close();
     });
