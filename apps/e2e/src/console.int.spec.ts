@@ -29,7 +29,7 @@ const chatBatchFile = (questions: string[]) =>
 interface ConsoleWindow {
   __violations: string[];
   sessionStorage: { getItem(key: string): string | null };
-  location: { href: string };
+  location: { href: string; hash: string };
 }
 interface AudioElement {
   src: string;
@@ -434,6 +434,42 @@ describe('tenant console (/console)', () => {
       expect(await page.locator('#batch-progress').innerText()).toContain('No requests run');
       expect(await page.getByRole('button', { name: /Cancel batch|Download/ }).count()).toBe(0);
       await shot(page, 'batch-failed');
+      expect(await violations()).toEqual([]);
+      await context.close();
+    });
+
+    it('cancels a running batch from its page', async () => {
+      const { context, page, violations } = await signedIn();
+      await page.goto(`${stack.url}/console#/batches`);
+      await page.getByRole('heading', { name: 'Batches', level: 1 }).waitFor();
+      // The provider takes its time (within PROVIDER_TIMEOUT_MS), so the batch is still running when Cancel is pressed.
+      stack.simulator.setLatency({ latencyMs: 4_000, tokenMs: 0 }, 'openai');
+      try {
+        const file = new FormData();
+        file.append('purpose', 'batch');
+        file.append('file', new Blob([chatBatchFile(['slow one', 'slow two'])]), 'slow.jsonl');
+        const uploaded = (await (
+          await fetch(`${stack.url}/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: file })
+        ).json()) as {
+          id: string;
+        };
+        const created = await stack.request(apiKey, 'POST', '/v1/batches', {
+          input_file_id: uploaded.id,
+          endpoint: '/v1/chat/completions',
+          completion_window: '24h',
+        });
+        const id = created.body.id as string;
+        // A change of fragment, not a new load: the batch's page opens at once.
+        await page.evaluate((hash) => ((globalThis as unknown as ConsoleWindow).location.hash = hash), `#/batches/${id}`);
+        await page.getByRole('button', { name: 'Cancel batch' }).click();
+        await page.locator('#batch-status [data-status="cancelled"]').waitFor({ timeout: 30_000 });
+        expect(await page.getByRole('button', { name: 'Cancel batch' }).count()).toBe(0);
+        const counts = await stack.request(apiKey, 'GET', `/v1/batches/${id}`);
+        const { total, completed, failed } = counts.body.request_counts as { total: number; completed: number; failed: number };
+        expect(completed + failed).toBe(total);
+      } finally {
+        stack.simulator.setLatency({ latencyMs: 0, tokenMs: 0 }, 'openai');
+      }
       expect(await violations()).toEqual([]);
       await context.close();
     });
