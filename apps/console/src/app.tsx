@@ -25,6 +25,9 @@ function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(parseRoute(location.hash));
     addEventListener('hashchange', update);
+    // Effects run after the first paint: an address changed before then (a link followed at
+    // once, the key taken out of it) fired its hashchange with no one listening.
+    update();
     return () => removeEventListener('hashchange', update);
   }, []);
   return route;

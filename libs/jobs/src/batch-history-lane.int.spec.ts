@@ -114,8 +114,12 @@ describe('batch history lane', () => {
   const pending = () => redis.zrange(keys.historyPending(), 0, -1);
   const rowsOf = async (id: string) => Number((await pg.pool.query<{ n: string }>('SELECT count(*) AS n FROM batches WHERE id = $1', [id])).rows[0]!.n);
   const progressKeys = (batch: BatchRecord) => shards.all().map((k) => shards.keysOf(k).batches.progress(batch.tenantId, batch.id));
+  // One EXISTS per key: the shards' counts are in other slots (one multi-key EXISTS is CROSSSLOT on a cluster).
   const gone = (batch: BatchRecord) =>
-    eventually(async () => ((await redis.exists(keys.record(batch.tenantId, batch.id), ...progressKeys(batch))) === 0 ? true : undefined), 10_000);
+    eventually(async () => {
+      const left = await Promise.all([keys.record(batch.tenantId, batch.id), ...progressKeys(batch)].map((key) => redis.exists(key)));
+      return left.every((n) => n === 0) ? true : undefined;
+    }, 10_000);
   const moveAll = async () => {
     while ((await lane.move(0, 100)) > 0);
   };
