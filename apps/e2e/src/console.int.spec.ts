@@ -59,7 +59,7 @@ describe('tenant console (/console)', () => {
   afterAll(async () => {
     await stack?.close();
     await receiver?.close();
-  });
+  }, 120_000);
 
   it('serves the page and its assets under a strict CSP: this origin only, no inline code', async () => {
     const page = await fetch(`${stack.url}/console`);

@@ -103,9 +103,11 @@ export async function startStack(config: Config, options: StackOptions = {}): Pr
     async close() {
       // A deadline, as a process's shutdown has: a job still running is handed back rather than
       // awaited (on a Redis Cluster BullMQ's drain can otherwise wait for ever: bullmq#4065).
+      // The dispatcher and the API get one too: a delivery or a streamed answer (a browser's
+      // event stream) still in flight is cut at the deadline, not awaited past the hook's timeout.
       await worker?.close(AbortSignal.timeout(10_000));
-      await dispatcher?.close();
-      await api.close();
+      await dispatcher?.close(AbortSignal.timeout(10_000));
+      await api.close(AbortSignal.timeout(10_000));
       redis.disconnect();
     },
   };
