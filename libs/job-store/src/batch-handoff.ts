@@ -1,8 +1,7 @@
-import { defineScripts, type KeyShards, type RedisClient } from '@voxq/redis-keys';
+import { defineScripts, Lease, type KeyShards, type RedisClient } from '@voxq/redis-keys';
 import type { BatchProgress, BatchRecord } from '@voxq/contracts';
 import { progressOf, sumProgress, type BatchState } from './batch-store';
 import releaseLua from './scripts/batch-release.lua';
-import unleaseLua from './scripts/idempotency-release.lua';
 
 /** Finished batches taken from the pending set, to copy to the history tier. */
 export interface BatchHandoffBatch {
@@ -29,7 +28,6 @@ export interface BatchHandoffOptions {
 
 interface BatchHandoffScripts {
   voxqBatchRelease(...args: Array<string | number>): Promise<number>;
-  voxqHistoryUnlease(lease: string, token: string): Promise<number>;
 }
 
 /** When a finished batch finished (epoch ms), from its record. */
@@ -51,6 +49,7 @@ function finishedAtOf(batch: BatchRecord): number | null {
 export class BatchHandoff {
   private readonly redis: RedisClient & BatchHandoffScripts;
   private readonly recheckMs: number;
+  private readonly leases: Lease;
 
   constructor(
     redis: RedisClient,
@@ -61,8 +60,8 @@ export class BatchHandoff {
     this.redis = defineScripts<BatchHandoffScripts>(redis, {
       // The key count travels with each call: four keys per batch released.
       voxqBatchRelease: { lua: releaseLua },
-      voxqHistoryUnlease: { keys: 1, lua: unleaseLua },
     });
+    this.leases = new Lease(redis);
   }
 
   private get keys() {
@@ -137,13 +136,13 @@ export class BatchHandoff {
   }
 
   /** Takes the batches' mover lease for `ms` (one process moves them at a time); false when another holds it. */
-  async lease(token: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.historyMover(), token, 'PX', ms, 'NX')) === 'OK';
+  lease(token: string, ms: number): Promise<boolean> {
+    return this.leases.take(this.keys.historyMover(), token, ms);
   }
 
   /** Gives the lease back if this token still holds it. */
-  async unlease(token: string): Promise<void> {
-    await this.redis.voxqHistoryUnlease(this.keys.historyMover(), token);
+  unlease(token: string): Promise<void> {
+    return this.leases.give(this.keys.historyMover(), token);
   }
 
   private async readHashes(keys: string[]): Promise<Array<Record<string, string>>> {

@@ -1,8 +1,7 @@
 import type { RedisClient } from '@voxq/redis-keys';
-import { defineScripts, type KeyShards } from '@voxq/redis-keys';
+import { defineScripts, Lease, type KeyShards } from '@voxq/redis-keys';
 import { jobRecordSchema, type JobRecord } from './job-record';
 import releaseLua from './scripts/history-release.lua';
-import unleaseLua from './scripts/idempotency-release.lua';
 
 /** Finished records taken from one shard's pending set, to copy to the history tier. */
 export interface HandoffBatch {
@@ -14,7 +13,6 @@ export interface HandoffBatch {
 
 interface HandoffScripts {
   voxqHistoryRelease(...args: Array<string | number>): Promise<number>;
-  voxqHistoryUnlease(lease: string, token: string): Promise<number>;
 }
 
 /**
@@ -26,6 +24,7 @@ interface HandoffScripts {
  */
 export class HistoryHandoff {
   private readonly redis: RedisClient & HandoffScripts;
+  private readonly leases: Lease;
 
   constructor(
     redis: RedisClient,
@@ -36,8 +35,8 @@ export class HistoryHandoff {
     this.redis = defineScripts<HandoffScripts>(redis, {
       // The key count travels with each call: four keys per job released.
       voxqHistoryRelease: { lua: releaseLua },
-      voxqHistoryUnlease: { keys: 1, lua: unleaseLua },
     });
+    this.leases = new Lease(redis);
   }
 
   /** Up to `limit` of a shard's oldest waiting records, or null when none waits. */
@@ -104,12 +103,12 @@ export class HistoryHandoff {
   }
 
   /** Takes a shard's mover lease for `ms` (one process moves a shard at a time); false when another holds it. */
-  async lease(shard: number, token: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(this.shards.keysOf(shard).history.moverLease(), token, 'PX', ms, 'NX')) === 'OK';
+  lease(shard: number, token: string, ms: number): Promise<boolean> {
+    return this.leases.take(this.shards.keysOf(shard).history.moverLease(), token, ms);
   }
 
   /** Gives the lease back if this token still holds it. */
-  async unlease(shard: number, token: string): Promise<void> {
-    await this.redis.voxqHistoryUnlease(this.shards.keysOf(shard).history.moverLease(), token);
+  unlease(shard: number, token: string): Promise<void> {
+    return this.leases.give(this.shards.keysOf(shard).history.moverLease(), token);
   }
 }

@@ -1,5 +1,5 @@
 import type { RedisClient } from '@voxq/redis-keys';
-import { redisKeys } from '@voxq/redis-keys';
+import { Lease, redisKeys } from '@voxq/redis-keys';
 import { scoresRunSchema, type ScoresRun } from './scores-run';
 
 /** Scores runs taken from the pending set, to copy to the history tier. */
@@ -17,6 +17,7 @@ export interface ScoresRunBatch {
  */
 export class ScoresRunHandoff {
   private readonly keys: ReturnType<typeof redisKeys>['providers'];
+  private readonly leases: Lease;
 
   constructor(
     private readonly redis: RedisClient,
@@ -24,6 +25,7 @@ export class ScoresRunHandoff {
     private readonly hotSeconds: number,
   ) {
     this.keys = redisKeys(prefix).providers;
+    this.leases = new Lease(redis);
   }
 
   async take(limit: number): Promise<ScoresRunBatch | null> {
@@ -45,17 +47,11 @@ export class ScoresRunHandoff {
     return this.redis.zcard(this.keys.scoresRunsPending());
   }
 
-  async lease(token: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.scoresRunsMover(), token, 'PX', ms, 'NX')) === 'OK';
+  lease(token: string, ms: number): Promise<boolean> {
+    return this.leases.take(this.keys.scoresRunsMover(), token, ms);
   }
 
-  async unlease(token: string): Promise<void> {
-    // Another mover's lease (ours ran out) stays: compare, then delete, in one step.
-    await this.redis.eval(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-      1,
-      this.keys.scoresRunsMover(),
-      token,
-    );
+  unlease(token: string): Promise<void> {
+    return this.leases.give(this.keys.scoresRunsMover(), token);
   }
 }

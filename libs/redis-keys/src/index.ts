@@ -4,3 +4,4 @@ export { redisKeys } from './redis-keys';
 export type { RedisKeys } from './redis-keys';
 export type { RedisClient } from './redis-client';
 export { KeyShards, MAX_SHARDS } from './key-shards';
+export { Lease } from './lease';

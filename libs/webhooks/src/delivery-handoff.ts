@@ -1,5 +1,5 @@
 import type { RedisClient } from '@voxq/redis-keys';
-import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import { defineScripts, Lease, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import { deliveryAttemptSchema, type DeliveryAttempt } from './delivery-log';
 import { FINAL_DELIVERY_STATES, parseDeliveryRecord, type DeliveryRecord } from './delivery-store';
 import releaseLua from './scripts/delivery-release.lua';
@@ -36,6 +36,7 @@ interface HandoffScripts {
  */
 export class DeliveryHandoff {
   private readonly redis: RedisClient & HandoffScripts;
+  private readonly leases: Lease;
   private readonly keys: RedisKeys['webhookDeliveries'];
 
   constructor(
@@ -46,6 +47,7 @@ export class DeliveryHandoff {
   ) {
     // The key count travels with each call: seven keys per delivery released.
     this.redis = defineScripts<HandoffScripts>(redis, { voxqDeliveryRelease: { lua: releaseLua } });
+    this.leases = new Lease(redis);
     this.keys = redisKeys(prefix).webhookDeliveries;
   }
 
@@ -104,14 +106,13 @@ export class DeliveryHandoff {
   }
 
   /** Takes the mover lease for `ms` (one process moves deliveries at a time); false when another holds it. */
-  async lease(token: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(this.keys.historyMover(), token, 'PX', ms, 'NX')) === 'OK';
+  lease(token: string, ms: number): Promise<boolean> {
+    return this.leases.take(this.keys.historyMover(), token, ms);
   }
 
   /** Gives the lease back if this token still holds it. */
-  async unlease(token: string): Promise<void> {
-    // Another mover's lease (ours ran out) stays: compare, then delete, in one step.
-    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.keys.historyMover(), token);
+  unlease(token: string): Promise<void> {
+    return this.leases.give(this.keys.historyMover(), token);
   }
 
   /** The replies of one pipeline (every key under the prefix: one slot), failing on the first error. */
