@@ -66,28 +66,11 @@ export type BatchObject = z.infer<typeof batchObjectSchema>;
  * live from its progress), and the runner's bookkeeping. Stored: fields are only ever added.
  */
 export const batchRecordSchema = z.object({
-  id: z.string(),
+  ...batchObjectSchema.omit({ object: true, errors: true, request_counts: true }).shape,
   tenantId: z.string(),
-  endpoint: batchEndpointSchema,
-  input_file_id: z.string(),
-  completion_window: z.string(),
-  status: batchStatusSchema,
-  output_file_id: z.string().nullable(),
-  error_file_id: z.string().nullable(),
   errors: z.array(batchErrorSchema).nullable(),
-  created_at: z.number().int(),
-  in_progress_at: z.number().int().nullable(),
-  expires_at: z.number().int(),
-  finalizing_at: z.number().int().nullable(),
-  completed_at: z.number().int().nullable(),
-  failed_at: z.number().int().nullable(),
-  expired_at: z.number().int().nullable(),
-  cancelling_at: z.number().int().nullable(),
-  cancelled_at: z.number().int().nullable(),
   /** Lines in the input file, once validated. */
   total: z.number().int(),
-  metadata: z.record(z.string(), z.string()).nullable(),
-  webhook: webhookTargetSchema.nullable(),
   /** How long output and error files live after they are made, seconds. */
   outputExpiresAfter: z.number().int().nullable(),
   /** The request counts as finalized (lines never run count as failed); absent until then. */
