@@ -11,9 +11,18 @@ import { startLocalCluster } from './lib/local-cluster.mjs';
 const given = process.env.TEST_REDIS_CLUSTER_NODES;
 const cluster = given ? { nodes: given, stop: () => undefined } : await startLocalCluster();
 console.log(`test:cluster: Redis Cluster ${cluster.nodes}${given ? ' (TEST_REDIS_CLUSTER_NODES)' : ' (local, 3 masters + 3 replicas)'}`);
-// Left out: suites that exercise no Redis key layout (the console in a browser, the packages
-// installed in a folder of their own) and take 2.5 minutes together; `npm test` runs them.
-const NOT_ON_CLUSTER = ['apps/e2e/src/console.int.spec.ts', 'apps/e2e/src/packages.int.spec.ts'].flatMap((file) => ['--exclude', `**/${file}`]);
+// Left out: suites that exercise no Redis key layout, which `npm test` runs: the console in a
+// browser and the packages installed in a folder of their own (2.5 minutes together), and the
+// suites that open no Redis at all (the history tier's Postgres stores, the provider adapters
+// against the simulator, the simulator itself, the S3 object store).
+const NOT_ON_CLUSTER = [
+  'apps/e2e/src/console.int.spec.ts',
+  'apps/e2e/src/packages.int.spec.ts',
+  'libs/history/src/*.int.spec.ts',
+  'libs/providers/src/{anthropic,cartesia,deepgram,elevenlabs,engine,espeak-ng,openai-compatible,pocketsphinx}/*.int.spec.ts',
+  'libs/simulator/src/**/*.int.spec.ts',
+  'libs/storage/src/*.int.spec.ts',
+].flatMap((glob) => ['--exclude', glob]);
 const vitest = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'integration', ...NOT_ON_CLUSTER, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, TEST_REDIS_CLUSTER_NODES: cluster.nodes },
