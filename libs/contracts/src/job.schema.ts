@@ -89,8 +89,9 @@ export const serializedErrorSchema = z.strictObject({
 /**
  * A job's input as kept with its record: the queued payload's input, after validation and
  * defaults (a transcribe job's audio is the S3 object it was stored as, never the bytes).
- * Bounded by the input schemas themselves: a synthesize text 20,000 characters, embed texts
- * 2,000,000 characters in all, a chat its messages (the API's JSON body limit, `API_JSON_LIMIT`).
+ * Bounded by the input schemas (a synthesize text 20,000 characters, embed texts 2,000,000 in
+ * all, any JSON body `API_JSON_LIMIT_BYTES`), and a record keeps at most 256 KiB of it as JSON
+ * (`MAX_KEPT_INPUT_BYTES` in libs/job-store): a larger one reads as null.
  */
 export const jobInputSchema = z.union([
   transcribeInputSchema,

@@ -95,7 +95,7 @@ export function mergeIndexPages<T>(
 }
 
 /** An HMGET reply as the object HGETALL would give for those fields (absent ones left out). */
-function fieldsToObject(fields: readonly string[], values: ReadonlyArray<string | null>): Record<string, string> {
+export function fieldsToObject(fields: readonly string[], values: ReadonlyArray<string | null>): Record<string, string> {
   const out: Record<string, string> = {};
   fields.forEach((field, i) => {
     const value = values[i];

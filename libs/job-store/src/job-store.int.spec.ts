@@ -52,8 +52,12 @@ describe('JobStore', () => {
     const input = { text: 'Read me back.', speed: 1 } as NewJobFields['input'];
     const job = { ...fields('acme-input', 'synthesize'), input };
     await store.create(job);
-    const record = await store.get('acme-input', job.id);
+    const record = await store.get('acme-input', job.id, { input: true });
     expect(record?.input).toEqual(input);
+    // A read that does not ask leaves it in Redis.
+    const plain = await store.get('acme-input', job.id);
+    expect(plain).toMatchObject({ id: job.id, status: 'queued', metadata: { k: 'v' } });
+    expect(plain).not.toHaveProperty('input');
     expect(toJobView(record!)).not.toHaveProperty('input');
     expect(toJobView(record!, { input: true }).input).toEqual(input);
     expect(await store.get('someone-else', job.id)).toBeNull();
@@ -70,7 +74,7 @@ describe('JobStore', () => {
 
     const huge = { ...fields('acme-input', 'embed'), input: { input: 'x'.repeat(MAX_KEPT_INPUT_BYTES) } as NewJobFields['input'] };
     await store.create(huge);
-    const kept = await store.get('acme-input', huge.id);
+    const kept = await store.get('acme-input', huge.id, { input: true });
     expect(kept?.input).toBeUndefined();
     expect(toJobView(kept!, { input: true }).input).toBeNull();
   });

@@ -2,7 +2,7 @@ import type { RedisClient } from '@voxq/redis-keys';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { defineScripts, type KeyShards } from '@voxq/redis-keys';
-import { mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
+import { fieldsToObject, mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
 import { fromJobView, jobRecordSchema, RECORD_FIELDS_WITHOUT_INPUT, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
@@ -181,11 +181,11 @@ export class JobStore {
 
   /**
    * A tenant's job, or null when it does not exist or belongs to another tenant. Redis first,
-   * then the history tier. `input: true` reads its input from the history tier too (Redis
-   * answers the whole record either way).
+   * then the history tier. Its input is read (from either) only with `input: true`: a client
+   * polling a job would otherwise fetch up to 256 KiB it does not show on every read.
    */
   async get(tenantId: string, id: string, { input = false }: { input?: boolean } = {}): Promise<JobRecord | null> {
-    const record = await this.read(id);
+    const record = input ? await this.read(id) : await this.readWithoutInput(id);
     if (record) return record.tenantId === tenantId ? record : null;
     const view = this.history ? await this.history.getJob(tenantId, id, { input }) : null;
     return view && fromJobView(view, tenantId);
@@ -197,6 +197,11 @@ export class JobStore {
    */
   async read(id: string): Promise<JobRecord | null> {
     const hash = await this.redis.hgetall(this.recordKey(id));
+    return hash.id ? jobRecordSchema.parse(hash) : null;
+  }
+
+  private async readWithoutInput(id: string): Promise<JobRecord | null> {
+    const hash = fieldsToObject(RECORD_FIELDS_WITHOUT_INPUT, await this.redis.hmget(this.recordKey(id), ...RECORD_FIELDS_WITHOUT_INPUT));
     return hash.id ? jobRecordSchema.parse(hash) : null;
   }
 
