@@ -26,5 +26,13 @@ export function progressOf(batch: Pick<BatchObject, 'request_counts'>): { done: 
   return { done: Math.min(completed + failed, total), total };
 }
 
-/** Newest first, whatever order a page of the list came in. */
-export const newestFirst = (batches: BatchObject[]): BatchObject[] => [...batches].sort((a, b) => b.created_at - a.created_at);
+/** Newest first, whatever order a page of the list came in (ids sort by time within a second). */
+export const newestFirst = (batches: BatchObject[]): BatchObject[] =>
+  [...batches].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+
+/** The batches of several reads, each once (the first read's version wins), newest first. */
+export function mergeBatches(...reads: BatchObject[][]): BatchObject[] {
+  const byId = new Map<string, BatchObject>();
+  for (const read of reads) for (const batch of read) if (!byId.has(batch.id)) byId.set(batch.id, batch);
+  return newestFirst([...byId.values()]);
+}

@@ -216,7 +216,8 @@ describe('tenant console (/console)', () => {
         'audio metadata',
       );
       expect(await audio.evaluate((a) => (a as unknown as AudioElement).duration)).toBeGreaterThan(0);
-      expect(await page.locator('blockquote').innerText()).toBe('Hello from the voxq console.');
+      // The input comes from the API (`?include=input`), not from what this tab remembers.
+      expect(await page.locator('#input-text').innerText()).toBe('Hello from the voxq console.');
       await page.locator('#attempts tbody tr').first().waitFor();
       await page.locator('#scores tbody tr').first().waitFor();
       expect(await page.locator('#attempts').innerText()).toContain('answered');
@@ -289,8 +290,11 @@ describe('tenant console (/console)', () => {
       await page.locator('#job-status [data-status="completed"]').waitFor({ timeout: 20_000 });
       // The transcript by timed segment when the provider reports timings, else its text.
       await page.locator('#result').locator('#transcript tbody tr, #transcript-text').first().waitFor();
-      // The audio this tab sent plays beside its transcript.
-      expect(await page.locator('#input-audio').count()).toBe(1);
+      // The audio sent plays beside its transcript, fetched from the API with the key.
+      const sent = page.locator('#input-audio');
+      await sent.waitFor();
+      expect(await sent.evaluate((a) => (a as unknown as AudioElement).src)).toMatch(/^blob:/);
+      expect(await page.locator('#input').innerText()).toContain('audio/wav');
       await shot(page, 'job-transcribe');
       expect(await violations()).toEqual([]);
       await context.close();
@@ -401,7 +405,6 @@ describe('tenant console (/console)', () => {
       expect(await row.locator('[data-status]').getAttribute('data-status')).toBe('completed');
       const listed = row.getByRole('progressbar');
       expect(await listed.evaluate((p) => (p as unknown as { value: number }).value)).toBe(3);
-      await shot(page, 'batches');
       expect(await violations()).toEqual([]);
       await context.close();
     });
@@ -474,6 +477,32 @@ describe('tenant console (/console)', () => {
       await context.close();
     });
 
+    it('pages the batches: a page at a time, older ones with Load more, each once', async () => {
+      // More batches than a page (20) holds: small inline ones (one job each) made through the API.
+      const listed = async () => (await stack.request(apiKey, 'GET', '/v1/batches?limit=100')).body.data as Array<{ id: string }>;
+      const before = (await listed()).length;
+      for (let i = before; i < 23; i++) {
+        const made = await stack.request(apiKey, 'POST', '/v1/batches', { jobs: [{ type: 'embed', input: { input: `batch ${i}` } }] });
+        expect(made.status).toBe(202);
+      }
+      const all = (await listed()).map((b) => b.id);
+      expect(all.length).toBeGreaterThanOrEqual(23);
+      const { context, page, violations } = await signedIn();
+      await page.goto(`${stack.url}/console#/batches`);
+      const rows = page.locator('#batches-table tbody tr');
+      await rows.nth(19).waitFor();
+      expect(await rows.count()).toBe(20);
+      const more = page.getByRole('button', { name: 'Load more' });
+      await shot(page, 'batches');
+      await more.click();
+      await rows.nth(20).waitFor();
+      await eventually(async () => ((await more.count()) === 0 ? true : undefined), 10_000, 'the last page');
+      const ids = await rows.evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { batchId: string } }).dataset.batchId));
+      expect(ids).toEqual(all);
+      expect(await violations()).toEqual([]);
+      await context.close();
+    });
+
     it('shows the job page of a finished job with its webhook delivery, and usage against the allowance', async () => {
       const submitted = await stack.request(apiKey, 'POST', '/v1/jobs', {
         type: 'complete',
@@ -493,7 +522,18 @@ describe('tenant console (/console)', () => {
         15_000,
         'the job delivery',
       );
+      // Submitted through the API, not this tab: the page shows the chat it was sent.
+      const messages = page.locator('#input-messages li');
+      await messages.first().waitFor();
+      expect(await messages.count()).toBe(1);
+      expect(await messages.first().innerText()).toContain('with its own webhook');
       await shot(page, 'job-complete');
+
+      // An embed job's texts, also sent through the API.
+      const embed = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'embed', input: { input: ['first text', 'second text'], dimensions: 8 } });
+      await page.goto(`${stack.url}/console#/jobs/${embed.body.id as string}`);
+      await page.locator('#input-texts li').nth(1).waitFor();
+      expect(await page.locator('#input-texts li').allInnerTexts()).toEqual(['first text', 'second text']);
 
       await page.getByRole('link', { name: 'Usage' }).click();
       await page.locator('#usage-jobs .stat').waitFor();

@@ -33,6 +33,8 @@ export const RUN_CALLS: Call[] = [
 /** What the success calls need beyond the bad-input fixtures. */
 export interface Extra {
   completedJobA: string;
+  /** A transcribe job whose audio voxq stored (its worker never ran it). */
+  transcribeJobA: string;
   scoresRunA: string;
   modelId: string;
   /** The provider serving it (`owned_by`): `/v1/models/{owner}/{id}` names it with a slash. */
@@ -59,7 +61,10 @@ export const SUCCESS_CALLS: Call[] = [
   { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [{ type: 'complete', input: { messages: msg } }] }) },
   { method: 'GET', path: () => '/v1/jobs' },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}?include=input` },
+  { method: 'GET', path: () => '/v1/jobs?include=input' },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/result` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.transcribeJobA}/input/audio` },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/events` },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/deliveries` },
   { method: 'DELETE', path: (f) => `/v1/jobs/${f.jobA}` },

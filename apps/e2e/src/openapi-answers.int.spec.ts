@@ -83,6 +83,7 @@ describe('OpenAPI document against real answers', () => {
     // From here on jobs stay queued, so they can be cancelled.
     await stack.stopWorker();
     f.jobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg } })).id;
+    f.transcribeJobA = (await ok('POST', '/v1/jobs', wav, { 'content-type': 'audio/wav' })).id;
     f.cancelledJobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg }, webhook: { url: PUBLIC_HOOK } })).id;
     await ok('DELETE', `/v1/jobs/${f.cancelledJobA}`);
     f.deliveryA = ((await ok('GET', `/v1/webhook-deliveries?jobId=${f.cancelledJobA}`)).data as { id: string }[])[0]!.id;

@@ -102,6 +102,7 @@ describe('fuzzing every operation of /openapi.json', () => {
     await ok('DELETE', `/v1/jobs/${cancelled}`);
     const delivery = ((await ok('GET', `/v1/webhook-deliveries?jobId=${cancelled}`)).data as { id: string }[])[0]!.id;
     const upload = (await ok('POST', '/v1/uploads', wav, { 'content-type': 'audio/wav' })).id;
+    const audioJob = (await ok('POST', '/v1/jobs', wav, { 'content-type': 'audio/wav' })).id;
     const endpoint = (await ok('POST', '/v1/webhooks', { url: PUBLIC_HOOK })).id;
     const form = multipart([
       { name: 'purpose', value: 'batch' },
@@ -123,6 +124,7 @@ describe('fuzzing every operation of /openapi.json', () => {
       pathValues: {
         '/v1/jobs/{id}': { id: job },
         '/v1/jobs/{id}/result': { id: job },
+        '/v1/jobs/{id}/input/audio': { id: audioJob },
         '/v1/jobs/{id}/events': { id: job },
         '/v1/jobs/{id}/deliveries': { id: cancelled },
         '/v1/webhook-deliveries/{id}': { id: delivery },

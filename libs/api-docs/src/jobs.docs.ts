@@ -1,4 +1,4 @@
-import { jobBatchRequestSchema, jobRequestSchema, jobViewSchema, listJobsQuerySchema } from '@voxq/contracts';
+import { getJobQuerySchema, jobBatchRequestSchema, jobRequestSchema, jobViewSchema, listJobsQuerySchema } from '@voxq/contracts';
 import { binaryAudio, eventStream, idempotencyKeyHeader, jsonHeaderParam, lastEventIdHeader } from './common-docs';
 import { jobBatchResponseSchema, jobListSchema, webhookAttemptListSchema } from './response-schemas';
 import { component, type RouteDoc } from './route-doc';
@@ -100,6 +100,7 @@ export const jobsDocs: RouteDoc[] = [
     operationId: 'listJobs',
     tag: 'Jobs',
     summary: "List the tenant's jobs, newest first",
+    description: "`include=input` adds each job's `input` (as the job's own read does); unknown `include` names are `400`.",
     auth: true,
     envelope: 'voxq',
     query: listJobsQuerySchema,
@@ -112,11 +113,14 @@ export const jobsDocs: RouteDoc[] = [
     operationId: 'getJob',
     tag: 'Jobs',
     summary: 'A job: status, attempts, result or error',
+    description:
+      "`include=input` adds the job's `input` as it was queued (after validation and defaults; a transcribe job's audio as the object voxq stored), from Redis or the history tier alike: `null` when it was not kept (larger than 256 KiB as JSON, or the job is older than kept inputs). Webhook events never carry it.",
     auth: true,
     envelope: 'voxq',
     pathParams: jobId,
+    query: getJobQuerySchema,
     responses: { 200: { description: 'The job.', content: { 'application/json': { schema: Job } } } },
-    errors: [404],
+    errors: [400, 404],
   },
   {
     method: 'delete',
@@ -151,6 +155,20 @@ export const jobsDocs: RouteDoc[] = [
       },
     },
     errors: [404, 409],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}/input/audio',
+    operationId: 'getJobInputAudio',
+    tag: 'Jobs',
+    summary: "A transcribe job's audio",
+    description:
+      "The audio a transcribe job was given, as voxq stored it (an inline body, an upload, a fetched URL), streamed from S3 with its `Content-Type`. `404` for other job types, for an `s3://` reference outside voxq's bucket, and once the bucket's lifecycle rule has expired the object.",
+    auth: true,
+    envelope: 'voxq',
+    pathParams: jobId,
+    responses: { 200: { description: 'The audio.', content: { 'audio/*': { schema: binaryAudio }, 'application/octet-stream': { schema: binaryAudio } } } },
+    errors: [404],
   },
   {
     method: 'get',

@@ -86,6 +86,25 @@ export const serializedErrorSchema = z.strictObject({
   retryable: z.boolean(),
 });
 
+/**
+ * A job's input as kept with its record: the queued payload's input, after validation and
+ * defaults (a transcribe job's audio is the S3 object it was stored as, never the bytes).
+ * Bounded by the input schemas (a synthesize text 20,000 characters, embed texts 2,000,000 in
+ * all, any JSON body `API_JSON_LIMIT_BYTES`), and a record keeps at most 256 KiB of it as JSON
+ * (`MAX_KEPT_INPUT_BYTES` in libs/job-store): a larger one reads as null.
+ */
+export const jobInputSchema = z.union([
+  transcribeInputSchema,
+  synthesizeInputSchema,
+  // As stored: tools and the tool choice already read (a JSON Schema cannot describe their read's output).
+  completeInputSchema.extend({
+    tools: z.array(z.record(z.string(), z.unknown())).max(128).optional().meta({ description: 'The tools as validated, each with its `executionMode`.' }),
+    toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: z.string() })]).optional(),
+  }),
+  embedInputSchema,
+]);
+export type JobInput = z.infer<typeof jobInputSchema>;
+
 /** A job as the API and webhooks show it. */
 export const jobViewSchema = z.strictObject({
   id: z.string(),
@@ -105,11 +124,36 @@ export const jobViewSchema = z.strictObject({
   error: serializedErrorSchema.nullable(),
   /** The batch the job is a line of; absent for jobs submitted on their own. */
   batchId: z.string().optional(),
+  /**
+   * The job's input, only when asked for with `include=input` (never in webhook events): null
+   * when it was not kept (larger than 256 KiB as JSON, or the job is older than kept inputs).
+   */
+  input: jobInputSchema.nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 /** Where a job's result (audio for synthesize) is downloaded. */
 export const jobResultPath = (jobId: string) => `/v1/jobs/${jobId}/result`;
+
+/** What a job read may add to the view on request (`?include=input`). */
+export const JOB_INCLUDES = ['input'] as const;
+export type JobInclude = (typeof JOB_INCLUDES)[number];
+
+const includeList = new RegExp(`^(${JOB_INCLUDES.join('|')})(,(${JOB_INCLUDES.join('|')}))*$`);
+
+/** `include`: a comma-separated list of `JOB_INCLUDES` (`input`); an unknown name is a 400. Read with `jobIncludesOf`. */
+export const jobIncludeSchema = z
+  .string()
+  .max(64)
+  .regex(includeList, `must be a comma-separated list of: ${JOB_INCLUDES.join(', ')}`)
+  .meta({ description: "Fields to add to each job view, comma-separated: `input` (the job's input as stored)." });
+
+/** The names an `include` parameter (already validated) asks for. */
+export const jobIncludesOf = (include: string | undefined): JobInclude[] => (include ? (include.split(',') as JobInclude[]) : []);
+
+/** `GET /v1/jobs/:id` query. */
+export const getJobQuerySchema = z.strictObject({ include: jobIncludeSchema.optional() });
+export type GetJobQuery = z.infer<typeof getJobQuerySchema>;
 
 /** `GET /v1/jobs` query. */
 export const listJobsQuerySchema = z.strictObject({
@@ -118,6 +162,7 @@ export const listJobsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   /** Opaque cursor from a previous page's `nextCursor`. */
   cursor: z.string().max(256).optional(),
+  include: jobIncludeSchema.optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 

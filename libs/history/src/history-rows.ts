@@ -16,8 +16,14 @@ import {
  * store (the stores and the read path may then depend on it).
  */
 
-/** A finished job as the API shows it, and whose it is. */
+/**
+ * A finished job as the API shows it, and whose it is. Its `input` (when the record kept one)
+ * goes to a column of its own, read only by a read that asks for it.
+ */
 export type HistoricJob = JobView & { tenantId: string };
+
+/** A stored input, carried as stored (it was validated by its type's schema when the job was queued). */
+export const storedInputSchema = z.record(z.string(), z.unknown()).nullable();
 
 /** The stored view. Results were validated by their type's schema when written; here they are carried. */
 export const storedJobViewSchema = jobViewSchema.extend({ result: z.record(z.string(), z.unknown()).nullable() });

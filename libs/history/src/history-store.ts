@@ -65,9 +65,9 @@ export class HistoryStore {
     );
   }
 
-  /** A tenant's job, or null (none, or another tenant's). */
-  getJob(tenantId: string, id: string): Promise<JobView | null> {
-    return historyCall(() => getJob(this.pool, tenantId, id));
+  /** A tenant's job, or null (none, or another tenant's); `input: true` reads its input too. */
+  getJob(tenantId: string, id: string, options: { input?: boolean } = {}): Promise<JobView | null> {
+    return historyCall(() => getJob(this.pool, tenantId, id, options));
   }
 
   listJobs(tenantId: string, options: JobListOptions): Promise<HistoryPage<JobView>> {

@@ -34,6 +34,26 @@ describe('HistoryStore jobs (real Postgres)', () => {
     expect(await store.getJob(tenant, jobs[2]!.id)).toEqual(view);
   });
 
+  it("keeps a job's input in its own column: read only when asked, null when none was kept, never in the record", async () => {
+    const tenant = tenantId();
+    const input = { messages: [{ role: 'user', content: 'kept input' }], maxToolHops: 8 } as HistoricJob['input'];
+    const withInput = historicJob(tenant, NOW - 3000, { input });
+    const before = historicJob(tenant, NOW - 3001); // moved before inputs were kept: no input at all
+    const notKept = historicJob(tenant, NOW - 3002, { input: null }); // larger than a record keeps
+    await store.writeJobs([withInput, before, notKept]);
+    expect(await store.getJob(tenant, withInput.id)).not.toHaveProperty('input');
+    expect((await store.getJob(tenant, withInput.id, { input: true }))?.input).toEqual(input);
+    expect((await store.getJob(tenant, before.id, { input: true }))?.input).toBeNull();
+    expect((await store.getJob(tenant, notKept.id, { input: true }))?.input).toBeNull();
+    expect((await store.listJobs(tenant, { limit: 10 })).items.some((job) => 'input' in job)).toBe(false);
+    const listed = await store.listJobs(tenant, { limit: 10, input: true });
+    expect(listed.items.map((job) => job.input)).toEqual([input, null, null]);
+    // Another tenant sees neither the job nor its input.
+    expect(await store.getJob(tenantId(), withInput.id, { input: true })).toBeNull();
+    const { rows } = await pg.pool.query<{ record: Record<string, unknown> }>('SELECT record FROM jobs WHERE id = $1', [withInput.id]);
+    expect(rows[0]!.record).not.toHaveProperty('input');
+  });
+
   it('stores a result holding NUL characters (which Postgres refuses) with U+FFFD in their place, not a failed batch', async () => {
     const tenant = tenantId();
     const job = historicJob(tenant, NOW - 7000, { result: { text: 'before\u0000after' } as unknown as HistoricJob['result'] });

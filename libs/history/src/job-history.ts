@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
 import { historyBug } from './postgres-errors';
 import { insertRows, pageById, type Column } from './history-table';
-import { storedJobViewSchema, type HistoricJob, type HistoryPage } from './history-rows';
+import { storedInputSchema, storedJobViewSchema, type HistoricJob, type HistoryPage } from './history-rows';
 import { timeOfId } from './record-time';
 
 const JOB_COLUMNS: readonly Column[] = [
@@ -16,6 +16,7 @@ const JOB_COLUMNS: readonly Column[] = [
   { name: 'attempts', type: 'integer' },
   { name: 'batch_id', type: 'text' },
   { name: 'record', type: 'jsonb' },
+  { name: 'input', type: 'jsonb' },
 ];
 
 export interface JobListOptions {
@@ -24,6 +25,8 @@ export interface JobListOptions {
   limit: number;
   /** Exclusive: the last id of the previous page. */
   after?: string | undefined;
+  /** Read each job's input too (the view then carries `input`, null when none was kept). */
+  input?: boolean | undefined;
 }
 
 /** The creation time a record's id carries: its partition. An id voxq did not make is a bug of the caller's. */
@@ -35,9 +38,16 @@ export function createdAtOf(id: string): Date {
 
 const parseView = (record: unknown): JobView => storedJobViewSchema.parse(record) as JobView;
 
+/** The view of a row, with its input when the read selected it. */
+function viewOf(row: { record: unknown; input?: unknown }): JobView {
+  const view = parseView(row.record);
+  return 'input' in row ? { ...view, input: storedInputSchema.parse(row.input ?? null) as JobView['input'] } : view;
+}
+
 /** Writes finished jobs, each once (see `insertRows`); returns how many were new. */
 export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promise<number> {
-  const rows = jobs.map(({ tenantId, ...view }) => ({
+  // The view is the record; its input (absent in views made without it) has its own column.
+  const rows = jobs.map(({ tenantId, input, ...view }) => ({
     id: view.id,
     created_at: createdAtOf(view.id),
     tenant_id: tenantId,
@@ -48,6 +58,7 @@ export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promi
     attempts: view.attempts,
     batch_id: view.batchId ?? null,
     record: view,
+    input: input ?? null,
   }));
   return insertRows(
     pool,
@@ -58,16 +69,15 @@ export async function writeJobs(pool: Pool, jobs: readonly HistoricJob[]): Promi
   );
 }
 
-/** A tenant's job, or null when history has none with this id for this tenant. */
-export async function getJob(pool: Pool, tenantId: string, id: string): Promise<JobView | null> {
+/** A tenant's job, or null when history has none with this id for this tenant; `input: true` reads its input too. */
+export async function getJob(pool: Pool, tenantId: string, id: string, { input = false }: { input?: boolean } = {}): Promise<JobView | null> {
   const createdAt = timeOfId(id);
   if (!createdAt || !id.startsWith('job_')) return null;
-  const { rows } = await pool.query<{ record: unknown }>('SELECT record FROM jobs WHERE id = $1 AND created_at = $2 AND tenant_id = $3', [
-    id,
-    createdAt,
-    tenantId,
-  ]);
-  return rows[0] ? parseView(rows[0].record) : null;
+  const { rows } = await pool.query<{ record: unknown; input?: unknown }>(
+    `SELECT ${input ? 'record, input' : 'record'} FROM jobs WHERE id = $1 AND created_at = $2 AND tenant_id = $3`,
+    [id, createdAt, tenantId],
+  );
+  return rows[0] ? viewOf(rows[0]) : null;
 }
 
 /** A tenant's jobs newest first, as `JobStore.list` pages them (status and type filters, exclusive cursor). */
@@ -76,14 +86,14 @@ export async function listJobs(pool: Pool, tenantId: string, options: JobListOpt
   const where = ['tenant_id = $1'];
   if (options.status) where.push(`status = $${params.push(options.status)}`);
   if (options.type) where.push(`type = $${params.push(options.type)}`);
-  const page = await pageById<{ id: string; record: unknown }>(pool, {
+  const page = await pageById<{ id: string; record: unknown; input?: unknown }>(pool, {
     table: 'jobs',
     where,
     params,
-    select: 'record',
+    select: options.input ? 'record, input' : 'record',
     limit: options.limit,
     after: options.after,
     afterTime: options.after === undefined ? undefined : timeOfId(options.after),
   });
-  return { items: page.rows.map((row) => parseView(row.record)), nextCursor: page.nextCursor };
+  return { items: page.rows.map(viewOf), nextCursor: page.nextCursor };
 }

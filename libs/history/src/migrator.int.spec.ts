@@ -41,16 +41,18 @@ describe('migrate (real Postgres)', () => {
   it('applies only the new ones, in version order, and leaves no trace of one that fails', async () => {
     expect(await appliedMigrations(db.pool)).toEqual([]);
     await migrate(db.pool);
+    const applied = HISTORY_MIGRATIONS.map((m) => m.version);
+    const last = applied.at(-1)!;
     const later: Migration[] = [
       ...HISTORY_MIGRATIONS,
-      { version: 3, name: 'third', sql: 'ALTER TABLE second_table ADD COLUMN extra text' },
-      { version: 2, name: 'second', sql: 'CREATE TABLE second_table (id text PRIMARY KEY)' },
+      { version: last + 2, name: 'third', sql: 'ALTER TABLE second_table ADD COLUMN extra text' },
+      { version: last + 1, name: 'second', sql: 'CREATE TABLE second_table (id text PRIMARY KEY)' },
     ];
-    expect(await migrate(db.pool, later)).toEqual([2, 3]);
+    expect(await migrate(db.pool, later)).toEqual([last + 1, last + 2]);
 
-    const broken: Migration[] = [...later, { version: 4, name: 'broken', sql: 'CREATE TABLE fourth_table (id text); SELECT no_such_function()' }];
+    const broken: Migration[] = [...later, { version: last + 3, name: 'broken', sql: 'CREATE TABLE fourth_table (id text); SELECT no_such_function()' }];
     await expect(migrate(db.pool, broken)).rejects.toThrow(/no_such_function/);
-    expect(await appliedMigrations(db.pool)).toEqual([1, 2, 3]);
+    expect(await appliedMigrations(db.pool)).toEqual([...applied, last + 1, last + 2]);
     const { rows } = await db.pool.query(`SELECT to_regclass('fourth_table') AS t`);
     expect(rows[0].t).toBeNull();
   });

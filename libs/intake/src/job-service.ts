@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import type { Queue } from 'bullmq';
 import {
   type AudioReferenceInput,
+  type JobInclude,
   type JobOptions,
   type JobPayload,
   type JobRequest,
@@ -12,6 +13,7 @@ import {
   type ListJobsQuery,
   type QueuedJob,
   type TranscribeRequestInput,
+  jobIncludesOf,
   toolSecretRefs,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -281,20 +283,25 @@ export class JobService {
     return { ...request, input: { ...request.input, audio: { key, contentType: bytes.contentType, bytes: bytes.data.length } } };
   }
 
-  async get(principal: Principal, id: string): Promise<JobView> {
-    const record = await this.deps.store.get(principal.tenantId, id);
+  /** The tenant's job; `include: ['input']` adds its input (from Redis, or from the history tier's column). */
+  async get(principal: Principal, id: string, { include = [] }: { include?: readonly JobInclude[] } = {}): Promise<JobView> {
+    const input = include.includes('input');
+    const record = await this.deps.store.get(principal.tenantId, id, { input });
     if (!record) throw errors.notFound('job', id);
-    return toJobView(record);
+    return toJobView(record, { input });
   }
 
   async list(principal: Principal, query: ListJobsQuery) {
+    const input = jobIncludesOf(query.include).includes('input');
     const page = await this.deps.store.list(principal.tenantId, {
       limit: query.limit,
       ...(query.status ? { status: query.status } : {}),
       ...(query.type ? { type: query.type } : {}),
       ...(query.cursor ? { after: query.cursor } : {}),
+      ...(input ? { input } : {}),
     });
-    return { object: 'list' as const, data: page.jobs.map(toJobView), nextCursor: page.nextCursor, hasMore: page.nextCursor !== null };
+    const data = page.jobs.map((record) => toJobView(record, { input }));
+    return { object: 'list' as const, data, nextCursor: page.nextCursor, hasMore: page.nextCursor !== null };
   }
 
   /** Cancels a queued or running job; a finished one cannot be cancelled (409). */

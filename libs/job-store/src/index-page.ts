@@ -8,6 +8,8 @@ export interface IndexPageOptions<T> {
   limit: number;
   /** The hash holding a member's record. */
   recordKey: (id: string) => string;
+  /** Only these fields of each record (HMGET); absent: the whole hash (HGETALL). */
+  fields?: readonly string[];
   /** The record, or null when its hash is gone (expired): the member is then dropped. */
   parse: (hash: Record<string, string>) => T | null;
   /** Filters the index alone cannot express. */
@@ -29,8 +31,13 @@ export async function readIndexPage<T>(redis: RedisClient, options: IndexPageOpt
     const ids = await redis.zrange(index, after ? `(${after}` : '+', '-', 'BYLEX', 'REV', 'LIMIT', 0, batch);
     if (ids.length === 0) return { items, nextCursor: null };
     const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(options.recordKey(id));
-    const hashes = ((await pipeline.exec()) ?? []).map(([, h]) => h as Record<string, string>);
+    const { fields } = options;
+    for (const id of ids) {
+      if (fields) pipeline.hmget(options.recordKey(id), ...fields);
+      else pipeline.hgetall(options.recordKey(id));
+    }
+    const replies = ((await pipeline.exec()) ?? []).map(([, reply]) => reply);
+    const hashes = fields ? replies.map((values) => fieldsToObject(fields, values as Array<string | null>)) : (replies as Array<Record<string, string>>);
     const expired: string[] = [];
     let full = false;
     for (const [i, hash] of hashes.entries()) {
@@ -85,6 +92,16 @@ export function mergeIndexPages<T>(
   if (merged.length > limit) return { items, nextCursor: idOf(items.at(-1)!) };
   if (bound === null) return { items, nextCursor: null };
   return { items, nextCursor: items.length > 0 ? idOf(items.at(-1)!) : bound };
+}
+
+/** An HMGET reply as the object HGETALL would give for those fields (absent ones left out). */
+export function fieldsToObject(fields: readonly string[], values: ReadonlyArray<string | null>): Record<string, string> {
+  const out: Record<string, string> = {};
+  fields.forEach((field, i) => {
+    const value = values[i];
+    if (value !== null && value !== undefined) out[field] = value;
+  });
+  return out;
 }
 
 /** A Redis reply of alternating fields and values, as an object. */

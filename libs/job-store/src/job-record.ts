@@ -44,8 +44,22 @@ export const jobRecordSchema = z.object({
   batchId: z.string().optional(),
   /** The submitting request's id: for log correlation only, never shown in the job's view. */
   requestId: z.string().optional(),
+  // The payload's input, validated by its type's schema when the job was queued; here only carried.
+  // Absent when it was larger than MAX_KEPT_INPUT_BYTES, or the job was made before inputs were kept.
+  input: json(z.record(z.string(), z.unknown())).optional(),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+/**
+ * The most bytes of input (as JSON) a record keeps. The schemas already bound an input (a
+ * synthesize text to 20,000 characters, embed texts to 2,000,000 in all, any JSON body to
+ * `API_JSON_LIMIT_BYTES`); this keeps a hot record small whatever a chat or an embed job
+ * carries, while every synthesize text, transcribe reference and ordinary chat fits whole.
+ */
+export const MAX_KEPT_INPUT_BYTES = 256 * 1024;
+
+/** Every field of a record but its input: what a read that does not show the input fetches (HMGET). */
+export const RECORD_FIELDS_WITHOUT_INPUT = Object.keys(jobRecordSchema.shape).filter((field) => field !== 'input');
 
 /** The fields a new record starts with, as Redis hash values. */
 export interface NewJobFields {
@@ -59,6 +73,8 @@ export interface NewJobFields {
   webhook: JobView['webhook'];
   batchId?: string;
   requestId?: string;
+  /** The payload's input; kept when its JSON is at most `MAX_KEPT_INPUT_BYTES`. */
+  input?: QueuedJob['payload']['input'];
 }
 
 /** A queued job's record fields, from the data its BullMQ job carries. */
@@ -72,12 +88,22 @@ export function newJobFields(id: string, data: QueuedJob): NewJobFields {
     constraints: data.payload.constraints,
     metadata: data.payload.metadata,
     webhook: data.payload.webhook ?? null,
+    input: data.payload.input,
     ...(data.batchId ? { batchId: data.batchId } : {}),
     ...(data.requestId ? { requestId: data.requestId } : {}),
   };
 }
 
+/** The input as a hash value, or null when it is larger than a record keeps. */
+function keptInput(input: NewJobFields['input']): string | null {
+  if (input === undefined) return null;
+  const json = JSON.stringify(input);
+  // A UTF-16 unit is at most 3 bytes of UTF-8: count the bytes only when it may matter.
+  return json.length * 3 <= MAX_KEPT_INPUT_BYTES || Buffer.byteLength(json) <= MAX_KEPT_INPUT_BYTES ? json : null;
+}
+
 export function toHashFields(fields: NewJobFields): string[] {
+  const input = keptInput(fields.input);
   return [
     'id',
     fields.id,
@@ -97,10 +123,14 @@ export function toHashFields(fields: NewJobFields): string[] {
     JSON.stringify(fields.webhook),
     ...(fields.batchId ? ['batchId', fields.batchId] : []),
     ...(fields.requestId ? ['requestId', fields.requestId] : []),
+    ...(input === null ? [] : ['input', input]),
   ];
 }
 
-/** A record from the history tier, which keeps the view and its tenant (not the submitting request's id). */
+/**
+ * A record from the history tier, which keeps the view and its tenant (not the submitting
+ * request's id), and the input when the read asked for it.
+ */
 export function fromJobView(view: JobView, tenantId: string): JobRecord {
   return {
     id: view.id,
@@ -118,10 +148,17 @@ export function fromJobView(view: JobView, tenantId: string): JobRecord {
     ...(view.result ? { result: view.result } : {}),
     ...(view.error ? { error: view.error } : {}),
     ...(view.batchId ? { batchId: view.batchId } : {}),
+    ...(view.input ? { input: view.input } : {}),
   };
 }
 
-export function toJobView(record: JobRecord): JobView {
+export interface ViewOptions {
+  /** Add the input (`include=input`): null when the record did not keep it. */
+  input?: boolean;
+}
+
+/** The job as the API shows it; webhook events and the other surfaces use it without the input. */
+export function toJobView(record: JobRecord, { input = false }: ViewOptions = {}): JobView {
   return {
     id: record.id,
     object: 'job',
@@ -138,5 +175,6 @@ export function toJobView(record: JobRecord): JobView {
     result: (record.result as JobView['result']) ?? null,
     error: record.error ?? null,
     ...(record.batchId ? { batchId: record.batchId } : {}),
+    ...(input ? { input: (record.input as JobView['input']) ?? null } : {}),
   };
 }

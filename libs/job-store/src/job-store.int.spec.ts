@@ -5,7 +5,7 @@ import { createRedisConnection } from '@voxq/queues';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { IdempotencyStore } from './idempotency-store';
 import { newJobId } from './job-id';
-import type { NewJobFields } from './job-record';
+import { MAX_KEPT_INPUT_BYTES, toJobView, type NewJobFields } from './job-record';
 import { JobStore } from './job-store';
 
 const config = testConfig();
@@ -46,6 +46,37 @@ describe('JobStore', () => {
     expect(done.record).toMatchObject({ status: 'completed', attempts: 2, result: { text: 'hi' }, metadata: { k: 'v' } });
     expect(await redis.ttl(KeyShards.for(config.redis).keysFor(job.id).jobs.record(job.id))).toBeGreaterThan(0);
     expect(await store.start(job)).toEqual({ kind: 'terminal', status: 'completed' });
+  });
+
+  it("keeps the input in the record's one write, shows it only when asked, and keeps none past the bound", async () => {
+    const input = { text: 'Read me back.', speed: 1 } as NewJobFields['input'];
+    const job = { ...fields('acme-input', 'synthesize'), input };
+    await store.create(job);
+    const record = await store.get('acme-input', job.id, { input: true });
+    expect(record?.input).toEqual(input);
+    // A read that does not ask leaves it in Redis.
+    const plain = await store.get('acme-input', job.id);
+    expect(plain).toMatchObject({ id: job.id, status: 'queued', metadata: { k: 'v' } });
+    expect(plain).not.toHaveProperty('input');
+    expect(toJobView(record!)).not.toHaveProperty('input');
+    expect(toJobView(record!, { input: true }).input).toEqual(input);
+    expect(await store.get('someone-else', job.id)).toBeNull();
+    // A page without inputs leaves them in Redis; with them, each record has its own.
+    expect((await store.list('acme-input', { limit: 10 })).jobs[0]).not.toHaveProperty('input');
+    expect((await store.list('acme-input', { limit: 10, input: true })).jobs[0]?.input).toEqual(input);
+    // A worker creating the record (the API's write not made yet) writes the input the same way.
+    const started = { ...fields('acme-input', 'synthesize'), input };
+    expect(await store.start(started)).toMatchObject({ kind: 'started' });
+    expect((await store.read(started.id))?.input).toEqual(input);
+    // The finished record sent back to the worker (for its webhook event) leaves the input behind.
+    const done = await store.complete(started, { text: 'ok' });
+    expect(done.kind === 'ok' && done.record).not.toHaveProperty('input');
+
+    const huge = { ...fields('acme-input', 'embed'), input: { input: 'x'.repeat(MAX_KEPT_INPUT_BYTES) } as NewJobFields['input'] };
+    await store.create(huge);
+    const kept = await store.get('acme-input', huge.id, { input: true });
+    expect(kept?.input).toBeUndefined();
+    expect(toJobView(kept!, { input: true }).input).toBeNull();
   });
 
   it('keeps the first start time; a resumed attempt is not counted again', async () => {

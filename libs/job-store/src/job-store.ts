@@ -2,8 +2,8 @@ import type { RedisClient } from '@voxq/redis-keys';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
 import { defineScripts, type KeyShards } from '@voxq/redis-keys';
-import { mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
-import { fromJobView, jobRecordSchema, toHashFields, type JobRecord, type NewJobFields } from './job-record';
+import { fieldsToObject, mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
+import { fromJobView, jobRecordSchema, RECORD_FIELDS_WITHOUT_INPUT, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
 import transitionLua from './scripts/job-transition.lua';
@@ -13,11 +13,12 @@ const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'
 /**
  * The history tier as the job store reads it (`libs/history`'s HistoryStore, Postgres):
  * finished records are moved there (`HistoryHandoff`), and read from there once Redis no
- * longer holds them. It keeps a job's view and its tenant.
+ * longer holds them. It keeps a job's view, its tenant and its input (read only when asked:
+ * the view then carries `input`, null when none was kept).
  */
 export interface JobHistory {
   /** A tenant's finished job, or null (none, or another tenant's). */
-  getJob(tenantId: string, id: string): Promise<JobView | null>;
+  getJob(tenantId: string, id: string, options?: { input?: boolean }): Promise<JobView | null>;
   /** A tenant's finished jobs, newest first, with the same exclusive cursor as `JobStore.list`. */
   listJobs(tenantId: string, options: ListOptions): Promise<{ items: JobView[]; nextCursor: string | null }>;
 }
@@ -33,6 +34,8 @@ export interface ListOptions {
   limit: number;
   /** Exclusive: the last id of the previous page. */
   after?: string;
+  /** Read the records' inputs too (`include=input`); without it they are left in Redis and Postgres. */
+  input?: boolean;
 }
 
 /** The job record scripts (scripts/*.lua), each one atomic status change. */
@@ -176,11 +179,15 @@ export class JobStore {
     return { kind: 'missing' };
   }
 
-  /** A tenant's job, or null when it does not exist or belongs to another tenant. Redis first, then the history tier. */
-  async get(tenantId: string, id: string): Promise<JobRecord | null> {
-    const record = await this.read(id);
+  /**
+   * A tenant's job, or null when it does not exist or belongs to another tenant. Redis first,
+   * then the history tier. Its input is read (from either) only with `input: true`: a client
+   * polling a job would otherwise fetch up to 256 KiB it does not show on every read.
+   */
+  async get(tenantId: string, id: string, { input = false }: { input?: boolean } = {}): Promise<JobRecord | null> {
+    const record = input ? await this.read(id) : await this.readWithoutInput(id);
     if (record) return record.tenantId === tenantId ? record : null;
-    const view = this.history ? await this.history.getJob(tenantId, id) : null;
+    const view = this.history ? await this.history.getJob(tenantId, id, { input }) : null;
     return view && fromJobView(view, tenantId);
   }
 
@@ -190,6 +197,11 @@ export class JobStore {
    */
   async read(id: string): Promise<JobRecord | null> {
     const hash = await this.redis.hgetall(this.recordKey(id));
+    return hash.id ? jobRecordSchema.parse(hash) : null;
+  }
+
+  private async readWithoutInput(id: string): Promise<JobRecord | null> {
+    const hash = fieldsToObject(RECORD_FIELDS_WITHOUT_INPUT, await this.redis.hmget(this.recordKey(id), ...RECORD_FIELDS_WITHOUT_INPUT));
     return hash.id ? jobRecordSchema.parse(hash) : null;
   }
 
@@ -221,6 +233,8 @@ export class JobStore {
           limit: options.limit,
           ...(options.after ? { after: options.after } : {}),
           recordKey: jobs.record,
+          // A page without inputs leaves them in Redis: up to 256 KiB each, on up to 100 records.
+          ...(options.input ? {} : { fields: RECORD_FIELDS_WITHOUT_INPUT }),
           parse: (hash) => (hash.id ? jobRecordSchema.parse(hash) : null),
           // Indexes are per tenant; the type filter applies inside a status index.
           keep: (record) => record.tenantId === tenantId && (!type || record.type === type),

@@ -139,7 +139,8 @@ function jobLane(handoff: HistoryHandoff, writer: HistoryWriter, shards: readonl
     async move(shard, limit) {
       const batch = await handoff.take(shard, limit);
       if (!batch) return 0;
-      const jobs = batch.records.map((record) => ({ ...toJobView(record), tenantId: record.tenantId }));
+      // The input moves too (its own column), so `include=input` answers for a job only Postgres holds.
+      const jobs = batch.records.map((record) => ({ ...toJobView(record, { input: true }), tenantId: record.tenantId }));
       const statements: Array<typeof jobs> = [];
       for (let i = 0; i < jobs.length; i += statementSize) statements.push(jobs.slice(i, i + statementSize));
       // All written before any is released: a failure leaves the whole round waiting, to be written again.

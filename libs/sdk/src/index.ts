@@ -5,7 +5,7 @@ export { retryDelayMs } from './backoff';
 export { VoxqError, parseRetryAfter, type VoxqErrorFields } from './voxq-error';
 export { verifyWebhook, type WebhookHeaders } from './verify-webhook';
 export { readServerSentEvents, type ServerSentEvent } from './sse';
-export type { JobsResource, CreateJobOptions, WaitOptions } from './jobs.resource';
+export type { JobsResource, CreateJobOptions, GetJobOptions, WaitOptions } from './jobs.resource';
 export type { UploadsResource, CreateUploadOptions } from './uploads.resource';
 export type { BatchesResource } from './batches.resource';
 export type { FilesResource, CreateFileOptions } from './files.resource';

@@ -1,4 +1,4 @@
-import type { JobView } from '@voxq/contracts';
+import type { JobInclude, JobView } from '@voxq/contracts';
 import { sleep } from './sleep';
 import { readServerSentEvents } from './sse';
 import type { Transport } from './transport';
@@ -25,6 +25,15 @@ export interface WaitOptions {
   pollIntervalMs?: number;
   signal?: AbortSignal;
 }
+
+export interface GetJobOptions {
+  /** Fields to add to the view: `input` (the job's input as stored). @defaultValue none */
+  include?: JobInclude[];
+  signal?: AbortSignal;
+}
+
+/** `include` as the API reads it: one comma-separated value, left out when empty. */
+const includeParam = (include: readonly JobInclude[] | undefined) => (include?.length ? include.join(',') : undefined);
 
 const FINAL_EVENTS = new Set(['completed', 'failed', 'cancelled']);
 const jobPath = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`;
@@ -56,13 +65,16 @@ export class JobsResource {
     return page.data;
   }
 
-  get(id: string, options: { signal?: AbortSignal } = {}): Promise<JobView> {
-    return this.http.json<JobView>({ method: 'GET', path: jobPath(id), ...options });
+  /** `GET /v1/jobs/:id`; `include: ['input']` adds the job's `input` (null when it was not kept). */
+  get(id: string, options: GetJobOptions = {}): Promise<JobView> {
+    const { include, ...rest } = options;
+    return this.http.json<JobView>({ method: 'GET', path: jobPath(id), query: { include: includeParam(include) }, ...rest });
   }
 
-  /** One page, newest first; pass the page's `nextCursor` as `cursor` for the next. */
+  /** One page, newest first; pass the page's `nextCursor` as `cursor` for the next. `include: ['input']` adds each job's input. */
   list(query: JobListQuery = {}, options: { signal?: AbortSignal } = {}): Promise<JobPage> {
-    return this.http.json<JobPage>({ method: 'GET', path: '/v1/jobs', query: { ...query }, ...options });
+    const { include, ...rest } = query;
+    return this.http.json<JobPage>({ method: 'GET', path: '/v1/jobs', query: { ...rest, include: includeParam(include) }, ...options });
   }
 
   /** Every job the query matches, page after page (`for await (const job of client.jobs.listAll())`). */

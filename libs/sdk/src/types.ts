@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   BatchObject,
+  JobInclude,
   JobLiveEvent,
   JobStatus,
   JobView,
@@ -17,6 +18,8 @@ export type {
   BatchObject,
   BatchStatus,
   CompleteResult,
+  JobInclude,
+  JobInput,
   JobLiveEvent,
   JobResult,
   JobStatus,
@@ -40,8 +43,8 @@ export type ConstraintsInput = z.input<typeof constraintsSchema>;
 export type MetadataInput = z.input<typeof metadataSchema>;
 export type WebhookTargetInput = z.input<typeof webhookTargetSchema>;
 
-/** `GET /v1/jobs` filters; every field is optional. */
-export type JobListQuery = Partial<ListJobsQuery>;
+/** `GET /v1/jobs` filters; every field is optional. `include: ['input']` adds each job's input. */
+export type JobListQuery = Partial<Omit<ListJobsQuery, 'include'>> & { include?: JobInclude[] };
 
 /** One page of `GET /v1/jobs`, newest first. */
 export interface JobPage {

@@ -34,6 +34,18 @@ describe('VoxqClient transport', () => {
     expect((calls[0]!.init.headers as Record<string, string>)['authorization']).toBe('Bearer vq_k');
   });
 
+  it('asks for the input with include=input on a read and a list, and not otherwise', async () => {
+    const { calls, fetch } = scripted([ok(), ok({ data: [], nextCursor: null, hasMore: false }), ok()]);
+    await client(fetch).jobs.get('job_1', { include: ['input'] });
+    await client(fetch).jobs.list({ type: 'synthesize', include: ['input'] });
+    await client(fetch).jobs.get('job_1', { include: [] });
+    expect(calls.map((c) => c.url)).toEqual([
+      'http://voxq.test/v1/jobs/job_1?include=input',
+      'http://voxq.test/v1/jobs?type=synthesize&include=input',
+      'http://voxq.test/v1/jobs/job_1',
+    ]);
+  });
+
   it('retries jobs.create under one generated Idempotency-Key after a 503 and a network error', async () => {
     const { calls, fetch } = scripted([envelope(503, { type: 'api_error', code: 'unavailable', message: 'busy' }), new TypeError('fetch failed'), ok()]);
     await expect(client(fetch).jobs.create({ type: 'synthesize', input: { text: 'hi' } })).resolves.toMatchObject({ id: 'job_1' });

@@ -1,24 +1,50 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BatchEndpoint, BatchObject } from '@voxq/contracts';
 import { BatchProgress } from '../batch-parts';
-import { BATCH_ENDPOINT_CHOICES, isFinalBatch, newestFirst } from '../batches';
+import { BATCH_ENDPOINT_CHOICES, isFinalBatch, mergeBatches } from '../batches';
 import { formatBytes, formatUnix } from '../format';
 import { hrefOf } from '../routes';
 import { ErrorNote, Section, StatusBadge, useApi, useLoad } from '../ui';
 
 /** The list is read again this often while a batch on it is still moving. */
 const BATCH_REFRESH_MS = 3_000;
+/** Batches a page of the list shows, and each "Load more" adds. */
+const BATCH_PAGE_SIZE = 20;
 
 interface BatchList {
   data: BatchObject[];
   has_more: boolean;
 }
 
+/**
+ * The first page is read again while a batch on it moves; older pages are read on request
+ * (`after`, OpenAI's cursor: the last id shown). A batch the refreshed first page no longer
+ * holds (newer ones pushed it off) stays in `older`, so nothing drops out of the list.
+ */
 export function BatchesPage() {
   const api = useApi();
-  const list = useLoad((signal) => api.get<BatchList>('/v1/batches?limit=50', signal), [api]);
-  const batches = newestFirst(list.data?.data ?? []);
-  const anyOpen = batches.some((batch) => !isFinalBatch(batch.status));
+  const list = useLoad((signal) => api.get<BatchList>(`/v1/batches?limit=${BATCH_PAGE_SIZE}`, signal), [api]);
+  const [older, setOlder] = useState<{ batches: BatchObject[]; hasMore: boolean } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<Error | null>(null);
+  const batches = mergeBatches(list.data?.data ?? [], older?.batches ?? []);
+  const hasMore = older ? older.hasMore : (list.data?.has_more ?? false);
+  const anyOpen = (list.data?.data ?? []).some((batch) => !isFinalBatch(batch.status));
+
+  const loadMore = async () => {
+    const last = batches.at(-1);
+    if (!last) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    try {
+      const page = await api.get<BatchList>(`/v1/batches?limit=${BATCH_PAGE_SIZE}&after=${encodeURIComponent(last.id)}`);
+      setOlder({ batches: mergeBatches(batches, page.data), hasMore: page.has_more });
+    } catch (error) {
+      setMoreError(error as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   useEffect(() => {
     if (!anyOpen) return;
@@ -37,7 +63,7 @@ export function BatchesPage() {
       <NewBatch />
       <Section title="Your batches" id="batches">
         <p class="visually-hidden" aria-live="polite">
-          {list.loading && !list.data ? 'Loading…' : `${batches.length}${list.data?.has_more ? '+' : ''} batch${batches.length === 1 ? '' : 'es'}`}
+          {list.loading && !list.data ? 'Loading…' : `${batches.length}${hasMore ? '+' : ''} batch${batches.length === 1 ? '' : 'es'} shown`}
         </p>
         {list.error ? <ErrorNote error={list.error} title="The batches could not be loaded" /> : null}
         {list.data && batches.length === 0 ? <p class="muted">No batches yet. Upload a file above.</p> : null}
@@ -74,6 +100,15 @@ export function BatchesPage() {
                 ))}
               </tbody>
             </table>
+          </div>
+        ) : null}
+        {moreError ? <ErrorNote error={moreError} title="Older batches could not be loaded" /> : null}
+        {hasMore && batches.length > 0 ? (
+          <div class="list-more">
+            <button type="button" class="button" onClick={() => void loadMore()} disabled={loadingMore} aria-describedby="batches-shown">
+              {loadingMore ? 'Loading…' : 'Load more'}
+            </button>
+            <span class="muted small" id="batches-shown">{`${batches.length} shown, newest first`}</span>
           </div>
         ) : null}
       </Section>

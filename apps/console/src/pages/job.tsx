@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CompleteResult, JobView, SynthesizeResult, TranscribeResult, WebhookDeliveryView } from '@voxq/contracts';
 import { DeliveriesTable } from '../deliveries';
 import { elapsed, formatBytes, formatMs, formatSeconds, formatTime } from '../format';
-import { submittedAudio, submittedInput } from '../inputs';
+import { InputSection, useInputAudio } from '../job-input';
 import { applyEvent, isFinished } from '../live';
 import { ErrorNote, Facts, Json, Section, StatusBadge, useApi, useLoad } from '../ui';
 
@@ -45,7 +45,8 @@ function describe(type: string, data: Record<string, unknown>): TimelineEntry | 
 export function JobPage({ id }: { id: string }) {
   const api = useApi();
   const path = `/v1/jobs/${encodeURIComponent(id)}`;
-  const loaded = useLoad((signal) => api.get<JobView>(path, signal), [api, id]);
+  // With its input: the event stream's views (and a cancel's answer) carry none, so the input shown is this first read's.
+  const loaded = useLoad((signal) => api.get<JobView>(`${path}?include=input`, signal), [api, id]);
   const [job, setJob] = useState<JobView | undefined>(undefined);
   const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
   const [reply, setReply] = useState('');
@@ -53,6 +54,7 @@ export function JobPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<Error | null>(null);
   const current = job ?? loaded.data;
   const open = current ? !isFinished(current.status) : false;
+  const inputAudio = useInputAudio(loaded.data);
 
   useEffect(() => {
     if (loaded.data) setJob(loaded.data);
@@ -141,7 +143,7 @@ export function JobPage({ id }: { id: string }) {
             ]}
           />
         </Section>
-        <InputSection job={current} />
+        <InputSection job={{ ...current, input: loaded.data?.input }} audio={inputAudio} />
       </div>
 
       {open || timeline.length > 0 ? (
@@ -162,7 +164,7 @@ export function JobPage({ id }: { id: string }) {
         </Section>
       ) : null}
 
-      {result ? <ResultSection job={current} /> : null}
+      {result ? <ResultSection job={current} inputAudio={inputAudio.data ?? undefined} /> : null}
       {result?.providerAttempts?.length ? <AttemptsSection attempts={result.providerAttempts} /> : null}
       {result?.scoresRunId ? <ScoresSection runId={result.scoresRunId} /> : null}
       <DeliveriesSection jobId={current.id} finished={!open} />
@@ -185,50 +187,12 @@ export function JobPage({ id }: { id: string }) {
   );
 }
 
-function InputSection({ job }: { job: JobView }) {
-  const input = submittedInput(job.id);
-  const audio = submittedAudio(job.id);
-  return (
-    <Section title="Input">
-      {!input ? (
-        <p class="muted">The API does not return a job's input; the console shows it for jobs submitted from this tab.</p>
-      ) : input.type === 'synthesize' ? (
-        <>
-          <blockquote class="quote">{input.text}</blockquote>
-          <Facts
-            items={[
-              ['Voice', input.voice ?? null],
-              ['Format', input.format ?? null],
-            ]}
-          />
-        </>
-      ) : input.type === 'complete' ? (
-        <>
-          {input.systemPrompt ? <Facts items={[['System', input.systemPrompt]]} /> : null}
-          <blockquote class="quote">{input.prompt}</blockquote>
-        </>
-      ) : (
-        <>
-          <Facts
-            items={[
-              ['File', input.fileName],
-              ['Type', input.contentType],
-              ['Size', formatBytes(input.bytes)],
-            ]}
-          />
-          {audio ? <audio controls src={audio} preload="metadata" aria-label="The audio sent" id="input-audio" /> : null}
-        </>
-      )}
-    </Section>
-  );
-}
-
-function ResultSection({ job }: { job: JobView }) {
+function ResultSection({ job, inputAudio }: { job: JobView; inputAudio: string | undefined }) {
   switch (job.type) {
     case 'synthesize':
       return <SpeechResult job={job} result={job.result as SynthesizeResult} />;
     case 'transcribe':
-      return <TranscriptResult job={job} result={job.result as TranscribeResult} />;
+      return <TranscriptResult result={job.result as TranscribeResult} audioUrl={inputAudio} />;
     case 'complete': {
       const result = job.result as CompleteResult;
       return (
@@ -286,8 +250,8 @@ function SpeechResult({ job, result }: { job: JobView; result: SynthesizeResult 
   );
 }
 
-function TranscriptResult({ job, result }: { job: JobView; result: TranscribeResult }) {
-  const audioUrl = submittedAudio(job.id);
+/** The transcript by segment; each start plays the job's audio from there (when the console could fetch it). */
+function TranscriptResult({ result, audioUrl }: { result: TranscribeResult; audioUrl: string | undefined }) {
   const player = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(-1);
   const segments = result.segments ?? [];

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JobView } from '@voxq/contracts';
 import { formatBytes } from '../format';
-import { rememberInput } from '../inputs';
 import { isFinished } from '../live';
 import { hrefOf, type SubmitTab } from '../routes';
 import { ErrorNote, useApi } from '../ui';
@@ -51,7 +50,6 @@ function SpeechForm() {
     try {
       const input = { text, format, ...(voice.trim() ? { voice: voice.trim() } : {}) };
       const job = await api.json<JobView>('POST', '/v1/jobs', { type: 'synthesize', input });
-      rememberInput(job.id, { type: 'synthesize', text, voice: voice.trim() || undefined, format });
       openJob(job.id);
     } catch (e) {
       setError(e as Error);
@@ -112,7 +110,6 @@ function ChatForm() {
     try {
       const input = { messages: [{ role: 'user', content: prompt }], stream: true, ...(system.trim() ? { systemPrompt: system.trim() } : {}) };
       const submitted = await api.json<JobView>('POST', '/v1/jobs', { type: 'complete', input });
-      rememberInput(submitted.id, { type: 'complete', prompt, systemPrompt: system.trim() || undefined });
       setJob(submitted);
       const controller = new AbortController();
       stream.current = controller;
@@ -220,7 +217,6 @@ function AudioForm() {
     try {
       const type = file.blob.type || 'application/octet-stream';
       const job = await api.upload<JobView>('/v1/jobs', file.blob, type);
-      rememberInput(job.id, { type: 'transcribe', fileName: file.name, contentType: type, bytes: file.blob.size }, file.blob);
       openJob(job.id);
     } catch (e) {
       setError(e as Error);

@@ -1,7 +1,17 @@
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '@voxq/config';
-import { jobBatchRequestSchema, jobOptionsSchema, listJobsQuerySchema, routingIntentSchema, constraintsSchema, metadataSchema } from '@voxq/contracts';
+import {
+  constraintsSchema,
+  getJobQuerySchema,
+  jobBatchRequestSchema,
+  jobIncludesOf,
+  jobOptionsSchema,
+  listJobsQuerySchema,
+  metadataSchema,
+  routingIntentSchema,
+  type TranscribeInput,
+} from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import { JOB_ID_PATTERN } from '@voxq/job-store';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
@@ -23,6 +33,18 @@ function binarySubmission(req: Request): Submission {
     ...(webhookUrl === undefined ? {} : { webhook: { url: webhookUrl } }),
   });
   return { ...options, type: 'transcribe', input: { audio: { data: req.body, contentType: req.header('content-type')! } } };
+}
+
+/** Streams an object of voxq's bucket as the answer (never buffered here); a missing one is `missing()`. */
+async function sendObject(objects: ObjectStore, key: string, res: Response, missing: () => Error): Promise<void> {
+  const { body, object } = await objects.getStream({ key }).catch((error: unknown) => {
+    throw (error as { status?: number }).status === 404 ? missing() : error;
+  });
+  res.setHeader('Content-Type', object.contentType);
+  res.setHeader('Content-Length', String(object.size));
+  if (object.etag) res.setHeader('ETag', object.etag);
+  // A client that goes away mid-download ends the S3 stream too (pipeline destroys both).
+  await pipeline(body, res).catch(() => undefined);
 }
 
 function jobIdOf(req: Request): string {
@@ -67,7 +89,8 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
   });
 
   router.get('/v1/jobs/:id', async (req, res) => {
-    res.json(await deps.jobs.get(principalOf(req), jobIdOf(req)));
+    const query = parseOrThrow(getJobQuerySchema, req.query, 'query');
+    res.json(await deps.jobs.get(principalOf(req), jobIdOf(req), { include: jobIncludesOf(query.include) }));
   });
 
   router.delete('/v1/jobs/:id', async (req, res) => {
@@ -88,14 +111,22 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
     if (job.type !== 'synthesize') return void res.json(job.result);
     const key = (job.result as { audio?: { key?: string } }).audio?.key;
     if (!key || tenantOfKey(key) !== tenantId) throw errors.notFound('result', job.id);
-    const { body, object } = await deps.objects.getStream({ key }).catch((error: unknown) => {
-      throw (error as { status?: number }).status === 404 ? errors.notFound('result', job.id) : error;
-    });
-    res.setHeader('Content-Type', object.contentType);
-    res.setHeader('Content-Length', String(object.size));
-    if (object.etag) res.setHeader('ETag', object.etag);
-    // A client that goes away mid-download ends the S3 stream too (pipeline destroys both).
-    await pipeline(body, res).catch(() => undefined);
+    await sendObject(deps.objects, key, res, () => errors.notFound('result', job.id));
+  });
+
+  /**
+   * A transcribe job's audio, as voxq stored it (an inline body, an upload, a fetched URL):
+   * what the console plays beside the transcript. Only an object in voxq's bucket under the
+   * caller's tenant is served; an `s3://` reference to another bucket is the tenant's own to
+   * read, and an object past the bucket's lifecycle is gone (404 either way).
+   */
+  router.get('/v1/jobs/:id/input/audio', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const job = await deps.jobs.get(principalOf(req), jobIdOf(req), { include: ['input'] });
+    const audio = job.type === 'transcribe' ? (job.input as TranscribeInput | null | undefined)?.audio : undefined;
+    const missing = () => errors.notFound('object', `${job.id}/input/audio`);
+    if (!audio || audio.bucket !== undefined || tenantOfKey(audio.key) !== tenantId) throw missing();
+    await sendObject(deps.objects, audio.key, res, missing);
   });
 
   return router;

@@ -63,7 +63,14 @@ end
 if final then redis.call('PUBLISH', KEYS[1] .. ':done', to) end
 local out = {'ok', cur}
 -- The new record comes back with the answer when asked: webhooks are built from it without a read.
+-- Its input stays here (up to 256 KiB no event needs): the worker would receive it on every job.
 if returnRecord == '1' then
-  for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do out[#out + 1] = v end
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    if all[i] ~= 'input' then
+      out[#out + 1] = all[i]
+      out[#out + 1] = all[i + 1]
+    end
+  end
 end
 return out
