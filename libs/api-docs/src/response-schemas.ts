@@ -126,9 +126,9 @@ export const usageViewSchema = z.strictObject({
   breakdown: z.array(
     z.strictObject({
       provider: z.string(),
-      /** The capability: `stt`, `tts`, `llm`, or `embedding`. */
+      /** The capability: `stt`, `tts`, `llm`, `embedding` or `image`. */
       type: capabilitySchema,
-      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens']),
+      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens', 'images']),
       /** Always `MANAGED`: tenants use the operator's provider keys. */
       keySource: z.literal('MANAGED'),
       quantity: z.number(),

@@ -27,7 +27,9 @@ export function resolveModel<C extends Capability>(runtime: ProviderRuntime, cap
   return { provider: byPair, model };
 }
 
-const servesModel = (provider: Pick<Provider, 'defaultModel' | 'profile'>, model: string) => namedModels(provider).includes(model);
+/** Whether the provider answers to `model` by name: an image provider to each model it knows the parameters of, too. */
+export const servesModel = (provider: Provider, model: string) =>
+  namedModels(provider).includes(model) || (provider.capability === 'image' && Object.hasOwn(provider.models, model));
 
 /**
  * `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields) for any name a request

@@ -21,6 +21,16 @@ export {
   type EmbeddingsFormat,
   type EmbeddingsRequest,
 } from './openai/embeddings';
+export {
+  imagesFormatOf,
+  imagesRequest,
+  imagesRequestSchema,
+  imagesResponse,
+  type ImageAnswerOptions,
+  type ImageJobRequest,
+  type ImagesFormat,
+  type ImagesRequest,
+} from './openai/images';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
 export { speechReference, speechRequest, speechRequestSchema, speechSubmission, type SpeechRequest } from './openai/speech';
