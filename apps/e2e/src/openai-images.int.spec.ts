@@ -91,6 +91,15 @@ describe('images', () => {
     expect(two.data![0]!.b64_json).not.toBe(two.data![1]!.b64_json);
   });
 
+  it("the simulator answers OpenAI's url form itself, with a picture it serves without a key", async () => {
+    const direct = new OpenAI({ baseURL: stack.simulator.baseUrlFor('openai'), apiKey: 'sk-sim', maxRetries: 0 });
+    const answer = await direct.images.generate({ model: 'dall-e-2', prompt: 'a fox', response_format: 'url' });
+    const picture = await fetch(answer.data![0]!.url!);
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    const inline = await direct.images.generate({ model: 'dall-e-2', prompt: 'a fox', response_format: 'b64_json' });
+    expect(Buffer.from(await picture.arrayBuffer())).toEqual(Buffer.from(inline.data![0]!.b64_json!, 'base64'));
+  });
+
   it('refuses a parameter the model does not take with a 400 naming it, queuing nothing', async () => {
     const before = stack.simulator.requests().length;
     const cases: Array<[OpenAI.ImageGenerateParamsNonStreaming, string]> = [

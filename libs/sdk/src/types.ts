@@ -17,6 +17,7 @@ export type {
   BatchObject,
   BatchStatus,
   CompleteResult,
+  ImageResult,
   JobLiveEvent,
   JobResult,
   JobStatus,

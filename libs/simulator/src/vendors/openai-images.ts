@@ -124,6 +124,7 @@ export function imageRoutes(basePattern: string, mount: string): VendorRoute[] {
     { method: 'POST', path: new RegExp(`^${basePattern}/images/generations$`), handle: (req) => generations(req, mount) },
     {
       method: 'GET',
+      public: true,
       path: new RegExp(`^${basePattern}/images/simulated/(?<seed>[0-9a-f]{64})\\.png$`),
       handle: (req) => ({ status: 200, headers: { 'content-type': 'image/png' }, body: simulatedPng(Buffer.from(req.params['seed']!, 'hex')) }),
     },

@@ -9,10 +9,11 @@ import {
   type ImageResult,
   type JobView,
 } from '@voxq/contracts';
-import { errors } from '@voxq/errors';
+import { errors, isAppError } from '@voxq/errors';
 import { toValidationError } from '@voxq/intake';
 import { imageParamProblems, resolveModel, servesModel, type ImageParam, type ProviderRuntime } from '@voxq/providers';
 import { tenantOfKey, type ObjectStore } from '@voxq/storage';
+import { modelNotFound } from './embeddings';
 
 /**
  * OpenAI's `images.generate` body. Strict, unlike the other OpenAI surfaces: every image
@@ -100,7 +101,7 @@ export function imagesRequest(runtime: ProviderRuntime, body: ImagesRequest): { 
     errors.invalidRequest(`${openAiName(problem.param)}: ${problem.message} Nothing was queued.`, openAiName(problem.param));
   const providers = runtime.registry.list('image');
   if (defined(body.model)) {
-    const resolved = resolveModel(runtime, 'image', body.model);
+    const resolved = imageModel(runtime, body.model);
     const spec = resolved.provider.models[resolved.model];
     const problem = imageParamProblems(resolved.model, spec, input)[0];
     if (problem) throw refuse(problem);
@@ -120,6 +121,15 @@ export function imagesRequest(runtime: ProviderRuntime, body: ImagesRequest): { 
     request: { type: 'image', input, constraints: {} },
     format: body.response_format ?? able.models[able.defaultModel]?.defaultResponseFormat ?? 'b64_json',
   };
+}
+
+/** The configured image model a request names, or OpenAI's `model_not_found` as a 404 (as every 404 of voxq's). */
+function imageModel(runtime: ProviderRuntime, name: string) {
+  try {
+    return resolveModel(runtime, 'image', name);
+  } catch (error) {
+    throw isAppError(error) && error.code === 'model_not_found' ? modelNotFound(name) : error;
+  }
 }
 
 /** The most bytes one stored image is read back as, for a `b64_json` answer. */
