@@ -192,7 +192,7 @@ describe('images', () => {
       ]),
       purpose: 'batch',
     });
-    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/images/generations' as never, completion_window: '24h' });
+    const created = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/images/generations', completion_window: '24h' });
     const batch = await eventually<Batch>(
       async () => {
         const b = await client.batches.retrieve(created.id);

@@ -153,6 +153,8 @@ export const providerListSchema = listOf(
     object: z.literal('provider'),
     capability: capabilitySchema,
     defaultModel: z.string(),
+    /** Embedding and image providers: the models they serve by name, with their vector lengths or the image parameters each takes. */
+    models: z.record(z.string(), z.looseObject({})).optional(),
     languages: languagesSchema,
     profile: z.looseObject({}),
     /** The config file's `providers.<name>.limits`; null: none set. */
