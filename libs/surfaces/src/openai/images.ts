@@ -93,7 +93,7 @@ function imageInputOf(body: ImagesRequest): ImageInput {
  * checked against the model before anything is queued (a 400 naming the first it does not
  * take). Without one, the router picks among the providers whose default model takes them all.
  */
-export function imagesRequest(runtime: ProviderRuntime, body: ImagesRequest): { request: ImageJobRequest; format: ImagesFormat } {
+export function imagesRequest(runtime: Pick<ProviderRuntime, 'registry'>, body: ImagesRequest): { request: ImageJobRequest; format: ImagesFormat } {
   if (body.stream) throw errors.invalidRequest('stream: voxq answers whole images; leave stream out (partial images are not streamed).', 'stream');
   if (defined(body.partial_images)) throw errors.invalidRequest('partial_images: voxq answers whole images; leave partial_images out.', 'partial_images');
   const input = imageInputOf(body);
@@ -124,7 +124,7 @@ export function imagesRequest(runtime: ProviderRuntime, body: ImagesRequest): { 
 }
 
 /** The configured image model a request names, or OpenAI's `model_not_found` as a 404 (as every 404 of voxq's). */
-function imageModel(runtime: ProviderRuntime, name: string) {
+function imageModel(runtime: Pick<ProviderRuntime, 'registry'>, name: string) {
   try {
     return resolveModel(runtime, 'image', name);
   } catch (error) {
