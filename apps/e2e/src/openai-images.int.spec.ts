@@ -182,6 +182,12 @@ describe('images', () => {
     expect(empty.body.error).toMatchObject({ param: 'input.prompt' });
     const tooMany = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'image', input: { prompt: 'x', n: 11 } });
     expect(tooMany.body.error).toMatchObject({ param: 'input.n' });
+    // A parameter no provider's model takes is refused before anything is queued, as on the OpenAI route.
+    const before = stack.simulator.requests().length;
+    const styled = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'image', input: { prompt: 'x', style: 'vivid' } });
+    expect(styled.status).toBe(400);
+    expect(styled.body.error).toMatchObject({ code: 'invalid_request', param: 'input.style' });
+    expect(stack.simulator.requests()).toHaveLength(before);
   });
 
   it('runs /v1/images/generations lines through client.batches, each answered as its line asked', async () => {

@@ -16,6 +16,7 @@ import {
   imagesRequest,
   imagesRequestSchema,
   imagesResponse,
+  checkImageJob,
   checkSynthesizeJob,
   pinModel,
   renderTranscription,
@@ -146,11 +147,12 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
   '/v1/jobs': {
     parse(body, providers) {
       const line = asJob(body);
-      if (!line.ok || line.submission.type !== 'synthesize') return line;
+      if (!line.ok) return line;
       const job = line.submission;
-      // A synthesize job POST /v1/jobs refuses (an unknown `model`, a spoken form with nothing to say) fails its line.
+      // A job POST /v1/jobs refuses (an unknown speech `model`, a spoken form with nothing to say, an image parameter no model takes) fails its line.
       return lineOf(() => {
-        checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
+        if (job.type === 'synthesize') checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
+        if (job.type === 'image') checkImageJob(providers, job, (param) => `body.input.${param}`);
         return line;
       });
     },

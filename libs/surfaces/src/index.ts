@@ -48,4 +48,5 @@ export {
 export { completeBodySchema, sessionIdSchema, sttOptionsHeaderSchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';
 export { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoAnswerForm, spekoErrorBody } from './speko/speko-wire';
+export { checkImageJob } from './image-check';
 export { checkSynthesizeJob } from './synthesize-check';

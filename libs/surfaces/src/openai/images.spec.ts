@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@voxq/config';
 import { createLogger } from '@voxq/logging';
 import { createProviderRegistry, type ProviderRegistry } from '@voxq/providers';
+import { jobRequestSchema } from '@voxq/contracts';
+import { checkImageJob } from '../image-check';
 import { imagesRequest, imagesRequestSchema } from './images';
 
 describe('imagesRequestSchema', () => {
@@ -100,5 +102,37 @@ describe('imagesRequest', () => {
 
   it('names the prompt when it is blank', () => {
     expect(refusal({ prompt: '  ' })).toMatchObject({ status: 400, param: 'prompt' });
+  });
+});
+
+describe('checkImageJob', () => {
+  let dir: string;
+  let runtime: { registry: ProviderRegistry };
+  const check = (job: Record<string, unknown>) => () =>
+    checkImageJob(runtime, jobRequestSchema.parse({ type: 'image', ...job }) as Parameters<typeof checkImageJob>[1], (p) => `input.${p}`);
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'voxq-image-check-'));
+    const file = join(dir, 'voxq.json');
+    writeFileSync(file, JSON.stringify({ compatible: [{ name: 'sd', baseUrl: 'http://127.0.0.1:9002/v1', model: 'llama3.2', imageModel: 'flux' }] }));
+    runtime = {
+      registry: createProviderRegistry(loadConfig({ OPENAI_API_KEY: 'sk-test', VOXQ_CONFIG_FILE: file }), createLogger({ name: 'test', level: 'silent' })),
+    };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes a job some provider may run as asked', () => {
+    expect(check({ input: { prompt: 'a fox', quality: 'high' } })).not.toThrow();
+    expect(check({ input: { prompt: 'a fox', style: 'vivid' }, constraints: { models: { image: 'dall-e-3' } } })).not.toThrow();
+  });
+
+  it('refuses, naming the parameter, a job no provider it may use can run as asked', () => {
+    expect(check({ input: { prompt: 'a fox', style: 'vivid' } })).toThrow(expect.objectContaining({ status: 400, param: 'input.style' }));
+    const pinned = { input: { prompt: 'a fox', n: 3 }, constraints: { allowedProviders: { image: ['openai'] }, models: { image: 'dall-e-3' } } };
+    expect(check(pinned)).toThrow(expect.objectContaining({ status: 400, param: 'input.n' }));
+  });
+
+  it('leaves other reasons no provider serves it to the router', () => {
+    expect(check({ input: { prompt: 'a fox' }, constraints: { allowedProviders: { image: ['nobody'] } } })).not.toThrow();
   });
 });
