@@ -6,7 +6,7 @@ import { intFlag, parseCommand, printJson, UsageError, type ApiEnv } from './api
 import { ProgressBar } from './progress-bar';
 
 export const JOBS_USAGE = `Jobs (VOXQ_URL, default ${'http://127.0.0.1:8080'}, and VOXQ_API_KEY, or --url / --api-key, or voxq config set):
-  voxq submit <transcribe|synthesize|complete|embed> [--text <t>] [--file <path>] [--messages <json|text>]
+  voxq submit <transcribe|synthesize|complete|embed|image> [--text <t>] [--file <path>] [--messages <json|text>]
               [--system <prompt>] [--language <tag>] [--voice <v>] [--upload-id <up_…>] [--audio-url <url>]
               [--webhook <url>] [--metadata k=v]... [--idempotency-key <k>] [--request <json|@file>]
               [--wait] [--timeout <s>] [-o <file>]
@@ -48,7 +48,7 @@ const EXTENSIONS: Record<string, string> = {
 /** The commands `jobsCommand` runs. */
 export const JOB_COMMANDS: ReadonlySet<string> = new Set(['submit', 'submit-dir', 'wait', 'get', 'list', 'cancel', 'download']);
 
-const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete', 'embed'];
+const JOB_TYPES: readonly JobType[] = ['transcribe', 'synthesize', 'complete', 'embed', 'image'];
 
 const jobType = (value: unknown): JobType => {
   if (!JOB_TYPES.includes(value as JobType)) throw new UsageError(`The job type must be one of ${JOB_TYPES.join(', ')} (got '${String(value ?? '')}').`);
@@ -120,6 +120,11 @@ async function submitRequest(client: VoxqClient, type: JobType, values: Record<s
     const said = text ?? (file ? await readFile(file, 'utf8') : undefined);
     if (!said) throw new UsageError('embed needs --text or --file <text file>.');
     return { type, input: { input: said }, ...options };
+  }
+  if (type === 'image') {
+    const prompt = text ?? (file ? await readFile(file, 'utf8') : undefined);
+    if (!prompt) throw new UsageError('image needs --text <prompt> or --file <text file>.');
+    return { type, input: { prompt }, ...options };
   }
   const uploadId = (values['upload-id'] as string | undefined) ?? (file ? await uploadFile(client, file) : undefined);
   const url = values['audio-url'] as string | undefined;
@@ -262,7 +267,7 @@ export async function jobsCommand(command: string, argv: string[], env: ApiEnv):
       const folder = positionals[0];
       if (!folder) throw new UsageError('submit-dir needs a folder.');
       const type = jobType(values['type']);
-      if (type === 'complete' || type === 'embed') throw new UsageError('submit-dir takes --type transcribe (audio files) or synthesize (.txt files).');
+      if (type !== 'transcribe' && type !== 'synthesize') throw new UsageError('submit-dir takes --type transcribe (audio files) or synthesize (.txt files).');
       const names = (await readdir(folder)).filter((name) => !name.startsWith('.')).sort();
       const files: string[] = [];
       for (const name of names) {

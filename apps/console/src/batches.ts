@@ -9,6 +9,7 @@ export const BATCH_ENDPOINT_CHOICES: ReadonlyArray<{ endpoint: BatchEndpoint; la
   { endpoint: '/v1/audio/transcriptions', label: 'Transcriptions' },
   { endpoint: '/v1/audio/speech', label: 'Speech' },
   { endpoint: '/v1/embeddings', label: 'Embeddings' },
+  { endpoint: '/v1/images/generations', label: 'Image generations' },
   { endpoint: '/v1/jobs', label: 'voxq jobs' },
 ];
 

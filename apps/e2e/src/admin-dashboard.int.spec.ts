@@ -21,7 +21,7 @@ interface BrowserWindow {
 }
 
 /** bull-board's queues: the job queues and `tools` once per shard, `webhooks` and `batches` once. */
-const queueCount = (config: Config) => 5 * config.redis.shards + 2;
+const queueCount = (config: Config) => 6 * config.redis.shards + 2;
 /** bull-board's name for the `complete` queue a job is in: its shard's when there are several. */
 const boardName = (config: Config, jobId: string) => (config.redis.shards > 1 ? `shard-${KeyShards.for(config.redis).ofId(jobId)}/complete` : 'complete');
 
@@ -126,7 +126,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
         providers: Array<{ id: string; state: string }>;
         recentFailures: Array<Record<string, unknown>>;
       };
-      expect(status.queues.map((q) => q.name).sort()).toEqual(['batches', 'complete', 'embed', 'synthesize', 'tools', 'transcribe', 'webhooks']);
+      expect(status.queues.map((q) => q.name).sort()).toEqual(['batches', 'complete', 'embed', 'image', 'synthesize', 'tools', 'transcribe', 'webhooks']);
       expect(status.queues.find((q) => q.name === 'complete')?.failed).toBe(1);
       expect(status.providers.find((p) => p.id === 'openai')).toMatchObject({ state: 'closed' });
       expect(status.recentFailures).toHaveLength(1);
@@ -196,7 +196,7 @@ describe('operator dashboard: /admin and /admin/queues', () => {
       expect(response?.status()).toBe(200);
       expect(await page.title()).toBe('voxq status');
       const queueRows = page.locator('#queues tbody tr');
-      expect(await queueRows.count()).toBe(7);
+      expect(await queueRows.count()).toBe(8);
       expect(await page.locator('#queues').innerText()).toContain('complete');
       // The simulated OpenAI serves each capability: one row per (provider, capability).
       expect(await page.locator('#providers tbody tr td:first-child', { hasText: /^openai$/ }).count()).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ import { encodingCases } from './bad-input-encoding.cases';
 const cases = [...jobsCases, ...uploadCases, ...dropCases, ...webhookCases, ...spekoCases, ...openAiCases, ...batchCases, ...catalogCases, ...encodingCases];
 
 /** The OpenAI-style surfaces answer in OpenAI's envelope (key order as OpenAI sends it). */
-const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|files|batches)\b/;
+const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|images|files|batches)\b/;
 /** Speko's one-shot routes answer in Speko's `{error: "<message>", code: "<CODE>"}` (401s included: it is the path's surface). */
 const SPEKO_PATH = /^\/v1\/(transcribe|synthesize|complete)$/;
 

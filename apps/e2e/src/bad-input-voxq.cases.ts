@@ -13,6 +13,16 @@ export const jobsCases: SurfaceCase[] = [
     param: 'input.dimensions',
   },
   { name: 'jobs: embed token ids', path: '/v1/jobs', body: { type: 'embed', input: { input: [1, 2] } }, status: 400, param: 'input.input' },
+  { name: 'jobs: image a blank prompt', path: '/v1/jobs', body: { type: 'image', input: { prompt: '  ' } }, status: 400, param: 'input.prompt' },
+  { name: 'jobs: image eleven images', path: '/v1/jobs', body: { type: 'image', input: { prompt: 'x', n: 11 } }, status: 400, param: 'input.n' },
+  {
+    name: 'jobs: image a size that is no size',
+    path: '/v1/jobs',
+    body: { type: 'image', input: { prompt: 'x', size: 'huge' } },
+    status: 400,
+    param: 'input.size',
+  },
+  { name: 'jobs: image an OpenAI field name', path: '/v1/jobs', body: { type: 'image', input: { prompt: 'x', output_format: 'png' } }, status: 400 },
   // Synthesize's Speko options are checked like the rest (an unknown model: synthesize-options.int.spec.ts).
   {
     name: 'jobs: synthesize blank instructions',

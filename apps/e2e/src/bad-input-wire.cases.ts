@@ -177,6 +177,26 @@ export const openAiCases: SurfaceCase[] = [
     param: 'model',
   },
   { name: 'embeddings: over the JSON limit', path: '/v1/embeddings', body: { model: 'm', input: 'x'.repeat(JSON_LIMIT * 2) }, status: 413 },
+  { name: 'images: malformed JSON', path: '/v1/images/generations', ...badJson, status: 400, code: 'invalid_json' },
+  { name: 'images: no prompt', path: '/v1/images/generations', body: { model: 'gpt-image-1' }, status: 400, param: 'prompt' },
+  { name: 'images: an empty prompt', path: '/v1/images/generations', body: { model: 'gpt-image-1', prompt: '  ' }, status: 400, param: 'prompt' },
+  {
+    name: 'images: a field OpenAI does not define',
+    path: '/v1/images/generations',
+    body: { model: 'gpt-image-1', prompt: 'x', seed: 7 },
+    status: 400,
+    message: /seed/,
+  },
+  { name: "images: n past OpenAI's 10", path: '/v1/images/generations', body: { model: 'dall-e-2', prompt: 'x', n: 11 }, status: 400, param: 'n' },
+  { name: 'images: streamed', path: '/v1/images/generations', body: { model: 'gpt-image-1', prompt: 'x', stream: true }, status: 400, param: 'stream' },
+  {
+    name: 'images: a model nobody serves',
+    path: '/v1/images/generations',
+    body: { model: 'dall-e-9', prompt: 'x' },
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+  },
 ];
 
 export const batchCases: SurfaceCase[] = [

@@ -273,7 +273,7 @@ describe('infra/k8s manifests', () => {
   it("count each job queue's BullMQ wait, active and prioritized keys under REDIS_PREFIX", () => {
     const prefix = config?.data?.REDIS_PREFIX ?? 'voxq';
     const queues = loadConfig(environmentOf(deploymentFor('worker'))).worker.queues;
-    expect([...queues].sort()).toEqual([QUEUE_NAMES.complete, QUEUE_NAMES.synthesize, QUEUE_NAMES.transcribe, QUEUE_NAMES.embed].sort());
+    expect([...queues].sort()).toEqual([QUEUE_NAMES.complete, QUEUE_NAMES.synthesize, QUEUE_NAMES.transcribe, QUEUE_NAMES.embed, QUEUE_NAMES.image].sort());
     const single = ofKindIn<IScaledObject>(KEDA_VARIANTS.redis, 'ScaledObject');
     expect(single).toHaveLength(1);
     const so = single[0] as IScaledObject;

@@ -28,6 +28,7 @@ export const RUN_CALLS: Call[] = [
   { method: 'POST', path: () => '/v1/audio/transcriptions', body: () => audioForm.body, headers: audioForm.headers },
   { method: 'POST', path: () => '/v1/audio/translations', body: () => audioForm.body, headers: audioForm.headers },
   { method: 'POST', path: () => '/v1/embeddings', body: json({ model: 'text-embedding-3-small', input: 'hi' }) },
+  { method: 'POST', path: () => '/v1/images/generations', body: json({ model: 'gpt-image-1', prompt: 'hi' }) },
 ];
 
 /** What the success calls need beyond the bad-input fixtures. */

@@ -28,7 +28,7 @@ const ONLY = process.env['VOXQ_FUZZ_ONLY'];
 const CONCURRENCY = 4;
 
 const SPEKO_PATH = /^\/v1\/(transcribe|synthesize|complete)$/;
-const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|files|batches)\b/;
+const OPENAI_PATH = /^\/v1\/(chat|audio|embeddings|images|files|batches)\b/;
 /** Refused by Node's HTTP parser, before any route: voxq's envelope whatever the path. */
 const PARSER_CODES = new Set(['malformed_request', 'headers_too_large', 'request_timeout', 'payload_too_large']);
 

@@ -73,6 +73,13 @@ describe('README: the examples after the walk-through', () => {
     expect(output).toMatch(/^256 \d+$/m);
   });
 
+  it("draws an image as base64 and another as a presigned URL through OpenAI's SDK", async () => {
+    const { code, output } = await runJs('openai-images');
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^PNG$/m);
+    expect(output).toMatch(/^\/.*-0\.png$/m);
+  });
+
   it('runs the Batch API walk-through: a JSONL file in, one output line per custom_id', async () => {
     const { code, output } = await runPasted(pasted('batches-walkthrough', 'sh'), { env });
     expect(code, output).toBe(0);

@@ -32,6 +32,15 @@ export const jobRequestExamples = {
     summary: 'Embeddings of two texts, shortened, with a webhook',
     value: { type: 'embed', input: { input: ['first text', 'second text'], dimensions: 512 }, webhook: { url: 'https://example.com/hooks' } },
   },
+  image: {
+    summary: 'Two images on a named model, with a webhook',
+    value: {
+      type: 'image',
+      input: { prompt: 'A watercolour lighthouse at dawn', n: 2, size: '1024x1024', quality: 'low' },
+      constraints: { models: { image: 'gpt-image-1' } },
+      webhook: { url: 'https://example.com/hooks' },
+    },
+  },
 };
 
 export const jobsDocs: RouteDoc[] = [

@@ -79,7 +79,7 @@ export const metaDocs: RouteDoc[] = [
     description:
       "voxq's fields (`period`, `jobs`, `allowance`, `remaining`, `resetsAt`, `rateLimit`: this month) beside the Speko SDK's `UsageSummary` for the UTC days `from` to `to` " +
       '(ISO 8601 dates or timestamps, both days included, at most 400 days; default this month): completed jobs, audio minutes, and cost by capability and provider at the current catalog prices ' +
-      '(per audio minute for stt, per 1M characters for tts, per 1M tokens for llm and embedding). `balanceUsd` is null: voxq keeps no prepaid balance.',
+      '(per audio minute for stt, per 1M characters for tts, per 1M tokens for llm and embedding, per image for image). `balanceUsd` is null: voxq keeps no prepaid balance.',
     auth: true,
     envelope: 'voxq',
     query: usageQuerySchema,

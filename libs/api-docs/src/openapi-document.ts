@@ -13,6 +13,7 @@ import {
 } from '@voxq/contracts';
 import { batchesDocs } from './batches.docs';
 import { embeddingsDocs } from './embeddings.docs';
+import { imagesDocs } from './images.docs';
 import { jobsDocs } from './jobs.docs';
 import { metaDocs } from './meta.docs';
 import { oneShotDocs } from './one-shot.docs';
@@ -27,6 +28,7 @@ export const API_ROUTE_DOCS: readonly RouteDoc[] = [
   ...jobsDocs,
   ...oneShotDocs,
   ...embeddingsDocs,
+  ...imagesDocs,
   ...resourcesDocs,
   ...secretsDocs,
   ...batchesDocs,

@@ -126,9 +126,9 @@ export const usageViewSchema = z.strictObject({
   breakdown: z.array(
     z.strictObject({
       provider: z.string(),
-      /** The capability: `stt`, `tts`, `llm`, or `embedding`. */
+      /** The capability: `stt`, `tts`, `llm`, `embedding` or `image`. */
       type: capabilitySchema,
-      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens']),
+      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens', 'images']),
       /** Always `MANAGED`: tenants use the operator's provider keys. */
       keySource: z.literal('MANAGED'),
       quantity: z.number(),
@@ -153,6 +153,8 @@ export const providerListSchema = listOf(
     object: z.literal('provider'),
     capability: capabilitySchema,
     defaultModel: z.string(),
+    /** Embedding and image providers: the models they serve by name, with their vector lengths or the image parameters each takes. */
+    models: z.record(z.string(), z.looseObject({})).optional(),
     languages: languagesSchema,
     profile: z.looseObject({}),
     /** The config file's `providers.<name>.limits`; null: none set. */

@@ -1,4 +1,4 @@
-import type { JobView, SynthesizeResult } from '@voxq/contracts';
+import type { ImageResult, JobView, SynthesizeResult } from '@voxq/contracts';
 import type { ObjectStore } from '@voxq/storage';
 
 /** The longest a presigned URL may live (S3 Signature Version 4 refuses more). */
@@ -12,10 +12,25 @@ export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
  */
 export async function withFreshAudioLink(objects: ObjectStore, body: unknown, now = Date.now()): Promise<unknown> {
   const job = body as Partial<JobView> | null;
+  if (job?.object === 'job' && job.type === 'image' && job.result) return withFreshImageLinks(objects, job, now);
   if (!job || job.object !== 'job' || job.type !== 'synthesize' || !job.result) return body;
   const result = job.result as SynthesizeResult;
   if (!result.audio?.key || !result.audio.presignedUrl) return body;
   const presignedUrl = await objects.presignGet({ key: result.audio.key }, { expiresInSeconds: MAX_PRESIGN_SECONDS });
   const presignedUrlExpiresAt = new Date(now + MAX_PRESIGN_SECONDS * 1000).toISOString();
   return { ...job, result: { ...result, audio: { ...result.audio, presignedUrl, presignedUrlExpiresAt } } };
+}
+
+/** The same for an image job's images: each presigned URL signed again for 7 days. */
+async function withFreshImageLinks(objects: ObjectStore, job: Partial<JobView>, now: number): Promise<unknown> {
+  const result = job.result as ImageResult;
+  const presignedUrlExpiresAt = new Date(now + MAX_PRESIGN_SECONDS * 1000).toISOString();
+  const images = await Promise.all(
+    result.images.map(async (image) => ({
+      ...image,
+      presignedUrl: await objects.presignGet({ key: image.key }, { expiresInSeconds: MAX_PRESIGN_SECONDS }),
+      presignedUrlExpiresAt,
+    })),
+  );
+  return { ...job, result: { ...result, images } };
 }

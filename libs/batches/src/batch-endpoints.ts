@@ -3,6 +3,8 @@ import { routingIntentSchema, uploadIdSchema, type BatchEndpoint, type CompleteR
 import { isAppError } from '@voxq/errors';
 import { jsonSubmission, toValidationError, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
+import type { ObjectStore } from '@voxq/storage';
+import { MAX_PRESIGN_SECONDS } from './batch-audio-links';
 import {
   chatCompletion,
   chatCompletionRequestSchema,
@@ -10,6 +12,11 @@ import {
   embeddingsRequest,
   embeddingsRequestSchema,
   chatSubmission,
+  imagesFormatOf,
+  imagesRequest,
+  imagesRequestSchema,
+  imagesResponse,
+  checkImageJob,
   checkSynthesizeJob,
   pinModel,
   renderTranscription,
@@ -20,12 +27,19 @@ import {
   type TranscriptionFormat,
 } from '@voxq/surfaces';
 
+/** The object store, and the tenant whose objects a batch's output lines may read. */
+export interface BatchFiles {
+  objects: ObjectStore;
+  tenantId: string;
+}
+
 export type LineRequest = { ok: true; submission: Submission } | { ok: false; message: string };
 
 /** What one batch endpoint does with a line: its `body` becomes a job, and a finished job the output line's body. */
 export interface BatchEndpointHandler {
   parse(body: unknown, providers: ProviderRuntime): LineRequest;
-  render(job: JobView): unknown;
+  /** `files`: where the batch's tenant keeps a result's files, for a line that carries them (images); may be async. */
+  render(job: JobView, files: BatchFiles): unknown;
 }
 
 const invalid = (error: z.ZodError): LineRequest => ({ ok: false, message: toValidationError(error, 'body').message });
@@ -112,14 +126,33 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     },
     render: (job) => embeddingsListOf(job),
   },
+  '/v1/images/generations': {
+    parse(body, providers) {
+      const line = imagesRequestSchema.safeParse(body);
+      if (!line.success) return invalid(line.error);
+      let request;
+      try {
+        request = imagesRequest(providers, line.data);
+      } catch (error) {
+        // An unknown model, or a parameter the model does not take: this line's error.
+        if (isAppError(error)) return { ok: false, message: `body.${error.param ?? 'model'}: ${error.message}` };
+        throw error;
+      }
+      // The answer form is a label on the job, read back when the output line is written.
+      return asJob({ ...request.request, metadata: { responseFormat: request.format } });
+    },
+    /** OpenAI's images response: base64 read back from S3, or URLs signed for as long as S3 allows (the file outlives a short link). */
+    render: (job, files) => imagesResponse(job, imagesFormatOf(job), { ...files, urlTtlSeconds: MAX_PRESIGN_SECONDS }),
+  },
   '/v1/jobs': {
     parse(body, providers) {
       const line = asJob(body);
-      if (!line.ok || line.submission.type !== 'synthesize') return line;
+      if (!line.ok) return line;
       const job = line.submission;
-      // A synthesize job POST /v1/jobs refuses (an unknown `model`, a spoken form with nothing to say) fails its line.
+      // A job POST /v1/jobs refuses (an unknown speech `model`, a spoken form with nothing to say, an image parameter no model takes) fails its line.
       return lineOf(() => {
-        checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
+        if (job.type === 'synthesize') checkSynthesizeJob(providers, job, (field) => `body.input.${field}`);
+        if (job.type === 'image') checkImageJob(providers, job, (param) => `body.input.${param}`);
         return line;
       });
     },

@@ -42,7 +42,10 @@ export async function finalizeBatch(deps: FinalizeDeps, state: BatchState, endin
       for (const [i, job] of views.entries()) {
         const customId = page[i]!.customId;
         const id = `batch_req_${job?.id ?? page[i]!.jobId}`;
-        const body = job?.status === 'completed' && job.result ? renderSafely(() => handler.render(job), deps.logger) : null;
+        const body =
+          job?.status === 'completed' && job.result
+            ? await renderSafely(() => handler.render(job, { objects: deps.objects, tenantId: batch.tenantId }), deps.logger)
+            : null;
         if (job && body !== null) {
           const lasting = await withFreshAudioLink(deps.objects, body);
           await output.write({ id, custom_id: customId, response: { status_code: 200, request_id: job.id, body: lasting }, error: null });
@@ -119,9 +122,9 @@ async function reportUnexpanded(
   }
 }
 
-function renderSafely(render: () => unknown, logger: Logger): unknown {
+async function renderSafely(render: () => unknown, logger: Logger): Promise<unknown> {
   try {
-    return render() ?? null;
+    return (await render()) ?? null;
   } catch (error) {
     logger.warn({ err: error }, 'batch output line could not be rendered');
     return null;

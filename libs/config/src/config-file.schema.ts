@@ -13,7 +13,7 @@ export type ProviderLimits = z.infer<typeof providerLimitsSchema>;
 export const catalogOverrideSchema = z.strictObject({
   /** Relative quality, 0 to 1. */
   quality: z.number().min(0).max(1).optional(),
-  /** USD per unit: 1M tokens (llm, embedding), one audio minute (stt), 1M characters (tts). */
+  /** USD per unit: 1M tokens (llm, embedding), one audio minute (stt), 1M characters (tts), one image (image). */
   costPerUnit: z.number().min(0).optional(),
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: z.number().min(0).optional(),
@@ -42,7 +42,7 @@ export const configFileSchema = z.strictObject({
       }),
     )
     .default({}),
-  /** More OpenAI-compatible LLM (and embedding) servers (Ollama, vLLM, llama.cpp, Together…). */
+  /** More OpenAI-compatible LLM (and embedding, image) servers (Ollama, vLLM, llama.cpp, Together…). */
   compatible: z
     .array(
       z.strictObject({
@@ -53,6 +53,11 @@ export const configFileSchema = z.strictObject({
         model: z.string().min(1),
         /** An embedding model the server also serves (`nomic-embed-text`): it then serves the `embedding` capability too. */
         embeddingModel: z.string().min(1).optional(),
+        /**
+         * An image model the server also serves (`black-forest-labs/flux.1-dev`): it then serves the
+         * `image` capability too, taking the prompt, `n`, `size` and `user` (docs/providers.md).
+         */
+        imageModel: z.string().min(1).optional(),
         /**
          * The chat parameters the server honours, in voxq's names (`topP`, `logitBias`);
          * unset: the sampling parameters of OpenAI's wire (docs/providers.md).

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('applies local defaults', () => {
     const config = loadConfig({});
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.worker.queues).toEqual(['transcribe', 'synthesize', 'complete', 'embed']);
+    expect(config.worker.queues).toEqual(['transcribe', 'synthesize', 'complete', 'embed', 'image']);
     expect(config.webhooks.allowPrivateNetworks).toBe(false);
     expect(config.worker.heapGrowingPercent).toBe(100);
   });

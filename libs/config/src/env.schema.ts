@@ -133,7 +133,7 @@ export const envSchema = z.object({
   TENANT_MONTHLY_JOB_ALLOWANCE: int(0, 0),
 
   /** Job queues this worker process serves; one image scales per queue. */
-  WORKER_QUEUES: list('transcribe,synthesize,complete,embed').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete', 'embed'])).min(1)),
+  WORKER_QUEUES: list('transcribe,synthesize,complete,embed,image').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete', 'embed', 'image'])).min(1)),
   /** Jobs processed at once per queue by one worker process. */
   WORKER_CONCURRENCY: int(64, 1),
   /** Local engines spawn a process per job; they get their own, lower, limit. */

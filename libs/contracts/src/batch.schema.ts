@@ -9,10 +9,18 @@ export const FINAL_BATCH_STATUSES: readonly BatchStatus[] = ['completed', 'faile
 export const isFinalBatchStatus = (status: BatchStatus) => FINAL_BATCH_STATUSES.includes(status);
 
 /**
- * What a batch's lines may call: OpenAI's chat completions, audio and embeddings endpoints, and
- * `/v1/jobs` (voxq's own job request, any type). Stored in batch records: never rename one.
+ * What a batch's lines may call: OpenAI's chat completions, audio, embeddings and image
+ * generation endpoints, and `/v1/jobs` (voxq's own job request, any type). Stored in batch
+ * records: never rename one.
  */
-export const BATCH_ENDPOINTS = ['/v1/chat/completions', '/v1/audio/transcriptions', '/v1/audio/speech', '/v1/embeddings', '/v1/jobs'] as const;
+export const BATCH_ENDPOINTS = [
+  '/v1/chat/completions',
+  '/v1/audio/transcriptions',
+  '/v1/audio/speech',
+  '/v1/embeddings',
+  '/v1/images/generations',
+  '/v1/jobs',
+] as const;
 export const batchEndpointSchema = z.enum(BATCH_ENDPOINTS);
 export type BatchEndpoint = z.infer<typeof batchEndpointSchema>;
 

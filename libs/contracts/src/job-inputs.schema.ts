@@ -102,6 +102,49 @@ export const embedInputSchema = z.strictObject({
 });
 export type EmbedInput = z.infer<typeof embedInputSchema>;
 
+/** The formats an image can be made in (OpenAI's `output_format`s), each with its Content-Type. */
+export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+export const IMAGE_FORMAT_TYPES: Readonly<Record<ImageFormat, string>> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+/** Every `quality` some image model takes (OpenAI's: `standard`/`hd` for DALL·E 3, `low`…`high` for the GPT image models). */
+export const IMAGE_QUALITIES = ['auto', 'standard', 'hd', 'low', 'medium', 'high'] as const;
+export type ImageQuality = (typeof IMAGE_QUALITIES)[number];
+
+/** Most images one `image` job makes (OpenAI's `n` limit). */
+export const MAX_IMAGES_PER_JOB = 10;
+/** Longest prompt any image model takes (the GPT image models' 32,000); each model's own limit is checked against its spec. */
+export const MAX_IMAGE_PROMPT_CHARS = 32_000;
+
+/**
+ * `image`: a prompt to images (OpenAI's image generations). Which of these a model takes is
+ * the model's business (`ImageModelSpec`): a job setting one its model does not take is
+ * refused, never sent without it. The images go to S3; the job carries none of their bytes.
+ */
+export const imageInputSchema = z.strictObject({
+  prompt: z.string().trim().min(1, 'must not be empty').max(MAX_IMAGE_PROMPT_CHARS),
+  n: z.number().int().min(1).max(MAX_IMAGES_PER_JOB).default(1),
+  /** `WIDTHxHEIGHT` (`1024x1024`) or `auto`; absent: the model's default. */
+  size: z
+    .string()
+    .regex(/^(auto|[1-9]\d{1,4}x[1-9]\d{1,4})$/, 'must be WIDTHxHEIGHT (such as 1024x1024) or auto')
+    .optional(),
+  quality: z.enum(IMAGE_QUALITIES).optional(),
+  /** DALL·E 3's `vivid` or `natural`. */
+  style: z.enum(['vivid', 'natural']).optional(),
+  /** The GPT image models' background; `transparent` needs `png` or `webp`. */
+  background: z.enum(['transparent', 'opaque', 'auto']).optional(),
+  /** The GPT image models' file format; absent: PNG. */
+  outputFormat: z.enum(IMAGE_FORMATS).optional(),
+  /** 0-100, for `jpeg` and `webp` from the GPT image models. */
+  outputCompression: z.number().int().min(0).max(100).optional(),
+  /** The GPT image models' content moderation level. */
+  moderation: z.enum(['low', 'auto']).optional(),
+  /** The end user the prompt comes from, passed to providers that take it (OpenAI's `user`, for abuse monitoring). */
+  user: z.string().min(1).max(256).optional(),
+});
+export type ImageInput = z.infer<typeof imageInputSchema>;
+
 const AUDIO_TYPES = /^(audio\/[\w.+-]+|application\/octet-stream)(;.*)?$/i;
 export const audioContentTypeSchema = z.string().max(128).regex(AUDIO_TYPES, 'must be an audio content type such as audio/wav');
 

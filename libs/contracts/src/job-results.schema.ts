@@ -151,3 +151,38 @@ export const embedResultSchema = z.strictObject({
   usage: z.strictObject({ promptTokens: z.number().int().min(0) }),
 });
 export type EmbedResult = z.infer<typeof embedResultSchema>;
+
+/** One image an `image` job made: the object in S3, never its bytes. */
+export const generatedImageSchema = z.strictObject({
+  /** The object in the voxq bucket: `tenants/<tenantId>/results/<jobId>-<index>.<ext>`. */
+  key: z.string(),
+  contentType: z.string(),
+  bytes: z.number().int().min(0),
+  /**
+   * A direct, unauthenticated download from S3, valid until `presignedUrlExpiresAt`
+   * (`S3_PRESIGN_TTL_SECONDS` after the job finished); the OpenAI route signs a fresh one.
+   */
+  presignedUrl: z.string().optional(),
+  presignedUrlExpiresAt: z.string().optional(),
+  /** The prompt the model actually drew, when it rewrites prompts (DALL·E 3). */
+  revisedPrompt: z.string().optional(),
+});
+export type GeneratedImage = z.infer<typeof generatedImageSchema>;
+
+export const imageResultSchema = z.strictObject({
+  ...provenance,
+  /** In the order the provider made them. */
+  images: z.array(generatedImageSchema).min(1),
+  /** What the provider reported making, when it did (the GPT image models do). */
+  size: z.string().optional(),
+  quality: z.string().optional(),
+  background: z.string().optional(),
+  outputFormat: z.string().optional(),
+  usage: z.strictObject({
+    images: z.number().int().min(0),
+    /** Token counts, from models that report them (the GPT image models). */
+    inputTokens: z.number().int().min(0).optional(),
+    outputTokens: z.number().int().min(0).optional(),
+  }),
+});
+export type ImageResult = z.infer<typeof imageResultSchema>;

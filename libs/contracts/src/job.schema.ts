@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { ERROR_CODE_NAMES } from '@voxq/errors';
-import { completeInputSchema, embedInputSchema, synthesizeInputSchema, transcribeInputSchema, transcribeRequestInputSchema } from './job-inputs.schema';
-import { completeResultSchema, embedResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
+import {
+  completeInputSchema,
+  embedInputSchema,
+  imageInputSchema,
+  synthesizeInputSchema,
+  transcribeInputSchema,
+  transcribeRequestInputSchema,
+} from './job-inputs.schema';
+import { completeResultSchema, embedResultSchema, imageResultSchema, synthesizeResultSchema, transcribeResultSchema } from './job-results.schema';
 import { constraintsSchema, routingIntentSchema } from './routing.schema';
 
 /** Job kinds. Stored in Redis and used as queue names: never rename one. */
-export const JOB_TYPES = ['transcribe', 'synthesize', 'complete', 'embed'] as const;
+export const JOB_TYPES = ['transcribe', 'synthesize', 'complete', 'embed', 'image'] as const;
 export const jobTypeSchema = z.enum(JOB_TYPES);
 export type JobType = z.infer<typeof jobTypeSchema>;
 
@@ -42,6 +49,7 @@ export const jobRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
   z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
   z.strictObject({ type: z.literal('embed'), input: embedInputSchema, ...common }),
+  z.strictObject({ type: z.literal('image'), input: imageInputSchema, ...common }),
 ]);
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
@@ -59,6 +67,7 @@ export const jobPayloadSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('synthesize'), input: synthesizeInputSchema, ...common }),
   z.strictObject({ type: z.literal('complete'), input: completeInputSchema, ...common }),
   z.strictObject({ type: z.literal('embed'), input: embedInputSchema, ...common }),
+  z.strictObject({ type: z.literal('image'), input: imageInputSchema, ...common }),
 ]);
 export type JobPayload = z.infer<typeof jobPayloadSchema>;
 export type JobPayloadOf<T extends JobType> = Extract<JobPayload, { type: T }>;
@@ -68,6 +77,7 @@ export const jobResultSchemas = {
   synthesize: synthesizeResultSchema,
   complete: completeResultSchema,
   embed: embedResultSchema,
+  image: imageResultSchema,
 } as const;
 export type JobResultOf<T extends JobType> = z.infer<(typeof jobResultSchemas)[T]>;
 export type JobResult = JobResultOf<JobType>;
@@ -120,7 +130,7 @@ export const jobViewSchema = z.strictObject({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema, embedResultSchema]).nullable(),
+  result: z.union([transcribeResultSchema, synthesizeResultSchema, completeResultSchema, embedResultSchema, imageResultSchema]).nullable(),
   error: serializedErrorSchema.nullable(),
   /** The batch the job is a line of; absent for jobs submitted on their own. */
   batchId: z.string().optional(),

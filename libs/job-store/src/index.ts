@@ -1,4 +1,4 @@
-export { audioExtension, jobInputKey, jobResultKey } from './job-objects';
+export { audioExtension, jobImageKey, jobInputKey, jobResultKey } from './job-objects';
 export { IdempotencyStore } from './idempotency-store';
 export type { Reservation } from './idempotency-store';
 export { JOB_ID_PATTERN, newJobId } from './job-id';

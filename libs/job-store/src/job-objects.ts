@@ -11,6 +11,12 @@ export const jobInputKey = (tenantId: string, jobId: string) => tenantKey(tenant
 /** A synthesize job's audio, served by `GET /v1/jobs/:id/result`. */
 export const jobResultKey = (tenantId: string, jobId: string, contentType: string) => tenantKey(tenantId, 'results', `${jobId}.${audioExtension(contentType)}`);
 
+const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+
+/** An image job's image number `index` (from 0), beside the other results: `<jobId>-<index>.png`. */
+export const jobImageKey = (tenantId: string, jobId: string, index: number, contentType: string) =>
+  tenantKey(tenantId, 'results', `${jobId}-${index}.${IMAGE_EXTENSIONS[contentType] ?? 'bin'}`);
+
 const EXTENSIONS: Record<string, string> = {
   'audio/wav': 'wav',
   'audio/wave': 'wav',

@@ -2,6 +2,7 @@ import type { JobType } from '@voxq/contracts';
 import type { JobKind } from './job-kind';
 import { completeJob } from './kinds/complete.job';
 import { embedJob } from './kinds/embed.job';
+import { imageJob } from './kinds/image.job';
 import { synthesizeJob } from './kinds/synthesize.job';
 import { transcribeJob } from './kinds/transcribe.job';
 
@@ -11,4 +12,5 @@ export const JOB_KINDS: { [T in JobType]: JobKind<T> } = {
   synthesize: synthesizeJob,
   complete: completeJob,
   embed: embedJob,
+  image: imageJob,
 };

@@ -1,6 +1,7 @@
-import type { Capability, ChatParam, Constraints, RoutingIntent } from '@voxq/contracts';
+import type { Capability, ChatParam, Constraints, ImageInput, RoutingIntent } from '@voxq/contracts';
 import { unsupportedChatParams } from './chat-params';
-import type { Provider } from './provider';
+import { imageParamProblems } from './image-params';
+import type { ImageProvider, Provider } from './provider';
 
 export interface Candidate<P extends Provider = Provider> {
   provider: P;
@@ -14,7 +15,7 @@ export interface Candidate<P extends Provider = Provider> {
 export interface Exclusion {
   provider: string;
   /** The constraint that excluded it. */
-  by: 'allowedProviders' | 'language' | 'chatParams' | 'translation';
+  by: 'allowedProviders' | 'language' | 'chatParams' | 'translation' | 'imageParams';
   reason: string;
 }
 
@@ -50,6 +51,8 @@ export interface Requirements {
   chatParams?: readonly ChatParam[];
   /** The speech in English (a translate job): only STT providers that translate. */
   translation?: boolean;
+  /** An image job's parameters: only image providers whose model takes them all (`imageParamProblems`). */
+  image?: ImageInput;
 }
 
 /** Filters the capability's providers by the job's constraints, language and requirements, then ranks them. */
@@ -65,6 +68,8 @@ export function selectCandidates<P extends Provider>(
   const excluded: Exclusion[] = [];
   const eligible: P[] = [];
   for (const provider of providers) {
+    const imageProblem =
+      provider.capability === 'image' && requires.image ? imageRefusal(provider, constraints.models?.image ?? provider.defaultModel, requires.image) : null;
     if (allowed && !allowed.includes(provider.name)) {
       excluded.push({ provider: provider.name, by: 'allowedProviders', reason: `not in allowedProviders.${capability}` });
     } else if (!servesLanguage(provider, language)) {
@@ -74,6 +79,8 @@ export function selectCandidates<P extends Provider>(
       excluded.push({ provider: provider.name, by: 'chatParams', reason: `does not support ${missing.join(', ')}` });
     } else if (requires.translation && !translates(provider)) {
       excluded.push({ provider: provider.name, by: 'translation', reason: 'does not translate' });
+    } else if (imageProblem) {
+      excluded.push({ provider: provider.name, by: 'imageParams', reason: imageProblem });
     } else {
       eligible.push(provider);
     }
@@ -91,6 +98,12 @@ export function selectCandidates<P extends Provider>(
   };
 }
 
+/** Why an image provider's model cannot serve the job as asked (`model: param: reason`), or null when it can. */
+function imageRefusal(provider: ImageProvider, model: string, input: ImageInput): string | null {
+  const problem = imageParamProblems(model, provider.models[model], input)[0];
+  return problem ? `(${model}) cannot: ${problem.param}: ${problem.message}` : null;
+}
+
 /** Says which constraint excluded what, so a client can fix its request or config. */
 export function noCandidateMessage(capability: Capability, intent: RoutingIntent, selection: CandidateSelection): string {
   const names = (by: Exclusion['by']) => selection.excluded.filter((e) => e.by === by).map((e) => e.provider);
@@ -100,7 +113,7 @@ export function noCandidateMessage(capability: Capability, intent: RoutingIntent
   const noLanguage = names('language');
   if (noLanguage.length > 0) parts.push(`language '${intent.language}' is not supported by ${noLanguage.join(', ')}`);
   for (const e of selection.excluded.filter((x) => x.by === 'chatParams')) parts.push(`${e.provider} ${e.reason}`);
-  for (const e of selection.excluded.filter((x) => x.by === 'translation')) parts.push(`${e.provider} ${e.reason}`);
+  for (const e of selection.excluded.filter((x) => x.by === 'translation' || x.by === 'imageParams')) parts.push(`${e.provider} ${e.reason}`);
   if (selection.unknownAllowed.length > 0) {
     const verb = selection.unknownAllowed.length === 1 ? 'is' : 'are';
     parts.push(`allowedProviders.${capability} names ${selection.unknownAllowed.join(', ')}, which ${verb} not configured`);

@@ -13,8 +13,9 @@ export function describeProviders(runtime: ProviderRuntime) {
       object: 'provider' as const,
       capability: provider.capability,
       defaultModel: provider.defaultModel,
-      // An embedding provider's models by name, with the vector lengths `dimensions` is checked against.
-      ...(provider.capability === 'embedding' ? { models: provider.models } : {}),
+      // An embedding provider's models by name, with the vector lengths `dimensions` is checked against;
+      // an image provider's, with the parameters each takes.
+      ...(provider.capability === 'embedding' || provider.capability === 'image' ? { models: provider.models } : {}),
       languages: provider.languages,
       profile: provider.profile ?? UNKNOWN_PROFILE,
       limits: runtime.limiter.limitsOf(provider.name),
@@ -78,10 +79,12 @@ export function namedModels(provider: Pick<Provider, 'defaultModel' | 'profile'>
 }
 
 /**
- * The models a provider answers to by name: its default, and for an embedding provider every
- * model it knows the limits of, each with its vector length.
+ * The models a provider answers to by name: its default, and for an embedding or image
+ * provider every model it knows the limits of, an embedding model with its vector length.
  */
 function modelsOf(provider: Provider): Array<{ id: string; dimensions?: number }> {
+  if (provider.capability === 'image')
+    return [provider.defaultModel, ...Object.keys(provider.models).filter((name) => name !== provider.defaultModel)].map((id) => ({ id }));
   if (provider.capability !== 'embedding') return namedModels(provider).map((id) => ({ id }));
   const names = [provider.defaultModel, ...Object.keys(provider.models).filter((name) => name !== provider.defaultModel)];
   return names.map((id) => {

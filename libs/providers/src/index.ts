@@ -4,6 +4,11 @@ export type {
   EmbeddingProvider,
   EmbeddingRequest,
   EmbeddingResponse,
+  ImageModelSpec,
+  ImageProvider,
+  ImageRequest,
+  ImageResponse,
+  MadeImage,
   LlmDelta,
   LlmProvider,
   LlmRequest,
@@ -37,6 +42,9 @@ export type { OpenAiCompatibleOptions } from './openai-compatible/complete';
 export { createOpenAiCompatibleEmbedding } from './openai-compatible/embed';
 export type { OpenAiCompatibleEmbeddingOptions } from './openai-compatible/embed';
 export { checkDimensions } from './openai-compatible/embed.mapper';
+export { createOpenAiCompatibleImage } from './openai-compatible/image';
+export type { OpenAiCompatibleImageOptions } from './openai-compatible/image';
+export { checkImageParams, GENERIC_IMAGE_MODEL, imageParamProblems, type ImageParam, type ImageParamProblem } from './image-params';
 export { createEspeakNgTts } from './espeak-ng/synthesize';
 export type { EspeakNgOptions } from './espeak-ng/synthesize';
 export { createPocketsphinxStt } from './pocketsphinx/transcribe';
@@ -45,7 +53,7 @@ export { Semaphore } from './shared/semaphore';
 export { createSpeechTranscoder, isSpeechFormat } from './shared/transcode';
 export type { SpeechTranscoder, SpeechTranscoderOptions, TranscodedSpeech } from './shared/transcode';
 export { describeProviders, listModels, MODEL_CATALOG_CREATED } from './catalog';
-export { resolveModel, retrieveModel, type ResolvedModel } from './model-names';
+export { resolveModel, retrieveModel, servesModel, type ResolvedModel } from './model-names';
 export { hasVoice, OPENAI_VOICES, requestedChatParams, samplingOf, unsupportedChatParams } from './chat-params';
 export { selectCandidates, type Requirements } from './candidates';
 export { honoursInstructions, unusedSpeechParams, unusedTranscribeParams } from './speech-params';

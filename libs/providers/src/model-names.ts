@@ -15,7 +15,7 @@ export interface ResolvedModel<C extends Capability = Capability> {
  * `provider/model` pair, or an alias from the config file that points at either. Anything
  * else is OpenAI's 404 `model_not_found`: never a silent fall back to some other model.
  */
-export function resolveModel<C extends Capability>(runtime: ProviderRuntime, capability: C, name: string): ResolvedModel<C> {
+export function resolveModel<C extends Capability>(runtime: Pick<ProviderRuntime, 'registry'>, capability: C, name: string): ResolvedModel<C> {
   const target = runtime.registry.aliases[name] ?? name;
   const providers = runtime.registry.list(capability);
   const byId = providers.find((p) => servesModel(p, target));
@@ -27,7 +27,9 @@ export function resolveModel<C extends Capability>(runtime: ProviderRuntime, cap
   return { provider: byPair, model };
 }
 
-const servesModel = (provider: Pick<Provider, 'defaultModel' | 'profile'>, model: string) => namedModels(provider).includes(model);
+/** Whether the provider answers to `model` by name: an image provider to each model it knows the parameters of, too. */
+export const servesModel = (provider: Provider, model: string) =>
+  namedModels(provider).includes(model) || (provider.capability === 'image' && Object.hasOwn(provider.models, model));
 
 /**
  * `GET /v1/models/{id}`: OpenAI's Model object (with voxq's fields) for any name a request

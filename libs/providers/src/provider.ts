@@ -1,5 +1,5 @@
 import type { Logger } from '@voxq/logging';
-import type { Capability, ChatMessage, ChatTool, ChatToolCall, SpeechFormat, ToolChoice, TranscriptSegment, TranscriptWord } from '@voxq/contracts';
+import type { Capability, ChatMessage, ChatTool, ChatToolCall, ImageInput, SpeechFormat, ToolChoice, TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
 
 /** What every provider call receives besides its request. */
@@ -172,7 +172,67 @@ export interface EmbeddingProvider extends ProviderBase {
   embed(request: EmbeddingRequest, ctx: CallContext): Promise<EmbeddingResponse>;
 }
 
-export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider;
+/** An image request: the job's input, with the model to send it to. */
+export interface ImageRequest extends Omit<ImageInput, 'n'> {
+  model: string;
+  n: number;
+}
+
+export interface MadeImage {
+  data: Buffer;
+  /** `image/png`, `image/jpeg` or `image/webp`, from the bytes themselves. */
+  contentType: string;
+  revisedPrompt?: string;
+}
+
+export interface ImageResponse {
+  images: MadeImage[];
+  model: string;
+  size?: string;
+  quality?: string;
+  background?: string;
+  outputFormat?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/**
+ * What voxq knows of an image model before calling it: the parameters it takes and their
+ * values (OpenAI's documentation per model). A job setting one it does not take is refused
+ * before anything is called (`checkImageParams`), never sent without it.
+ */
+export interface ImageModelSpec {
+  /** The `size`s it makes (`auto` among them when it sizes by itself); absent: any `WIDTHxHEIGHT`. */
+  sizes?: readonly string[];
+  /** The most images one call makes (`n`): 1 for DALL·E 3. */
+  maxImages: number;
+  /** The `quality` values it takes besides `auto`; empty: none but `auto`. */
+  qualities: readonly string[];
+  /** DALL·E 3's `style`s; absent: no `style`. */
+  styles?: readonly string[];
+  /** The GPT image models' `output_format`s; absent: PNG only, no `output_format`. */
+  outputFormats?: readonly string[];
+  /** It takes `background`, `moderation` and `output_compression` (the GPT image models). */
+  gptImageParams?: boolean;
+  /** Longest prompt, in characters. */
+  maxPromptChars: number;
+  /**
+   * How OpenAI answers it when the request names no `response_format`: `url` for DALL·E,
+   * `b64_json` for the GPT image models (which take no `response_format` upstream: voxq
+   * stores the bytes and answers either form for every model).
+   */
+  defaultResponseFormat: 'url' | 'b64_json';
+  /** Upstream it takes `response_format` (DALL·E): voxq asks for `b64_json`. */
+  takesResponseFormat?: boolean;
+}
+
+export interface ImageProvider extends ProviderBase {
+  readonly capability: 'image';
+  /** The models it serves by name, with the parameters each takes (the catalog lists each); the default among them. */
+  readonly models: Readonly<Record<string, ImageModelSpec>>;
+  generate(request: ImageRequest, ctx: CallContext): Promise<ImageResponse>;
+}
+
+export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider | ImageProvider;
 export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;
 
 /**
@@ -183,7 +243,7 @@ export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C
 export interface ProviderProfile {
   /** Relative quality for the capability, 0 to 1 (used by `optimizeFor: accuracy`). */
   quality: number;
-  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts). */
+  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts), one image (image). */
   costPerUnit: number;
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: number;

@@ -51,6 +51,23 @@ describe('createProviderRegistry', () => {
     }
   });
 
+  it('serves images from openai, its models with their parameters, and from a compatible server naming an image model', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxq-registry-'));
+    try {
+      const file = join(dir, 'voxq.json');
+      writeFileSync(file, JSON.stringify({ compatible: [{ name: 'sd', baseUrl: 'http://127.0.0.1:8188/v1', model: 'llama3.2', imageModel: 'flux.1-dev' }] }));
+      const registry = createProviderRegistry(loadConfig({ OPENAI_API_KEY: 'sk-test', VOXQ_CONFIG_FILE: file }), logger);
+      expect(registry.list('image').map((p) => p.name)).toEqual(['openai', 'sd']);
+      const openai = registry.get('image', 'openai');
+      expect(openai).toMatchObject({ defaultModel: 'gpt-image-1', models: { 'dall-e-3': { maxImages: 1, styles: ['vivid', 'natural'] } } });
+      expect(Object.keys(openai!.models).sort()).toEqual(['dall-e-2', 'dall-e-3', 'gpt-image-1', 'gpt-image-1-mini']);
+      // A compatible server's model takes the prompt, n, size and user: voxq knows nothing more of it.
+      expect(registry.get('image', 'sd')).toMatchObject({ defaultModel: 'flux.1-dev', models: { 'flux.1-dev': { qualities: [], maxImages: 10 } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('honours the local engine switches', () => {
     const registry = createProviderRegistry(loadConfig({ ESPEAK_ENABLED: 'false', POCKETSPHINX_ENABLED: 'false' }), logger);
     expect(registry.list('tts')).toEqual([]);

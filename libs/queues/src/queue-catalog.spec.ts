@@ -21,7 +21,7 @@ const toolCall = {
 
 describe('QUEUE_CATALOG', () => {
   it('keeps the stored queue names', () => {
-    expect(Object.values(QUEUE_CATALOG).map((q) => q.name)).toEqual(['transcribe', 'synthesize', 'complete', 'embed', 'webhooks', 'tools', 'batches']);
+    expect(Object.values(QUEUE_CATALOG).map((q) => q.name)).toEqual(['transcribe', 'synthesize', 'complete', 'embed', 'image', 'webhooks', 'tools', 'batches']);
   });
 
   it('parses a job by its name and narrows its data', () => {

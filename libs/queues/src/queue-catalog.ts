@@ -46,6 +46,7 @@ export const QUEUE_CATALOG = {
   synthesize: defineQueue({ name: QUEUE_NAMES.synthesize, jobs: { synthesize: queuedJobSchema }, defaults: defaultJobOptions }),
   complete: defineQueue({ name: QUEUE_NAMES.complete, jobs: { complete: queuedJobSchema }, defaults: defaultJobOptions }),
   embed: defineQueue({ name: QUEUE_NAMES.embed, jobs: { embed: queuedJobSchema }, defaults: defaultJobOptions }),
+  image: defineQueue({ name: QUEUE_NAMES.image, jobs: { image: queuedJobSchema }, defaults: defaultJobOptions }),
   /** Webhook deliveries: only the dispatcher may serve it (its Worker holds the backoff strategy). */
   webhooks: defineQueue({ name: QUEUE_NAMES.webhooks, jobs: webhookJobs, defaults: webhookJobOptions }),
   /** Webhook-mode tool calls, children of the `complete` job that made them; run by the dispatcher. */

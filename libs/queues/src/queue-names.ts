@@ -10,6 +10,7 @@ export const QUEUE_NAMES = {
   synthesize: 'synthesize',
   complete: 'complete',
   embed: 'embed',
+  image: 'image',
   /** Webhook deliveries, consumed by the dispatcher. */
   webhooks: 'webhooks',
   /** Webhook-mode tool calls of `complete` jobs, consumed by the dispatcher. */

@@ -9,7 +9,7 @@ import { queuedJobSchema, webhookEventSchema, webhookToolSourceSchema } from '@v
  */
 
 /**
- * A `transcribe`, `synthesize`, `complete` or `embed` job: what `POST /v1/jobs` queued. It lives in
+ * A `transcribe`, `synthesize`, `complete`, `embed` or `image` job: what `POST /v1/jobs` queued. It lives in
  * `@voxq/contracts` (the API builds it from the request it validated); re-exported here so
  * every queued shape is found in one place.
  */

@@ -49,7 +49,7 @@ describe('openProcessResources', () => {
     const resources = openProcessResources(config, logger, 'worker');
     const subscriber = resources.connection('subscriber:cancel');
     const [commandIds, subscriberIds] = await Promise.all([idsOf(resources.redis), idsOf(subscriber)]);
-    expect(resources.queues.all()).toHaveLength(5 * config.redis.shards + 2);
+    expect(resources.queues.all()).toHaveLength(6 * config.redis.shards + 2);
     expect(resources.objects.bucket).toBe(config.s3.bucket);
     expect(resources.providers.registry.all().length).toBeGreaterThan(0);
     const before = await connected();

@@ -18,6 +18,7 @@ export type {
   BatchObject,
   BatchStatus,
   CompleteResult,
+  ImageResult,
   JobInclude,
   JobInput,
   JobLiveEvent,

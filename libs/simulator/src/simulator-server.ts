@@ -185,7 +185,7 @@ async function serveProvider(req: IncomingMessage, res: ServerResponse, url: URL
   const match = vendor.routes.find((r) => r.method === simReq.method && r.path.test(rest));
   if (!match) return write(res, vendor.error(404, `Invalid URL (${simReq.method} ${url.pathname})`));
   simReq.params = { ...match.path.exec(rest)?.groups };
-  const denied = vendor.authenticate(simReq);
+  const denied = match.public ? null : vendor.authenticate(simReq);
   if (denied) return write(res, denied);
   return write(res, await match.handle(simReq), fault, plan.tokenMs());
 }

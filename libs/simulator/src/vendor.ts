@@ -31,6 +31,8 @@ export interface VendorRoute {
   /** Matched against the whole path below the mount point. */
   path: RegExp;
   handle(req: SimRequest): SimResponse | Promise<SimResponse>;
+  /** Served without a key, as a vendor's signed links are (OpenAI's image URLs). */
+  public?: true;
 }
 
 /**

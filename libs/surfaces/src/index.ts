@@ -21,6 +21,16 @@ export {
   type EmbeddingsFormat,
   type EmbeddingsRequest,
 } from './openai/embeddings';
+export {
+  imagesFormatOf,
+  imagesRequest,
+  imagesRequestSchema,
+  imagesResponse,
+  type ImageAnswerOptions,
+  type ImageJobRequest,
+  type ImagesFormat,
+  type ImagesRequest,
+} from './openai/images';
 export { modelsQuerySchema } from './openai/models.schema';
 export { openAiErrorBody } from './openai/openai-error';
 export { speechReference, speechRequest, speechRequestSchema, speechSubmission, type SpeechRequest } from './openai/speech';
@@ -38,4 +48,5 @@ export {
 export { completeBodySchema, sessionIdSchema, sttOptionsHeaderSchema, synthesizeBodySchema } from './speko/one-shot.schema';
 export { completeView, provenanceOf, transcribeView } from './speko/one-shot-views';
 export { isSpekoSdk, SPEKO_ONE_SHOT_PATHS, spekoAnswerForm, spekoErrorBody } from './speko/speko-wire';
+export { checkImageJob } from './image-check';
 export { checkSynthesizeJob } from './synthesize-check';

@@ -6,8 +6,8 @@ import { CAPABILITY_OF, counterField, parseCounterField, USAGE_METRICS, usageOfR
 
 describe('stored names', () => {
   it('keeps the metric names and capabilities the day counters were written with', () => {
-    expect(USAGE_METRICS).toEqual(['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens']);
-    expect(CAPABILITY_OF).toEqual({ transcribe: 'stt', synthesize: 'tts', complete: 'llm', embed: 'embedding' });
+    expect(USAGE_METRICS).toEqual(['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images']);
+    expect(CAPABILITY_OF).toEqual({ transcribe: 'stt', synthesize: 'tts', complete: 'llm', embed: 'embedding', image: 'image' });
     expect(counterField('stt', 'deepgram', 'audio_ms')).toBe('stt|deepgram|audio_ms');
   });
 });
@@ -18,6 +18,7 @@ describe('parseCounterField', () => {
     ['embedding|openai|input_tokens', { capability: 'embedding', provider: 'openai', metric: 'input_tokens' }],
     ['llm|a|jobs', { capability: 'llm', provider: 'a', metric: 'jobs' }],
     ['tts|with|bar|characters', { capability: 'tts', provider: 'with|bar', metric: 'characters' }],
+    ['image|openai|images', { capability: 'image', provider: 'openai', metric: 'images' }],
   ])('reads %j', (field, parts) => {
     expect(parseCounterField(field)).toEqual(parts);
   });
@@ -48,8 +49,17 @@ describe('usageOfResult', () => {
     ['synthesize', { provider: '', usage: { characters: 3 }, audio: {} }],
     ['complete', { provider: 'openai', usage: { promptTokens: 1 } }],
     ['embed', { provider: 'openai', usage: { promptTokens: -1 } }],
+    ['image', { provider: 'openai', usage: { images: 1.5 } }],
   ] as const)('has nothing to count for a %s result without valid usage', (type, result) => {
     expect(usageOfResult(type, result)).toBeNull();
+  });
+
+  it('counts the images an image job made, and the job', () => {
+    expect(usageOfResult('image', { provider: 'openai', usage: { images: 3, inputTokens: 9, outputTokens: 816 } })).toEqual({
+      capability: 'image',
+      provider: 'openai',
+      counts: { jobs: 1, images: 3 },
+    });
   });
 
   it('rounds audio to whole milliseconds', () => {

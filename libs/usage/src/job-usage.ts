@@ -3,10 +3,10 @@ import type { Capability, JobType } from '@voxq/contracts';
 
 /**
  * What a finished job used, counted in whole units so Redis adds them exactly (HINCRBY):
- * audio in milliseconds, text in characters, tokens. Stored names: these strings are hash
+ * audio in milliseconds, text in characters, tokens, images. Stored names: these strings are hash
  * fields of the day counters, so renaming one loses what was counted under it.
  */
-export const USAGE_METRICS = ['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens'] as const;
+export const USAGE_METRICS = ['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images'] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 
 /** The capability a job type's provider serves (how the catalog prices it). */
@@ -15,6 +15,7 @@ export const CAPABILITY_OF: Readonly<Record<JobType, Capability>> = {
   synthesize: 'tts',
   complete: 'llm',
   embed: 'embedding',
+  image: 'image',
 };
 
 export interface JobUsage {
@@ -32,6 +33,7 @@ const resultUsage = {
   synthesize: z.object({ provider, usage: z.object({ characters: z.number().int().min(0) }), audio: z.object({ durationSeconds: seconds }) }),
   complete: z.object({ provider, usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }) }),
   embed: z.object({ provider, usage: z.object({ promptTokens: z.number().int().min(0) }) }),
+  image: z.object({ provider, usage: z.object({ images: z.number().int().min(0) }) }),
 };
 
 const ms = (s: number | undefined) => Math.round((s ?? 0) * 1000);
@@ -39,7 +41,7 @@ const ms = (s: number | undefined) => Math.round((s ?? 0) * 1000);
 /**
  * The usage a completed job's result reports: audio minutes in for transcribe and out for
  * synthesize, characters for synthesize, prompt and completion tokens for complete, input
- * tokens for embed, and the job itself. Null for a result without them (nothing to count).
+ * tokens for embed, images made for image, and the job itself. Null for a result without them (nothing to count).
  */
 export function usageOfResult(type: JobType, result: unknown): JobUsage | null {
   const capability = CAPABILITY_OF[type];
@@ -62,6 +64,10 @@ export function usageOfResult(type: JobType, result: unknown): JobUsage | null {
     case 'embed': {
       const r = resultUsage.embed.safeParse(result);
       return r.success ? { capability, provider: r.data.provider, counts: { jobs: 1, input_tokens: r.data.usage.promptTokens } } : null;
+    }
+    case 'image': {
+      const r = resultUsage.image.safeParse(result);
+      return r.success ? { capability, provider: r.data.provider, counts: { jobs: 1, images: r.data.usage.images } } : null;
     }
   }
 }

@@ -127,12 +127,21 @@ describe('summarizeUsage order and units', () => {
     ]);
   });
 
+  it('prices images by the image, and nothing else of theirs', () => {
+    const usage = summarizeUsage([{ 'image|openai|images': '3', 'image|openai|jobs': '2' }], () => 0.04);
+    expect(usage.breakdown).toEqual([
+      { provider: 'openai', type: 'image', metric: 'images', keySource: 'MANAGED', quantity: 3, cost: 0.12, unitPriceUsd: 0.04, unit: 'image' },
+      { provider: 'openai', type: 'image', metric: 'jobs', keySource: 'MANAGED', quantity: 2, cost: 0, unitPriceUsd: null, unit: null },
+    ]);
+  });
+
   it('states the unit of every capability price', () => {
     expect(PRICE_UNIT).toEqual({
       stt: { unit: 'audio minute', perUnits: 60_000, priced: ['audio_ms'] },
       tts: { unit: '1M characters', perUnits: 1_000_000, priced: ['characters'] },
       llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
       embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
+      image: { unit: 'image', perUnits: 1, priced: ['images'] },
     });
   });
 });

@@ -7,13 +7,14 @@ export type PriceOf = (capability: Capability, provider: string) => number | und
 /**
  * The unit each capability's `costPerUnit` is in (libs/providers `ProviderProfile`), and the
  * metrics it prices: speech-to-text by audio minute in, text-to-speech by characters, LLMs
- * by tokens in and out (one blended price), embeddings by tokens in.
+ * by tokens in and out (one blended price), embeddings by tokens in, images by the image.
  */
 export const PRICE_UNIT: Readonly<Record<Capability, { unit: string; perUnits: number; priced: readonly UsageMetric[] }>> = {
   stt: { unit: 'audio minute', perUnits: 60_000, priced: ['audio_ms'] },
   tts: { unit: '1M characters', perUnits: 1_000_000, priced: ['characters'] },
   llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
   embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
+  image: { unit: 'image', perUnits: 1, priced: ['images'] },
 };
 
 /** One line of the breakdown, in the Speko SDK's `UsageByProvider` shape plus the price used. */
@@ -21,7 +22,7 @@ export interface UsageLine {
   provider: string;
   /** The capability (`stt`, `tts`, `llm`; `embedding` for embeddings). */
   type: Capability;
-  metric: 'jobs' | 'audio_minutes' | 'characters' | 'input_tokens' | 'output_tokens';
+  metric: 'jobs' | 'audio_minutes' | 'characters' | 'input_tokens' | 'output_tokens' | 'images';
   /** Always `MANAGED`: tenants use the operator's provider keys (voxq has no bring-your-own-key). */
   keySource: 'MANAGED';
   quantity: number;
@@ -48,6 +49,7 @@ const METRIC_NAME: Record<UsageMetric, UsageLine['metric']> = {
   characters: 'characters',
   input_tokens: 'input_tokens',
   output_tokens: 'output_tokens',
+  images: 'images',
 };
 
 /**

@@ -5,7 +5,7 @@ import { isFinished, useLiveJobs } from '../live';
 import { hrefOf } from '../routes';
 import { ErrorNote, StatusBadge, useApi, useLoad } from '../ui';
 
-const TYPES = ['transcribe', 'synthesize', 'complete', 'embed'];
+const TYPES = ['transcribe', 'synthesize', 'complete', 'embed', 'image'];
 const STATUSES = ['queued', 'active', 'completed', 'failed', 'cancelled'];
 const STATUS_NAMES: Record<string, string> = { active: 'running' };
 /** The list is read again this often while it shows a job still open (new jobs appear, and those not followed live move on). */

@@ -20,6 +20,7 @@ const METRIC_NAMES: Record<string, string> = {
   characters: 'Characters',
   input_tokens: 'Input tokens',
   output_tokens: 'Output tokens',
+  images: 'Images',
 };
 const usd = (n: number) => n.toLocaleString(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 });
 

@@ -20,7 +20,7 @@ import { jobBody, jsonBody } from '../middleware/job-body';
 import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
 import { type JobService, jsonSubmission, parseOrThrow, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
-import { checkChatParams, checkSynthesizeJob } from '@voxq/surfaces';
+import { checkChatParams, checkImageJob, checkSynthesizeJob } from '@voxq/surfaces';
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {
@@ -57,11 +57,13 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
   const router = Router();
   /**
    * A chat parameter no configured provider honours is a 400 naming it (`input.logitBias`), and a
-   * speech `model` none serves a 404 (`input.model`; `checkSynthesizeJob`), before anything is queued.
+   * speech `model` none serves a 404 (`input.model`; `checkSynthesizeJob`), and an image parameter
+   * no provider's model takes a 400 naming it (`input.style`; `checkImageJob`), before anything is queued.
    */
   const checked = (submission: Submission, root = '') => {
     if (submission.type === 'complete') checkChatParams(deps.providers, submission, (param) => `${root}input.${param}`);
     if (submission.type === 'synthesize') checkSynthesizeJob(deps.providers, submission, (field) => `${root}input.${field}`);
+    if (submission.type === 'image') checkImageJob(deps.providers, submission, (param) => `${root}input.${param}`);
     return submission;
   };
 

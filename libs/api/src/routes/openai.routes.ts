@@ -35,6 +35,7 @@ import {
   type OneShotRouteDeps,
 } from './one-shot';
 import { openAiEmbeddingRoutes } from './openai-embeddings.routes';
+import { openAiImageRoutes } from './openai-images.routes';
 
 /** OpenAI's error envelope `{error: {message, type, param, code}}`, for this router's routes only. */
 export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
@@ -47,7 +48,7 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
 
 /**
  * OpenAI-style surfaces (seeds 002/004): `POST /v1/chat/completions`, `/v1/audio/speech`,
- * `/v1/audio/transcriptions` and `/v1/audio/translations`, so the official SDKs work with
+ * `/v1/audio/transcriptions`, `/v1/audio/translations`, `/v1/embeddings` and `/v1/images/generations`, so the official SDKs work with
  * `baseURL` pointed at voxq. Each runs an ordinary voxq job and waits for it, as long as the
  * SDKs do (`API_OPENAI_WAIT_MS`); 202 with the job only for `Prefer: respond-async`.
  */
@@ -156,6 +157,7 @@ export function openAiRoutes(deps: OneShotRouteDeps): Router {
   router.post('/v1/audio/translations', multipart, transcription('translate'));
 
   openAiEmbeddingRoutes(router, deps);
+  openAiImageRoutes(router, deps);
   router.use(openAiErrors);
   return router;
 }

@@ -1,7 +1,8 @@
-import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
+import type { EmbeddingModelSpec, ImageModelSpec, ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { createOpenAiCompatibleEmbedding } from './embed';
+import { createOpenAiCompatibleImage } from './image';
 import { createOpenAiCompatibleTts } from './synthesize';
 import { createOpenAiCompatibleStt } from './transcribe';
 
@@ -20,6 +21,8 @@ export interface CompatibleCapabilities {
   tts?: { model: string; voice: string; profile: ProviderProfile };
   /** `models`: those it serves by name with their limits (the default among them). */
   embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
+  /** `models`: those it serves by name with the parameters each takes (the default among them). */
+  image?: { model: string; models?: Readonly<Record<string, ImageModelSpec>>; profile: ProviderProfile };
 }
 
 /**
@@ -27,7 +30,7 @@ export interface CompatibleCapabilities {
  * so its folder holds only data (variables, defaults, profiles).
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
-  const { llm, stt, tts, embedding } = capabilities;
+  const { llm, stt, tts, embedding, image } = capabilities;
   const upstream = server.baseUrl;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
@@ -46,6 +49,15 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
           {
             provider: createOpenAiCompatibleEmbedding({ ...server, defaultModel: embedding.model, ...(embedding.models ? { models: embedding.models } : {}) }),
             profile: embedding.profile,
+            upstream,
+          },
+        ]
+      : []),
+    ...(image
+      ? [
+          {
+            provider: createOpenAiCompatibleImage({ ...server, defaultModel: image.model, ...(image.models ? { models: image.models } : {}) }),
+            profile: image.profile,
             upstream,
           },
         ]

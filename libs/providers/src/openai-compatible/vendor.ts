@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { openAiCompatibleEntries } from './entries';
-import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
+import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_IMAGE_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
 
 /**
  * The extra OpenAI-compatible servers listed in `VOXQ_CONFIG_FILE` (`compatible[]`): no
  * variables of its own, each server naming the variable that holds its key. Each serves chat,
- * and embeddings when it names an `embeddingModel`.
+ * embeddings when it names an `embeddingModel`, and images when it names an `imageModel`.
  */
 export const compatibleServers = defineVendor({
   name: 'compatible',
@@ -23,6 +23,7 @@ export const compatibleServers = defineVendor({
             profile: server.chatParams ? { ...COMPATIBLE_LLM_PROFILE, chatParams: knownChatParams(server.name, server.chatParams) } : COMPATIBLE_LLM_PROFILE,
           },
           ...(server.embeddingModel ? { embedding: { model: server.embeddingModel, profile: COMPATIBLE_EMBEDDING_PROFILE } } : {}),
+          ...(server.imageModel ? { image: { model: server.imageModel, profile: COMPATIBLE_IMAGE_PROFILE } } : {}),
         },
       ),
     ),

@@ -1,5 +1,5 @@
 import { OPENAI_CHAT_PARAMS, OPENAI_VOICES } from '../chat-params';
-import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
+import type { EmbeddingModelSpec, ImageModelSpec, ProviderProfile } from '../provider';
 
 /**
  * OpenAI `tts-1`: $15 per 1M characters at list price (`tts-1-hd` is $30). Quality and
@@ -32,4 +32,44 @@ export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, EmbeddingModelSpec
   'text-embedding-3-small': { maxDimensions: 1536, shortens: true },
   'text-embedding-3-large': { maxDimensions: 3072, shortens: true },
   'text-embedding-ada-002': { maxDimensions: 1536, shortens: false },
+};
+
+/** OpenAI `gpt-image-1` at medium quality, 1024x1024: about USD 0.042 an image (list price); a call takes seconds. */
+export const OPENAI_IMAGE_PROFILE: ProviderProfile = { quality: 0.85, costPerUnit: 0.042, latencyMs: 20_000, verticals: [] };
+
+const GPT_IMAGE: ImageModelSpec = {
+  sizes: ['auto', '1024x1024', '1536x1024', '1024x1536'],
+  maxImages: 10,
+  qualities: ['low', 'medium', 'high'],
+  outputFormats: ['png', 'jpeg', 'webp'],
+  gptImageParams: true,
+  maxPromptChars: 32_000,
+  defaultResponseFormat: 'b64_json',
+};
+
+/**
+ * OpenAI's image models and the parameters each takes (its API reference for
+ * `images.generate`): the GPT image models always answer base64 and take no `style`;
+ * DALL·E 3 makes one image per request; DALL·E 2 takes only the prompt, `n` and `size`.
+ */
+export const OPENAI_IMAGE_MODELS: Readonly<Record<string, ImageModelSpec>> = {
+  'gpt-image-1': GPT_IMAGE,
+  'gpt-image-1-mini': GPT_IMAGE,
+  'dall-e-3': {
+    sizes: ['1024x1024', '1792x1024', '1024x1792'],
+    maxImages: 1,
+    qualities: ['standard', 'hd'],
+    styles: ['vivid', 'natural'],
+    maxPromptChars: 4_000,
+    defaultResponseFormat: 'url',
+    takesResponseFormat: true,
+  },
+  'dall-e-2': {
+    sizes: ['256x256', '512x512', '1024x1024'],
+    maxImages: 10,
+    qualities: ['standard'],
+    maxPromptChars: 1_000,
+    defaultResponseFormat: 'url',
+    takesResponseFormat: true,
+  },
 };

@@ -2,9 +2,17 @@ import { z } from 'zod';
 import { openAiCompatibleEntries } from '../openai-compatible/entries';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
-import { OPENAI_EMBEDDING_MODELS, OPENAI_EMBEDDING_PROFILE, OPENAI_LLM_PROFILE, OPENAI_STT_PROFILE, OPENAI_TTS_PROFILE } from './profile';
+import {
+  OPENAI_EMBEDDING_MODELS,
+  OPENAI_EMBEDDING_PROFILE,
+  OPENAI_IMAGE_MODELS,
+  OPENAI_IMAGE_PROFILE,
+  OPENAI_LLM_PROFILE,
+  OPENAI_STT_PROFILE,
+  OPENAI_TTS_PROFILE,
+} from './profile';
 
-/** OpenAI (chat, Whisper, speech, embeddings), or any OpenAI-compatible server by base URL. */
+/** OpenAI (chat, Whisper, speech, embeddings, images), or any OpenAI-compatible server by base URL. */
 export const openai = defineVendor({
   name: 'openai',
   env: z.object({
@@ -15,6 +23,7 @@ export const openai = defineVendor({
     OPENAI_TTS_MODEL: textVar('tts-1', 'Speech model when a job names none.'),
     OPENAI_TTS_VOICE: textVar('alloy', 'Voice when a job names none.'),
     OPENAI_EMBEDDING_MODEL: textVar('text-embedding-3-small', 'Embedding model when a job names none.'),
+    OPENAI_IMAGE_MODEL: textVar('gpt-image-1', 'Image model when a job names none.'),
   }),
   providers: (env) =>
     env.OPENAI_API_KEY
@@ -26,6 +35,7 @@ export const openai = defineVendor({
             stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE, translateModel: 'whisper-1' },
             tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
             embedding: { model: env.OPENAI_EMBEDDING_MODEL, models: OPENAI_EMBEDDING_MODELS, profile: OPENAI_EMBEDDING_PROFILE },
+            image: { model: env.OPENAI_IMAGE_MODEL, models: OPENAI_IMAGE_MODELS, profile: OPENAI_IMAGE_PROFILE },
           },
         )
       : 'OPENAI_API_KEY unset',

@@ -1,5 +1,6 @@
 import { buildReply, chatRequestSchema, chooseTools, completionBody, streamFrames } from '../chat-completion';
 import { embeddingRoutes } from './openai-embeddings';
+import { imageRoutes } from './openai-images';
 import { speechRoutes } from './openai-speech';
 import { transcriptionRoutes } from './openai-transcriptions';
 import { headerValue, INVALID_KEY, json, retryAfterHeader, type SimRequest, type SimResponse, type SimVendor } from '../vendor';
@@ -54,6 +55,7 @@ export function openAiCompatibleVendor(name: string, basePath: string): SimVendo
       ...transcriptionRoutes(escaped),
       ...speechRoutes(escaped),
       ...embeddingRoutes(escaped),
+      ...imageRoutes(escaped, `/${name}${basePath}`),
     ],
   };
 }
