@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { ChatMessage, EmbedInput, JobView, SynthesizeInput, TranscribeInput } from '@voxq/contracts';
+import type { ChatMessage, EmbedInput, ImageInput, JobView, SynthesizeInput, TranscribeInput } from '@voxq/contracts';
 import { formatBytes } from './format';
 import { Facts, Section, useApi, useLoad, type Loaded } from './ui';
 
@@ -59,6 +59,8 @@ export function InputSection({ job, audio }: { job: JobView; audio: Loaded<strin
         <ChatInput input={job.input as StoredChatInput} />
       ) : job.type === 'transcribe' ? (
         <AudioInput input={job.input as TranscribeInput} audio={audio} />
+      ) : job.type === 'image' ? (
+        <ImagePrompt input={job.input as ImageInput} />
       ) : (
         <EmbedTexts input={job.input as EmbedInput} />
       )}
@@ -80,6 +82,26 @@ function SpeechInput({ input }: { input: SynthesizeInput }) {
           ['Speed', input.speed === 1 ? null : `${input.speed}×`],
           ['Style', input.instructions ?? null],
           ['Read as spoken', input.spokenForm ? 'yes' : null],
+        ]}
+      />
+    </>
+  );
+}
+
+function ImagePrompt({ input }: { input: ImageInput }) {
+  return (
+    <>
+      <blockquote class="quote" id="input-prompt">
+        {clip(input.prompt)}
+      </blockquote>
+      <Facts
+        items={[
+          ['Images', String(input.n)],
+          ['Size', input.size ?? null],
+          ['Quality', input.quality ?? null],
+          ['Style', input.style ?? null],
+          ['Background', input.background ?? null],
+          ['Format', input.outputFormat ?? null],
         ]}
       />
     </>

@@ -535,6 +535,23 @@ describe('tenant console (/console)', () => {
       await page.locator('#input-texts li').nth(1).waitFor();
       expect(await page.locator('#input-texts li').allInnerTexts()).toEqual(['first text', 'second text']);
 
+      // An image job: its prompt, and its pictures fetched with the key and shown from blob: URLs.
+      const image = await stack.request(apiKey, 'POST', '/v1/jobs', { type: 'image', input: { prompt: 'two small squares', n: 2 } });
+      await stack.waitForJob(apiKey, image.body.id as string);
+      await page.goto(`${stack.url}/console#/jobs/${image.body.id as string}`);
+      await page.locator('#input-prompt', { hasText: 'two small squares' }).waitFor();
+      const pictures = page.locator('#result-images img');
+      await pictures.nth(1).waitFor();
+      for (const picture of await pictures.all()) {
+        expect(await picture.getAttribute('src')).toMatch(/^blob:/);
+        await eventually(
+          async () => ((await picture.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) > 0 ? true : undefined),
+          10_000,
+          'the picture decoded',
+        );
+      }
+      await shot(page, 'job-image');
+
       await page.getByRole('link', { name: 'Usage' }).click();
       await page.locator('#usage-jobs .stat').waitFor();
       expect(Number((await page.locator('#usage-jobs .stat').innerText()).split(/\D/)[0])).toBeGreaterThan(0);

@@ -153,6 +153,14 @@ describe('images', () => {
     // The record keeps where the image is, not the image.
     expect(result.images[0]).toMatchObject({ key: `tenants/image-tenant/results/${done.id as string}-0.png`, contentType: 'image/png' });
     expect(isPng(Buffer.from(await (await fetch(result.images[0]!.presignedUrl)).arrayBuffer()))).toBe(true);
+    // The same picture through the API with the key (what the console shows); only the job's own pictures, only to its tenant.
+    const picture = await fetch(`${stack.url}/v1/jobs/${done.id as string}/result/images/0`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(isPng(Buffer.from(await picture.arrayBuffer()))).toBe(true);
+    expect((await stack.request(apiKey, 'GET', `/v1/jobs/${done.id as string}/result/images/1`)).status).toBe(404);
+    expect((await stack.request(apiKey, 'GET', `/v1/jobs/${done.id as string}/result/images/x`)).body.error).toMatchObject({ param: 'path.index' });
+    const stranger = await stack.createKey('image-stranger');
+    expect((await stack.request(stranger.apiKey, 'GET', `/v1/jobs/${done.id as string}/result/images/0`)).status).toBe(404);
 
     const hook = await receiver.waitFor((w) => (w.body as { data?: { id?: string } }).data?.id === done.id);
     expect(hook.verified).toBe(true);

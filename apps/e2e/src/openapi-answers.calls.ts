@@ -34,6 +34,8 @@ export const RUN_CALLS: Call[] = [
 /** What the success calls need beyond the bad-input fixtures. */
 export interface Extra {
   completedJobA: string;
+  /** A completed image job (one picture). */
+  imageJobA: string;
   /** A transcribe job whose audio voxq stored (its worker never ran it). */
   transcribeJobA: string;
   scoresRunA: string;
@@ -66,6 +68,7 @@ export const SUCCESS_CALLS: Call[] = [
   { method: 'GET', path: () => '/v1/jobs?include=input' },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/result` },
   { method: 'GET', path: (f) => `/v1/jobs/${f.transcribeJobA}/input/audio` },
+  { method: 'GET', path: (f) => `/v1/jobs/${f.imageJobA}/result/images/0` },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/events` },
   { method: 'GET', path: (f) => `/v1/jobs/${f.completedJobA}/deliveries` },
   { method: 'DELETE', path: (f) => `/v1/jobs/${f.jobA}` },

@@ -80,6 +80,8 @@ describe('OpenAPI document against real answers', () => {
     f.completedJobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg } })).id;
     const completed = (await stack.waitForJob(keys.a, f.completedJobA)) as { result?: { scoresRunId?: string } };
     f.scoresRunA = completed.result?.scoresRunId ?? '';
+    f.imageJobA = (await ok('POST', '/v1/jobs', { type: 'image', input: { prompt: 'a dot' } })).id;
+    await stack.waitForJob(keys.a, f.imageJobA);
     // From here on jobs stay queued, so they can be cancelled.
     await stack.stopWorker();
     f.jobA = (await ok('POST', '/v1/jobs', { type: 'complete', input: { messages: msg } })).id;

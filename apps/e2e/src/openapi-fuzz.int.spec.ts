@@ -103,6 +103,7 @@ describe('fuzzing every operation of /openapi.json', () => {
     const delivery = ((await ok('GET', `/v1/webhook-deliveries?jobId=${cancelled}`)).data as { id: string }[])[0]!.id;
     const upload = (await ok('POST', '/v1/uploads', wav, { 'content-type': 'audio/wav' })).id;
     const audioJob = (await ok('POST', '/v1/jobs', wav, { 'content-type': 'audio/wav' })).id;
+    const imageJob = (await ok('POST', '/v1/jobs', { type: 'image', input: { prompt: 'a dot' } })).id;
     const endpoint = (await ok('POST', '/v1/webhooks', { url: PUBLIC_HOOK })).id;
     const form = multipart([
       { name: 'purpose', value: 'batch' },
@@ -125,6 +126,7 @@ describe('fuzzing every operation of /openapi.json', () => {
         '/v1/jobs/{id}': { id: job },
         '/v1/jobs/{id}/result': { id: job },
         '/v1/jobs/{id}/input/audio': { id: audioJob },
+        '/v1/jobs/{id}/result/images/{index}': { id: imageJob, index: '0' },
         '/v1/jobs/{id}/events': { id: job },
         '/v1/jobs/{id}/deliveries': { id: cancelled },
         '/v1/webhook-deliveries/{id}': { id: delivery },

@@ -7,6 +7,7 @@ export const JobRequest = component('JobRequest', jobRequestSchema);
 export const Job = component('Job', jobViewSchema);
 
 const jobId = { id: 'The job id (`job_` and 28 hex digits).' };
+const binaryImage = { type: 'string', contentMediaType: 'image/*', description: 'The picture bytes (not base64).' } as const;
 
 export const jobRequestExamples = {
   synthesize: {
@@ -178,6 +179,20 @@ export const jobsDocs: RouteDoc[] = [
     pathParams: jobId,
     responses: { 200: { description: 'The audio.', content: { 'audio/*': { schema: binaryAudio }, 'application/octet-stream': { schema: binaryAudio } } } },
     errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/v1/jobs/{id}/result/images/{index}',
+    operationId: 'getJobResultImage',
+    tag: 'Jobs',
+    summary: 'One picture of an image job',
+    description:
+      "A completed image job's picture number `index` (from 0, in the result's `images` order), streamed from S3 with its `Content-Type`: a download that needs the key, where the result's `presignedUrl` works for anyone holding it until it expires. `400` for a job of another type or an index that is not a number from 0 to 9, `409` while the job is not completed, `404` for an index past its pictures.",
+    auth: true,
+    envelope: 'voxq',
+    pathParams: { ...jobId, index: 'Which picture, from 0.' },
+    responses: { 200: { description: 'The picture.', content: { 'image/*': { schema: binaryImage } } } },
+    errors: [400, 404, 409],
   },
   {
     method: 'get',

@@ -112,6 +112,7 @@ export const jobInputSchema = z.union([
     toolChoice: z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: z.string() })]).optional(),
   }),
   embedInputSchema,
+  imageInputSchema,
 ]);
 export type JobInput = z.infer<typeof jobInputSchema>;
 

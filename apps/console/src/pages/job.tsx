@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CompleteResult, JobView, SynthesizeResult, TranscribeResult, WebhookDeliveryView } from '@voxq/contracts';
+import type { CompleteResult, ImageResult, JobView, SynthesizeResult, TranscribeResult, WebhookDeliveryView } from '@voxq/contracts';
 import { DeliveriesTable } from '../deliveries';
 import { elapsed, formatBytes, formatMs, formatSeconds, formatTime } from '../format';
 import { InputSection, useInputAudio } from '../job-input';
@@ -210,6 +210,8 @@ function ResultSection({ job, inputAudio }: { job: JobView; inputAudio: string |
         </Section>
       );
     }
+    case 'image':
+      return <ImagesResult job={job} result={job.result as ImageResult} />;
     default:
       return (
         <Section title="Result" id="result">
@@ -244,6 +246,55 @@ function SpeechResult({ job, result }: { job: JobView; result: SynthesizeResult 
           ['Size', formatBytes(result.audio.bytes)],
           ['Duration', result.audio.durationSeconds === undefined ? null : `${result.audio.durationSeconds.toFixed(1)} s`],
           ['Characters', String(result.usage.characters)],
+        ]}
+      />
+    </Section>
+  );
+}
+
+/**
+ * Each picture fetched with the key (`GET /v1/jobs/:id/result/images/:i`) and shown from a
+ * blob: URL, as speech is: the result's presigned S3 URLs are another origin, which the CSP refuses.
+ */
+function ImagesResult({ job, result }: { job: JobView; result: ImageResult }) {
+  const api = useApi();
+  const pictures = useLoad(
+    (signal) =>
+      Promise.all(result.images.map(async (_, i) => URL.createObjectURL(await api.blob(`/v1/jobs/${encodeURIComponent(job.id)}/result/images/${i}`, signal)))),
+    [api, job.id],
+  );
+  useEffect(() => () => pictures.data?.forEach((url) => URL.revokeObjectURL(url)), [pictures.data]);
+  return (
+    <Section title={result.images.length === 1 ? 'Image' : `Images (${result.images.length})`} id="result">
+      {pictures.error ? <ErrorNote error={pictures.error} title="The images could not be loaded" /> : null}
+      {pictures.data ? (
+        <ul class="image-grid" id="result-images">
+          {result.images.map((image, i) => {
+            const extension = image.contentType.split('/')[1] ?? 'png';
+            return (
+              <li key={image.key} class="image-tile">
+                <img src={pictures.data?.[i]} alt={image.revisedPrompt ?? `Image ${i + 1} of the job`} />
+                <div class="image-caption">
+                  <span class="muted small">{`${image.contentType} · ${formatBytes(image.bytes)}`}</span>
+                  <a class="button button-small" href={pictures.data?.[i]} download={`${job.id}-${i}.${extension}`}>
+                    Download
+                  </a>
+                </div>
+                {image.revisedPrompt ? <p class="small">{`Drawn as: ${image.revisedPrompt}`}</p> : null}
+              </li>
+            );
+          })}
+        </ul>
+      ) : pictures.error ? null : (
+        <p class="muted">Loading images…</p>
+      )}
+      <Facts
+        items={[
+          ['Size', result.size ?? null],
+          ['Quality', result.quality ?? null],
+          ['Format', result.outputFormat ?? null],
+          ['Images', String(result.usage.images)],
+          ['Tokens', result.usage.inputTokens === undefined ? null : `${result.usage.inputTokens} in · ${result.usage.outputTokens ?? 0} out`],
         ]}
       />
     </Section>

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Config } from '@voxq/config';
 import {
   constraintsSchema,
@@ -10,6 +11,8 @@ import {
   listJobsQuerySchema,
   metadataSchema,
   routingIntentSchema,
+  MAX_IMAGES_PER_JOB,
+  type ImageResult,
   type TranscribeInput,
 } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
@@ -21,6 +24,13 @@ import { idempotencyKeyOf, jsonHeader } from '../middleware/request-headers';
 import { type JobService, jsonSubmission, parseOrThrow, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 import { checkChatParams, checkImageJob, checkSynthesizeJob } from '@voxq/surfaces';
+
+/** `/v1/jobs/:id/result/images/:index`: which of the job's pictures. */
+const imageIndexSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_IMAGES_PER_JOB - 1);
 
 /** A transcribe job whose audio is the request body; everything else rides in headers. */
 function binarySubmission(req: Request): Submission {
@@ -114,6 +124,25 @@ export function jobsRoutes(deps: { config: Config; jobs: JobService; objects: Ob
     const key = (job.result as { audio?: { key?: string } }).audio?.key;
     if (!key || tenantOfKey(key) !== tenantId) throw errors.notFound('result', job.id);
     await sendObject(deps.objects, key, res, () => errors.notFound('result', job.id));
+  });
+
+  /**
+   * One picture of a completed image job (`index` from 0, in the result's order), streamed
+   * from S3 like synthesize audio: what the console shows, and a download that needs the key
+   * rather than a presigned URL that anyone holding it may use until it expires.
+   */
+  router.get('/v1/jobs/:id/result/images/:index', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const index = parseOrThrow(imageIndexSchema, req.params['index'], 'path.index');
+    const job = await deps.jobs.get(principalOf(req), jobIdOf(req));
+    if (job.type !== 'image') throw errors.invalidRequest(`Job ${job.id} is a ${job.type} job; only image jobs have images.`, 'path.id');
+    if (job.status !== 'completed' || !job.result) {
+      throw errors.conflict('job_not_completed', `Job ${job.id} is ${job.status}; its images exist once it is completed.`);
+    }
+    const missing = () => errors.notFound('object', `${job.id}/result/images/${index}`);
+    const image = (job.result as ImageResult).images[index];
+    if (!image || tenantOfKey(image.key) !== tenantId) throw missing();
+    await sendObject(deps.objects, image.key, res, missing);
   });
 
   /**
