@@ -53,6 +53,8 @@ export const configFileSchema = z.strictObject({
         model: z.string().min(1),
         /** An embedding model the server also serves (`nomic-embed-text`): it then serves the `embedding` capability too. */
         embeddingModel: z.string().min(1).optional(),
+        /** A realtime model the server serves over OpenAI's Realtime WebSocket (`<baseUrl>/realtime`): it then serves the `realtime` capability too. */
+        realtimeModel: z.string().min(1).optional(),
         /**
          * The chat parameters the server honours, in voxq's names (`topP`, `logitBias`);
          * unset: the sampling parameters of OpenAI's wire (docs/providers.md).

@@ -18,7 +18,13 @@ const providerNames = z.array(z.string().min(1).max(64)).min(1).max(32);
 /** Allow-lists per capability (seed 001 `PipelineConstraints`). */
 export const constraintsSchema = z.strictObject({
   allowedProviders: z
-    .strictObject({ stt: providerNames.optional(), tts: providerNames.optional(), llm: providerNames.optional(), embedding: providerNames.optional() })
+    .strictObject({
+      stt: providerNames.optional(),
+      tts: providerNames.optional(),
+      llm: providerNames.optional(),
+      embedding: providerNames.optional(),
+      realtime: providerNames.optional(),
+    })
     .optional(),
   /** Pin a model per capability, e.g. `{ llm: "gpt-4o-mini" }`. */
   models: z
@@ -27,10 +33,12 @@ export const constraintsSchema = z.strictObject({
       tts: z.string().min(1).max(128).optional(),
       llm: z.string().min(1).max(128).optional(),
       embedding: z.string().min(1).max(128).optional(),
+      realtime: z.string().min(1).max(128).optional(),
     })
     .optional(),
 });
 export type Constraints = z.infer<typeof constraintsSchema>;
 
-export const CAPABILITIES = ['stt', 'tts', 'llm', 'embedding'] as const;
+/** `realtime`: live WebSocket sessions (`GET /v1/realtime`), relayed by the API rather than run as jobs. */
+export const CAPABILITIES = ['stt', 'tts', 'llm', 'embedding', 'realtime'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

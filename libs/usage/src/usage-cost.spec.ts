@@ -133,6 +133,7 @@ describe('summarizeUsage order and units', () => {
       tts: { unit: '1M characters', perUnits: 1_000_000, priced: ['characters'] },
       llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
       embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
+      realtime: { unit: 'session minute', perUnits: 60_000, priced: ['session_ms'] },
     });
   });
 });

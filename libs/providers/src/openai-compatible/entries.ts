@@ -2,6 +2,7 @@ import type { EmbeddingModelSpec, ProviderProfile } from '../provider';
 import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { createOpenAiCompatibleEmbedding } from './embed';
+import { createOpenAiCompatibleRealtime } from './realtime';
 import { createOpenAiCompatibleTts } from './synthesize';
 import { createOpenAiCompatibleStt } from './transcribe';
 
@@ -20,6 +21,8 @@ export interface CompatibleCapabilities {
   tts?: { model: string; voice: string; profile: ProviderProfile };
   /** `models`: those it serves by name with their limits (the default among them). */
   embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
+  /** Live sessions over its `/realtime` WebSocket; `profile.speechModels` lists the other models it serves by name. */
+  realtime?: { model: string; profile: ProviderProfile };
 }
 
 /**
@@ -27,7 +30,7 @@ export interface CompatibleCapabilities {
  * so its folder holds only data (variables, defaults, profiles).
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
-  const { llm, stt, tts, embedding } = capabilities;
+  const { llm, stt, tts, embedding, realtime } = capabilities;
   const upstream = server.baseUrl;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
@@ -46,6 +49,15 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
           {
             provider: createOpenAiCompatibleEmbedding({ ...server, defaultModel: embedding.model, ...(embedding.models ? { models: embedding.models } : {}) }),
             profile: embedding.profile,
+            upstream,
+          },
+        ]
+      : []),
+    ...(realtime
+      ? [
+          {
+            provider: createOpenAiCompatibleRealtime({ ...server, defaultModel: realtime.model }),
+            profile: realtime.profile,
             upstream,
           },
         ]

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { openAiCompatibleEntries } from './entries';
-import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
+import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_LLM_PROFILE, COMPATIBLE_REALTIME_PROFILE } from './profile';
 
 /**
  * The extra OpenAI-compatible servers listed in `VOXQ_CONFIG_FILE` (`compatible[]`): no
  * variables of its own, each server naming the variable that holds its key. Each serves chat,
- * and embeddings when it names an `embeddingModel`.
+ * embeddings when it names an `embeddingModel`, and realtime sessions (OpenAI's Realtime
+ * WebSocket) when it names a `realtimeModel`.
  */
 export const compatibleServers = defineVendor({
   name: 'compatible',
@@ -23,6 +24,7 @@ export const compatibleServers = defineVendor({
             profile: server.chatParams ? { ...COMPATIBLE_LLM_PROFILE, chatParams: knownChatParams(server.name, server.chatParams) } : COMPATIBLE_LLM_PROFILE,
           },
           ...(server.embeddingModel ? { embedding: { model: server.embeddingModel, profile: COMPATIBLE_EMBEDDING_PROFILE } } : {}),
+          ...(server.realtimeModel ? { realtime: { model: server.realtimeModel, profile: COMPATIBLE_REALTIME_PROFILE } } : {}),
         },
       ),
     ),

@@ -33,3 +33,17 @@ export const OPENAI_EMBEDDING_MODELS: Readonly<Record<string, EmbeddingModelSpec
   'text-embedding-3-large': { maxDimensions: 3072, shortens: true },
   'text-embedding-ada-002': { maxDimensions: 1536, shortens: false },
 };
+
+/**
+ * OpenAI `gpt-realtime`, priced per session minute (voxq meters sessions by their length, not
+ * their tokens): about USD 0.30 a minute of two-way speech at its list price (audio USD 32 in
+ * and 64 out per 1M tokens, ~600 audio tokens a minute each way, plus the growing context).
+ * A rough prior, like the others.
+ */
+export const OPENAI_REALTIME_PROFILE: ProviderProfile = {
+  quality: 0.85,
+  costPerUnit: 0.3,
+  latencyMs: 800,
+  verticals: [],
+  speechModels: ['gpt-realtime', 'gpt-realtime-mini', 'gpt-4o-realtime-preview', 'gpt-4o-mini-realtime-preview'],
+};

@@ -2,9 +2,16 @@ import { z } from 'zod';
 import { openAiCompatibleEntries } from '../openai-compatible/entries';
 import { defineVendor } from '../vendor';
 import { apiKeyVar, baseUrlVar, textVar } from '../vendor-env';
-import { OPENAI_EMBEDDING_MODELS, OPENAI_EMBEDDING_PROFILE, OPENAI_LLM_PROFILE, OPENAI_STT_PROFILE, OPENAI_TTS_PROFILE } from './profile';
+import {
+  OPENAI_EMBEDDING_MODELS,
+  OPENAI_EMBEDDING_PROFILE,
+  OPENAI_LLM_PROFILE,
+  OPENAI_REALTIME_PROFILE,
+  OPENAI_STT_PROFILE,
+  OPENAI_TTS_PROFILE,
+} from './profile';
 
-/** OpenAI (chat, Whisper, speech, embeddings), or any OpenAI-compatible server by base URL. */
+/** OpenAI (chat, Whisper, speech, embeddings, realtime sessions), or any OpenAI-compatible server by base URL. */
 export const openai = defineVendor({
   name: 'openai',
   env: z.object({
@@ -15,6 +22,7 @@ export const openai = defineVendor({
     OPENAI_TTS_MODEL: textVar('tts-1', 'Speech model when a job names none.'),
     OPENAI_TTS_VOICE: textVar('alloy', 'Voice when a job names none.'),
     OPENAI_EMBEDDING_MODEL: textVar('text-embedding-3-small', 'Embedding model when a job names none.'),
+    OPENAI_REALTIME_MODEL: textVar('gpt-realtime', 'Realtime session model when a client names none of the others it serves.'),
   }),
   providers: (env) =>
     env.OPENAI_API_KEY
@@ -26,6 +34,7 @@ export const openai = defineVendor({
             stt: { model: env.OPENAI_STT_MODEL, profile: OPENAI_STT_PROFILE, translateModel: 'whisper-1' },
             tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
             embedding: { model: env.OPENAI_EMBEDDING_MODEL, models: OPENAI_EMBEDDING_MODELS, profile: OPENAI_EMBEDDING_PROFILE },
+            realtime: { model: env.OPENAI_REALTIME_MODEL, profile: OPENAI_REALTIME_PROFILE },
           },
         )
       : 'OPENAI_API_KEY unset',
