@@ -12,6 +12,8 @@ export type {
   Provider,
   ProviderOf,
   ProviderProfile,
+  RealtimeProvider,
+  RealtimeUpstream,
   SttProvider,
   SttRequest,
   SttResponse,

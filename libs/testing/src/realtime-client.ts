@@ -20,8 +20,11 @@ export class RealtimeTestClient {
   private waiters: Array<() => void> = [];
   /** The close code and reason, once closed. */
   closed: Promise<{ code: number; reason: string }>;
+  /** The headers of the handshake's 101 answer (voxq's `x-voxq-session-id`). */
+  headers: Record<string, string | string[] | undefined> = {};
 
   private constructor(readonly socket: WebSocket) {
+    socket.once('upgrade', (res) => (this.headers = res.headers));
     socket.on('message', (data) => {
       this.events.push(parseEvent(data.toString()));
       for (const wake of this.waiters.splice(0)) wake();
