@@ -99,7 +99,7 @@ describe('realtime sessions (GET /v1/realtime)', () => {
     expect(lines.find((l) => l.type === 'realtime' && l.metric === 'session_minutes')!.quantity).toBeGreaterThan(0);
   });
 
-  it('refuses before upgrading, in the usual envelope: no key, a bad key, no model, an unknown model, a plain GET', async () => {
+  it('lists the realtime models, and refuses before upgrading, in the usual envelope: no key, a bad key, no model, an unknown model, a plain GET', async () => {
     expect(await RealtimeTestClient.refused(url(), null)).toMatchObject({ status: 401, body: { error: { code: 'invalid_api_key' } } });
     expect((await RealtimeTestClient.refused(url(), 'sk-nope')).status).toBe(401);
     expect(await RealtimeTestClient.refused(`${stack.url.replace(/^http/, 'ws')}/v1/realtime`, apiKey)).toMatchObject({
@@ -107,6 +107,13 @@ describe('realtime sessions (GET /v1/realtime)', () => {
       body: { error: { param: 'model' } },
     });
     expect(await RealtimeTestClient.refused(url('gpt-nope'), apiKey)).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } });
+    const catalog = await stack.request(apiKey, 'GET', '/v1/models?recommended_for=realtime');
+    expect(catalog.status).toBe(200);
+    const models = catalog.body['data'] as Array<{ id: string; owned_by: string; capability: string }>;
+    expect(models.every((m) => m.capability === 'realtime')).toBe(true);
+    expect(models).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'gpt-realtime', owned_by: 'openai' }), expect.objectContaining({ owned_by: 'backup' })]),
+    );
     const plain = await stack.request(apiKey, 'GET', '/v1/realtime?model=gpt-realtime');
     expect(plain.status).toBe(426);
     expect(stack.simulator.requests().filter((r) => r.path.endsWith('/realtime'))).toHaveLength(1);
