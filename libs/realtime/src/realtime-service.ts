@@ -4,6 +4,7 @@ import type { Config } from '@voxq/config';
 import type { RealtimeCloseReason, RealtimeSessionView } from '@voxq/contracts';
 import { errors } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
+import { recordRealtimeEnded, recordRealtimeOpened } from '@voxq/metrics';
 import { resolvePrimaryModel, type ProviderRouter, type ProviderRuntime } from '@voxq/providers';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { enqueueSessionEvent, type WebhookQueueContext } from '@voxq/webhooks';
@@ -126,10 +127,12 @@ export class RealtimeService {
       SESSION_RENEW_MS,
     );
     void this.store.opened(tenantId, view('active', transcript)).catch((error: unknown) => log.error({ err: error }, 'realtime session record not written'));
+    recordRealtimeOpened();
     log.info({ failoverCount }, 'realtime session opened');
     const done = relay.ended.then(async (reason) => {
       clearInterval(renew);
       const ended = view('completed', transcript, { at: new Date(), reason });
+      recordRealtimeEnded(provider, reason, ended.durationMs ?? 0);
       try {
         await this.store.ended(tenantId, ended);
         await enqueueSessionEvent(this.deps.webhooks, tenantId, ended);
