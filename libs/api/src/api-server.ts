@@ -90,8 +90,9 @@ export async function startApiServer(resources: AppResources, config: Config, lo
       unanswered.forEach(closeAfterAnswer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Upgraded sockets still count as the server's connections: realtime sessions end now
-      // (their clients are told to start a new one), recorded before the process goes.
-      await built.realtime.closeAll();
+      // (their clients are told to start a new one), recorded before the process goes unless
+      // the deadline comes first.
+      await Promise.race([built.realtime.closeAll(), untilAborted(deadline)]);
       // Connections with no request in flight (idle keep-alive, or opened and silent) close
       // now; the sweep closes the rest as their last answers go out.
       server.closeIdleConnections();

@@ -20,6 +20,8 @@ const METRIC_NAMES: Record<string, string> = {
   characters: 'Characters',
   input_tokens: 'Input tokens',
   output_tokens: 'Output tokens',
+  sessions: 'Realtime sessions',
+  session_minutes: 'Session minutes',
 };
 const usd = (n: number) => n.toLocaleString(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 });
 
