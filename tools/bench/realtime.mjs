@@ -4,6 +4,9 @@
 //             session.update answered by session.updated, direct to the simulator's OpenAI
 //             realtime socket and through voxq's GET /v1/realtime relay: p50/p99 of each and
 //             the ratio voxq / direct (the relay's cost per event, both directions counted).
+//   slow      one client that stops reading while its session streams audio responses (asked
+//             for every 50 ms): the api's RSS before and at its highest, and how the session
+//             ended (`slow_client` after REALTIME_SLOW_CLIENT_MS, 2 s here).
 //   sessions  BENCH_REALTIME_SESSIONS (500) sessions opened through one api and held at once,
 //             each running one text turn to response.done: all opened?, the time to open them,
 //             and the api's RSS before and with them all open (per session).
@@ -26,6 +29,8 @@ function openSession(url, headers) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers, perMessageDeflate: false });
     const waiting = new Map();
+    let sessionId = null;
+    socket.once('upgrade', (res) => (sessionId = res.headers['x-voxq-session-id'] ?? null));
     socket.on('message', (data) => {
       const type = /"type"\s*:\s*"([^"]+)"/.exec(data.toString('latin1', 0, 160))?.[1];
       const wake = waiting.get(type);
@@ -45,7 +50,7 @@ function openSession(url, headers) {
     const created = next('session.created');
     socket.once('error', reject);
     socket.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused: HTTP ${res.statusCode}`)));
-    socket.once('open', () => created.then(() => resolve({ socket, next, send: (e) => socket.send(JSON.stringify(e)) }), reject));
+    socket.once('open', () => created.then(() => resolve({ socket, next, send: (e) => socket.send(JSON.stringify(e)), sessionId }), reject));
   });
 }
 
@@ -64,11 +69,42 @@ async function textTurn(session) {
   await done;
 }
 
+/** A client that stops reading: the api must hold at most its bound for it, then cut it. */
+async function slowClient(stack, url, headers) {
+  const session = await openSession(url, headers);
+  const words = Array.from({ length: 20 }, (_, i) => `slowword${String(i).padStart(2, '0')}`).join(' ');
+  session.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: words }] } });
+  session.socket.pause();
+  const pid = stack.api.pid;
+  const before = memoryOf(pid).rssMiB;
+  let highest = before;
+  const started = performance.now();
+  const sampler = setInterval(() => (highest = Math.max(highest, memoryOf(pid).rssMiB)), 50);
+  const asker = setInterval(() => session.send({ type: 'response.create' }), 50);
+  const record = async () => (await fetch(`${stack.url}/v1/realtime/sessions/${session.sessionId}`, { headers })).json();
+  let ended = null;
+  try {
+    while (performance.now() - started < 30_000) {
+      const r = await record();
+      if (r.status === 'completed') {
+        ended = r;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    clearInterval(sampler);
+    clearInterval(asker);
+    session.socket.terminate();
+  }
+  return { apiRssMiB: { before, highest }, closeReason: ended?.closeReason ?? null, cutAfterMs: ended?.durationMs ?? null };
+}
+
 const closeAll = (sessions) => Promise.all(sessions.map((s) => new Promise((resolve) => (s.socket.once('close', resolve), s.socket.close(1000)))));
 
 export async function runRealtime({ env, opts, step }) {
   const { realtimeSamples: samples, realtimeSessions: many } = opts;
-  const stack = await startBenchStack({ env, extraEnv: { REALTIME_MAX_SESSIONS_PER_TENANT: '0' } });
+  const stack = await startBenchStack({ env, extraEnv: { REALTIME_MAX_SESSIONS_PER_TENANT: '0', REALTIME_SLOW_CLIENT_MS: '2000' } });
   try {
     const apiKey = stack.keyFor('bench-realtime');
     const viaVoxq = `${stack.url.replace(/^http/, 'ws')}/v1/realtime?model=gpt-realtime`;
@@ -86,6 +122,9 @@ export async function runRealtime({ env, opts, step }) {
     }
     await closeAll([d, v]);
 
+    step('realtime: a client that stops reading while its session streams audio');
+    const slow = await slowClient(stack, viaVoxq, voxqHeaders);
+
     step(`realtime: ${many} sessions held at once through one api, one text turn each`);
     const before = memoryOf(stack.api.pid);
     const opening = performance.now();
@@ -101,6 +140,7 @@ export async function runRealtime({ env, opts, step }) {
       direct: { p50Ms: p50(rtt.direct), p99Ms: percentile(rtt.direct, 99) },
       voxq: { p50Ms: p50(rtt.voxq), p99Ms: percentile(rtt.voxq, 99) },
       ratioP50: p50(rtt.voxq) / p50(rtt.direct),
+      slow,
       sessions: {
         asked: many,
         opened: open.length,
@@ -126,6 +166,9 @@ export function printRealtime(r) {
   row('direct p50 / p99', `${n(r.direct.p50Ms, 2)} ms / ${n(r.direct.p99Ms, 2)} ms`);
   row('through voxq p50 / p99', `${n(r.voxq.p50Ms, 2)} ms / ${n(r.voxq.p99Ms, 2)} ms`);
   row('ratio voxq / direct (p50)', n(r.ratioP50, 2));
+  console.log('  a client that stops reading, its session streaming audio:');
+  row('  api RSS before / highest', `${n(r.slow.apiRssMiB.before, 0)} / ${n(r.slow.apiRssMiB.highest, 0)} MiB`);
+  row('  session ended', `${r.slow.closeReason ?? 'not ended'} after ${n(r.slow.cutAfterMs / 1000, 1)} s`);
   const s = r.sessions;
   console.log(`  ${s.asked} sessions held at once through one api:`);
   row(
