@@ -121,7 +121,9 @@ export class RealtimeService {
     });
     const log = this.deps.logger.child({ sessionId: id, tenantId, provider, model });
     const transcript = new SessionTranscript();
-    const relay = new SessionRelay(client, pending.upstream.socket, pending.upstream.sessionCreated, this.deps.config.realtime, transcript);
+    const { socket, sessionCreated, takeEarly } = pending.upstream;
+    const first = [{ data: sessionCreated, isBinary: false }, ...takeEarly()];
+    const relay = new SessionRelay(client, socket, first, this.deps.config.realtime, transcript);
     const renew = setInterval(
       () => this.leases.renew(tenantId, id).catch((error: unknown) => log.warn({ err: error }, 'realtime lease renewal failed')),
       SESSION_RENEW_MS,

@@ -5,6 +5,7 @@ import { SessionRelay, type RelayLimits } from './session-relay';
 
 const FRAME = 64 * 1024;
 const limits: RelayLimits = { maxBufferedBytes: 256 * 1024, slowClientMs: 200, maxSessionMs: 60_000 };
+const CREATED = [{ data: Buffer.from('{"type":"session.created"}'), isBinary: false }];
 const noTaps = { fromClient: () => {}, fromUpstream: () => {} };
 
 /** A server and one client socket connected to it: `[server side, client side]`. */
@@ -33,7 +34,7 @@ describe('SessionRelay', () => {
     // The client reads nothing: everything the relay sends it piles up.
     client.pause();
     let maxBuffered = 0;
-    const relay = new SessionRelay(clientSide, upstream, Buffer.from('{"type":"session.created"}'), limits, {
+    const relay = new SessionRelay(clientSide, upstream, CREATED, limits, {
       ...noTaps,
       // Before each frame goes to the client: what was still unsent.
       fromUpstream: () => void (maxBuffered = Math.max(maxBuffered, clientSide.bufferedAmount)),
@@ -46,23 +47,36 @@ describe('SessionRelay', () => {
     expect(maxBuffered).toBeLessThanOrEqual(limits.maxBufferedBytes + FRAME);
   });
 
-  it('relays both ways, and closing either side closes the other', async () => {
+  it('relays both ways (the frames that came before it first), and closing either side closes the other', async () => {
     const [upstreamServer, upstream] = await socketPair(servers);
     const [clientSide, client] = await socketPair(servers);
     const seenByClient: string[] = [];
     const seenByUpstream: string[] = [];
-    const clientGotTwo = new Promise<void>((resolve) => client.on('message', (data) => seenByClient.push(data.toString()) === 2 && resolve()));
+    const clientGotAll = new Promise<void>((resolve) => client.on('message', (data) => seenByClient.push(data.toString()) === 3 && resolve()));
     const upstreamGotOne = new Promise<void>((resolve) => upstreamServer.on('message', (data) => seenByUpstream.push(data.toString()) === 1 && resolve()));
-    const relay = new SessionRelay(clientSide, upstream, Buffer.from('{"type":"session.created"}'), limits, noTaps);
+    const early = { data: Buffer.from('{"type":"conversation.created"}'), isBinary: false };
+    const relay = new SessionRelay(clientSide, upstream, [...CREATED, early], limits, noTaps);
     client.send('{"type":"response.create"}');
     upstreamServer.send('{"type":"response.done"}');
     const upstreamClosed = new Promise<number>((resolve) => upstreamServer.once('close', resolve));
-    await Promise.all([clientGotTwo, upstreamGotOne]);
+    await Promise.all([clientGotAll, upstreamGotOne]);
     client.close(1000);
     expect(await relay.ended).toBe('client_closed');
     expect(await upstreamClosed).toBe(1000);
-    expect(seenByClient).toEqual(['{"type":"session.created"}', '{"type":"response.done"}']);
+    expect(seenByClient).toEqual(['{"type":"session.created"}', '{"type":"conversation.created"}', '{"type":"response.done"}']);
     expect(seenByUpstream).toEqual(['{"type":"response.create"}']);
+  });
+
+  it('ends at once a session whose upstream closed before the relay started', async () => {
+    const [upstreamServer, upstream] = await socketPair(servers);
+    const [clientSide, client] = await socketPair(servers);
+    const gone = new Promise((resolve) => upstream.once('close', resolve));
+    upstreamServer.terminate();
+    await gone;
+    const closed = new Promise<number>((resolve) => client.once('close', resolve));
+    const relay = new SessionRelay(clientSide, upstream, CREATED, limits, noTaps);
+    expect(await relay.ended).toBe('upstream_error');
+    expect(await closed).toBe(1011);
   });
 
   it('tells the client and closes it when the upstream drops the session', async () => {
@@ -71,7 +85,7 @@ describe('SessionRelay', () => {
     const events: string[] = [];
     client.on('message', (data) => events.push(JSON.parse(data.toString()).type as string));
     const closed = new Promise<number>((resolve) => client.once('close', resolve));
-    const relay = new SessionRelay(clientSide, upstream, Buffer.from('{"type":"session.created"}'), limits, noTaps);
+    const relay = new SessionRelay(clientSide, upstream, CREATED, limits, noTaps);
     upstreamServer.terminate();
     expect(await relay.ended).toBe('upstream_error');
     expect(await closed).toBe(1011);
@@ -83,7 +97,7 @@ describe('SessionRelay', () => {
     const [clientSide, client] = await socketPair(servers);
     const events: Array<{ type: string; error?: { code: string } }> = [];
     client.on('message', (data) => events.push(JSON.parse(data.toString())));
-    const relay = new SessionRelay(clientSide, upstream, Buffer.from('{"type":"session.created"}'), { ...limits, maxSessionMs: 100 }, noTaps);
+    const relay = new SessionRelay(clientSide, upstream, CREATED, { ...limits, maxSessionMs: 100 }, noTaps);
     expect(await relay.ended).toBe('max_duration');
     expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'session_expired' } });
   });

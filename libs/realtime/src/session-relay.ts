@@ -47,13 +47,16 @@ export class SessionRelay {
   constructor(
     private readonly client: WebSocket,
     private readonly upstream: WebSocket,
-    sessionCreated: Buffer,
+    /** `session.created` and any frames the upstream sent after it before the relay started. */
+    first: ReadonlyArray<{ data: Buffer; isBinary: boolean }>,
     private readonly limits: RelayLimits,
     taps: RelayTaps,
   ) {
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
-    client.send(sessionCreated, { binary: false });
-    taps.fromUpstream(sessionCreated, false);
+    for (const { data, isBinary } of first) {
+      client.send(data, { binary: isBinary });
+      taps.fromUpstream(data, isBinary);
+    }
     this.pipe(
       upstream,
       client,
@@ -67,6 +70,9 @@ export class SessionRelay {
     upstream.once('close', (code) => this.sideClosed(code === 1000 ? 'upstream_closed' : 'upstream_error'));
     this.timers.push(setTimeout(() => this.close('max_duration'), limits.maxSessionMs));
     upstream.resume();
+    // Either may have closed while the client's socket was being upgraded: its close event is gone.
+    if (isClosed(upstream)) this.sideClosed('upstream_error');
+    else if (isClosed(client)) this.sideClosed('client_closed');
   }
 
   /** Ends the session from here: the client gets an error event saying why, then both sides close. */

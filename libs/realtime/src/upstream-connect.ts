@@ -7,6 +7,11 @@ import type { RealtimeProvider } from '@voxq/providers';
 export interface OpenedUpstream {
   socket: WebSocket;
   sessionCreated: Buffer;
+  /**
+   * Frames that arrived after `session.created` before the relay took the socket (pausing it
+   * stops reading, not the frames already read), in order; taking them stops the collecting.
+   */
+  takeEarly(): Array<{ data: Buffer; isBinary: boolean }>;
 }
 
 /** The most of a refused handshake's body read for its error message. */
@@ -69,7 +74,17 @@ export function openUpstream(provider: RealtimeProvider, model: string, signal: 
       // Held until the client's socket is upgraded and the relay reads it.
       socket.pause();
       socket.on('error', () => {});
-      resolve({ socket, sessionCreated: data });
+      const early: Array<{ data: Buffer; isBinary: boolean }> = [];
+      const keep = (frame: Buffer, binary: boolean) => void early.push({ data: frame, isBinary: binary });
+      socket.on('message', keep);
+      resolve({
+        socket,
+        sessionCreated: data,
+        takeEarly: () => {
+          socket.off('message', keep);
+          return early;
+        },
+      });
     });
   });
 }
