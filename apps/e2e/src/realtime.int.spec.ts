@@ -136,6 +136,15 @@ describe('realtime sessions (GET /v1/realtime)', () => {
     await client.close();
     expect(await ended(sessionId)).toMatchObject({ provider: 'backup', failoverCount: 1 });
 
+    // A socket dropped at the handshake, or garbage instead of session.created: the same.
+    for (const fault of [{ reset: true as const }, { malformed: true as const }]) {
+      stack.simulator.enqueueFaults([fault], 'openai');
+      const next = await RealtimeTestClient.open(url(), apiKey);
+      await next.next('session.created');
+      await next.close();
+      expect(await ended(next.headers['x-voxq-session-id'] as string)).toMatchObject({ provider: 'backup', failoverCount: 1 });
+    }
+
     // Cut after the first delta: the client is told and closed; no other provider is tried.
     stack.simulator.enqueueFaults([{ cut: true }], 'openai');
     const cut = await RealtimeTestClient.open(url(), apiKey);
