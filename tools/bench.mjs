@@ -35,6 +35,10 @@
 //   scaling   then (BENCH_SCALING=0 skips it) 1 vs 2 worker processes (BENCH_SCALING_JOBS 20000).
 //   streaming then (BENCH_STREAMING=0 skips it) time to first token through voxq against direct
 //             to the same paced simulator, and 500 streams at once (tools/bench/streaming.mjs).
+//   realtime  then (BENCH_REALTIME=0 skips it) realtime sessions through one api (issue 18): event
+//             round trips direct to the simulator and through the relay (BENCH_REALTIME_SAMPLES,
+//             200; the ratio), and BENCH_REALTIME_SESSIONS (500) held at once with the api's RSS
+//             (tools/bench/realtime.mjs; alone: node tools/bench/realtime.mjs).
 //   peers     then (BENCH_PEERS=0 skips it) voxq against the peers a user would pick instead
 //             (issue 16), all calling one provider simulator at BENCH_PEERS_LATENCY_MS (0):
 //             a hand-rolled pipeline the bench builds (express POST /jobs → BullMQ → one worker
@@ -78,6 +82,7 @@ import { ensureS3 } from './bench/s3.mjs';
 import { printPeers, runPeers } from './bench/peers.mjs';
 import { printWebhooks, runWebhooks } from './bench/webhooks.mjs';
 import { printStreaming, runStreaming } from './bench/streaming.mjs';
+import { printRealtime, runRealtime } from './bench/realtime.mjs';
 import { printWorkers, runCapacity, runScaling } from './bench/workers.mjs';
 import { printCluster, runCluster } from './bench/cluster.mjs';
 import { printHistory, runHistory } from './bench/history.mjs';
@@ -145,6 +150,8 @@ async function main() {
   if (opts.scaling) scaling = await runScaling({ env, redis, prefix, opts, step });
   let streaming;
   if (opts.streaming) streaming = await runStreaming({ env, opts, step });
+  let realtime;
+  if (opts.realtime) realtime = await runRealtime({ env, opts, step });
   let peers;
   if (opts.peers) peers = await runPeers({ env, redis, prefix, opts, step });
   let cluster;
@@ -175,6 +182,7 @@ async function main() {
     ...(capacity ? { capacity } : {}),
     ...(scaling ? { scaling } : {}),
     ...(streaming ? { streaming } : {}),
+    ...(realtime ? { realtime } : {}),
     ...(peers ? { peers } : {}),
     ...(cluster ? { cluster: { ...cluster, ratio: cluster.jobsPerSecond / voxq.jobsPerSecond } } : {}),
     ...(history ? { history: { ...history, moverRatio: history.mover.recordsPerSecond / voxq.jobsPerSecond } } : {}),
@@ -187,6 +195,7 @@ async function main() {
   if (intake) printIntake(intake);
   if (capacity || scaling) printWorkers(capacity, scaling);
   if (streaming) printStreaming(streaming);
+  if (realtime) printRealtime(realtime);
   if (peers) printPeers(peers);
   if (cluster) printCluster(cluster, voxq.jobsPerSecond);
   if (history) printHistory(history, voxq.jobsPerSecond);

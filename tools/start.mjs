@@ -297,8 +297,9 @@ const port = env.API_PORT || '8080';
 const base = `http://127.0.0.1:${port}`;
 // Say plainly what answers as whom: without OPENAI_API_KEY, "openai" is the simulator.
 const simulated = useSimulator
-  ? `the provider simulator (${env.OPENAI_BASE_URL}) answers as "openai" for chat, embeddings, images, whisper-1 and tts-1:
-               simulated replies, transcripts ("Simulated transcript of …"), small PNGs and a tone for speech.
+  ? `the provider simulator (${env.OPENAI_BASE_URL}) answers as "openai" for chat, embeddings, images, whisper-1, tts-1
+               and gpt-realtime (ws://…/v1/realtime): simulated replies, transcripts ("Simulated
+               transcript of …"), small PNGs and a tone for speech.
                Set OPENAI_API_KEY to use OpenAI itself.`
   : `OpenAI at ${env.OPENAI_BASE_URL ?? 'api.openai.com'}`;
 console.log(`

@@ -44,6 +44,8 @@ export interface Extra {
   modelOwner: string;
   pendingUploadA: string;
   secretName: string;
+  /** A realtime session opened and closed in the setup (a WebSocket: fetch cannot open one). */
+  realtimeSessionA: string;
 }
 
 /** One valid request per operation (a delete last on its resource, so the reads before it find it). */
@@ -60,6 +62,7 @@ export const SUCCESS_CALLS: Call[] = [
   { method: 'GET', path: (f) => `/v1/models/${f.modelId}` },
   { method: 'GET', path: (f) => `/v1/models/${f.modelOwner}/${f.modelId}` },
   { method: 'GET', path: (f) => `/v1/scores-runs/${f.scoresRunA}` },
+  { method: 'GET', path: (f) => `/v1/realtime/sessions/${f.realtimeSessionA}` },
   { method: 'POST', path: () => '/v1/jobs', body: json({ type: 'complete', input: { messages: msg } }) },
   { method: 'POST', path: () => '/v1/jobs:batch', body: json({ jobs: [{ type: 'complete', input: { messages: msg } }] }) },
   { method: 'GET', path: () => '/v1/jobs' },
@@ -100,6 +103,12 @@ export const SUCCESS_CALLS: Call[] = [
   { method: 'POST', path: (f) => `/v1/batches/${f.batchA}/cancel` },
   { method: 'DELETE', path: (f) => `/v1/files/${f.fileA}` },
 ];
+
+/**
+ * Operations whose success is no HTTP answer: a WebSocket handshake's is `101 Switching
+ * Protocols`, which fetch cannot ask for (`realtime.int.spec.ts` drives it with a ws client).
+ */
+export const HANDSHAKE_OPERATIONS = ['openRealtimeSession'];
 
 /** GETs whose answer does not change between two requests here (`/metrics` does): a matching `If-None-Match` must get `304`. */
 export const CONDITIONAL_PATHS = ['/v1/providers', '/v1/models', '/v1/webhooks', '/v1/jobs'];

@@ -18,6 +18,7 @@ import { jobsDocs } from './jobs.docs';
 import { metaDocs } from './meta.docs';
 import { oneShotDocs } from './one-shot.docs';
 import { resourcesDocs } from './resources.docs';
+import { realtimeDocs } from './realtime.docs';
 import { secretsDocs } from './secrets.docs';
 import { openAiErrorEnvelopeSchema, spekoErrorBodySchema } from './response-schemas';
 import { component, isComponent, type Component, type JsonSchema, type MediaDoc, type ResponseDoc, type RouteDoc } from './route-doc';
@@ -32,6 +33,7 @@ export const API_ROUTE_DOCS: readonly RouteDoc[] = [
   ...resourcesDocs,
   ...secretsDocs,
   ...batchesDocs,
+  ...realtimeDocs,
 ];
 
 export const ErrorEnvelope = component('ErrorEnvelope', errorEnvelopeSchema);

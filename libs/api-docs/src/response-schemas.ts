@@ -128,7 +128,7 @@ export const usageViewSchema = z.strictObject({
       provider: z.string(),
       /** The capability: `stt`, `tts`, `llm`, `embedding` or `image`. */
       type: capabilitySchema,
-      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens', 'images']),
+      metric: z.enum(['jobs', 'audio_minutes', 'characters', 'input_tokens', 'output_tokens', 'images', 'sessions', 'session_minutes']),
       /** Always `MANAGED`: tenants use the operator's provider keys. */
       keySource: z.literal('MANAGED'),
       quantity: z.number(),

@@ -5,10 +5,11 @@ import type { Logger } from '@voxq/logging';
 import { collectProcessMetrics, watchQueues } from '@voxq/metrics';
 import { untilAborted } from '@voxq/process';
 import { openProcessResources } from '@voxq/runtime';
-import type { AppResources, AppServices } from './app-services';
+import { buildAppServices, type AppResources, type AppServices } from './app-services';
 import { answerClientError } from './client-error';
 import { createApp } from './create-app';
 import { markDraining } from './routes/health.routes';
+import { serveUpgrades } from './upgrade-requests';
 
 export interface ApiServer {
   server: Server;
@@ -54,7 +55,8 @@ export async function startApiServer(resources: AppResources, config: Config, lo
   // The api reports every queue's depth (any replica: they all read the same Redis).
   collectProcessMetrics('api');
   const unwatchQueues = watchQueues(resources.queues.all());
-  const app = createApp({ config, logger, resources, ...(services ? { services } : {}) });
+  const built = services ?? buildAppServices(config, resources, logger);
+  const app = createApp({ config, logger, resources, services: built });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -64,6 +66,8 @@ export async function startApiServer(resources: AppResources, config: Config, lo
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
   server.on('clientError', answerClientError(logger));
+  // WebSocket handshakes (`GET /v1/realtime`) go through the app like any request.
+  serveUpgrades(server, app);
   // While draining, every answer closes its connection, so clients reconnect elsewhere.
   let draining = false;
   const unanswered = new Set<ServerResponse>();
@@ -85,6 +89,10 @@ export async function startApiServer(resources: AppResources, config: Config, lo
       markDraining(app);
       unanswered.forEach(closeAfterAnswer);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Upgraded sockets still count as the server's connections: realtime sessions end now
+      // (their clients are told to start a new one), recorded before the process goes unless
+      // the deadline comes first.
+      await Promise.race([built.realtime.closeAll(), untilAborted(deadline)]);
       // Connections with no request in flight (idle keep-alive, or opened and silent) close
       // now; the sweep closes the rest as their last answers go out.
       server.closeIdleConnections();

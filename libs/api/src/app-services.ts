@@ -1,10 +1,13 @@
 import { ApiKeyStore, ApiRateLimiter, UsageAllowance } from '@voxq/auth';
 import { batchServiceFor, type BatchService } from '@voxq/batches';
 import type { Config } from '@voxq/config';
+import type { Logger } from '@voxq/logging';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
 import { createJobService, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
 import type { ServingResources } from '@voxq/runtime';
 import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
+import { ProviderRouter } from '@voxq/providers';
+import { RealtimeService } from '@voxq/realtime';
 import { UsageReport } from '@voxq/usage';
 import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
 import { KeyShards } from '@voxq/redis-keys';
@@ -37,9 +40,11 @@ export interface AppServices {
   dropClaims: DropClaims;
   /** Tenants' secrets for tools (sealed with the process's keyring). */
   secrets: TenantSecretStore;
+  /** Realtime sessions this process relays (`GET /v1/realtime`), and their records. */
+  realtime: RealtimeService;
 }
 
-export function buildAppServices(config: Config, resources: AppResources): AppServices {
+export function buildAppServices(config: Config, resources: AppResources, logger: Logger): AppServices {
   const { redis, queues, objects } = resources;
   // Without SECRETS_ENCRYPTION_KEY in production this throws (a ConfigError): the API does not start.
   const { keyring } = secretsKeyringFor(config);
@@ -51,6 +56,16 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
   // A subscribed client can run nothing else: the channels get a connection of their own.
   const channels = new JobChannels(() => resources.connection('subscriber'));
   const waiter = new JobWaiter(config, jobs, channels);
+  // The API calls providers itself for one thing: opening realtime sessions, routed as a job's calls are.
+  const router = new ProviderRouter({
+    runtime: resources.providers,
+    redis,
+    prefix,
+    timeoutMs: config.providers.timeoutMs,
+    attemptDeadlineMs: config.providers.attemptDeadlineMs,
+    maxCandidates: config.providers.maxCandidates,
+    logger,
+  });
   return {
     keys: new ApiKeyStore(redis, prefix),
     limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
@@ -67,5 +82,6 @@ export function buildAppServices(config: Config, resources: AppResources): AppSe
     dropRules: new DropRuleStore(redis, prefix),
     dropClaims: new DropClaims(redis, prefix, config.jobs.retentionSeconds),
     secrets: new TenantSecretStore(redis, prefix, keyring),
+    realtime: new RealtimeService({ config, logger, redis, providers: resources.providers, router, webhooks }),
   };
 }

@@ -19,6 +19,7 @@ import { jobsRoutes } from './routes/jobs.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { openAiRoutes } from './routes/openai.routes';
 import { providersRoutes } from './routes/providers.routes';
+import { realtimeRoutes } from './routes/realtime.routes';
 import { secretsRoutes } from './routes/secrets.routes';
 import { spekoRoutes } from './routes/speko.routes';
 import { uploadsRoutes } from './routes/uploads.routes';
@@ -41,7 +42,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, logger, resources } = deps;
   const { redis, queues, objects, providers } = resources;
-  const services = deps.services ?? buildAppServices(config, resources);
+  const services = deps.services ?? buildAppServices(config, resources, logger);
   const { jobs, waiter } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(openAiRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
+  app.use(realtimeRoutes({ realtime: services.realtime }));
   app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix, ...(resources.history ? { history: resources.history.store } : {}) }));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

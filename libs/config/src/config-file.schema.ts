@@ -53,6 +53,8 @@ export const configFileSchema = z.strictObject({
         model: z.string().min(1),
         /** An embedding model the server also serves (`nomic-embed-text`): it then serves the `embedding` capability too. */
         embeddingModel: z.string().min(1).optional(),
+        /** A realtime model the server serves over OpenAI's Realtime WebSocket (`<baseUrl>/realtime`): it then serves the `realtime` capability too. */
+        realtimeModel: z.string().min(1).optional(),
         /**
          * An image model the server also serves (`black-forest-labs/flux.1-dev`): it then serves the
          * `image` capability too, taking the prompt, `n`, `size` and `user` (docs/providers.md).

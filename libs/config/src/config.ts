@@ -47,6 +47,15 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       /** Jobs per tenant per UTC calendar month, unless the tenant has its own; 0 = unlimited. */
       monthlyJobAllowance: env.TENANT_MONTHLY_JOB_ALLOWANCE,
     },
+    realtime: {
+      /** Open sessions per tenant at once; 0 = unlimited. */
+      maxSessionsPerTenant: env.REALTIME_MAX_SESSIONS_PER_TENANT,
+      maxSessionMs: env.REALTIME_MAX_SESSION_SECONDS * 1000,
+      /** A client's unread bytes past which the relay pauses the upstream. */
+      maxBufferedBytes: env.REALTIME_MAX_BUFFERED_BYTES,
+      /** How long a client may stay past `maxBufferedBytes` before the session closes. */
+      slowClientMs: env.REALTIME_SLOW_CLIENT_MS,
+    },
     worker: {
       queues: env.WORKER_QUEUES,
       concurrency: env.WORKER_CONCURRENCY,

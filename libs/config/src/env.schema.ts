@@ -132,6 +132,15 @@ export const envSchema = z.object({
   /** Jobs a tenant may submit per calendar month, UTC (0 = unlimited); `npm run keys -- allowance` sets one tenant's. */
   TENANT_MONTHLY_JOB_ALLOWANCE: int(0, 0),
 
+  /** Realtime sessions (`GET /v1/realtime`) a tenant may hold open at once, across every API replica (0 = unlimited). */
+  REALTIME_MAX_SESSIONS_PER_TENANT: int(10, 0),
+  /** Longest a realtime session may last, seconds; it is then closed (OpenAI's own sessions end at 60 minutes). */
+  REALTIME_MAX_SESSION_SECONDS: int(1_800, 1),
+  /** Bytes a realtime client may leave unread before the relay stops reading its upstream (backpressure). */
+  REALTIME_MAX_BUFFERED_BYTES: int(4 * 1_048_576, 16_384),
+  /** How long a realtime client may stay over `REALTIME_MAX_BUFFERED_BYTES` before its session is closed, ms. */
+  REALTIME_SLOW_CLIENT_MS: int(10_000, 100),
+
   /** Job queues this worker process serves; one image scales per queue. */
   WORKER_QUEUES: list('transcribe,synthesize,complete,embed,image').pipe(z.array(z.enum(['transcribe', 'synthesize', 'complete', 'embed', 'image'])).min(1)),
   /** Jobs processed at once per queue by one worker process. */

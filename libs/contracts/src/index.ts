@@ -14,3 +14,4 @@ export * from './upload.schema';
 export * from './usage.schema';
 export * from './chat-params.schema';
 export * from './tenant-secret.schema';
+export * from './realtime-session.schema';

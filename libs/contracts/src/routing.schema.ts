@@ -24,6 +24,7 @@ export const constraintsSchema = z.strictObject({
       llm: providerNames.optional(),
       embedding: providerNames.optional(),
       image: providerNames.optional(),
+      realtime: providerNames.optional(),
     })
     .optional(),
   /** Pin a model per capability, e.g. `{ llm: "gpt-4o-mini" }`. */
@@ -34,11 +35,12 @@ export const constraintsSchema = z.strictObject({
       llm: z.string().min(1).max(128).optional(),
       embedding: z.string().min(1).max(128).optional(),
       image: z.string().min(1).max(128).optional(),
+      realtime: z.string().min(1).max(128).optional(),
     })
     .optional(),
 });
 export type Constraints = z.infer<typeof constraintsSchema>;
 
-/** Stored in usage counters, scores runs and history rows: never rename one. */
-export const CAPABILITIES = ['stt', 'tts', 'llm', 'embedding', 'image'] as const;
+/** Stored in usage counters, scores runs and history rows: never rename one. `realtime`: live WebSocket sessions (`GET /v1/realtime`), relayed by the API rather than run as jobs. */
+export const CAPABILITIES = ['stt', 'tts', 'llm', 'embedding', 'image', 'realtime'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

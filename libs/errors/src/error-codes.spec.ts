@@ -79,12 +79,13 @@ describe('ERROR_CODES flags', () => {
         'service_unavailable',
         'storage_unavailable',
         'stream_interrupted',
+        'too_many_sessions',
       ].sort(),
     );
   });
 
   it('never retries a 4xx but a timeout or a rate limit', () => {
     const retryable4xx = codes.filter(([, spec]) => spec.status < 500 && spec.retryable).map(([, spec]) => spec.status);
-    expect(retryable4xx.sort()).toEqual([408, 429]);
+    expect(retryable4xx.sort()).toEqual([408, 429, 429]);
   });
 });

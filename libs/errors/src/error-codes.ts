@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   model_not_found: notFound,
   /** `GET|PUT|DELETE /v1/secrets/:name` for a name the tenant has not defined. */
   tenant_secret_not_found: notFound,
+  /** `GET /v1/realtime/sessions/:id` for a session the tenant does not have (or that expired). */
+  realtime_session_not_found: notFound,
   // 409: the resource is not in a state that allows the request.
   job_cancelled: conflict,
   job_pending: conflict,
@@ -96,6 +98,10 @@ export const ERROR_CODES = {
   /** The request's headers are over Node's limit (`--max-http-header-size`); the connection is closed. */
   headers_too_large: { status: 431, retryable: false, failover: false },
   rate_limit_exceeded: { status: 429, retryable: true, failover: false },
+  /** `GET /v1/realtime` without a WebSocket handshake (a plain GET): the route only upgrades. */
+  upgrade_required: { status: 426, retryable: false, failover: false },
+  /** The tenant holds `REALTIME_MAX_SESSIONS_PER_TENANT` realtime sessions already; one must close first. */
+  too_many_sessions: { status: 429, retryable: true, failover: false },
   // 5xx: ours or the upstream's.
   internal_error: { status: 500, retryable: true, failover: false },
   storage_misconfigured: { status: 500, retryable: false, failover: false },

@@ -46,6 +46,23 @@ export const errors = {
       retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)),
     }),
 
+  /** The tenant's realtime sessions are at their limit: a 429 before the upgrade, retried once one closes. */
+  tooManySessions: (open: number, limit: number) =>
+    new AppError({
+      ...spec('too_many_sessions'),
+      message: `This tenant has ${open} realtime sessions open, the most it may hold at once (${limit}); close one and try again.`,
+      type: 'rate_limit_error',
+      retryAfterSeconds: 5,
+    }),
+
+  /** A plain request to a route that only takes a WebSocket handshake. */
+  upgradeRequired: (path: string) =>
+    new AppError({
+      ...spec('upgrade_required'),
+      message: `${path} is a WebSocket: open it with a WebSocket client (Connection: Upgrade, Upgrade: websocket).`,
+      type: 'invalid_request_error',
+    }),
+
   /** The tenant's usage allowance (jobs this month) cannot cover the request: 402, nothing was queued. */
   allowanceExhausted: (message: string) => new AppError({ ...spec('allowance_exhausted'), message, type: 'permission_error' }),
 

@@ -14,3 +14,4 @@ export { scrapeAllowed } from './scrape-auth';
 export { recordStorageRetry } from './storage.metrics';
 export { recordWebhookAttempt, recordWebhookDeadLetter } from './webhooks.metrics';
 export type { WebhookAttemptOutcome } from './webhooks.metrics';
+export { recordRealtimeEnded, recordRealtimeOpened } from './realtime.metrics';

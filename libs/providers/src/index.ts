@@ -17,6 +17,8 @@ export type {
   Provider,
   ProviderOf,
   ProviderProfile,
+  RealtimeProvider,
+  RealtimeUpstream,
   SttProvider,
   SttRequest,
   SttResponse,

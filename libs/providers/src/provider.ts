@@ -1,3 +1,4 @@
+import type { AppError } from '@voxq/errors';
 import type { Logger } from '@voxq/logging';
 import type { Capability, ChatMessage, ChatTool, ChatToolCall, ImageInput, SpeechFormat, ToolChoice, TranscriptSegment, TranscriptWord } from '@voxq/contracts';
 import type { ChatParam, CompleteInput, ExtraChoice, TokenLogprob } from '@voxq/contracts';
@@ -232,7 +233,26 @@ export interface ImageProvider extends ProviderBase {
   generate(request: ImageRequest, ctx: CallContext): Promise<ImageResponse>;
 }
 
-export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider | ImageProvider;
+/** Where a realtime session opens upstream: the vendor's WebSocket URL and the headers of its handshake. */
+export interface RealtimeUpstream {
+  /** `wss://api.openai.com/v1/realtime?model=gpt-realtime` */
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A vendor serving live sessions over a WebSocket (OpenAI's Realtime API). voxq does not run
+ * them as jobs: the API relays the client's socket to the upstream one (`libs/realtime`),
+ * which speaks the vendor's event protocol; the adapter only says where and how to connect.
+ */
+export interface RealtimeProvider extends ProviderBase {
+  readonly capability: 'realtime';
+  upstream(model: string): RealtimeUpstream;
+  /** What a refused handshake means (the HTTP answer the upstream gave instead of upgrading). */
+  handshakeError(status: number, body: string, retryAfter: string | null): AppError;
+}
+
+export type Provider = LlmProvider | SttProvider | TtsProvider | EmbeddingProvider | ImageProvider | RealtimeProvider;
 export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C }>;
 
 /**
@@ -243,7 +263,7 @@ export type ProviderOf<C extends Capability> = Extract<Provider, { capability: C
 export interface ProviderProfile {
   /** Relative quality for the capability, 0 to 1 (used by `optimizeFor: accuracy`). */
   quality: number;
-  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts), one image (image). */
+  /** USD per unit: 1M tokens (llm, input and output blended; embedding, input), one audio minute (stt), 1M characters (tts), one image (image), one session minute (realtime). */
   costPerUnit: number;
   /** Typical latency of one call, before live measurements exist. */
   latencyMs: number;
@@ -265,9 +285,9 @@ export interface ProviderProfile {
    */
   instructionModels?: readonly string[];
   /**
-   * tts: the models it serves by name besides its default (OpenAI's `tts-1-hd` and
-   * `gpt-4o-mini-tts`, ElevenLabs' `eleven_v3`): a request naming one gets that model from
-   * this provider. Absent: its default only.
+   * tts and realtime: the models it serves by name besides its default (OpenAI's `tts-1-hd`
+   * and `gpt-4o-mini-tts`, ElevenLabs' `eleven_v3`, OpenAI's `gpt-realtime-mini`): a request
+   * naming one gets that model from this provider. Absent: its default only.
    */
   speechModels?: readonly string[];
 }

@@ -51,6 +51,8 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'history.pending': [[], 'voxq:history:pending'],
   'history.moverLease': [[], 'voxq:history:mover'],
   'metering.day': [['acme', '2026-12-07'], 'voxq:usage:acme:day:2026-12-07'],
+  'realtime.session': [['rts_1'], 'voxq:realtime-session:rts_1'],
+  'realtime.tenantOpen': [['acme'], 'voxq:tenant:acme:realtime-sessions:open'],
   'providers.rateLimit': [[], 'voxq:ratelimit'],
   'providers.leases': [['openai'], 'voxq:provider:openai:leases'],
   'providers.cooldown': [['llm:openai'], 'voxq:provider:llm:openai:cooldown'],

@@ -152,6 +152,14 @@ export function redisKeys(prefix: string) {
       day: (tenantId: string, day: string) => `${prefix}:usage:${tenantId}:day:${day}`,
     },
 
+    /** Realtime sessions (`GET /v1/realtime`, `libs/realtime`): the open ones per tenant, and each one's record. */
+    realtime: {
+      /** hash (TTL = job retention): a session's record (tenant, provider, model, times, close reason, transcript). */
+      session: (sessionId: string) => `${prefix}:realtime-session:${sessionId}`,
+      /** zset (session id → lease expiry ms): a tenant's open sessions, each renewed while it lives; an expired lease is a session whose process died. */
+      tenantOpen: (tenantId: string) => `${tenant(tenantId)}:realtime-sessions:open`,
+    },
+
     /** Providers' shared state: limits, cooldowns, breakers, health, and routing decisions. */
     providers: {
       /** rate-limiter-flexible key prefix (it appends `:<provider>`; string counters): requests per second. */

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { chaosSchema, FaultPlan, faultSchema, latencySchema, type Chaos, type Fault, type Latency } from './faults';
 import { formFields, queryParams, RequestLog, redactHeaders, type RecordedRequest } from './request-log';
 import type { SimRequest, SimResponse, SimVendor } from './vendor';
 import { DEFAULT_VENDOR, VENDORS } from './vendors';
+import { realtimeUpgrade } from './realtime/realtime-upgrade';
 
 export interface StartSimulatorOptions {
   /** @defaultValue 0 (any free port) */
@@ -267,6 +269,28 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   const server = createServer({ keepAlive: true }, handler(vendors, log));
   // Outlive clients' pooled sockets (undici keeps them 4 s) so reuse never races a close.
   server.keepAliveTimeout = 10_000;
+  // WebSocket handshakes (OpenAI's realtime sessions): upgraded sockets are the server's no
+  // more, so they are kept here to be closed with it.
+  const upgraded = new Set<Duplex>();
+  const onUpgrade = realtimeUpgrade({
+    route,
+    plan: (name) => vendors.plan(name),
+    record: (provider, req, url) =>
+      log.record({
+        provider,
+        method: 'GET',
+        path: url.pathname,
+        query: queryParams(url.searchParams),
+        headers: redactHeaders(req.headers),
+        body: '',
+        at: Date.now(),
+      }),
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    void onUpgrade(req, socket, head);
+  });
   const address = await listen(server, port, host);
   const advertised = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${advertised}:${address.port}`;
@@ -294,6 +318,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       new Promise<void>((resolve, reject) => {
         // Hung requests would otherwise keep the server open for ever.
         server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

@@ -49,6 +49,8 @@ export interface SimVendor {
    */
   basePath: string;
   routes: VendorRoute[];
+  /** The path of its realtime WebSocket below the mount point (OpenAI's `/v1/realtime`); absent: it has none. */
+  realtime?: RegExp;
   /** An error response for the caller's key problems; null when the key is accepted. */
   authenticate(req: SimRequest): SimResponse | null;
   /** The vendor's error envelope for a status (faults and bad requests). */

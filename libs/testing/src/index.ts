@@ -24,3 +24,4 @@ export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { installationKeys, scanKeys } from './scan-keys';
 export { eachLine, jsonLogLines } from './log-lines';
 export { testQueues } from './test-queues';
+export { RealtimeTestClient, type RealtimeEvent, type RefusedHandshake } from './realtime-client';

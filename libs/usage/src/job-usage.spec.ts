@@ -6,7 +6,7 @@ import { CAPABILITY_OF, counterField, parseCounterField, USAGE_METRICS, usageOfR
 
 describe('stored names', () => {
   it('keeps the metric names and capabilities the day counters were written with', () => {
-    expect(USAGE_METRICS).toEqual(['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images']);
+    expect(USAGE_METRICS).toEqual(['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images', 'sessions', 'session_ms']);
     expect(CAPABILITY_OF).toEqual({ transcribe: 'stt', synthesize: 'tts', complete: 'llm', embed: 'embedding', image: 'image' });
     expect(counterField('stt', 'deepgram', 'audio_ms')).toBe('stt|deepgram|audio_ms');
   });

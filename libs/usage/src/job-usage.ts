@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { Capability, JobType } from '@voxq/contracts';
+import { CAPABILITIES, type Capability, type JobType } from '@voxq/contracts';
 
 /**
  * What a finished job used, counted in whole units so Redis adds them exactly (HINCRBY):
- * audio in milliseconds, text in characters, tokens, images. Stored names: these strings are hash
- * fields of the day counters, so renaming one loses what was counted under it.
+ * audio in milliseconds, text in characters, tokens, images; a realtime session counts itself
+ * and its length in milliseconds. Stored names: these strings are hash fields of the day
+ * counters, so renaming one loses what was counted under it.
  */
-export const USAGE_METRICS = ['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images'] as const;
+export const USAGE_METRICS = ['jobs', 'audio_ms', 'characters', 'input_tokens', 'output_tokens', 'images', 'sessions', 'session_ms'] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 
 /** The capability a job type's provider serves (how the catalog prices it). */
@@ -83,6 +84,6 @@ export function parseCounterField(field: string): { capability: Capability; prov
   if (last <= first + 1) return null;
   const capability = field.slice(0, first);
   const metric = field.slice(last + 1);
-  if (!Object.values(CAPABILITY_OF).includes(capability as Capability) || !(USAGE_METRICS as readonly string[]).includes(metric)) return null;
+  if (!(CAPABILITIES as readonly string[]).includes(capability) || !(USAGE_METRICS as readonly string[]).includes(metric)) return null;
   return { capability: capability as Capability, provider: field.slice(first + 1, last), metric: metric as UsageMetric };
 }

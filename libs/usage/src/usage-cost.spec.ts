@@ -142,6 +142,7 @@ describe('summarizeUsage order and units', () => {
       llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
       embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
       image: { unit: 'image', perUnits: 1, priced: ['images'] },
+      realtime: { unit: 'session minute', perUnits: 60_000, priced: ['session_ms'] },
     });
   });
 });

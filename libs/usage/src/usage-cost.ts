@@ -7,7 +7,8 @@ export type PriceOf = (capability: Capability, provider: string) => number | und
 /**
  * The unit each capability's `costPerUnit` is in (libs/providers `ProviderProfile`), and the
  * metrics it prices: speech-to-text by audio minute in, text-to-speech by characters, LLMs
- * by tokens in and out (one blended price), embeddings by tokens in, images by the image.
+ * by tokens in and out (one blended price), embeddings by tokens in, images by the image,
+ * realtime sessions by the minute they are open.
  */
 export const PRICE_UNIT: Readonly<Record<Capability, { unit: string; perUnits: number; priced: readonly UsageMetric[] }>> = {
   stt: { unit: 'audio minute', perUnits: 60_000, priced: ['audio_ms'] },
@@ -15,6 +16,7 @@ export const PRICE_UNIT: Readonly<Record<Capability, { unit: string; perUnits: n
   llm: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens', 'output_tokens'] },
   embedding: { unit: '1M tokens', perUnits: 1_000_000, priced: ['input_tokens'] },
   image: { unit: 'image', perUnits: 1, priced: ['images'] },
+  realtime: { unit: 'session minute', perUnits: 60_000, priced: ['session_ms'] },
 };
 
 /** One line of the breakdown, in the Speko SDK's `UsageByProvider` shape plus the price used. */
@@ -22,7 +24,7 @@ export interface UsageLine {
   provider: string;
   /** The capability (`stt`, `tts`, `llm`; `embedding` for embeddings). */
   type: Capability;
-  metric: 'jobs' | 'audio_minutes' | 'characters' | 'input_tokens' | 'output_tokens' | 'images';
+  metric: 'jobs' | 'audio_minutes' | 'characters' | 'input_tokens' | 'output_tokens' | 'images' | 'sessions' | 'session_minutes';
   /** Always `MANAGED`: tenants use the operator's provider keys (voxq has no bring-your-own-key). */
   keySource: 'MANAGED';
   quantity: number;
@@ -34,7 +36,7 @@ export interface UsageLine {
 }
 
 export interface UsageTotals {
-  /** Completed jobs in the period (the SDK's `totalSessions`). */
+  /** Completed jobs and realtime sessions in the period (the SDK's `totalSessions`). */
   totalSessions: number;
   /** Audio minutes: transcribed (in) plus synthesized (out). */
   totalMinutes: number;
@@ -50,6 +52,8 @@ const METRIC_NAME: Record<UsageMetric, UsageLine['metric']> = {
   input_tokens: 'input_tokens',
   output_tokens: 'output_tokens',
   images: 'images',
+  sessions: 'sessions',
+  session_ms: 'session_minutes',
 };
 
 /**
@@ -71,10 +75,10 @@ export function summarizeUsage(days: Array<Record<string, string>>, priceOf: Pri
     const { capability, provider, metric } = parsed;
     const unit = PRICE_UNIT[capability];
     const price = unit.priced.includes(metric) ? (priceOf(capability, provider) ?? null) : null;
-    // Audio is counted in ms and shown in minutes; an STT price is per minute, so one divisor serves both.
-    const quantity = metric === 'audio_ms' ? count / 60_000 : count;
+    // Audio and sessions are counted in ms and shown in minutes; their prices are per minute, so one divisor serves both.
+    const quantity = metric === 'audio_ms' || metric === 'session_ms' ? count / 60_000 : count;
     const cost = (count / unit.perUnits) * (price ?? 0);
-    if (metric === 'jobs') totalSessions += count;
+    if (metric === 'jobs' || metric === 'sessions') totalSessions += count;
     if (metric === 'audio_ms') audioMs += count;
     totalCost += cost;
     breakdown.push({

@@ -52,3 +52,28 @@ export class UsageMeter {
     };
   }
 }
+
+/** A realtime session that ended: what it adds to its tenant's day. */
+export interface MeteredSession {
+  tenantId: string;
+  provider: string;
+  endedAt: Date;
+  durationMs: number;
+}
+
+/**
+ * What a realtime session adds to its tenant's day: one session and its length (`session_ms`,
+ * priced per session minute). Sessions are no job of any shard: they count in shard 0, which
+ * `UsageReport` sums with the others.
+ */
+export function sessionCounters(shards: KeyShards, session: MeteredSession): UsageCounters {
+  const day = utcDay(session.endedAt);
+  return {
+    key: shards.keysOf(0).metering.day(session.tenantId, day),
+    expireAt: Math.floor((Date.parse(day) + (USAGE_RETENTION_DAYS + 1) * DAY_MS) / 1000),
+    increments: [
+      [counterField('realtime', session.provider, 'sessions'), 1],
+      [counterField('realtime', session.provider, 'session_ms'), Math.max(0, Math.round(session.durationMs))],
+    ],
+  };
+}

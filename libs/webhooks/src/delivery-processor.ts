@@ -49,7 +49,8 @@ export function createDeliveryProcessor(options: DeliveryProcessorDeps | Deliver
     const deliveryId = delivery.deliveryId ?? job.id ?? 'unknown';
     const started = performance.now();
     // The event's job and the API request that submitted it: one grep follows a job from intake to webhook.
-    const subject = delivery.event.type.startsWith('job.') ? { jobId: delivery.event.data.id } : { batchId: delivery.event.data.id };
+    const { type, data } = delivery.event;
+    const subject = type.startsWith('job.') ? { jobId: data.id } : type.startsWith('batch.') ? { batchId: data.id } : { sessionId: data.id };
     const log = deps.logger.child({
       deliveryId,
       eventId: delivery.event.id,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { webhookEventSchema } from '@voxq/contracts';
+import { webhookEventSchema, type RealtimeSessionView } from '@voxq/contracts';
 import { isAppError } from '@voxq/errors';
 import { batchObjectFixture as batch } from './batch-object.fixture';
-import { buildBatchEvent, buildJobEvent, deliveryJobId, webhookDeliverySchema } from './events';
+import { buildBatchEvent, buildJobEvent, buildSessionEvent, deliveryJobId, webhookDeliverySchema } from './events';
 import { jobViewFixture as jobView } from './job-view.fixture';
 
 describe('buildJobEvent', () => {
@@ -62,6 +62,37 @@ describe('buildBatchEvent', () => {
       expect(isAppError(error) && error.code).toBe('internal_error');
     }
     expect(() => buildBatchEvent(batch({ completed_at: null }))).toThrow(/has no completed_at/);
+  });
+});
+
+const session = (over: Partial<RealtimeSessionView> = {}): RealtimeSessionView => ({
+  id: 'rts_01',
+  object: 'realtime.session',
+  status: 'completed',
+  provider: 'openai',
+  model: 'gpt-realtime',
+  failoverCount: 0,
+  startedAt: '2025-01-01T00:00:00.000Z',
+  endedAt: '2025-01-01T00:01:00.000Z',
+  durationMs: 60_000,
+  closeReason: 'client_closed',
+  transcript: [{ role: 'user', text: 'hi', at: '2025-01-01T00:00:01.000Z' }],
+  transcriptTruncated: false,
+  usage: { responses: 1, inputTokens: 1, outputTokens: 2 },
+  ...over,
+});
+
+describe('buildSessionEvent', () => {
+  it('derives the event from the ended session alone, and it parses as a webhook event', () => {
+    const event = buildSessionEvent(session());
+    expect(event).toMatchObject({ id: 'evt_rts_01_completed', type: 'session.completed', timestamp: '2025-01-01T00:01:00.000Z' });
+    expect(buildSessionEvent(session())).toEqual(event);
+    expect(webhookEventSchema.parse(JSON.parse(JSON.stringify(event)))).toEqual(event);
+    expect(webhookEventSchema.safeParse({ ...event, data: jobView() }).success).toBe(false);
+  });
+
+  it('has none for a session still open', () => {
+    expect(() => buildSessionEvent(session({ status: 'active', endedAt: null }))).toThrow(/still open/);
   });
 });
 

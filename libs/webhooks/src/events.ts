@@ -10,6 +10,8 @@ import type {
   JobStatus,
   JobView,
   JobWebhookEvent,
+  RealtimeSessionView,
+  SessionWebhookEvent,
   WebhookEvent,
   WebhookEventType,
 } from '@voxq/contracts';
@@ -152,7 +154,27 @@ export async function enqueueBatchEvent(webhooks: WebhookQueueContext, tenantId:
 }
 
 /**
- * The fan-out of both: one delivery record and queue job per target of an event of `type`
+ * The `session.completed` event of a realtime session that ended: id `evt_<session id>_completed`
+ * and timestamp its end, so building it again yields the same event. A session still open has
+ * none: asking is a caller's bug.
+ */
+export function buildSessionEvent(session: RealtimeSessionView): SessionWebhookEvent {
+  if (session.status !== 'completed' || session.endedAt === null) throw errors.internal(`realtime session ${session.id} is still open: it has no event yet`);
+  return { id: `evt_${session.id}_completed`, type: 'session.completed', timestamp: session.endedAt, data: session };
+}
+
+/**
+ * Queues a realtime session's `session.completed` event to each of the tenant's enabled
+ * endpoints subscribed to it (a session has no webhook URL of its own), once however often it
+ * is called. Returns the queue job ids.
+ */
+export async function enqueueSessionEvent(webhooks: WebhookQueueContext, tenantId: string, session: RealtimeSessionView): Promise<string[]> {
+  const event = buildSessionEvent(session);
+  return fanOut(webhooks, tenantId, event.type, null, () => event);
+}
+
+/**
+ * The fan-out of all three: one delivery record and queue job per target of an event of `type`
  * (`ownUrl`, the subject's own webhook, and the subscribed endpoints). The event is built
  * only once there is a target, so a subject without any never gets that far.
  */

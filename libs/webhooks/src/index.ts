@@ -38,6 +38,8 @@ export {
   buildJobEvent,
   deliveryJobId,
   enqueueBatchEvent,
+  enqueueSessionEvent,
+  buildSessionEvent,
   enqueueJobEvent,
   enqueueWebhook,
   redeliverWebhook,

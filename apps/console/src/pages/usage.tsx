@@ -21,6 +21,8 @@ const METRIC_NAMES: Record<string, string> = {
   input_tokens: 'Input tokens',
   output_tokens: 'Output tokens',
   images: 'Images',
+  sessions: 'Realtime sessions',
+  session_minutes: 'Session minutes',
 };
 const usd = (n: number) => n.toLocaleString(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 });
 

@@ -5,7 +5,7 @@ import { formatTime } from '../format';
 import { ErrorNote, Section, useApi, useLoad } from '../ui';
 
 /** voxq's webhook events (WEBHOOK_EVENT_TYPES in @voxq/contracts; listed here so the bundle does not carry zod). */
-const EVENTS = ['job.completed', 'job.failed', 'job.cancelled', 'batch.completed', 'batch.failed', 'batch.cancelled', 'batch.expired'];
+const EVENTS = ['job.completed', 'job.failed', 'job.cancelled', 'batch.completed', 'batch.failed', 'batch.cancelled', 'batch.expired', 'session.completed'];
 const STATES = ['pending', 'delivering', 'succeeded', 'failed', 'expired', 'cancelled'];
 
 interface Endpoint {

@@ -3,6 +3,7 @@ import type { VendorEntry } from '../vendor';
 import { createOpenAiCompatibleLlm } from './complete';
 import { createOpenAiCompatibleEmbedding } from './embed';
 import { createOpenAiCompatibleImage } from './image';
+import { createOpenAiCompatibleRealtime } from './realtime';
 import { createOpenAiCompatibleTts } from './synthesize';
 import { createOpenAiCompatibleStt } from './transcribe';
 
@@ -23,6 +24,8 @@ export interface CompatibleCapabilities {
   embedding?: { model: string; models?: Readonly<Record<string, EmbeddingModelSpec>>; profile: ProviderProfile };
   /** `models`: those it serves by name with the parameters each takes (the default among them). */
   image?: { model: string; models?: Readonly<Record<string, ImageModelSpec>>; profile: ProviderProfile };
+  /** Live sessions over its `/realtime` WebSocket; `profile.speechModels` lists the other models it serves by name. */
+  realtime?: { model: string; profile: ProviderProfile };
 }
 
 /**
@@ -30,7 +33,7 @@ export interface CompatibleCapabilities {
  * so its folder holds only data (variables, defaults, profiles).
  */
 export function openAiCompatibleEntries(server: CompatibleServer, capabilities: CompatibleCapabilities): VendorEntry[] {
-  const { llm, stt, tts, embedding, image } = capabilities;
+  const { llm, stt, tts, embedding, image, realtime } = capabilities;
   const upstream = server.baseUrl;
   return [
     ...(llm ? [{ provider: createOpenAiCompatibleLlm({ ...server, defaultModel: llm.model }), profile: llm.profile, upstream }] : []),
@@ -58,6 +61,15 @@ export function openAiCompatibleEntries(server: CompatibleServer, capabilities: 
           {
             provider: createOpenAiCompatibleImage({ ...server, defaultModel: image.model, ...(image.models ? { models: image.models } : {}) }),
             profile: image.profile,
+            upstream,
+          },
+        ]
+      : []),
+    ...(realtime
+      ? [
+          {
+            provider: createOpenAiCompatibleRealtime({ ...server, defaultModel: realtime.model }),
+            profile: realtime.profile,
             upstream,
           },
         ]

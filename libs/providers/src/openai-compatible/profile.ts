@@ -9,3 +9,6 @@ export const COMPATIBLE_IMAGE_PROFILE: ProviderProfile = { quality: 0.6, costPer
 
 /** A self-hosted embedding model: no per-token bill, unknown quality, a short call. */
 export const COMPATIBLE_EMBEDDING_PROFILE: ProviderProfile = { quality: 0.6, costPerUnit: 0, latencyMs: 500, verticals: [] };
+
+/** A compatible server's realtime sessions (`compatible[].realtimeModel`): no per-minute bill known, unknown quality. */
+export const COMPATIBLE_REALTIME_PROFILE: ProviderProfile = { quality: 0.6, costPerUnit: 0, latencyMs: 1_000, verticals: [] };

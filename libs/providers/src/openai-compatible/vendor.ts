@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { knownChatParams } from '../chat-params';
 import { defineVendor } from '../vendor';
 import { openAiCompatibleEntries } from './entries';
-import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_IMAGE_PROFILE, COMPATIBLE_LLM_PROFILE } from './profile';
+import { COMPATIBLE_EMBEDDING_PROFILE, COMPATIBLE_IMAGE_PROFILE, COMPATIBLE_LLM_PROFILE, COMPATIBLE_REALTIME_PROFILE } from './profile';
 
 /**
  * The extra OpenAI-compatible servers listed in `VOXQ_CONFIG_FILE` (`compatible[]`): no
  * variables of its own, each server naming the variable that holds its key. Each serves chat,
- * embeddings when it names an `embeddingModel`, and images when it names an `imageModel`.
+ * embeddings when it names an `embeddingModel`, images when it names an `imageModel`, and
+ * realtime sessions (OpenAI's Realtime WebSocket) when it names a `realtimeModel`.
  */
 export const compatibleServers = defineVendor({
   name: 'compatible',
@@ -24,6 +25,7 @@ export const compatibleServers = defineVendor({
           },
           ...(server.embeddingModel ? { embedding: { model: server.embeddingModel, profile: COMPATIBLE_EMBEDDING_PROFILE } } : {}),
           ...(server.imageModel ? { image: { model: server.imageModel, profile: COMPATIBLE_IMAGE_PROFILE } } : {}),
+          ...(server.realtimeModel ? { realtime: { model: server.realtimeModel, profile: COMPATIBLE_REALTIME_PROFILE } } : {}),
         },
       ),
     ),

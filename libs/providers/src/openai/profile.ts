@@ -73,3 +73,17 @@ export const OPENAI_IMAGE_MODELS: Readonly<Record<string, ImageModelSpec>> = {
     takesResponseFormat: true,
   },
 };
+
+/**
+ * OpenAI `gpt-realtime`, priced per session minute (voxq meters sessions by their length, not
+ * their tokens): about USD 0.30 a minute of two-way speech at its list price (audio USD 32 in
+ * and 64 out per 1M tokens, ~600 audio tokens a minute each way, plus the growing context).
+ * A rough prior, like the others.
+ */
+export const OPENAI_REALTIME_PROFILE: ProviderProfile = {
+  quality: 0.85,
+  costPerUnit: 0.3,
+  latencyMs: 800,
+  verticals: [],
+  speechModels: ['gpt-realtime', 'gpt-realtime-mini', 'gpt-4o-realtime-preview', 'gpt-4o-mini-realtime-preview'],
+};

@@ -8,11 +8,12 @@ import {
   OPENAI_IMAGE_MODELS,
   OPENAI_IMAGE_PROFILE,
   OPENAI_LLM_PROFILE,
+  OPENAI_REALTIME_PROFILE,
   OPENAI_STT_PROFILE,
   OPENAI_TTS_PROFILE,
 } from './profile';
 
-/** OpenAI (chat, Whisper, speech, embeddings, images), or any OpenAI-compatible server by base URL. */
+/** OpenAI (chat, Whisper, speech, embeddings, images, realtime sessions), or any OpenAI-compatible server by base URL. */
 export const openai = defineVendor({
   name: 'openai',
   env: z.object({
@@ -24,6 +25,7 @@ export const openai = defineVendor({
     OPENAI_TTS_VOICE: textVar('alloy', 'Voice when a job names none.'),
     OPENAI_EMBEDDING_MODEL: textVar('text-embedding-3-small', 'Embedding model when a job names none.'),
     OPENAI_IMAGE_MODEL: textVar('gpt-image-1', 'Image model when a job names none.'),
+    OPENAI_REALTIME_MODEL: textVar('gpt-realtime', 'Realtime session model when a client names none of the others it serves.'),
   }),
   providers: (env) =>
     env.OPENAI_API_KEY
@@ -36,6 +38,7 @@ export const openai = defineVendor({
             tts: { model: env.OPENAI_TTS_MODEL, voice: env.OPENAI_TTS_VOICE, profile: OPENAI_TTS_PROFILE },
             embedding: { model: env.OPENAI_EMBEDDING_MODEL, models: OPENAI_EMBEDDING_MODELS, profile: OPENAI_EMBEDDING_PROFILE },
             image: { model: env.OPENAI_IMAGE_MODEL, models: OPENAI_IMAGE_MODELS, profile: OPENAI_IMAGE_PROFILE },
+            realtime: { model: env.OPENAI_REALTIME_MODEL, profile: OPENAI_REALTIME_PROFILE },
           },
         )
       : 'OPENAI_API_KEY unset',

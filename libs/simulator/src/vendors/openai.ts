@@ -50,6 +50,7 @@ export function openAiCompatibleVendor(name: string, basePath: string): SimVendo
     basePath,
     authenticate,
     error: openAiError,
+    realtime: new RegExp(`^${escaped}/realtime$`),
     routes: [
       { method: 'POST', path: new RegExp(`^${escaped}/chat/completions$`), handle: chatCompletions },
       ...transcriptionRoutes(escaped),
