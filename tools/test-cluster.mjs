@@ -11,13 +11,21 @@ import { startLocalCluster } from './lib/local-cluster.mjs';
 const given = process.env.TEST_REDIS_CLUSTER_NODES;
 const cluster = given ? { nodes: given, stop: () => undefined } : await startLocalCluster();
 console.log(`test:cluster: Redis Cluster ${cluster.nodes}${given ? ' (TEST_REDIS_CLUSTER_NODES)' : ' (local, 3 masters + 3 replicas)'}`);
-// Left out: suites that exercise no Redis key layout, which `npm test` runs: the console in a
-// browser and the packages installed in a folder of their own (2.5 minutes together), and the
-// suites that open no Redis at all (the history tier's Postgres stores, the provider adapters
-// against the simulator, the simulator itself, the S3 object store).
+// Left out, and run by `npm test`: suites that exercise no Redis key layout, namely the console
+// in a browser and the packages installed in a folder of their own (2.5 minutes together), the
+// fuzzing of every operation's input (its answers are checked on the cluster by
+// openapi-answers), and the suites that open no Redis at all (the history tier's Postgres
+// stores, the provider adapters against the simulator, the simulator itself, the S3 object
+// store); and those that start a single Redis of their own whatever the run gives them (to kill
+// it, or `npm start` on its own), which would only run again unchanged.
 const NOT_ON_CLUSTER = [
   'apps/e2e/src/console.int.spec.ts',
   'apps/e2e/src/packages.int.spec.ts',
+  'apps/e2e/src/openapi-fuzz.int.spec.ts',
+  'apps/e2e/src/launcher.int.spec.ts',
+  'apps/e2e/src/redis-outage.int.spec.ts',
+  'apps/e2e/src/redis-outage-processes.int.spec.ts',
+  'libs/process/src/redis-outage-log.int.spec.ts',
   'libs/history/src/*.int.spec.ts',
   'libs/providers/src/{anthropic,cartesia,deepgram,elevenlabs,engine,espeak-ng,openai-compatible,pocketsphinx}/*.int.spec.ts',
   'libs/simulator/src/**/*.int.spec.ts',
