@@ -74,6 +74,31 @@ const CASES: Array<[string, () => AppError, Partial<AppError> & { message: strin
     { code: 'rate_limit_exceeded', type: 'rate_limit_error', status: 429, retryable: true, failover: false, retryAfterSeconds: 3, message: 'Slow down.' },
   ],
   [
+    'tooManySessions',
+    () => errors.tooManySessions(10, 10),
+    {
+      code: 'too_many_sessions',
+      type: 'rate_limit_error',
+      status: 429,
+      retryable: true,
+      failover: false,
+      retryAfterSeconds: 5,
+      message: 'This tenant has 10 realtime sessions open, the most it may hold at once (10); close one and try again.',
+    },
+  ],
+  [
+    'upgradeRequired',
+    () => errors.upgradeRequired('/v1/realtime'),
+    {
+      code: 'upgrade_required',
+      type: 'invalid_request_error',
+      status: 426,
+      retryable: false,
+      failover: false,
+      message: '/v1/realtime is a WebSocket: open it with a WebSocket client (Connection: Upgrade, Upgrade: websocket).',
+    },
+  ],
+  [
     'allowanceExhausted',
     () => errors.allowanceExhausted('No jobs left.'),
     { code: 'allowance_exhausted', type: 'permission_error', status: 402, retryable: false, failover: false, message: 'No jobs left.' },
