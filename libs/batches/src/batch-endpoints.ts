@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { routingIntentSchema, uploadIdSchema, type BatchEndpoint, type CompleteResult, type JobView, type TranscribeResult } from '@voxq/contracts';
-import { isAppError } from '@voxq/errors';
+import { isAppError, type AppError } from '@voxq/errors';
 import { jsonSubmission, toValidationError, type Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 import type { ObjectStore } from '@voxq/storage';
@@ -54,15 +54,18 @@ function asJob(request: unknown): LineRequest {
   }
 }
 
-/** A line its mapping refuses (an unknown model, a voice or parameter no provider has) fails alone. */
-function lineOf(build: () => LineRequest): LineRequest {
+/** A line its mapping refuses (an unknown model, a voice or parameter no provider has) fails alone, with `explain(error)` as its message. */
+function lineOf(build: () => LineRequest, explain: (error: AppError) => string = (error) => error.message): LineRequest {
   try {
     return build();
   } catch (error) {
-    if (isAppError(error)) return { ok: false, message: error.message };
+    if (isAppError(error)) return { ok: false, message: explain(error) };
     throw error;
   }
 }
+
+/** A refusal naming the body field it is about (`body.model: …`; the model when the error names none). */
+const namingField = (error: AppError) => `body.${error.param ?? 'model'}: ${error.message}`;
 
 const transcriptionFormatOf = (job: JobView) => (job.metadata['responseFormat'] ?? 'json') as TranscriptionFormat;
 
@@ -113,16 +116,12 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     parse(body, providers) {
       const line = embeddingsRequestSchema.safeParse(body);
       if (!line.success) return invalid(line.error);
-      let request;
-      try {
-        request = embeddingsRequest(providers, line.data);
-      } catch (error) {
-        // An unknown model, token ids or a length the model cannot give: this line's error.
-        if (isAppError(error)) return { ok: false, message: `body.${error.param ?? 'model'}: ${error.message}` };
-        throw error;
-      }
+      // An unknown model, token ids or a length the model cannot give: this line's error.
       // The format is a label on the job, read back when the output line is written.
-      return asJob({ ...request, metadata: { encodingFormat: line.data.encoding_format ?? 'float' } });
+      return lineOf(
+        () => asJob({ ...embeddingsRequest(providers, line.data), metadata: { encodingFormat: line.data.encoding_format ?? 'float' } }),
+        namingField,
+      );
     },
     render: (job) => embeddingsListOf(job),
   },
@@ -130,16 +129,12 @@ export const BATCH_ENDPOINT_HANDLERS: Record<BatchEndpoint, BatchEndpointHandler
     parse(body, providers) {
       const line = imagesRequestSchema.safeParse(body);
       if (!line.success) return invalid(line.error);
-      let request;
-      try {
-        request = imagesRequest(providers, line.data);
-      } catch (error) {
-        // An unknown model, or a parameter the model does not take: this line's error.
-        if (isAppError(error)) return { ok: false, message: `body.${error.param ?? 'model'}: ${error.message}` };
-        throw error;
-      }
+      // An unknown model, or a parameter the model does not take: this line's error.
       // The answer form is a label on the job, read back when the output line is written.
-      return asJob({ ...request.request, metadata: { responseFormat: request.format } });
+      return lineOf(() => {
+        const { request, format } = imagesRequest(providers, line.data);
+        return asJob({ ...request, metadata: { responseFormat: format } });
+      }, namingField);
     },
     /** OpenAI's images response: base64 read back from S3, or URLs signed for as long as S3 allows (the file outlives a short link). */
     render: (job, files) => imagesResponse(job, imagesFormatOf(job), { ...files, urlTtlSeconds: MAX_PRESIGN_SECONDS }),
