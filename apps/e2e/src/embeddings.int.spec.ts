@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { eventually, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { startOpenAiPair, type OpenAiPair } from './openai-pair.fixture';
 
 type Batch = Awaited<ReturnType<OpenAI['batches']['retrieve']>>;
 type Result = {
@@ -27,27 +25,14 @@ describe('embeddings', () => {
   let client: OpenAI;
   let apiKey: string;
   let receiver: WebhookReceiver;
-  let dir: string;
+  let pair: OpenAiPair | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'voxq-e2e-embeddings-'));
-    const file = join(dir, 'voxq.json');
-    stack = await startSimulatedStack((sim) => {
-      writeFileSync(
-        file,
-        JSON.stringify({ compatible: [{ name: 'local', baseUrl: sim.baseUrlFor('groq'), model: 'llama3.2', embeddingModel: 'nomic-embed-text' }] }),
-      );
-      return { VOXQ_CONFIG_FILE: file, PROVIDER_BREAKER_FAILURES: '100' };
-    });
-    const key = await stack.createKey('embed-tenant');
-    apiKey = key.apiKey;
-    receiver = await startWebhookReceiver({ secret: key.webhookSecret });
-    client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey, maxRetries: 0 });
+    pair = await startOpenAiPair('embed-tenant', { embeddingModel: 'nomic-embed-text' });
+    ({ stack, client, apiKey, receiver } = pair);
   });
   afterAll(async () => {
-    await receiver?.close();
-    await stack?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pair?.close();
   });
 
   it('embeds a string with the SDK defaults (base64 on the wire, decoded by the SDK)', async () => {

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startSimulatedStack, startWebhookReceiver, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { eventually, type SimulatedStack, type WebhookReceiver } from '@voxq/testing';
+import { startOpenAiPair, type OpenAiPair } from './openai-pair.fixture';
 
 type Batch = Awaited<ReturnType<OpenAI['batches']['retrieve']>>;
 type Image = { key: string; contentType: string; bytes: number; presignedUrl: string; revisedPrompt?: string };
@@ -31,27 +29,14 @@ describe('images', () => {
   let client: OpenAI;
   let apiKey: string;
   let receiver: WebhookReceiver;
-  let dir: string;
+  let pair: OpenAiPair | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'voxq-e2e-images-'));
-    const file = join(dir, 'voxq.json');
-    stack = await startSimulatedStack((sim) => {
-      writeFileSync(
-        file,
-        JSON.stringify({ compatible: [{ name: 'local', baseUrl: sim.baseUrlFor('groq'), model: 'llama3.2', imageModel: 'black-forest-labs/flux.1-dev' }] }),
-      );
-      return { VOXQ_CONFIG_FILE: file, PROVIDER_BREAKER_FAILURES: '100' };
-    });
-    const key = await stack.createKey('image-tenant');
-    apiKey = key.apiKey;
-    receiver = await startWebhookReceiver({ secret: key.webhookSecret });
-    client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey, maxRetries: 0 });
+    pair = await startOpenAiPair('image-tenant', { imageModel: 'black-forest-labs/flux.1-dev' });
+    ({ stack, client, apiKey, receiver } = pair);
   });
   afterAll(async () => {
-    await receiver?.close();
-    await stack?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pair?.close();
   });
 
   it('generates with a GPT image model: base64 by default, with its size, quality and token usage', async () => {
