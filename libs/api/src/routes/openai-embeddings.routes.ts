@@ -1,13 +1,9 @@
 import type { Router } from 'express';
-import type { Config } from '@voxq/config';
-import type { Logger } from '@voxq/logging';
 import { jobRequestSchema, type EmbedResult } from '@voxq/contracts';
-import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
-import type { ProviderRuntime } from '@voxq/providers';
-import type { ObjectStore } from '@voxq/storage';
+import { parseOrThrow, type Submission } from '@voxq/intake';
 import { embeddingsList, embeddingsRequest, embeddingsRequestSchema, routingHeaders } from '@voxq/surfaces';
 import { jsonBody } from '../middleware/job-body';
-import { syncResult, type OneShotDeps } from './one-shot';
+import { syncResult, type OneShotDeps, type OneShotRouteDeps } from './one-shot';
 
 /**
  * `POST /v1/embeddings` (OpenAI's shape): an `embed` job, waited for like the other OpenAI
@@ -16,10 +12,10 @@ import { syncResult, type OneShotDeps } from './one-shot';
  */
 export function openAiEmbeddingRoutes(
   router: Router,
-  deps: { config: Config; logger: Logger; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; providers: ProviderRuntime },
+  deps: OneShotRouteDeps,
+  /** The OpenAI routes' wait (`API_OPENAI_WAIT_MS`), as `openAiRoutes` made it. */
+  oneShot: OneShotDeps,
 ): void {
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.openAiWaitMs, logger: deps.logger };
-
   router.post('/v1/embeddings', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(embeddingsRequestSchema, req.body);
     const submission = parseOrThrow(jobRequestSchema, embeddingsRequest(deps.providers, body)) as Submission;

@@ -1,14 +1,10 @@
 import type { Router } from 'express';
-import type { Config } from '@voxq/config';
-import type { Logger } from '@voxq/logging';
 import { jobRequestSchema, type ImageResult } from '@voxq/contracts';
-import { parseOrThrow, type JobService, type JobWaiter, type Submission } from '@voxq/intake';
-import type { ProviderRuntime } from '@voxq/providers';
-import type { ObjectStore } from '@voxq/storage';
+import { parseOrThrow, type Submission } from '@voxq/intake';
 import { imagesRequest, imagesRequestSchema, imagesResponse, routingHeaders } from '@voxq/surfaces';
 import { principalOf } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/job-body';
-import { syncResult, type OneShotDeps } from './one-shot';
+import { syncResult, type OneShotDeps, type OneShotRouteDeps } from './one-shot';
 
 /**
  * `POST /v1/images/generations` (OpenAI's shape): an `image` job, waited for like the other
@@ -19,10 +15,10 @@ import { syncResult, type OneShotDeps } from './one-shot';
  */
 export function openAiImageRoutes(
   router: Router,
-  deps: { config: Config; logger: Logger; jobs: JobService; objects: ObjectStore; waiter: JobWaiter; providers: ProviderRuntime },
+  deps: OneShotRouteDeps,
+  /** The OpenAI routes' wait (`API_OPENAI_WAIT_MS`), as `openAiRoutes` made it. */
+  oneShot: OneShotDeps,
 ): void {
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.openAiWaitMs, logger: deps.logger };
-
   router.post('/v1/images/generations', jsonBody(deps.config), async (req, res) => {
     const body = parseOrThrow(imagesRequestSchema, req.body);
     const { request, format } = imagesRequest(deps.providers, body);

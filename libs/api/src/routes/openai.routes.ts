@@ -156,8 +156,8 @@ export function openAiRoutes(deps: OneShotRouteDeps): Router {
   router.post('/v1/audio/transcriptions', multipart, transcription('transcribe'));
   router.post('/v1/audio/translations', multipart, transcription('translate'));
 
-  openAiEmbeddingRoutes(router, deps);
-  openAiImageRoutes(router, deps);
+  openAiEmbeddingRoutes(router, deps, oneShot);
+  openAiImageRoutes(router, deps, oneShot);
   router.use(openAiErrors);
   return router;
 }
