@@ -1,7 +1,6 @@
-import { useEffect } from 'preact/hooks';
 import type { ChatMessage, EmbedInput, ImageInput, JobView, SynthesizeInput, TranscribeInput } from '@voxq/contracts';
 import { formatBytes } from './format';
-import { Facts, Section, useApi, useLoad, type Loaded } from './ui';
+import { Facts, Section, useBlobUrls, type Loaded } from './ui';
 
 /** How much of a long input the page shows; the rest is in "The job as the API returns it". */
 const SHOWN_MESSAGES = 50;
@@ -33,16 +32,10 @@ export function transcribeAudioOf(job: JobView | undefined): TranscribeInput['au
  * CSP refuses. Nothing is fetched for other jobs, or audio in another bucket.
  */
 export function useInputAudio(job: JobView | undefined): Loaded<string | null> {
-  const api = useApi();
   const audio = transcribeAudioOf(job);
   const fetchable = audio !== null && audio.bucket === undefined;
-  const id = job?.id;
-  const loaded = useLoad(
-    async (signal) => (fetchable && id ? URL.createObjectURL(await api.blob(`/v1/jobs/${encodeURIComponent(id)}/input/audio`, signal)) : null),
-    [api, id, fetchable],
-  );
-  useEffect(() => () => void (loaded.data && URL.revokeObjectURL(loaded.data)), [loaded.data]);
-  return loaded;
+  const loaded = useBlobUrls(fetchable && job ? [`/v1/jobs/${encodeURIComponent(job.id)}/input/audio`] : []);
+  return { ...loaded, data: loaded.data && (loaded.data[0] ?? null) };
 }
 
 /** The job's input as the API answers it (`?include=input`): null when it was not kept. */

@@ -40,6 +40,18 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
   return { data: state.data, error: state.error, loading: state.loading, reload: () => setRound((r) => r + 1) };
 }
 
+/**
+ * The API's files at `paths`, fetched with the key and held as `blob:` URLs, which the CSP
+ * allows for media and images (an S3 presigned URL is another origin, which it refuses);
+ * each is revoked when the files are loaded again or the page goes.
+ */
+export function useBlobUrls(paths: readonly string[]): Loaded<string[]> {
+  const api = useApi();
+  const loaded = useLoad((signal) => Promise.all(paths.map(async (path) => URL.createObjectURL(await api.blob(path, signal)))), [api, paths.join('\n')]);
+  useEffect(() => () => loaded.data?.forEach((url) => URL.revokeObjectURL(url)), [loaded.data]);
+  return loaded;
+}
+
 const STATUS_LABELS: Record<string, string> = {
   queued: 'Queued',
   active: 'Running',

@@ -4,7 +4,7 @@ import { DeliveriesTable } from '../deliveries';
 import { elapsed, formatBytes, formatMs, formatSeconds, formatTime } from '../format';
 import { InputSection, useInputAudio } from '../job-input';
 import { applyEvent, isFinished } from '../live';
-import { ErrorNote, Facts, Json, Section, StatusBadge, useApi, useLoad } from '../ui';
+import { ErrorNote, Facts, Json, Section, StatusBadge, useApi, useBlobUrls, useLoad } from '../ui';
 
 interface TimelineEntry {
   at: string;
@@ -223,17 +223,16 @@ function ResultSection({ job, inputAudio }: { job: JobView; inputAudio: string |
 
 /** The audio is fetched with the key (`GET /v1/jobs/:id/result`) and played from a blob: URL; presigned S3 URLs are another origin, which the CSP refuses. */
 function SpeechResult({ job, result }: { job: JobView; result: SynthesizeResult }) {
-  const api = useApi();
-  const audio = useLoad(async (signal) => URL.createObjectURL(await api.blob(`/v1/jobs/${encodeURIComponent(job.id)}/result`, signal)), [api, job.id]);
-  useEffect(() => () => void (audio.data && URL.revokeObjectURL(audio.data)), [audio.data]);
+  const audio = useBlobUrls([`/v1/jobs/${encodeURIComponent(job.id)}/result`]);
+  const url = audio.data?.[0];
   const extension = result.audio.contentType.split('/')[1]?.split(';')[0] ?? 'audio';
   return (
     <Section title="Speech" id="result">
       {audio.error ? <ErrorNote error={audio.error} title="The audio could not be loaded" /> : null}
-      {audio.data ? (
+      {url ? (
         <div class="player">
-          <audio controls src={audio.data} preload="auto" id="result-audio" aria-label="Synthesized speech" />
-          <a class="button button-small" href={audio.data} download={`${job.id}.${extension}`}>
+          <audio controls src={url} preload="auto" id="result-audio" aria-label="Synthesized speech" />
+          <a class="button button-small" href={url} download={`${job.id}.${extension}`}>
             Download
           </a>
         </div>
@@ -257,13 +256,7 @@ function SpeechResult({ job, result }: { job: JobView; result: SynthesizeResult 
  * blob: URL, as speech is: the result's presigned S3 URLs are another origin, which the CSP refuses.
  */
 function ImagesResult({ job, result }: { job: JobView; result: ImageResult }) {
-  const api = useApi();
-  const pictures = useLoad(
-    (signal) =>
-      Promise.all(result.images.map(async (_, i) => URL.createObjectURL(await api.blob(`/v1/jobs/${encodeURIComponent(job.id)}/result/images/${i}`, signal)))),
-    [api, job.id],
-  );
-  useEffect(() => () => pictures.data?.forEach((url) => URL.revokeObjectURL(url)), [pictures.data]);
+  const pictures = useBlobUrls(result.images.map((_, i) => `/v1/jobs/${encodeURIComponent(job.id)}/result/images/${i}`));
   return (
     <Section title={result.images.length === 1 ? 'Image' : `Images (${result.images.length})`} id="result">
       {pictures.error ? <ErrorNote error={pictures.error} title="The images could not be loaded" /> : null}
