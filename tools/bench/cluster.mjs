@@ -11,6 +11,7 @@ import { openClient, submitAll } from './http-load.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
 import { startBenchStack } from './stack.mjs';
 import { pollUntilCount, until } from './wait.mjs';
+import { completedCounter } from './completed.mjs';
 
 const { KeyShards } = await importLibs('key-shards', "export { KeyShards } from '@voxq/redis-keys';");
 
@@ -45,10 +46,11 @@ export async function runCluster({ env, opts, step }) {
     const tenant = 'bench-cluster';
     const apiKey = stack.keyFor(tenant);
     const shards = new KeyShards(settings.prefix, settings.shards);
-    const completed = async () => {
-      const counts = await Promise.all(shards.all().map((k) => cluster.zcard(shards.keysOf(k).indexes.jobsByStatus(tenant, 'completed'))));
-      return counts.reduce((a, b) => a + b, 0);
-    };
+    const completed = completedCounter(
+      cluster,
+      tenant,
+      shards.all().map((k) => shards.keysOf(k)),
+    );
     const client = await openClient(stack.url, opts.clients);
     const request = {
       path: '/v1/jobs',

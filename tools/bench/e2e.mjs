@@ -8,6 +8,7 @@ import { cpuSeconds, start, unlessExited } from './processes.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
 import { startBenchStack } from './stack.mjs';
 import { pollUntilCount, until } from './wait.mjs';
+import { completedCounter } from './completed.mjs';
 
 const round = (n, digits = 0) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
@@ -100,8 +101,7 @@ export async function runVoxq({ env, redis, prefix, opts, profileDir, mode }) {
   };
   // Counts in requests; the job counts are rounded to whole requests.
   const requestsFor = (jobs) => Math.ceil(jobs / perRequest);
-  const completedKey = redisKeys(prefix).indexes.jobsByStatus(tenant, 'completed');
-  const completed = () => redis.zcard(completedKey);
+  const completed = completedCounter(redis, tenant, [redisKeys(prefix)]);
 
   try {
     // Warm-up: also proves the worker is up (it logs nothing at LOG_LEVEL=warn).

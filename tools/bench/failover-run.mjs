@@ -10,6 +10,7 @@ import { openClient } from './http-load.mjs';
 import { start, stop, unlessExited } from './processes.mjs';
 import { httpOk, sleep, until } from './wait.mjs';
 import { nodeArgsOf } from '../lib/app-node-args.mjs';
+import { completedCounter } from './completed.mjs';
 
 /** A call to the simulator's admin routes (`/_simulator/<path>?provider=`), its JSON answer. */
 export async function simulatorAdmin(simulatorUrl, method, path, provider, body) {
@@ -77,11 +78,11 @@ export async function runVariant({ variant, runEnv, redis, prefix, simulator, si
   const job = JSON.stringify({ type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } });
   const cache = new Map();
   const bodies = (n) => cache.get(n) ?? cache.set(n, `{"jobs":[${Array(n).fill(job).join(',')}]}`).get(n);
-  const index = (status) => redisKeys(prefix).indexes.jobsByStatus(tenant, status);
-  const finished = async () => {
-    const [[, c], [, f], [, x]] = await redis.pipeline().zcard(index('completed')).zcard(index('failed')).zcard(index('cancelled')).exec();
-    return c + f + x;
-  };
+  // Completed ones from the usage counters; failed ones from BullMQ's failed set, which keeps
+  // them (nothing here is cancelled).
+  const completed = completedCounter(redis, tenant, [redisKeys(prefix)]);
+  const failedSet = `${redisKeys(prefix).bull.prefix()}:complete:failed`;
+  const finished = async () => (await completed()) + (await redis.zcard(failedSet));
   let stopWatching;
   try {
     await guard(until('the api', () => httpOk(`http://127.0.0.1:${apiPort}/healthz`), 15_000));

@@ -11,6 +11,7 @@ import { openClient, submitAll } from './http-load.mjs';
 import { cpuSeconds, start, stop, unlessExited } from './processes.mjs';
 import { commandsPerJob, redisCounters } from './redis.mjs';
 import { httpOk, pollUntilCount, until } from './wait.mjs';
+import { completedCounter } from './completed.mjs';
 
 const round = (n, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const cpuOf = (children) => Object.fromEntries(children.map((c) => [c.name, cpuSeconds(c.pid)]));
@@ -105,7 +106,7 @@ async function runHandRolled({ env, redis, prefix, opts, upstream }) {
 /** voxq the same way: POST /v1/jobs `complete` jobs to the peers phase's stack. */
 async function runVoxqJobs({ redis, prefix, opts, stack, apiKey, tenant }) {
   const client = await openClient(stack.url, opts.peersClients);
-  const completedKey = redisKeys(prefix).indexes.jobsByStatus(tenant, 'completed');
+  const completedCount = completedCounter(redis, tenant, [redisKeys(prefix)]);
   const request = {
     path: '/v1/jobs',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
@@ -117,7 +118,7 @@ async function runVoxqJobs({ redis, prefix, opts, stack, apiKey, tenant }) {
         client,
         request,
         clients: opts.peersClients,
-        completedCount: () => redis.zcard(completedKey),
+        completedCount,
         guard: stack.guard,
         redis,
         processes: [stack.api, ...stack.workers],

@@ -14,6 +14,7 @@ import { openClient, submitAll } from './http-load.mjs';
 import { start } from './processes.mjs';
 import { memoryOf, startBenchStack } from './stack.mjs';
 import { sleep } from './wait.mjs';
+import { completedCounter } from './completed.mjs';
 
 const BODY = { type: 'complete', input: { messages: [{ role: 'user', content: 'hi' }] } };
 const PER_REQUEST = 500;
@@ -22,7 +23,7 @@ const PER_REQUEST = 500;
 async function drive(stack, redis, prefix, tenant, jobs, timeoutMs) {
   const apiKey = stack.keyFor(tenant);
   const client = await openClient(stack.url, 4);
-  const completedKey = redisKeys(prefix).indexes.jobsByStatus(tenant, 'completed');
+  const completed = completedCounter(redis, tenant, [redisKeys(prefix)]);
   const samples = [];
   const started = performance.now();
   const submitting = submitAll(client, {
@@ -38,7 +39,7 @@ async function drive(stack, redis, prefix, tenant, jobs, timeoutMs) {
   try {
     for (;;) {
       await stack.guard(sleep(100));
-      const done = await redis.zcard(completedKey);
+      const done = await completed();
       samples.push({ t: performance.now() - started, done });
       if (done >= total) break;
       if (performance.now() - started > timeoutMs) throw new Error(`only ${done} of ${total} jobs completed in ${timeoutMs} ms`);

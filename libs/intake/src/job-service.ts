@@ -291,6 +291,16 @@ export class JobService {
     return toJobView(record, { input });
   }
 
+  /**
+   * Marks a job watched, so that its live events and final status are published (a job nobody
+   * watches publishes nothing). Call it with the subscription and before reading the job:
+   * whatever ends the job after both is heard, and whatever ended it before is read. Only
+   * after `get` has found the principal's job: it reveals nothing and changes no answer.
+   */
+  async watch(id: string): Promise<void> {
+    await this.deps.store.watch(id);
+  }
+
   async list(principal: Principal, query: ListJobsQuery) {
     const input = jobIncludesOf(query.include).includes('input');
     const page = await this.deps.store.list(principal.tenantId, {

@@ -12,7 +12,8 @@ const POLL_MS = 1_000;
  * Waits for jobs to finish, for the one-shot endpoints (`/v1/complete`, `/v1/chat/completions`, …).
  *
  * The job store publishes each job's final status on the job's own channel, in the same
- * script that writes it; a waiter listens on the channels of the jobs it waits for (one
+ * script that writes it, once the job is marked watched; a waiter marks the job and listens
+ * on the channels of the jobs it waits for (one
  * subscriber connection per API process), so it hears about those jobs only: the cost does
  * not grow with the rest of the traffic (BullMQ's QueueEvents, used before, made every API
  * process read every event of every job). The record stays the source of truth: it is read
@@ -75,8 +76,11 @@ export class JobWaiter {
       const timer = setTimeout(() => finish({ view: latest }), timeoutMs);
       const poll = setInterval(check, POLL_MS);
       signal?.addEventListener('abort', onAbort, { once: true });
-      // Subscribed now: read again, in case the job finished before the subscription existed.
-      void this.channels.listen(KeyShards.for(this.config.redis).keysFor(jobId).channels.jobDone(jobId), check).then((stop) => {
+      // Subscribed and marked watched (unwatched, the final status is not published): read
+      // again, in case the job finished before both were in place.
+      const channel = KeyShards.for(this.config.redis).keysFor(jobId).channels.jobDone(jobId);
+      const watched = this.jobs.watch(jobId).catch(() => undefined); // the poll still finds it
+      void Promise.all([this.channels.listen(channel, check), watched]).then(([stop]) => {
         if (settled) stop();
         else stopListening = stop;
         check();

@@ -33,7 +33,7 @@ export class HistoryHandoff {
     private readonly hotSeconds: number,
   ) {
     this.redis = defineScripts<HandoffScripts>(redis, {
-      // The key count travels with each call: four keys per job released.
+      // The key count travels with each call: a key per job released, and one per index it leaves.
       voxqHistoryRelease: { lua: releaseLua },
     });
     this.leases = new Lease(redis);
@@ -62,20 +62,23 @@ export class HistoryHandoff {
   async release(batch: HandoffBatch, now = Date.now()): Promise<void> {
     const keys = this.shards.keysOf(batch.shard);
     const byId = new Map(batch.records.map((r) => [r.id, r]));
-    const jobKeys: string[] = [];
-    const args: Array<string | number> = [];
-    for (const [id, finishedAt] of batch.finishedAt) {
+    const ids = [...batch.finishedAt.keys()];
+    if (ids.length === 0) return;
+    const ttls = ids.map((id) => Math.max(1, Math.ceil(this.hotSeconds - (now - batch.finishedAt.get(id)!) / 1000)));
+    // Each index with the ids leaving it (a record gone from under its entry left no index to name).
+    const leaving = new Map<string, string[]>();
+    for (const id of ids) {
       const record = byId.get(id);
-      const { tenantId, type, status } = record ?? { tenantId: '-', type: '-', status: '-' };
-      jobKeys.push(
-        keys.jobs.record(id),
-        keys.indexes.tenantJobs(tenantId),
-        keys.indexes.jobsByType(tenantId, type),
-        keys.indexes.jobsByStatus(tenantId, status),
-      );
-      args.push(id, Math.max(1, Math.ceil(this.hotSeconds - (now - finishedAt) / 1000)));
+      if (!record) continue;
+      for (const index of [keys.indexes.tenantJobs(record.tenantId), keys.indexes.jobsByType(record.tenantId, record.type)]) {
+        const members = leaving.get(index);
+        if (members) members.push(id);
+        else leaving.set(index, [id]);
+      }
     }
-    await this.redis.voxqHistoryRelease(1 + jobKeys.length, keys.history.pending(), ...jobKeys, ...args);
+    const indexArgs = [...leaving.values()].flatMap((members) => [members.length, ...members]);
+    const keyList = [keys.history.pending(), ...ids.map((id) => keys.jobs.record(id)), ...leaving.keys()];
+    await this.redis.voxqHistoryRelease(keyList.length, ...keyList, ids.length, ...ids, ...ttls, ...indexArgs);
   }
 
   /** How many finished jobs wait over all shards, and when the oldest of them finished. */

@@ -38,8 +38,8 @@ describe('JobStore', () => {
     expect(await store.create(job)).toBe(true);
     expect(await store.create(job)).toBe(false);
     expect((await store.read(job.id))?.status).toBe('queued');
-    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1 });
-    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 2 });
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1, watched: false });
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 2, watched: false });
     const done = await store.complete(job, { text: 'hi' });
     expect(done.kind).toBe('ok');
     if (done.kind !== 'ok') return;
@@ -83,9 +83,9 @@ describe('JobStore', () => {
     const job = fields();
     await store.create(job);
     await store.start(job, {}, new Date('2026-12-01T00:00:00Z'));
-    expect(await store.start(job, { countAttempt: false }, new Date('2026-12-01T00:00:05Z'))).toEqual({ kind: 'started', attempt: 1 });
+    expect(await store.start(job, { countAttempt: false }, new Date('2026-12-01T00:00:05Z'))).toEqual({ kind: 'started', attempt: 1, watched: false });
     expect(await store.requeue(job)).toMatchObject({ kind: 'ok', previous: 'active' });
-    expect(await store.start(job, {}, new Date('2026-12-01T00:00:09Z'))).toEqual({ kind: 'started', attempt: 2 });
+    expect(await store.start(job, {}, new Date('2026-12-01T00:00:09Z'))).toEqual({ kind: 'started', attempt: 2, watched: false });
     expect(await store.read(job.id)).toMatchObject({ status: 'active', attempts: 2, startedAt: '2026-12-01T00:00:00.000Z' });
     const { jobs: queued } = await store.list('acme', { limit: 100, status: 'queued' });
     expect(queued.map((j) => j.id)).not.toContain(job.id);
@@ -111,10 +111,68 @@ describe('JobStore', () => {
 
   it('lets a worker create the record when it starts before the API wrote it', async () => {
     const job = fields();
-    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1 });
+    expect(await store.start(job)).toEqual({ kind: 'started', attempt: 1, watched: false });
     expect(await store.create(job)).toBe(false);
     const { jobs } = await store.list('acme', { limit: 100, status: 'active' });
     expect(jobs.map((j) => j.id)).toContain(job.id);
+  });
+
+  it("publishes a job's start and end only once someone has marked it watched", async () => {
+    const keys = (id: string) => KeyShards.for(config.redis).keysFor(id);
+    const subscriber = createRedisConnection(config.redis);
+    const heard: Array<[string, string]> = [];
+    subscriber.on('message', (channel: string, message: string) => heard.push([channel, message]));
+    try {
+      const quiet = fields('acme-watch');
+      const loud = fields('acme-watch');
+      const nowhere = fields('acme-watch');
+      for (const job of [quiet, loud]) {
+        await store.create(job);
+        await subscriber.subscribe(keys(job.id).channels.jobEvents(job.id), keys(job.id).channels.jobDone(job.id));
+      }
+      expect(await store.watch(loud.id)).toBe(true);
+      // No record, no mark: a hash holding only the mark would never expire.
+      expect(await store.watch(nowhere.id)).toBe(false);
+      expect(await redis.exists(keys(nowhere.id).jobs.record(nowhere.id))).toBe(0);
+      expect(await store.start(quiet)).toMatchObject({ kind: 'started', watched: false });
+      expect(await store.start(loud, {}, new Date('2026-12-07T00:00:00Z'))).toMatchObject({ kind: 'started', watched: true });
+      await store.complete(quiet, { text: 'q' });
+      await store.complete(loud, { text: 'l' });
+      // A round trip on the subscriber's connection: every message published before it has arrived.
+      await subscriber.ping();
+      expect(heard).toEqual([
+        [keys(loud.id).channels.jobEvents(loud.id), '{"type":"started","attempt":1,"at":"2026-12-07T00:00:00.000Z"}'],
+        [keys(loud.id).channels.jobDone(loud.id), 'completed'],
+      ]);
+      // The mark is not part of what a client reads.
+      expect(await store.read(loud.id)).not.toHaveProperty('watched');
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+
+  it('filters a listing by status without an index per status, newest first, across pages', async () => {
+    const tenant = `acme-status-${newJobId()}`;
+    const t0 = Date.now();
+    const jobs = Array.from({ length: 7 }, (_, i) => fields(tenant, i % 2 ? 'synthesize' : 'complete', t0 + i));
+    for (const job of jobs) await store.create(job);
+    for (const job of jobs.slice(0, 5)) await store.start(job);
+    for (const job of jobs.slice(0, 2)) await store.complete(job, { text: 'x' });
+    const ids = (list: Array<{ id: string }>) => list.map((j) => j.id);
+    const byStatus = async (status: 'queued' | 'active' | 'completed', type?: NewJobFields['type']) => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.list(tenant, { limit: 2, status, ...(type ? { type } : {}), ...(after ? { after } : {}) });
+        seen.push(...ids(page.jobs));
+        after = page.nextCursor ?? undefined;
+      } while (after);
+      return seen;
+    };
+    expect(await byStatus('queued')).toEqual(ids([jobs[6]!, jobs[5]!]));
+    expect(await byStatus('active')).toEqual(ids([jobs[4]!, jobs[3]!, jobs[2]!]));
+    expect(await byStatus('completed')).toEqual(ids([jobs[1]!, jobs[0]!]));
+    expect(await byStatus('active', 'synthesize')).toEqual(ids([jobs[3]!]));
   });
 
   it('never lets a late result overwrite a cancellation', async () => {

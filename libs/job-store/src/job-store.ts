@@ -7,6 +7,7 @@ import { fromJobView, jobRecordSchema, RECORD_FIELDS_WITHOUT_INPUT, toHashFields
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
 import transitionLua from './scripts/job-transition.lua';
+import watchLua from './scripts/job-watch.lua';
 
 const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -23,7 +24,8 @@ export interface JobHistory {
   listJobs(tenantId: string, options: ListOptions): Promise<{ items: JobView[]; nextCursor: string | null }>;
 }
 
-export type StartOutcome = { kind: 'started'; attempt: number } | { kind: 'terminal'; status: JobStatus };
+/** `watched`: someone listens to the job's live events (its `started` was published then). */
+export type StartOutcome = { kind: 'started'; attempt: number; watched: boolean } | { kind: 'terminal'; status: JobStatus };
 /** On success, `record` is the record as it now is, when the caller asked for it. */
 export type TransitionOutcome<R extends JobRecord | null = JobRecord | null> =
   { kind: 'ok'; previous: JobStatus; record: R } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
@@ -41,8 +43,9 @@ export interface ListOptions {
 /** The job record scripts (scripts/*.lua), each one atomic status change. */
 interface JobScripts {
   voxqJobCreate(...args: (string | number)[]): Promise<number>;
-  voxqJobStart(...args: (string | number)[]): Promise<[string, string?]>;
+  voxqJobStart(...args: (string | number)[]): Promise<[string, string?, string?]>;
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
+  voxqJobWatch(record: string): Promise<number>;
 }
 
 /**
@@ -62,8 +65,9 @@ export class JobStore {
     private readonly history?: JobHistory,
   ) {
     this.redis = defineScripts<JobScripts>(redis, {
-      voxqJobCreate: { keys: 4, lua: createLua },
-      voxqJobStart: { keys: 5, lua: startLua },
+      voxqJobCreate: { keys: 3, lua: createLua },
+      voxqJobStart: { keys: 3, lua: startLua },
+      voxqJobWatch: { keys: 1, lua: watchLua },
       // The key count travels with each call (the first argument), so one script serves any number.
       voxqJobTransition: { lua: transitionLua },
     });
@@ -72,14 +76,22 @@ export class JobStore {
   // A job's record and the index entries it writes with it are in its shard (one slot: one script).
   private recordKey = (id: string) => this.shards.keysFor(id).jobs.record(id);
   private indexKey = (tenantId: string, id: string) => this.shards.keysFor(id).indexes.tenantJobs(tenantId);
-  private statusKey = (tenantId: string, status: JobStatus, id: string) => this.shards.keysFor(id).indexes.jobsByStatus(tenantId, status);
   private typeKey = (tenantId: string, type: JobType, id: string) => this.shards.keysFor(id).indexes.jobsByType(tenantId, type);
 
   /** Writes a queued job's record unless a worker already has (it may start first). */
   async create(fields: NewJobFields): Promise<boolean> {
     const { tenantId, id, type } = fields;
-    const keys = [this.recordKey(id), this.indexKey(tenantId, id), this.typeKey(tenantId, type, id), this.statusKey(tenantId, 'queued', id)];
+    const keys = [this.recordKey(id), this.indexKey(tenantId, id), this.typeKey(tenantId, type, id)];
     return (await this.redis.voxqJobCreate(...keys, id, ...toHashFields(fields))) === 1;
+  }
+
+  /**
+   * Marks a job watched: from now on its live events and final status are published (unwatched,
+   * they are not: nobody would hear them). Call it once subscribed and before reading the
+   * record, so nothing is missed in between. False when Redis holds no record of it.
+   */
+  async watch(id: string): Promise<boolean> {
+    return (await this.redis.voxqJobWatch(this.recordKey(id))) === 1;
   }
 
   /**
@@ -88,16 +100,11 @@ export class JobStore {
    */
   async start(fields: NewJobFields, { countAttempt = true } = {}, now = new Date()): Promise<StartOutcome> {
     const { tenantId, id, type } = fields;
-    const keys = [
-      this.recordKey(id),
-      this.statusKey(tenantId, 'queued', id),
-      this.statusKey(tenantId, 'active', id),
-      this.indexKey(tenantId, id),
-      this.typeKey(tenantId, type, id),
-    ];
+    const keys = [this.recordKey(id), this.indexKey(tenantId, id), this.typeKey(tenantId, type, id)];
+    const channel = this.shards.keysFor(id).channels.jobEvents(id);
     // The record almost always exists: send its fields only when it turns out not to.
     const count = countAttempt ? 1 : 0;
-    let [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count);
+    let [kind, value, watched] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count, channel);
     if (kind === 'missing' && this.history) {
       // No record in Redis: not written yet, or finished and moved to history (a re-run of a
       // job whose worker died after finishing it). The second must not start again; a history
@@ -105,8 +112,8 @@ export class JobStore {
       const moved = await this.history.getJob(tenantId, id);
       if (moved) return { kind: 'terminal', status: moved.status };
     }
-    if (kind === 'missing') [kind, value] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count, ...toHashFields(fields));
-    return kind === 'started' ? { kind, attempt: Number(value) } : { kind: 'terminal', status: value as JobStatus };
+    if (kind === 'missing') [kind, value, watched] = await this.redis.voxqJobStart(...keys, id, now.toISOString(), count, channel, ...toHashFields(fields));
+    return kind === 'started' ? { kind, attempt: Number(value), watched: watched === '1' } : { kind: 'terminal', status: value as JobStatus };
   }
 
   /**
@@ -148,7 +155,7 @@ export class JobStore {
     counters?: CounterIncrements | null,
   ): Promise<TransitionOutcome> {
     const final = FINAL_STATUSES.includes(to);
-    const keys = [this.recordKey(job.id), this.statusKey(job.tenantId, to, job.id), ...from.map((s) => this.statusKey(job.tenantId, s, job.id))];
+    const keys = [this.recordKey(job.id)];
     // The batch's counts of its jobs in this shard: `BatchStore` adds the shards up.
     const batchId = final ? job.batchId : undefined;
     if (batchId) keys.push(this.shards.keysFor(job.id).batches.progress(job.tenantId, batchId));
@@ -227,7 +234,9 @@ export class JobStore {
       this.shards.all().map((k) => {
         const { indexes, jobs } = this.shards.keysOf(k);
         const { status, type } = options;
-        const index = status ? indexes.jobsByStatus(tenantId, status) : type ? indexes.jobsByType(tenantId, type) : indexes.tenantJobs(tenantId);
+        // No index per status (a status change would cost two index writes on every job):
+        // a status filter reads the type's or the tenant's index and skips the others.
+        const index = type ? indexes.jobsByType(tenantId, type) : indexes.tenantJobs(tenantId);
         return readIndexPage(this.redis, {
           index,
           limit: options.limit,
@@ -236,8 +245,7 @@ export class JobStore {
           // A page without inputs leaves them in Redis: up to 256 KiB each, on up to 100 records.
           ...(options.input ? {} : { fields: RECORD_FIELDS_WITHOUT_INPUT }),
           parse: (hash) => (hash.id ? jobRecordSchema.parse(hash) : null),
-          // Indexes are per tenant; the type filter applies inside a status index.
-          keep: (record) => record.tenantId === tenantId && (!type || record.type === type),
+          keep: (record) => record.tenantId === tenantId && (!type || record.type === type) && (!status || record.status === status),
           idOf: (record) => record.id,
         });
       }),

@@ -19,6 +19,8 @@ export class JobLifecycle {
     private readonly type: JobType,
     private readonly events: JobEventPublisher | undefined,
     private readonly log?: Logger,
+    /** The attempt's start found the job watched (and published its `started` then). */
+    private readonly watched = false,
   ) {}
 
   /** Seconds since the attempt began. */
@@ -31,31 +33,31 @@ export class JobLifecycle {
     return this.startedAt;
   }
 
+  /** Says the attempt began in the log: its `started` event went out with the start itself (`JobStore.start`). */
   started(attempt: number): void {
     this.log?.info({ attempt }, 'job started');
-    this.events?.publish(this.jobId, { type: 'started', attempt });
   }
 
   /** The router's listener for each provider call, or none when nobody listens. */
   providerListener(): ((attempt: ProviderAttempt) => void) | undefined {
     const events = this.events;
-    return events ? (a: ProviderAttempt) => events.publish(this.jobId, { type: 'provider_attempt', ...a }) : undefined;
+    return events ? (a: ProviderAttempt) => events.publish(this.jobId, { type: 'provider_attempt', ...a }, this.watched) : undefined;
   }
 
   toolCalls(suspension: Suspension): void {
-    this.events?.publish(this.jobId, {
-      type: 'tool_calls',
-      hop: suspension.state.hop,
-      calls: suspension.calls.map(({ call }) => ({ id: call.id, name: call.name })),
-    });
+    this.events?.publish(
+      this.jobId,
+      { type: 'tool_calls', hop: suspension.state.hop, calls: suspension.calls.map(({ call }) => ({ id: call.id, name: call.name })) },
+      this.watched,
+    );
   }
 
   waiting(until: number, reason: string): void {
-    this.events?.publish(this.jobId, { type: 'waiting', until: new Date(until).toISOString(), reason });
+    this.events?.publish(this.jobId, { type: 'waiting', until: new Date(until).toISOString(), reason }, this.watched);
   }
 
   attemptFailed(attempt: number, error: { code: string; message: string }, willRetry: boolean): void {
-    this.events?.publish(this.jobId, { type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry });
+    this.events?.publish(this.jobId, { type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry }, this.watched);
   }
 
   /** Counts the attempt's end in the metrics, and says it in the log. */

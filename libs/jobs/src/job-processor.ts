@@ -67,7 +67,7 @@ export function createJobProcessor(deps: ProcessorDeps) {
       return { status: 'skipped' };
     }
 
-    const lifecycle = new JobLifecycle(id, fields.type, deps.events, log);
+    const lifecycle = new JobLifecycle(id, fields.type, deps.events, log, start.watched);
     if (!start.toolLoop?.awaiting) lifecycle.started(start.attempt);
     const controller = new AbortController();
     deps.running.set(id, controller);

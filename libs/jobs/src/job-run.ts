@@ -24,6 +24,8 @@ export type AttemptStart =
   | {
       kind: 'started';
       attempt: number;
+      /** Someone listens to the job's live events (`JobStore.watch`). */
+      watched: boolean;
       /** The `complete` payload of a job with server-side tools (it has a loop to resume), else null. */
       complete: JobPayloadOf<'complete'> | null;
       /** Its saved tool loop, back from waiting for its calls; null on a fresh start. */
@@ -44,7 +46,7 @@ export async function startJobAttempt(deps: { store: JobStore; tools: ToolDispat
   const resumed = complete ? await deps.tools.resume(job, complete) : { state: null, missing: [] };
   const started = await deps.store.start(fields, { countAttempt: !resumed.state?.awaiting });
   if (started.kind === 'terminal') return { kind: 'terminal' };
-  return { kind: 'started', attempt: started.attempt, complete, toolLoop: resumed.state, missing: resumed.missing };
+  return { kind: 'started', attempt: started.attempt, watched: started.watched, complete, toolLoop: resumed.state, missing: resumed.missing };
 }
 
 /**

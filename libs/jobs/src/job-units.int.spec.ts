@@ -83,13 +83,14 @@ describe('job processor units', () => {
   const listen = async (jobId: string) => {
     const seen: Array<{ type: string }> = [];
     await subscriber.subscribe(KeyShards.for(config.redis).keysFor(jobId).channels.jobEvents(jobId));
+    await deps.store.watch(jobId);
     subscriber.on('message', (_channel, message: string) => seen.push(JSON.parse(message) as { type: string }));
     return seen;
   };
 
   it('startJobAttempt claims a fresh job, and finds a finished one terminal', async () => {
     const { job, fields } = await queued();
-    expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'started', attempt: 1, complete: null, toolLoop: null, missing: [] });
+    expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'started', attempt: 1, watched: false, complete: null, toolLoop: null, missing: [] });
     await deps.store.complete(fields, { ok: true });
     expect(await startJobAttempt(deps, job, fields)).toEqual({ kind: 'terminal' });
   });
@@ -140,8 +141,9 @@ describe('job processor units', () => {
 
   it('settleFailure rethrows a retryable error before the last attempt and tells the live events', async () => {
     const { job, fields } = await queued();
-    const seen = await listen(job.id!);
     await startJobAttempt(deps, job, fields);
+    // Listened to once the record exists (a job with no record cannot be marked watched).
+    const seen = await listen(job.id!);
     const lifecycle = new JobLifecycle(job.id!, 'complete', events);
     const error = errors.providerUnavailable('openai', 'HTTP 503');
     await expect(settleFailure(deps, job, undefined, fields, 1, error, lifecycle, logger)).rejects.toBe(error);

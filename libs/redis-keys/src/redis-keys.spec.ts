@@ -12,7 +12,6 @@ const PINNED: Record<string, [args: Array<string | number>, key: string]> = {
   'jobs.toolLoop': [['job_1'], 'voxq:job:job_1:tool-loop'],
   'jobs.deltas': [['job_1'], 'voxq:job:job_1:deltas'],
   'indexes.tenantJobs': [['acme'], 'voxq:tenant:acme:jobs'],
-  'indexes.jobsByStatus': [['acme', 'queued'], 'voxq:tenant:acme:jobs:status:queued'],
   'indexes.jobsByType': [['acme', 'transcribe'], 'voxq:tenant:acme:jobs:type:transcribe'],
   'idempotency.reservation': [['acme', 'abc123'], 'voxq:idem:acme:abc123'],
   'uploads.record': [['acme', 'up_1'], 'voxq:tenant:acme:upload:up_1'],

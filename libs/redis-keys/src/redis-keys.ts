@@ -36,12 +36,14 @@ export function redisKeys(prefix: string) {
       moverLease: () => `${prefix}:history:mover`,
     },
 
-    /** Per-tenant indexes of job records: sorted sets of job ids (score 0, newest first by id). */
+    /**
+     * Per-tenant indexes of job records: sorted sets of job ids (score 0, newest first by id).
+     * None per status (`<tenant>:jobs:status:<status>` until 2026-12; an upgrade leaves them
+     * unread, docs/operations.md says how to delete them): a status filter skips the others.
+     */
     indexes: {
       /** zset: every job of a tenant. */
       tenantJobs: (tenantId: string) => `${tenant(tenantId)}:jobs`,
-      /** zset: a tenant's jobs in one status. */
-      jobsByStatus: (tenantId: string, status: string) => `${tenant(tenantId)}:jobs:status:${status}`,
       /** zset: a tenant's jobs of one type. */
       jobsByType: (tenantId: string, type: string) => `${tenant(tenantId)}:jobs:type:${type}`,
     },

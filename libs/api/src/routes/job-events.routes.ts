@@ -88,7 +88,9 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
       }
     };
 
-    // Subscribed first, then the snapshot: nothing published in between is missed.
+    // Subscribed and the job marked watched first (a job nobody watches publishes nothing),
+    // then the snapshot: nothing published in between is missed.
+    const watched = deps.jobs.watch(id).catch(() => undefined); // unmarked, the poll still ends the stream
     stops.push(
       await channels.listen(keys.channels.jobEvents(id), (message) => {
         // Once the job is known to have ended, a run-time event is from an attempt already
@@ -100,6 +102,7 @@ export function jobEventsRoutes(deps: { config: Config; redis: RedisClient; jobs
       }),
       await channels.listen(keys.channels.jobDone(id), check),
     );
+    await watched;
     if (ended) return stops.forEach((stop) => stop());
     const job = await deps.jobs.get(principal, id);
     sse.send('job', job);

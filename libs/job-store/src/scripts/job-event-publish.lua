@@ -1,6 +1,8 @@
--- Publishes a job's run-time event (ARGV[1]) on its channel, KEYS[1]: a channel, not a key,
--- named so that a Redis Cluster client sends this to the node of the channel's slot. That
--- is the job's shard, where job-transition.lua publishes the job's final status: all of a
--- job's messages then leave one node, and reach a subscriber on another node in order. A
--- plain PUBLISH goes to any node, and messages published on different nodes may not.
-return redis.call('PUBLISH', KEYS[1], ARGV[1])
+-- Publishes a job's run-time event (ARGV[1]) on its channel (ARGV[2]) when someone watches the
+-- job: its record, KEYS[1], has the `watched` field a listener sets before it reads the record.
+-- Unwatched, nothing is published: nobody could hear it. KEYS[1] also routes the call to the
+-- job's node on a Redis Cluster, where job-transition.lua publishes the job's final status:
+-- all of a job's messages then leave one node, and reach a subscriber on another node in
+-- order (a plain PUBLISH goes to any node, and messages published on different nodes may not).
+if redis.call('HEXISTS', KEYS[1], 'watched') == 0 then return 0 end
+return redis.call('PUBLISH', ARGV[2], ARGV[1])

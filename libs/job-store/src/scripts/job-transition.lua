@@ -1,12 +1,12 @@
--- Moves a record to a new status if its current one is allowed. KEYS: record, the new
--- status's index, then the index of each allowed status in ARGV's order, then the optional
--- keys ARGV names, in this order:
+-- Moves a record to a new status if its current one is allowed. KEYS: record, then the
+-- optional keys ARGV names, in this order:
 --   a batch's counts hash (a batch's job reaching a final status: its field `to` is
 --   incremented in the same step, and a job ends once, so the counts are exact);
 --   the history tier's pending set (a finished job waits there, by finish time, for the
 --   mover to copy its record to Postgres; its record has no expiry until then);
 --   a counters hash (a completed job's usage, added in the same step for the same reason).
--- A final status is also published on `<record key>:done` (redisKeys' channels.jobDone).
+-- A final status is also published on `<record key>:done` (redisKeys' channels.jobDone)
+-- when someone watches the job (its `watched` field, set by a listener before it reads).
 -- ARGV: id, to, allowed (comma-separated), the record's TTL in seconds (0 = keep),
 -- returnRecord (1/0), final (1/0), the batch counts' TTL (0 = no batch key), the finish
 -- time in ms (0 = no pending key), the counters' expiry (unix seconds; 0 = no counters),
@@ -15,24 +15,19 @@
 -- {'rejected', current} or {'missing'}.
 local id, to, allowed, ttl, returnRecord, final = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6] == '1'
 local batchTtl, finishedAt, countersExpireAt, counterPairs = tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
-local cur = redis.call('HGET', KEYS[1], 'status')
+local state = redis.call('HMGET', KEYS[1], 'status', 'watched')
+local cur = state[1]
 if not cur then return {'missing'} end
-local from
-local i = 0
+local from = false
 for s in string.gmatch(allowed, '[^,]+') do
-  i = i + 1
-  if s == cur then from = KEYS[2 + i] end
+  if s == cur then from = true end
 end
 if not from then return {'rejected', cur} end
 local pairsAt = 11
 redis.call('HSET', KEYS[1], 'status', to, unpack(ARGV, pairsAt + counterPairs * 2))
 local changed = cur ~= to
-if changed then
-  redis.call('ZREM', from, id)
-  redis.call('ZADD', KEYS[2], 0, id)
-end
 if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
-local k = 2 + i
+local k = 1
 if batchTtl > 0 then
   k = k + 1
   if changed then
@@ -58,9 +53,10 @@ if countersExpireAt > 0 then
   end
 end
 -- A final status is announced on the record's own channel (<record key>:done), which API
--- processes waiting on this job subscribe to; with no subscriber a PUBLISH costs nothing.
+-- processes waiting on this job subscribe to, once they have marked it watched; unwatched,
+-- nobody could hear it, and the PUBLISH would still be a command on every job.
 -- The one key voxq builds inside Lua: it must stay equal to redisKeys(prefix).channels.jobDone.
-if final then redis.call('PUBLISH', KEYS[1] .. ':done', to) end
+if final and state[2] then redis.call('PUBLISH', KEYS[1] .. ':done', to) end
 local out = {'ok', cur}
 -- The new record comes back with the answer when asked: webhooks are built from it without a read.
 -- Its input stays here (up to 256 KiB no event needs): the worker would receive it on every job.
