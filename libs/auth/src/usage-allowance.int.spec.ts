@@ -45,6 +45,21 @@ describe('UsageAllowance (real Redis)', () => {
     expect((await allowance.usage('t-race')).jobs).toBe(5);
   });
 
+  it('charges requests made together in one step, each whole if it fits after those before it', async () => {
+    // Same turn of the event loop: one batch, in call order. 3 fits, 4 does not (3 + 4 > 5), 2 does, 1 does not.
+    const results = await Promise.allSettled([3, 4, 2, 1].map((n) => allowance.charge('t-together', n)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect(((results[1] as PromiseRejectedResult).reason as AppError).message).toContain('2 of 5 jobs left');
+    expect(((results[3] as PromiseRejectedResult).reason as AppError).message).toContain('0 of 5 jobs left');
+    expect((await allowance.usage('t-together')).jobs).toBe(5);
+    const [counter] = await redis.keys(`${config.redis.prefix}:usage:t-together:*`);
+    expect(await redis.ttl(counter!)).toBeGreaterThan(0);
+    // A batch of which nothing fits, on a fresh month's counter, leaves none behind.
+    const none = await Promise.allSettled([6, 7].map((n) => allowance.charge('t-none', n)));
+    expect(none.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await redis.keys(`${config.redis.prefix}:usage:t-none:*`)).toEqual([]);
+  });
+
   it('charges once under a charge id, however often the charge is repeated', async () => {
     await allowance.charge('t-once', 3, new Date(), 'batch:b1');
     await allowance.charge('t-once', 3, new Date(), 'batch:b1');

@@ -1,7 +1,8 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import { errors } from '@voxq/errors';
-import { defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
+import { Coalescer, defineScripts, redisKeys, type RedisKeys } from '@voxq/redis-keys';
 import chargeLua from './scripts/usage-charge.lua';
+import chargeManyLua from './scripts/usage-charge-many.lua';
 import { usagePeriodOf } from './usage-period';
 import refundLua from './scripts/usage-refund.lua';
 
@@ -27,6 +28,13 @@ export interface TenantUsage {
 interface UsageScripts {
   voxqChargeUsage(keyCount: number, ...args: Array<string | number>): Promise<[number, number, number]>;
   voxqRefundUsage(counter: string, n: number): Promise<number>;
+  voxqChargeUsageMany(counter: string, tenant: string, ...args: Array<string | number>): Promise<Array<[number, number, number]>>;
+}
+
+/** A charge waiting for its tenant's batch. */
+interface Charge {
+  n: number;
+  expireAt: number;
 }
 
 /**
@@ -48,9 +56,22 @@ export class UsageAllowance {
       // The key count travels with each call: 2, or 3 with a charge marker.
       voxqChargeUsage: { lua: chargeLua },
       voxqRefundUsage: { keys: 1, lua: refundLua },
+      voxqChargeUsageMany: { keys: 2, lua: chargeManyLua },
     });
     this.keys = redisKeys(prefix).auth;
   }
+
+  /** Charges without a marker, a tenant's (and month's) worth at a time (`usage-charge-many.lua`). */
+  private readonly charges = new Coalescer<string, Charge, [number, number, number]>((group, batch) => {
+    const [tenantId, period] = JSON.parse(group) as [string, string];
+    return this.redis.voxqChargeUsageMany(
+      this.counter(tenantId, period),
+      this.keys.tenant(tenantId),
+      this.defaultAllowance,
+      batch[0]!.expireAt,
+      ...batch.map((c) => c.n),
+    );
+  });
 
   private counter(tenantId: string, period: string): string {
     return this.keys.usageCounter(tenantId, period);
@@ -65,8 +86,15 @@ export class UsageAllowance {
     if (n <= 0) return;
     const { period, endsAt } = usagePeriodOf(now);
     const expireAt = Math.floor(endsAt.getTime() / 1000) + KEEP_AFTER_PERIOD_SECONDS;
-    const keys = [this.counter(tenantId, period), this.keys.tenant(tenantId), ...(chargeId ? [this.keys.usageCharge(tenantId, chargeId)] : [])];
-    const [charged, used, allowance] = await this.redis.voxqChargeUsage(keys.length, ...keys, n, this.defaultAllowance, expireAt);
+    let reply: [number, number, number];
+    if (chargeId) {
+      const keys = [this.counter(tenantId, period), this.keys.tenant(tenantId), this.keys.usageCharge(tenantId, chargeId)];
+      reply = await this.redis.voxqChargeUsage(keys.length, ...keys, n, this.defaultAllowance, expireAt);
+    } else {
+      // Concurrent requests of a tenant share one read of its allowance and one increment.
+      reply = await this.charges.add(JSON.stringify([tenantId, period]), { n, expireAt });
+    }
+    const [charged, used, allowance] = reply;
     if (charged === 1) return;
     const left = Math.max(0, allowance - used);
     throw errors.allowanceExhausted(

@@ -175,6 +175,49 @@ describe('JobStore', () => {
     expect(await byStatus('active', 'synthesize')).toEqual(ids([jobs[3]!]));
   });
 
+  it('completes the jobs finishing together in one step, each checked on its own, their shared usage added once each', async () => {
+    const tenant = `acme-many-${newJobId()}`;
+    // All in one shard (a batch is a shard's), so they share its usage hash.
+    const shards = KeyShards.for(config.redis);
+    const inShardZero = () => {
+      for (;;) {
+        const job = fields(tenant);
+        if (shards.ofId(job.id) === 0) return job;
+      }
+    };
+    const [a, b, cancelled, missing, d] = Array.from({ length: 5 }, inShardZero);
+    for (const job of [a!, b!, cancelled!, d!]) {
+      await store.create(job);
+      await store.start(job);
+    }
+    await store.cancel(cancelled!);
+    const key = KeyShards.for(config.redis).keysFor(a!.id).metering.day(tenant, '2026-12-07');
+    const counters = (n: number) => ({
+      key,
+      expireAt: Math.floor(Date.now() / 1000) + 3600,
+      increments: [['llm|openai|jobs', 1] as [string, number], ['llm|openai|input_tokens', n] as [string, number]],
+    });
+    // Called in the same turn: one batch.
+    const outcomes = await Promise.all([
+      store.complete(a!, { text: 'a' }, { counters: counters(3) }),
+      store.complete(b!, { text: 'b' }, { returnRecord: false, counters: counters(4) }),
+      store.complete(cancelled!, { text: 'late' }, { counters: counters(100) }),
+      store.complete(missing!, { text: 'none' }, { counters: counters(100) }),
+      store.complete(d!, { text: 'd' }, { counters: null }),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['ok', 'ok', 'rejected', 'missing', 'ok']);
+    expect(outcomes[0]).toMatchObject({ previous: 'active', record: { id: a!.id, status: 'completed', result: { text: 'a' } } });
+    expect(outcomes[1]).toMatchObject({ record: null });
+    expect(outcomes[2]).toEqual({ kind: 'rejected', current: 'cancelled' });
+    expect(await redis.hgetall(key)).toEqual({ 'llm|openai|jobs': '2', 'llm|openai|input_tokens': '7' });
+    expect(await redis.ttl(key)).toBeGreaterThan(0);
+    expect((await store.read(d!.id))?.result).toEqual({ text: 'd' });
+    expect(await redis.ttl(KeyShards.for(config.redis).keysFor(d!.id).jobs.record(d!.id))).toBeGreaterThan(0);
+    // A repeat changes nothing: the usage stays counted once.
+    expect((await store.complete(a!, { text: 'again' }, { counters: counters(3) })).kind).toBe('rejected');
+    expect(await redis.hget(key, 'llm|openai|jobs')).toBe('2');
+  });
+
   it('never lets a late result overwrite a cancellation', async () => {
     const job = fields();
     await store.create(job);

@@ -1,13 +1,14 @@
 import type { RedisClient } from '@voxq/redis-keys';
 import type { JobStatus, JobType, JobView } from '@voxq/contracts';
 import { errors, type SerializedError } from '@voxq/errors';
-import { defineScripts, type KeyShards } from '@voxq/redis-keys';
+import { Coalescer, defineScripts, type KeyShards } from '@voxq/redis-keys';
 import { fieldsToObject, mergeIndexPages, pairsToObject, readIndexPage } from './index-page';
 import { fromJobView, jobRecordSchema, RECORD_FIELDS_WITHOUT_INPUT, toHashFields, type JobRecord, type NewJobFields } from './job-record';
 import createLua from './scripts/job-create.lua';
 import startLua from './scripts/job-start.lua';
 import transitionLua from './scripts/job-transition.lua';
 import watchLua from './scripts/job-watch.lua';
+import completeManyLua from './scripts/job-complete-many.lua';
 
 const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -42,10 +43,21 @@ export interface ListOptions {
 
 /** The job record scripts (scripts/*.lua), each one atomic status change. */
 interface JobScripts {
-  voxqJobCreate(...args: (string | number)[]): Promise<number>;
+  voxqJobCreate(...args: (string | number)[]): Promise<number[]>;
   voxqJobStart(...args: (string | number)[]): Promise<[string, string?, string?]>;
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
   voxqJobWatch(record: string): Promise<number>;
+  voxqJobCompleteMany(...args: (string | number)[]): Promise<string[][]>;
+}
+
+/** A completion waiting for its batch (`JobStore.complete`). */
+interface Completion {
+  job: JobRef;
+  returnRecord: boolean;
+  counters: CounterIncrements | null;
+  /** The record's field/value pairs to set. */
+  fields: string[];
+  finishedAt: number;
 }
 
 /**
@@ -65,13 +77,19 @@ export class JobStore {
     private readonly history?: JobHistory,
   ) {
     this.redis = defineScripts<JobScripts>(redis, {
-      voxqJobCreate: { keys: 3, lua: createLua },
+      voxqJobCreate: { lua: createLua },
       voxqJobStart: { keys: 3, lua: startLua },
       voxqJobWatch: { keys: 1, lua: watchLua },
+      voxqJobCompleteMany: { lua: completeManyLua },
       // The key count travels with each call (the first argument), so one script serves any number.
       voxqJobTransition: { lua: transitionLua },
     });
   }
+
+  /** The API's new records, sent a shard's worth at a time (`job-create.lua`). */
+  private readonly creations = new Coalescer<number, NewJobFields, boolean>((shard, batch) => this.createMany(shard, batch), 100);
+  /** A worker's completions, sent a shard's worth at a time (`job-complete-many.lua`). */
+  private readonly completions = new Coalescer<number, Completion, TransitionOutcome>((shard, batch) => this.completeMany(shard, batch));
 
   // A job's record and the index entries it writes with it are in its shard (one slot: one script).
   private recordKey = (id: string) => this.shards.keysFor(id).jobs.record(id);
@@ -80,9 +98,27 @@ export class JobStore {
 
   /** Writes a queued job's record unless a worker already has (it may start first). */
   async create(fields: NewJobFields): Promise<boolean> {
-    const { tenantId, id, type } = fields;
-    const keys = [this.recordKey(id), this.indexKey(tenantId, id), this.typeKey(tenantId, type, id)];
-    return (await this.redis.voxqJobCreate(...keys, id, ...toHashFields(fields))) === 1;
+    return this.creations.add(this.shards.ofId(fields.id), fields);
+  }
+
+  /** Creates a shard's batch of records in one script; whether each was created, in order. */
+  private async createMany(shard: number, batch: NewJobFields[]): Promise<boolean[]> {
+    const keys = this.shards.keysOf(shard);
+    const indexes: string[] = [];
+    // An index's 1-based position among the call's keys after the records, each named once.
+    const positionOf = (index: string) => {
+      const at = indexes.indexOf(index);
+      return at >= 0 ? at + 1 : indexes.push(index);
+    };
+    const perJob: Array<string | number> = [];
+    for (const fields of batch) {
+      const pairs = toHashFields(fields);
+      const { id, tenantId, type } = fields;
+      perJob.push(id, positionOf(keys.indexes.tenantJobs(tenantId)), positionOf(keys.indexes.jobsByType(tenantId, type)), pairs.length / 2, ...pairs);
+    }
+    const callKeys = [...batch.map(({ id }) => keys.jobs.record(id)), ...indexes];
+    const created = await this.redis.voxqJobCreate(callKeys.length, ...callKeys, batch.length, ...perJob);
+    return created.map((c) => c === 1);
   }
 
   /**
@@ -128,7 +164,53 @@ export class JobStore {
     { returnRecord = true, counters }: { returnRecord?: boolean; counters?: CounterIncrements | null } = {},
     now = new Date(),
   ): Promise<TransitionOutcome> {
-    return this.transition(job, 'completed', ['active'], returnRecord, ['result', JSON.stringify(result), 'finishedAt', now.toISOString()], counters);
+    const fields = ['result', JSON.stringify(result), 'finishedAt', now.toISOString()];
+    // A batch's job also counts in its batch's progress: that one goes alone.
+    if (job.batchId) return this.transition(job, 'completed', ['active'], returnRecord, fields, counters);
+    return this.completions.add(this.shards.ofId(job.id), { job, returnRecord, counters: counters ?? null, fields, finishedAt: Date.now() });
+  }
+
+  /** Completes a shard's batch of active jobs in one script; one outcome per job, in order. */
+  private async completeMany(shard: number, batch: Completion[]): Promise<TransitionOutcome[]> {
+    const keys = this.shards.keysOf(shard);
+    const counterKeys: string[] = [];
+    const counterExpiries: number[] = [];
+    const perJob: Array<string | number> = [];
+    for (const { job, returnRecord, counters, fields } of batch) {
+      const increments = counters?.increments ?? [];
+      // The job's counter hash as a 1-based index into the batch's (0: none), each named once.
+      let counter = 0;
+      if (counters && increments.length > 0) {
+        counter = counterKeys.indexOf(counters.key) + 1;
+        if (counter === 0) {
+          counterKeys.push(counters.key);
+          counterExpiries.push(counters.expireAt);
+          counter = counterKeys.length;
+        }
+      }
+      perJob.push(job.id, returnRecord ? 1 : 0, counter, counter ? increments.length : 0, ...(counter ? increments.flat() : []), fields.length / 2, ...fields);
+    }
+    const toHistory = this.history !== undefined;
+    // Finished records wait for the mover with no expiry when a history tier takes them.
+    const callKeys = [...batch.map(({ job }) => keys.jobs.record(job.id)), ...counterKeys, ...(toHistory ? [keys.history.pending()] : [])];
+    const finishedAt = toHistory ? Math.max(...batch.map((c) => c.finishedAt)) : 0;
+    const replies = await this.redis.voxqJobCompleteMany(
+      callKeys.length,
+      ...callKeys,
+      batch.length,
+      counterKeys.length,
+      toHistory ? 0 : this.retentionSeconds,
+      finishedAt,
+      ...counterExpiries,
+      ...perJob,
+    );
+    return replies.map(([kind, value, ...pairs], k): TransitionOutcome => {
+      if (kind === 'ok') {
+        return { kind, previous: value as JobStatus, record: batch[k]!.returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
+      }
+      if (kind === 'rejected') return { kind, current: value as JobStatus };
+      return { kind: 'missing' };
+    });
   }
 
   /** An active job that went back to wait in the queue (its providers are busy). */

@@ -5,3 +5,4 @@ export type { RedisKeys } from './redis-keys';
 export type { RedisClient } from './redis-client';
 export { KeyShards, MAX_SHARDS } from './key-shards';
 export { Lease } from './lease';
+export { Coalescer } from './coalescer';
