@@ -4,7 +4,7 @@ import { defineScripts, type KeyShards, type RedisClient } from '@voxq/redis-key
 import publishLua from './scripts/job-event-publish.lua';
 
 interface EventScripts {
-  voxqPublishJobEvent(record: string, message: string, channel: string): Promise<number>;
+  voxqPublishJobEvent(record: string, channel: string, ...messages: string[]): Promise<number>;
 }
 
 /**
@@ -26,21 +26,30 @@ export class JobEventPublisher {
     this.redis = defineScripts<EventScripts>(redis, { voxqPublishJobEvent: { keys: 1, lua: publishLua } });
   }
 
-  /**
-   * `watched`: the attempt's start found the job watched; it stays so (nothing unmarks it), so
-   * the event is published without asking. Otherwise the script asks the record first: a
-   * listener may have come since.
-   */
+  /** An event as its message: its JSON, stamped with the time it happened. */
+  message(event: JobLiveEventInput): string {
+    return JSON.stringify({ ...event, at: new Date().toISOString() });
+  }
+
   publish(jobId: string, event: JobLiveEventInput, watched = false): void {
+    this.send(jobId, [this.message(event)], watched);
+  }
+
+  /**
+   * Sends messages in order. `watched`: the attempt's start found the job watched; it stays so
+   * (nothing unmarks it), so they go without asking. Otherwise the script asks the record
+   * first: a listener may have come since.
+   */
+  send(jobId: string, messages: string[], watched = false): void {
+    if (messages.length === 0) return;
     const keys = this.shards.keysFor(jobId);
     const channel = keys.channels.jobEvents(jobId);
-    const message = JSON.stringify({ ...event, at: new Date().toISOString() });
     // One Redis publishes everything from one place: the script is only needed to pin a
     // cluster's messages to the job's node.
     const sent =
       watched && !(this.redis instanceof Cluster)
-        ? this.redis.publish(channel, message)
-        : this.redis.voxqPublishJobEvent(keys.jobs.record(jobId), message, channel);
+        ? Promise.all(messages.map((message) => this.redis.publish(channel, message)))
+        : this.redis.voxqPublishJobEvent(keys.jobs.record(jobId), channel, ...messages);
     sent.catch(() => undefined);
   }
 }

@@ -117,7 +117,7 @@ describe('JobStore', () => {
     expect(jobs.map((j) => j.id)).toContain(job.id);
   });
 
-  it("publishes a job's start and end only once someone has marked it watched", async () => {
+  it("publishes a job's start, held events and end only once someone has marked it watched", async () => {
     const keys = (id: string) => KeyShards.for(config.redis).keysFor(id);
     const subscriber = createRedisConnection(config.redis);
     const heard: Array<[string, string]> = [];
@@ -136,12 +136,14 @@ describe('JobStore', () => {
       expect(await redis.exists(keys(nowhere.id).jobs.record(nowhere.id))).toBe(0);
       expect(await store.start(quiet)).toMatchObject({ kind: 'started', watched: false });
       expect(await store.start(loud, {}, new Date('2026-12-07T00:00:00Z'))).toMatchObject({ kind: 'started', watched: true });
-      await store.complete(quiet, { text: 'q' });
-      await store.complete(loud, { text: 'l' });
+      await store.complete(quiet, { text: 'q' }, { events: ['{"type":"provider_attempt","n":0}'] });
+      await store.complete(loud, { text: 'l' }, { events: ['{"type":"provider_attempt","n":1}', '{"type":"provider_attempt","n":2}'] });
       // A round trip on the subscriber's connection: every message published before it has arrived.
       await subscriber.ping();
       expect(heard).toEqual([
         [keys(loud.id).channels.jobEvents(loud.id), '{"type":"started","attempt":1,"at":"2026-12-07T00:00:00.000Z"}'],
+        [keys(loud.id).channels.jobEvents(loud.id), '{"type":"provider_attempt","n":1}'],
+        [keys(loud.id).channels.jobEvents(loud.id), '{"type":"provider_attempt","n":2}'],
         [keys(loud.id).channels.jobDone(loud.id), 'completed'],
       ]);
       // The mark is not part of what a client reads.

@@ -58,6 +58,8 @@ interface Completion {
   /** The record's field/value pairs to set. */
   fields: string[];
   finishedAt: number;
+  /** Live-event messages to publish before the final status, when the job is watched. */
+  events: string[];
 }
 
 /**
@@ -161,13 +163,25 @@ export class JobStore {
   async complete(
     job: JobRef,
     result: unknown,
-    { returnRecord = true, counters }: { returnRecord?: boolean; counters?: CounterIncrements | null } = {},
+    {
+      returnRecord = true,
+      counters,
+      events = [],
+    }: {
+      returnRecord?: boolean;
+      counters?: CounterIncrements | null;
+      /** Live-event messages to send before its final status, if someone watches (`JobLifecycle.takeHeld`); not for a batch's job. */
+      events?: string[];
+    } = {},
     now = new Date(),
   ): Promise<TransitionOutcome> {
     const fields = ['result', JSON.stringify(result), 'finishedAt', now.toISOString()];
     // A batch's job also counts in its batch's progress: that one goes alone.
-    if (job.batchId) return this.transition(job, 'completed', ['active'], returnRecord, fields, counters);
-    return this.completions.add(this.shards.ofId(job.id), { job, returnRecord, counters: counters ?? null, fields, finishedAt: Date.now() });
+    if (job.batchId) {
+      if (events.length > 0) throw new Error("JobStore.complete: a batch's job sends its events before it completes");
+      return this.transition(job, 'completed', ['active'], returnRecord, fields, counters);
+    }
+    return this.completions.add(this.shards.ofId(job.id), { job, returnRecord, counters: counters ?? null, fields, finishedAt: Date.now(), events });
   }
 
   /** Completes a shard's batch of active jobs in one script; one outcome per job, in order. */
@@ -176,7 +190,7 @@ export class JobStore {
     const counterKeys: string[] = [];
     const counterExpiries: number[] = [];
     const perJob: Array<string | number> = [];
-    for (const { job, returnRecord, counters, fields } of batch) {
+    for (const { job, returnRecord, counters, fields, events } of batch) {
       const increments = counters?.increments ?? [];
       // The job's counter hash as a 1-based index into the batch's (0: none), each named once.
       let counter = 0;
@@ -188,7 +202,17 @@ export class JobStore {
           counter = counterKeys.length;
         }
       }
-      perJob.push(job.id, returnRecord ? 1 : 0, counter, counter ? increments.length : 0, ...(counter ? increments.flat() : []), fields.length / 2, ...fields);
+      perJob.push(
+        job.id,
+        returnRecord ? 1 : 0,
+        counter,
+        counter ? increments.length : 0,
+        ...(counter ? increments.flat() : []),
+        fields.length / 2,
+        ...fields,
+        events.length,
+        ...events,
+      );
     }
     const toHistory = this.history !== undefined;
     // Finished records wait for the mover with no expiry when a history tier takes them.

@@ -101,7 +101,10 @@ export async function completeJob(
   const finishedAt = new Date();
   // The usage is counted in the same step as the result is stored: once, whatever re-runs follow.
   const counters = deps.meter.counters({ id: fields.id, tenantId: fields.tenantId, type: fields.type, finishedAt, result });
-  const outcome = await deps.store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields), counters }, finishedAt);
+  // The provider calls' events still held go with the result (a batch's job stores it alone: sent first).
+  if (fields.batchId) lifecycle.flushHeld();
+  const events = lifecycle.takeHeld();
+  const outcome = await deps.store.complete(fields, result, { returnRecord: await wantsEvent(deps, fields), counters, events }, finishedAt);
   if (outcome.kind !== 'ok') {
     log.info({ status: outcome.kind === 'rejected' ? outcome.current : 'missing' }, 'result discarded: job no longer active');
     await notifyFinished(deps, fields);

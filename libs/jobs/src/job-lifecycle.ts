@@ -1,4 +1,4 @@
-import type { JobType } from '@voxq/contracts';
+import type { JobLiveEventInput, JobType } from '@voxq/contracts';
 import type { JobEventPublisher } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { recordJobAttempt, type JobAttemptOutcome } from '@voxq/metrics';
@@ -13,6 +13,8 @@ import type { Suspension } from './job-kind';
  */
 export class JobLifecycle {
   private readonly startedAt = Date.now();
+  /** Events held back for the completion to send (see `providerListener`). */
+  private held: string[] = [];
 
   constructor(
     private readonly jobId: string,
@@ -38,26 +40,53 @@ export class JobLifecycle {
     this.log?.info({ attempt }, 'job started');
   }
 
-  /** The router's listener for each provider call, or none when nobody listens. */
+  /**
+   * The router's listener for each provider call, or none when nobody listens. On a job not
+   * watched when its attempt began, a call that succeeded is held back: most jobs end with it,
+   * and their completion sends it (`takeHeld`) in the step that stores the result, only if
+   * someone watches by then, costing nothing apart. Anything else goes out at once, after
+   * whatever is held, so a watcher sees the attempt's events in order.
+   */
   providerListener(): ((attempt: ProviderAttempt) => void) | undefined {
     const events = this.events;
-    return events ? (a: ProviderAttempt) => events.publish(this.jobId, { type: 'provider_attempt', ...a }, this.watched) : undefined;
+    if (!events) return undefined;
+    return (a: ProviderAttempt) => {
+      const message = events.message({ type: 'provider_attempt', ...a });
+      if (this.watched || a.error) this.send(message);
+      else this.held.push(message);
+    };
+  }
+
+  /** The held events, for the completion to send; held no more. */
+  takeHeld(): string[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  /** Sends the held events now (a completion that cannot carry them). */
+  flushHeld(): void {
+    if (this.held.length > 0) this.events?.send(this.jobId, this.takeHeld(), this.watched);
   }
 
   toolCalls(suspension: Suspension): void {
-    this.events?.publish(
-      this.jobId,
-      { type: 'tool_calls', hop: suspension.state.hop, calls: suspension.calls.map(({ call }) => ({ id: call.id, name: call.name })) },
-      this.watched,
-    );
+    this.emit({ type: 'tool_calls', hop: suspension.state.hop, calls: suspension.calls.map(({ call }) => ({ id: call.id, name: call.name })) });
   }
 
   waiting(until: number, reason: string): void {
-    this.events?.publish(this.jobId, { type: 'waiting', until: new Date(until).toISOString(), reason }, this.watched);
+    this.emit({ type: 'waiting', until: new Date(until).toISOString(), reason });
   }
 
   attemptFailed(attempt: number, error: { code: string; message: string }, willRetry: boolean): void {
-    this.events?.publish(this.jobId, { type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry }, this.watched);
+    this.emit({ type: 'attempt_failed', attempt, error: { code: error.code, message: error.message }, willRetry });
+  }
+
+  private emit(event: JobLiveEventInput): void {
+    if (this.events) this.send(this.events.message(event));
+  }
+
+  private send(message: string): void {
+    this.events?.send(this.jobId, [...this.takeHeld(), message], this.watched);
   }
 
   /** Counts the attempt's end in the metrics, and says it in the log. */

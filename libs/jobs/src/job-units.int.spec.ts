@@ -107,6 +107,20 @@ describe('job processor units', () => {
     expect(deliveries.filter((d) => d.data.event.data.id === job.id).map((d) => d.name)).toEqual(['job.completed']);
   });
 
+  it("holds a successful provider call's event back and sends it with the result, to a watcher that came mid-attempt", async () => {
+    const { job, fields } = await queued();
+    await startJobAttempt(deps, job, fields); // nobody watches yet
+    const seen = await listen(job.id!);
+    const lifecycle = new JobLifecycle(job.id!, 'complete', events);
+    lifecycle.providerListener()!({ provider: 'openai', model: 'm', ms: 5 });
+    await subscriber.ping();
+    await redis.ping();
+    expect(seen).toEqual([]);
+    expect(await completeJob(deps, fields, job.data, output, lifecycle, logger, false)).toBe('completed');
+    await eventually(() => (seen.length > 0 ? true : undefined), 5_000, 'provider_attempt event');
+    expect(seen).toMatchObject([{ type: 'provider_attempt', provider: 'openai', model: 'm', ms: 5 }]);
+  });
+
   /** The tenant's usage counters for today in a job's shard (where its usage is counted), as `GET /v1/usage` reads them. */
   const usageToday = (job: { tenantId: string; id: string }) =>
     redis.hgetall(KeyShards.for(config.redis).keysFor(job.id).metering.day(job.tenantId, utcDay(new Date())));

@@ -95,7 +95,8 @@ describe('redisKeys', () => {
     expect(redisKeys('{voxq}').jobs.record('job_1')).toBe('{voxq}:job:job_1');
   });
 
-  it("matches the channel the job transition script builds in Lua (KEYS[1] .. ':done')", () => {
+  it("matches the channels the job transition scripts build in Lua (record .. ':done', record .. ':events')", () => {
     expect(keys.channels.jobDone('job_1')).toBe(`${keys.jobs.record('job_1')}:done`);
+    expect(keys.channels.jobEvents('job_1')).toBe(`${keys.jobs.record('job_1')}:events`);
   });
 });

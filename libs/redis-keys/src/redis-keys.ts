@@ -10,8 +10,9 @@
  * `redis-keys.spec.ts` pins every string, so a rename fails a test.
  *
  * Lua scripts receive their keys as KEYS built here, with one exception: the job
- * transition script publishes a job's final status on `KEYS[1] .. ':done'`, the record key
- * plus `:done`, which is `channels.jobDone` (the spec checks the two agree).
+ * transition scripts publish a job's final status on `KEYS[1] .. ':done'`, the record key
+ * plus `:done`, which is `channels.jobDone`, and its held live events on the record key plus
+ * `:events`, which is `channels.jobEvents` (the spec checks they agree).
  *
  * Each entry says what the key holds and its Redis type.
  */
@@ -190,7 +191,7 @@ export function redisKeys(prefix: string) {
     channels: {
       /** A job's final status (published by the job transition script on `<record key>:done`). */
       jobDone: (jobId: string) => `${prefix}:job:${jobId}:done`,
-      /** A job's run-time events (`GET /v1/jobs/:id/events`). */
+      /** A job's run-time events (`GET /v1/jobs/:id/events`; job-complete-many.lua publishes on `<record key>:events`). */
       jobEvents: (jobId: string) => `${prefix}:job:${jobId}:events`,
       /** A streamed job's new delta entries, published with their stream ids as they are added. */
       jobDeltas: (jobId: string) => `${prefix}:job:${jobId}:deltas:live`,

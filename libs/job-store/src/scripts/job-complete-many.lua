@@ -8,10 +8,12 @@
 -- ARGV says there is one. ARGV: n, m, the records' TTL in seconds (0 = keep), the finish
 -- time in ms (0 = no pending set), the m counters' expiries (unix seconds), then per job:
 -- id, returnRecord (1/0), its counter hash (1..m, 0 = none), the number of counter
--- field/increment pairs, those pairs, the number of record fields, those field/value pairs.
+-- field/increment pairs, those pairs, the number of record fields, those field/value pairs,
+-- the number of live-event messages, those messages.
 -- Returns per job {'ok', 'active', ...record pairs when asked}, {'rejected', current} or
--- {'missing'}. A final status is published on `<record key>:done` (channels.jobDone) when
--- the job is watched, as job-transition.lua does.
+-- {'missing'}. When the job is watched, its messages are published on `<record key>:events`
+-- (channels.jobEvents) and then its final status on `<record key>:done` (channels.jobDone),
+-- as job-transition.lua does; unwatched, nobody could hear them.
 local n, m, ttl, finishedAt = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local pending = KEYS[n + m + 1]
 local sums = {}
@@ -23,7 +25,9 @@ for j = 1, n do
   local pairsAt = at + 4
   local fieldCount = tonumber(ARGV[pairsAt + pairCount * 2])
   local fieldsAt = pairsAt + pairCount * 2 + 1
-  at = fieldsAt + fieldCount * 2
+  local eventCount = tonumber(ARGV[fieldsAt + fieldCount * 2])
+  local eventsAt = fieldsAt + fieldCount * 2 + 1
+  at = eventsAt + eventCount
   local state = redis.call('HMGET', record, 'status', 'watched')
   local cur = state[1]
   if not cur then
@@ -31,7 +35,7 @@ for j = 1, n do
   elseif cur ~= 'active' then
     out[j] = {'rejected', cur}
   else
-    redis.call('HSET', record, 'status', 'completed', unpack(ARGV, fieldsAt, at - 1))
+    redis.call('HSET', record, 'status', 'completed', unpack(ARGV, fieldsAt, eventsAt - 2))
     if ttl > 0 then redis.call('EXPIRE', record, ttl) end
     if finishedAt ~= '0' then redis.call('ZADD', pending, finishedAt, id) end
     if counter > 0 then
@@ -41,7 +45,10 @@ for j = 1, n do
         s[ARGV[p]] = (s[ARGV[p]] or 0) + tonumber(ARGV[p + 1])
       end
     end
-    if state[2] then redis.call('PUBLISH', record .. ':done', 'completed') end
+    if state[2] then
+      for e = eventsAt, at - 1 do redis.call('PUBLISH', record .. ':events', ARGV[e]) end
+      redis.call('PUBLISH', record .. ':done', 'completed')
+    end
     local result = {'ok', 'active'}
     -- The record comes back when asked (webhooks are built from it); its input stays here.
     if returnRecord == '1' then
