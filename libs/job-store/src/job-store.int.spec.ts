@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '@voxq/errors';
-import { cleanupPrefix, testConfig } from '@voxq/testing';
+import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { createRedisConnection } from '@voxq/queues';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { IdempotencyStore } from './idempotency-store';
@@ -138,8 +138,10 @@ describe('JobStore', () => {
       expect(await store.start(loud, {}, new Date('2026-12-07T00:00:00Z'))).toMatchObject({ kind: 'started', watched: true });
       await store.complete(quiet, { text: 'q' }, { events: ['{"type":"provider_attempt","n":0}'] });
       await store.complete(loud, { text: 'l' }, { events: ['{"type":"provider_attempt","n":1}', '{"type":"provider_attempt","n":2}'] });
-      // A round trip on the subscriber's connection: every message published before it has arrived.
-      await subscriber.ping();
+      // On a cluster a message may be relayed from another node: wait for the last one, then a
+      // moment more for anything the quiet job might (wrongly) have sent from its node.
+      await eventually(() => (heard.some(([, message]) => message === 'completed') ? true : undefined), 5_000, "the watched job's final status");
+      await new Promise((resolve) => setTimeout(resolve, 200));
       expect(heard).toEqual([
         [keys(loud.id).channels.jobEvents(loud.id), '{"type":"started","attempt":1,"at":"2026-12-07T00:00:00.000Z"}'],
         [keys(loud.id).channels.jobEvents(loud.id), '{"type":"provider_attempt","n":1}'],
