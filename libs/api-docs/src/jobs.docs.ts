@@ -110,7 +110,8 @@ export const jobsDocs: RouteDoc[] = [
     operationId: 'listJobs',
     tag: 'Jobs',
     summary: "List the tenant's jobs, newest first",
-    description: "`include=input` adds each job's `input` (as the job's own read does); unknown `include` names are `400`.",
+    description:
+      "`include=input` adds each job's `input` (as the job's own read does); unknown `include` names are `400`. A page filtered by `status` may come back short (even empty) with a `nextCursor` to continue from: the filter skips the tenant's other jobs as it reads.",
     auth: true,
     envelope: 'voxq',
     query: listJobsQuerySchema,
