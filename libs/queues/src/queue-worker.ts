@@ -1,6 +1,7 @@
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Job, Worker, WorkerOptions } from 'bullmq';
 import type { z } from 'zod';
 import { InvalidJobDataError } from './invalid-job-data-error';
+import { LazyFetchWorker } from './lazy-fetch-worker';
 import type { JobNameOf, PayloadOf, QueueEntry } from './queue-catalog';
 
 /**
@@ -67,5 +68,5 @@ export function catalogProcessor<Q extends QueueEntry, R>(
  */
 export function startQueueWorker<Q extends QueueEntry, R>(entry: Q, options: QueueWorkerOptions, handler: CatalogHandler<Q, R>): Worker<unknown, R> {
   const { onInvalid, ...workerOptions } = options;
-  return new Worker<unknown, R>(entry.name, catalogProcessor(entry, handler, onInvalid), workerOptions);
+  return new LazyFetchWorker<unknown, R>(entry.name, catalogProcessor(entry, handler, onInvalid), workerOptions);
 }
