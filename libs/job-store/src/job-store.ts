@@ -31,6 +31,17 @@ export type StartOutcome = { kind: 'started'; attempt: number; watched: boolean 
 export type TransitionOutcome<R extends JobRecord | null = JobRecord | null> =
   { kind: 'ok'; previous: JobStatus; record: R } | { kind: 'rejected'; current: JobStatus } | { kind: 'missing' };
 
+/**
+ * A transition script's answer (`job-transition.lua`, and each of `job-complete-many.lua`'s):
+ * `ok` with the previous status and the record's fields when asked for, `rejected` with the
+ * status that refused it, or `missing`.
+ */
+function transitionOutcome([kind, value, ...pairs]: string[], returnRecord: boolean): TransitionOutcome {
+  if (kind === 'ok') return { kind, previous: value as JobStatus, record: returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
+  if (kind === 'rejected') return { kind, current: value as JobStatus };
+  return { kind: 'missing' };
+}
+
 export interface ListOptions {
   status?: JobStatus;
   type?: JobType;
@@ -228,13 +239,7 @@ export class JobStore {
       ...counterExpiries,
       ...perJob,
     );
-    return replies.map(([kind, value, ...pairs], k): TransitionOutcome => {
-      if (kind === 'ok') {
-        return { kind, previous: value as JobStatus, record: batch[k]!.returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
-      }
-      if (kind === 'rejected') return { kind, current: value as JobStatus };
-      return { kind: 'missing' };
-    });
+    return replies.map((reply, k) => transitionOutcome(reply, batch[k]!.returnRecord));
   }
 
   /** An active job that went back to wait in the queue (its providers are busy). */
@@ -284,12 +289,7 @@ export class JobStore {
       ...increments.flat(),
       ...fields,
     ];
-    const [kind, value, ...pairs] = await this.redis.voxqJobTransition(keys.length, ...keys, ...args);
-    if (kind === 'ok') {
-      return { kind, previous: value as JobStatus, record: returnRecord ? jobRecordSchema.parse(pairsToObject(pairs)) : null };
-    }
-    if (kind === 'rejected') return { kind, current: value as JobStatus };
-    return { kind: 'missing' };
+    return transitionOutcome(await this.redis.voxqJobTransition(keys.length, ...keys, ...args), returnRecord);
   }
 
   /**
