@@ -1,5 +1,5 @@
-export type { HandlerOutput, JobContext, JobKind, JobStorage } from './job-kind';
-export { JOB_KINDS } from './job-kinds';
+export type { HandlerOutput, JobContext, JobKind, JobStorage } from '@voxq/job-kinds';
+export { JOB_KINDS } from '@voxq/job-kinds';
 export { createJobProcessor } from './job-processor';
 export type { ProcessorDeps, ProcessorOutcome } from './job-processor';
 export { startWorkers } from './worker-runtime';

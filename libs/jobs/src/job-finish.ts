@@ -7,7 +7,7 @@ import type { Logger } from '@voxq/logging';
 import type { QueuedJob } from '@voxq/queues';
 import type { UsageMeter } from '@voxq/usage';
 import { enqueueJobEvent, type WebhookQueueContext } from '@voxq/webhooks';
-import type { HandlerOutput } from './job-kind';
+import type { HandlerOutput } from '@voxq/job-kinds';
 import type { JobLifecycle } from './job-lifecycle';
 import type { ToolDispatch } from './tool-dispatch';
 

@@ -3,7 +3,7 @@ import type { JobEventPublisher } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { recordJobAttempt, type JobAttemptOutcome } from '@voxq/metrics';
 import type { ProviderAttempt } from '@voxq/providers';
-import type { Suspension } from './job-kind';
+import type { Suspension } from '@voxq/job-kinds';
 
 /**
  * What an attempt goes through, told to whoever listens: the live events of

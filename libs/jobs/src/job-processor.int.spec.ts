@@ -12,7 +12,7 @@ import { cleanupPrefix, testConfig } from '@voxq/testing';
 import { KeyShards, type RedisClient } from '@voxq/redis-keys';
 import { createJobProcessor as createBareProcessor, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
-import { ToolLoopStore } from './tool-loop';
+import { ToolLoopStore } from '@voxq/job-kinds';
 
 /**
  * The processor against real Redis and the simulator, driven with BullMQ jobs read back from

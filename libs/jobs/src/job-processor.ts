@@ -9,7 +9,7 @@ import type { QueuedJob } from '@voxq/queues';
 import type { UsageMeter } from '@voxq/usage';
 import { completeJob, notifyFinished, replayFinished, settleFailure } from './job-finish';
 import type { ReplyStreamWriter } from '@voxq/job-stream';
-import type { JobStorage } from './job-kind';
+import type { JobStorage } from '@voxq/job-kinds';
 import { JobLifecycle } from './job-lifecycle';
 import { runJobHandler, startJobAttempt } from './job-run';
 import type { ToolDispatch } from './tool-dispatch';

@@ -1,22 +1,11 @@
 import { WaitingChildrenError, type Job } from 'bullmq';
-import type { JobPayload, JobPayloadOf, JobType } from '@voxq/contracts';
+import type { JobPayloadOf, JobType } from '@voxq/contracts';
 import type { JobStore, NewJobFields } from '@voxq/job-store';
 import type { ReplyStreamWriter } from '@voxq/job-stream';
 import type { QueuedJob } from '@voxq/queues';
-import type { HandlerOutput, JobContext, Suspension } from './job-kind';
-import { JOB_KINDS } from './job-kinds';
+import { runKindHandler, type HandlerOutput, type JobContext, type Suspension, type ToolLoopState } from '@voxq/job-kinds';
 import type { JobLifecycle } from './job-lifecycle';
 import { ToolDispatch } from './tool-dispatch';
-import type { ToolLoopState } from './tool-loop';
-
-type Outcome = HandlerOutput<JobType> | { suspend: Suspension };
-
-/** Runs the kind's handler for `payload` (the router of job kinds is `JOB_KINDS`). */
-export async function runKindHandler(payload: JobPayload, ctx: JobContext): Promise<Outcome> {
-  // The union is narrowed by `type`; TypeScript cannot see through the lookup, so help it once.
-  const kind = JOB_KINDS[payload.type] as { handle(p: JobPayload, c: JobContext): Promise<Outcome> };
-  return kind.handle(payload, ctx);
-}
 
 /** Where an attempt starts from, once its record says it runs. */
 export type AttemptStart =

@@ -9,11 +9,11 @@ import { webhookQueueContext } from '@voxq/webhooks';
 import { cleanupPrefix, eventually, testConfig } from '@voxq/testing';
 import { UsageMeter, utcDay } from '@voxq/usage';
 import { completeJob, replayFinished, settleFailure, type FinishDeps } from './job-finish';
-import type { HandlerOutput } from './job-kind';
+import type { HandlerOutput } from '@voxq/job-kinds';
 import { JobLifecycle } from './job-lifecycle';
 import { startJobAttempt } from './job-run';
 import { ToolDispatch } from './tool-dispatch';
-import { ToolLoopStore } from './tool-loop';
+import { ToolLoopStore } from '@voxq/job-kinds';
 
 /** The job processor's steps one by one, against real Redis and real BullMQ jobs. */
 describe('job processor units', () => {

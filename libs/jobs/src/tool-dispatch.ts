@@ -1,8 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { JobPayloadOf, ToolCallAnswer, WebhookToolSource } from '@voxq/contracts';
 import { enqueue, QUEUE_CATALOG } from '@voxq/queues';
-import type { Suspension } from './job-kind';
-import { toolCallJobId, type ServerToolCall, type ToolLoopState, type ToolLoopStore } from './tool-loop';
+import { toolCallJobId, type ServerToolCall, type Suspension, type ToolLoopState, type ToolLoopStore } from '@voxq/job-kinds';
 
 /**
  * The BullMQ side of the tool loop: webhook tool calls become child jobs of the `complete`

@@ -14,7 +14,7 @@ import { UsageMeter } from '@voxq/usage';
 import { tenantHasEndpoints, type WebhookQueueContext } from '@voxq/webhooks';
 import { createJobProcessor, failJob, type ProcessorDeps } from './job-processor';
 import { ToolDispatch } from './tool-dispatch';
-import { ToolLoopStore } from './tool-loop';
+import { ToolLoopStore } from '@voxq/job-kinds';
 import { KeyShards } from '@voxq/redis-keys';
 
 export interface WorkerRuntime {
