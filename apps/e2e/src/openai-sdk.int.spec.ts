@@ -58,9 +58,12 @@ describe('OpenAI SDK drop-in', () => {
     abort.abort();
     await expect(call).rejects.toThrow();
     stack.simulator.reset();
-    const { data } = (await stack.request(client.apiKey, 'GET', '/v1/jobs?type=complete&limit=1')).body as { data: Array<{ id: string }> };
+    // Run inline, the call's job is written as it ends (cancelled), so the newest job is read each time.
     await eventually(
-      async () => ((await stack.request(client.apiKey, 'GET', `/v1/jobs/${data[0]!.id}`)).body.status === 'cancelled' ? true : undefined),
+      async () => {
+        const { data } = (await stack.request(client.apiKey, 'GET', '/v1/jobs?type=complete&limit=1')).body as { data: Array<{ status: string }> };
+        return data[0]?.status === 'cancelled' ? true : undefined;
+      },
       15_000,
       'the job cancelled',
     );

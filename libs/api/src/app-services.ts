@@ -3,13 +3,14 @@ import { batchServiceFor, type BatchService } from '@voxq/batches';
 import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
-import { createJobService, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
+import { createJobService, InlineRunner, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
+import { JobStore } from '@voxq/job-store';
 import type { ServingResources } from '@voxq/runtime';
 import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
-import { ProviderRouter } from '@voxq/providers';
+import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
 import { RealtimeService } from '@voxq/realtime';
-import { UsageReport } from '@voxq/usage';
-import { webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
+import { UsageMeter, UsageReport } from '@voxq/usage';
+import { tenantHasEndpoints, webhookQueueContext, WebhookEndpointStore, type WebhookQueueContext } from '@voxq/webhooks';
 import { KeyShards } from '@voxq/redis-keys';
 
 /** What the API's stores and services are built on: its process's resources. */
@@ -30,6 +31,8 @@ export interface AppServices {
   /** The process's one subscriber to jobs' channels (opened when a client first waits). */
   channels: JobChannels;
   waiter: JobWaiter;
+  /** Runs synchronous chat calls here, not through the queue (absent: `API_INLINE_MAX=0`). */
+  inline: InlineRunner | null;
   /** Streamed jobs' replies as they are made, then the job (the streaming routes). */
   feed: JobFeed;
   /** The `webhooks` queue with the endpoint and delivery stores its fan-out writes. */
@@ -56,7 +59,8 @@ export function buildAppServices(config: Config, resources: AppResources, logger
   // A subscribed client can run nothing else: the channels get a connection of their own.
   const channels = new JobChannels(() => resources.connection('subscriber'));
   const waiter = new JobWaiter(config, jobs, channels);
-  // The API calls providers itself for one thing: opening realtime sessions, routed as a job's calls are.
+  // The API calls providers itself for two things, routed as a worker's calls are: opening
+  // realtime sessions, and the synchronous chat calls it runs inline.
   const router = new ProviderRouter({
     runtime: resources.providers,
     redis,
@@ -65,7 +69,27 @@ export function buildAppServices(config: Config, resources: AppResources, logger
     attemptDeadlineMs: config.providers.attemptDeadlineMs,
     maxCandidates: config.providers.maxCandidates,
     logger,
+    toHistory: resources.history != null,
   });
+  const inline =
+    config.api.inlineMax > 0
+      ? new InlineRunner({
+          jobs,
+          store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds, resources.history?.store),
+          meter: new UsageMeter(KeyShards.for(config.redis)),
+          router,
+          storage: {
+            objects,
+            audioLimitBytes: config.api.audioLimitBytes,
+            presignTtlSeconds: config.s3.presignTtlSeconds,
+            transcoder: createSpeechTranscoder({ limiter: new Semaphore(config.worker.localEngineConcurrency) }),
+          },
+          webhooks,
+          hasEndpoints: (tenantId) => tenantHasEndpoints(endpoints, tenantId),
+          logger,
+          max: config.api.inlineMax,
+        })
+      : null;
   return {
     keys: new ApiKeyStore(redis, prefix),
     limiter: new ApiRateLimiter(redis, prefix, config.limits.rateLimit),
@@ -75,6 +99,7 @@ export function buildAppServices(config: Config, resources: AppResources, logger
     jobs,
     channels,
     waiter,
+    inline,
     feed: new JobFeed(redis, KeyShards.for(config.redis), channels, waiter),
     webhooks,
     uploads: uploadServiceFor({ config, redis, objects }),

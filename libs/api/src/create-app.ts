@@ -68,8 +68,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(secretsRoutes({ config, secrets: services.secrets }));
   app.use(uploadsRoutes({ config, uploads: services.uploads }));
   app.use(dropsRoutes({ config, logger, objects, jobs, rules: services.dropRules, claims: services.dropClaims }));
-  app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
-  app.use(openAiRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers }));
+  app.use(spekoRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers, inline: services.inline }));
+  app.use(openAiRoutes({ config, logger, jobs, objects, waiter, feed: services.feed, providers, inline: services.inline }));
   app.use(batchesRoutes({ config, objects, batches: services.batches }));
   app.use(realtimeRoutes({ realtime: services.realtime }));
   app.use(providersRoutes({ runtime: providers, redis, prefix: config.redis.prefix, ...(resources.history ? { history: resources.history.store } : {}) }));

@@ -38,6 +38,7 @@ function shape(env: Env, file: ConfigFile, source: Record<string, string | undef
       audioLimitBytes: env.API_AUDIO_LIMIT_BYTES,
       syncWaitMs: env.API_SYNC_WAIT_MS,
       openAiWaitMs: env.API_OPENAI_WAIT_MS,
+      inlineMax: env.API_INLINE_MAX,
     },
     /** Streamed replies (`libs/job-stream`). */
     streams: { ttlSeconds: env.STREAM_TTL_SECONDS, maxEntries: env.STREAM_MAX_ENTRIES },

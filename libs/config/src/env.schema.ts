@@ -117,6 +117,13 @@ export const envSchema = z.object({
    * default timeout is 10 minutes); past it the answer is a 504 naming the job, which goes on.
    */
   API_OPENAI_WAIT_MS: int(600_000, 1_000),
+  /**
+   * Most synchronous chat calls (`/v1/chat/completions`, Speko's `/v1/complete`) one api
+   * process runs itself at once, calling the provider inline instead of through the queue and
+   * a worker; past it, and for a call that fails in a way a retry may mend, the call is queued
+   * as any job. 0: every synchronous call is queued (docs/architecture.md, "Synchronous calls").
+   */
+  API_INLINE_MAX: int(256, 0),
   /** How long a streamed job's reply stays readable (replay, `Last-Event-ID`) after its last piece. */
   STREAM_TTL_SECONDS: int(3_600, 10),
   /** Most entries a streamed job's reply keeps (older ones are trimmed). */

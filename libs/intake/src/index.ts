@@ -14,3 +14,5 @@ export { JobWaiter } from './job-waiter';
 export { JobChannels } from './job-channels';
 export { JobFeed } from './job-feed';
 export type { FeedItem, FollowJob } from './job-feed';
+export { InlineRunner } from './inline-runner';
+export type { InlineRunnerDeps } from './inline-runner';

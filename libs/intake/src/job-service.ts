@@ -135,12 +135,7 @@ export class JobService {
    */
   async submitMany(principal: Principal, requests: Submission[], idempotencyKeys?: string[], options: SubmitOptions = {}): Promise<SubmittedJob[]> {
     const { tenantId } = principal;
-    // A batch's lines were admitted with the batch: it runs to its end whatever waits meanwhile.
-    if (!options.batch) await this.deps.backlogGate?.admit();
-    const inputRoot = options.inputRoot ?? 'input.';
-    const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '', inputRoot)).reverse());
-    await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
-    await this.assertSecretsDefined(tenantId, requests, inputRoot);
+    await this.check(tenantId, requests, options);
 
     const settled = await Promise.allSettled(requests.map((request, i) => this.reserve(tenantId, request, idempotencyKeys?.[i])));
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -209,6 +204,38 @@ export class JobService {
       }),
     );
     return slots.map((slot) => (slot.kind === 'replay' ? { view: slot.view, replayed: true } : { view: views.get(slot.id)!, replayed: false }));
+  }
+
+  /**
+   * Admits a synchronous call the api runs itself rather than queues (docs/architecture.md,
+   * "Synchronous calls"): checked and charged as a submission is, given its id and its job's
+   * data, and nothing written. Its record is written when it ends (`JobStore.recordFinished`);
+   * should it be queued after all, `submit` it with `charged: true`.
+   */
+  async admitInline(
+    principal: Principal,
+    request: Submission,
+    options: Pick<SubmitOptions, 'requestId' | 'inputRoot'> = {},
+  ): Promise<{ id: string; data: QueuedJob }> {
+    const { tenantId } = principal;
+    await this.check(tenantId, [request], options);
+    await this.allowance.charge(tenantId, 1);
+    const id = newJobId();
+    const payload = await this.toPayload(tenantId, id, request).catch(async (error: unknown) => {
+      await this.allowance.refund(tenantId, 1);
+      throw error;
+    });
+    return { id, data: { tenantId, createdAt: new Date().toISOString(), payload, ...(options.requestId ? { requestId: options.requestId } : {}) } };
+  }
+
+  /** What every submission must pass before anything is reserved, charged or queued. */
+  private async check(tenantId: string, requests: Submission[], options: SubmitOptions): Promise<void> {
+    // A batch's lines were admitted with the batch: it runs to its end whatever waits meanwhile.
+    if (!options.batch) await this.deps.backlogGate?.admit();
+    const inputRoot = options.inputRoot ?? 'input.';
+    const urls = new Map(requests.flatMap((r, i) => outboundUrls(r, requests.length > 1 ? `jobs.${i}.` : '', inputRoot)).reverse());
+    await Promise.all([...urls].map(([url, param]) => assertDeliverableUrl(url, this.deps.config.webhooks, param)));
+    await this.assertSecretsDefined(tenantId, requests, inputRoot);
   }
 
   /**

@@ -9,6 +9,7 @@ import startLua from './scripts/job-start.lua';
 import transitionLua from './scripts/job-transition.lua';
 import watchLua from './scripts/job-watch.lua';
 import completeManyLua from './scripts/job-complete-many.lua';
+import recordFinishedLua from './scripts/job-record-finished.lua';
 
 const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -59,6 +60,7 @@ interface JobScripts {
   voxqJobTransition(...args: (string | number)[]): Promise<string[]>;
   voxqJobWatch(record: string): Promise<number>;
   voxqJobCompleteMany(...args: (string | number)[]): Promise<string[][]>;
+  voxqJobRecordFinished(...args: (string | number)[]): Promise<number>;
 }
 
 /** A completion waiting for its batch (`JobStore.complete`). */
@@ -94,6 +96,7 @@ export class JobStore {
       voxqJobStart: { keys: 3, lua: startLua },
       voxqJobWatch: { keys: 1, lua: watchLua },
       voxqJobCompleteMany: { lua: completeManyLua },
+      voxqJobRecordFinished: { lua: recordFinishedLua },
       // The key count travels with each call (the first argument), so one script serves any number.
       voxqJobTransition: { lua: transitionLua },
     });
@@ -240,6 +243,58 @@ export class JobStore {
       ...perJob,
     );
     return replies.map((reply, k) => transitionOutcome(reply, batch[k]!.returnRecord));
+  }
+
+  /**
+   * Writes a job that ran outside the queues (a synchronous call the api ran itself) as it
+   * ended: created finished, with its index entries, its expiry (or its wait for the history
+   * tier) and its usage, in one step. Its id was never given out before, so nobody watches
+   * it. The record as written; throws if one of that id exists (ids are random: a bug).
+   */
+  async recordFinished(
+    fields: NewJobFields,
+    end: { status: 'completed'; result: unknown } | { status: 'failed' | 'cancelled'; error: SerializedError },
+    { startedAt, finishedAt, counters }: { startedAt: Date; finishedAt: Date; counters?: CounterIncrements | null },
+  ): Promise<JobRecord> {
+    const { id, tenantId, type } = fields;
+    const keys = this.shards.keysFor(id);
+    const increments = counters?.increments ?? [];
+    const toHistory = this.history !== undefined;
+    const outcome = end.status === 'completed' ? ['result', JSON.stringify(end.result)] : ['error', JSON.stringify(end.error)];
+    const record = [
+      ...toHashFields(fields),
+      'status',
+      end.status,
+      'attempts',
+      1,
+      'startedAt',
+      startedAt.toISOString(),
+      'finishedAt',
+      finishedAt.toISOString(),
+      ...outcome,
+    ];
+    const callKeys = [
+      keys.jobs.record(id),
+      keys.indexes.tenantJobs(tenantId),
+      keys.indexes.jobsByType(tenantId, type),
+      ...(increments.length > 0 ? [counters!.key] : []),
+      ...(toHistory ? [keys.history.pending()] : []),
+    ];
+    const written = await this.redis.voxqJobRecordFinished(
+      callKeys.length,
+      ...callKeys,
+      id,
+      toHistory ? 0 : this.retentionSeconds,
+      toHistory ? finishedAt.getTime() : 0,
+      increments.length > 0 ? counters!.expireAt : 0,
+      increments.length,
+      ...increments.flat(),
+      ...record,
+    );
+    if (written !== 1) throw new Error(`JobStore.recordFinished: job ${id} has a record already`);
+    // As the transitions return it: without its input (webhooks and answers are built from it).
+    const { input: _input, ...shown } = pairsToObject(record.map(String));
+    return jobRecordSchema.parse(shown);
   }
 
   /** An active job that went back to wait in the queue (its providers are busy). */

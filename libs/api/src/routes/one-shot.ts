@@ -10,13 +10,14 @@ import { principalOf } from '../middleware/authenticate';
 import { errorBodyFor } from '../middleware/error-handler';
 import { idempotencyKeyOf } from '../middleware/request-headers';
 import type { Config } from '@voxq/config';
-import type { JobFeed, JobService, JobWaiter, Submission } from '@voxq/intake';
+import type { InlineRunner, JobFeed, JobService, JobWaiter, Submission } from '@voxq/intake';
 import type { ProviderRuntime } from '@voxq/providers';
 
 /**
  * Shared by the one-shot surfaces (Speko's `/v1/transcribe|synthesize|complete`, the
  * OpenAI-style `/v1/chat/completions` and `/v1/audio/*`): each submits an ordinary voxq job
- * and waits, bounded by `API_SYNC_WAIT_MS`, for its record to become terminal.
+ * and waits, bounded by `API_SYNC_WAIT_MS`, for its record to become terminal; a chat call
+ * that need not outlive its request runs in this process instead (`runInline`).
  */
 /** What the one-shot routers (Speko's and OpenAI's) are built from. */
 export interface OneShotRouteDeps {
@@ -27,6 +28,8 @@ export interface OneShotRouteDeps {
   waiter: JobWaiter;
   feed: JobFeed;
   providers: ProviderRuntime;
+  /** Runs synchronous chat calls in this process (absent or null: all are queued). */
+  inline?: InlineRunner | null;
 }
 
 export interface OneShotDeps {
@@ -36,6 +39,8 @@ export interface OneShotDeps {
   logger: Logger;
   /** How the route's body names the job's `input` fields (`SubmitOptions.inputRoot`): `` for Speko's flat bodies. */
   inputRoot?: string;
+  /** Runs synchronous chat calls in this process (absent or null: all are queued). */
+  inline?: InlineRunner | null;
 }
 
 /** `Prefer: respond-async` (RFC 7240): answer 202 with the job at once. */
@@ -92,19 +97,27 @@ export function cancelIfAbandoned(deps: OneShotDeps, req: Request, res: Response
   });
 }
 
-/** Submits a synchronous call's job (cancelled if its client goes away) without waiting. */
-export async function submitSync(deps: OneShotDeps, req: Request, res: Response, submission: Submission): Promise<Outcome> {
-  const outcome = await submitAndWait(deps, req, res, submission, 0);
+/** Submits a synchronous call's job (cancelled if its client goes away) without waiting; `charged`: it was, when it was tried inline. */
+export async function submitSync(deps: OneShotDeps, req: Request, res: Response, submission: Submission, charged = false): Promise<Outcome> {
+  const outcome = await submitAndWait(deps, req, res, submission, 0, charged);
   cancelIfAbandoned(deps, req, res, submission, outcome.job.id);
   return outcome;
 }
 
 /** Submits the job and waits for it, up to the bound (not at all with `waitMs` 0). */
-export async function submitAndWait(deps: OneShotDeps, req: Request, res: Response, submission: Submission, waitMs = deps.syncWaitMs): Promise<Outcome> {
+export async function submitAndWait(
+  deps: OneShotDeps,
+  req: Request,
+  res: Response,
+  submission: Submission,
+  waitMs = deps.syncWaitMs,
+  charged = false,
+): Promise<Outcome> {
   const principal = principalOf(req);
   const { view } = await deps.jobs.submit(principal, submission, idempotencyKeyOf(req), {
     requestId: req.id,
     ...(deps.inputRoot === undefined ? {} : { inputRoot: deps.inputRoot }),
+    ...(charged ? { charged } : {}),
   });
   if (waitMs <= 0) return { principal, job: view };
   return { principal, job: await waitFor(deps, req, res, view.id, waitMs) };
@@ -113,6 +126,30 @@ export async function submitAndWait(deps: OneShotDeps, req: Request, res: Respon
 /** Waits for a submitted job, up to the bound or until the client goes away. */
 export function waitFor(deps: OneShotDeps, req: Request, res: Response, jobId: string, waitMs = deps.syncWaitMs): Promise<JobView> {
   return deps.waiter().waitForJob(principalOf(req), jobId, waitMs, clientGone(req, res));
+}
+
+/**
+ * A synchronous chat call runs in this process when it can (`InlineRunner`): a `complete` job
+ * with nothing that must outlive the request, that is no webhook, no webhook-mode tools (they
+ * wait for the dispatcher) and no `Idempotency-Key` (a repeat must find the job), while this
+ * process has a slot free. Anything else, or a try a retry may mend, is queued.
+ */
+async function runInline(
+  deps: OneShotDeps,
+  req: Request,
+  res: Response,
+  submission: Submission,
+): Promise<{ kind: 'finished'; job: JobView } | { kind: 'queue' } | { kind: 'queue-charged' }> {
+  const runner = deps.inline;
+  const eligible =
+    runner?.hasRoom() &&
+    submission.type === 'complete' &&
+    !submission.webhook &&
+    !submission.input.tools?.some((t) => t.executionMode === 'webhook') &&
+    req.header('idempotency-key') === undefined;
+  if (!runner || !eligible) return { kind: 'queue' };
+  const job = await runner.run(principalOf(req), submission, { requestId: req.id, signal: clientGone(req, res) });
+  return job ? { kind: 'finished', job } : { kind: 'queue-charged' };
 }
 
 /**
@@ -128,8 +165,13 @@ export async function syncResult<R>(deps: OneShotDeps, req: Request, res: Respon
     sendPending(res, job);
     return null;
   }
-  const { job: queued } = await submitSync(deps, req, res, submission);
-  const job = await waitFor(deps, req, res, queued.id);
+  const inline = await runInline(deps, req, res, submission);
+  let job: JobView;
+  if (inline.kind === 'finished') job = inline.job;
+  else {
+    const { job: queued } = await submitSync(deps, req, res, submission, inline.kind === 'queue-charged');
+    job = await waitFor(deps, req, res, queued.id);
+  }
   if (job.status === 'queued' || job.status === 'active') {
     res.setHeader('X-Voxq-Job-Id', job.id);
     throw errors.jobWaitTimeout(job.id, job.status, deps.syncWaitMs);

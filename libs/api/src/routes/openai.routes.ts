@@ -55,7 +55,7 @@ export const openAiErrors: ErrorRequestHandler = (thrown, _req, res, next) => {
 export function openAiRoutes(deps: OneShotRouteDeps): Router {
   const router = Router();
   const waitMs = deps.config.api.openAiWaitMs;
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs, logger: deps.logger };
+  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: waitMs, logger: deps.logger, inline: deps.inline ?? null };
   // The multipart body is read whole (bounded), then parsed by undici's FormData parser.
   const multipartLimit = deps.config.api.audioLimitBytes + 1_048_576;
   const rawMultipart = express.raw({ limit: multipartLimit, type: () => true });

@@ -41,7 +41,14 @@ function withSession(metadata: Metadata, req: Request, bodySessionId?: string): 
  */
 export function spekoRoutes(deps: OneShotRouteDeps): Router {
   const router = Router();
-  const oneShot: OneShotDeps = { jobs: deps.jobs, waiter: () => deps.waiter, syncWaitMs: deps.config.api.syncWaitMs, logger: deps.logger, inputRoot: '' };
+  const oneShot: OneShotDeps = {
+    jobs: deps.jobs,
+    waiter: () => deps.waiter,
+    syncWaitMs: deps.config.api.syncWaitMs,
+    logger: deps.logger,
+    inputRoot: '',
+    inline: deps.inline ?? null,
+  };
   const rawAudio = express.raw({ limit: deps.config.api.audioLimitBytes, type: () => true });
   const audioBody: express.RequestHandler = (req, res, next) => {
     if (req.is(AUDIO)) return rawAudio(req, res, next);
