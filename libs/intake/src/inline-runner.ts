@@ -2,7 +2,7 @@ import type { Principal } from '@voxq/auth';
 import type { JobView } from '@voxq/contracts';
 import { errors, toAppError } from '@voxq/errors';
 import { runKindHandler, type JobStorage } from '@voxq/job-kinds';
-import { newJobFields, toJobView, type JobRecord, type JobStore } from '@voxq/job-store';
+import { newJobFields, toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { recordJobAttempt } from '@voxq/metrics';
 import type { ProviderRouter } from '@voxq/providers';
@@ -77,17 +77,20 @@ export class InlineRunner {
       const finishedAt = new Date();
       const result = { ...output.result, timings: { queuedMs: 0, processingMs: finishedAt.getTime() - startedAt.getTime(), providerMs: output.providerMs } };
       const counters = this.deps.meter.counters({ id, tenantId: data.tenantId, type: fields.type, finishedAt, result });
+      const wanted = this.wantsEvent(fields);
       const record = await this.deps.store.recordFinished(fields, { status: 'completed', result }, { startedAt, finishedAt, counters });
       log.info({ provider: output.result.provider, ms: Math.round(seconds() * 1000) }, 'job ran inline: completed');
       recordJobAttempt(fields.type, output.result.provider, 'completed', seconds());
-      return await this.finished(record);
+      return await this.finished(record, wanted);
     } catch (thrown) {
       const error = toAppError(thrown);
       if (options.signal.aborted) {
         recordJobAttempt(fields.type, undefined, 'cancelled', seconds());
         log.info('job ran inline: its client went away');
+        const wanted = this.wantsEvent(fields);
         return this.finished(
           await this.deps.store.recordFinished(fields, { status: 'cancelled', error: errors.cancelled().toJSON() }, { startedAt, finishedAt: new Date() }),
+          wanted,
         );
       }
       if (error.retryable || error.code === 'providers_busy') {
@@ -97,16 +100,31 @@ export class InlineRunner {
       }
       recordJobAttempt(fields.type, undefined, 'failed', seconds());
       log.warn({ err: error, code: error.code }, 'job ran inline: failed');
-      return this.finished(await this.deps.store.recordFinished(fields, { status: 'failed', error: error.toJSON() }, { startedAt, finishedAt: new Date() }));
+      const wanted = this.wantsEvent(fields);
+      return this.finished(
+        await this.deps.store.recordFinished(fields, { status: 'failed', error: error.toJSON() }, { startedAt, finishedAt: new Date() }),
+        wanted,
+      );
     } finally {
       this.running -= 1;
     }
   }
 
-  /** Its webhook event queued (when it has a webhook or its tenant has endpoints), its view. */
-  private async finished(record: JobRecord): Promise<JobView> {
+  /**
+   * Whether the job has an event to send: it has a webhook, or its tenant has endpoints. Asked
+   * while its record is written (as a worker asks before it completes a job), not after.
+   */
+  private wantsEvent(fields: NewJobFields): Promise<boolean> {
+    if (fields.webhook) return Promise.resolve(true);
+    const asked = this.deps.hasEndpoints(fields.tenantId);
+    asked.catch(() => undefined); // read by `finished`, after the write: no unhandled rejection meanwhile
+    return asked;
+  }
+
+  /** Its webhook event queued when it has one to send, its view. */
+  private async finished(record: JobRecord, wanted: Promise<boolean>): Promise<JobView> {
     const view = toJobView(record);
-    if (record.webhook || (await this.deps.hasEndpoints(record.tenantId))) await enqueueJobEvent(this.deps.webhooks, record.tenantId, view, record.requestId);
+    if (await wanted) await enqueueJobEvent(this.deps.webhooks, record.tenantId, view, record.requestId);
     return view;
   }
 }

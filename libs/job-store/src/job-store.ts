@@ -292,9 +292,11 @@ export class JobStore {
       ...record,
     );
     if (written !== 1) throw new Error(`JobStore.recordFinished: job ${id} has a record already`);
-    // As the transitions return it: without its input (webhooks and answers are built from it).
-    const { input: _input, ...shown } = pairsToObject(record.map(String));
-    return jobRecordSchema.parse(shown);
+    // As the transitions return it, without its input (webhooks and answers are built from
+    // it); built from what was written rather than parsed back: each call would pay for it.
+    const { input: _input, ...kept } = fields;
+    const ended = end.status === 'completed' ? { result: end.result as Record<string, unknown> } : { error: end.error };
+    return { ...kept, status: end.status, attempts: 1, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), ...ended };
   }
 
   /** An active job that went back to wait in the queue (its providers are busy). */

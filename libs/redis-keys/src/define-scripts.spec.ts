@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './redis-client';
 import { describe, expect, it, vi } from 'vitest';
 import { defineScripts } from './define-scripts';
@@ -42,11 +42,16 @@ describe('defineScripts', () => {
     expect(() => defineScripts<{ get(key: string): Promise<string> }>(redis, { get: { keys: 1, lua: 'return 1' } })).toThrow(/ioredis/);
   });
 
-  it('leaves scripts given their key count per call out of auto-pipelining: ioredis would group them by the count, not a key', () => {
-    // A client never connected: only its options are read.
+  it('on a Redis Cluster, leaves scripts given their key count per call out of auto-pipelining: ioredis would group them by the count, not a key', () => {
+    // Clients never connected: only their options are read.
+    const cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true, enableAutoPipelining: true });
+    defineScripts<Scripts>(cluster, { voxqTestOne: { keys: 1, lua: 'return 1' }, voxqTestMany: { lua: 'return {}' } });
+    expect(cluster.options.autoPipeliningIgnoredCommands).toEqual(['voxqTestMany']);
+    cluster.disconnect();
+    // One Redis has one pipeline whatever the keys: every script joins it.
     const redis = new Redis({ lazyConnect: true, enableAutoPipelining: true });
     defineScripts<Scripts>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' }, voxqTestMany: { lua: 'return {}' } });
-    expect(redis.options.autoPipeliningIgnoredCommands).toEqual(['voxqTestMany']);
+    expect(redis.options.autoPipeliningIgnoredCommands ?? []).toEqual([]);
     redis.disconnect();
   });
 

@@ -47,13 +47,15 @@ export function defineScripts<C extends ScriptCommands<C>>(redis: RedisClient, s
     // key: with a key count passed per call that is the count, so on a Redis Cluster the
     // command would join the pipeline of whatever node owns the slot of "3" and the pipeline
     // fail ("All keys in the pipeline should belong to the same slots allocation group").
-    // Such commands are sent on their own, routed by their real keys.
+    // There such commands are sent on their own, routed by their real keys. (voxq's cluster
+    // connections are never auto-pipelined, `createRedisConnection`; this guards any other.)
+    // One Redis has one pipeline for all, so they join it: one write for many calls.
     //
     // And a command defined while an automatic pipeline is open (commands queued on a connection
     // that still waits on an earlier pipeline, as while it connects) would join that pipeline,
     // made before the command existed and lacking it ("pipeline[functionName] is not a
     // function"): such a command is sent on its own on this connection too.
-    if (keys === undefined || redis.autoPipelineQueueSize > 0) {
+    if ((keys === undefined && redis.isCluster) || redis.autoPipelineQueueSize > 0) {
       redis.options.autoPipeliningIgnoredCommands = [...(redis.options.autoPipeliningIgnoredCommands ?? []), name];
     }
     known.set(name, lua);
