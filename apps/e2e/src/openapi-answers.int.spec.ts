@@ -319,8 +319,9 @@ describe('OpenAPI document against real answers', () => {
   });
 
   it('answers a one-shot call whose job outlasts the wait 504 job_wait_timeout, as documented', async () => {
-    // A stack of its own with the shortest waits and no worker: the jobs never run, so every wait runs out.
-    const slow = await startSimulatedStack({ API_SYNC_WAIT_MS: '1', API_OPENAI_WAIT_MS: '1000' }, { worker: false, dispatcher: false });
+    // A stack of its own with the shortest waits, no worker, and chat calls queued rather than
+    // run in the api (API_INLINE_MAX=0): the jobs never run, so every wait runs out.
+    const slow = await startSimulatedStack({ API_SYNC_WAIT_MS: '1', API_OPENAI_WAIT_MS: '1000', API_INLINE_MAX: '0' }, { worker: false, dispatcher: false });
     try {
       const { apiKey } = await slow.createKey(`doc-wait-${randomUUID().slice(0, 8)}`);
       for (const c of RUN_CALLS) {
