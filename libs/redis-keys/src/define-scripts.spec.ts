@@ -55,13 +55,16 @@ describe('defineScripts', () => {
     redis.disconnect();
   });
 
-  it('leaves a script defined while an automatic pipeline is open out of it: that pipeline was made without the command', () => {
+  it('leaves a script defined while an automatic pipeline is open out of it (that pipeline was made without the command) until none is left', async () => {
     // Nothing answers on port 1: the queued command waits in its pipeline, and then fails.
     const redis = new Redis({ port: 1, lazyConnect: true, enableAutoPipelining: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.get('queued-before').catch(() => undefined);
+    redis.on('error', () => undefined);
+    const queued = redis.get('queued-before').catch(() => undefined);
     expect(redis.autoPipelineQueueSize).toBe(1);
     defineScripts<Pick<Scripts, 'voxqTestOne'>>(redis, { voxqTestOne: { keys: 1, lua: 'return 1' } });
     expect(redis.options.autoPipeliningIgnoredCommands).toEqual(['voxqTestOne']);
+    await queued;
+    await vi.waitFor(() => expect(redis.options.autoPipeliningIgnoredCommands).toEqual([]), { timeout: 5_000, interval: 20 });
     redis.disconnect();
   });
 });
