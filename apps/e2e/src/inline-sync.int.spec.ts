@@ -132,3 +132,22 @@ describe('an inline try that fails in a way a retry may mend, with a worker', ()
     expect(((await stack.request(apiKey, 'GET', '/v1/usage')).body as { jobs: number }).jobs).toBe(1);
   });
 });
+
+describe('API_INLINE_MAX=1', () => {
+  let stack: SimulatedStack;
+
+  beforeAll(async () => {
+    stack = await startSimulatedStack({ API_OPENAI_WAIT_MS: '3000', API_INLINE_MAX: '1' }, { worker: false });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('runs one call at a time in the api and queues the one that finds the slot taken', async () => {
+    const { apiKey } = await stack.createKey('bounded-tenant');
+    stack.simulator.setLatency({ latencyMs: 1_000 });
+    const answers = await Promise.all(['First.', 'Second.'].map((content) => stack.request(apiKey, 'POST', '/v1/chat/completions', ask(content))));
+    // No worker: the queued one waits out its 3 s and gets the 504 naming its job.
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 504]);
+  });
+});

@@ -50,6 +50,16 @@ export class InlineRunner {
 
   /** The finished job (completed, failed or cancelled), or null: queue it (charged already). */
   async run(principal: Principal, submission: Submission, options: { requestId?: string; signal: AbortSignal }): Promise<JobView | null> {
+    // The slot is taken before the admission's awaits, so calls arriving together cannot pass the bound.
+    this.running += 1;
+    try {
+      return await this.admitAndRun(principal, submission, options);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async admitAndRun(principal: Principal, submission: Submission, options: { requestId?: string; signal: AbortSignal }): Promise<JobView | null> {
     const { id, data } = await this.deps.jobs.admitInline(principal, submission, options.requestId === undefined ? {} : { requestId: options.requestId });
     const fields = newJobFields(id, data);
     const log = this.deps.logger.child({
@@ -61,7 +71,6 @@ export class InlineRunner {
     });
     const startedAt = new Date();
     const seconds = () => (Date.now() - startedAt.getTime()) / 1000;
-    this.running += 1;
     try {
       const output = await runKindHandler(data.payload, {
         jobId: id,
@@ -105,8 +114,6 @@ export class InlineRunner {
         await this.deps.store.recordFinished(fields, { status: 'failed', error: error.toJSON() }, { startedAt, finishedAt: new Date() }),
         wanted,
       );
-    } finally {
-      this.running -= 1;
     }
   }
 
