@@ -137,7 +137,7 @@ describe('API_INLINE_MAX=1', () => {
   let stack: SimulatedStack;
 
   beforeAll(async () => {
-    stack = await startSimulatedStack({ API_OPENAI_WAIT_MS: '3000', API_INLINE_MAX: '1' }, { worker: false });
+    stack = await startSimulatedStack({ API_OPENAI_WAIT_MS: '4000', API_INLINE_MAX: '1' }, { worker: false });
   });
   afterAll(async () => {
     await stack?.close();
@@ -145,9 +145,10 @@ describe('API_INLINE_MAX=1', () => {
 
   it('runs one call at a time in the api and queues the one that finds the slot taken', async () => {
     const { apiKey } = await stack.createKey('bounded-tenant');
-    stack.simulator.setLatency({ latencyMs: 1_000 });
+    // The first call holds the slot for 3 s: the second, sent with it, finds it taken even on a busy machine.
+    stack.simulator.setLatency({ latencyMs: 3_000 });
     const answers = await Promise.all(['First.', 'Second.'].map((content) => stack.request(apiKey, 'POST', '/v1/chat/completions', ask(content))));
-    // No worker: the queued one waits out its 3 s and gets the 504 naming its job.
+    // No worker: the queued one waits out its 4 s and gets the 504 naming its job.
     expect(answers.map((a) => a.status).sort()).toEqual([200, 504]);
   });
 });
