@@ -4,7 +4,6 @@ import type { Config } from '@voxq/config';
 import type { Logger } from '@voxq/logging';
 import { DropClaims, DropRuleStore } from '@voxq/drops';
 import { createJobService, InlineRunner, JobChannels, JobFeed, JobWaiter, uploadServiceFor, type JobService, type UploadService } from '@voxq/intake';
-import { JobStore } from '@voxq/job-store';
 import type { ServingResources } from '@voxq/runtime';
 import { secretsKeyringFor, TenantSecretStore } from '@voxq/tenant-secrets';
 import { createSpeechTranscoder, ProviderRouter, Semaphore } from '@voxq/providers';
@@ -75,7 +74,6 @@ export function buildAppServices(config: Config, resources: AppResources, logger
     config.api.inlineMax > 0
       ? new InlineRunner({
           jobs,
-          store: new JobStore(redis, KeyShards.for(config.redis), config.jobs.retentionSeconds, resources.history?.store),
           meter: new UsageMeter(KeyShards.for(config.redis)),
           router,
           storage: {

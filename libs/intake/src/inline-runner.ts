@@ -2,7 +2,8 @@ import type { Principal } from '@voxq/auth';
 import type { JobView } from '@voxq/contracts';
 import { errors, toAppError } from '@voxq/errors';
 import { runKindHandler, type JobStorage } from '@voxq/job-kinds';
-import { newJobFields, toJobView, type JobRecord, type JobStore, type NewJobFields } from '@voxq/job-store';
+import type { SerializedError } from '@voxq/errors';
+import { newJobFields, toJobView, type CounterIncrements, type NewJobFields } from '@voxq/job-store';
 import type { Logger } from '@voxq/logging';
 import { recordJobAttempt } from '@voxq/metrics';
 import type { ProviderRouter } from '@voxq/providers';
@@ -11,8 +12,8 @@ import { enqueueJobEvent, type WebhookQueueContext } from '@voxq/webhooks';
 import type { JobService, Submission } from './job-service';
 
 export interface InlineRunnerDeps {
+  /** Admits the call (checks, charge) and writes its job as it ends. */
   jobs: JobService;
-  store: JobStore;
   meter: Pick<UsageMeter, 'counters'>;
   router: ProviderRouter;
   storage: JobStorage;
@@ -86,21 +87,16 @@ export class InlineRunner {
       const finishedAt = new Date();
       const result = { ...output.result, timings: { queuedMs: 0, processingMs: finishedAt.getTime() - startedAt.getTime(), providerMs: output.providerMs } };
       const counters = this.deps.meter.counters({ id, tenantId: data.tenantId, type: fields.type, finishedAt, result });
-      const wanted = this.wantsEvent(fields);
-      const record = await this.deps.store.recordFinished(fields, { status: 'completed', result }, { startedAt, finishedAt, counters });
+      const view = await this.end(fields, { status: 'completed', result }, { startedAt, finishedAt, counters });
       log.info({ provider: output.result.provider, ms: Math.round(seconds() * 1000) }, 'job ran inline: completed');
       recordJobAttempt(fields.type, output.result.provider, 'completed', seconds());
-      return await this.finished(record, wanted);
+      return view;
     } catch (thrown) {
       const error = toAppError(thrown);
       if (options.signal.aborted) {
         recordJobAttempt(fields.type, undefined, 'cancelled', seconds());
         log.info('job ran inline: its client went away');
-        const wanted = this.wantsEvent(fields);
-        return this.finished(
-          await this.deps.store.recordFinished(fields, { status: 'cancelled', error: errors.cancelled().toJSON() }, { startedAt, finishedAt: new Date() }),
-          wanted,
-        );
+        return this.end(fields, { status: 'cancelled', error: errors.cancelled().toJSON() }, { startedAt, finishedAt: new Date() });
       }
       if (error.retryable || error.code === 'providers_busy') {
         recordJobAttempt(fields.type, undefined, 'retry', seconds());
@@ -109,27 +105,23 @@ export class InlineRunner {
       }
       recordJobAttempt(fields.type, undefined, 'failed', seconds());
       log.warn({ err: error, code: error.code }, 'job ran inline: failed');
-      const wanted = this.wantsEvent(fields);
-      return this.finished(
-        await this.deps.store.recordFinished(fields, { status: 'failed', error: error.toJSON() }, { startedAt, finishedAt: new Date() }),
-        wanted,
-      );
+      return this.end(fields, { status: 'failed', error: error.toJSON() }, { startedAt, finishedAt: new Date() });
     }
   }
 
   /**
-   * Whether the job has an event to send: it has a webhook, or its tenant has endpoints. Asked
-   * while its record is written (as a worker asks before it completes a job), not after.
+   * Writes the job as it ended and queues its webhook event when it has one to send: it has a
+   * webhook, or its tenant has endpoints, asked while the record is written (as a worker asks
+   * before it completes a job), not after. Its view.
    */
-  private wantsEvent(fields: NewJobFields): Promise<boolean> {
-    if (fields.webhook) return Promise.resolve(true);
-    const asked = this.deps.hasEndpoints(fields.tenantId);
-    asked.catch(() => undefined); // read by `finished`, after the write: no unhandled rejection meanwhile
-    return asked;
-  }
-
-  /** Its webhook event queued when it has one to send, its view. */
-  private async finished(record: JobRecord, wanted: Promise<boolean>): Promise<JobView> {
+  private async end(
+    fields: NewJobFields,
+    end: { status: 'completed'; result: unknown } | { status: 'failed' | 'cancelled'; error: SerializedError },
+    times: { startedAt: Date; finishedAt: Date; counters?: CounterIncrements | null },
+  ): Promise<JobView> {
+    const wanted = fields.webhook ? Promise.resolve(true) : this.deps.hasEndpoints(fields.tenantId);
+    wanted.catch(() => undefined); // read after the write: no unhandled rejection meanwhile
+    const record = await this.deps.jobs.recordInline(fields, end, times);
     const view = toJobView(record);
     if (await wanted) await enqueueJobEvent(this.deps.webhooks, record.tenantId, view, record.requestId);
     return view;

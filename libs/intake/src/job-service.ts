@@ -228,6 +228,11 @@ export class JobService {
     return { id, data: { tenantId, createdAt: new Date().toISOString(), payload, ...(options.requestId ? { requestId: options.requestId } : {}) } };
   }
 
+  /** Writes an admitted synchronous call's job as it ended (`JobStore.recordFinished`). */
+  recordInline(...args: Parameters<JobStore['recordFinished']>): ReturnType<JobStore['recordFinished']> {
+    return this.deps.store.recordFinished(...args);
+  }
+
   /** What every submission must pass before anything is reserved, charged or queued. */
   private async check(tenantId: string, requests: Submission[], options: SubmitOptions): Promise<void> {
     // A batch's lines were admitted with the batch: it runs to its end whatever waits meanwhile.
